@@ -1,0 +1,69 @@
+"""The entry point: choose the language, run the typer app, and be the one place
+where errors become a single line and an exit code (never a traceback)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from gridlog.errors import GridlogError
+from gridlog.i18n import detect_lang, set_lang, t
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run gridlog with `argv` (default: the process's) and return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    set_lang(detect_lang(args, os.environ))
+    try:
+        _check_utf8(args)
+        from gridlog.cli import app
+
+        app(args=args, prog_name="gridlog", standalone_mode=True)
+    except SystemExit as exc:
+        return _exit_code(exc.code)
+    except GridlogError as exc:
+        return _fail(exc.message(), exc.exit_code)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the one place that must catch everything
+        import sqlite3
+
+        if os.environ.get("GRIDLOG_DEBUG"):
+            raise
+        if isinstance(exc, sqlite3.Error):
+            from gridlog.db import user_error
+
+            error = user_error(exc)
+            return _fail(error.message(), error.exit_code)
+        return _fail(t("error.internal", kind=type(exc).__name__), 1)
+    return 0
+
+
+def _check_utf8(args: list[str]) -> None:
+    """Arguments that were not valid UTF-8 arrive with lone surrogates: refuse them."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise GridlogError("args.not_utf8", exit_code=2) from None
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 1
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(t("error.prefix") + message + "\n")
+    return code
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,440 @@
+"""The typer app: each command parses its options, calls one domain function and
+prints what `render` (or `shapes`, for --json) makes of the result.
+
+No SQL and no date arithmetic here. Help texts come from `i18n.t`, so the language
+must be chosen before this module is imported (see `gridlog.__main__`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from gridlog import dates, grids, settings, store, vocab
+from gridlog.clock import now as clock_now
+from gridlog.clock import system_zone, zone_named
+from gridlog.context import Context
+from gridlog.db import open_db, resolve_path
+from gridlog.errors import GridlogError
+from gridlog.i18n import LANGUAGES, normalize_lang, set_lang, t
+
+app = typer.Typer(
+    name="gridlog",
+    help=t("app.help"),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+grid_app = typer.Typer(help=t("grid.help"), no_args_is_help=True)
+app.add_typer(grid_app, name="grid")
+
+
+@dataclass
+class Options:
+    db: Path | None
+    tz: str | None
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help=t("opt.json"))]
+GridsOption = Annotated[
+    list[str] | None, typer.Option("--grid", "-g", help=t("opt.grid_filter"))
+]
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None, typer.Option("--db", help=t("opt.db"), show_default=False)
+    ] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help=t("opt.tz"))] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help=t("opt.lang"))] = None,
+) -> None:
+    if lang is not None:
+        set_lang(lang)
+    ctx.obj = Options(db=db, tz=tz)
+
+
+@contextlib.contextmanager
+def _session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
+    """The database and the moment a command runs in, closed whatever happens."""
+    options: Options = ctx.find_root().obj
+    conn = open_db(resolve_path(options.db), write=write)
+    try:
+        saved = settings.get_all(conn)
+        if "lang" in saved and not _lang_chosen():
+            set_lang(saved["lang"])
+        zone_name = options.tz or os.environ.get("GRIDLOG_TZ") or saved.get("tz")
+        zone = zone_named(zone_name) if zone_name else system_zone()
+        context = Context(
+            now=clock_now(zone),
+            zone=zone,
+            worker=saved.get("worker"),
+            command=ctx.command_path.removeprefix("gridlog ").strip(),
+        )
+        yield conn, context
+    finally:
+        conn.close()
+
+
+def _lang_chosen() -> bool:
+    return "--lang" in " ".join(sys.argv) or bool(os.environ.get("GRIDLOG_LANG"))
+
+
+def _when(text: str, context: Context, prefer: Literal["past", "future"] | None):
+    return dates.parse_when(text, context.now, prefer)
+
+
+def _record_id(text: str) -> int:
+    """Ids are shown as `#42`; accept that form as well as `42`."""
+    cleaned = text.strip().lstrip("#")
+    if not cleaned.isdigit() or len(cleaned) > 18:
+        raise GridlogError("id.bad", id=text, exit_code=2)
+    return int(cleaned)
+
+
+def _emit(doc=None, data=None, line: str | None = None) -> None:
+    """Print JSON when asked, else one line or a document."""
+    if data is not None:
+        from gridlog.shapes import dumps
+
+        sys.stdout.write(dumps(data) + "\n")
+    elif line is not None:
+        sys.stdout.write(line + "\n")
+    else:
+        from gridlog.output import print_doc
+
+        print_doc(doc)
+
+
+@app.command(help=t("add.help"), epilog=t("add.epilog"))
+def add(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help=t("add.text"), show_default=False)],
+    grid: Annotated[
+        str | None, typer.Option("--grid", "-g", help=t("opt.grid"))
+    ] = None,
+    place: Annotated[
+        str | None, typer.Option("--place", "-p", help=t("opt.place"))
+    ] = None,
+    resident: Annotated[
+        str | None, typer.Option("--resident", "-r", help=t("opt.resident"))
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help=t("opt.phone"))] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", "-c", help=t("opt.category"))
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", "-k", help=t("opt.kind"))
+    ] = None,
+    at: Annotated[str | None, typer.Option("--at", help=t("opt.at"))] = None,
+    follow_up: Annotated[
+        str | None, typer.Option("--follow-up", "-f", help=t("opt.follow_up"))
+    ] = None,
+    remind: Annotated[
+        str | None, typer.Option("--remind", help=t("opt.remind"))
+    ] = None,
+    remind_text: Annotated[
+        str | None, typer.Option("--remind-text", help=t("opt.remind_text"))
+    ] = None,
+    case: Annotated[str | None, typer.Option("--case", help=t("opt.case"))] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help=t("opt.tag"))
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    if text == "-":
+        text = sys.stdin.read()
+    if remind_text is not None and remind is None:
+        raise GridlogError("add.remind_text_alone", exit_code=2)
+    with _session(ctx, write=True) as (conn, context):
+        draft = store.Draft(
+            text=text,
+            at=_when(at, context, "past").at(context.zone) if at else context.now,
+            grid=grid,
+            place=place,
+            resident=resident,
+            phone=phone,
+            category=vocab.category(category).key if category else "other",
+            kind=vocab.kind(kind).key if kind else "visit",
+            follow_up=_when(follow_up, context, "future").day if follow_up else None,
+            remind=_when(remind, context, "future").day if remind else None,
+            remind_text=remind_text,
+            case_id=_record_id(case) if case else None,
+            tags=tag or (),
+        )
+        added = store.add_entry(conn, context, draft)
+        if json_out:
+            from gridlog import shapes
+
+            _emit(data=shapes.added(added))
+        else:
+            from gridlog.render import added_line
+
+            _emit(line=added_line(added, context.today))
+
+
+@app.command(help=t("due.help"), epilog=t("due.epilog"))
+def due(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", "-d", min=0, help=t("opt.days"))] = 0,
+    grid: GridsOption = None,
+    on: Annotated[str | None, typer.Option("--on", help=t("opt.on"))] = None,
+    json_out: JsonOption = False,
+) -> None:
+    with _session(ctx, write=False) as (conn, context):
+        today = _when(on, context, None).day if on else context.today
+        grid_ids = [grids.find_grid(conn, name) for name in grid] if grid else None
+        items = store.due_items(conn, today, days=days, grid_ids=grid_ids)
+        if json_out:
+            from gridlog import shapes
+
+            _emit(data=shapes.due(items))
+        else:
+            from gridlog.render import due_doc
+
+            _emit(due_doc(items, today, days))
+
+
+@app.command(help=t("done.help"), epilog=t("done.epilog"))
+def done(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
+    note: Annotated[
+        str | None, typer.Option("--note", "-n", help=t("opt.note"))
+    ] = None,
+    at: Annotated[str | None, typer.Option("--at", help=t("opt.done_at"))] = None,
+) -> None:
+    record_id = _record_id(record)
+    with _session(ctx, write=True) as (conn, context):
+        closed_at = _when(at, context, "past").at(context.zone) if at else None
+        closed = store.close_item(conn, context, record_id, note=note, at=closed_at)
+        from gridlog.render import closed_line
+
+        _emit(line=closed_line(closed))
+
+
+@app.command(help=t("snooze.help"), epilog=t("snooze.epilog"))
+def snooze(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
+    when: Annotated[str, typer.Argument(metavar="WHEN", help=t("arg.when"))],
+) -> None:
+    record_id = _record_id(record)
+    with _session(ctx, write=True) as (conn, context):
+        due_on = _when(when, context, "future").day
+        item = store.snooze_item(conn, context, record_id, due_on)
+        from gridlog.render import snoozed_line
+
+        _emit(line=snoozed_line(item, context.today))
+
+
+@app.command(help=t("show.help"), epilog=t("show.epilog"))
+def show(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
+    json_out: JsonOption = False,
+) -> None:
+    record_id = _record_id(record)
+    with _session(ctx, write=False) as (conn, context):
+        result = store.story(conn, context.zone, record_id)
+        if json_out:
+            from gridlog import shapes
+
+            _emit(data=shapes.story(result))
+        else:
+            from gridlog.render import story_doc
+
+            _emit(story_doc(result, context.today))
+
+
+@app.command(help=t("log.help"), epilog=t("log.epilog"))
+def log(
+    ctx: typer.Context,
+    grid: GridsOption = None,
+    since: Annotated[str | None, typer.Option("--since", help=t("opt.since"))] = None,
+    until: Annotated[str | None, typer.Option("--until", help=t("opt.until"))] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", "-c", help=t("opt.category"))
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", "-k", help=t("opt.kind"))
+    ] = None,
+    resident: Annotated[
+        str | None, typer.Option("--resident", "-r", help=t("opt.resident_filter"))
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help=t("opt.limit"))
+    ] = 50,
+    json_out: JsonOption = False,
+) -> None:
+    with _session(ctx, write=False) as (conn, context):
+        filters = store.LogFilter(
+            grid_ids=[grids.find_grid(conn, name) for name in grid] if grid else None,
+            since=_when(since, context, "past").day if since else None,
+            until=_when(until, context, None).day if until else None,
+            category=vocab.category(category).key if category else None,
+            kind=vocab.kind(kind).key if kind else None,
+            resident=resident,
+            limit=limit,
+        )
+        entries = store.log_entries(conn, context.zone, filters)
+        if json_out:
+            from gridlog import shapes
+
+            _emit(data=shapes.log(entries))
+        else:
+            from gridlog.render import log_doc
+
+            _emit(log_doc(entries, context.today))
+
+
+@app.command(help=t("config.help"), epilog=t("config.epilog"))
+def config(
+    ctx: typer.Context,
+    worker: Annotated[
+        str | None, typer.Option("--worker", help=t("opt.config_worker"))
+    ] = None,
+    grid: Annotated[
+        str | None, typer.Option("--grid", help=t("opt.config_grid"))
+    ] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help=t("opt.config_tz"))] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help=t("opt.config_lang"))
+    ] = None,
+    unset: Annotated[
+        list[str] | None, typer.Option("--unset", help=t("opt.unset"))
+    ] = None,
+) -> None:
+    values: dict[str, str | None] = {}
+    for key in unset or ():
+        if key not in settings.KEYS:
+            raise GridlogError(
+                "config.unknown_key",
+                key=key,
+                keys=", ".join(settings.KEYS),
+                exit_code=2,
+            )
+        values[key] = None
+    if tz is not None:
+        values["tz"] = str(zone_named(tz))
+    if lang is not None:
+        if normalize_lang(lang) not in LANGUAGES or lang.strip().lower()[:2] not in (
+            "zh",
+            "en",
+        ):
+            raise GridlogError("config.bad_lang", lang=lang, exit_code=2)
+        values["lang"] = normalize_lang(lang)
+    if worker is not None:
+        values["worker"] = worker.strip() or None
+    options: Options = ctx.find_root().obj
+    path = resolve_path(options.db)
+    with _session(ctx, write=bool(values) or grid is not None) as (conn, context):
+        if grid is not None:
+            values["grid"] = grids.grid_name(conn, grids.find_grid(conn, grid))
+        if values:
+            settings.set_many(conn, context, values)
+            _emit(line=t("config.saved"))
+            return
+        from gridlog.render import config_doc
+
+        _emit(config_doc(settings.get_all(conn), str(path)))
+
+
+@grid_app.command("add", help=t("grid.add.help"), epilog=t("grid.add.epilog"))
+def grid_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help=t("arg.grid_name"))],
+    alias: Annotated[
+        list[str] | None, typer.Option("--alias", "-a", help=t("opt.alias"))
+    ] = None,
+    worker: Annotated[
+        str | None, typer.Option("--worker", "-w", help=t("opt.worker"))
+    ] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help=t("opt.grid_phone"))
+    ] = None,
+    households: Annotated[
+        int | None, typer.Option("--households", min=0, help=t("opt.households"))
+    ] = None,
+    population: Annotated[
+        int | None, typer.Option("--population", min=0, help=t("opt.population"))
+    ] = None,
+    building: Annotated[
+        list[str] | None, typer.Option("--building", "-b", help=t("opt.building"))
+    ] = None,
+) -> None:
+    with _session(ctx, write=True) as (conn, context):
+        grids.add_grid(
+            conn,
+            context,
+            name,
+            aliases=alias or (),
+            worker=worker,
+            phone=phone,
+            households=households,
+            population=population,
+            buildings=building or (),
+        )
+        _emit(line=t("grid.added", name=name.strip(), buildings=len(building or ())))
+
+
+@grid_app.command(
+    "building", help=t("grid.building.help"), epilog=t("grid.building.epilog")
+)
+def grid_building(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="GRID", help=t("arg.grid"))],
+    buildings: Annotated[
+        list[str], typer.Argument(metavar="BUILDING...", help=t("arg.buildings"))
+    ],
+) -> None:
+    with _session(ctx, write=True) as (conn, context):
+        grid_id = grids.add_buildings(conn, context, name, buildings)
+        _emit(
+            line=t(
+                "grid.buildings_added",
+                grid=grids.grid_name(conn, grid_id),
+                count=len(buildings),
+            )
+        )
+
+
+@grid_app.command("list", help=t("grid.list.help"), epilog=t("grid.list.epilog"))
+def grid_list(ctx: typer.Context, json_out: JsonOption = False) -> None:
+    with _session(ctx, write=False) as (conn, context):
+        summaries = grids.list_grids(conn, context.today)
+        if json_out:
+            from gridlog import shapes
+
+            _emit(data=shapes.grids(summaries))
+        else:
+            from gridlog.render import grids_doc
+
+            _emit(grids_doc(summaries))
+
+
+@grid_app.command("show", help=t("grid.show.help"), epilog=t("grid.show.epilog"))
+def grid_show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="GRID", help=t("arg.grid"))],
+    json_out: JsonOption = False,
+) -> None:
+    with _session(ctx, write=False) as (conn, context):
+        summary = grids.show_grid(conn, context.today, name)
+        if json_out:
+            from gridlog import shapes
+
+            _emit(data=shapes.grids([summary])[0])
+        else:
+            from gridlog.render import grid_doc
+
+            _emit(grid_doc(summary))

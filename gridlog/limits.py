@@ -1,0 +1,35 @@
+"""How much a field may hold, checked before anything is written.
+
+Limits are generous for what a grid worker types and small enough that a pasted file
+or a runaway script cannot bloat the log; the README documents them.
+"""
+
+from __future__ import annotations
+
+from gridlog.errors import GridlogError
+
+MAX_TEXT = 10_000  # characters in an entry's text or a note
+MAX_NAME = 200  # characters in a grid, building, place, resident or tag
+
+
+def check_text(field: str, value: str) -> str:
+    """Entry texts and notes: not empty, not huge, and valid Unicode."""
+    return _check(field, value, MAX_TEXT)
+
+
+def check_name(field: str, value: str) -> str:
+    """Short fields: names, places, phones, tags."""
+    return _check(field, value, MAX_NAME)
+
+
+def _check(field: str, value: str, limit: int) -> str:
+    value = value.strip()
+    if not value:
+        raise GridlogError("field.empty", field=field)
+    if len(value) > limit:
+        raise GridlogError("field.too_long", field=field, limit=limit, size=len(value))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise GridlogError("field.not_utf8", field=field) from None
+    return value

@@ -1,0 +1,175 @@
+"""A tiny document model between the commands and the terminal.
+
+Commands describe what to show as headings and tables of cells; this module prints
+them as plain aligned text when the output is a pipe or a file (fast: rich is never
+imported) and as rich tables with colour on a terminal. Every piece of user-typed text
+passes through `clean`, so control characters and escape sequences stored in the log
+are shown escaped and can never drive the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TextIO
+
+# A cell is text, or (text, style) with a style from STYLES.
+Cell = str | tuple[str, str]
+STYLES = {
+    "overdue": "bold red",
+    "today": "yellow",
+    "muted": "dim",
+    "strong": "bold",
+    "ok": "green",
+}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean(text: str | None) -> str:
+    """User text made safe to print: newlines as ↵, other controls as \\xNN."""
+    if text is None:
+        return ""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return "↵ " if char == "\n" else f"\\x{ord(char):02x}"
+
+    return _CONTROL.sub(escape, text)
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    columns: list[str] = field(default_factory=list)
+    title: str | None = None
+
+
+@dataclass
+class Heading:
+    text: str
+    style: str = "strong"
+
+
+Block = Table | Heading | str
+Doc = list[Block]
+
+
+def width(text: str) -> int:
+    """Columns the text takes in a terminal: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _text(cell: Cell) -> str:
+    return cell if isinstance(cell, str) else cell[0]
+
+
+def to_plain(doc: Doc) -> str:
+    """The document as aligned plain text, one line per row."""
+    lines: list[str] = []
+    for block in doc:
+        if isinstance(block, Table):
+            lines.extend(_plain_table(block))
+        elif isinstance(block, Heading):
+            lines.append(block.text)
+        else:
+            lines.append(block)
+    return "\n".join(lines)
+
+
+def _plain_table(table: Table) -> list[str]:
+    rows = [[_text(cell) for cell in row] for row in table.rows]
+    if table.columns:
+        rows.insert(0, list(table.columns))
+    if not rows:
+        return []
+    count = max(len(row) for row in rows)
+    widths = [
+        max((width(row[i]) for row in rows if i < len(row)), default=0)
+        for i in range(count)
+    ]
+    lines = [table.title] if table.title else []
+    for row in rows:
+        cells = [
+            text + " " * (widths[i] - width(text)) if i < len(row) - 1 else text
+            for i, text in enumerate(row)
+        ]
+        lines.append(("  " + "  ".join(cells)).rstrip())
+    return lines
+
+
+def print_doc(doc: Doc, file: TextIO | None = None) -> None:
+    """Print to the terminal with rich, or as plain text to anything else."""
+    file = file or sys.stdout
+    if not _is_terminal(file):
+        text = to_plain(doc)
+        if text:
+            file.write(text + "\n")
+        return
+    console = _console(file)
+    for renderable in to_rich(doc):
+        console.print(renderable)
+
+
+def _is_terminal(file: TextIO) -> bool:
+    try:
+        return file.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _console(file: TextIO):  # -> rich.console.Console, imported only here
+    from rich.console import Console
+
+    return Console(file=file, highlight=False, soft_wrap=False)
+
+
+def to_rich(doc: Doc) -> list:
+    """The document as rich renderables (used on terminals and in tests)."""
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    out: list = []
+    for block in doc:
+        if isinstance(block, Table):
+            table = RichTable(
+                title=block.title,
+                title_justify="left",
+                show_header=bool(block.columns),
+                box=None,
+                pad_edge=True,
+                header_style="bold",
+            )
+            count = max([len(block.columns)] + [len(row) for row in block.rows])
+            for i in range(count):
+                header = block.columns[i] if i < len(block.columns) else ""
+                table.add_column(header, overflow="fold", no_wrap=i < count - 1)
+            for row in block.rows:
+                table.add_row(*(_rich_cell(cell, Text) for cell in row))
+            out.append(table)
+        elif isinstance(block, Heading):
+            out.append(Text(block.text, style=STYLES.get(block.style, block.style)))
+        else:
+            out.append(Text(block))
+    return out
+
+
+def _rich_cell(cell: Cell, text_type):
+    if isinstance(cell, str):
+        return text_type(cell)
+    return text_type(cell[0], style=STYLES.get(cell[1], ""))
+
+
+def record_rich(doc: Doc, columns: int = 80) -> str:
+    """What a terminal `columns` wide would show; for tests of the rich path."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(
+        file=StringIO(), width=columns, record=True, color_system=None, highlight=False
+    )
+    for renderable in to_rich(doc):
+        console.print(renderable)
+    return console.export_text()

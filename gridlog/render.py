@@ -1,0 +1,263 @@
+"""Turns domain results into documents (see `output`) in the user's language.
+
+Nothing here prints or touches the database; every word comes from `i18n.t`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gridlog import vocab
+from gridlog.grids import GridSummary
+from gridlog.i18n import current_lang, t
+from gridlog.output import Cell, Doc, Heading, Table, clean
+from gridlog.store import Added, Closed, DueItem, LogEntry, Opened, Story
+
+
+def fmt_date(day: dt.date, today: dt.date | None = None) -> str:
+    """`3月15日` (with the year when it is not this year) or ISO in English."""
+    if current_lang() != "zh":
+        return day.isoformat()
+    if today is not None and day.year == today.year:
+        return f"{day.month}月{day.day}日"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def fmt_moment(moment: dt.datetime, today: dt.date | None = None) -> str:
+    return f"{fmt_date(moment.date(), today)} {moment:%H:%M}"
+
+
+def fmt_weekday(day: dt.date) -> str:
+    return t(f"weekday.{day.weekday()}")
+
+
+def fmt_minutes(minutes: int) -> str:
+    """A time to resolve in words: `17分钟`, `3天 4小时`, `2 hours 5 minutes`."""
+    if minutes < 1:
+        return t("duration.under_a_minute")
+    import pendulum  # only `show` and reports need it; it is slow to import
+
+    return pendulum.duration(minutes=minutes).in_words(locale=current_lang())
+
+
+def _item_type(kind: str) -> str:
+    return t(f"item.{kind}")
+
+
+def added_line(added: Added, today: dt.date) -> str:
+    """One line saying what `add` stored."""
+    parts = [
+        t("add.stored", id=added.id, grid=added.grid, at=fmt_moment(added.at, today))
+    ]
+    if added.case_id is not None:
+        parts.append(t("add.visit", case=added.case_id, n=added.visit_number))
+    for item in added.opened:
+        parts.append(_opened_text(item, today))
+    return t("list.sep").join(parts)
+
+
+def _opened_text(item: Opened, today: dt.date) -> str:
+    return t(
+        "add.opened",
+        type=_item_type(item.type),
+        id=item.id,
+        due=fmt_date(item.due, today),
+    )
+
+
+def snoozed_line(item: Opened, today: dt.date) -> str:
+    return t(
+        "snooze.done",
+        type=_item_type(item.type),
+        id=item.id,
+        due=fmt_date(item.due, today),
+    )
+
+
+def closed_line(closed: Closed) -> str:
+    return t(
+        "done.done",
+        type=_item_type(closed.type),
+        id=closed.id,
+        took=fmt_minutes(closed.minutes),
+    )
+
+
+def overdue_cell(item: DueItem) -> Cell:
+    if item.overdue_days > 0:
+        return (t("due.overdue", days=item.overdue_days), "overdue")
+    return (t("due.today"), "today") if item.overdue_days == 0 else ""
+
+
+def due_doc(items: list[DueItem], today: dt.date, days: int) -> Doc:
+    """Due and overdue items, grouped by grid, as a worker reads them each morning."""
+    overdue = sum(1 for item in items if item.overdue_days > 0)
+    header = t("due.header", day=fmt_date(today), weekday=fmt_weekday(today))
+    if not items:
+        return [Heading(header), t("due.none_days" if days else "due.none")]
+    summary = t("due.summary", count=len(items), overdue=overdue)
+    doc: Doc = [Heading(f"{header} · {summary}")]
+    for grid, group in _by_grid(items).items():
+        rows: list[list[Cell]] = []
+        for item in group:
+            state = overdue_cell(item) if item.due <= today else t("due.upcoming")
+            text = clean(item.text)
+            if item.visits > 1:
+                text += t("due.visits", n=item.visits)
+            rows.append(
+                [
+                    f"#{item.id}",
+                    _item_type(item.type),
+                    fmt_date(item.due, today),
+                    state,
+                    clean(item.place) or "—",
+                    text,
+                ]
+            )
+        doc.append(Table(rows, title=grid))
+    return doc
+
+
+def _by_grid(items: list[DueItem]) -> dict[str, list[DueItem]]:
+    groups: dict[str, list[DueItem]] = {}
+    for item in items:
+        groups.setdefault(item.grid, []).append(item)
+    return groups
+
+
+def log_doc(entries: list[LogEntry], today: dt.date) -> Doc:
+    """The walking log as the paper one reads: a heading per day, a line per entry."""
+    if not entries:
+        return [t("log.none")]
+    lang = current_lang()
+    doc: Doc = []
+    rows: list[list[Cell]] = []
+    day: dt.date | None = None
+    for entry in entries:
+        if entry.at.date() != day:
+            if rows:
+                doc.append(Table(rows))
+                rows = []
+            day = entry.at.date()
+            doc.append(Heading(f"{fmt_date(day)} {fmt_weekday(day)}"))
+        what = vocab.label("kind", entry.kind, lang)
+        if entry.category != "other":
+            what += "·" + vocab.label("category", entry.category, lang)
+        text = clean(entry.text)
+        if entry.resident:
+            text = (
+                f"{clean(entry.resident)}：{text}"
+                if lang == "zh"
+                else (f"{clean(entry.resident)}: {text}")
+            )
+        rows.append(
+            [
+                f"{entry.at:%H:%M}",
+                f"#{entry.id}",
+                entry.grid,
+                clean(entry.place) or "—",
+                (what, "muted"),
+                text,
+            ]
+        )
+    doc.append(Table(rows))
+    return doc
+
+
+def story_doc(story: Story, today: dt.date) -> Doc:
+    """A follow-up from first visit to closing, visits numbered as 第N次."""
+    status = t(f"status.{story.status}")
+    title = t(
+        "show.title",
+        type=_item_type(story.type),
+        id=story.id,
+        grid=story.grid,
+        status=status,
+    )
+    if story.place:
+        title += " · " + clean(story.place)
+    doc: Doc = [Heading(title), clean(story.text)]
+    facts = [
+        t("show.opened", at=fmt_moment(story.opened_at, today)),
+        t("show.due", due=fmt_date(story.due, today)),
+    ]
+    if story.closed_at is not None:
+        facts.append(t("show.closed", at=fmt_moment(story.closed_at, today)))
+        facts.append(t("show.took", took=fmt_minutes(story.resolution_minutes or 0)))
+    elif story.due < today:
+        facts.append(t("due.overdue", days=(today - story.due).days))
+    doc.append(t("list.sep").join(facts))
+    rows: list[list[Cell]] = []
+    for event in story.events:
+        when = fmt_moment(event.at, today)
+        if event.what == "visit":
+            label: Cell = t("show.visit_n", n=event.number)
+            rows.append([label, when, f"#{event.entry_id}", clean(event.detail)])
+        else:
+            style = "ok" if event.what == "done" else "muted"
+            rows.append(
+                [(t(f"show.{event.what}"), style), when, "", clean(event.detail)]
+            )
+    doc.append(Table(rows))
+    return doc
+
+
+def grids_doc(summaries: list[GridSummary]) -> Doc:
+    if not summaries:
+        return [t("grid.none")]
+    rows: list[list[Cell]] = []
+    for grid in summaries:
+        overdue: Cell = (str(grid.overdue), "overdue") if grid.overdue else "0"
+        rows.append(
+            [
+                grid.name,
+                "、".join(grid.aliases) or "—",
+                clean(grid.worker) or "—",
+                clean(grid.phone) or "—",
+                _count(grid.households),
+                str(len(grid.buildings)),
+                str(grid.open),
+                overdue,
+            ]
+        )
+    columns = [
+        t(f"grid.col.{name}")
+        for name in (
+            "name",
+            "aliases",
+            "worker",
+            "phone",
+            "households",
+            "buildings",
+            "open",
+            "overdue",
+        )
+    ]
+    return [Table(rows, columns=columns)]
+
+
+def _count(value: int | None) -> str:
+    return "—" if value is None else str(value)
+
+
+def grid_doc(grid: GridSummary) -> Doc:
+    lines = [
+        (t("grid.col.aliases"), "、".join(grid.aliases) or "—"),
+        (t("grid.col.worker"), clean(grid.worker) or "—"),
+        (t("grid.col.phone"), clean(grid.phone) or "—"),
+        (t("grid.col.households"), _count(grid.households)),
+        (t("grid.col.population"), _count(grid.population)),
+        (t("grid.col.buildings"), "、".join(clean(b) for b in grid.buildings) or "—"),
+        (t("grid.col.open"), str(grid.open)),
+        (t("grid.col.overdue"), str(grid.overdue)),
+    ]
+    return [Heading(grid.name), Table([[label, value] for label, value in lines])]
+
+
+def config_doc(values: dict[str, str], path: str) -> Doc:
+    rows: list[list[Cell]] = [
+        [t(f"config.{key}"), values.get(key, "—")]
+        for key in ("worker", "grid", "tz", "lang")
+    ]
+    rows.append([t("config.db"), path])
+    return [Table(rows)]
