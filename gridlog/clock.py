@@ -25,7 +25,7 @@ def zone_named(name: str) -> dt.tzinfo:
 
 
 def system_zone(environ: Mapping[str, str] = os.environ) -> dt.tzinfo:
-    """The machine's zone: TZ, /etc/timezone, the /etc/localtime link, else an offset."""
+    """The machine's zone: TZ, /etc/timezone, the /etc/localtime link, or offset."""
     candidates = [environ.get("TZ", "").lstrip(":")]
     with contextlib.suppress(OSError):
         candidates.append(Path("/etc/timezone").read_text().strip())
