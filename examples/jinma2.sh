@@ -10,7 +10,6 @@ new() {
     python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])'
 }
 
-gridlog config --worker 马辉 --tz Asia/Shanghai --grid 红四网格 >/dev/null 2>&1 || true
 gridlog grid add 红一网格 --alias 红一 --worker 孟宇 --households 236 --population 602 \
   --building 冶金一号楼 --building 聚丙烯二号楼
 gridlog grid add 红二网格 --alias 红二 --worker 魏淑娟 --households 248 --population 640 \
@@ -33,6 +32,8 @@ gridlog grid add 红十网格 --alias 红十 --worker 刘芳 --households 233 --
   --building 17号楼 --building 18号楼 --building 19号楼
 gridlog grid add 红十一网格 --alias 红十一 --worker 陈静 --households 240 --population 604 \
   --building 20号楼 --building 21号楼
+
+gridlog config --worker 马辉 --grid 红四网格 >/dev/null
 
 # January: the first pages of the 2019 log
 on 2019-01-02T17:00 gridlog add "早8点到岗，整理退役军人资料" --kind 其他 --category 民政 --at 08:00

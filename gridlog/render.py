@@ -35,8 +35,13 @@ def fmt_minutes(minutes: int) -> str:
     """A time to resolve in words: `17分钟`, `3天 4小时`, `2 hours 5 minutes`."""
     if minutes < 1:
         return t("duration.under_a_minute")
-    import pendulum  # only `show` and reports need it; it is slow to import
+    import pendulum  # only `show`, `done` and reports need it; slow to import
 
+    # Two units are enough to judge a case: 9周 3天, 3天 4小时, 2小时 5分钟.
+    if minutes >= 7 * 24 * 60:
+        minutes -= minutes % (24 * 60)
+    elif minutes >= 24 * 60:
+        minutes -= minutes % 60
     return pendulum.duration(minutes=minutes).in_words(locale=current_lang())
 
 

@@ -1,0 +1,100 @@
+"""Registering grids and finding them the way workers name them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def test_grid_list_shows_counts_of_open_and_overdue(gridlog, red_grids):
+    assert (
+        gridlog("add", "漏水", "--place", "9号楼", "--follow-up", "昨天").exit_code == 0
+    )
+    assert (
+        gridlog("add", "路灯", "--place", "10号楼", "--follow-up", "明天").exit_code
+        == 0
+    )
+    assert gridlog("add", "活动", "--grid", "红一").exit_code == 0
+    grids = {g["name"]: g for g in json.loads(gridlog("grid", "list", "--json").stdout)}
+    assert grids["红四网格"]["open"] == 2
+    assert grids["红四网格"]["overdue"] == 1
+    assert grids["红四网格"]["buildings"] == ["9号楼", "10号楼"]
+    assert grids["红四网格"]["aliases"] == ["红四"]
+    assert grids["红四网格"]["worker"] == "马辉"
+    assert grids["红四网格"]["households"] == 210
+    assert grids["红一网格"]["open"] == 0
+
+    table = gridlog("grid", "list").stdout
+    assert "红四网格" in table and "Overdue" in table
+    zh = gridlog("--lang", "zh", "grid", "list").stdout
+    assert "逾期" in zh and "网格员" in zh
+
+
+@pytest.mark.parametrize("name", ["红四网格", "红四", "红四网", "  红四 "])
+def test_a_grid_is_found_by_name_alias_or_unique_prefix(gridlog, red_grids, name):
+    result = gridlog("add", "巡查", "--grid", name, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["grid"] == "红四网格"
+
+
+@pytest.mark.parametrize(
+    ("place", "grid"),
+    [
+        ("9号楼", "红四网格"),
+        ("9号楼4单元301", "红四网格"),
+        ("10号楼2单元", "红四网格"),
+        ("冶金一号楼3单元", "红一网格"),
+        ("6号楼", "红一网格"),
+    ],
+)
+def test_a_place_belongs_to_its_buildings_grid(gridlog, red_grids, place, grid):
+    result = gridlog("add", "走访", "--place", place, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["grid"] == grid
+
+
+def test_a_longer_building_name_wins_over_its_prefix(gridlog, red_grids):
+    assert gridlog("grid", "building", "红一", "9号楼东").exit_code == 0
+    result = gridlog("add", "走访", "--place", "9号楼东2单元", "--json")
+    assert json.loads(result.stdout)["grid"] == "红一网格"
+
+
+def test_explicit_grid_wins_over_the_place(gridlog, red_grids):
+    result = gridlog("add", "代办", "--place", "9号楼", "--grid", "红一", "--json")
+    assert json.loads(result.stdout)["grid"] == "红一网格"
+
+
+def test_default_grid_from_config(gridlog, red_grids):
+    assert gridlog("config", "--grid", "红一").exit_code == 0
+    result = gridlog("add", "整理退役军人资料", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["grid"] == "红一网格"
+
+
+def test_grid_show(gridlog, red_grids):
+    result = gridlog("grid", "show", "红四")
+    assert result.exit_code == 0, result.output
+    assert "红四网格" in result.stdout and "9号楼" in result.stdout
+    assert (
+        json.loads(gridlog("grid", "show", "红四", "--json").stdout)["name"]
+        == "红四网格"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("grid", "add", "红四网格"),  # the name exists
+        ("grid", "add", "红四"),  # an alias of another grid
+        ("grid", "add", "红五网格", "--building", "9号楼"),  # building taken
+        ("grid", "add", "红五网格", "--alias", "红一"),  # alias taken
+        ("grid", "add", "   "),
+    ],
+)
+def test_conflicting_registrations_are_refused(gridlog, red_grids, args):
+    before = gridlog("grid", "list", "--json").stdout
+    result = gridlog(*args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ")
+    assert gridlog("grid", "list", "--json").stdout == before

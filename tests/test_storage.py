@@ -1,0 +1,170 @@
+"""Where the database lives, how it is created, and what every write leaves behind."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import stat
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from gridlog import db
+from gridlog.migrations import migrations
+
+
+def test_schema_version_counts_the_migrations():
+    pending = migrations.pending(Database(memory=True))
+    assert len(pending) == db.SCHEMA_VERSION
+
+
+def test_migrating_an_empty_database_gives_the_tables_and_columns(tmp_path):
+    conn = db.open_db(tmp_path / "new.db", write=True)
+    tables = Database(conn).table_names()
+    assert {"grids", "buildings", "entries", "followups", "history"} <= set(tables)
+    columns = {c.name for c in Database(conn)["entries"].columns}
+    assert {"id", "uuid", "at", "grid_id", "place", "text", "case_id"} <= columns
+    followup_columns = {c.name for c in Database(conn)["followups"].columns}
+    assert {"due_on", "opened_at", "closed_at"} <= followup_columns
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == db.BUSY_TIMEOUT_MS
+
+
+def test_database_location_prefers_option_then_env_then_data_dir(tmp_path):
+    option = tmp_path / "option.db"
+    env = {"GRIDLOG_DB": str(tmp_path / "env.db"), "XDG_DATA_HOME": str(tmp_path)}
+    assert db.resolve_path(option, env) == option
+    assert db.resolve_path(None, env) == tmp_path / "env.db"
+    del env["GRIDLOG_DB"]
+    assert db.resolve_path(None, env) == tmp_path / "gridlog" / "gridlog.db"
+
+
+def test_default_location_is_created_private(gridlog, monkeypatch, tmp_path):
+    monkeypatch.delenv("GRIDLOG_DB")
+    monkeypatch.setattr("os.umask", lambda mask: 0)  # a careless umask is no excuse
+    result = gridlog("grid", "add", "红四网格")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "xdg" / "gridlog" / "gridlog.db"
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    for file in path.parent.iterdir():
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+
+
+def test_private_even_under_a_permissive_umask(tmp_path):
+    import os
+
+    old = os.umask(0)
+    try:
+        conn = db.open_db(tmp_path / "open.db", write=True)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO settings VALUES ('worker', 'x')")
+        conn.execute("COMMIT")
+    finally:
+        os.umask(old)
+    for name in ("open.db", "open.db-wal", "open.db-shm"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
+
+
+def test_read_commands_never_create_or_write(gridlog, db_path: Path):
+    for args in (("due",), ("log",), ("grid", "list"), ("config",)):
+        result = gridlog(*args)
+        assert result.exit_code == 0, result.output
+    assert not db_path.exists()
+
+
+def test_read_commands_open_query_only(red_grids, db_path):
+    conn = db.open_db(db_path, write=False)
+    try:
+        conn.execute("INSERT INTO settings VALUES ('worker', 'x')")
+    except sqlite3.OperationalError as exc:
+        assert "readonly" in str(exc)
+    else:
+        raise AssertionError("a read connection accepted a write")
+
+
+def test_every_change_is_kept_in_history_grouped_by_command(
+    gridlog, red_grids, read_db
+):
+    added = json.loads(
+        gridlog(
+            "add", "楼顶漏水", "--place", "9号楼", "--follow-up", "明天", "--json"
+        ).stdout
+    )
+    assert gridlog("snooze", str(added["id"]), "下周一").exit_code == 0
+    with read_db() as conn:
+        rows = conn.execute(
+            "SELECT op, command, table_name, action, before, after FROM history"
+            " WHERE table_name IN ('entries', 'followups') ORDER BY id"
+        ).fetchall()
+    add_ops = {row["op"] for row in rows if row["command"] == "add"}
+    assert len(add_ops) == 1  # one command, one op
+    snooze = [row for row in rows if row["command"] == "snooze"]
+    assert len(snooze) == 1
+    assert json.loads(snooze[0]["before"])["due_on"] == "2019-03-15"
+    assert json.loads(snooze[0]["after"])["due_on"] == "2019-03-18"
+
+
+def test_records_have_small_ids_and_uuids(gridlog, red_grids, read_db):
+    for text in ("一", "二", "三"):
+        assert gridlog("add", text, "--grid", "红四").exit_code == 0
+    with read_db() as conn:
+        rows = conn.execute("SELECT id, uuid FROM entries ORDER BY id").fetchall()
+    assert [row["id"] for row in rows] == [1, 2, 3]
+    assert len({row["uuid"] for row in rows}) == 3
+
+
+def test_instants_are_utc_and_dates_are_plain(gridlog, red_grids, read_db):
+    result = gridlog(
+        "add",
+        "跑水",
+        "--grid",
+        "红四",
+        "--at",
+        "2019-03-14 08:10",
+        "--follow-up",
+        "2019-03-20",
+    )
+    assert result.exit_code == 0, result.output
+    with read_db() as conn:
+        entry = conn.execute("SELECT at, created_at FROM entries").fetchone()
+        item = conn.execute("SELECT due_on, opened_at FROM followups").fetchone()
+    assert entry["at"] == "2019-03-14T00:10:00Z"  # 08:10 in Shanghai
+    assert entry["created_at"] == "2019-03-14T00:00:00Z"  # GRIDLOG_NOW 08:00
+    assert item["due_on"] == "2019-03-20"
+    assert item["opened_at"] == entry["at"]
+
+
+def test_an_old_schema_is_backed_up_before_upgrading(db_path, monkeypatch):
+    conn = db.open_db(db_path, write=True)
+    conn.execute("PRAGMA user_version = 0")
+    conn.execute("DELETE FROM _sqlite_migrations")
+    conn.close()
+    # Pretend this database is at version 1 of a schema that now has 2 migrations.
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('gridlog', 'm001_initial', 'x')"
+    )
+    conn.commit()
+    conn.close()
+
+    @migrations(name="m999_test_only")
+    def _extra(database):
+        database.execute("CREATE TABLE upgraded (x)")
+
+    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
+    try:
+        upgraded = db.open_db(db_path, write=False)
+        names = {row[0] for row in upgraded.execute("SELECT name FROM sqlite_master")}
+        assert "upgraded" in names
+        assert upgraded.execute("PRAGMA user_version").fetchone()[0] == 2
+    finally:
+        migrations._migrations.pop()
+    backup = db_path.with_name(db_path.name + ".v1.bak")
+    assert backup.exists()
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    old = sqlite3.connect(backup)
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
