@@ -189,19 +189,41 @@ def _shift(day: date, amount: int, unit: str) -> date:
     return _add_days(day, amount * (7 if unit == "w" else 1))
 
 
-def _nearest(candidate: Callable[[int], date], ctx: _Context, by_month: bool) -> date:
+# How far back a year-less due date may lie and still mean this year's (or this
+# month's): paper logs are often typed in days late, but "1月5日" said in December
+# means the coming January.
+_LATE_BY_YEAR = 91  # "3月11日", "1月"
+_LATE_BY_MONTH = 7  # "5号"
+
+
+def _nearest(
+    candidate: Callable[[int], date],
+    ctx: _Context,
+    by_month: bool,
+    late_days: int = _LATE_BY_YEAR,
+) -> date:
     """Place a date said without its year (or month) on the side `prefer` asks for.
 
     `candidate(k)` is the date k years (or months) from the current one. With no
     preference the current one stands, even if already past. With one, the first
     candidate on the preferred side of today wins: said on 20 December with
-    prefer="future", 1月5日 is next January. For a whole month ("12月") the month
-    holding today counts as today. Candidates that do not exist (2月29日 in 2019) are
-    skipped; nine steps reach the next leap day.
+    prefer="future", 1月5日 is next January. Leaning to the future gives way to a
+    recent past date, though: a follow-up "3月11日" typed on 14 March is three days
+    overdue, not due next year. For a whole month ("12月") the month holding today
+    counts as today. Candidates that do not exist (2月29日 in 2019) are skipped;
+    nine steps reach the next leap day.
     """
     step = {"future": 1, "past": -1}.get(ctx.prefer or "", 0)
     if step == 0:
         return candidate(0)
+    if step > 0:
+        try:
+            current = candidate(0)
+        except _Rejected:
+            pass
+        else:
+            if 0 < (ctx.today - current).days <= late_days:
+                return current
     floor = ctx.today.replace(day=1) if by_month else ctx.today
     for k in range(9):
         try:
@@ -446,7 +468,7 @@ def _day_of_month(m: re.Match[str], ctx: _Context) -> date:
         first = _add_months(ctx.today.replace(day=1), k)
         return _date(first.year, first.month, day)
 
-    return _nearest(candidate, ctx, by_month=False)
+    return _nearest(candidate, ctx, by_month=False, late_days=_LATE_BY_MONTH)
 
 
 _DAY_WORDS = {

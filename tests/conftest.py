@@ -52,15 +52,19 @@ def db_path(hermetic: Path) -> Path:
 
 @pytest.fixture
 def gridlog(monkeypatch: pytest.MonkeyPatch) -> Runner:
-    """Run `gridlog ARGS...`; `now=` pins the clock, `stdin=` feeds standard input."""
+    """Run `gridlog ARGS...`; `now=` pins the clock for this one call."""
 
     def run(*args: str, now: str | None = None, stdin: str = "") -> Result:
+        pinned = os.environ["GRIDLOG_NOW"]
         if now is not None:
-            monkeypatch.setenv("GRIDLOG_NOW", now)
+            os.environ["GRIDLOG_NOW"] = now
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
         out, err = io.StringIO(), io.StringIO()
-        with redirect_stdout(out), redirect_stderr(err):
-            code = main(list(args))
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                code = main(list(args))
+        finally:
+            os.environ["GRIDLOG_NOW"] = pinned
         return Result(code, out.getvalue(), err.getvalue())
 
     return run

@@ -258,6 +258,11 @@ WINTER = datetime(2019, 12, 20, 9, 0, tzinfo=SHANGHAI)
         (NOW, "3月", "future", on(3, 1)),  # the month holding today is not past
         (NOW, "3月15", "past", day_in(2018, 3, 15)),
         (NOW, "3月15", "future", on(3, 15)),
+        (NOW, "3月11日", "future", on(3, 11)),  # typed in late: overdue, not 2020
+        (NOW, "1月5日", "future", day_in(2019, 1, 5)),  # back-filling January
+        (NOW, "12月10日", "future", on(12, 10)),
+        (NOW, "11号", "future", on(3, 11)),  # three days late
+        (NOW, "6号", "future", on(4, 6)),  # eight days back: next month's
         (NOW, "3月14日", "past", on(3, 14)),  # today itself never moves
         (NOW, "3月14日", "future", on(3, 14)),
         (NOW, "2月29日", "future", day_in(2020, 2, 29)),

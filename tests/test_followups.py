@@ -1,0 +1,174 @@
+"""The morning list: what is due, what is overdue, and closing or moving items."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("red_grids")
+
+
+def add(gridlog, *args: str, now: str | None = None) -> dict:
+    result = gridlog("add", *args, "--json", now=now)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def due(gridlog, *args: str) -> list[dict]:
+    result = gridlog("due", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_due_lists_today_and_overdue_grouped_by_grid_and_date(gridlog):
+    late = add(
+        gridlog,
+        "路灯不亮",
+        "--place",
+        "9号楼",
+        "--follow-up",
+        "3月10日",
+        now="2019-03-09T09:00",
+    )
+    today = add(gridlog, "楼道堆物", "--place", "冶金一号楼", "--follow-up", "今天")
+    later = add(gridlog, "活动室协调", "--place", "10号楼", "--follow-up", "后天")
+    first = add(gridlog, "地锁", "--place", "10号楼", "--follow-up", "昨天")
+
+    items = due(gridlog)
+    assert [item["id"] for item in items] == [late["id"], first["id"], today["id"]]
+    assert [item["overdue_days"] for item in items] == [4, 1, 0]
+    assert [item["grid"] for item in items] == ["红四网格", "红四网格", "红一网格"]
+    assert later["id"] not in [item["id"] for item in items]
+
+    ahead = due(gridlog, "--days", "2")
+    assert later["id"] in [item["id"] for item in ahead]
+    assert due(gridlog, "--grid", "红一") == [items[2]]
+
+
+def test_due_on_another_day(gridlog):
+    item = add(gridlog, "回访", "--grid", "红四", "--follow-up", "3月20日")
+    assert due(gridlog, "--on", "3月19日") == []
+    assert due(gridlog, "--on", "3月20日")[0]["id"] == item["id"]
+    assert due(gridlog, "--on", "3月25日")[0]["overdue_days"] == 5
+
+
+def test_due_on_screen_marks_overdue_in_both_languages(gridlog):
+    add(gridlog, "路灯不亮", "--place", "9号楼", "--follow-up", "3月11日")
+    en = gridlog("due")
+    assert "3 days overdue" in en.stdout and "红四网格" in en.stdout
+    zh = gridlog("--lang", "zh", "due")
+    assert "逾期3天" in zh.stdout and "到期事项" in zh.stdout
+
+
+def test_nothing_due_says_so(gridlog):
+    assert "Nothing due" in gridlog("due").stdout
+    assert "没有到期" in gridlog("--lang", "zh", "due").stdout
+
+
+def test_done_records_time_to_resolve_and_leaves_due(gridlog):
+    item = add(
+        gridlog, "跑水", "--grid", "红四", "--at", "07:40", "--follow-up", "今天"
+    )
+    result = gridlog(
+        "done", str(item["id"]), "--note", "已关阀门", now="2019-03-14T09:55"
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 hours 15 minutes" in result.stdout
+    assert due(gridlog) == []
+    shown = json.loads(gridlog("show", str(item["id"]), "--json").stdout)
+    assert shown["resolution_minutes"] == 135
+    assert shown["close_note"] == "已关阀门"
+
+
+def test_done_accepts_the_entry_id_and_a_hash(gridlog):
+    item = add(gridlog, "跑水", "--grid", "红四", "--follow-up", "今天")
+    assert item["entry_id"] != item["id"]
+    result = gridlog("done", f"#{item['entry_id']}")
+    assert result.exit_code == 0, result.output
+    assert (
+        json.loads(gridlog("show", str(item["id"]), "--json").stdout)["status"]
+        == "done"
+    )
+
+
+def test_entry_with_followup_and_reminder_needs_the_items_own_id(gridlog):
+    item = add(
+        gridlog,
+        "白内障",
+        "--grid",
+        "红四",
+        "--follow-up",
+        "明天",
+        "--remind",
+        "2020年",
+        "--remind-text",
+        "高龄补贴",
+    )
+    result = gridlog("done", str(item["entry_id"]))
+    assert result.exit_code == 1
+    assert str(item["followup"]["id"]) in result.stderr
+    assert str(item["reminder"]["id"]) in result.stderr
+    assert gridlog("done", str(item["reminder"]["id"])).exit_code == 0
+    [left] = due(gridlog, "--days", "1")
+    assert left["id"] == item["followup"]["id"]
+
+
+def test_snooze_moves_the_due_date_and_show_tells_it(gridlog):
+    item = add(gridlog, "回访", "--grid", "红四", "--follow-up", "今天")
+    result = gridlog("snooze", str(item["id"]), "下周一")
+    assert result.exit_code == 0, result.output
+    assert "2019-03-18" in result.stdout
+    assert due(gridlog) == []
+    assert due(gridlog, "--on", "2019-03-18")[0]["id"] == item["id"]
+    events = json.loads(gridlog("show", str(item["id"]), "--json").stdout)["history"]
+    assert [event["event"] for event in events] == ["visit", "snoozed"]
+    assert events[1]["text"] == "2019-03-14 → 2019-03-18"
+
+
+def test_a_closed_item_cannot_be_snoozed_or_visited(gridlog):
+    item = add(gridlog, "回访", "--grid", "红四", "--follow-up", "今天")
+    assert gridlog("done", str(item["id"])).exit_code == 0
+    assert gridlog("snooze", str(item["id"]), "明天").exit_code == 1
+    assert gridlog("add", "又来了", "--case", str(item["id"])).exit_code == 1
+
+
+def test_a_visit_inherits_the_cases_place_and_category(gridlog):
+    case = add(
+        gridlog,
+        "楼顶漏水",
+        "--place",
+        "9号楼",
+        "--category",
+        "物业维修",
+        "--follow-up",
+        "下周一",
+    )
+    visit = add(gridlog, "第2次上门", "--case", str(case["id"]))
+    [entry] = [
+        e
+        for e in json.loads(gridlog("log", "--json").stdout)
+        if e["id"] == visit["entry_id"]
+    ]
+    assert entry["place"] == "9号楼"
+    assert entry["category"] == "repairs"
+    assert entry["case_id"] == case["id"]
+
+
+def test_done_before_it_was_opened_is_refused(gridlog):
+    item = add(
+        gridlog, "回访", "--grid", "红四", "--at", "08:00", "--follow-up", "今天"
+    )
+    result = gridlog("done", str(item["id"]), "--at", "07:00")
+    assert result.exit_code == 1
+    assert (
+        json.loads(gridlog("show", str(item["id"]), "--json").stdout)["status"]
+        == "open"
+    )
+
+
+def test_text_from_standard_input(gridlog):
+    result = gridlog("add", "-", "--grid", "红四", "--json", stdin="楼北侧大面积跑水\n")
+    assert result.exit_code == 0, result.output
+    [entry] = json.loads(gridlog("log", "--json").stdout)
+    assert entry["text"] == "楼北侧大面积跑水"
