@@ -17,20 +17,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_lang(detect_lang(args, os.environ))
     try:
         _check_utf8(args)
+        if _wants_help(args):
+            from gridlog.usage import localize_help
+
+            localize_help()
         from gridlog.cli import app
 
-        app(args=args, prog_name="gridlog", standalone_mode=True)
+        code = app(args=args, prog_name="gridlog", standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except SystemExit as exc:
         return _exit_code(exc.code)
     except GridlogError as exc:
         return _fail(exc.message(), exc.exit_code)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return 1  # `gridlog log | head`: the reader left; nothing to report
     except Exception as exc:  # the one place that must catch everything
         import sqlite3
 
         if os.environ.get("GRIDLOG_DEBUG"):
             raise
+        from typer._click import exceptions as click_errors
+
+        if isinstance(exc, click_errors.NoArgsIsHelpError):
+            sys.stdout.write(exc.format_message() + "\n")
+            return 0
+        if isinstance(exc, click_errors.ClickException):
+            return _usage_error(exc)
+        if isinstance(exc, click_errors.Abort):
+            return _fail(t("cancelled"), 1)
         if isinstance(exc, sqlite3.Error):
             from gridlog.db import user_error
 
@@ -47,6 +63,19 @@ def _check_utf8(args: list[str]) -> None:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             raise GridlogError("args.not_utf8", exit_code=2) from None
+
+
+def _wants_help(args: list[str]) -> bool:
+    """Will typer draw a help page? (Then its fixed words must be ours first.)"""
+    return not args or "--help" in args or "-h" in args or args[-1] == "grid"
+
+
+def _usage_error(exc) -> int:
+    from gridlog.usage import usage_message
+
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "gridlog"
+    return _fail(usage_message(exc.format_message(), command), exc.exit_code)
 
 
 def _exit_code(code: object) -> int:

@@ -4,9 +4,9 @@ MESSAGES: dict[str, str] = {
     # the program and its global options
     "app.help": "gridlog: the walking log (行走日志) of a community grid worker, "
     "on SQLite. Record each visit, see what is due each morning, close cases.",
-    "opt.db": "Database file [env: GRIDLOG_DB; default: your data directory].",
-    "opt.tz": "Time zone days begin and end in, e.g. Asia/Shanghai [env: GRIDLOG_TZ].",
-    "opt.lang": "Language of messages: zh or en [env: GRIDLOG_LANG; default: locale].",
+    "opt.db": "Database file (env GRIDLOG_DB; default: your data directory).",
+    "opt.tz": "Time zone days begin and end in, e.g. Asia/Shanghai (env GRIDLOG_TZ).",
+    "opt.lang": "Language of messages: zh or en (env GRIDLOG_LANG; default: locale).",
     "opt.json": "Print JSON only (shape documented in the README).",
     "error.prefix": "Error: ",
     "error.internal": "gridlog hit an internal problem ({kind}); nothing was "
@@ -201,4 +201,24 @@ MESSAGES: dict[str, str] = {
     "config.tz": "Time zone",
     "config.lang": "Language",
     "config.db": "Database",
+    # typer's own words
+    "usage.line": "{message} (see: {command} --help)",
+    "usage.no_option": "no such option: {name}",
+    "usage.missing_argument": "missing argument {name}",
+    "usage.missing_option": "missing option {name}",
+    "usage.needs_value": "option {name} needs a value",
+    "usage.bad_value": "invalid value for {name}: {detail}",
+    "usage.no_command": "no such command: {name}",
+    "usage.extra": "unexpected extra argument: {name} (quote text that has spaces)",
+    "usage.missing_command": "missing command",
+    "help.arguments": "Arguments",
+    "help.options": "Options",
+    "help.commands": "Commands",
+    "help.required": "[required]",
+    "help.default": "[default: {}]",
+    "help.help": "Show this message and exit.",
+    "cancelled": "cancelled; nothing was changed.",
+    "usage.not_int": "'{value}' is not a whole number",
+    "usage.out_of_range": "{value} is out of range ({range})",
+    "help.usage": "Usage: ",
 }
