@@ -74,3 +74,11 @@ def t(key: str, /, **params: object) -> str:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def tn(key: str, count: int, /, **params: object) -> str:
+    """Like `t`, for a message about `count` things: uses `key.one` when count is 1
+    and the current language has that form (Chinese repeats the plural there)."""
+    if count == 1 and f"{key}.one" in _catalogue(current_lang()):
+        key = f"{key}.one"
+    return t(key, **params)

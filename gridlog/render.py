@@ -9,7 +9,7 @@ import datetime as dt
 
 from gridlog import vocab
 from gridlog.grids import GridSummary
-from gridlog.i18n import current_lang, t
+from gridlog.i18n import current_lang, t, tn
 from gridlog.output import Cell, Doc, Heading, Table, clean
 from gridlog.store import Added, Closed, DueItem, LogEntry, Opened, Story
 
@@ -90,7 +90,7 @@ def closed_line(closed: Closed) -> str:
 
 def overdue_cell(item: DueItem) -> Cell:
     if item.overdue_days > 0:
-        return (t("due.overdue", days=item.overdue_days), "overdue")
+        return (tn("due.overdue", item.overdue_days, days=item.overdue_days), "overdue")
     return (t("due.today"), "today") if item.overdue_days == 0 else ""
 
 
@@ -100,7 +100,7 @@ def due_doc(items: list[DueItem], today: dt.date, days: int) -> Doc:
     header = t("due.header", day=fmt_date(today), weekday=fmt_weekday(today))
     if not items:
         return [Heading(header), t("due.none_days" if days else "due.none")]
-    summary = t("due.summary", count=len(items), overdue=overdue)
+    summary = tn("due.summary", len(items), count=len(items), overdue=overdue)
     doc: Doc = [Heading(f"{header} · {summary}")]
     for grid, group in _by_grid(items).items():
         rows: list[list[Cell]] = []
@@ -190,7 +190,8 @@ def story_doc(story: Story, today: dt.date) -> Doc:
         facts.append(t("show.closed", at=fmt_moment(story.closed_at, today)))
         facts.append(t("show.took", took=fmt_minutes(story.resolution_minutes or 0)))
     elif story.due < today:
-        facts.append(t("due.overdue", days=(today - story.due).days))
+        late = (today - story.due).days
+        facts.append(tn("due.overdue", late, days=late))
     doc.append(t("list.sep").join(facts))
     rows: list[list[Cell]] = []
     for event in story.events:

@@ -1,0 +1,66 @@
+"""Every command is documented: in its --help, with an example, and in the README."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gridlog.cli import app, grid_app
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def commands() -> list[tuple[str, object]]:
+    top = [(c.name or c.callback.__name__, c) for c in app.registered_commands]
+    grid = [(f"grid {c.name}", c) for c in grid_app.registered_commands]
+    return top + grid
+
+
+@pytest.mark.parametrize(("name", "command"), commands())
+def test_every_command_has_help_an_example_and_a_readme_section(name, command):
+    assert command.help, name
+    assert "gridlog " + name.split()[0] in command.epilog, name
+    assert f"gridlog {name}" in README, name
+
+
+def test_readme_opens_with_purpose_then_the_two_setup_commands():
+    lines = [line for line in README.splitlines() if line.strip()]
+    assert lines[0].startswith("# gridlog")
+    blocks = README.split("```sh")[1:3]
+    assert "bash examples/tour.sh" in blocks[0]
+    assert "pytest" in blocks[1]
+    ci = (Path(__file__).parent.parent / ".ci" / "run").read_text()
+    assert blocks[1].split("```")[0].strip() in ci
+
+
+def test_readme_lists_every_date_phrase_family():
+    from gridlog.dates import PHRASES
+
+    for examples, _, _ in PHRASES:
+        assert f"`{examples.split(',')[0].strip()}`" in README
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("zh", ["选项", "命令", "用法", "行走日志"]), ("en", ["Options"])],
+)
+def test_help_pages_in_both_languages(lang, expected, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "gridlog", "--lang", lang, "--help"],
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "GRIDLOG_DB": str(tmp_path / "x.db"),
+            "COLUMNS": "100",
+        },
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for word in expected:
+        assert word in result.stdout
+    for name, _ in commands():
+        assert name.split()[0] in result.stdout
