@@ -8,13 +8,14 @@ import sys
 from collections.abc import Sequence
 
 from gridlog.errors import GridlogError
-from gridlog.i18n import detect_lang, set_lang, t
+from gridlog.i18n import explicit_lang, locale_lang, set_lang, t
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run gridlog with `argv` (default: the process's) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    set_lang(detect_lang(args, os.environ))
+    chosen = explicit_lang(args, os.environ)
+    set_lang(chosen or locale_lang(os.environ), explicit=chosen is not None)
     try:
         _check_utf8(args)
         if _wants_help(args):

@@ -23,7 +23,7 @@ from gridlog.clock import system_zone, zone_named
 from gridlog.context import Context
 from gridlog.db import open_db, resolve_path
 from gridlog.errors import GridlogError
-from gridlog.i18n import LANGUAGES, normalize_lang, set_lang, t
+from gridlog.i18n import is_explicit, parse_lang, set_lang, t
 
 app = typer.Typer(
     name="gridlog",
@@ -59,7 +59,7 @@ def _global(
     lang: Annotated[str | None, typer.Option("--lang", help=t("opt.lang"))] = None,
 ) -> None:
     if lang is not None:
-        set_lang(lang)
+        set_lang(lang, explicit=True)
     ctx.obj = Options(db=db, tz=tz)
 
 
@@ -70,7 +70,7 @@ def _session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
     conn = open_db(resolve_path(options.db), write=write)
     try:
         saved = settings.get_all(conn)
-        if "lang" in saved and not _lang_chosen():
+        if "lang" in saved and not is_explicit():
             set_lang(saved["lang"])
         zone_name = options.tz or os.environ.get("GRIDLOG_TZ") or saved.get("tz")
         zone = zone_named(zone_name) if zone_name else system_zone()
@@ -83,10 +83,6 @@ def _session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
         yield conn, context
     finally:
         conn.close()
-
-
-def _lang_chosen() -> bool:
-    return "--lang" in " ".join(sys.argv) or bool(os.environ.get("GRIDLOG_LANG"))
 
 
 def _when(text: str, context: Context, prefer: Literal["past", "future"] | None):
@@ -327,12 +323,7 @@ def config(
     if tz is not None:
         values["tz"] = str(zone_named(tz))
     if lang is not None:
-        if normalize_lang(lang) not in LANGUAGES or lang.strip().lower()[:2] not in (
-            "zh",
-            "en",
-        ):
-            raise GridlogError("config.bad_lang", lang=lang, exit_code=2)
-        values["lang"] = normalize_lang(lang)
+        values["lang"] = parse_lang(lang) or _bad_lang(lang)
     if worker is not None:
         values["worker"] = worker.strip() or None
     options: Options = ctx.find_root().obj
@@ -347,6 +338,10 @@ def config(
         from gridlog.render import config_doc
 
         _emit(config_doc(settings.get_all(conn), str(path)))
+
+
+def _bad_lang(lang: str) -> str:
+    raise GridlogError("config.bad_lang", lang=lang, exit_code=2)
 
 
 @grid_app.command("add", help=t("grid.add.help"), epilog=t("grid.add.epilog"))

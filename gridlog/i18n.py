@@ -13,11 +13,17 @@ from collections.abc import Mapping, Sequence
 
 LANGUAGES = ("zh", "en")
 _current: str | None = None
+_explicit = False
 _catalogues: dict[str, Mapping[str, str]] = {}
 
 
 def detect_lang(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     """Pick the language from `--lang X`/`--lang=X`, then GRIDLOG_LANG, then locale."""
+    return explicit_lang(argv, environ) or locale_lang(environ)
+
+
+def explicit_lang(argv: Sequence[str], environ: Mapping[str, str]) -> str | None:
+    """The language the user asked for by flag or GRIDLOG_LANG, if any."""
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):
             return normalize_lang(argv[i + 1])
@@ -25,6 +31,11 @@ def detect_lang(argv: Sequence[str], environ: Mapping[str, str]) -> str:
             return normalize_lang(arg.split("=", 1)[1])
     if environ.get("GRIDLOG_LANG"):
         return normalize_lang(environ["GRIDLOG_LANG"])
+    return None
+
+
+def locale_lang(environ: Mapping[str, str]) -> str:
+    """Chinese for a zh* locale, English otherwise."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = environ.get(var)
         if value:
@@ -34,16 +45,29 @@ def detect_lang(argv: Sequence[str], environ: Mapping[str, str]) -> str:
 
 def normalize_lang(value: str) -> str:
     """Map `zh_CN.UTF-8`, `中文`, `EN` … to a supported language; unknown → English."""
+    return parse_lang(value) or "en"
+
+
+def parse_lang(value: str) -> str | None:
+    """`zh`/`zh_CN`/`中文` → zh, `en*` → en, anything else → None."""
     value = value.strip().lower()
     if value.startswith("zh") or value in ("中文", "cn", "chinese"):
         return "zh"
-    return "en"
+    if value.startswith("en") or value == "英文":
+        return "en"
+    return None
 
 
-def set_lang(lang: str) -> None:
-    """Fix the language for the rest of the process."""
-    global _current
+def set_lang(lang: str, *, explicit: bool = False) -> None:
+    """Fix the language; `explicit` when the user chose it for this run, so that a
+    saved preference (`gridlog config --lang`) does not override it."""
+    global _current, _explicit
     _current = normalize_lang(lang)
+    _explicit = explicit
+
+
+def is_explicit() -> bool:
+    return _explicit
 
 
 def current_lang() -> str:
