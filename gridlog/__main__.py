@@ -39,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if os.environ.get("GRIDLOG_DEBUG"):
             raise
+        import typer
         from typer._click import exceptions as click_errors
 
         if isinstance(exc, click_errors.NoArgsIsHelpError):
@@ -46,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if isinstance(exc, click_errors.ClickException):
             return _usage_error(exc)
-        if isinstance(exc, click_errors.Abort):
+        if isinstance(exc, typer.Abort):
             return _fail(t("cancelled"), 1)
         if isinstance(exc, sqlite3.Error):
             from gridlog.db import user_error

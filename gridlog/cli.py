@@ -92,7 +92,7 @@ def _when(text: str, context: Context, prefer: Literal["past", "future"] | None)
 def _record_id(text: str) -> int:
     """Ids are shown as `#42`; accept that form as well as `42`."""
     cleaned = text.strip().lstrip("#")
-    if not cleaned.isdigit() or len(cleaned) > 18:
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 18:
         raise GridlogError("id.bad", id=text, exit_code=2)
     return int(cleaned)
 
@@ -149,9 +149,9 @@ def add(
 ) -> None:
     if text == "-":
         text = sys.stdin.read()
-    if remind_text is not None and remind is None:
-        raise GridlogError("add.remind_text_alone", exit_code=2)
     with _session(ctx, write=True) as (conn, context):
+        if remind_text is not None and remind is None:
+            raise GridlogError("add.remind_text_alone", exit_code=2)
         draft = store.Draft(
             text=text,
             at=_when(at, context, "past").at(context.zone) if at else context.now,
@@ -181,7 +181,9 @@ def add(
 @app.command(help=t("due.help"), epilog=t("due.epilog"))
 def due(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option("--days", "-d", min=0, help=t("opt.days"))] = 0,
+    days: Annotated[
+        int, typer.Option("--days", "-d", min=0, max=3660, help=t("opt.days"))
+    ] = 0,
     grid: GridsOption = None,
     on: Annotated[str | None, typer.Option("--on", help=t("opt.on"))] = None,
     json_out: JsonOption = False,
@@ -209,8 +211,8 @@ def done(
     ] = None,
     at: Annotated[str | None, typer.Option("--at", help=t("opt.done_at"))] = None,
 ) -> None:
-    record_id = _record_id(record)
     with _session(ctx, write=True) as (conn, context):
+        record_id = _record_id(record)
         closed_at = _when(at, context, "past").at(context.zone) if at else None
         closed = store.close_item(conn, context, record_id, note=note, at=closed_at)
         from gridlog.render import closed_line
@@ -224,8 +226,8 @@ def snooze(
     record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
     when: Annotated[str, typer.Argument(metavar="WHEN", help=t("arg.when"))],
 ) -> None:
-    record_id = _record_id(record)
     with _session(ctx, write=True) as (conn, context):
+        record_id = _record_id(record)
         due_on = _when(when, context, "future").day
         item = store.snooze_item(conn, context, record_id, due_on)
         from gridlog.render import snoozed_line
@@ -239,9 +241,8 @@ def show(
     record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
     json_out: JsonOption = False,
 ) -> None:
-    record_id = _record_id(record)
     with _session(ctx, write=False) as (conn, context):
-        result = store.story(conn, context.zone, record_id)
+        result = store.story(conn, context.zone, _record_id(record))
         if json_out:
             from gridlog import shapes
 
@@ -268,7 +269,7 @@ def log(
         str | None, typer.Option("--resident", "-r", help=t("opt.resident_filter"))
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, help=t("opt.limit"))
+        int, typer.Option("--limit", "-n", min=0, max=10**9, help=t("opt.limit"))
     ] = 50,
     json_out: JsonOption = False,
 ) -> None:
@@ -358,10 +359,12 @@ def grid_add(
         str | None, typer.Option("--phone", help=t("opt.grid_phone"))
     ] = None,
     households: Annotated[
-        int | None, typer.Option("--households", min=0, help=t("opt.households"))
+        int | None,
+        typer.Option("--households", min=0, max=10**7, help=t("opt.households")),
     ] = None,
     population: Annotated[
-        int | None, typer.Option("--population", min=0, help=t("opt.population"))
+        int | None,
+        typer.Option("--population", min=0, max=10**8, help=t("opt.population")),
     ] = None,
     building: Annotated[
         list[str] | None, typer.Option("--building", "-b", help=t("opt.building"))

@@ -17,7 +17,13 @@ class GridlogError(Exception):
         self.exit_code = exit_code
 
     def message(self) -> str:
-        """The user-facing line, in the current language."""
+        """The user-facing line, in the current language; whatever the user typed is
+        echoed escaped, so a newline or an escape sequence cannot break the line."""
         from gridlog.i18n import t
+        from gridlog.output import clean
 
-        return t(self.key, **self.params)
+        params = {
+            name: clean(value) if isinstance(value, str) else value
+            for name, value in self.params.items()
+        }
+        return t(self.key, **params)

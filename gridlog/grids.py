@@ -45,7 +45,9 @@ def add_grid(
     buildings: Sequence[str] = (),
 ) -> int:
     """Register a grid with its aliases and buildings; returns its id."""
-    name = check_name("grid", name)
+    name = check_name("NAME", name)
+    worker = None if worker is None else check_name("--worker", worker)
+    phone = None if phone is None else check_name("--phone", phone)
     for count in (households, population):
         if count is not None and count < 0:
             raise GridlogError("grid.bad_count", value=count)
@@ -65,7 +67,7 @@ def add_grid(
             },
         )
         for alias in _unique(aliases):
-            alias = check_name("alias", alias)
+            alias = check_name("--alias", alias)
             if _grid_id_by_name(conn, alias) is not None:
                 raise GridlogError("grid.alias_taken", alias=alias)
             changes.insert("grid_aliases", {"alias": alias, "grid_id": grid_id})
@@ -86,7 +88,7 @@ def add_buildings(
 
 
 def _add_building(conn: sqlite3.Connection, changes, grid_id: int, name: str) -> None:
-    name = check_name("building", name)
+    name = check_name("--building", name)
     row = conn.execute(
         "SELECT g.name FROM buildings b JOIN grids g ON g.id = b.grid_id "
         "WHERE b.name = ?",

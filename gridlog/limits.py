@@ -18,8 +18,12 @@ def check_text(field: str, value: str) -> str:
 
 
 def check_name(field: str, value: str) -> str:
-    """Short fields: names, places, phones, tags."""
-    return _check(field, value, MAX_NAME)
+    """Short fields: names, places, phones, tags; one line of printable text, since
+    they are looked up by what a worker types and shown in every table."""
+    value = _check(field, value, MAX_NAME)
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in value):
+        raise GridlogError("field.control", field=field)
+    return value
 
 
 def _check(field: str, value: str, limit: int) -> str:

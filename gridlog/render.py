@@ -52,7 +52,12 @@ def _item_type(kind: str) -> str:
 def added_line(added: Added, today: dt.date) -> str:
     """One line saying what `add` stored."""
     parts = [
-        t("add.stored", id=added.id, grid=added.grid, at=fmt_moment(added.at, today))
+        t(
+            "add.stored",
+            id=added.id,
+            grid=clean(added.grid),
+            at=fmt_moment(added.at, today),
+        )
     ]
     if added.case_id is not None:
         parts.append(t("add.visit", case=added.case_id, n=added.visit_number))
@@ -119,7 +124,7 @@ def due_doc(items: list[DueItem], today: dt.date, days: int) -> Doc:
                     text,
                 ]
             )
-        doc.append(Table(rows, title=grid))
+        doc.append(Table(rows, title=clean(grid)))
     return doc
 
 
@@ -159,7 +164,7 @@ def log_doc(entries: list[LogEntry], today: dt.date) -> Doc:
             [
                 f"{entry.at:%H:%M}",
                 f"#{entry.id}",
-                entry.grid,
+                clean(entry.grid),
                 clean(entry.place) or "—",
                 (what, "muted"),
                 text,
@@ -176,7 +181,7 @@ def story_doc(story: Story, today: dt.date) -> Doc:
         "show.title",
         type=_item_type(story.type),
         id=story.id,
-        grid=story.grid,
+        grid=clean(story.grid),
         status=status,
     )
     if story.place:
@@ -216,8 +221,8 @@ def grids_doc(summaries: list[GridSummary]) -> Doc:
         overdue: Cell = (str(grid.overdue), "overdue") if grid.overdue else "0"
         rows.append(
             [
-                grid.name,
-                "、".join(grid.aliases) or "—",
+                clean(grid.name),
+                "、".join(clean(alias) for alias in grid.aliases) or "—",
                 clean(grid.worker) or "—",
                 clean(grid.phone) or "—",
                 _count(grid.households),
@@ -248,7 +253,7 @@ def _count(value: int | None) -> str:
 
 def grid_doc(grid: GridSummary) -> Doc:
     lines = [
-        (t("grid.col.aliases"), "、".join(grid.aliases) or "—"),
+        (t("grid.col.aliases"), "、".join(clean(a) for a in grid.aliases) or "—"),
         (t("grid.col.worker"), clean(grid.worker) or "—"),
         (t("grid.col.phone"), clean(grid.phone) or "—"),
         (t("grid.col.households"), _count(grid.households)),
@@ -257,12 +262,15 @@ def grid_doc(grid: GridSummary) -> Doc:
         (t("grid.col.open"), str(grid.open)),
         (t("grid.col.overdue"), str(grid.overdue)),
     ]
-    return [Heading(grid.name), Table([[label, value] for label, value in lines])]
+    return [
+        Heading(clean(grid.name)),
+        Table([[label, value] for label, value in lines]),
+    ]
 
 
 def config_doc(values: dict[str, str], path: str) -> Doc:
     rows: list[list[Cell]] = [
-        [t(f"config.{key}"), values.get(key, "—")]
+        [t(f"config.{key}"), clean(values.get(key, "—"))]
         for key in ("worker", "grid", "tz", "lang")
     ]
     rows.append([t("config.db"), path])

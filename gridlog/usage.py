@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from gridlog.i18n import current_lang, t
+from gridlog.output import clean
 
 # click's message shapes → (message key, the groups it needs).
 _PATTERNS: tuple[tuple[str, str], ...] = (
@@ -36,7 +37,7 @@ _DETAILS: tuple[tuple[str, str], ...] = (
 
 def usage_message(message: str, command: str) -> str:
     """One line: click's complaint in the user's language, and where to get help."""
-    text = _reword(" ".join(message.split()), _PATTERNS)
+    text = _reword(clean(" ".join(message.split())), _PATTERNS)
     return t("usage.line", message=text, command=command)
 
 

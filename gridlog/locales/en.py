@@ -49,6 +49,7 @@ MESSAGES: dict[str, str] = {
     # fields
     "field.empty": "{field} must not be empty.",
     "field.too_long": "{field} is too long ({size} characters; the limit is {limit}).",
+    "field.control": "{field} must be one line of printable text.",
     "field.not_utf8": "{field} is not valid UTF-8 text.",
     "category.unknown": "unknown category '{text}'. Choose one of: {choices}.",
     "kind.unknown": "unknown kind '{text}'. Choose one of: {choices}.",

@@ -40,6 +40,7 @@ MESSAGES: dict[str, str] = {
     "db.other": "数据库拒绝了这次操作（{reason}），数据没有改动。",
     "field.empty": "{field} 不能为空。",
     "field.too_long": "{field} 太长（{size} 个字符，上限 {limit}）。",
+    "field.control": "{field} 只能是一行可打印的文字。",
     "field.not_utf8": "{field} 不是有效的 UTF-8 文本。",
     "category.unknown": "未知类别“{text}”。可选：{choices}。",
     "kind.unknown": "未知类型“{text}”。可选：{choices}。",
