@@ -756,7 +756,7 @@ def test_errors_speak_the_saved_language(
     assert snapshot(db_path) == before
 
 
-# --- found as bugs, kept as guards ---------------------------------------------------------------
+# --- found as bugs, kept as guards -------------------------------------------
 
 
 @pytest.mark.parametrize(
