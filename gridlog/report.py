@@ -31,16 +31,10 @@ class Period:
         return (self.end - self.start).days
 
     def previous(self) -> Period:
-        """The period of the same length just before (the previous month for a month)."""
+        """The period of the same length just before; whole months give months."""
         if self.start.day == 1 and self.end.day == 1 and self.days >= 28:
-            months = (
-                (self.end.year - self.start.year) * 12
-                + self.end.month
-                - self.start.month
-            )
-            year, month = divmod(
-                self.start.year * 12 + self.start.month - 1 - months, 12
-            )
+            months = _month_number(self.end) - _month_number(self.start)
+            year, month = divmod(_month_number(self.start) - months, 12)
             return Period(dt.date(year, month + 1, 1), self.start)
         return Period(self.start - dt.timedelta(days=self.days), self.start)
 
@@ -49,6 +43,10 @@ class Period:
         if self.start.day == 1 and self.end == _next_month(self.start):
             return f"{self.start:%Y-%m}"
         return f"{self.start.isoformat()} – {self.last.isoformat()}"
+
+
+def _month_number(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
 
 
 def _next_month(day: dt.date) -> dt.date:
