@@ -64,7 +64,7 @@ def _global(
 
 
 @contextlib.contextmanager
-def _session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
+def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
     """The database and the moment a command runs in, closed whatever happens."""
     options: Options = ctx.find_root().obj
     conn = open_db(resolve_path(options.db), write=write)
@@ -85,7 +85,7 @@ def _session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
         conn.close()
 
 
-def _when(text: str, context: Context, prefer: Literal["past", "future"] | None):
+def when(text: str, context: Context, prefer: Literal["past", "future"] | None):
     return dates.parse_when(text, context.now, prefer)
 
 
@@ -149,20 +149,20 @@ def add(
 ) -> None:
     if text == "-":
         text = sys.stdin.read()
-    with _session(ctx, write=True) as (conn, context):
+    with session(ctx, write=True) as (conn, context):
         if remind_text is not None and remind is None:
             raise GridlogError("add.remind_text_alone", exit_code=2)
         draft = store.Draft(
             text=text,
-            at=_when(at, context, "past").at(context.zone) if at else context.now,
+            at=when(at, context, "past").at(context.zone) if at else context.now,
             grid=grid,
             place=place,
             resident=resident,
             phone=phone,
             category=vocab.category(category).key if category else "other",
             kind=vocab.kind(kind).key if kind else "visit",
-            follow_up=_when(follow_up, context, "future").day if follow_up else None,
-            remind=_when(remind, context, "future").day if remind else None,
+            follow_up=when(follow_up, context, "future").day if follow_up else None,
+            remind=when(remind, context, "future").day if remind else None,
             remind_text=remind_text,
             case_id=_record_id(case) if case else None,
             tags=tag or (),
@@ -188,8 +188,8 @@ def due(
     on: Annotated[str | None, typer.Option("--on", help=t("opt.on"))] = None,
     json_out: JsonOption = False,
 ) -> None:
-    with _session(ctx, write=False) as (conn, context):
-        today = _when(on, context, None).day if on else context.today
+    with session(ctx, write=False) as (conn, context):
+        today = when(on, context, None).day if on else context.today
         grid_ids = [grids.find_grid(conn, name) for name in grid] if grid else None
         items = store.due_items(conn, today, days=days, grid_ids=grid_ids)
         if json_out:
@@ -211,9 +211,9 @@ def done(
     ] = None,
     at: Annotated[str | None, typer.Option("--at", help=t("opt.done_at"))] = None,
 ) -> None:
-    with _session(ctx, write=True) as (conn, context):
+    with session(ctx, write=True) as (conn, context):
         record_id = _record_id(record)
-        closed_at = _when(at, context, "past").at(context.zone) if at else None
+        closed_at = when(at, context, "past").at(context.zone) if at else None
         closed = store.close_item(conn, context, record_id, note=note, at=closed_at)
         from gridlog.render import closed_line
 
@@ -226,9 +226,9 @@ def snooze(
     record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
     when: Annotated[str, typer.Argument(metavar="WHEN", help=t("arg.when"))],
 ) -> None:
-    with _session(ctx, write=True) as (conn, context):
+    with session(ctx, write=True) as (conn, context):
         record_id = _record_id(record)
-        due_on = _when(when, context, "future").day
+        due_on = when(when, context, "future").day
         item = store.snooze_item(conn, context, record_id, due_on)
         from gridlog.render import snoozed_line
 
@@ -241,7 +241,7 @@ def show(
     record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
     json_out: JsonOption = False,
 ) -> None:
-    with _session(ctx, write=False) as (conn, context):
+    with session(ctx, write=False) as (conn, context):
         result = store.story(conn, context.zone, _record_id(record))
         if json_out:
             from gridlog import shapes
@@ -273,11 +273,11 @@ def log(
     ] = 50,
     json_out: JsonOption = False,
 ) -> None:
-    with _session(ctx, write=False) as (conn, context):
+    with session(ctx, write=False) as (conn, context):
         filters = store.LogFilter(
             grid_ids=[grids.find_grid(conn, name) for name in grid] if grid else None,
-            since=_when(since, context, "past").day if since else None,
-            until=_when(until, context, None).day if until else None,
+            since=when(since, context, "past").day if since else None,
+            until=when(until, context, None).day if until else None,
             category=vocab.category(category).key if category else None,
             kind=vocab.kind(kind).key if kind else None,
             resident=resident,
@@ -329,7 +329,7 @@ def config(
         values["worker"] = worker.strip() or None
     options: Options = ctx.find_root().obj
     path = resolve_path(options.db)
-    with _session(ctx, write=bool(values) or grid is not None) as (conn, context):
+    with session(ctx, write=bool(values) or grid is not None) as (conn, context):
         if grid is not None:
             values["grid"] = grids.grid_name(conn, grids.find_grid(conn, grid))
         if values:
@@ -370,7 +370,7 @@ def grid_add(
         list[str] | None, typer.Option("--building", "-b", help=t("opt.building"))
     ] = None,
 ) -> None:
-    with _session(ctx, write=True) as (conn, context):
+    with session(ctx, write=True) as (conn, context):
         grids.add_grid(
             conn,
             context,
@@ -395,7 +395,7 @@ def grid_building(
         list[str], typer.Argument(metavar="BUILDING...", help=t("arg.buildings"))
     ],
 ) -> None:
-    with _session(ctx, write=True) as (conn, context):
+    with session(ctx, write=True) as (conn, context):
         grid_id = grids.add_buildings(conn, context, name, buildings)
         _emit(
             line=t(
@@ -408,7 +408,7 @@ def grid_building(
 
 @grid_app.command("list", help=t("grid.list.help"), epilog=t("grid.list.epilog"))
 def grid_list(ctx: typer.Context, json_out: JsonOption = False) -> None:
-    with _session(ctx, write=False) as (conn, context):
+    with session(ctx, write=False) as (conn, context):
         summaries = grids.list_grids(conn, context.today)
         if json_out:
             from gridlog import shapes
@@ -426,7 +426,7 @@ def grid_show(
     name: Annotated[str, typer.Argument(metavar="GRID", help=t("arg.grid"))],
     json_out: JsonOption = False,
 ) -> None:
-    with _session(ctx, write=False) as (conn, context):
+    with session(ctx, write=False) as (conn, context):
         summary = grids.show_grid(conn, context.today, name)
         if json_out:
             from gridlog import shapes
@@ -436,3 +436,7 @@ def grid_show(
             from gridlog.render import grid_doc
 
             _emit(grid_doc(summary))
+
+
+# Registered last: it imports the shared pieces above.
+from gridlog import cli_report  # noqa: E402, F401

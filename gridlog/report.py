@@ -105,3 +105,239 @@ class Report:
     previous: dict[str, Figures]  # the previous period's figures, by group
     previous_total: Figures
     hot_spots: list[HotSpot]
+
+
+# --- Computing a report -------------------------------------------------------------
+# Every query is bounded by the period (entries.at, followups opened/closed/due in
+# it) or by what is open now, each on an index, so a month costs the same whether the
+# log holds one year or ten.
+
+_GROUP_SQL = {
+    "grid": "g.name",
+    "worker": "coalesce(e.worker, g.worker, '')",
+    "category": "e.category",
+}
+
+
+class _Query:
+    """The pieces every report query shares: group expression, grid filter, bounds."""
+
+    def __init__(self, by: str, period: Period, zone: dt.tzinfo, grid_ids) -> None:
+        from gridlog.clock import day_start_utc
+
+        self.group = _GROUP_SQL[by]
+        self.start = day_start_utc(period.start, zone)
+        self.end = day_start_utc(period.end, zone)
+        self.period = period
+        self.zone = zone
+        self.grid_ids = list(grid_ids or [])
+
+    def grid_filter(self, column: str) -> tuple[str, list]:
+        if not self.grid_ids:
+            return "", []
+        marks = ", ".join("?" for _ in self.grid_ids)
+        return f" AND {column} IN ({marks})", list(self.grid_ids)
+
+    def named_grid_filter(self, column: str) -> tuple[str, dict[str, object]]:
+        names = {f"g{i}": grid_id for i, grid_id in enumerate(self.grid_ids)}
+        if not names:
+            return "", {}
+        return f" AND {column} IN ({', '.join(':' + n for n in names)})", names
+
+
+def build_report(
+    conn,
+    zone: dt.tzinfo,
+    period: Period,
+    *,
+    by: str = "grid",
+    grid_ids=None,
+) -> Report:
+    """The figures of `period` and of the period before it, per group and in total."""
+    current, total = _figures(conn, _Query(by, period, zone, grid_ids))
+    previous, previous_total = _figures(
+        conn, _Query(by, period.previous(), zone, grid_ids)
+    )
+    for name in previous:
+        current.setdefault(name, Figures(name))
+    groups = sorted(current.values(), key=_order(conn, by))
+    return Report(
+        period=period,
+        by=by,
+        groups=groups,
+        total=total,
+        previous=previous,
+        previous_total=previous_total,
+        hot_spots=_hot_spots(conn, _Query(by, period, zone, grid_ids)),
+    )
+
+
+def _order(conn, by: str):
+    """Grids in the order they were registered; other groups by name."""
+    if by != "grid":
+        return lambda figures: figures.group
+    rank = {row[0]: row[1] for row in conn.execute("SELECT name, id FROM grids")}
+    return lambda figures: rank.get(figures.group, 1 << 62)
+
+
+def _figures(conn, q: _Query) -> tuple[dict[str, Figures], Figures]:
+    groups: dict[str, Figures] = {}
+    total = Figures("")
+
+    def each(name: str) -> list[Figures]:
+        if name not in groups:
+            groups[name] = Figures(name)
+        return [groups[name], total]
+
+    _count_entries(conn, q, each)
+    _count_places(conn, q, groups, total)
+    _count_followups(conn, q, each)
+    _resolution_times(conn, q, groups, total)
+    _due_and_on_time(conn, q, each)
+    return groups, total
+
+
+def _count_entries(conn, q: _Query, each) -> None:
+    where, params = q.grid_filter("e.grid_id")
+    rows = conn.execute(
+        f"SELECT {q.group} AS grp, e.kind, e.category, count(*) FROM entries e"
+        " JOIN grids g ON g.id = e.grid_id"
+        f" WHERE e.at >= ? AND e.at < ?{where} GROUP BY grp, e.kind, e.category",
+        [q.start, q.end, *params],
+    )
+    for group, kind, category, count in rows:
+        for figures in each(group):
+            figures.entries += count
+            figures.by_kind[kind] = figures.by_kind.get(kind, 0) + count
+            figures.by_category[category] = figures.by_category.get(category, 0) + count
+
+
+def _count_places(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
+    where, params = q.grid_filter("e.grid_id")
+    base = (
+        " FROM entries e JOIN grids g ON g.id = e.grid_id"
+        f" WHERE e.at >= ? AND e.at < ? AND e.place IS NOT NULL{where}"
+    )
+    rows = conn.execute(
+        f"SELECT {q.group} AS grp, count(DISTINCT e.place){base} GROUP BY grp",
+        [q.start, q.end, *params],
+    )
+    for group, count in rows:
+        groups.setdefault(group, Figures(group)).places = count
+    row = conn.execute(
+        f"SELECT count(DISTINCT e.place){base}", [q.start, q.end, *params]
+    ).fetchone()
+    total.places = row[0]
+
+
+def _followup_source(q: _Query) -> str:
+    return (
+        f"SELECT {q.group} AS grp, f.* FROM followups f"
+        " JOIN entries e ON e.id = f.entry_id JOIN grids g ON g.id = f.grid_id"
+    )
+
+
+def _count_followups(conn, q: _Query, each) -> None:
+    """Opened and closed in the period; open (and overdue) at its end."""
+    where, names = q.named_grid_filter("f.grid_id")
+    followup = "f.type = 'followup'"
+    counts = (
+        (
+            "followups_opened",
+            f"{followup} AND f.opened_at >= :start AND f.opened_at < :end",
+        ),
+        (
+            "followups_closed",
+            f"{followup} AND f.closed_at >= :start AND f.closed_at < :end",
+        ),
+        # Open at the end: opened before it and not closed before it. Split so that
+        # each half uses an index: still open now, or closed only after the end.
+        ("open", "f.closed_at IS NULL AND f.opened_at < :end"),
+        ("open", "f.closed_at >= :end AND f.opened_at < :end"),
+        ("overdue", "f.closed_at IS NULL AND f.opened_at < :end AND f.due_on < :day"),
+        ("overdue", "f.closed_at >= :end AND f.opened_at < :end AND f.due_on < :day"),
+    )
+    params = {"start": q.start, "end": q.end, "day": q.period.end.isoformat(), **names}
+    for attribute, condition in counts:
+        rows = conn.execute(
+            f"SELECT grp, count(*) FROM ({_followup_source(q)}"
+            f" WHERE {condition}{where}) GROUP BY grp",
+            params,
+        )
+        for group, count in rows:
+            for figures in each(group):
+                setattr(figures, attribute, getattr(figures, attribute) + count)
+
+
+def _resolution_times(
+    conn, q: _Query, groups: dict[str, Figures], total: Figures
+) -> None:
+    """Median and longest minutes to resolve, over follow-ups closed in the period."""
+    where, params = q.grid_filter("f.grid_id")
+    closed = (
+        f"SELECT grp, (strftime('%s', closed_at) - strftime('%s', opened_at)) / 60"
+        f" AS minutes FROM ({_followup_source(q)} WHERE f.type = 'followup'"
+        f" AND f.closed_at >= ? AND f.closed_at < ?{where})"
+    )
+    sql = (
+        f"WITH d AS ({closed}), r AS (SELECT grp, minutes,"
+        " row_number() OVER (PARTITION BY {part} ORDER BY minutes) AS n,"
+        " count(*) OVER (PARTITION BY {part}) AS size FROM d)"
+        " SELECT {key},"
+        " avg(minutes) FILTER (WHERE n IN ((size + 1) / 2, size / 2 + 1)),"
+        " max(minutes) FROM r GROUP BY {key}"
+    )
+    args = [q.start, q.end, *params]
+    for key, median, longest in conn.execute(sql.format(part="grp", key="grp"), args):
+        figures = groups.setdefault(key, Figures(key))
+        figures.median_resolution_minutes = median
+        figures.longest_resolution_minutes = longest
+    for _, median, longest in conn.execute(sql.format(part="1", key="1"), args):
+        total.median_resolution_minutes = median
+        total.longest_resolution_minutes = longest
+
+
+def _due_and_on_time(conn, q: _Query, each) -> None:
+    """Of the items due in the period, how many were closed by the end of their due
+    day in the user's zone (the day ends at local midnight, not UTC's)."""
+    from gridlog.clock import day_start_utc
+
+    days = [q.period.start + dt.timedelta(days=i) for i in range(q.period.days)]
+    if not days:
+        return
+    ends = ", ".join("(?, ?)" for _ in days)
+    day_params: list[object] = []
+    for day in days:
+        day_params += [
+            day.isoformat(),
+            day_start_utc(day + dt.timedelta(days=1), q.zone),
+        ]
+    where, params = q.grid_filter("f.grid_id")
+    rows = conn.execute(
+        f"WITH days(day, ends_at) AS (VALUES {ends})"
+        " SELECT grp, count(*), sum(closed_at IS NOT NULL AND closed_at < ends_at)"
+        f" FROM ({_followup_source(q)} WHERE f.due_on >= ? AND f.due_on < ?{where})"
+        " JOIN days ON days.day = due_on GROUP BY grp",
+        [*day_params, q.period.start.isoformat(), q.period.end.isoformat(), *params],
+    )
+    for group, due, on_time in rows:
+        for figures in each(group):
+            figures.due_in_period += due
+            figures.closed_on_time += on_time
+
+
+def _hot_spots(conn, q: _Query) -> list[HotSpot]:
+    """Places (a registered building, else the place as typed) where three or more
+    entries of the period opened follow-ups."""
+    where, params = q.grid_filter("e.grid_id")
+    rows = conn.execute(
+        f"SELECT {q.group} AS grp, coalesce(b.name, e.place) AS spot, count(*) AS n"
+        " FROM entries e JOIN grids g ON g.id = e.grid_id"
+        " LEFT JOIN buildings b ON b.id = e.building_id"
+        " WHERE e.at >= ? AND e.at < ? AND e.place IS NOT NULL"
+        " AND EXISTS (SELECT 1 FROM followups f WHERE f.entry_id = e.id"
+        f" AND f.type = 'followup'){where}"
+        " GROUP BY grp, spot HAVING n >= 3 ORDER BY n DESC, grp, spot",
+        [q.start, q.end, *params],
+    )
+    return [HotSpot(group, spot, count) for group, spot, count in rows]
