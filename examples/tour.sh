@@ -22,5 +22,6 @@ show gridlog show "$roof"
 show gridlog show "$waste"
 show gridlog add "第13次上门，最后一户同意签字" --case "$roof"
 show gridlog done "$roof" --note "18户全部签字，维修基金已申请"
+show gridlog report --month 2019-03
 printf '\nThe demo database stays in %s: try `GRIDLOG_DB=%s gridlog log`.\n' \
   "$GRIDLOG_DB" "$GRIDLOG_DB"
