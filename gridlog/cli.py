@@ -224,11 +224,11 @@ def done(
 def snooze(
     ctx: typer.Context,
     record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
-    when: Annotated[str, typer.Argument(metavar="WHEN", help=t("arg.when"))],
+    due: Annotated[str, typer.Argument(metavar="WHEN", help=t("arg.when"))],
 ) -> None:
     with session(ctx, write=True) as (conn, context):
         record_id = _record_id(record)
-        due_on = when(when, context, "future").day
+        due_on = when(due, context, "future").day
         item = store.snooze_item(conn, context, record_id, due_on)
         from gridlog.render import snoozed_line
 
