@@ -74,7 +74,7 @@ def m001_initial(db: Database) -> None:
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL
         );
-        CREATE INDEX entries_at ON entries (at);
+        CREATE INDEX entries_month ON entries (at, grid_id, kind, category, place);
         CREATE INDEX entries_grid_at ON entries (grid_id, at);
         CREATE INDEX entries_case ON entries (case_id) WHERE case_id IS NOT NULL;
         CREATE TABLE followups (
@@ -96,6 +96,10 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX followups_open_grid ON followups (grid_id, due_on)
             WHERE closed_at IS NULL;
         CREATE INDEX followups_entry ON followups (entry_id);
+        CREATE INDEX followups_opened ON followups (opened_at);
+        CREATE INDEX followups_closed ON followups (closed_at)
+            WHERE closed_at IS NOT NULL;
+        CREATE INDEX followups_due ON followups (due_on);
         CREATE TABLE history (
             id INTEGER PRIMARY KEY,
             op INTEGER NOT NULL,

@@ -1,0 +1,95 @@
+"""The everyday queries run on indexes, so that their cost follows what is shown
+(today's items, 50 entries, one month), not the size of the whole log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from gridlog import report, store
+from gridlog.db import open_db
+
+ZONE = ZoneInfo("Asia/Shanghai")
+BIG_TABLES = ("entries", "followups", "history")
+
+
+def plans(db_path, run) -> list[tuple[str, list[str]]]:
+    """Run `run(conn)`, then EXPLAIN every SELECT it sent to SQLite."""
+    conn = open_db(db_path, write=False)
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    run(conn)
+    conn.set_trace_callback(None)
+    out = []
+    for sql in statements:
+        if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            rows = conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+            out.append((sql, [row[3] for row in rows]))
+    conn.close()
+    return out
+
+
+def full_scans(details: list[str]) -> list[str]:
+    """Plan lines that walk a whole big table or index. Walking the partial index of
+    open items is fine: it holds what is open now, not the history."""
+    return [
+        line
+        for line in details
+        if line.startswith("SCAN")
+        and line.split()[1] in ("e", "f", "h", *BIG_TABLES)
+        and "followups_open" not in line
+    ]
+
+
+@pytest.fixture
+def db(gridlog, red_grids, db_path):
+    for args in (
+        ("跑水", "--place", "9号楼", "--follow-up", "明天"),
+        ("回访", "--grid", "红一", "--remind", "2020年"),
+    ):
+        assert gridlog("add", *args).exit_code == 0
+    return db_path
+
+
+def test_due_uses_the_open_items_index(db):
+    found = plans(db, lambda c: store.due_items(c, dt.date(2019, 3, 14), days=7))
+    [(sql, details)] = [p for p in found if "followups" in p[0]]
+    assert any("followups_open_due" in line for line in details), details
+    assert full_scans(details) == []
+
+
+def test_log_reads_the_newest_entries_by_index(db):
+    found = plans(db, lambda c: store.log_entries(c, ZONE, store.LogFilter(limit=50)))
+    [(sql, details)] = found
+    # Newest first straight off the index, stopping after 50: no sort, no full read.
+    assert details[0] == "SCAN e USING INDEX entries_month", details
+    assert "LIMIT 50" in sql
+    assert not any("TEMP B-TREE FOR ORDER BY" in line for line in details), details
+
+
+def test_log_by_grid_uses_the_grid_index(db):
+    found = plans(
+        db,
+        lambda c: store.log_entries(c, ZONE, store.LogFilter(grid_ids=[1], limit=50)),
+    )
+    [(sql, details)] = found
+    assert any("entries_grid_at" in line for line in details), details
+    assert full_scans(details) == []
+
+
+def test_every_report_query_is_bounded_by_an_index(db):
+    found = plans(
+        db,
+        lambda c: report.build_report(c, ZONE, report.month_period(2019, 3)),
+    )
+    assert len(found) > 10
+    for sql, details in found:
+        assert full_scans(details) == [], (sql, details)
+    entry_queries = [d for s, d in found if "FROM entries e" in s]
+    assert all(any("entries_month" in line for line in d) for d in entry_queries)
+    open_queries = [d for s, d in found if "closed_at IS NULL AND +" in s]
+    assert open_queries and all(
+        any("followups_open" in line for line in d) for d in open_queries
+    )

@@ -1,0 +1,78 @@
+"""Start-up is the budget of every command: the everyday ones must not import what
+they do not use (rich only on a terminal, sqlite-utils only to migrate, pendulum
+only for durations in words, the report formats only for `report`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = (
+    "rich",
+    "sqlite_utils",
+    "pendulum",
+    "pydantic",
+    "openpyxl",
+    "gridlog.migrations",
+    "gridlog.report_formats",
+    "gridlog.report_html",
+    "gridlog.report_xlsx",
+)
+
+PROBE = """
+import io, json, sys
+from contextlib import redirect_stdout
+from gridlog.__main__ import main
+with redirect_stdout(io.StringIO()):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def loaded(args: list[str], env: dict[str, str]) -> set[str]:
+    """The modules a fresh interpreter has imported after running gridlog ARGS."""
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    report = json.loads(result.stdout.splitlines()[-1])
+    assert report["code"] == 0, result.stderr
+    return set(report["modules"])
+
+
+@pytest.fixture
+def env(gridlog, red_grids, db_path, tmp_path):
+    import os
+
+    assert (
+        gridlog("add", "跑水", "--place", "9号楼", "--follow-up", "明天").exit_code == 0
+    )
+    return {key: value for key, value in os.environ.items()}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["due"],
+        ["due", "--json"],
+        ["add", "走访", "--grid", "红四", "--follow-up", "下周一"],
+        ["log", "--limit", "50"],
+        ["grid", "list"],
+    ],
+)
+def test_everyday_commands_import_nothing_heavy(env, args):
+    modules = loaded(args, env)
+    heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY)
+    assert heavy == []
+
+
+def test_the_probe_would_notice_a_heavy_import(env):
+    """The same probe sees the report formats when `report` runs: it can fail."""
+    modules = loaded(["report", "--format", "json"], env)
+    assert "gridlog.report_formats" in modules
