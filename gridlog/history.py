@@ -74,6 +74,10 @@ class Changes:
         old = None if before is None else {key: before[0]}
         self._remember("settings", 0, "update", old, {key: value})
 
+    def remember_batch(self, table: str, first_id: int, summary: dict) -> None:
+        """One history row for a bulk load: what range of ids it added."""
+        self._remember(table, first_id, "insert", None, summary)
+
     def _next_record_id(self) -> int:
         row = self.conn.execute(
             "UPDATE counters SET value = value + 1 WHERE name = 'record' "

@@ -1,0 +1,50 @@
+"""Bulk loading writes the same records as `add`, in batches, with one history row
+per batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from zoneinfo import ZoneInfo
+
+from gridlog import bulk
+from gridlog.context import Context
+from gridlog.db import open_db
+
+ZONE = ZoneInfo("Asia/Shanghai")
+NOW = dt.datetime(2019, 3, 14, 8, 0, tzinfo=ZONE)
+
+
+def test_loaded_entries_behave_like_added_ones(gridlog, red_grids, db_path):
+    conn = open_db(db_path, write=True)
+    ctx = Context(now=NOW, zone=ZONE, command="load")
+    at = dt.datetime(2019, 3, 10, 9, 0, tzinfo=ZONE)
+    rows = [
+        bulk.LoadRow(
+            at=at + dt.timedelta(minutes=i),
+            grid_id=1,
+            text=f"走访{i}",
+            place="9号楼",
+            item_type="followup" if i % 2 else None,
+            due_on=dt.date(2019, 3, 12) if i % 2 else None,
+        )
+        for i in range(5)
+    ]
+    assert bulk.load(conn, ctx, rows, batch=2) == 5
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    batches = conn.execute(
+        "SELECT after FROM history WHERE command = 'load' ORDER BY id"
+    ).fetchall()
+    assert [json.loads(b[0])["count"] for b in batches] == [2, 2, 1]
+    conn.close()
+
+    due = json.loads(gridlog("due", "--json").stdout)
+    assert [item["text"] for item in due] == ["走访1", "走访3"]
+    assert all(item["overdue_days"] == 2 for item in due)
+    shown = json.loads(gridlog("show", str(due[0]["id"]), "--json").stdout)
+    assert shown["visits"] == 1
+    assert gridlog("done", str(due[0]["id"])).exit_code == 0
+    added = json.loads(gridlog("add", "再走访", "--grid", "红四", "--json").stdout)
+    ids = [e["id"] for e in json.loads(gridlog("log", "--json").stdout)]
+    assert added["id"] > max(ids[:-1])  # the shared sequence went on after the load
+    assert len(set(ids)) == len(ids) == 6
