@@ -1,13 +1,15 @@
 """Time gridlog's everyday commands as whole processes, against a baseline.
 
 Each command runs as a user runs it (the `gridlog` console script, a fresh process),
-after one warm-up run, RUNS times; the script prints the median and the ratio to the
-median of B = `python -c "import sqlite3"` measured in the same script, interleaved
-with the commands so that machine noise hits both alike.
+after one warm-up run, RUNS times; the script prints medians and the ratio to the
+median of B = `python -c "import sqlite3"`, which it measures interleaved with the
+commands so that machine noise hits both alike. Several databases give one column
+each, so that growth with the size of the log shows side by side.
 
-    python benchmarks/commands.py --db examples/demo.db --now 2019-03-15T07:50
+    python benchmarks/generate.py --entries 1000000 --out benchmarks/data/1m.db
+    python benchmarks/commands.py benchmarks/data/10k.db benchmarks/data/1m.db
 
-Writes (`add`) go to a throw-away copy of the database, never the original.
+Writes (`add`) go to a throw-away copy of each database, never the original.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -25,55 +28,92 @@ from pathlib import Path
 BASELINE = [sys.executable, "-c", "import sqlite3"]
 
 
-def commands(gridlog: str) -> dict[str, list[str]]:
+def commands(gridlog: str, db: Path, month: str) -> dict[str, list[str]]:
+    """The commands of the performance issue, with a grid and an id from `db`."""
+    conn = sqlite3.connect(db)
+    grid = conn.execute("SELECT name FROM grids ORDER BY id LIMIT 1").fetchone()[0]
+    case = conn.execute("SELECT max(id) FROM followups").fetchone()[0]
+    conn.close()
     return {
         "due": [gridlog, "due"],
-        "add 下周一": [gridlog, "add", "基准测试走访", "--grid", "红四", "--follow-up", "下周一"],
+        "add 下周一": [
+            gridlog,
+            "add",
+            "基准测试走访",
+            "--grid",
+            grid,
+            "--follow-up",
+            "下周一",
+        ],
         "log --limit 50": [gridlog, "log", "--limit", "50"],
-        "show": [gridlog, "show", "1"],
-        "grid list": [gridlog, "grid", "list"],
+        "show": [gridlog, "show", str(case)],
         "--help": [gridlog, "--help"],
+        "report --month": [gridlog, "report", "--month", month],
     }
 
 
 def timed(argv: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=False)
+    subprocess.run(
+        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+    )
     return time.perf_counter() - start
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=Path("examples/demo.db"))
-    parser.add_argument("--now", default="2019-03-15T07:50")
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--only", nargs="*", help="command labels to run")
-    args = parser.parse_args()
-    gridlog = shutil.which("gridlog") or sys.exit("gridlog is not installed")
+def measure(db: Path, args, gridlog: str) -> tuple[float, dict[str, float]]:
+    """Median of B and of each command on a copy of `db`."""
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
-        shutil.copy(args.db, db)
-        env = dict(os.environ, GRIDLOG_DB=str(db), GRIDLOG_NOW=args.now,
-                   GRIDLOG_TZ="Asia/Shanghai", GRIDLOG_LANG="zh")
-        chosen = {k: v for k, v in commands(gridlog).items()
-                  if not args.only or k in args.only}
+        copy = Path(tmp) / "bench.db"
+        shutil.copy(db, copy)
+        env = dict(
+            os.environ,
+            GRIDLOG_DB=str(copy),
+            GRIDLOG_NOW=args.now,
+            GRIDLOG_TZ="Asia/Shanghai",
+            GRIDLOG_LANG="zh",
+        )
+        chosen = commands(gridlog, copy, args.month)
+        for argv in [BASELINE, *chosen.values()]:
+            timed(argv, env)  # warm-up: page cache, .pyc files
         base: list[float] = []
         times: dict[str, list[float]] = {label: [] for label in chosen}
-        for argv in [BASELINE, *chosen.values()]:
-            timed(argv, env)  # warm-up: caches, .pyc files
         for _ in range(args.runs):
             for label, argv in chosen.items():
                 base.append(timed(BASELINE, env))
                 times[label].append(timed(argv, env))
-        b = statistics.median(base)
-        print(f"database: {args.db} ({args.db.stat().st_size / 1e6:.1f} MB), "
-              f"{args.runs} runs each, medians")
-        print(f"{'command':<18}{'median ms':>10}{'× B':>8}")
-        print(f"{'B (import sqlite3)':<18}{b * 1000:>10.1f}{1:>8.2f}")
-        for label, values in times.items():
-            m = statistics.median(values)
-            print(f"{label:<18}{m * 1000:>10.1f}{m / b:>8.2f}")
+    return statistics.median(base), {k: statistics.median(v) for k, v in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "databases", nargs="*", type=Path, default=[Path("examples/demo.db")]
+    )
+    parser.add_argument("--now", default=None, help="GRIDLOG_NOW for the runs")
+    parser.add_argument("--month", default=None, help="the month to report")
+    parser.add_argument("--runs", type=int, default=11)
+    args = parser.parse_args()
+    gridlog = shutil.which("gridlog") or sys.exit("gridlog is not installed")
+    demo = args.databases == [Path("examples/demo.db")]
+    args.now = args.now or ("2019-03-15T07:50" if demo else "2024-06-17T07:50")
+    args.month = args.month or ("2019-03" if demo else "2024-05")
+    results = {db: measure(db, args, gridlog) for db in args.databases}
+    print(
+        f"{args.runs} runs each, medians in ms, and × B (B = python -c 'import "
+        "sqlite3', measured alongside)"
+    )
+    header = "".join(f"{db.name:>22}" for db in results)
+    print(f"{'command':<16}{header}")
+    row = "".join(f"{b * 1000:>12.1f}{'1.00':>10}" for b, _ in results.values())
+    print(f"{'B':<16}{row}")
+    for label in next(iter(results.values()))[1]:
+        cells = "".join(
+            f"{times[label] * 1000:>12.1f}{times[label] / b:>10.2f}"
+            for b, times in results.values()
+        )
+        print(f"{label:<16}{cells}")
+    for db in results:
+        print(f"{db}: {db.stat().st_size / 1e6:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ def m001_initial(db: Database) -> None:
             updated_at TEXT NOT NULL
         );
         CREATE INDEX entries_month ON entries (at, grid_id, kind, category, place);
-        CREATE INDEX entries_grid_at ON entries (grid_id, at);
+        CREATE INDEX entries_grid_at ON entries (grid_id, at, kind, category, place);
         CREATE INDEX entries_case ON entries (case_id) WHERE case_id IS NOT NULL;
         CREATE TABLE followups (
             id INTEGER PRIMARY KEY,
@@ -93,7 +93,7 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX followups_open_due ON followups (due_on, grid_id)
             WHERE closed_at IS NULL;
-        CREATE INDEX followups_open_grid ON followups (grid_id, due_on)
+        CREATE INDEX followups_open_grid ON followups (grid_id, due_on, opened_at)
             WHERE closed_at IS NULL;
         CREATE INDEX followups_entry ON followups (entry_id);
         CREATE INDEX followups_opened ON followups (opened_at);
