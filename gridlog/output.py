@@ -58,6 +58,8 @@ Doc = list[Block]
 
 def width(text: str) -> int:
     """Columns the text takes in a terminal: CJK and full-width characters take two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -84,18 +86,18 @@ def _plain_table(table: Table) -> list[str]:
         rows.insert(0, list(table.columns))
     if not rows:
         return []
-    count = max(len(row) for row in rows)
-    widths = [
-        max((width(row[i]) for row in rows if i < len(row)), default=0)
-        for i in range(count)
+    # Each row's last cell is not padded, so its (often long) text is never measured.
+    widths = [[width(text) for text in row[:-1]] for row in rows]
+    count = max(len(row) for row in widths)
+    column = [
+        max((w[i] for w in widths if i < len(w)), default=0) for i in range(count)
     ]
     lines = [table.title] if table.title else []
-    for row in rows:
+    for row, row_widths in zip(rows, widths, strict=True):
         cells = [
-            text + " " * (widths[i] - width(text)) if i < len(row) - 1 else text
-            for i, text in enumerate(row)
+            text + " " * (column[i] - row_widths[i]) for i, text in enumerate(row[:-1])
         ]
-        lines.append(("  " + "  ".join(cells)).rstrip())
+        lines.append(("  " + "  ".join([*cells, row[-1]])).rstrip())
     return lines
 
 
