@@ -89,7 +89,7 @@ def when(text: str, context: Context, prefer: Literal["past", "future"] | None):
     return dates.parse_when(text, context.now, prefer)
 
 
-def _record_id(text: str) -> int:
+def parse_id(text: str) -> int:
     """Ids are shown as `#42`; accept that form as well as `42`."""
     cleaned = text.strip().lstrip("#")
     if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 18:
@@ -97,7 +97,7 @@ def _record_id(text: str) -> int:
     return int(cleaned)
 
 
-def _emit(doc=None, data=None, line: str | None = None) -> None:
+def emit(doc=None, data=None, line: str | None = None) -> None:
     """Print JSON when asked, else one line or a document."""
     if data is not None:
         from gridlog.shapes import dumps
@@ -164,18 +164,18 @@ def add(
             follow_up=when(follow_up, context, "future").day if follow_up else None,
             remind=when(remind, context, "future").day if remind else None,
             remind_text=remind_text,
-            case_id=_record_id(case) if case else None,
+            case_id=parse_id(case) if case else None,
             tags=tag or (),
         )
         added = store.add_entry(conn, context, draft)
         if json_out:
             from gridlog import shapes
 
-            _emit(data=shapes.added(added))
+            emit(data=shapes.added(added))
         else:
             from gridlog.render import added_line
 
-            _emit(line=added_line(added, context.today))
+            emit(line=added_line(added, context.today))
 
 
 @app.command(help=t("due.help"), epilog=t("due.epilog"))
@@ -195,11 +195,11 @@ def due(
         if json_out:
             from gridlog import shapes
 
-            _emit(data=shapes.due(items))
+            emit(data=shapes.due(items))
         else:
             from gridlog.render import due_doc
 
-            _emit(due_doc(items, today, days))
+            emit(due_doc(items, today, days))
 
 
 @app.command(help=t("done.help"), epilog=t("done.epilog"))
@@ -212,12 +212,12 @@ def done(
     at: Annotated[str | None, typer.Option("--at", help=t("opt.done_at"))] = None,
 ) -> None:
     with session(ctx, write=True) as (conn, context):
-        record_id = _record_id(record)
+        record_id = parse_id(record)
         closed_at = when(at, context, "past").at(context.zone) if at else None
         closed = store.close_item(conn, context, record_id, note=note, at=closed_at)
         from gridlog.render import closed_line
 
-        _emit(line=closed_line(closed))
+        emit(line=closed_line(closed))
 
 
 @app.command(help=t("snooze.help"), epilog=t("snooze.epilog"))
@@ -227,12 +227,12 @@ def snooze(
     due: Annotated[str, typer.Argument(metavar="WHEN", help=t("arg.when"))],
 ) -> None:
     with session(ctx, write=True) as (conn, context):
-        record_id = _record_id(record)
+        record_id = parse_id(record)
         due_on = when(due, context, "future").day
         item = store.snooze_item(conn, context, record_id, due_on)
         from gridlog.render import snoozed_line
 
-        _emit(line=snoozed_line(item, context.today))
+        emit(line=snoozed_line(item, context.today))
 
 
 @app.command(help=t("show.help"), epilog=t("show.epilog"))
@@ -242,15 +242,15 @@ def show(
     json_out: JsonOption = False,
 ) -> None:
     with session(ctx, write=False) as (conn, context):
-        result = store.story(conn, context.zone, _record_id(record))
+        result = store.story(conn, context.zone, parse_id(record))
         if json_out:
             from gridlog import shapes
 
-            _emit(data=shapes.story(result))
+            emit(data=shapes.story(result))
         else:
             from gridlog.render import story_doc
 
-            _emit(story_doc(result, context.today))
+            emit(story_doc(result, context.today))
 
 
 @app.command(help=t("log.help"), epilog=t("log.epilog"))
@@ -287,11 +287,11 @@ def log(
         if json_out:
             from gridlog import shapes
 
-            _emit(data=shapes.log(entries))
+            emit(data=shapes.log(entries))
         else:
             from gridlog.render import log_doc
 
-            _emit(log_doc(entries, context.today))
+            emit(log_doc(entries, context.today))
 
 
 @app.command(help=t("config.help"), epilog=t("config.epilog"))
@@ -334,11 +334,11 @@ def config(
             values["grid"] = grids.grid_name(conn, grids.find_grid(conn, grid))
         if values:
             settings.set_many(conn, context, values)
-            _emit(line=t("config.saved"))
+            emit(line=t("config.saved"))
             return
         from gridlog.render import config_doc
 
-        _emit(config_doc(settings.get_all(conn), str(path)))
+        emit(config_doc(settings.get_all(conn), str(path)))
 
 
 def _bad_lang(lang: str) -> str:
@@ -382,7 +382,7 @@ def grid_add(
             population=population,
             buildings=building or (),
         )
-        _emit(line=t("grid.added", name=name.strip(), buildings=len(building or ())))
+        emit(line=t("grid.added", name=name.strip(), buildings=len(building or ())))
 
 
 @grid_app.command(
@@ -397,7 +397,7 @@ def grid_building(
 ) -> None:
     with session(ctx, write=True) as (conn, context):
         grid_id = grids.add_buildings(conn, context, name, buildings)
-        _emit(
+        emit(
             line=t(
                 "grid.buildings_added",
                 grid=grids.grid_name(conn, grid_id),
@@ -413,11 +413,11 @@ def grid_list(ctx: typer.Context, json_out: JsonOption = False) -> None:
         if json_out:
             from gridlog import shapes
 
-            _emit(data=shapes.grids(summaries))
+            emit(data=shapes.grids(summaries))
         else:
             from gridlog.render import grids_doc
 
-            _emit(grids_doc(summaries))
+            emit(grids_doc(summaries))
 
 
 @grid_app.command("show", help=t("grid.show.help"), epilog=t("grid.show.epilog"))
@@ -431,12 +431,12 @@ def grid_show(
         if json_out:
             from gridlog import shapes
 
-            _emit(data=shapes.grids([summary])[0])
+            emit(data=shapes.grids([summary])[0])
         else:
             from gridlog.render import grid_doc
 
-            _emit(grid_doc(summary))
+            emit(grid_doc(summary))
 
 
-# Registered last: it imports the shared pieces above.
-from gridlog import cli_report  # noqa: E402, F401
+# Registered last: they import the shared pieces above.
+from gridlog import cli_changes, cli_report  # noqa: E402, F401

@@ -1,7 +1,10 @@
-"""Writes that remember: every insert and update of a command, in an append-only log.
+"""Writes that remember: every insert, update and delete of a command, in an
+append-only log.
 
-All changes of one command share an `op` number, which is what `undo` will reverse and
-what `history ID` will show; nothing in gridlog writes a record any other way.
+All changes of one command share an `op` number, which is what `undo` reverses and
+what `history ID` shows; nothing in gridlog writes a record any other way. An undo is
+itself a command whose rows say which op they reverse (`undoes`), so the log is never
+rewritten.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class Changes:
         self.ctx = ctx
         row = conn.execute("SELECT coalesce(max(op), 0) + 1 FROM history").fetchone()
         self.op: int = row[0]
+        self.undoes: int | None = None
 
     def insert(self, table: str, row: Mapping[str, Any]) -> int:
         """Insert `row` with a fresh id and UUID (unless given); returns the id."""
@@ -60,6 +64,28 @@ class Changes:
         )
         old = {column: before[column] for column in changes}
         self._remember(table, record_id, "update", old, dict(changes))
+
+    def delete(self, table: str, record_id: int) -> dict[str, Any]:
+        """Delete one record, keeping the whole row in the history; returns it."""
+        row = self.conn.execute(
+            f"SELECT * FROM {table} WHERE rowid = ?", (record_id,)
+        ).fetchone()
+        before = dict(zip(row.keys(), row, strict=True))
+        self.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (record_id,))
+        self._remember(table, record_id, "delete", before, None)
+        return before
+
+    def restore(self, table: str, row: Mapping[str, Any]) -> None:
+        """Put back a deleted row exactly as it was (id and UUID included)."""
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())
+        )
+        record_id = row.get("id")
+        if record_id is None:
+            record_id = self.conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        self._remember(table, record_id, "insert", None, dict(row))
 
     def put_setting(self, key: str, value: str | None) -> None:
         """Set or (with None) clear one setting; settings have no id, so record 0."""
@@ -95,7 +121,7 @@ class Changes:
     ) -> None:
         self.conn.execute(
             "INSERT INTO history (op, at, actor, command, table_name, record_id,"
-            " action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " action, before, after, undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 self.op,
                 self.ctx.now_utc,
@@ -106,6 +132,7 @@ class Changes:
                 action,
                 _dump(before),
                 _dump(after),
+                self.undoes,
             ),
         )
 

@@ -110,9 +110,11 @@ def m001_initial(db: Database) -> None:
             record_id INTEGER NOT NULL,
             action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
             before TEXT,
-            after TEXT
+            after TEXT,
+            undoes INTEGER
         );
         CREATE INDEX history_record ON history (table_name, record_id);
+        CREATE INDEX history_undoes ON history (undoes) WHERE undoes IS NOT NULL;
         CREATE INDEX history_op ON history (op)
         """,
     )

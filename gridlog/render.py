@@ -275,3 +275,37 @@ def config_doc(values: dict[str, str], path: str) -> Doc:
     ]
     rows.append([t("config.db"), path])
     return [Table(rows)]
+
+
+def history_doc(changes, today: dt.date) -> Doc:
+    """A record's changes, oldest first: when, who, which command, what changed."""
+    rows: list[list[Cell]] = []
+    for change in changes:
+        what = t(f"history.{change.action}")
+        if change.action == "update" and change.before and change.after:
+            what = "; ".join(
+                f"{field}: {clean(_show(change.before.get(field)))} → "
+                f"{clean(_show(value))}"
+                for field, value in change.after.items()
+                if field != "updated_at"
+            )
+        when = fmt_moment(change.at, today)
+        row: list[Cell] = [when, clean(change.actor) or "—", change.command, what]
+        if change.undone:
+            row.append((t("history.undone"), "muted"))
+        rows.append(row)
+    return [
+        Table(
+            rows,
+            columns=[
+                t("history.col.at"),
+                t("history.col.actor"),
+                t("history.col.command"),
+                t("history.col.change"),
+            ],
+        )
+    ]
+
+
+def _show(value: object) -> str:
+    return "—" if value is None else str(value)

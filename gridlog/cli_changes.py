@@ -1,0 +1,109 @@
+"""`gridlog edit`, `delete`, `undo` and `history`: changing what is stored, and seeing
+every change. Registered on the main app by `gridlog.cli`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from gridlog import vocab
+from gridlog.cli import app, emit, parse_id, session, when
+from gridlog.i18n import t
+
+
+@app.command(help=t("edit.help"), epilog=t("edit.epilog"))
+def edit(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
+    text: Annotated[str | None, typer.Option("--text", help=t("opt.edit_text"))] = None,
+    place: Annotated[
+        str | None, typer.Option("--place", "-p", help=t("opt.place"))
+    ] = None,
+    resident: Annotated[
+        str | None, typer.Option("--resident", "-r", help=t("opt.resident"))
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help=t("opt.phone"))] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", "-c", help=t("opt.category"))
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", "-k", help=t("opt.kind"))
+    ] = None,
+    at: Annotated[str | None, typer.Option("--at", help=t("opt.at"))] = None,
+    grid: Annotated[
+        str | None, typer.Option("--grid", "-g", help=t("opt.grid"))
+    ] = None,
+    due: Annotated[str | None, typer.Option("--due", help=t("opt.edit_due"))] = None,
+) -> None:
+    from gridlog.revisions import EntryEdit, edit_record
+
+    with session(ctx, write=True) as (conn, context):
+        number = parse_id(record)
+        change = EntryEdit(
+            text=text,
+            place=place,
+            resident=resident,
+            phone=phone,
+            category=vocab.category(category).key if category else None,
+            kind=vocab.kind(kind).key if kind else None,
+            at=when(at, context, "past").at(context.zone) if at else None,
+            grid=grid,
+            due=when(due, context, "future").day if due else None,
+        )
+        changed = edit_record(conn, context, number, change)
+        emit(line=t("edit.done", type=t(f"record.{changed}"), id=number))
+
+
+@app.command(help=t("delete.help"), epilog=t("delete.epilog"))
+def delete(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
+) -> None:
+    from gridlog.revisions import delete_entry
+
+    with session(ctx, write=True) as (conn, context):
+        number = parse_id(record)
+        count = delete_entry(conn, context, number)
+        emit(line=t("delete.done", id=number, count=count))
+
+
+@app.command(help=t("undo.help"), epilog=t("undo.epilog"))
+def undo(ctx: typer.Context) -> None:
+    from gridlog.revisions import undo_last
+
+    with session(ctx, write=True) as (conn, context):
+        undone = undo_last(conn, context)
+        emit(line=t("undo.done", command=undone.command or "—", count=undone.changes))
+
+
+@app.command(help=t("history.help"), epilog=t("history.epilog"))
+def history(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
+    json_out: Annotated[bool, typer.Option("--json", help=t("opt.json"))] = False,
+) -> None:
+    from gridlog.revisions import record_history
+
+    with session(ctx, write=False) as (conn, context):
+        changes = record_history(conn, context.zone, parse_id(record))
+        if json_out:
+            emit(
+                data=[
+                    {
+                        "at": c.at.isoformat(),
+                        "actor": c.actor,
+                        "command": c.command,
+                        "action": c.action,
+                        "table": c.table,
+                        "before": c.before,
+                        "after": c.after,
+                        "undone": c.undone,
+                    }
+                    for c in changes
+                ]
+            )
+            return
+        from gridlog.render import history_doc
+
+        emit(history_doc(changes, context.today))

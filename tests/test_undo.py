@@ -1,0 +1,153 @@
+"""Edits, deletions and undo go through the append-only history: every change can be
+seen and reversed, and an id is never given out twice."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("red_grids")
+
+
+def add(gridlog, *args: str) -> dict:
+    result = gridlog("add", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def log(gridlog) -> list[dict]:
+    return json.loads(gridlog("log", "--json").stdout)
+
+
+def dump(db_path) -> list[str]:
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return [
+            line
+            for line in conn.iterdump()
+            if "history" not in line and "counters" not in line
+        ]
+    finally:
+        conn.close()
+
+
+def test_undo_reverses_an_add_with_its_follow_up(gridlog, db_path):
+    before = dump(db_path)
+    added = add(gridlog, "跑水", "--place", "9号楼", "--follow-up", "明天")
+    result = gridlog("undo")
+    assert result.exit_code == 0, result.output
+    assert "add" in result.stdout
+    assert dump(db_path) == before
+    again = add(gridlog, "又跑水", "--grid", "红四")
+    assert again["id"] > added["id"]  # ids are never given out twice
+
+
+def test_edit_is_kept_in_history_and_undone(gridlog):
+    entry = add(gridlog, "跑水", "--place", "9号楼")
+    result = gridlog(
+        "edit", str(entry["id"]), "--place", "10号楼2单元", "--category", "物业维修"
+    )
+    assert result.exit_code == 0, result.output
+    [edited] = log(gridlog)
+    assert (edited["place"], edited["category"]) == ("10号楼2单元", "repairs")
+    changes = json.loads(gridlog("history", str(entry["id"]), "--json").stdout)
+    assert [c["action"] for c in changes] == ["insert", "update"]
+    assert changes[1]["before"]["place"] == "9号楼"
+    assert changes[1]["after"]["place"] == "10号楼2单元"
+    assert changes[1]["command"] == "edit"
+
+    assert gridlog("undo").exit_code == 0
+    [restored] = log(gridlog)
+    assert (restored["place"], restored["category"]) == ("9号楼", "other")
+    changes = json.loads(gridlog("history", str(entry["id"]), "--json").stdout)
+    assert [c["undone"] for c in changes] == [False, True, False]
+    screen = gridlog("history", str(entry["id"])).stdout
+    assert "place: 9号楼 → 10号楼2单元" in screen and "(undone)" in screen
+
+
+def test_edit_a_follow_ups_due_date_and_text(gridlog):
+    item = add(gridlog, "漏水", "--place", "9号楼", "--follow-up", "明天")
+    result = gridlog("edit", str(item["id"]), "--due", "下周一", "--text", "等物业回复")
+    assert result.exit_code == 0, result.output
+    [due] = json.loads(gridlog("due", "--on", "2019-03-18", "--json").stdout)
+    assert (due["text"], due["due"]) == ("等物业回复", "2019-03-18")
+    wrong = gridlog("edit", str(item["id"]), "--place", "10号楼")
+    assert wrong.exit_code == 2
+    assert str(item["entry_id"]) in wrong.stderr
+
+
+def test_delete_and_bring_back(gridlog, db_path):
+    item = add(gridlog, "漏水", "--place", "9号楼", "--follow-up", "明天")
+    before = dump(db_path)
+    result = gridlog("delete", str(item["entry_id"]))
+    assert result.exit_code == 0, result.output
+    assert log(gridlog) == []
+    assert json.loads(gridlog("due", "--days", "3", "--json").stdout) == []
+    assert gridlog("undo").exit_code == 0
+    assert dump(db_path) == before  # same ids, same UUIDs, same links
+    shown = json.loads(gridlog("show", str(item["id"]), "--json").stdout)
+    assert shown["visits"] == 1
+
+
+def test_a_case_with_later_visits_cannot_be_deleted(gridlog):
+    case = add(gridlog, "楼顶漏水", "--place", "9号楼", "--follow-up", "下周一")
+    add(gridlog, "第2次上门", "--case", str(case["id"]))
+    result = gridlog("delete", str(case["entry_id"]))
+    assert result.exit_code == 1
+    assert len(log(gridlog)) == 2
+
+
+def test_undo_walks_back_one_command_at_a_time(gridlog):
+    item = add(gridlog, "回访", "--grid", "红四", "--follow-up", "今天")
+    assert gridlog("snooze", str(item["id"]), "后天").exit_code == 0
+    assert gridlog("done", str(item["id"])).exit_code == 0
+    assert gridlog("undo").exit_code == 0  # the done
+    shown = json.loads(gridlog("show", str(item["id"]), "--json").stdout)
+    assert (shown["status"], shown["due"]) == ("open", "2019-03-16")
+    assert gridlog("undo").exit_code == 0  # the snooze
+    assert json.loads(gridlog("show", str(item["id"]), "--json").stdout)["due"] == (
+        "2019-03-14"
+    )
+    assert gridlog("undo").exit_code == 0  # the add
+    assert log(gridlog) == []
+
+
+def test_nothing_left_to_undo(gridlog, db_path):
+    while gridlog("undo").exit_code == 0:
+        pass
+    result = gridlog("undo")
+    assert result.exit_code == 1
+    assert "nothing to undo" in result.stderr
+    assert gridlog("grid", "list", "--json").stdout.strip() == "[]"
+
+
+def test_a_bulk_load_is_undone_as_one_command(gridlog, db_path):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from gridlog import bulk
+    from gridlog.context import Context
+    from gridlog.db import open_db
+
+    zone = ZoneInfo("Asia/Shanghai")
+    conn = open_db(db_path, write=True)
+    at = dt.datetime(2019, 3, 1, 9, 0, tzinfo=zone)
+    rows = [
+        bulk.LoadRow(
+            at=at,
+            grid_id=1,
+            text=f"旧日志{i}",
+            item_type="followup",
+            due_on=dt.date(2019, 3, 2),
+        )
+        for i in range(30)
+    ]
+    bulk.load(conn, Context(now=at, zone=zone, command="import"), rows, batch=100)
+    conn.close()
+    assert len(log(gridlog)) == 30
+    assert gridlog("undo").exit_code == 0
+    assert log(gridlog) == []
+    assert json.loads(gridlog("due", "--json").stdout) == []
