@@ -74,6 +74,8 @@ def to_plain(doc: Doc) -> str:
         if isinstance(block, Table):
             lines.extend(_plain_table(block))
         elif isinstance(block, Heading):
+            if lines:
+                lines.append("")  # a heading opens a new section
             lines.append(block.text)
         else:
             lines.append(block)
