@@ -68,6 +68,7 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[LoadRow]) -> None
     # each row is written once, case_id included. (Reset by SQLite after COMMIT.)
     conn.execute("PRAGMA defer_foreign_keys = ON")
     entries, followups = [], []
+    _pause_search_triggers(conn)
     for row in chunk:
         entry_id, next_id = next_id, next_id + 1
         at = to_utc_iso(row.at)
@@ -122,6 +123,7 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[LoadRow]) -> None
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         followups,
     )
+    _index_batch(conn, entries[0][0], next_id - 1)
     changes.remember_batch(
         "entries",
         entries[0][0],
@@ -131,3 +133,31 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[LoadRow]) -> None
             "items": len(followups),
         },
     )
+
+
+_INSERT_TRIGGERS = ("entries_search_insert", "followups_search_insert")
+
+
+def _pause_search_triggers(conn: sqlite3.Connection) -> None:
+    """Index the batch in one statement at its end instead of row by row. Dropping
+    the triggers is part of the batch's transaction: nobody else ever sees them gone."""
+    for name in _INSERT_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def _index_batch(conn: sqlite3.Connection, first: int, last: int) -> None:
+    from gridlog.migrations import SEARCH_TRIGGERS
+
+    conn.execute(
+        "INSERT INTO entries_search (rowid, text, place, resident)"
+        " SELECT id, text, place, resident FROM entries WHERE id BETWEEN ? AND ?",
+        (first, last),
+    )
+    conn.execute(
+        "INSERT INTO followups_search (rowid, text, close_note)"
+        " SELECT id, text, close_note FROM followups WHERE id BETWEEN ? AND ?",
+        (first, last),
+    )
+    for statement in SEARCH_TRIGGERS:
+        if any(f"TRIGGER {name} " in statement for name in _INSERT_TRIGGERS):
+            conn.execute(statement)

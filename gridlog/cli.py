@@ -294,6 +294,46 @@ def log(
             emit(log_doc(entries, context.today))
 
 
+@app.command(help=t("search.help"), epilog=t("search.epilog"))
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help=t("search.text"))],
+    grid: GridsOption = None,
+    since: Annotated[str | None, typer.Option("--since", help=t("opt.since"))] = None,
+    until: Annotated[str | None, typer.Option("--until", help=t("opt.until"))] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", "-c", help=t("opt.category"))
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", "-k", help=t("opt.kind"))
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, max=10**9, help=t("opt.limit"))
+    ] = 20,
+    json_out: JsonOption = False,
+) -> None:
+    from gridlog.search import search_entries
+
+    with session(ctx, write=False) as (conn, context):
+        filters = store.LogFilter(
+            grid_ids=[grids.find_grid(conn, name) for name in grid] if grid else None,
+            since=when(since, context, "past").day if since else None,
+            until=when(until, context, None).day if until else None,
+            category=vocab.category(category).key if category else None,
+            kind=vocab.kind(kind).key if kind else None,
+            limit=limit,
+        )
+        found = search_entries(conn, context.zone, text, filters)
+        if json_out:
+            from gridlog import shapes
+
+            emit(data=shapes.log(found))
+        else:
+            from gridlog.render import log_doc
+
+            emit(log_doc(list(reversed(found)), context.today, highlight=text.strip()))
+
+
 @app.command(help=t("config.help"), epilog=t("config.epilog"))
 def config(
     ctx: typer.Context,

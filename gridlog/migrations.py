@@ -118,3 +118,67 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX history_op ON history (op)
         """,
     )
+
+
+@migrations()
+def m002_search(db: Database) -> None:
+    """Full-text search for Chinese: FTS5 trigram indexes over entries (text, place,
+    resident) and follow-ups (text, closing note), external-content so that no text
+    is stored twice, kept in step by triggers. A bulk load drops the entry triggers
+    for its transaction and indexes each batch in one statement (see gridlog.bulk)."""
+    _run(
+        db,
+        """
+        CREATE VIRTUAL TABLE entries_search USING fts5(
+            text, place, resident,
+            content='entries', content_rowid='id', tokenize='trigram'
+        );
+        CREATE VIRTUAL TABLE followups_search USING fts5(
+            text, close_note,
+            content='followups', content_rowid='id', tokenize='trigram'
+        );
+        INSERT INTO entries_search (entries_search) VALUES ('rebuild');
+        INSERT INTO followups_search (followups_search) VALUES ('rebuild')
+        """,
+    )
+    for statement in SEARCH_TRIGGERS:
+        db.execute(statement)
+
+
+# Also used by gridlog.bulk, which drops and recreates the entry triggers around a
+# batch: one statement per trigger, since triggers contain semicolons.
+ENTRY_TRIGGERS = (
+    """CREATE TRIGGER entries_search_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO entries_search (rowid, text, place, resident)
+        VALUES (new.id, new.text, new.place, new.resident);
+    END""",
+    """CREATE TRIGGER entries_search_delete AFTER DELETE ON entries BEGIN
+        INSERT INTO entries_search (entries_search, rowid, text, place, resident)
+        VALUES ('delete', old.id, old.text, old.place, old.resident);
+    END""",
+    """CREATE TRIGGER entries_search_update AFTER UPDATE OF text, place, resident
+        ON entries BEGIN
+        INSERT INTO entries_search (entries_search, rowid, text, place, resident)
+        VALUES ('delete', old.id, old.text, old.place, old.resident);
+        INSERT INTO entries_search (rowid, text, place, resident)
+        VALUES (new.id, new.text, new.place, new.resident);
+    END""",
+)
+SEARCH_TRIGGERS = (
+    *ENTRY_TRIGGERS,
+    """CREATE TRIGGER followups_search_insert AFTER INSERT ON followups BEGIN
+        INSERT INTO followups_search (rowid, text, close_note)
+        VALUES (new.id, new.text, new.close_note);
+    END""",
+    """CREATE TRIGGER followups_search_delete AFTER DELETE ON followups BEGIN
+        INSERT INTO followups_search (followups_search, rowid, text, close_note)
+        VALUES ('delete', old.id, old.text, old.close_note);
+    END""",
+    """CREATE TRIGGER followups_search_update AFTER UPDATE OF text, close_note
+        ON followups BEGIN
+        INSERT INTO followups_search (followups_search, rowid, text, close_note)
+        VALUES ('delete', old.id, old.text, old.close_note);
+        INSERT INTO followups_search (rowid, text, close_note)
+        VALUES (new.id, new.text, new.close_note);
+    END""",
+)

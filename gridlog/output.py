@@ -44,6 +44,7 @@ class Table:
     rows: list[list[Cell]]
     columns: list[str] = field(default_factory=list)
     title: str | None = None
+    highlight: str | None = None  # shown reversed wherever it occurs, on terminals
 
 
 @dataclass
@@ -150,7 +151,11 @@ def to_rich(doc: Doc) -> list:
                 header = block.columns[i] if i < len(block.columns) else ""
                 table.add_column(header, overflow="fold", no_wrap=i < count - 1)
             for row in block.rows:
-                table.add_row(*(_rich_cell(cell, Text) for cell in row))
+                cells = [_rich_cell(cell, Text) for cell in row]
+                if block.highlight:
+                    for cell in cells:
+                        cell.highlight_words([block.highlight], style="reverse")
+                table.add_row(*cells)
             out.append(table)
         elif isinstance(block, Heading):
             out.append(Text(block.text, style=STYLES.get(block.style, block.style)))

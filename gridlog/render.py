@@ -135,8 +135,11 @@ def _by_grid(items: list[DueItem]) -> dict[str, list[DueItem]]:
     return groups
 
 
-def log_doc(entries: list[LogEntry], today: dt.date) -> Doc:
-    """The walking log as the paper one reads: a heading per day, a line per entry."""
+def log_doc(
+    entries: list[LogEntry], today: dt.date, highlight: str | None = None
+) -> Doc:
+    """The walking log as the paper one reads: a heading per day, a line per entry
+    (`highlight`: a searched-for word to mark on terminals)."""
     if not entries:
         return [t("log.none")]
     lang = current_lang()
@@ -146,7 +149,7 @@ def log_doc(entries: list[LogEntry], today: dt.date) -> Doc:
     for entry in entries:
         if entry.at.date() != day:
             if rows:
-                doc.append(Table(rows))
+                doc.append(Table(rows, highlight=highlight))
                 rows = []
             day = entry.at.date()
             doc.append(Heading(f"{fmt_date(day)} {fmt_weekday(day)}"))
@@ -170,7 +173,7 @@ def log_doc(entries: list[LogEntry], today: dt.date) -> Doc:
                 text,
             ]
         )
-    doc.append(Table(rows))
+    doc.append(Table(rows, highlight=highlight))
     return doc
 
 

@@ -343,7 +343,7 @@ def log_entries(
     conn: sqlite3.Connection, zone: dt.tzinfo, filters: LogFilter
 ) -> list[LogEntry]:
     """The newest entries matching `filters`, returned oldest first, as a log reads."""
-    clauses, params = _log_clauses(zone, filters)
+    clauses, params = log_clauses(zone, filters)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     limit = f"LIMIT {int(filters.limit)}" if filters.limit > 0 else ""
     rows = conn.execute(
@@ -351,10 +351,10 @@ def log_entries(
         f" {where} ORDER BY e.at DESC, e.id DESC {limit}",
         params,
     ).fetchall()
-    return [_log_entry(row, zone) for row in reversed(rows)]
+    return [log_entry(row, zone) for row in reversed(rows)]
 
 
-def _log_clauses(zone: dt.tzinfo, filters: LogFilter) -> tuple[list[str], list]:
+def log_clauses(zone: dt.tzinfo, filters: LogFilter) -> tuple[list[str], list]:
     clauses: list[str] = []
     params: list[object] = []
     if filters.grid_ids:
@@ -377,7 +377,7 @@ def _log_clauses(zone: dt.tzinfo, filters: LogFilter) -> tuple[list[str], list]:
     return clauses, params
 
 
-def _log_entry(row: sqlite3.Row, zone: dt.tzinfo) -> LogEntry:
+def log_entry(row: sqlite3.Row, zone: dt.tzinfo) -> LogEntry:
     return LogEntry(
         id=row["id"],
         at=from_utc_iso(row["at"], zone),
@@ -438,7 +438,7 @@ def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
         " WHERE e.case_id = ?1 OR e.id = ?2 ORDER BY e.at, e.id",
         (item["id"], item["entry_id"]),
     ).fetchall()
-    visits = [Visit(n, _log_entry(row, zone)) for n, row in enumerate(rows, start=1)]
+    visits = [Visit(n, log_entry(row, zone)) for n, row in enumerate(rows, start=1)]
     events = [
         Event(v.entry.at, "visit", v.entry.text, v.number, v.entry.id) for v in visits
     ]

@@ -55,7 +55,7 @@ def db(gridlog, red_grids, db_path):
 
 def test_due_uses_the_open_items_index(db):
     found = plans(db, lambda c: store.due_items(c, dt.date(2019, 3, 14), days=7))
-    [(sql, details)] = [p for p in found if "followups" in p[0]]
+    [(_sql, details)] = [p for p in found if "followups" in p[0]]
     assert any("followups_open_due" in line for line in details), details
     assert full_scans(details) == []
 
@@ -74,7 +74,7 @@ def test_log_by_grid_uses_the_grid_index(db):
         db,
         lambda c: store.log_entries(c, ZONE, store.LogFilter(grid_ids=[1], limit=50)),
     )
-    [(sql, details)] = found
+    [(_sql, details)] = found
     assert any("entries_grid_at" in line for line in details), details
     assert full_scans(details) == []
 
@@ -93,3 +93,16 @@ def test_every_report_query_is_bounded_by_an_index(db):
     assert open_queries and all(
         any("followups_open" in line for line in d) for d in open_queries
     )
+
+
+def test_search_of_three_characters_uses_the_trigram_indexes(db):
+    from gridlog.search import search_entries
+
+    found = plans(
+        db, lambda c: search_entries(c, ZONE, "大面积", store.LogFilter(limit=20))
+    )
+    [details] = [d for sql, d in found if "FROM entries e" in sql]
+    assert any("SCAN entries_search VIRTUAL TABLE INDEX" in x for x in details), details
+    assert any("SCAN followups_search VIRTUAL TABLE INDEX" in x for x in details)
+    # entries are fetched by id for each match, never scanned as a whole
+    assert full_scans(details) == []

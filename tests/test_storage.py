@@ -136,35 +136,26 @@ def test_instants_are_utc_and_dates_are_plain(gridlog, red_grids, read_db):
     assert item["opened_at"] == entry["at"]
 
 
-def test_an_old_schema_is_backed_up_before_upgrading(db_path, monkeypatch):
-    conn = db.open_db(db_path, write=True)
-    conn.execute("PRAGMA user_version = 0")
-    conn.execute("DELETE FROM _sqlite_migrations")
-    conn.close()
-    # Pretend this database is at version 1 of a schema that now has 2 migrations.
-    conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA user_version = 1")
-    conn.execute(
-        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
-        " VALUES ('gridlog', 'm001_initial', 'x')"
+def test_an_old_schema_is_backed_up_then_upgraded_in_one_go(db_path):
+    """A database of schema 1 (before search) is copied aside, then migrated."""
+    old = Database(db_path)
+    migrations.apply(old, stop_before="m002_search")
+    old.execute("PRAGMA user_version = 1")
+    old.execute(
+        "INSERT INTO grids (uuid, name, created_at, updated_at)"
+        " VALUES ('u', '红四网格', 'x', 'x')"
     )
-    conn.commit()
-    conn.close()
+    old.conn.commit()
+    old.close()
 
-    @migrations(name="m999_test_only")
-    def _extra(database):
-        database.execute("CREATE TABLE upgraded (x)")
-
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
-    try:
-        upgraded = db.open_db(db_path, write=False)
-        names = {row[0] for row in upgraded.execute("SELECT name FROM sqlite_master")}
-        assert "upgraded" in names
-        assert upgraded.execute("PRAGMA user_version").fetchone()[0] == 2
-    finally:
-        migrations._migrations.pop()
+    upgraded = db.open_db(db_path, write=False)
+    names = {row[0] for row in upgraded.execute("SELECT name FROM sqlite_master")}
+    assert "entries_search" in names
+    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+    assert upgraded.execute("SELECT name FROM grids").fetchone()[0] == "红四网格"
     backup = db_path.with_name(db_path.name + ".v1.bak")
-    assert backup.exists()
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
-    old = sqlite3.connect(backup)
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    copy = sqlite3.connect(backup)
+    assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
+    names = {row[0] for row in copy.execute("SELECT name FROM sqlite_master")}
+    assert "entries_search" not in names

@@ -28,7 +28,7 @@ def dump(db_path) -> list[str]:
         return [
             line
             for line in conn.iterdump()
-            if "history" not in line and "counters" not in line
+            if not any(word in line for word in ("history", "counters", "_search"))
         ]
     finally:
         conn.close()

@@ -309,4 +309,7 @@ MESSAGES: dict[str, str] = {
     "history.col.actor": "Who",
     "history.col.command": "Command",
     "history.col.change": "Change",
+    "search.help": "Find entries by any part of their text, place, resident, follow-up or closing note (Chinese substrings too), newest first.",
+    "search.epilog": "Examples: gridlog search 漏水 · gridlog search 楼北侧 --grid 红四 --since 3月1日 --json",
+    "search.text": "What to look for: any 1 or more characters, e.g. 跑水, 9号楼, 吴.",
 }

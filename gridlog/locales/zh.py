@@ -282,4 +282,7 @@ MESSAGES: dict[str, str] = {
     "history.col.actor": "操作人",
     "history.col.command": "命令",
     "history.col.change": "内容",
+    "search.help": "按内容、地点、居民、跟进或办结说明中的任意片段查找日志（中文片段也行），最新的在前。",
+    "search.epilog": "例：gridlog search 漏水 · gridlog search 楼北侧 --grid 红四 --since 3月1日 --json",
+    "search.text": "要找的内容：任意1个以上的字，如 跑水、9号楼、吴。",
 }

@@ -1,0 +1,108 @@
+"""Search finds Chinese substrings of any length, in entries, follow-ups and notes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("red_grids")
+
+
+@pytest.fixture
+def log(gridlog, red_grids):
+    entries = [
+        ("社区楼北侧发现大面积跑水", "--place", "9号楼", "--follow-up", "明天"),
+        ("9号楼楼顶漏水", "--place", "9号楼", "--resident", "吴大妈"),
+        ("路灯不亮", "--place", "冶金一号楼", "--kind", "巡查"),
+        ("王女士补交党费", "--grid", "红一", "--category", "党建"),
+    ]
+    ids = []
+    for args in entries:
+        result = gridlog("add", *args, "--json")
+        assert result.exit_code == 0, result.output
+        ids.append(json.loads(result.stdout))
+    done = gridlog("done", str(ids[0]["id"]), "--note", "联系辖区单位关闭阀门")
+    assert done.exit_code == 0, done.output
+    return ids
+
+
+def found(gridlog, *args: str) -> list[str]:
+    result = gridlog("search", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return [entry["text"] for entry in json.loads(result.stdout)]
+
+
+@pytest.mark.usefixtures("log")
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("水", ["9号楼楼顶漏水", "社区楼北侧发现大面积跑水"]),  # one character
+        ("跑水", ["社区楼北侧发现大面积跑水"]),  # two
+        ("漏水", ["9号楼楼顶漏水"]),
+        ("大面积跑水", ["社区楼北侧发现大面积跑水"]),  # trigram index
+        ("楼北侧", ["社区楼北侧发现大面积跑水"]),
+        ("辖区单位", ["社区楼北侧发现大面积跑水"]),  # the follow-up's closing note
+        ("冶金一号", ["路灯不亮"]),  # the place
+        ("吴大妈", ["9号楼楼顶漏水"]),  # the resident
+        ("吴", ["9号楼楼顶漏水"]),
+        ("补交党费", ["王女士补交党费"]),
+        ("不存在的词", []),
+        ('"; DROP', []),  # FTS syntax is quoted away
+    ],
+)
+def test_search_finds_substrings_of_any_length(gridlog, query, expected):
+    assert found(gridlog, query) == expected
+
+
+@pytest.mark.usefixtures("log")
+def test_search_filters_like_log(gridlog):
+    assert found(gridlog, "楼", "--grid", "红一") == ["路灯不亮"]
+    assert found(gridlog, "楼", "--kind", "巡查") == ["路灯不亮"]
+    assert found(gridlog, "楼", "--limit", "1") == ["路灯不亮"]
+
+
+def test_search_keeps_up_with_edits_and_deletes(gridlog, log):
+    entry = log[1]["id"]
+    assert gridlog("edit", str(entry), "--text", "楼顶防水层破损").exit_code == 0
+    assert found(gridlog, "漏水") == []
+    assert found(gridlog, "防水层") == ["楼顶防水层破损"]
+    assert gridlog("delete", str(entry)).exit_code == 0
+    assert found(gridlog, "防水层") == []
+    assert gridlog("undo").exit_code == 0
+    assert found(gridlog, "防水层") == ["楼顶防水层破损"]
+
+
+@pytest.mark.usefixtures("log")
+def test_search_on_screen_in_both_languages(gridlog):
+    en = gridlog("search", "跑水")
+    assert "大面积跑水" in en.stdout and "2019-03-14" in en.stdout
+    zh = gridlog("--lang", "zh", "search", "跑水")
+    assert "2019年3月14日" in zh.stdout
+    assert "No entries" in gridlog("search", "不存在的词").stdout
+
+
+def test_bulk_loaded_entries_are_searchable(gridlog, db_path):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from gridlog import bulk
+    from gridlog.context import Context
+    from gridlog.db import open_db
+
+    zone = ZoneInfo("Asia/Shanghai")
+    at = dt.datetime(2019, 3, 1, 9, 0, tzinfo=zone)
+    conn = open_db(db_path, write=True)
+    rows = [
+        bulk.LoadRow(at=at, grid_id=1, text=f"旧日志第{i}条楼道堆物") for i in range(5)
+    ]
+    bulk.load(conn, Context(now=at, zone=zone, command="import"), rows, batch=2)
+    triggers = {
+        r[0]
+        for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+    }
+    conn.close()
+    assert "entries_search_insert" in triggers  # put back after the load
+    assert len(found(gridlog, "楼道堆物")) == 5
+    assert gridlog("add", "新的楼道堆物", "--grid", "红四").exit_code == 0
+    assert len(found(gridlog, "楼道堆物")) == 6
