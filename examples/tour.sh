@@ -23,5 +23,7 @@ show gridlog show "$waste"
 show gridlog add "第13次上门，最后一户同意签字" --case "$roof"
 show gridlog done "$roof" --note "18户全部签字，维修基金已申请"
 show gridlog report --month 2019-03
+show gridlog report --month 2019-03 --format html --output "$here/2019-03.html"
+show gridlog report --month 2019-03 --format xlsx --output "$here/2019-03.xlsx"
 printf '\nThe demo database stays in %s: try `GRIDLOG_DB=%s gridlog log`.\n' \
   "$GRIDLOG_DB" "$GRIDLOG_DB"

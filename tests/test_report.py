@@ -293,3 +293,60 @@ def test_bad_report_options(gridlog, args, code):
     result = gridlog("report", *args)
     assert result.exit_code == code, result.output
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.usefixtures("march")
+def test_xlsx_holds_the_same_figures(gridlog, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "march.xlsx"
+    result = gridlog(
+        "--lang",
+        "zh",
+        "report",
+        "--month",
+        "2019-03",
+        "--format",
+        "xlsx",
+        "--output",
+        str(path),
+        now="2019-04-20T09:00",
+    )
+    assert result.exit_code == 0, result.output
+    assert (path.stat().st_mode & 0o777) == 0o600
+    book = load_workbook(path)
+    assert book.sheetnames[0] == "汇总"
+    sheet = book["汇总"]
+    header = [cell.value for cell in sheet[1]]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+
+    def figure(group: str, label: str) -> object:
+        return rows[group][header.index(label)]  # this period's column of that figure
+
+    assert figure("红四网格", "日志") == 4
+    assert figure("红四网格", "新开") == 3
+    assert figure("红四网格", "中位用时（分钟）") == 4320
+    assert figure("红一网格", "未办结") == 1
+    assert figure("合计", "逾期") == 1
+    assert figure("合计", "按期率") == 0.5
+    spots = list(book[book.sheetnames[3]].iter_rows(min_row=2, values_only=True))
+    assert spots == [("红四网格", "9号楼", 3)]
+
+
+@pytest.mark.usefixtures("march")
+def test_html_is_one_self_contained_page(gridlog, tmp_path):
+    path = tmp_path / "march.html"
+    result = gridlog(
+        "report",
+        "--month",
+        "2019-03",
+        "--format",
+        "html",
+        "--output",
+        str(path),
+        now="2019-04-20T09:00",
+    )
+    assert result.exit_code == 0, result.output
+    page = path.read_text(encoding="utf-8")
+    assert "红四网格" in page and "<svg" in page
+    assert "<script" not in page and "http://" not in page and "https://" not in page
