@@ -47,6 +47,8 @@ def commands(gridlog: str, db: Path, month: str) -> dict[str, list[str]]:
         ],
         "log --limit 50": [gridlog, "log", "--limit", "50"],
         "show": [gridlog, "show", str(case)],
+        "search 楼顶漏水": [gridlog, "search", "楼顶漏水"],
+        "search 跑水": [gridlog, "search", "跑水"],
         "--help": [gridlog, "--help"],
         "report --month": [gridlog, "report", "--month", month],
     }

@@ -22,22 +22,77 @@ def search_entries(
     needle = text.strip()
     if not needle:
         return []
+    if len(needle) < 3:
+        return _scan(conn, zone, needle, filters)
+    return _indexed(conn, zone, '"' + needle.replace('"', '""') + '"', filters)
+
+
+def _indexed(
+    conn: sqlite3.Connection, zone: dt.tzinfo, phrase: str, filters: LogFilter
+) -> list[LogEntry]:
+    """Read matches newest first off the trigram indexes a page at a time, keep those
+    the filters allow, and stop once `limit` are found: a word in every tenth entry
+    of a million costs one page, not a hundred thousand rows sorted."""
+    wanted = filters.limit if filters.limit > 0 else None
+    page = max(200, 5 * (wanted or 0))
     clauses, params = log_clauses(zone, filters)
-    if len(needle) >= 3:
-        phrase = '"' + needle.replace('"', '""') + '"'
-        clauses.append(
-            "(e.id IN (SELECT rowid FROM entries_search WHERE entries_search MATCH ?)"
-            " OR e.id IN (SELECT f.entry_id FROM followups_search s"
-            " JOIN followups f ON f.id = s.rowid WHERE followups_search MATCH ?)"
-            " OR e.case_id IN (SELECT rowid FROM followups_search"
-            " WHERE followups_search MATCH ?))"
-        )
-        params.extend([phrase, phrase, phrase])
-    else:
-        clauses.append(
-            "(instr(e.text, ?) OR instr(e.place, ?) OR instr(e.resident, ?))"
-        )
-        params.extend([needle, needle, needle])
+    found: list[sqlite3.Row] = []
+    below = None  # only ids below this one: the pages already read
+    while wanted is None or len(found) < wanted:
+        ids = _matching_ids(conn, phrase, below, page)
+        if not ids:
+            break
+        below = min(ids)
+        marks = ", ".join("?" for _ in ids)
+        where = " AND ".join([f"e.id IN ({marks})", *clauses])
+        found += conn.execute(
+            "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
+            f" WHERE {where} ORDER BY e.id DESC",
+            [*ids, *params],
+        ).fetchall()
+    return [log_entry(row, zone) for row in found[:wanted]]
+
+
+def _matching_ids(
+    conn: sqlite3.Connection, phrase: str, below: int | None, page: int
+) -> list[int]:
+    """The next newest entry ids (below `below`) that match, in an entry itself or in
+    a follow-up (then its opening entry and its visits match). Follow-ups share the
+    id sequence, so one bound pages through both indexes together."""
+    entries = _fts_ids(conn, "entries_search", phrase, below, page)
+    items = _fts_ids(conn, "followups_search", phrase, below, page)
+    if items:
+        marks = ", ".join("?" for _ in items)
+        entries += [
+            row[0]
+            for row in conn.execute(
+                f"SELECT entry_id FROM followups WHERE id IN ({marks})"
+                f" UNION SELECT id FROM entries WHERE case_id IN ({marks})",
+                [*items, *items],
+            )
+        ]
+    return sorted(set(entries), reverse=True)
+
+
+def _fts_ids(
+    conn: sqlite3.Connection, table: str, phrase: str, below: int | None, page: int
+) -> list[int]:
+    bound = "" if below is None else " AND rowid < :below"
+    rows = conn.execute(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH :phrase{bound}"
+        " ORDER BY rowid DESC LIMIT :page",
+        {"phrase": phrase, "below": below, "page": page},
+    )
+    return [row[0] for row in rows]
+
+
+def _scan(
+    conn: sqlite3.Connection, zone: dt.tzinfo, needle: str, filters: LogFilter
+) -> list[LogEntry]:
+    """One or two characters make no trigram: walk newest first, stop at the limit."""
+    clauses, params = log_clauses(zone, filters)
+    clauses.append("(instr(e.text, ?) OR instr(e.place, ?) OR instr(e.resident, ?))")
+    params.extend([needle, needle, needle])
     limit = f"LIMIT {int(filters.limit)}" if filters.limit > 0 else ""
     rows = conn.execute(
         "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
