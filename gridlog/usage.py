@@ -1,9 +1,10 @@
-"""typer's own words (usage errors, help panel titles) in the user's language.
+"""typer's own words (usage errors, help section titles) in the user's language.
 
 typer and its vendored click speak English only. Usage errors are caught at the one
 exit point and re-worded here from click's message patterns; for Chinese help pages
-the few fixed strings of typer's rich help are replaced before the page is drawn.
-Both reach into typer internals, which is why typer is pinned in pyproject.toml.
+the few fixed strings of typer's help (rich on a terminal, plain otherwise) are
+replaced before the page is drawn. Both reach into typer internals, which is why
+typer is pinned in pyproject.toml.
 """
 
 from __future__ import annotations
@@ -59,13 +60,23 @@ def localize_help() -> None:
     if current_lang() != "zh":
         return
     import typer._click.decorators as decorators
-    from typer import rich_utils
+    import typer.core
 
-    rich_utils.ARGUMENTS_PANEL_TITLE = t("help.arguments")
-    rich_utils.OPTIONS_PANEL_TITLE = t("help.options")
-    rich_utils.COMMANDS_PANEL_TITLE = t("help.commands")
-    rich_utils.REQUIRED_LONG_STRING = t("help.required")
-    rich_utils.DEFAULT_STRING = t("help.default")
+    words = {
+        "Arguments": t("help.arguments"),
+        "Options": t("help.options"),
+        "Commands": t("help.commands"),
+        "required": t("help.required").strip("[]"),
+    }
+    typer.core._ = lambda text: words.get(text, text)  # the plain help's gettext
+    if typer.core.HAS_RICH:
+        from typer import rich_utils
+
+        rich_utils.ARGUMENTS_PANEL_TITLE = t("help.arguments")
+        rich_utils.OPTIONS_PANEL_TITLE = t("help.options")
+        rich_utils.COMMANDS_PANEL_TITLE = t("help.commands")
+        rich_utils.REQUIRED_LONG_STRING = t("help.required")
+        rich_utils.DEFAULT_STRING = t("help.default")
     _localize_usage_prefix()
     original = decorators.help_option
 
