@@ -3,6 +3,7 @@ every change. Registered on the main app by `gridlog.cli`."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -107,3 +108,35 @@ def history(
         from gridlog.render import history_doc
 
         emit(history_doc(changes, context.today))
+
+
+@app.command(help=t("backup.help"), epilog=t("backup.epilog"))
+def backup(
+    ctx: typer.Context,
+    target: Annotated[Path, typer.Argument(metavar="FILE", help=t("backup.file"))],
+) -> None:
+    from gridlog.maintenance import back_up
+
+    with session(ctx, write=False) as (conn, _context):
+        health = back_up(conn, target)
+        emit(line=t("backup.done", path=str(target), entries=health.counts["entries"]))
+
+
+@app.command(help=t("check.help"), epilog=t("check.epilog"))
+def check(ctx: typer.Context) -> None:
+    from gridlog.db import resolve_path
+    from gridlog.maintenance import check as check_health
+
+    path = resolve_path(ctx.find_root().obj.db)
+    with session(ctx, write=False) as (conn, _context):
+        health = check_health(conn, path)
+    lines = [
+        t("check.ok" if health.ok else "check.bad", path=str(path)),
+        t("check.version", version=health.schema_version),
+        t("check.size", mb=f"{health.size_bytes / 1e6:.1f}"),
+        t("check.counts", **health.counts, open=health.open_items),
+        *health.problems[:20],
+    ]
+    emit(line="\n".join(lines))
+    if not health.ok:
+        raise typer.Exit(1)
