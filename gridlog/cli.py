@@ -44,6 +44,24 @@ class Options:
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help=t("opt.json"))]
+# Options several commands share, declared once.
+GridOption = Annotated[str | None, typer.Option("--grid", "-g", help=t("opt.grid"))]
+PlaceOption = Annotated[str | None, typer.Option("--place", "-p", help=t("opt.place"))]
+ResidentOption = Annotated[
+    str | None, typer.Option("--resident", "-r", help=t("opt.resident"))
+]
+PhoneOption = Annotated[str | None, typer.Option("--phone", help=t("opt.phone"))]
+CategoryOption = Annotated[
+    str | None, typer.Option("--category", "-c", help=t("opt.category"))
+]
+KindOption = Annotated[str | None, typer.Option("--kind", "-k", help=t("opt.kind"))]
+AtOption = Annotated[str | None, typer.Option("--at", help=t("opt.at"))]
+SinceOption = Annotated[str | None, typer.Option("--since", help=t("opt.since"))]
+UntilOption = Annotated[str | None, typer.Option("--until", help=t("opt.until"))]
+LimitOption = Annotated[
+    int, typer.Option("--limit", "-n", min=0, max=10**9, help=t("opt.limit"))
+]
+IdArgument = Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))]
 GridsOption = Annotated[
     list[str] | None, typer.Option("--grid", "-g", help=t("opt.grid_filter"))
 ]
@@ -115,23 +133,13 @@ def emit(doc=None, data=None, line: str | None = None) -> None:
 def add(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help=t("add.text"), show_default=False)],
-    grid: Annotated[
-        str | None, typer.Option("--grid", "-g", help=t("opt.grid"))
-    ] = None,
-    place: Annotated[
-        str | None, typer.Option("--place", "-p", help=t("opt.place"))
-    ] = None,
-    resident: Annotated[
-        str | None, typer.Option("--resident", "-r", help=t("opt.resident"))
-    ] = None,
-    phone: Annotated[str | None, typer.Option("--phone", help=t("opt.phone"))] = None,
-    category: Annotated[
-        str | None, typer.Option("--category", "-c", help=t("opt.category"))
-    ] = None,
-    kind: Annotated[
-        str | None, typer.Option("--kind", "-k", help=t("opt.kind"))
-    ] = None,
-    at: Annotated[str | None, typer.Option("--at", help=t("opt.at"))] = None,
+    grid: GridOption = None,
+    place: PlaceOption = None,
+    resident: ResidentOption = None,
+    phone: PhoneOption = None,
+    category: CategoryOption = None,
+    kind: KindOption = None,
+    at: AtOption = None,
     follow_up: Annotated[
         str | None, typer.Option("--follow-up", "-f", help=t("opt.follow_up"))
     ] = None,
@@ -205,7 +213,7 @@ def due(
 @app.command(help=t("done.help"), epilog=t("done.epilog"))
 def done(
     ctx: typer.Context,
-    record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
+    record: IdArgument,
     note: Annotated[
         str | None, typer.Option("--note", "-n", help=t("opt.note"))
     ] = None,
@@ -223,7 +231,7 @@ def done(
 @app.command(help=t("snooze.help"), epilog=t("snooze.epilog"))
 def snooze(
     ctx: typer.Context,
-    record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
+    record: IdArgument,
     due: Annotated[str, typer.Argument(metavar="WHEN", help=t("arg.when"))],
 ) -> None:
     with session(ctx, write=True) as (conn, context):
@@ -238,7 +246,7 @@ def snooze(
 @app.command(help=t("show.help"), epilog=t("show.epilog"))
 def show(
     ctx: typer.Context,
-    record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
+    record: IdArgument,
     json_out: JsonOption = False,
 ) -> None:
     with session(ctx, write=False) as (conn, context):
@@ -257,41 +265,48 @@ def show(
 def log(
     ctx: typer.Context,
     grid: GridsOption = None,
-    since: Annotated[str | None, typer.Option("--since", help=t("opt.since"))] = None,
-    until: Annotated[str | None, typer.Option("--until", help=t("opt.until"))] = None,
-    category: Annotated[
-        str | None, typer.Option("--category", "-c", help=t("opt.category"))
-    ] = None,
-    kind: Annotated[
-        str | None, typer.Option("--kind", "-k", help=t("opt.kind"))
-    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    category: CategoryOption = None,
+    kind: KindOption = None,
     resident: Annotated[
         str | None, typer.Option("--resident", "-r", help=t("opt.resident_filter"))
     ] = None,
-    limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, max=10**9, help=t("opt.limit"))
-    ] = 50,
+    limit: LimitOption = 50,
     json_out: JsonOption = False,
 ) -> None:
     with session(ctx, write=False) as (conn, context):
-        filters = store.LogFilter(
-            grid_ids=[grids.find_grid(conn, name) for name in grid] if grid else None,
-            since=when(since, context, "past").day if since else None,
-            until=when(until, context, None).day if until else None,
-            category=vocab.category(category).key if category else None,
-            kind=vocab.kind(kind).key if kind else None,
-            resident=resident,
-            limit=limit,
+        filters = _log_filter(
+            conn, context, grid, since, until, category, kind, limit, resident
         )
-        entries = store.log_entries(conn, context.zone, filters)
-        if json_out:
-            from gridlog import shapes
+        _emit_entries(store.log_entries(conn, context.zone, filters), context, json_out)
 
-            emit(data=shapes.log(entries))
-        else:
-            from gridlog.render import log_doc
 
-            emit(log_doc(entries, context.today))
+def _log_filter(
+    conn, context, grid, since, until, category, kind, limit, resident=None
+):
+    """The filters `log` and `search` share, read the way every command reads them."""
+    return store.LogFilter(
+        grid_ids=[grids.find_grid(conn, name) for name in grid] if grid else None,
+        since=when(since, context, "past").day if since else None,
+        until=when(until, context, None).day if until else None,
+        category=vocab.category(category).key if category else None,
+        kind=vocab.kind(kind).key if kind else None,
+        resident=resident,
+        limit=limit,
+    )
+
+
+def _emit_entries(entries, context, json_out: bool, highlight: str | None = None):
+    """Entries oldest first, as JSON or as the walking log reads."""
+    if json_out:
+        from gridlog import shapes
+
+        emit(data=shapes.log(entries))
+    else:
+        from gridlog.render import log_doc
+
+        emit(log_doc(entries, context.today, highlight=highlight))
 
 
 @app.command(help=t("search.help"), epilog=t("search.epilog"))
@@ -299,39 +314,22 @@ def search(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(metavar="TEXT", help=t("search.text"))],
     grid: GridsOption = None,
-    since: Annotated[str | None, typer.Option("--since", help=t("opt.since"))] = None,
-    until: Annotated[str | None, typer.Option("--until", help=t("opt.until"))] = None,
-    category: Annotated[
-        str | None, typer.Option("--category", "-c", help=t("opt.category"))
-    ] = None,
-    kind: Annotated[
-        str | None, typer.Option("--kind", "-k", help=t("opt.kind"))
-    ] = None,
-    limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, max=10**9, help=t("opt.limit"))
-    ] = 20,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    category: CategoryOption = None,
+    kind: KindOption = None,
+    limit: LimitOption = 20,
     json_out: JsonOption = False,
 ) -> None:
     from gridlog.search import search_entries
 
     with session(ctx, write=False) as (conn, context):
-        filters = store.LogFilter(
-            grid_ids=[grids.find_grid(conn, name) for name in grid] if grid else None,
-            since=when(since, context, "past").day if since else None,
-            until=when(until, context, None).day if until else None,
-            category=vocab.category(category).key if category else None,
-            kind=vocab.kind(kind).key if kind else None,
-            limit=limit,
-        )
+        filters = _log_filter(conn, context, grid, since, until, category, kind, limit)
         found = search_entries(conn, context.zone, text, filters)
         if json_out:
-            from gridlog import shapes
-
-            emit(data=shapes.log(found))
+            _emit_entries(found, context, json_out)  # newest first, as found
         else:
-            from gridlog.render import log_doc
-
-            emit(log_doc(list(reversed(found)), context.today, highlight=text.strip()))
+            _emit_entries(list(reversed(found)), context, False, text.strip())
 
 
 @app.command(help=t("config.help"), epilog=t("config.epilog"))

@@ -9,32 +9,36 @@ from typing import Annotated
 import typer
 
 from gridlog import vocab
-from gridlog.cli import app, emit, parse_id, session, when
+from gridlog.cli import (
+    AtOption,
+    CategoryOption,
+    GridOption,
+    IdArgument,
+    KindOption,
+    PhoneOption,
+    PlaceOption,
+    ResidentOption,
+    app,
+    emit,
+    parse_id,
+    session,
+    when,
+)
 from gridlog.i18n import t
 
 
 @app.command(help=t("edit.help"), epilog=t("edit.epilog"))
 def edit(
     ctx: typer.Context,
-    record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
+    record: IdArgument,
     text: Annotated[str | None, typer.Option("--text", help=t("opt.edit_text"))] = None,
-    place: Annotated[
-        str | None, typer.Option("--place", "-p", help=t("opt.place"))
-    ] = None,
-    resident: Annotated[
-        str | None, typer.Option("--resident", "-r", help=t("opt.resident"))
-    ] = None,
-    phone: Annotated[str | None, typer.Option("--phone", help=t("opt.phone"))] = None,
-    category: Annotated[
-        str | None, typer.Option("--category", "-c", help=t("opt.category"))
-    ] = None,
-    kind: Annotated[
-        str | None, typer.Option("--kind", "-k", help=t("opt.kind"))
-    ] = None,
-    at: Annotated[str | None, typer.Option("--at", help=t("opt.at"))] = None,
-    grid: Annotated[
-        str | None, typer.Option("--grid", "-g", help=t("opt.grid"))
-    ] = None,
+    place: PlaceOption = None,
+    resident: ResidentOption = None,
+    phone: PhoneOption = None,
+    category: CategoryOption = None,
+    kind: KindOption = None,
+    at: AtOption = None,
+    grid: GridOption = None,
     due: Annotated[str | None, typer.Option("--due", help=t("opt.edit_due"))] = None,
 ) -> None:
     from gridlog.revisions import EntryEdit, edit_record
@@ -59,7 +63,7 @@ def edit(
 @app.command(help=t("delete.help"), epilog=t("delete.epilog"))
 def delete(
     ctx: typer.Context,
-    record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
+    record: IdArgument,
 ) -> None:
     from gridlog.revisions import delete_entry
 
@@ -81,7 +85,7 @@ def undo(ctx: typer.Context) -> None:
 @app.command(help=t("history.help"), epilog=t("history.epilog"))
 def history(
     ctx: typer.Context,
-    record: Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))],
+    record: IdArgument,
     json_out: Annotated[bool, typer.Option("--json", help=t("opt.json"))] = False,
 ) -> None:
     from gridlog.revisions import record_history
