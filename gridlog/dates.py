@@ -71,6 +71,18 @@ PHRASES: list[tuple[str, str, str]] = [
     ("现在, 刚才, now", "此刻", "this minute"),
     ("今晚, 明晚, tonight", "那天晚上8点", "20:00 that evening"),
     (
+        "今天下午, 明天上午, 明早, 下周三上午",
+        "那天的上午9点、中午12点、下午3点、晚上8点（早上8点）",
+        "that day at 9:00 (上午), 12:00, 15:00, 20:00 (早上 8:00)",
+    ),
+    ("周末, 下周末", "本周或下周的周六", "Saturday of this or next week"),
+    (
+        "3月底, 4月初, 5月中",
+        "那月最后一天、1日、15日",
+        "last, 1st or 15th of that month",
+    ),
+    ("3/15, 3-15", "今年3月15日（月/日）", "15 March (month/day, as written in China)"),
+    (
         "+3d, +2w, +1m, +1y, -2d, +3",
         "今天往后/往前几天、周、月、年",
         "days, weeks, months, years from today",
@@ -363,13 +375,15 @@ def _cn_numerals_to_digits(text: str) -> str:
 
 
 _ISO_T = r"(?<=\d)t(?=\d)"
-_EVENING_THEN_TIME = r"([今明昨])([早晚])(?=.)"
+_EVENING_THEN_TIME = r"([今明昨])([早晚])(?!上)"
 
 
 def _canonical(text: str) -> str:
     """The normalised text in the only spelling the rules below know."""
     text = _cn_numerals_to_digits(_english_to_chinese(text))
     text = _sub(_ISO_T, " ", text)  # 2019-03-14T08:10 is a date part and a time part
+    # 下周一9:00 became 下周19:00: keep the weekday apart from the clock after it.
+    text = _sub(rf"((?:{_WEEK_RE})[1-6日天])(?=\d)", r"\1 ", text)
     # 今晚8点 is 20:00, not 08:00: read it as 今天晚上8点 (and 明早9点 as 明天早上9点).
     return _sub(_EVENING_THEN_TIME, lambda m: f"{m[1]}天{m[2]}上", text)
 
@@ -417,13 +431,27 @@ def _year_alone(m: re.Match[str], ctx: _Context) -> date:
 
 
 def _cn_date(m: re.Match[str], ctx: _Context) -> date:
-    """Y年M月D日, with the year or the day left out."""
-    month, day = int(m["mo"]), int(m["d"] or 1)
-    if m["y"]:
-        return _date(_year(m["y"], ctx.today), month, day)
-    return _nearest(
-        lambda k: _date(ctx.today.year + k, month, day), ctx, by_month=m["d"] is None
-    )
+    """Y年M月D日, with the year or the day left out; 3月底 is 31 March, 4月初 the 1st,
+    5月中 the 15th."""
+    groups = m.groupdict()
+    month = int(m["mo"])
+    part = groups.get("part")
+
+    def on(year: int) -> date:
+        if part in ("底", "末"):
+            return _add_days(_add_months(_date(year, month, 1), 1), -1)
+        return _date(year, month, 15 if part == "中" else int(m["d"] or 1))
+
+    if groups.get("y"):
+        return on(_year(m["y"], ctx.today))
+    whole_month = m["d"] is None and part is None
+    return _nearest(lambda k: on(ctx.today.year + k), ctx, by_month=whole_month)
+
+
+def _weekend(m: re.Match[str], ctx: _Context) -> date:
+    """周末 is Saturday of this week; 下周末 of the next."""
+    monday = _add_days(ctx.today, -ctx.today.weekday())
+    return _add_days(monday, 7 * _which(m) + 5)
 
 
 def _cn_year(m: re.Match[str], ctx: _Context) -> date:
@@ -509,9 +537,13 @@ _DATE_RULES: Sequence[_Rule[date]] = (
     (r"\d{1,2}(?P<sep>[-/.])\d{1,2}(?P=sep)\d{2,4}", _ambiguous),
     (r"(?P<y>19\d\d|2[01]\d\d)", _year_alone),
     (
-        r"(?:(?P<y>\d+|[今明去前后])年)?(?P<mo>\d{1,2})月(?:(?P<d>\d{1,2})[日号]?)?",
+        r"(?:(?P<y>\d+|[今明去前后])年)?(?P<mo>\d{1,2})月"
+        r"(?:(?P<d>\d{1,2})[日号]?|(?P<part>初|中|底|末))?",
         _cn_date,
     ),
+    # 3/15, 3-15: month and day, the way they are written in China (no year given).
+    (r"(?P<mo>\d{1,2})[/-](?P<d>\d{1,2})", _cn_date),
+    (rf"(?P<which>{_WHICH_RE})?(?:{_WEEK_RE})末", _weekend),
     # The lookaheads refuse a bare 年, 月 or 周, and 月15号, which name no day.
     (
         r"(?!年$)(?P<y>\d+|[今明去前后])?年(?:年?(?P<part>初|底|末))?",
@@ -580,13 +612,33 @@ def _clock(m: re.Match[str], ctx: _Context) -> time:
     return _time(_hour(int(m["h"]), m["period"], m["ampm"]), minute)
 
 
+# A part of the day without an hour means its usual working hour.
+_PERIOD_HOURS = {
+    "凌晨": 5,
+    "早上": 8,
+    "早晨": 8,
+    "清晨": 7,
+    "上午": 9,
+    "中午": 12,
+    "下午": 15,
+    "傍晚": 18,
+    "晚上": 20,
+    "夜里": 22,
+}
+
+
+def _period(m: re.Match[str], ctx: _Context) -> time:
+    return time(_PERIOD_HOURS[m["period"]], 0)
+
+
 _TIME_RULES: Sequence[_Rule[time]] = (
+    (rf"(?P<period>{'|'.join(_PERIOD_HOURS)})", _period),
     (
         (
             rf"(?:(?P<period>{'|'.join(_MORNING + _EVENING)}) ?)?"
             r"(?P<h>\d{1,2})(?=[:点时]| ?[ap]\.?m)"  # a bare number is not a time
             r"(?::(?P<m>\d{2})(?::(?P<s>\d{2}))?"
-            r"|[点时](?:(?P<half>半)|(?P<q>[13])刻|(?P<cm>\d{1,2})分?|整)?)?"
+            r"|[点时]钟?(?:(?P<half>半)|(?P<q>[13])刻|(?P<cm>\d{1,2})分?|整)?)?"
             r"(?: ?(?P<ampm>[ap])\.?m\.?)?"
         ),
         _clock,

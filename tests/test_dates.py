@@ -40,6 +40,26 @@ def today_at(hour: int, minute: int = 0) -> When:
 
 
 PHRASE_TABLE: list[tuple[str, When]] = [
+    # Found by using it, beyond the first table: weekends, parts of a day without an
+    # hour, month ends, M/D as written in China, a weekday right before a clock.
+    ("周末", on(3, 16)),
+    ("本周末", on(3, 16)),
+    ("下周末", on(3, 23)),
+    ("今天下午", on(3, 14, 15)),
+    ("明天上午", on(3, 15, 9)),
+    ("明早", on(3, 15, 8)),
+    ("明天中午", on(3, 15, 12)),
+    ("今天晚上", on(3, 14, 20)),
+    ("下周三上午", on(3, 20, 9)),
+    ("下周一9:00", on(3, 18, 9)),
+    ("周五下午3点", on(3, 15, 15)),
+    ("10点钟", on(3, 14, 10)),
+    ("3月底", on(3, 31)),
+    ("2月底", on(2, 28)),
+    ("4月初", on(4, 1)),
+    ("明年3月底", day_in(2020, 3, 31)),
+    ("3/15", on(3, 15)),
+    ("3-15", on(3, 15)),
     # ISO and other year-first numeric dates
     ("2019-03-14", on(3, 14)),
     ("2019-03-14 08:10", on(3, 14, 8, 10)),
