@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from gridlog.context import Context
 from gridlog.errors import GridlogError
-from gridlog.history import writing
+from gridlog.history import Changes, writing
 from gridlog.limits import check_name
 
 
@@ -87,7 +87,9 @@ def add_buildings(
     return grid_id
 
 
-def _add_building(conn: sqlite3.Connection, changes, grid_id: int, name: str) -> None:
+def _add_building(
+    conn: sqlite3.Connection, changes: Changes, grid_id: int, name: str
+) -> None:
     name = check_name("--building", name)
     row = conn.execute(
         "SELECT g.name FROM buildings b JOIN grids g ON g.id = b.grid_id "

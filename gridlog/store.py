@@ -18,7 +18,7 @@ from gridlog import grids, settings
 from gridlog.clock import day_start_utc, from_utc_iso, to_utc_iso
 from gridlog.context import Context
 from gridlog.errors import GridlogError
-from gridlog.history import writing
+from gridlog.history import Changes, writing
 from gridlog.limits import check_name, check_text
 
 
@@ -123,7 +123,15 @@ def _optional_name(option: str, value: str | None) -> str | None:
     return check_name(option, value)
 
 
-def _open_item(changes, kind, entry_id, grid_id, text, due, opened_at) -> int:
+def _open_item(
+    changes: Changes,
+    kind: str,
+    entry_id: int,
+    grid_id: int,
+    text: str,
+    due: dt.date,
+    opened_at: str,
+) -> int:
     ctx = changes.ctx
     return changes.insert(
         "followups",
