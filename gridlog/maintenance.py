@@ -16,6 +16,7 @@ from pathlib import Path
 
 from gridlog.db import SCHEMA_VERSION, backup
 from gridlog.errors import GridlogError
+from gridlog.i18n import t
 
 _COUNTED = ("grids", "buildings", "entries", "followups", "history")
 
@@ -52,12 +53,13 @@ def back_up(conn: sqlite3.Connection, target: Path) -> Health:
 
 def check(conn: sqlite3.Connection, path: Path | None) -> Health:
     """Integrity, schema version and what the log holds."""
-    problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    problems = [] if integrity == ["ok"] else integrity
     problems += [
-        f"foreign key: {row[0]} → {row[2]}"
+        t("check.foreign_key", table=row[0], parent=row[2])
         for row in conn.execute("PRAGMA foreign_key_check")
     ]
-    ok = problems == ["ok"]
+    ok = not problems
     counts = {
         table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         for table in _COUNTED
@@ -69,7 +71,7 @@ def check(conn: sqlite3.Connection, path: Path | None) -> Health:
     size = path.stat().st_size if path is not None and path.exists() else 0
     return Health(
         ok=ok and version == SCHEMA_VERSION,
-        problems=[] if ok else problems,
+        problems=problems,
         schema_version=version,
         counts=counts,
         open_items=open_items,

@@ -86,4 +86,7 @@ def test_check_finds_a_broken_link(gridlog, db_path):
     result = gridlog("check")
     assert result.exit_code == 1
     assert "PROBLEMS FOUND" in result.stdout
-    assert "foreign key: entries" in result.stdout
+    assert (
+        "foreign key: a row of entries points at a missing grids row" in result.stdout
+    )
+    assert "\nok\n" not in result.stdout

@@ -326,4 +326,5 @@ MESSAGES: dict[str, str] = {
     "check.version": "Schema version: {version}",
     "check.size": "Size: {mb} MB",
     "check.counts": "Grids {grids}, buildings {buildings}, entries {entries}, follow-ups and reminders {followups} ({open} open), history rows {history}",
+    "check.foreign_key": "foreign key: a row of {table} points at a missing {parent} row",
 }

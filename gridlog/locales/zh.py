@@ -299,4 +299,5 @@ MESSAGES: dict[str, str] = {
     "check.version": "结构版本：{version}",
     "check.size": "大小：{mb} MB",
     "check.counts": "网格 {grids} 个，楼栋 {buildings} 栋，日志 {entries} 条，跟进和提醒 {followups} 项（未办结 {open} 项），修改记录 {history} 条",
+    "check.foreign_key": "外键：{table} 中有记录指向不存在的 {parent} 记录",
 }
