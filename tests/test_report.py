@@ -126,6 +126,22 @@ def report_json(gridlog, *args: str) -> dict:
     return json.loads(result.stdout)
 
 
+def write_march(gridlog, fmt: str, path, lang: str = "en"):
+    """`gridlog report --month 2019-03 --format FMT --output PATH`, as of 20 April."""
+    return gridlog(
+        "--lang",
+        lang,
+        "report",
+        "--month",
+        "2019-03",
+        "--format",
+        fmt,
+        "--output",
+        str(path),
+        now="2019-04-20T09:00",
+    )
+
+
 @pytest.mark.usefixtures("march")
 def test_every_figure_of_the_month_in_json(gridlog):
     report = report_json(gridlog)
@@ -190,18 +206,7 @@ def test_the_month_is_counted_in_the_users_zone(gridlog):
 @pytest.mark.usefixtures("march")
 def test_csv_opens_in_excel_with_chinese_headers(gridlog, tmp_path):
     path = tmp_path / "march.csv"
-    result = gridlog(
-        "--lang",
-        "zh",
-        "report",
-        "--month",
-        "2019-03",
-        "--format",
-        "csv",
-        "--output",
-        str(path),
-        now="2019-04-20T09:00",
-    )
+    result = write_march(gridlog, "csv", path, lang="zh")
     assert result.exit_code == 0, result.output
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
@@ -300,18 +305,7 @@ def test_xlsx_holds_the_same_figures(gridlog, tmp_path):
     from openpyxl import load_workbook
 
     path = tmp_path / "march.xlsx"
-    result = gridlog(
-        "--lang",
-        "zh",
-        "report",
-        "--month",
-        "2019-03",
-        "--format",
-        "xlsx",
-        "--output",
-        str(path),
-        now="2019-04-20T09:00",
-    )
+    result = write_march(gridlog, "xlsx", path, lang="zh")
     assert result.exit_code == 0, result.output
     assert (path.stat().st_mode & 0o777) == 0o600
     book = load_workbook(path)
@@ -336,16 +330,7 @@ def test_xlsx_holds_the_same_figures(gridlog, tmp_path):
 @pytest.mark.usefixtures("march")
 def test_html_is_one_self_contained_page(gridlog, tmp_path):
     path = tmp_path / "march.html"
-    result = gridlog(
-        "report",
-        "--month",
-        "2019-03",
-        "--format",
-        "html",
-        "--output",
-        str(path),
-        now="2019-04-20T09:00",
-    )
+    result = write_march(gridlog, "html", path)
     assert result.exit_code == 0, result.output
     page = path.read_text(encoding="utf-8")
     assert "红四网格" in page and "<svg" in page
