@@ -95,7 +95,7 @@ def rows(count: int, registry, seed: int = 20190314) -> Iterator[bulk.LoadRow]:
         resident = (
             SURNAMES[rng.randrange(len(SURNAMES))] + GIVEN[rng.randrange(len(GIVEN))]
         )
-        item_type, due, closed = _item(rng, at)
+        items = _item(rng, at)
         door = f"{rng.randint(1, 6)}单元{rng.randint(1, 6)}0{rng.randint(1, 4)}"
         yield bulk.LoadRow(
             at=at,
@@ -107,9 +107,7 @@ def rows(count: int, registry, seed: int = 20190314) -> Iterator[bulk.LoadRow]:
             category=category,
             kind=KINDS[rng.randrange(len(KINDS))],
             worker=f"网格员{grid_id}",
-            item_type=item_type,
-            due_on=due,
-            closed_at=closed,
+            items=items,
         )
 
 
@@ -119,15 +117,15 @@ def _item(rng: random.Random, at: dt.datetime):
     if roll < 0.03:
         due = (at + dt.timedelta(days=365)).date()
         closed = None if due >= NOW.date() else at + dt.timedelta(days=365, hours=2)
-        return "reminder", due, closed
+        return (bulk.LoadItem("reminder", due, closed_at=closed),)
     if roll >= 0.28:
-        return None, None, None
+        return ()
     due = (at + dt.timedelta(days=rng.choice((0, 1, 2, 3, 7, 14)))).date()
     hours = rng.lognormvariate(3.0, 1.5)  # median about 20 hours
     closed = at + dt.timedelta(hours=hours)
     if closed > NOW or rng.random() < 0.01:
         closed = None  # still open; overdue once past its due date
-    return "followup", due, closed
+    return (bulk.LoadItem("followup", due, closed_at=closed),)
 
 
 def main() -> None:
@@ -142,7 +140,7 @@ def main() -> None:
     conn = open_db(args.out, write=True)
     ctx = Context(now=NOW, zone=ZONE, worker="benchmark", command="generate")
     registry = register_grids(conn, ctx)
-    stored = bulk.load(conn, ctx, rows(args.entries, registry))
+    stored = bulk.load(conn, ctx, rows(args.entries, registry)).stored
     conn.execute("ANALYZE")
     conn.close()
     took = time.perf_counter() - started

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
@@ -21,8 +21,21 @@ from gridlog.history import writing
 
 
 @dataclass(frozen=True)
+class LoadItem:
+    """A follow-up or reminder an entry opened; closed when `closed_at` is given."""
+
+    type: str  # "followup" or "reminder"
+    due_on: dt.date
+    text: str | None = None  # the entry's text when None
+    closed_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
 class LoadRow:
-    """One entry with resolved ids, and the follow-up or reminder it opened."""
+    """One entry with resolved ids, and the follow-ups and reminders it opened.
+
+    `uuid` makes a load repeatable: a row whose UUID is already stored is skipped, so
+    an import run twice, or resumed after a crash, adds nothing twice."""
 
     at: dt.datetime
     grid_id: int
@@ -30,25 +43,50 @@ class LoadRow:
     place: str | None = None
     building_id: int | None = None
     resident: str | None = None
+    phone: str | None = None
     category: str = "other"
     kind: str = "visit"
+    tags: str = "[]"  # a JSON array, as stored
     worker: str | None = None
-    item_type: str | None = None  # "followup" or "reminder"
-    due_on: dt.date | None = None
-    closed_at: dt.datetime | None = None
+    items: tuple[LoadItem, ...] = ()
+    uuid: str | None = None
+
+
+@dataclass
+class Loaded:
+    """What a load did: entries stored, entries skipped as already there, and the
+    follow-ups and reminders the stored ones opened."""
+
+    stored: int = 0
+    skipped: int = 0
+    items: int = 0
 
 
 def load(
-    conn: sqlite3.Connection, ctx: Context, rows: Iterable[LoadRow], batch: int = 20_000
-) -> int:
-    """Store `rows` in batches; returns how many entries were stored."""
-    stored = 0
-    iterator = iter(rows)
-    for chunk in _chunks(iterator, batch):
-        with writing(conn, ctx) as changes:
-            _load_batch(conn, changes, chunk)
-        stored += len(chunk)
-    return stored
+    conn: sqlite3.Connection,
+    ctx: Context,
+    rows: Iterable[LoadRow],
+    batch: int = 20_000,
+    on_commit: Callable[[Loaded], None] | None = None,
+) -> Loaded:
+    """Store `rows` in batches of one transaction each. `on_commit` hears the running
+    totals after every committed batch: what it has heard is on disk.
+
+    Each batch is drawn from `rows` before its transaction begins, so the source may
+    write on its own (an import registers the new grids it meets)."""
+    totals = Loaded()
+    op = None  # all batches are one command: one `undo` takes the whole load back
+    for chunk in _chunks(iter(rows), batch):
+        with writing(conn, ctx, op=op) as changes:
+            op = changes.op
+            fresh = _not_yet_stored(conn, chunk)
+            if fresh:
+                totals.items += _load_batch(conn, changes, fresh)
+        totals.stored += len(fresh)
+        totals.skipped += len(chunk) - len(fresh)
+        if on_commit is not None:
+            on_commit(totals)
+    return totals
 
 
 def _chunks(rows: Iterator[LoadRow], size: int) -> Iterator[list[LoadRow]]:
@@ -56,8 +94,27 @@ def _chunks(rows: Iterator[LoadRow], size: int) -> Iterator[list[LoadRow]]:
         yield chunk
 
 
-def _load_batch(conn: sqlite3.Connection, changes, chunk: list[LoadRow]) -> None:
-    items = sum(1 for row in chunk if row.item_type)
+def _not_yet_stored(conn: sqlite3.Connection, chunk: list[LoadRow]) -> list[LoadRow]:
+    """The rows of `chunk` whose UUID is not stored yet (rows without one are new)."""
+    wanted = [row.uuid for row in chunk if row.uuid is not None]
+    if not wanted:
+        return chunk
+    stored: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        marks = ", ".join("?" * len(part))
+        stored.update(
+            uuid
+            for (uuid,) in conn.execute(
+                f"SELECT uuid FROM entries WHERE uuid IN ({marks})", part
+            )
+        )
+    return [row for row in chunk if row.uuid is None or row.uuid not in stored]
+
+
+def _load_batch(conn: sqlite3.Connection, changes, chunk: list[LoadRow]) -> int:
+    """Write one batch; returns how many follow-ups and reminders it opened."""
+    items = sum(len(row.items) for row in chunk)
     last = conn.execute(
         "UPDATE counters SET value = value + ? WHERE name = 'record' RETURNING value",
         (len(chunk) + items,),
@@ -73,38 +130,40 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[LoadRow]) -> None
         entry_id, next_id = next_id, next_id + 1
         at = to_utc_iso(row.at)
         case_id = None
-        if row.item_type:
+        for item in row.items:
             item_id, next_id = next_id, next_id + 1
-            closed = to_utc_iso(row.closed_at) if row.closed_at else None
+            closed = to_utc_iso(item.closed_at) if item.closed_at else None
             followups.append(
                 (
                     item_id,
-                    str(uuid.uuid4()),
-                    row.item_type,
+                    _item_uuid(row.uuid, item.type),
+                    item.type,
                     entry_id,
                     row.grid_id,
-                    row.text,
-                    row.due_on.isoformat(),
+                    item.text or row.text,
+                    item.due_on.isoformat(),
                     at,
                     closed,
                     now,
                     now,
                 )
             )
-            if row.item_type == "followup":
+            if item.type == "followup" and case_id is None:
                 case_id = item_id
         entries.append(
             (
                 entry_id,
-                str(uuid.uuid4()),
+                row.uuid or str(uuid.uuid4()),
                 at,
                 row.grid_id,
                 row.place,
                 row.building_id,
                 row.resident,
+                row.phone,
                 row.category,
                 row.kind,
                 row.text,
+                row.tags,
                 row.worker,
                 case_id,
                 now,
@@ -113,8 +172,8 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[LoadRow]) -> None
         )
     conn.executemany(
         "INSERT INTO entries (id, uuid, at, grid_id, place, building_id, resident,"
-        " category, kind, text, worker, case_id, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " phone, category, kind, text, tags, worker, case_id, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         entries,
     )
     conn.executemany(
@@ -128,11 +187,20 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[LoadRow]) -> None
         "entries",
         entries[0][0],
         {
-            "ids": [entries[0][0], entries[-1][0]],
+            "ids": [entries[0][0], next_id - 1],
             "count": len(entries),
             "items": len(followups),
         },
     )
+    return len(followups)
+
+
+def _item_uuid(entry_uuid: str | None, item_type: str) -> str:
+    """An imported entry's items get UUIDs derived from its own, so that they too
+    are the same on every import of the same file."""
+    if entry_uuid is None:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(uuid.UUID(entry_uuid), item_type))
 
 
 _INSERT_TRIGGERS = ("entries_search_insert", "followups_search_insert")

@@ -28,11 +28,16 @@ _LINKS = frozenset({"grid_aliases"})
 class Changes:
     """The changes of one command, inside its one write transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, ctx: Context) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, ctx: Context, op: int | None = None
+    ) -> None:
         self.conn = conn
         self.ctx = ctx
-        row = conn.execute("SELECT coalesce(max(op), 0) + 1 FROM history").fetchone()
-        self.op: int = row[0]
+        if op is None:
+            op = conn.execute(
+                "SELECT coalesce(max(op), 0) + 1 FROM history"
+            ).fetchone()[0]
+        self.op: int = op
         self.undoes: int | None = None
 
     def insert(self, table: str, row: Mapping[str, Any]) -> int:
@@ -142,7 +147,11 @@ def _dump(values: Mapping[str, Any] | None) -> str | None:
 
 
 @contextlib.contextmanager
-def writing(conn: sqlite3.Connection, ctx: Context) -> Iterator[Changes]:
-    """One command's write: BEGIN IMMEDIATE, the changes with their history, COMMIT."""
+def writing(
+    conn: sqlite3.Connection, ctx: Context, op: int | None = None
+) -> Iterator[Changes]:
+    """One command's write: BEGIN IMMEDIATE, the changes with their history, COMMIT.
+    A command that commits in several transactions (a long import) passes the `op`
+    of its first one to the others, so that it stays one command to `undo`."""
     with transaction(conn):
-        yield Changes(conn, ctx)
+        yield Changes(conn, ctx, op)

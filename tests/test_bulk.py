@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from zoneinfo import ZoneInfo
 
 from gridlog import bulk
@@ -25,12 +26,11 @@ def test_loaded_entries_behave_like_added_ones(gridlog, red_grids, db_path):
             grid_id=1,
             text=f"走访{i}",
             place="9号楼",
-            item_type="followup" if i % 2 else None,
-            due_on=dt.date(2019, 3, 12) if i % 2 else None,
+            items=(bulk.LoadItem("followup", dt.date(2019, 3, 12)),) if i % 2 else (),
         )
         for i in range(5)
     ]
-    assert bulk.load(conn, ctx, rows, batch=2) == 5
+    assert bulk.load(conn, ctx, rows, batch=2).stored == 5
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     batches = conn.execute(
         "SELECT after FROM history WHERE command = 'load' ORDER BY id"
@@ -48,3 +48,26 @@ def test_loaded_entries_behave_like_added_ones(gridlog, red_grids, db_path):
     ids = [e["id"] for e in json.loads(gridlog("log", "--json").stdout)]
     assert added["id"] > max(ids[:-1])  # the shared sequence went on after the load
     assert len(set(ids)) == len(ids) == 6
+
+
+def test_a_load_skips_rows_already_stored_and_is_undone_whole(
+    gridlog, red_grids, db_path
+):
+    conn = open_db(db_path, write=True)
+    ctx = Context(now=NOW, zone=ZONE, command="load")
+    at = dt.datetime(2019, 3, 10, 9, 0, tzinfo=ZONE)
+    rows = [
+        bulk.LoadRow(at=at, grid_id=1, text=f"走访{i}", uuid=str(uuid.UUID(int=i + 1)))
+        for i in range(5)
+    ]
+    heard = []
+    first = bulk.load(
+        conn, ctx, rows[:3], batch=2, on_commit=lambda t: heard.append(t.stored)
+    )
+    again = bulk.load(conn, ctx, rows, batch=2)
+    conn.close()
+    assert (first.stored, heard) == (3, [2, 3])
+    assert (again.stored, again.skipped) == (2, 3)
+    assert len(json.loads(gridlog("log", "--json").stdout)) == 5
+    assert gridlog("undo").exit_code == 0  # the second load, both of its batches
+    assert len(json.loads(gridlog("log", "--json").stdout)) == 3

@@ -140,8 +140,7 @@ def test_a_bulk_load_is_undone_as_one_command(gridlog, db_path):
             at=at,
             grid_id=1,
             text=f"旧日志{i}",
-            item_type="followup",
-            due_on=dt.date(2019, 3, 2),
+            items=(bulk.LoadItem("followup", dt.date(2019, 3, 2)),),
         )
         for i in range(30)
     ]

@@ -1,0 +1,523 @@
+"""Bringing old logs in: the rows of a CSV or Excel file checked one by one, then
+stored through `bulk.load` in batches.
+
+Nothing half-right is stored. A first pass checks every row and reports each bad one
+(row, column, reason); only a file without bad rows is stored, unless the worker asks
+to skip them. Each row gets a UUID derived from what it says (its date, grid, place,
+resident and text, and how many identical rows came before it in the file), so an
+import run twice, or run again after a crash, stores every row exactly once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+import sqlite3
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gridlog import bulk, dates, grids, settings, vocab
+from gridlog.context import Context
+from gridlog.errors import GridlogError
+from gridlog.limits import check_name, check_text
+from gridlog.sheets import Sheet, open_sheet
+
+# What a column may be headed, in either language; compared after `_header_key`.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "date": ("日期", "date", "日期时间", "走访日期", "记录日期", "datetime"),
+    "time": ("时间", "time"),
+    "grid": ("网格", "grid", "所属网格", "网格名称"),
+    "place": ("地点", "place", "地址", "address", "位置"),
+    "resident": ("居民", "resident", "姓名", "居民姓名", "name"),
+    "phone": ("电话", "phone", "联系电话", "手机", "手机号", "mobile", "tel"),
+    "category": ("类别", "category", "分类", "事项类别"),
+    "kind": ("类型", "kind", "方式"),
+    "text": ("内容", "text", "事项", "工作内容", "走访内容", "情况", "content", "note"),
+    "followup": ("跟进日期", "followup", "跟进", "下次跟进"),
+    "reminder": ("提醒日期", "reminder", "remind", "提醒"),
+    "reminder_text": ("提醒内容", "remindertext"),
+    "status": ("状态", "status", "办结情况"),
+    "tags": ("标签", "tags"),
+    "worker": ("网格员", "worker", "记录人"),
+}
+# Columns gridlog's own exports carry that an import does not need.
+IGNORED = ("编号", "id", "序号", "no")
+REQUIRED = ("date", "text")
+_CLOSED = {"已办结", "办结", "已完成", "完成", "已解决", "closed", "done", "是", "yes"}
+_OPEN = {"未办结", "待办", "跟进中", "open", "否", "no"}
+_BLANK = {"", "无", "-", "—", "/", "n/a", "none", "null"}
+_ISO = re.compile(
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
+_EXCEL_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
+_PHONE = re.compile(r"\+?[\d\- ()]{5,24}")
+_NAMESPACE = uuid.UUID("6f1c3a52-8d1e-4f0a-9a57-3c1b2e7d9a10")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why one cell of one row cannot be stored: a message key and its values."""
+
+    row: int
+    column: str
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Options:
+    grid: str | None = None  # for rows that name none
+    create_grids: bool = False
+    encoding: str | None = None
+    batch: int = 20_000
+
+
+@dataclass
+class Checked:
+    """What the checking pass found."""
+
+    encoding: str | None
+    unknown_columns: list[str]
+    rows: int = 0
+    bad_rows: int = 0
+    new_grids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Imported:
+    checked: Checked
+    loaded: bulk.Loaded
+    open_items: int = 0
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row that cannot be stored: its number, what is wrong, its cells as read."""
+
+    row: int
+    problems: list[Problem]
+    values: list[Any]
+    headers: list[str]
+
+
+Progress = Callable[[str, float], None]
+OnProblem = Callable[[BadRow], None]
+
+
+def check(
+    conn: sqlite3.Connection,
+    ctx: Context,
+    path: Path,
+    options: Options,
+    on_problem: OnProblem,
+    progress: Progress | None = None,
+) -> Checked:
+    """Read the whole file and report every bad row; store nothing."""
+    with open_sheet(path, options.encoding) as sheet:
+        reader = _Reader(conn, ctx, sheet, options)
+        for _ in reader.rows(on_problem, _ticker(progress, "check", sheet)):
+            pass
+        return reader.checked
+
+
+def store(
+    conn: sqlite3.Connection,
+    ctx: Context,
+    path: Path,
+    options: Options,
+    on_problem: OnProblem,
+    progress: Progress | None = None,
+    on_commit: Callable[[bulk.Loaded], None] | None = None,
+) -> Imported:
+    """Store the good rows of `path` (call after `check` unless bad rows are to be
+    skipped); rows already imported are left alone."""
+    with open_sheet(path, options.encoding) as sheet:
+        reader = _Reader(conn, ctx, sheet, options)
+        reader.storing = True
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_seen"
+            " (key BLOB PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID"
+        )
+        conn.execute("DELETE FROM import_seen")
+        rows = reader.rows(on_problem, _ticker(progress, "store", sheet))
+        loaded = bulk.load(
+            conn, ctx, _identified(conn, rows), options.batch, on_commit=on_commit
+        )
+    return Imported(reader.checked, loaded, _open_items(conn, ctx))
+
+
+def _open_items(conn: sqlite3.Connection, ctx: Context) -> int:
+    row = conn.execute(
+        "SELECT count(*) FROM followups WHERE closed_at IS NULL AND due_on < ?",
+        (ctx.today.isoformat(),),
+    ).fetchone()
+    return int(row[0])
+
+
+def _ticker(progress: Progress | None, stage: str, sheet: Sheet):
+    if progress is None:
+        return None
+    return lambda: progress(stage, sheet.done())
+
+
+def _identified(
+    conn: sqlite3.Connection, rows: Iterator[tuple[bulk.LoadRow, bytes]]
+) -> Iterator[bulk.LoadRow]:
+    """Give each row its UUID: what it says, and which repeat of that it is."""
+    count = conn.cursor()
+    for row, key in rows:
+        (n,) = count.execute(
+            "INSERT INTO import_seen (key, n) VALUES (?, 0) ON CONFLICT (key)"
+            " DO UPDATE SET n = n + 1 RETURNING n",
+            (key,),
+        ).fetchone()
+        name = key.hex() if n == 0 else f"{key.hex()}#{n}"
+        yield dataclasses.replace(row, uuid=str(uuid.uuid5(_NAMESPACE, name)))
+
+
+# --- reading rows -------------------------------------------------------------------
+
+
+def _header_key(header: str) -> str:
+    """Headers as people type them: 日期（必填）, ' Date ', Follow-up, follow_up."""
+    text = unicodedata.normalize("NFKC", header).strip().lower().lstrip("\ufeff")
+    text = re.sub(r"\(.*?\)|\*", "", text)
+    return re.sub(r"[\s_\-]", "", text)
+
+
+_ALIASES = {_header_key(name): key for key, names in COLUMNS.items() for name in names}
+
+
+def map_columns(headers: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Which column holds what, and the headers gridlog does not know."""
+    columns: dict[str, int] = {}
+    unknown = []
+    for index, header in enumerate(headers):
+        key = _ALIASES.get(_header_key(header))
+        if key is not None and key not in columns:
+            columns[key] = index
+        elif header.strip() and _header_key(header) not in IGNORED:
+            unknown.append(header.strip())
+    missing = [key for key in REQUIRED if key not in columns]
+    if missing:
+        names = "、".join(f"{COLUMNS[key][0]}/{COLUMNS[key][1]}" for key in missing)
+        found = "、".join(h.strip() for h in headers if h.strip()) or "-"
+        raise GridlogError("import.columns_missing", missing=names, found=found)
+    return columns, unknown
+
+
+class _Reader:
+    """Turns a sheet's rows into load rows, reporting problems cell by cell."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, ctx: Context, sheet: Sheet, options: Options
+    ) -> None:
+        self.conn, self.ctx, self.sheet, self.options = conn, ctx, sheet, options
+        self.columns, unknown = map_columns(sheet.headers)
+        self.checked = Checked(sheet.encoding, unknown)
+        self._grids: dict[str, int | GridlogError] = {}
+        self._places: dict[str, sqlite3.Row | None] = {}
+        self._default_grid: int | GridlogError | None = None
+        self._grid_names: dict[int, str] = {}
+        self.storing = False
+
+    def rows(
+        self, on_problem: OnProblem, tick: Callable[[], None] | None
+    ) -> Iterator[tuple[bulk.LoadRow, bytes]]:
+        """The good rows with their identity; each bad one goes to `on_problem`."""
+        for number, values in self.sheet.rows:
+            if tick is not None and number % 2000 == 0:
+                tick()
+            cells = self._cells(values)
+            if not any(cells.values()) and not _extra(values, self.columns):
+                continue  # a blank line
+            self.checked.rows += 1
+            problems: list[Problem] = []
+            row = self._row(number, cells, problems)
+            if problems:
+                self.checked.bad_rows += 1
+                on_problem(BadRow(number, problems, values, self.sheet.headers))
+            elif row is not None:
+                yield row
+        if tick is not None:
+            tick()
+
+    def _cells(self, values: list[Any]) -> dict[str, Any]:
+        cells = {}
+        for key, index in self.columns.items():
+            value = values[index] if index < len(values) else None
+            if isinstance(value, str):
+                value = value.strip()
+            cells[key] = None if value in (None, "") else value
+        return cells
+
+    def _label(self, column: str) -> str:
+        """A column as the file heads it, or as gridlog would when it has none."""
+        if column in self.columns:
+            return self.sheet.headers[self.columns[column]].strip()
+        return "/".join(COLUMNS[column][:2])
+
+    def _row(
+        self, number: int, cells: dict[str, Any], problems: list[Problem]
+    ) -> tuple[bulk.LoadRow, bytes] | None:
+        def attempt(column: str, parse: Callable[[Any, str], Any]) -> Any:
+            label = self._label(column)
+            try:
+                return parse(cells.get(column), label)
+            except GridlogError as error:
+                problems.append(Problem(number, label, error.key, error.params))
+                return None
+
+        at = attempt("date", lambda v, label: self._at(v, cells.get("time"), label))
+        text = attempt("text", lambda value, label: check_text(label, _str(value)))
+        place = attempt("place", _name)
+        building = self._building(place) if place else None
+        grid_id = attempt("grid", lambda value, label: self._grid(value, building))
+        resident = attempt("resident", _name)
+        phone = attempt("phone", _phone)
+        category = attempt("category", _category)
+        kind = attempt("kind", _kind)
+        tags = attempt("tags", _tags)
+        worker = attempt("worker", _name)
+        closed = attempt("status", _closed)
+        items = []
+        for column in ("followup", "reminder"):
+            if at is not None:
+                item = attempt(
+                    column,
+                    lambda value, _, kind=column: self._item(
+                        kind, value, cells, at, closed
+                    ),
+                )
+                if item is not None:
+                    items.append(item)
+        if problems or at is None or text is None or grid_id is None:
+            return None
+        load = bulk.LoadRow(
+            at=at,
+            grid_id=grid_id,
+            text=text,
+            place=place,
+            building_id=None if building is None else building["id"],
+            resident=resident,
+            phone=phone,
+            category=category,
+            kind=kind,
+            tags=tags,
+            worker=worker or self.ctx.worker,
+            items=tuple(items),
+        )
+        return load, _identity(load, self._grid_name(grid_id))
+
+    # -- cells --
+
+    def _at(self, value: Any, time_value: Any, label: str) -> dt.datetime:
+        if value is None:
+            raise GridlogError("field.empty", field=label)
+        moment = _moment(value, self.ctx)
+        if time_value is not None:
+            moment = moment.replace(hour=0, minute=0, second=0) + _time_of_day(
+                time_value, self.ctx
+            )
+        if moment > self.ctx.now + dt.timedelta(minutes=5):
+            raise GridlogError("import.future", text=_str(value))
+        return moment
+
+    def _grid(self, value: Any, building: sqlite3.Row | None) -> int | None:
+        if value is None:
+            if building is not None:
+                return building["grid_id"]
+            return self._fallback_grid()
+        name = check_name("grid", _str(value))
+        if name not in self._grids:
+            try:
+                self._grids[name] = grids.find_grid(self.conn, name)
+            except GridlogError as error:
+                if self.options.create_grids and error.key == "grid.unknown":
+                    self._grids[name] = self._new_grid(name)
+                else:
+                    self._grids[name] = error
+        found = self._grids[name]
+        if isinstance(found, GridlogError):
+            raise found
+        return found
+
+    def _fallback_grid(self) -> int:
+        if self._default_grid is None:
+            name = self.options.grid or settings.get(self.conn, "grid")
+            try:
+                if not name:
+                    raise GridlogError("import.no_grid")
+                self._default_grid = grids.find_grid(self.conn, name)
+            except GridlogError as error:
+                self._default_grid = error
+        if isinstance(self._default_grid, GridlogError):
+            raise self._default_grid
+        return self._default_grid
+
+    def _new_grid(self, name: str) -> int:
+        """--create-grids: a grid the file names that is not registered. Checking
+        only notes it; storing registers it (rows are read between batches)."""
+        self.checked.new_grids.append(name)
+        if not self.storing:
+            return 0
+        return grids.add_grid(self.conn, self.ctx, name)
+
+    def _grid_name(self, grid_id: int) -> str:
+        """Rows are identified by grid name, not id: the same file imported on two
+        devices gives the same UUIDs, so their merge does not double it."""
+        if grid_id not in self._grid_names:
+            self._grid_names[grid_id] = (
+                grids.grid_name(self.conn, grid_id) if grid_id else ""
+            )
+        return self._grid_names[grid_id]
+
+    def _building(self, place: str) -> sqlite3.Row | None:
+        if place not in self._places:
+            self._places[place] = grids.building_for_place(self.conn, place)
+        return self._places[place]
+
+    def _item(
+        self,
+        kind: str,
+        value: Any,
+        cells: dict[str, Any],
+        at: dt.datetime,
+        closed: bool | None,
+    ) -> bulk.LoadItem | None:
+        if value is None or _str(value).lower() in _BLANK:
+            return None
+        due = _due(value, at)
+        text = None
+        if kind == "reminder" and cells.get("reminder_text"):
+            text = check_text(
+                self._label("reminder_text"), _str(cells["reminder_text"])
+            )
+        closed_at = None
+        if closed:
+            day_start = dt.datetime.combine(due, dt.time(), tzinfo=at.tzinfo)
+            closed_at = max(at, day_start)
+        return bulk.LoadItem(kind, due, text, closed_at)
+
+
+def _extra(values: list[Any], columns: dict[str, int]) -> bool:
+    """Whether a row has anything in a column gridlog does not read."""
+    used = set(columns.values())
+    return any(
+        value not in (None, "") and index not in used
+        for index, value in enumerate(values)
+    )
+
+
+def _identity(row: bulk.LoadRow, grid: str) -> bytes:
+    """What makes a row the same row on the next import of the file."""
+    parts = (row.at.isoformat(), grid, row.place, row.resident, row.text)
+    joined = "\x1f".join("" if part is None else part for part in parts)
+    return hashlib.blake2b(
+        joined.encode("utf-8", "surrogatepass"), digest_size=16
+    ).digest()
+
+
+def _str(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _name(value: Any, label: str) -> str | None:
+    return None if value is None else check_name(label, _str(value))
+
+
+def _category(value: Any, _label: str) -> str:
+    return vocab.category(_str(value)).key if value is not None else "other"
+
+
+def _kind(value: Any, _label: str) -> str:
+    return vocab.kind(_str(value)).key if value is not None else "visit"
+
+
+def _phone(value: Any, _label: str) -> str | None:
+    """Phone numbers as text; one Excel turned into 1.38123E+10 has lost digits."""
+    if value is None:
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return str(int(value))
+    text = unicodedata.normalize("NFKC", _str(value))
+    if _EXCEL_NUMBER.fullmatch(text):
+        raise GridlogError("import.phone_excel")
+    if not _PHONE.fullmatch(text) or sum(c.isdigit() for c in text) < 5:
+        raise GridlogError("import.phone_bad")
+    return text
+
+
+def _tags(value: Any, label: str) -> str:
+    if value is None:
+        return "[]"
+    names = [part for part in re.split(r"[,，、;；\s]+", _str(value)) if part]
+    tags = [check_name(label, name) for name in dict.fromkeys(names)]
+    return json.dumps(tags, ensure_ascii=False)
+
+
+def _closed(value: Any, _label: str) -> bool | None:
+    if value is None:
+        return None
+    text = _str(value).lower()
+    if text in _CLOSED:
+        return True
+    if text in _OPEN:
+        return False
+    raise GridlogError("import.status_bad", text=_str(value))
+
+
+def _moment(value: Any, ctx: Context) -> dt.datetime:
+    """A cell holding when a visit was: Excel dates as they are, text with a year."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=ctx.zone) if value.tzinfo is None else value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(), tzinfo=ctx.zone)
+    text = _str(value)
+    match = _ISO.fullmatch(text)
+    if match:
+        return _iso_moment(match, text, ctx)
+    if not re.search(r"\d{4}|[〇零一二三四五六七八九]{4}年", text):
+        raise GridlogError("import.no_year", text=text)
+    return dates.parse_when(text, ctx.now, "past").at(ctx.zone)
+
+
+def _iso_moment(match: re.Match[str], text: str, ctx: Context) -> dt.datetime:
+    year, month, day, hour, minute, second = (
+        int(part) if part else 0 for part in match.groups()
+    )
+    try:
+        return dt.datetime(year, month, day, hour, minute, second, tzinfo=ctx.zone)
+    except ValueError:
+        raise GridlogError("date.impossible", text=text) from None
+
+
+def _time_of_day(value: Any, ctx: Context) -> dt.timedelta:
+    if isinstance(value, dt.datetime):
+        value = value.time()
+    if isinstance(value, dt.time):
+        return dt.timedelta(hours=value.hour, minutes=value.minute)
+    when = dates.parse_when(_str(value), ctx.now)
+    if when.time is None:
+        raise GridlogError("import.no_time", text=_str(value))
+    return dt.timedelta(hours=when.time.hour, minutes=when.time.minute)
+
+
+def _due(value: Any, at: dt.datetime) -> dt.date:
+    """A follow-up date: a date, or words counted from the visit (下周一, 3天后)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dates.parse_when(_str(value), at, "future").day

@@ -1,0 +1,322 @@
+"""`gridlog import`: old logs from CSV (as Chinese offices save it) and Excel, every
+value checked and stored, nothing half-right kept, nothing stored twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+HEADER = "日期,时间,网格,地点,居民,电话,类别,类型,内容,跟进日期,提醒日期"
+ROWS = [
+    "2019-03-11,09:30,红四网格,9号楼2单元301,李秀英,13812345678,物业维修,走访,"
+    "楼北侧大面积跑水，联系辖区单位解决,下周一,",
+    "2019/03/12,,红四,10号楼,王建国,0471-6612345,民政,,老人身体好，明年满80岁,,2020年",
+    "2019年3月12日 8点10分,,,冶金一号楼,,,,窗口,居民来窗口咨询低保,,",
+]
+
+
+def write_csv(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
+    """As Excel writes it: CRLF line ends, in the given encoding."""
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def log(gridlog) -> list[dict]:
+    return json.loads(gridlog("log", "--json").stdout)
+
+
+def stored(db_path: Path) -> list:
+    """Everything stored, for checking that a refused import changed nothing."""
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def stored_entries(read_db) -> list[dict]:
+    conn = read_db()
+    rows = conn.execute(
+        "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
+        " ORDER BY e.at"
+    ).fetchall()
+    conn.close()
+    return [dict(row) for row in rows]
+
+
+def check_the_three_rows(gridlog, read_db) -> None:
+    first, second, third = stored_entries(read_db)
+    assert first["at"] == "2019-03-11T01:30:00Z"  # 09:30 in Shanghai
+    assert (first["grid"], first["place"], first["resident"]) == (
+        "红四网格",
+        "9号楼2单元301",
+        "李秀英",
+    )
+    assert (first["phone"], first["category"], first["kind"]) == (
+        "13812345678",
+        "repairs",
+        "visit",
+    )
+    assert first["text"] == "楼北侧大面积跑水，联系辖区单位解决"
+    assert (second["grid"], second["phone"], second["category"]) == (
+        "红四网格",
+        "0471-6612345",
+        "civil-affairs",
+    )
+    assert second["at"] == "2019-03-11T16:00:00Z"  # a day without time: its start
+    assert (third["grid"], third["kind"], third["at"]) == (
+        "红一网格",  # found through the building
+        "window",
+        "2019-03-12T00:10:00Z",
+    )
+    conn = read_db()
+    items = conn.execute(
+        "SELECT type, due_on, closed_at FROM followups ORDER BY id"
+    ).fetchall()
+    conn.close()
+    # 下周一 counted from the visit (Mon 11 March), 2020年 from the visit too.
+    assert [tuple(item) for item in items] == [
+        ("followup", "2019-03-18", None),
+        ("reminder", "2020-01-01", None),
+    ]
+
+
+def test_a_gbk_csv_saved_by_excel_is_read_and_every_value_stored(
+    gridlog, red_grids, read_db, tmp_path
+):
+    path = write_csv(tmp_path / "2019年3月.csv", [HEADER, *ROWS], "gbk")
+    result = gridlog("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Imported 3 entries" in result.stdout
+    assert "GB18030/GBK" in result.stdout
+    check_the_three_rows(gridlog, read_db)
+
+
+def test_a_utf8_csv_with_bom_is_read_and_every_value_stored(
+    gridlog, red_grids, read_db, tmp_path
+):
+    path = write_csv(tmp_path / "log.csv", [HEADER, *ROWS], "utf-8-sig")
+    assert gridlog("import", str(path)).exit_code == 0
+    check_the_three_rows(gridlog, read_db)
+
+
+def test_a_utf8_csv_is_never_read_as_gbk(gridlog, red_grids, read_db, tmp_path):
+    text = "楼顶漏水，已联系物业"
+    assert text.encode("utf-8").decode("gb18030")  # GBK would read it, as mojibake
+    path = write_csv(
+        tmp_path / "log.csv", ["日期,网格,内容", f"2019-03-01,红四,{text}"]
+    )
+    result = gridlog("import", str(path))
+    assert "(UTF-8)" in result.stdout
+    assert [entry["text"] for entry in stored_entries(read_db)] == [text]
+
+
+def test_excels_unicode_text_is_tab_separated_utf16(
+    gridlog, red_grids, read_db, tmp_path
+):
+    lines = ["日期\t网格\t内容", "2019-03-01\t红四\t入户走访"]
+    path = tmp_path / "log.txt"
+    path.write_bytes("\r\n".join(lines).encode("utf-16"))
+    assert gridlog("import", str(path)).exit_code == 0
+    assert [entry["text"] for entry in stored_entries(read_db)] == ["入户走访"]
+
+
+def test_an_xlsx_with_chinese_headers_is_read_and_every_value_stored(
+    gridlog, red_grids, read_db, tmp_path
+):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append(
+        [
+            dt.datetime(2019, 3, 11),
+            dt.time(9, 30),
+            "红四网格",
+            "9号楼2单元301",
+            "李秀英",
+            13812345678,  # a number cell keeps every digit
+            "物业维修",
+            "走访",
+            "楼北侧大面积跑水，联系辖区单位解决",
+            "下周一",
+            None,
+        ]
+    )
+    second = [dt.date(2019, 3, 12), None, "红四", "10号楼", "王建国", "0471-6612345"]
+    sheet.append([*second, "民政", None, "老人身体好，明年满80岁", None, "2020年"])
+    sheet.append(["2019年3月12日 8点10分", None, None, "冶金一号楼"])
+    sheet.cell(row=4, column=8, value="窗口")
+    sheet.cell(row=4, column=9, value="居民来窗口咨询低保")
+    path = tmp_path / "log.xlsx"
+    book.save(path)
+    result = gridlog("import", str(path))
+    assert result.exit_code == 0, result.output
+    check_the_three_rows(gridlog, read_db)
+
+
+def test_one_bad_row_stores_nothing_and_skip_bad_stores_the_rest(
+    gridlog, red_grids, db_path, tmp_path
+):
+    gridlog("add", "已有的日志", "--grid", "红四")
+    bad = "2019-02-30,,红四网格,9号楼,,,,,日期不存在的一行,,"
+    path = write_csv(tmp_path / "log.csv", [HEADER, ROWS[0], bad, ROWS[1]])
+    before = stored(db_path)
+
+    refused = gridlog("import", str(path))
+    assert refused.exit_code == 1
+    assert "row 3, 日期: there is no such date or time: '2019-02-30'." in refused.stderr
+    assert "nothing was stored" in refused.stderr
+    assert "Traceback" not in refused.output
+    assert stored(db_path) == before
+
+    kept = gridlog("import", str(path), "--skip-bad")
+    assert kept.exit_code == 0, kept.output
+    assert [e["text"] for e in log(gridlog)] == [
+        "楼北侧大面积跑水，联系辖区单位解决",
+        "老人身体好，明年满80岁",
+        "已有的日志",
+    ]
+    rejects = tmp_path / "log.rejected.csv"
+    assert "log.rejected.csv" in kept.stdout
+    assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
+    lines = rejects.read_text("utf-8-sig").splitlines()
+    assert lines[0].startswith("row,reason,日期,")
+    assert lines[1].startswith("3,日期: there is no such date")
+    assert lines[1].endswith(bad)
+
+
+def test_dry_run_reports_every_bad_row_and_stores_nothing(
+    gridlog, red_grids, db_path, tmp_path
+):
+    rows = [
+        "2019-03-01,,红四,,,1.38123E+10,,,电话被Excel改了,,",
+        "2019-03-02,,红九,,,,,,没有这个网格,,",
+        "3月3日,,红四,,,,迷路,,没有年份 也没有这个类别,,",
+        "2019-03-04,,红四,,,,,,,,",
+        "2019-03-05,,红四,,,,,,跟进日期不对,2019-13-01,",
+        "2019-03-06,,红四,,,,,,这一行没问题,,",
+    ]
+    path = write_csv(tmp_path / "log.csv", [HEADER, *rows])
+    before = stored(db_path)
+    result = gridlog("import", str(path), "--dry-run")
+    assert result.exit_code == 1
+    problems = [line for line in result.stdout.splitlines() if line.startswith("row")]
+    assert [line.split(":")[0] for line in problems] == [
+        "row 2, 电话",
+        "row 3, 网格",
+        "row 4, 日期",
+        "row 4, 类别",
+        "row 5, 内容",
+        "row 6, 跟进日期",
+    ]
+    assert "1.38123E+10" in problems[0] and "lost its last digits" in problems[0]
+    assert "has no year" in problems[2]
+    assert "6 rows" in result.stdout and "1 good, 5 bad" in result.stdout
+    assert stored(db_path) == before
+
+
+def test_importing_twice_adds_nothing_but_keeps_repeated_rows(
+    gridlog, red_grids, tmp_path
+):
+    same = "2019-03-01,,红四,9号楼,,,,,入户走访,,"
+    path = write_csv(tmp_path / "log.csv", [HEADER, same, same, ROWS[0]])
+    assert gridlog("import", str(path)).exit_code == 0
+    again = gridlog("import", str(path))
+    assert again.exit_code == 0
+    assert "Imported 0 entries" in again.stdout
+    assert "3 rows were imported before" in again.stdout
+    assert [e["text"] for e in log(gridlog)].count("入户走访") == 2
+    assert len(log(gridlog)) == 3
+    assert len(json.loads(gridlog("due", "--json").stdout)) == 0  # due 18 March
+    # the same rows in another order are still the same rows
+    write_csv(path, [HEADER, ROWS[0], same, same])
+    assert "Imported 0 entries" in gridlog("import", str(path)).stdout
+
+
+def test_english_headers_in_any_case_and_unknown_columns_reported(
+    gridlog, red_grids, read_db, tmp_path
+):
+    lines = [
+        "DATE,Grid,Text,Follow-Up,Status,备注2",
+        "2019-03-01,红四,楼顶漏水,2019-03-05,已办结,随便写的",
+        "2019-03-02,红四,楼道堆物,2019-03-05,open,",
+    ]
+    result = gridlog("import", str(write_csv(tmp_path / "x.csv", lines)))
+    assert result.exit_code == 0, result.output
+    assert "Columns not imported: 备注2." in result.stdout
+    due = json.loads(gridlog("due", "--json").stdout)
+    assert [item["text"] for item in due] == ["楼道堆物"]  # the closed one is not due
+    assert "overdue" in result.stdout
+
+
+def test_create_grids_registers_the_grids_a_file_names(gridlog, tmp_path):
+    lines = [
+        "日期,网格,内容",
+        "2019-03-01,三里屯网格,走访",
+        "2019-03-02,三里屯网格,巡查",
+    ]
+    path = write_csv(tmp_path / "x.csv", lines)
+    assert "三里屯网格" in gridlog("import", str(path)).stderr
+    dry = gridlog("import", str(path), "--create-grids", "--dry-run")
+    assert dry.exit_code == 0 and "would be created: 三里屯网格" in dry.stdout
+    result = gridlog("import", str(path), "--create-grids")
+    assert result.exit_code == 0, result.output
+    assert "New grids registered: 三里屯网格" in result.stdout
+    assert {e["grid"] for e in log(gridlog)} == {"三里屯网格"}
+
+
+def test_an_import_is_undone_by_one_undo(gridlog, red_grids, tmp_path):
+    path = write_csv(tmp_path / "log.csv", [HEADER, *ROWS])
+    gridlog("import", str(path), "--batch-size", "2")
+    assert len(log(gridlog)) == 3
+    assert gridlog("undo").exit_code == 0
+    assert log(gridlog) == []
+
+
+def test_json_summary(gridlog, red_grids, tmp_path):
+    path = write_csv(tmp_path / "log.csv", [HEADER, *ROWS])
+    data = json.loads(gridlog("import", str(path), "--json").stdout)
+    assert data["rows"] == data["stored"] == 3
+    assert (data["bad_rows"], data["already_there"], data["items"]) == (0, 0, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected", "code"),
+    [
+        ("old.xls", b"\xd0\xcf\x11\xe0", "save it as .xlsx or .csv", 2),
+        ("notes.docx", b"PK", "give a .csv, .xlsx or .jsonl file", 2),
+        ("missing.csv", None, "there is no file 'missing.csv'", 2),
+        ("empty.csv", b"", "the file has no rows", 1),
+        ("latin1.csv", "日期,内容\n".encode() + b"\xff\xfe\xfa", "neither UTF-8", 1),
+        ("fake.xlsx", b"not a zip", "is not a readable .xlsx", 1),
+        ("cols.csv", "时间,地点\n08:00,9号楼\n".encode(), "no column 日期/date", 1),
+    ],
+)
+def test_files_that_cannot_be_imported(
+    gridlog, red_grids, db_path, tmp_path, name, data, expected, code
+):
+    path = tmp_path / name
+    if data is not None:
+        path.write_bytes(data)
+    before = stored(db_path)
+    result = gridlog("import", str(path))
+    assert result.exit_code == code
+    assert expected in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert stored(db_path) == before
+
+
+def test_imported_entries_can_be_found(gridlog, red_grids, tmp_path):
+    path = write_csv(tmp_path / "log.csv", [HEADER, *ROWS], "gbk")
+    gridlog("import", str(path))
+    found = json.loads(gridlog("search", "跑水", "--json").stdout)
+    assert [hit["text"] for hit in found] == ["楼北侧大面积跑水，联系辖区单位解决"]
+    assert os.path.exists(path)
