@@ -49,10 +49,10 @@ def import_(
         raise GridlogError("import.jsonl_soon", exit_code=2)
     options = importing.Options(grid, create_grids, encoding, batch)
     with session(ctx, write=not dry_run) as (conn, context), _progress() as progress:
+        job = importing.FileImport(conn, context, file, options)
+        target = None
         if dry_run:
-            checked = importing.check(
-                conn, context, file, options, _print_problem(sys.stdout), progress
-            )
+            checked = job.check(_print_problem(sys.stdout), progress, then_store=False)
             _report_check(file, checked, as_json)
             if checked.bad_rows:
                 raise typer.Exit(1)
@@ -60,27 +60,14 @@ def import_(
         if skip_bad:
             target = rejects or file.with_name(f"{file.stem}.rejected.csv")
             with _Rejects(target) as on_problem:
-                done = importing.store(
-                    conn, context, file, options, on_problem, progress, _commits(batch)
-                )
+                done = job.store(on_problem, progress, _commits(batch))
         else:
-            checked = importing.check(
-                conn, context, file, options, _print_problem(sys.stderr), progress
-            )
+            checked = job.check(_print_problem(sys.stderr), progress)
             if checked.bad_rows:
                 raise GridlogError(
                     "import.refused", bad=checked.bad_rows, rows=checked.rows
                 )
-            done = importing.store(
-                conn,
-                context,
-                file,
-                options,
-                _print_problem(sys.stderr),
-                progress,
-                _commits(batch),
-            )
-            target = None
+            done = job.store(_print_problem(sys.stderr), progress, _commits(batch))
     _report_import(file, done, target, as_json)
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
+import pickle
 import re
 import sqlite3
 import unicodedata
@@ -21,7 +23,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from gridlog import bulk, dates, grids, settings, vocab
 from gridlog.context import Context
@@ -56,6 +58,7 @@ _BLANK = {"", "无", "-", "—", "/", "n/a", "none", "null"}
 _ISO = re.compile(
     r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
 )
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
 _EXCEL_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
 _PHONE = re.compile(r"\+?[\d\- ()]{5,24}")
 _NAMESPACE = uuid.UUID("6f1c3a52-8d1e-4f0a-9a57-3c1b2e7d9a10")
@@ -111,46 +114,109 @@ Progress = Callable[[str, float], None]
 OnProblem = Callable[[BadRow], None]
 
 
-def check(
-    conn: sqlite3.Connection,
-    ctx: Context,
-    path: Path,
-    options: Options,
-    on_problem: OnProblem,
-    progress: Progress | None = None,
-) -> Checked:
-    """Read the whole file and report every bad row; store nothing."""
-    with open_sheet(path, options.encoding) as sheet:
-        reader = _Reader(conn, ctx, sheet, options)
-        for _ in reader.rows(on_problem, _ticker(progress, "check", sheet)):
-            pass
+class FileImport:
+    """One import of one file: `check` reads every row and reports the bad ones;
+    `store` stores the good ones. After a clean check, `store` takes the rows from
+    the check's private spool file rather than reading the file a second time."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, ctx: Context, path: Path, options: Options
+    ) -> None:
+        self.conn, self.ctx, self.path, self.options = conn, ctx, path, options
+        self._spool: BinaryIO | None = None
+        self._checked: Checked | None = None
+
+    def check(
+        self,
+        on_problem: OnProblem,
+        progress: Progress | None = None,
+        *,
+        then_store: bool = True,
+    ) -> Checked:
+        """Read the whole file and report every bad row; store nothing."""
+        import tempfile
+
+        if then_store:
+            # Lives until `store`; owner-only and already unlinked, so a crash
+            # leaves nothing behind.
+            self._spool = tempfile.TemporaryFile()  # noqa: SIM115
+        with open_sheet(self.path, self.options.encoding) as sheet:
+            reader = _Reader(self.conn, self.ctx, sheet, self.options)
+            rows = reader.rows(on_problem, _ticker(progress, "check", sheet))
+            for chunk in _chunked(rows, 1000):
+                if self._spool is not None:
+                    pickle.dump(chunk, self._spool, pickle.HIGHEST_PROTOCOL)
+        self._checked = reader.checked
+        if reader.checked.bad_rows or reader.checked.new_grids:
+            self._drop_spool()  # new grids get their ids only when stored
         return reader.checked
 
-
-def store(
-    conn: sqlite3.Connection,
-    ctx: Context,
-    path: Path,
-    options: Options,
-    on_problem: OnProblem,
-    progress: Progress | None = None,
-    on_commit: Callable[[bulk.Loaded], None] | None = None,
-) -> Imported:
-    """Store the good rows of `path` (call after `check` unless bad rows are to be
-    skipped); rows already imported are left alone."""
-    with open_sheet(path, options.encoding) as sheet:
-        reader = _Reader(conn, ctx, sheet, options)
-        reader.storing = True
+    def store(
+        self,
+        on_problem: OnProblem,
+        progress: Progress | None = None,
+        on_commit: Callable[[bulk.Loaded], None] | None = None,
+    ) -> Imported:
+        """Store the good rows (after a clean `check`, or skipping the bad ones);
+        rows imported before are left alone."""
+        conn = self.conn
+        conn.execute(f"PRAGMA cache_size = {_IMPORT_CACHE}")
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS import_seen"
             " (key BLOB PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID"
         )
         conn.execute("DELETE FROM import_seen")
-        rows = reader.rows(on_problem, _ticker(progress, "store", sheet))
-        loaded = bulk.load(
-            conn, ctx, _identified(conn, rows), options.batch, on_commit=on_commit
-        )
-    return Imported(reader.checked, loaded, _open_items(conn, ctx))
+        if self._spool is not None and self._checked is not None:
+            rows = _unspooled(self._spool, progress)
+            loaded = bulk.load(
+                conn, self.ctx, _identified(conn, rows), self.options.batch, on_commit
+            )
+            self._drop_spool()
+            return Imported(self._checked, loaded, _open_items(conn, self.ctx))
+        with open_sheet(self.path, self.options.encoding) as sheet:
+            reader = _Reader(conn, self.ctx, sheet, self.options)
+            reader.storing = True
+            rows = reader.rows(on_problem, _ticker(progress, "store", sheet))
+            loaded = bulk.load(
+                conn, self.ctx, _identified(conn, rows), self.options.batch, on_commit
+            )
+        return Imported(reader.checked, loaded, _open_items(conn, self.ctx))
+
+    def _drop_spool(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+
+
+# A fixed page cache for the import's connection: big enough that the indexes of a
+# million rows are not re-read from disk for every batch, and the same at any size.
+_IMPORT_CACHE = -256_000  # KiB
+
+
+def _chunked(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _unspooled(
+    spool: BinaryIO, progress: Progress | None
+) -> Iterator[tuple[bulk.LoadRow, bytes]]:
+    size = max(spool.tell(), 1)
+    spool.seek(0)
+    while True:
+        try:
+            chunk = pickle.load(spool)
+        except EOFError:
+            break
+        if progress is not None:
+            progress("store", spool.tell() / size)
+        yield from chunk
 
 
 def _open_items(conn: sqlite3.Connection, ctx: Context) -> int:
@@ -214,7 +280,11 @@ def map_columns(headers: list[str]) -> tuple[dict[str, int], list[str]]:
 
 
 class _Reader:
-    """Turns a sheet's rows into load rows, reporting problems cell by cell."""
+    """Turns a sheet's rows into load rows, reporting problems cell by cell.
+
+    A million rows must read in seconds, so each column's reader is chosen once, and
+    columns with few distinct values (grid, category, kind, place...) are read once
+    per distinct value."""
 
     def __init__(
         self, conn: sqlite3.Connection, ctx: Context, sheet: Sheet, options: Options
@@ -222,8 +292,17 @@ class _Reader:
         self.conn, self.ctx, self.sheet, self.options = conn, ctx, sheet, options
         self.columns, unknown = map_columns(sheet.headers)
         self.checked = Checked(sheet.encoding, unknown)
-        self._grids: dict[str, int | GridlogError] = {}
-        self._places: dict[str, sqlite3.Row | None] = {}
+        self._labels = {key: self._label(key) for key in COLUMNS}
+        self._positions = {self._labels[k]: i for k, i in self.columns.items()}
+        self._readers = [
+            (key, index, self._labels[key], _memo(read) if memo else read)
+            for key, (read, memo) in _READERS.items()
+            if (index := self.columns.get(key)) is not None
+        ]
+        self._special = [self.columns.get(key) for key in _SPECIAL]
+        self._at_memo = _memo(self._at)
+        self._grid_memo = _memo(self._grid)
+        self._building_memo = _memo(lambda place, _: self._building(place))
         self._default_grid: int | GridlogError | None = None
         self._grid_names: dict[int, str] = {}
         self.storing = False
@@ -235,28 +314,17 @@ class _Reader:
         for number, values in self.sheet.rows:
             if tick is not None and number % 2000 == 0:
                 tick()
-            cells = self._cells(values)
-            if not any(cells.values()) and not _extra(values, self.columns):
-                continue  # a blank line
-            self.checked.rows += 1
             problems: list[Problem] = []
-            row = self._row(number, cells, problems)
+            row = self._row(number, values, problems)
             if problems:
+                self.checked.rows += 1
                 self.checked.bad_rows += 1
                 on_problem(BadRow(number, problems, values, self.sheet.headers))
             elif row is not None:
+                self.checked.rows += 1
                 yield row
         if tick is not None:
             tick()
-
-    def _cells(self, values: list[Any]) -> dict[str, Any]:
-        cells = {}
-        for key, index in self.columns.items():
-            value = values[index] if index < len(values) else None
-            if isinstance(value, str):
-                value = value.strip()
-            cells[key] = None if value in (None, "") else value
-        return cells
 
     def _label(self, column: str) -> str:
         """A column as the file heads it, or as gridlog would when it has none."""
@@ -265,40 +333,55 @@ class _Reader:
         return "/".join(COLUMNS[column][:2])
 
     def _row(
-        self, number: int, cells: dict[str, Any], problems: list[Problem]
+        self, number: int, values: list[Any], problems: list[Problem]
     ) -> tuple[bulk.LoadRow, bytes] | None:
-        def attempt(column: str, parse: Callable[[Any, str], Any]) -> Any:
-            label = self._label(column)
+        """One row read, or None for a bad row (its problems added) or a blank one."""
+        size = len(values)
+        cells: dict[str, Any] = {}
+        for key, index, label, read in self._readers:
+            raw = _cell(values, index, size)
+            if raw is not None:
+                try:
+                    cells[key] = read(raw, label)
+                except GridlogError as error:
+                    problems.append(Problem(number, label, error.key, error.params))
+                    cells[key] = None
+        date, time, grid, followup, reminder = (
+            None if index is None else _cell(values, index, size)
+            for index in self._special
+        )
+        blank = not cells and date is None and grid is None and not problems
+        if blank and not any(_filled(value) for value in values):
+            return None
+        labels = self._labels
+
+        def attempt(column: str, read: Callable[..., Any], *args: Any) -> Any:
             try:
-                return parse(cells.get(column), label)
+                return read(*args)
             except GridlogError as error:
-                problems.append(Problem(number, label, error.key, error.params))
+                problems.append(
+                    Problem(number, labels[column], error.key, error.params)
+                )
                 return None
 
-        at = attempt("date", lambda v, label: self._at(v, cells.get("time"), label))
-        text = attempt("text", lambda value, label: check_text(label, _str(value)))
-        place = attempt("place", _name)
-        building = self._building(place) if place else None
-        grid_id = attempt("grid", lambda value, label: self._grid(value, building))
-        resident = attempt("resident", _name)
-        phone = attempt("phone", _phone)
-        category = attempt("category", _category)
-        kind = attempt("kind", _kind)
-        tags = attempt("tags", _tags)
-        worker = attempt("worker", _name)
-        closed = attempt("status", _closed)
+        at = attempt("date", self._at_memo, (date, time), labels["date"])
+        text = cells.get("text")
+        if text is None and "text" not in cells:
+            attempt("text", check_text, labels["text"], "")
+        place = cells.get("place")
+        building = self._building_memo(place, None) if place else None
+        building_grid = None if building is None else building["grid_id"]
+        grid_id = attempt(
+            "grid", self._grid_memo, (grid, building_grid), labels["grid"]
+        )
         items = []
-        for column in ("followup", "reminder"):
-            if at is not None:
-                item = attempt(
-                    column,
-                    lambda value, _, kind=column: self._item(
-                        kind, value, cells, at, closed
-                    ),
-                )
+        if at is not None:
+            for column, raw in (("followup", followup), ("reminder", reminder)):
+                item = attempt(column, self._item, column, raw, cells, at)
                 if item is not None:
                     items.append(item)
         if problems or at is None or text is None or grid_id is None:
+            problems.sort(key=lambda problem: self._positions.get(problem.column, 0))
             return None
         load = bulk.LoadRow(
             at=at,
@@ -306,19 +389,20 @@ class _Reader:
             text=text,
             place=place,
             building_id=None if building is None else building["id"],
-            resident=resident,
-            phone=phone,
-            category=category,
-            kind=kind,
-            tags=tags,
-            worker=worker or self.ctx.worker,
+            resident=cells.get("resident"),
+            phone=cells.get("phone"),
+            category=cells.get("category") or "other",
+            kind=cells.get("kind") or "visit",
+            tags=cells.get("tags") or "[]",
+            worker=cells.get("worker") or self.ctx.worker,
             items=tuple(items),
         )
         return load, _identity(load, self._grid_name(grid_id))
 
     # -- cells --
 
-    def _at(self, value: Any, time_value: Any, label: str) -> dt.datetime:
+    def _at(self, cell: tuple[Any, Any], label: str) -> dt.datetime:
+        value, time_value = cell
         if value is None:
             raise GridlogError("field.empty", field=label)
         moment = _moment(value, self.ctx)
@@ -330,24 +414,20 @@ class _Reader:
             raise GridlogError("import.future", text=_str(value))
         return moment
 
-    def _grid(self, value: Any, building: sqlite3.Row | None) -> int | None:
+    def _grid(self, cell: tuple[Any, int | None], label: str) -> int:
+        """The 网格 column, else the place's building's grid, else the default."""
+        value, building_grid = cell
         if value is None:
-            if building is not None:
-                return building["grid_id"]
+            if building_grid is not None:
+                return building_grid
             return self._fallback_grid()
-        name = check_name("grid", _str(value))
-        if name not in self._grids:
-            try:
-                self._grids[name] = grids.find_grid(self.conn, name)
-            except GridlogError as error:
-                if self.options.create_grids and error.key == "grid.unknown":
-                    self._grids[name] = self._new_grid(name)
-                else:
-                    self._grids[name] = error
-        found = self._grids[name]
-        if isinstance(found, GridlogError):
-            raise found
-        return found
+        name = check_name(label, _str(value))
+        try:
+            return grids.find_grid(self.conn, name)
+        except GridlogError as error:
+            if self.options.create_grids and error.key == "grid.unknown":
+                return self._new_grid(name)
+            raise
 
     def _fallback_grid(self) -> int:
         if self._default_grid is None:
@@ -379,41 +459,61 @@ class _Reader:
             )
         return self._grid_names[grid_id]
 
-    def _building(self, place: str) -> sqlite3.Row | None:
-        if place not in self._places:
-            self._places[place] = grids.building_for_place(self.conn, place)
-        return self._places[place]
+    def _building(self, place: str) -> sqlite3.Row | None:  # memoised in __init__
+        return grids.building_for_place(self.conn, place)
 
     def _item(
-        self,
-        kind: str,
-        value: Any,
-        cells: dict[str, Any],
-        at: dt.datetime,
-        closed: bool | None,
+        self, kind: str, value: Any, cells: dict[str, Any], at: dt.datetime
     ) -> bulk.LoadItem | None:
+        """The follow-up or reminder a row's date column opens, if it names one."""
         if value is None or _str(value).lower() in _BLANK:
             return None
         due = _due(value, at)
-        text = None
-        if kind == "reminder" and cells.get("reminder_text"):
-            text = check_text(
-                self._label("reminder_text"), _str(cells["reminder_text"])
-            )
+        text = cells.get("reminder_text") if kind == "reminder" else None
         closed_at = None
-        if closed:
+        if cells.get("status"):
             day_start = dt.datetime.combine(due, dt.time(), tzinfo=at.tzinfo)
             closed_at = max(at, day_start)
         return bulk.LoadItem(kind, due, text, closed_at)
 
 
-def _extra(values: list[Any], columns: dict[str, int]) -> bool:
-    """Whether a row has anything in a column gridlog does not read."""
-    used = set(columns.values())
-    return any(
-        value not in (None, "") and index not in used
-        for index, value in enumerate(values)
-    )
+_SPECIAL = ("date", "time", "grid", "followup", "reminder")
+
+
+def _cell(values: list[Any], index: int, size: int) -> Any:
+    """A cell's value; blank text is no value."""
+    if index >= size:
+        return None
+    value = values[index]
+    if value.__class__ is str:
+        return value.strip() or None
+    return value
+
+
+def _memo(read: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """`read` once per distinct value, its refusals included; bounded in memory."""
+    outcomes: dict[Any, Any] = {}
+
+    def memoised(value: Any, label: Any) -> Any:
+        try:
+            outcome = outcomes[value]
+        except KeyError:
+            if len(outcomes) > 100_000:
+                outcomes.clear()
+            try:
+                outcome = read(value, label)
+            except GridlogError as error:
+                outcome = error
+            outcomes[value] = outcome
+        if isinstance(outcome, GridlogError):
+            raise outcome.with_traceback(None)
+        return outcome
+
+    return memoised
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
 
 
 def _identity(row: bulk.LoadRow, grid: str) -> bytes:
@@ -478,6 +578,25 @@ def _closed(value: Any, _label: str) -> bool | None:
     raise GridlogError("import.status_bad", text=_str(value))
 
 
+def _text(value: Any, label: str) -> str:
+    return check_text(label, _str(value))
+
+
+# Columns read the same way in every row: (reader, whether to read each value once).
+_READERS: dict[str, tuple[Callable[[Any, str], Any], bool]] = {
+    "text": (_text, False),
+    "place": (_name, True),
+    "resident": (_name, False),
+    "phone": (_phone, False),
+    "category": (_category, True),
+    "kind": (_kind, True),
+    "tags": (_tags, True),
+    "worker": (_name, True),
+    "status": (_closed, True),
+    "reminder_text": (_text, False),
+}
+
+
 def _moment(value: Any, ctx: Context) -> dt.datetime:
     """A cell holding when a visit was: Excel dates as they are, text with a year."""
     if isinstance(value, dt.datetime):
@@ -508,7 +627,11 @@ def _time_of_day(value: Any, ctx: Context) -> dt.timedelta:
         value = value.time()
     if isinstance(value, dt.time):
         return dt.timedelta(hours=value.hour, minutes=value.minute)
-    when = dates.parse_when(_str(value), ctx.now)
+    text = _str(value)
+    match = _CLOCK.fullmatch(text)
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return dt.timedelta(hours=int(match[1]), minutes=int(match[2]))
+    when = dates.parse_when(text, ctx.now)
     if when.time is None:
         raise GridlogError("import.no_time", text=_str(value))
     return dt.timedelta(hours=when.time.hour, minutes=when.time.minute)
@@ -520,4 +643,12 @@ def _due(value: Any, at: dt.datetime) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return dates.parse_when(_str(value), at, "future").day
+    return _due_in_words(_str(value), at.date(), at.tzinfo)
+
+
+@functools.lru_cache(maxsize=4096)
+def _due_in_words(text: str, day: dt.date, zone: dt.tzinfo | None) -> dt.date:
+    """Old logs repeat the same few phrases day after day: parse each once a day."""
+    return dates.parse_when(
+        text, dt.datetime.combine(day, dt.time(12), zone), "future"
+    ).day

@@ -1,0 +1,135 @@
+"""Time `gridlog import` of a large CSV as a user runs it, and watch its memory.
+
+Writes a CSV of N rows the way an office would hand one over (Chinese headers, UTF-8
+with BOM, the generator's realistic texts, a quarter of rows with a follow-up date),
+then imports it into a fresh database with the `gridlog` console script, RUNS times,
+and prints the median wall time, rows per second and the peak resident memory of
+the import process. Several sizes side by side show whether memory stays flat.
+
+    python benchmarks/import_csv.py --rows 100000 1000000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import GIVEN, GRIDS, KINDS, NOW, PROBLEMS, SURNAMES, YEARS
+
+HEADER = [
+    *("日期", "时间", "网格", "地点", "居民"),
+    *("电话", "类别", "类型", "内容", "跟进日期"),
+]
+CATEGORY = {
+    "repairs": "物业维修",
+    "sanitation": "环境卫生",
+    "city-management": "城管",
+    "disputes": "矛盾纠纷",
+    "civil-affairs": "民政",
+    "health": "卫健",
+    "safety": "安全生产",
+    "rentals": "出租屋",
+    "party": "党建",
+    "activities": "社区活动",
+    "employment": "就业",
+    "petitions": "信访",
+    "public-order": "综治",
+}
+KIND = {"visit": "走访", "patrol": "巡查", "window": "窗口", "meeting": "会议"}
+
+
+def write_csv(path: Path, count: int, seed: int = 20190314) -> None:
+    """`count` rows over YEARS years before the pinned day, oldest first."""
+    rng = random.Random(seed)
+    span = 365 * YEARS * 86400
+    start = NOW.timestamp() - span
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(HEADER)
+        for i in range(count):
+            at = time.localtime(start + span * (i + rng.random()) / count)
+            grid = rng.randrange(1, GRIDS + 1)
+            category, text = PROBLEMS[rng.randrange(len(PROBLEMS))]
+            resident = rng.choice(SURNAMES) + rng.choice(GIVEN)
+            follow = ""
+            if rng.random() < 0.25:
+                follow = rng.choice(("明天", "3天后", "下周一", "两周后"))
+            writer.writerow(
+                [
+                    time.strftime("%Y-%m-%d", at),
+                    time.strftime("%H:%M", at),
+                    f"第{grid}网格",
+                    f"{grid}区{rng.randint(1, 20)}号楼{rng.randint(1, 6)}单元",
+                    resident,
+                    f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
+                    CATEGORY[category],
+                    KIND[rng.choice(KINDS)],
+                    f"{text}（{resident}）",
+                    follow,
+                ]
+            )
+
+
+def run_import(gridlog: str, csv_path: Path, folder: Path) -> tuple[float, float]:
+    """One import into a fresh database: seconds, and peak memory in MB."""
+    db = folder / "import.db"
+    for leftover in folder.glob("import.db*"):
+        leftover.unlink()
+    env = {
+        **os.environ,
+        "GRIDLOG_DB": str(db),
+        "GRIDLOG_NOW": NOW.isoformat(),
+        "GRIDLOG_TZ": "Asia/Shanghai",
+    }
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [gridlog, "import", str(csv_path), "--create-grids"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    took = time.perf_counter() - started
+    errors = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"import failed: {errors[-500:]}")
+    return took, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    gridlog = shutil.which("gridlog") or sys.exit("install gridlog first")
+    print("| rows | median s | rows/s | peak MB | CSV MB |")
+    print("|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        for count in args.rows:
+            csv_path = folder / f"{count}.csv"
+            write_csv(csv_path, count)
+            runs = [run_import(gridlog, csv_path, folder) for _ in range(args.runs)]
+            seconds = statistics.median(took for took, _ in runs)
+            peak = max(memory for _, memory in runs)
+            size = csv_path.stat().st_size / 1e6
+            print(
+                f"| {count:,} | {seconds:.1f} | {count / seconds:,.0f} "
+                f"| {peak:.0f} | {size:.0f} |",
+                flush=True,
+            )
+            csv_path.unlink()
+
+
+if __name__ == "__main__":
+    main()
