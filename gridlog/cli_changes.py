@@ -24,7 +24,7 @@ from gridlog.cli import (
     session,
     when,
 )
-from gridlog.i18n import t
+from gridlog.i18n import t, tn
 
 
 @app.command(help=t("edit.help"), epilog=t("edit.epilog"))
@@ -79,7 +79,8 @@ def undo(ctx: typer.Context) -> None:
 
     with session(ctx, write=True) as (conn, context):
         undone = undo_last(conn, context)
-        emit(line=t("undo.done", command=undone.command or "—", count=undone.changes))
+        count, command = undone.changes, undone.command or "—"
+        emit(line=tn("undo.done", count, command=command, count=count))
 
 
 @app.command(help=t("history.help"), epilog=t("history.epilog"))

@@ -297,6 +297,7 @@ MESSAGES: dict[str, str] = {
     "undo.help": "Reverse the last command that changed the log; run again to go further back.",
     "undo.epilog": "Example: gridlog undo",
     "undo.done": "Undone: {command} ({count} changes).",
+    "undo.done.one": "Undone: {command} (1 change).",
     "undo.nothing": "there is nothing to undo.",
     "undo.blocked": "cannot undo '{command}': later changes build on it; undo those first.",
     "history.help": "Every change to an entry or follow-up: when, who, which command, before and after.",

@@ -270,6 +270,7 @@ MESSAGES: dict[str, str] = {
     "undo.help": "撤销上一条修改日志的命令；再运行一次撤销更早的。",
     "undo.epilog": "例：gridlog undo",
     "undo.done": "已撤销：{command}（{count} 处修改）。",
+    "undo.done.one": "已撤销：{command}（1 处修改）。",
     "undo.nothing": "没有可以撤销的操作。",
     "undo.blocked": "无法撤销“{command}”：之后的修改依赖它，请先撤销那些。",
     "history.help": "一条日志或跟进的全部修改记录：时间、谁、哪个命令、改前改后。",
