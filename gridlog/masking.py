@@ -1,0 +1,63 @@
+"""Hiding residents' phone and ID card numbers in what leaves the worker's hands.
+
+Exports for Excel are forwarded, printed and pasted into chat groups, so they show
+only enough of a number to tell two residents apart: the first three and last four
+digits of a phone (`138****1234`), the region code and last four characters of a
+resident ID (`110101********1234`), as Chinese government notices do. Pure functions
+of text, so the screen can reuse them.
+"""
+
+from __future__ import annotations
+
+import re
+
+# An 18-character resident ID (17 digits and a check digit, X for 10), standing alone.
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+# A mainland mobile number, maybe with +86 and spaces or dashes: 138 1234 1234.
+_MOBILE = re.compile(
+    r"(?<!\d)((?:\+?86[ -]?)?1[3-9]\d)([ -]?)(\d{4})([ -]?)(\d{4})(?!\d)"
+)
+_DIGIT = re.compile(r"\d")
+
+
+def mask_phone(phone: str) -> str:
+    """A phone field: a mobile number as `138****1234`; any other number keeps its
+    first three digits (when it has 11 or more) and its last four, and one shorter
+    than seven digits is hidden whole. Separators stay, so the shape still reads."""
+    mobile, found = _MOBILE.subn(_mask_mobile, phone)
+    if found:
+        return mobile
+    digits = len(_DIGIT.findall(phone))
+    if digits < 7:
+        return _DIGIT.sub("*", phone)
+    keep_head = 3 if digits >= 11 else 0
+    keep_tail = 4
+    position = 0
+
+    def hide(match: re.Match[str]) -> str:
+        nonlocal position
+        position += 1
+        shown = position <= keep_head or position > digits - keep_tail
+        return match.group() if shown else "*"
+
+    return _DIGIT.sub(hide, phone)
+
+
+def mask_id_number(number: str) -> str:
+    """A resident ID: the six-digit region code and the last four characters stay."""
+    number = number.strip()
+    if len(number) < 11:
+        return "*" * max(0, len(number) - 4) + number[-4:]
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def mask_text(text: str) -> str:
+    """Free text (an entry, a place, a name): every ID number and mobile number in
+    it masked, everything else as written."""
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
+    return _MOBILE.sub(_mask_mobile, text)
+
+
+def _mask_mobile(match: re.Match[str]) -> str:
+    head, first_gap, middle, second_gap, tail = match.groups()
+    return f"{head}{first_gap}{'*' * len(middle)}{second_gap}{tail}"
