@@ -1,15 +1,18 @@
-"""`gridlog export`: the log as a file. Registered on the main app by `gridlog.cli`;
-the work is in `gridlog.exporting`, imported only when the command runs."""
+"""`gridlog export` and `gridlog merge`: the log as a file, and a file back into a
+log. Registered on the main app by `gridlog.cli`; the work is in
+`gridlog.exporting` and `gridlog.merging`, imported only when these commands run."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from gridlog import grids, store
 from gridlog.cli import GridsOption, SinceOption, UntilOption, app, emit, session, when
+from gridlog.errors import GridlogError
 from gridlog.i18n import t
 
 
@@ -51,3 +54,41 @@ def _export_summary(done, path: str) -> str:
         return t("export.done_jsonl", path=path, **done.counts)
     key = "export.done_masked" if done.masked else "export.done_unmasked"
     return t(key, path=path, format=done.format, entries=done.counts["entries"])
+
+
+@app.command(help=t("merge.help"), epilog=t("merge.epilog"))
+def merge(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(metavar="FILE", help=t("merge.file"))],
+) -> None:
+    from gridlog.merging import KINDS, merge_lines
+
+    with _lines(source) as lines, session(ctx, write=True) as (conn, context):
+        result = merge_lines(conn, context, lines)
+    rows = [t("merge.done", path=source)]
+    for kind in KINDS:
+        row = t(
+            "merge.row",
+            what=t(f"merge.what.{kind}"),
+            added=result.added[kind],
+            updated=result.updated[kind],
+            unchanged=result.unchanged[kind],
+        )
+        if result.kept[kind]:
+            row += t("merge.kept", kept=result.kept[kind])
+        rows.append(row)
+    if result.history_restored:
+        rows.append(t("merge.restored", count=result.history_restored))
+    emit(line="\n".join(rows))
+
+
+def _lines(source: str):
+    """The file's lines (a BOM from a Windows editor is skipped); `-` is stdin."""
+    import contextlib
+
+    if source == "-":
+        return contextlib.nullcontext(sys.stdin)
+    path = Path(source)
+    if not path.is_file():
+        raise GridlogError("merge.no_file", path=source)
+    return path.open(encoding="utf-8-sig", newline="\n")
