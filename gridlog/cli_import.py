@@ -46,7 +46,10 @@ def import_(
     from gridlog import importing, sheets
 
     if sheets.kind_of(file) == "jsonl":
-        raise GridlogError("import.jsonl_soon", exit_code=2)
+        from gridlog.cli_data import merge
+
+        merge(ctx, str(file))  # gridlog's own export: matched record by record
+        return
     options = importing.Options(grid, create_grids, encoding, batch)
     with session(ctx, write=not dry_run) as (conn, context), _progress() as progress:
         job = importing.FileImport(conn, context, file, options)

@@ -46,6 +46,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "reminder": ("提醒日期", "reminder", "remind", "提醒"),
     "reminder_text": ("提醒内容", "remindertext"),
     "status": ("状态", "status", "办结情况"),
+    "closed": ("办结日期", "closed", "办结时间"),
     "tags": ("标签", "tags"),
     "worker": ("网格员", "worker", "记录人"),
 }
@@ -294,9 +295,10 @@ class _Reader:
         self.checked = Checked(sheet.encoding, unknown)
         self._labels = {key: self._label(key) for key in COLUMNS}
         self._positions = {self._labels[k]: i for k, i in self.columns.items()}
+        readers = {**_READERS, "closed": (self._closed_on, True)}
         self._readers = [
             (key, index, self._labels[key], _memo(read) if memo else read)
-            for key, (read, memo) in _READERS.items()
+            for key, (read, memo) in readers.items()
             if (index := self.columns.get(key)) is not None
         ]
         self._special = [self.columns.get(key) for key in _SPECIAL]
@@ -377,7 +379,8 @@ class _Reader:
         items = []
         if at is not None:
             for column, raw in (("followup", followup), ("reminder", reminder)):
-                item = attempt(column, self._item, column, raw, cells, at)
+                closes = column == "followup" or not _given(followup)
+                item = attempt(column, self._item, column, raw, cells, at, closes)
                 if item is not None:
                     items.append(item)
         if problems or at is None or text is None or grid_id is None:
@@ -410,7 +413,8 @@ class _Reader:
             moment = moment.replace(hour=0, minute=0, second=0) + _time_of_day(
                 time_value, self.ctx
             )
-        if moment > self.ctx.now + dt.timedelta(minutes=5):
+        if moment.astimezone(self.ctx.zone).date() > self.ctx.today:
+            # Later today is fine: another device's clock may run a little ahead.
             raise GridlogError("import.future", text=_str(value))
         return moment
 
@@ -463,30 +467,48 @@ class _Reader:
         return grids.building_for_place(self.conn, place)
 
     def _item(
-        self, kind: str, value: Any, cells: dict[str, Any], at: dt.datetime
+        self,
+        kind: str,
+        value: Any,
+        cells: dict[str, Any],
+        at: dt.datetime,
+        closes: bool,
     ) -> bulk.LoadItem | None:
-        """The follow-up or reminder a row's date column opens, if it names one."""
-        if value is None or _str(value).lower() in _BLANK:
+        """The follow-up or reminder a row's date column opens, if it names one;
+        `closes` when the row's 办结日期 is this item's (the follow-up's, if any)."""
+        if not _given(value):
             return None
         due = _due(value, at)
         text = cells.get("reminder_text") if kind == "reminder" else None
         closed_at = None
-        if cells.get("status"):
+        closed_on = cells.get("closed")
+        if closed_on is not None and closes:
+            day_start = dt.datetime.combine(closed_on, dt.time(), tzinfo=at.tzinfo)
+            closed_at = max(at, day_start)
+        elif cells.get("status"):
             day_start = dt.datetime.combine(due, dt.time(), tzinfo=at.tzinfo)
             closed_at = max(at, day_start)
         return bulk.LoadItem(kind, due, text, closed_at)
+
+    def _closed_on(self, value: Any, _label: str) -> dt.date:
+        """The 办结日期 of gridlog's own csv: the day the row's case was closed."""
+        return _moment(value, self.ctx).date()
 
 
 _SPECIAL = ("date", "time", "grid", "followup", "reminder")
 
 
 def _cell(values: list[Any], index: int, size: int) -> Any:
-    """A cell's value; blank text is no value."""
+    """A cell's value; blank text is no value, and the quote that keeps Excel from
+    running `=…`, `+…`, `-…` or `@…` as a formula is taken off again."""
     if index >= size:
         return None
     value = values[index]
     if value.__class__ is str:
-        return value.strip() or None
+        value = value.strip()
+        if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+            value = value[1:]
+        return value or None
     return value
 
 
@@ -510,6 +532,11 @@ def _memo(read: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
         return outcome
 
     return memoised
+
+
+def _given(value: Any) -> bool:
+    """Whether a date cell names a date: 无, -, / and the like say there is none."""
+    return value is not None and _str(value).lower() not in _BLANK
 
 
 def _filled(value: Any) -> bool:

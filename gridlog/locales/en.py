@@ -371,7 +371,6 @@ MESSAGES: dict[str, str] = {
     "import.stage.store": "Importing",
     "import.reject.row": "row",
     "import.reject.reason": "reason",
-    "import.jsonl_soon": "importing .jsonl is done with gridlog merge FILE.jsonl.",
     "export.help": "Write the log to a file: jsonl (a complete backup that gridlog merge reads back), or csv / xlsx for Excel, one row per entry, residents' phone and ID numbers masked.",
     "export.epilog": "Examples: gridlog export ~/gridlog.jsonl · gridlog export 三月.xlsx --since 3月1日 --until 3月31日 --grid 红四",
     "export.file": "The file to write (replaced once complete, owner-only); its suffix .jsonl, .csv or .xlsx gives the format; - writes to standard output.",

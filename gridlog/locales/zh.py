@@ -344,7 +344,6 @@ MESSAGES: dict[str, str] = {
     "import.stage.store": "导入中",
     "import.reject.row": "行号",
     "import.reject.reason": "原因",
-    "import.jsonl_soon": "导入 .jsonl 请用 gridlog merge 文件.jsonl。",
     "export.help": "把日志写成文件：jsonl（完整备份，gridlog merge 可读回），或 csv / xlsx（给 Excel，每条日志一行，居民电话和身份证号打码）。",
     "export.epilog": "例：gridlog export ~/gridlog.jsonl · gridlog export 三月.xlsx --since 3月1日 --until 3月31日 --grid 红四",
     "export.file": "写到哪个文件（写完才替换，仅本人可读）；后缀 .jsonl、.csv、.xlsx 决定格式；- 表示标准输出。",
