@@ -581,6 +581,39 @@ def test_a_locked_database_is_reported_and_left_alone(
     assert snapshot(db_path) == before
 
 
+def _connect_full(target: str) -> sqlite3.Connection:
+    """What gridlog.db._connect gets on a full disk: a file that cannot grow."""
+    conn = gridlog_connect(target)
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+    return conn
+
+
+gridlog_connect = gridlog_db._connect
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["add", "楼顶漏水" * 2000, "--grid", "红四"], id="add"),
+        pytest.param(["import", "{csv}"], id="import"),
+        pytest.param(["grid", "add", "红五网格", "--building", "楼" * 150], id="grid"),
+    ],
+)
+def test_a_full_disk_is_reported_and_changes_nothing(
+    gridlog, db_path, logbook, monkeypatch, tmp_path, args
+):
+    rows = "\n".join(
+        f"2019-03-0{1 + i % 9},红四,第{i}条{'走访' * 300}" for i in range(300)
+    )
+    (tmp_path / "old.csv").write_text("日期,网格,内容\n" + rows, encoding="utf-8")
+    before = snapshot(db_path)
+    monkeypatch.setattr(gridlog_db, "_connect", _connect_full)
+    result = gridlog(*(arg.format(csv=tmp_path / "old.csv") for arg in args))
+    error_line(result, 1, "disk is full", "nothing was changed")
+    assert snapshot(db_path) == before
+
+
 def _connect_read_only(target: str) -> sqlite3.Connection:
     """What gridlog.db._connect gets on a read-only mount: a mode=ro connection."""
     conn = sqlite3.connect(
