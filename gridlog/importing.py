@@ -10,7 +10,6 @@ import run twice, or run again after a crash, stores every row exactly once.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -61,8 +60,9 @@ _ISO = re.compile(
 )
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
 _EXCEL_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
+_DIGITS = re.compile(r"\d")
 _PHONE = re.compile(r"\+?[\d\- ()]{5,24}")
-_NAMESPACE = uuid.UUID("6f1c3a52-8d1e-4f0a-9a57-3c1b2e7d9a10")
+_NAMESPACE = uuid.UUID("6f1c3a52-8d1e-4f0a-9a57-3c1b2e7d9a10").bytes
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,8 @@ class FileImport:
                 if self._spool is not None:
                     pickle.dump(chunk, self._spool, pickle.HIGHEST_PROTOCOL)
         self._checked = reader.checked
-        if reader.checked.bad_rows or reader.checked.new_grids:
-            self._drop_spool()  # new grids get their ids only when stored
+        if reader.checked.bad_rows:
+            self._drop_spool()
         return reader.checked
 
     def store(
@@ -169,6 +169,8 @@ class FileImport:
         conn.execute("DELETE FROM import_seen")
         if self._spool is not None and self._checked is not None:
             rows = _unspooled(self._spool, progress)
+            if self._checked.new_grids:
+                rows = self._with_new_grids(rows, self._checked.new_grids)
             loaded = bulk.load(
                 conn, self.ctx, _identified(conn, rows), self.options.batch, on_commit
             )
@@ -183,10 +185,28 @@ class FileImport:
             )
         return Imported(reader.checked, loaded, _open_items(conn, self.ctx))
 
+    def _with_new_grids(
+        self, rows: Iterator[tuple[bulk.LoadRow, bytes]], names: list[str]
+    ) -> Iterator[tuple[bulk.LoadRow, bytes]]:
+        """Register the grids the check found new, and give their rows real ids."""
+        ids = [_grid_id_creating(self.conn, self.ctx, name) for name in names]
+        for row, key in rows:
+            if row.grid_id < 0:
+                row.grid_id = ids[-row.grid_id - 1]
+            yield row, key
+
     def _drop_spool(self) -> None:
         if self._spool is not None:
             self._spool.close()
             self._spool = None
+
+
+def _grid_id_creating(conn: sqlite3.Connection, ctx: Context, name: str) -> int:
+    """The grid `name`, registered now unless another gridlog just did."""
+    try:
+        return grids.find_grid(conn, name)
+    except GridlogError:
+        return grids.add_grid(conn, ctx, name)
 
 
 # A fixed page cache for the import's connection: big enough that the indexes of a
@@ -246,7 +266,8 @@ def _identified(
             (key,),
         ).fetchone()
         name = key.hex() if n == 0 else f"{key.hex()}#{n}"
-        yield dataclasses.replace(row, uuid=str(uuid.uuid5(_NAMESPACE, name)))
+        row.uuid = bulk.name_uuid(_NAMESPACE, name)
+        yield row
 
 
 # --- reading rows -------------------------------------------------------------------
@@ -302,7 +323,8 @@ class _Reader:
             if (index := self.columns.get(key)) is not None
         ]
         self._special = [self.columns.get(key) for key in _SPECIAL]
-        self._at_memo = _memo(self._at)
+        self._moment_memo = _memo(lambda value, _: _moment(value, ctx))
+        self._time_memo = _memo(lambda value, _: _time_of_day(value, ctx))
         self._grid_memo = _memo(self._grid)
         self._building_memo = _memo(lambda place, _: self._building(place))
         self._default_grid: int | GridlogError | None = None
@@ -366,7 +388,7 @@ class _Reader:
                 )
                 return None
 
-        at = attempt("date", self._at_memo, (date, time), labels["date"])
+        at = attempt("date", self._at, date, time, labels["date"])
         text = cells.get("text")
         if text is None and "text" not in cells:
             attempt("text", check_text, labels["text"], "")
@@ -404,14 +426,15 @@ class _Reader:
 
     # -- cells --
 
-    def _at(self, cell: tuple[Any, Any], label: str) -> dt.datetime:
-        value, time_value = cell
+    def _at(self, value: Any, time_value: Any, label: str) -> dt.datetime:
+        """When the visit was: the 日期 cell, at the 时间 cell's time if there is one.
+        Each distinct date and time is read once (a log repeats them all day)."""
         if value is None:
             raise GridlogError("field.empty", field=label)
-        moment = _moment(value, self.ctx)
+        moment = self._moment_memo(value, None)
         if time_value is not None:
-            moment = moment.replace(hour=0, minute=0, second=0) + _time_of_day(
-                time_value, self.ctx
+            moment = moment.replace(hour=0, minute=0, second=0) + self._time_memo(
+                time_value, None
             )
         if moment.astimezone(self.ctx.zone).date() > self.ctx.today:
             # Later today is fine: another device's clock may run a little ahead.
@@ -448,10 +471,11 @@ class _Reader:
 
     def _new_grid(self, name: str) -> int:
         """--create-grids: a grid the file names that is not registered. Checking
-        only notes it; storing registers it (rows are read between batches)."""
+        notes it under a stand-in id (-1, -2, …) that `store` replaces; storing
+        without a check registers it at once (rows are read between batches)."""
         self.checked.new_grids.append(name)
         if not self.storing:
-            return 0
+            return -len(self.checked.new_grids)
         return grids.add_grid(self.conn, self.ctx, name)
 
     def _grid_name(self, grid_id: int) -> str:
@@ -459,7 +483,9 @@ class _Reader:
         devices gives the same UUIDs, so their merge does not double it."""
         if grid_id not in self._grid_names:
             self._grid_names[grid_id] = (
-                grids.grid_name(self.conn, grid_id) if grid_id else ""
+                self.checked.new_grids[-grid_id - 1]
+                if grid_id < 0
+                else grids.grid_name(self.conn, grid_id)
             )
         return self._grid_names[grid_id]
 
@@ -581,7 +607,7 @@ def _phone(value: Any, _label: str) -> str | None:
     text = unicodedata.normalize("NFKC", _str(value))
     if _EXCEL_NUMBER.fullmatch(text):
         raise GridlogError("import.phone_excel")
-    if not _PHONE.fullmatch(text) or sum(c.isdigit() for c in text) < 5:
+    if not _PHONE.fullmatch(text) or len(_DIGITS.findall(text)) < 5:
         raise GridlogError("import.phone_bad")
     return text
 
