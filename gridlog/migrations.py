@@ -145,6 +145,27 @@ def m002_search(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m003_report_indexes(db: Database) -> None:
+    """Covering indexes for the monthly report: the follow-ups opened, closed or due
+    in a period are counted from the index alone, without reading each row. They
+    replace the single-column indexes of m001, which only the report used."""
+    _run(
+        db,
+        """
+        DROP INDEX followups_opened;
+        DROP INDEX followups_closed;
+        DROP INDEX followups_due;
+        CREATE INDEX followups_opened
+            ON followups (opened_at, type, grid_id, entry_id);
+        CREATE INDEX followups_closed
+            ON followups (closed_at, type, grid_id, opened_at, due_on)
+            WHERE closed_at IS NOT NULL;
+        CREATE INDEX followups_due ON followups (due_on, grid_id, closed_at)
+        """,
+    )
+
+
 # Also used by gridlog.bulk, which drops and recreates the entry triggers around a
 # batch: one statement per trigger, since triggers contain semicolons.
 ENTRY_TRIGGERS = (

@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from gridlog.db import SCHEMA_VERSION
+
 pytestmark = pytest.mark.usefixtures("red_grids")
 
 WRITER = """
@@ -71,7 +73,7 @@ def test_check_reports_health_and_counts(gridlog):
     result = gridlog("check")
     assert result.exit_code == 0, result.output
     assert "integrity check passed" in result.stdout
-    assert "Schema version: 2" in result.stdout
+    assert f"Schema version: {SCHEMA_VERSION}" in result.stdout
     assert "entries 1," in result.stdout and "(1 open)" in result.stdout
     zh = gridlog("--lang", "zh", "check")
     assert "完整性校验通过" in zh.stdout

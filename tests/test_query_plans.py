@@ -95,6 +95,28 @@ def test_every_report_query_is_bounded_by_an_index(db):
     )
 
 
+def test_report_reads_its_rows_from_covering_indexes(db):
+    """The month's entries and its follow-ups opened, closed and due are counted from
+    the index alone: reading each row instead costs a page per row at a million."""
+    found = plans(
+        db,
+        lambda c: report.build_report(c, ZONE, report.month_period(2019, 3)),
+    )
+    for marker, index in (
+        ("FROM entries e", "entries_month"),
+        ("f.opened_at >=", "followups_opened"),
+        ("f.closed_at >=", "followups_closed"),
+        ("f.due_on >=", "followups_due"),
+    ):
+        queries = [details for sql, details in found if marker in sql]
+        assert queries, marker
+        for details in queries:
+            assert any(f"COVERING INDEX {index} " in line for line in details), (
+                marker,
+                details,
+            )
+
+
 def test_search_of_three_characters_uses_the_trigram_indexes(db):
     from gridlog.search import search_entries
 

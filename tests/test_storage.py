@@ -159,3 +159,23 @@ def test_an_old_schema_is_backed_up_then_upgraded_in_one_go(db_path):
     assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
     names = {row[0] for row in copy.execute("SELECT name FROM sqlite_master")}
     assert "entries_search" not in names
+
+
+def test_a_schema_2_database_gets_the_report_indexes(db_path):
+    """m003 swaps the follow-up indexes of m001 for covering ones, keeping the data."""
+    old = Database(db_path)
+    migrations.apply(old, stop_before="m003_report_indexes")
+    old.execute("PRAGMA user_version = 2")
+    old.conn.commit()
+    old.close()
+
+    upgraded = db.open_db(db_path, write=False)
+    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+
+    def columns(index: str) -> list[str]:
+        return [row[2] for row in upgraded.execute(f"PRAGMA index_info({index})")]
+
+    assert columns("followups_opened") == ["opened_at", "type", "grid_id", "entry_id"]
+    closed = ["closed_at", "type", "grid_id", "opened_at", "due_on"]
+    assert columns("followups_closed") == closed
+    assert columns("followups_due") == ["due_on", "grid_id", "closed_at"]
