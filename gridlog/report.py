@@ -202,8 +202,7 @@ def _figures(conn, q: _Query) -> tuple[dict[str, Figures], Figures]:
         return [groups[name], total]
 
     _count_entries(conn, q, groups, total)
-    _count_followups(conn, q, each)
-    _resolution_times(conn, q, groups, total)
+    _count_followups(conn, q, groups, total)
     _due_and_on_time(conn, q, each)
     return groups, total
 
@@ -262,79 +261,72 @@ def _followup_source(q: _Query) -> str:
     )
 
 
-def _count_followups(conn, q: _Query, each) -> None:
-    """Opened and closed in the period; open (and overdue) at its end."""
-    where, names = q.named_grid_filter("f.grid_id")
-    followup = "f.type = 'followup'"
-    counts = (
-        (
-            "followups_opened",
-            f"{followup} AND f.opened_at >= :start AND f.opened_at < :end",
-        ),
-        (
-            "followups_closed",
-            f"{followup} AND f.closed_at >= :start AND f.closed_at < :end",
-        ),
-        # Open at the end: opened before it and not closed before it. Split so that
-        # each half uses an index: still open now, or closed only after the end.
-        # (The unary + keeps SQLite off the opened_at index, which covers history.)
-        ("open", "f.closed_at IS NULL AND +f.opened_at < :end"),
-        ("open", "f.closed_at >= :end AND +f.opened_at < :end"),
-        ("overdue", "f.closed_at IS NULL AND +f.opened_at < :end AND f.due_on < :day"),
-        ("overdue", "f.closed_at >= :end AND +f.opened_at < :end AND +f.due_on < :day"),
-    )
-    params = {"start": q.start, "end": q.end, "day": q.period.end.isoformat(), **names}
-    for attribute, condition in counts:
-        rows = conn.execute(
-            f"SELECT grp, count(*) FROM ({_followup_source(q)}"
-            f" WHERE {condition}{where}) GROUP BY grp",
-            params,
-        )
-        for group, count in rows:
-            for figures in each(group):
-                setattr(figures, attribute, getattr(figures, attribute) + count)
-
-
-def _resolution_times(
+def _count_followups(
     conn, q: _Query, groups: dict[str, Figures], total: Figures
 ) -> None:
-    """Median and longest minutes to resolve, over follow-ups closed in the period.
+    """Opened and closed in the period, how fast they were closed, and what was open
+    (and overdue) at its end: three passes over covering indexes."""
 
-    One pass ranks each row within its group and within the whole period; each
-    group returns its own median and the sum and count of the period's middle
-    row(s) that fall in it, which add up to the overall median."""
-    where, params = q.grid_filter("f.grid_id")
-    closed = (
-        f"SELECT grp, (strftime('%s', closed_at) - strftime('%s', opened_at)) / 60"
-        f" AS minutes FROM ({_followup_source(q)} WHERE f.type = 'followup'"
-        f" AND f.closed_at >= ? AND f.closed_at < ?{where})"
-    )
+    def add(group, attribute: str, count: int) -> None:
+        if count:  # a group appears only where it has something to count
+            for figures in (groups.setdefault(group, Figures(group)), total):
+                setattr(figures, attribute, getattr(figures, attribute) + count)
+
+    where, names = q.named_grid_filter("f.grid_id")
+    params = {"start": q.start, "end": q.end, "day": q.period.end.isoformat(), **names}
+    source = _followup_source(q)
     rows = conn.execute(
-        f"WITH d AS ({closed}), r AS (SELECT grp, minutes,"
-        " row_number() OVER (PARTITION BY grp ORDER BY minutes) AS n,"
-        " count(*) OVER (PARTITION BY grp) AS size,"
-        " row_number() OVER (ORDER BY minutes) AS tn, count(*) OVER () AS tsize"
-        " FROM d)"
-        " SELECT grp,"
-        " avg(minutes) FILTER (WHERE n IN ((size + 1) / 2, size / 2 + 1)),"
-        " max(minutes),"
-        " total(minutes) FILTER (WHERE tn IN ((tsize + 1) / 2, tsize / 2 + 1)),"
-        " count(*) FILTER (WHERE tn IN ((tsize + 1) / 2, tsize / 2 + 1))"
-        " FROM r GROUP BY grp",
-        [q.start, q.end, *params],
-    ).fetchall()
-    middle_sum = middle_count = 0
-    for key, median, longest, part_sum, part_count in rows:
-        figures = groups.setdefault(key, Figures(key))
-        figures.median_resolution_minutes = median
-        figures.longest_resolution_minutes = longest
-        middle_sum += part_sum
-        middle_count += part_count
-        total.longest_resolution_minutes = max(
-            longest, total.longest_resolution_minutes or longest
-        )
-    if middle_count:
-        total.median_resolution_minutes = middle_sum / middle_count
+        f"SELECT grp, count(*) FROM ({source} WHERE f.type = 'followup'"
+        f" AND f.opened_at >= :start AND f.opened_at < :end{where}) GROUP BY grp",
+        params,
+    )
+    for group, count in rows:
+        add(group, "followups_opened", count)
+    # Open at the end: opened before it and not closed before it. Split so that each
+    # half uses an index: still open now (the partial index of open items), or closed
+    # after the end, which the pass over the items closed since the start counts.
+    # (The unary + keeps SQLite off the opened_at index, which covers history.)
+    rows = conn.execute(
+        f"SELECT grp, count(*), sum(due_on < :day) FROM ({source}"
+        f" WHERE f.closed_at IS NULL AND +f.opened_at < :end{where}) GROUP BY grp",
+        params,
+    )
+    for group, still_open, overdue in rows:
+        add(group, "open", still_open)
+        add(group, "overdue", overdue)
+    closed = "closed_at < :end AND type = 'followup'"
+    open_then = "closed_at >= :end AND opened_at < :end"
+    rows = conn.execute(
+        f"SELECT grp, count(*) FILTER (WHERE {closed}),"
+        " json_group_array((strftime('%s', closed_at) - strftime('%s', opened_at))"
+        f" / 60) FILTER (WHERE {closed}),"
+        f" count(*) FILTER (WHERE {open_then}),"
+        f" count(*) FILTER (WHERE {open_then} AND due_on < :day)"
+        f" FROM ({source} WHERE f.closed_at >= :start{where}) GROUP BY grp",
+        params,
+    )
+    everyone: list[int] = []
+    for group, closed_count, minutes, open_then_count, overdue in rows:
+        add(group, "followups_closed", closed_count)
+        add(group, "open", open_then_count)
+        add(group, "overdue", overdue)
+        # Median and longest minutes to resolve, over follow-ups closed in the period.
+        ordered = sorted(m for m in json.loads(minutes) if m is not None)
+        if ordered:
+            figures = groups[group]
+            figures.median_resolution_minutes = _median(ordered)
+            figures.longest_resolution_minutes = ordered[-1]
+            everyone += ordered
+    if everyone:
+        everyone.sort()
+        total.median_resolution_minutes = _median(everyone)
+        total.longest_resolution_minutes = everyone[-1]
+
+
+def _median(ordered: list[int]) -> float:
+    """The middle value of a sorted list, or the mean of the two middle ones."""
+    middle = len(ordered) // 2
+    return (ordered[(len(ordered) - 1) // 2] + ordered[middle]) / 2
 
 
 def _due_and_on_time(conn, q: _Query, each) -> None:
