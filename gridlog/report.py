@@ -361,17 +361,25 @@ def _due_and_on_time(conn, q: _Query, each) -> None:
 def _hot_spots(conn, q: _Query) -> list[HotSpot]:
     """Places (a registered building, else the place as typed) where three or more
     entries of the period opened follow-ups: read from the follow-ups opened in the
-    period, which are far fewer than its entries."""
+    period, which are far fewer than its entries. Each group hands back its places
+    as a JSON array, counted here: cheaper than sorting the rows by text in SQL."""
+    from collections import Counter
+
     where, params = q.grid_filter("f.grid_id")
     group = "g.name" if q.by == "grid" else q.group
     rows = conn.execute(
-        f"SELECT {group} AS grp, coalesce(b.name, e.place) AS spot, count(*) AS n"
+        f"SELECT {group} AS grp, json_group_array(coalesce(b.name, e.place))"
         " FROM followups f JOIN entries e ON e.id = f.entry_id"
         " JOIN grids g ON g.id = e.grid_id"
         " LEFT JOIN buildings b ON b.id = e.building_id"
         " WHERE f.type = 'followup' AND f.opened_at >= ? AND f.opened_at < ?"
-        f" AND e.place IS NOT NULL{where}"
-        " GROUP BY grp, spot HAVING n >= 3 ORDER BY n DESC, grp, spot",
+        f" AND e.place IS NOT NULL{where} GROUP BY grp",
         [q.start, q.end, *params],
     )
-    return [HotSpot(group, spot, count) for group, spot, count in rows]
+    spots = [
+        HotSpot(group, spot, count)
+        for group, places in rows
+        for spot, count in Counter(json.loads(places)).items()
+        if count >= 3
+    ]
+    return sorted(spots, key=lambda s: (-s.entries, s.group, s.place))
