@@ -110,8 +110,10 @@ class Report:
 
 # --- Computing a report -------------------------------------------------------------
 # Every query is bounded by the period (entries.at, followups opened/closed/due in
-# it) or by what is open now, each on an index, so a month costs the same whether the
-# log holds one year or ten.
+# it), by what is open now, or by what was closed since the previous period ended (a
+# few weeks, for last month's report), each on an index, so a recent month costs the
+# same whether the log holds one year or ten. (A month long past reads every item
+# closed since: the price of knowing what was open at its end.)
 
 # The group of a row. Grids are grouped by id and named afterwards: grouping on the
 # integer straight off the covering index spares a join per row.
@@ -160,10 +162,13 @@ def build_report(
     grid_ids=None,
 ) -> Report:
     """The figures of `period` and of the period before it, per group and in total."""
-    current, total = _figures(conn, _Query(by, period, zone, grid_ids))
-    previous, previous_total = _figures(
-        conn, _Query(by, period.previous(), zone, grid_ids)
-    )
+    queries = [
+        _Query(by, period, zone, grid_ids),
+        _Query(by, period.previous(), zone, grid_ids),
+    ]
+    results = [_figures(conn, q) for q in queries]
+    _count_open_at_the_ends(conn, queries, results)
+    (current, total), (previous, previous_total) = results
     for name in previous:
         current.setdefault(name, Figures(name))
     groups = sorted(current.values(), key=_order(conn, by))
@@ -179,7 +184,7 @@ def build_report(
         total=total,
         previous=previous,
         previous_total=previous_total,
-        hot_spots=_hot_spots(conn, _Query(by, period, zone, grid_ids)),
+        hot_spots=_hot_spots(conn, queries[0]),
     )
 
 
@@ -264,16 +269,9 @@ def _followup_source(q: _Query) -> str:
 def _count_followups(
     conn, q: _Query, groups: dict[str, Figures], total: Figures
 ) -> None:
-    """Opened and closed in the period, how fast they were closed, and what was open
-    (and overdue) at its end: three passes over covering indexes."""
-
-    def add(group, attribute: str, count: int) -> None:
-        if count:  # a group appears only where it has something to count
-            for figures in (groups.setdefault(group, Figures(group)), total):
-                setattr(figures, attribute, getattr(figures, attribute) + count)
-
+    """Follow-ups opened and closed in the period, and how fast those were closed."""
     where, names = q.named_grid_filter("f.grid_id")
-    params = {"start": q.start, "end": q.end, "day": q.period.end.isoformat(), **names}
+    params = {"start": q.start, "end": q.end, **names}
     source = _followup_source(q)
     rows = conn.execute(
         f"SELECT grp, count(*) FROM ({source} WHERE f.type = 'followup'"
@@ -281,35 +279,17 @@ def _count_followups(
         params,
     )
     for group, count in rows:
-        add(group, "followups_opened", count)
-    # Open at the end: opened before it and not closed before it. Split so that each
-    # half uses an index: still open now (the partial index of open items), or closed
-    # after the end, which the pass over the items closed since the start counts.
-    # (The unary + keeps SQLite off the opened_at index, which covers history.)
+        _add(groups, total, group, "followups_opened", count)
     rows = conn.execute(
-        f"SELECT grp, count(*), sum(due_on < :day) FROM ({source}"
-        f" WHERE f.closed_at IS NULL AND +f.opened_at < :end{where}) GROUP BY grp",
-        params,
-    )
-    for group, still_open, overdue in rows:
-        add(group, "open", still_open)
-        add(group, "overdue", overdue)
-    closed = "closed_at < :end AND type = 'followup'"
-    open_then = "closed_at >= :end AND opened_at < :end"
-    rows = conn.execute(
-        f"SELECT grp, count(*) FILTER (WHERE {closed}),"
-        " json_group_array((strftime('%s', closed_at) - strftime('%s', opened_at))"
-        f" / 60) FILTER (WHERE {closed}),"
-        f" count(*) FILTER (WHERE {open_then}),"
-        f" count(*) FILTER (WHERE {open_then} AND due_on < :day)"
-        f" FROM ({source} WHERE f.closed_at >= :start{where}) GROUP BY grp",
+        "SELECT grp, count(*), json_group_array("
+        "(strftime('%s', closed_at) - strftime('%s', opened_at)) / 60)"
+        f" FROM ({source} WHERE f.type = 'followup'"
+        f" AND f.closed_at >= :start AND f.closed_at < :end{where}) GROUP BY grp",
         params,
     )
     everyone: list[int] = []
-    for group, closed_count, minutes, open_then_count, overdue in rows:
-        add(group, "followups_closed", closed_count)
-        add(group, "open", open_then_count)
-        add(group, "overdue", overdue)
+    for group, count, minutes in rows:
+        _add(groups, total, group, "followups_closed", count)
         # Median and longest minutes to resolve, over follow-ups closed in the period.
         ordered = sorted(m for m in json.loads(minutes) if m is not None)
         if ordered:
@@ -321,6 +301,56 @@ def _count_followups(
         everyone.sort()
         total.median_resolution_minutes = _median(everyone)
         total.longest_resolution_minutes = everyone[-1]
+
+
+def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
+    """Items (follow-ups and reminders) open, and overdue, at the end of each period:
+    opened before it and not closed before it. Split so that each half uses an index,
+    and counted for all the periods at once: items still open now (the partial index
+    of open items), and items closed since the earliest end."""
+    first = queries[0]
+    where, names = first.named_grid_filter("f.grid_id")
+    params: dict[str, object] = dict(names)
+    open_now, open_then = [], []
+    for i, q in enumerate(queries):
+        params |= {f"end{i}": q.end, f"day{i}": q.period.end.isoformat()}
+        opened = f"opened_at < :end{i}"
+        late = f"due_on < :day{i}"
+        open_now += [
+            f"count(*) FILTER (WHERE {opened})",
+            f"count(*) FILTER (WHERE {opened} AND {late})",
+        ]
+        closed = f"closed_at >= :end{i} AND {opened}"
+        open_then += [
+            f"count(*) FILTER (WHERE {closed})",
+            f"count(*) FILTER (WHERE {closed} AND {late})",
+        ]
+    params["latest"] = max(q.end for q in queries)
+    params["earliest"] = min(q.end for q in queries)
+    source = _followup_source(first)
+    # (The unary + keeps SQLite off the opened_at index, which covers history.)
+    still_open = conn.execute(
+        f"SELECT grp, {', '.join(open_now)} FROM ({source} WHERE f.closed_at IS NULL"
+        f" AND +f.opened_at < :latest{where}) GROUP BY grp",
+        params,
+    ).fetchall()
+    closed_later = conn.execute(
+        f"SELECT grp, {', '.join(open_then)}"
+        f" FROM ({source} WHERE f.closed_at >= :earliest{where}) GROUP BY grp",
+        params,
+    ).fetchall()
+    for group, *numbers in [*still_open, *closed_later]:
+        for i, (groups, total) in enumerate(results):
+            _add(groups, total, group, "open", numbers[2 * i])
+            _add(groups, total, group, "overdue", numbers[2 * i + 1])
+
+
+def _add(groups: dict[str, Figures], total: Figures, group, name: str, n: int) -> None:
+    """Add `n` to a figure of the group and of the total; a group appears only where
+    it has something to count."""
+    if n:
+        for figures in (groups.setdefault(group, Figures(group)), total):
+            setattr(figures, name, getattr(figures, name) + n)
 
 
 def _median(ordered: list[int]) -> float:
