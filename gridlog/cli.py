@@ -194,12 +194,24 @@ def due(
     ] = 0,
     grid: GridsOption = None,
     on: Annotated[str | None, typer.Option("--on", help=t("opt.on"))] = None,
+    every: Annotated[bool, typer.Option("--all", help=t("opt.due_all"))] = False,
     json_out: JsonOption = False,
 ) -> None:
     with session(ctx, write=False) as (conn, context):
         today = when(on, context, None).day if on else context.today
         grid_ids = [grids.find_grid(conn, name) for name in grid] if grid else None
-        items = store.due_items(conn, today, days=days, grid_ids=grid_ids)
+        if json_out or every:  # scripts always get every item
+            items = store.due_items(conn, today, days=days, grid_ids=grid_ids)
+            counts = None
+        else:
+            items = store.due_items(
+                conn,
+                today,
+                days=days,
+                grid_ids=grid_ids,
+                overdue_per_grid=store.OVERDUE_PER_GRID,
+            )
+            counts = store.due_counts(conn, today, days=days, grid_ids=grid_ids)
         if json_out:
             from gridlog import shapes
 
@@ -207,7 +219,7 @@ def due(
         else:
             from gridlog.render import due_doc
 
-            emit(due_doc(items, today, days))
+            emit(due_doc(items, today, days, counts))
 
 
 @app.command(help=t("done.help"), epilog=t("done.epilog"))

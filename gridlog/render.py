@@ -11,7 +11,15 @@ from gridlog import vocab
 from gridlog.grids import GridSummary
 from gridlog.i18n import current_lang, t, tn
 from gridlog.output import Cell, Doc, Heading, Table, clean
-from gridlog.store import Added, Closed, DueItem, LogEntry, Opened, Story
+from gridlog.store import (
+    OVERDUE_PER_GRID,
+    Added,
+    Closed,
+    DueItem,
+    LogEntry,
+    Opened,
+    Story,
+)
 
 
 def fmt_date(day: dt.date, today: dt.date | None = None) -> str:
@@ -99,14 +107,28 @@ def overdue_cell(item: DueItem) -> Cell:
     return (t("due.today"), "today") if item.overdue_days == 0 else ""
 
 
-def due_doc(items: list[DueItem], today: dt.date, days: int) -> Doc:
-    """Due and overdue items, grouped by grid, as a worker reads them each morning."""
+def due_doc(
+    items: list[DueItem],
+    today: dt.date,
+    days: int,
+    counts: dict[str, tuple[int, int]] | None = None,
+) -> Doc:
+    """Due and overdue items, grouped by grid, as a worker reads them each morning.
+
+    `counts` (per grid: items due, of which overdue) is given when `items` holds only
+    the oldest overdue items of each grid: the header then counts them all, and each
+    grid says how many more are overdue than it lists."""
     overdue = sum(1 for item in items if item.overdue_days > 0)
+    count = len(items)
+    if counts is not None:
+        count = sum(due for due, _ in counts.values())
+        overdue = sum(late for _, late in counts.values())
     header = t("due.header", day=fmt_date(today), weekday=fmt_weekday(today))
     if not items:
         return [Heading(header), t("due.none_days" if days else "due.none")]
-    summary = tn("due.summary", len(items), count=len(items), overdue=overdue)
+    summary = tn("due.summary", count, count=count, overdue=overdue)
     doc: Doc = [Heading(f"{header} · {summary}")]
+    hidden = 0
     for grid, group in _by_grid(items).items():
         rows: list[list[Cell]] = []
         for item in group:
@@ -125,6 +147,14 @@ def due_doc(items: list[DueItem], today: dt.date, days: int) -> Doc:
                 ]
             )
         doc.append(Table(rows, title=clean(grid)))
+        if counts is not None:
+            listed = sum(1 for item in group if item.overdue_days > 0)
+            more = counts[grid][1] - listed
+            if more > 0:
+                doc.append(tn("due.more", more, count=more))
+                hidden += more
+    if hidden:
+        doc.append(t("due.more_hint", shown=OVERDUE_PER_GRID))
     return doc
 
 

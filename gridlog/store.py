@@ -278,30 +278,53 @@ class DueItem:
     visits: int
 
 
+# On screen, `gridlog due` lists at most this many overdue items per grid, the oldest
+# first; what falls due today (or within --days) is always listed. --all lifts it.
+OVERDUE_PER_GRID = 10
+
+
 def due_items(
     conn: sqlite3.Connection,
     today: dt.date,
     *,
     days: int = 0,
     grid_ids: Sequence[int] | None = None,
+    overdue_per_grid: int | None = None,
 ) -> list[DueItem]:
-    """Open items due by `today + days`, overdue ones included, by grid then date."""
+    """Open items due by `today + days`, overdue ones included, by grid then date;
+    with `overdue_per_grid`, only that many of each grid's overdue items, the oldest."""
     until = today + dt.timedelta(days=days)
-    params: list[object] = [until.isoformat()]
-    where = ""
-    if grid_ids:
-        where = f"AND f.grid_id IN ({', '.join('?' for _ in grid_ids)})"
-        params.extend(grid_ids)
-    rows = conn.execute(
+    where, grid_params = _open_grid_filter(grid_ids)
+    columns = (
         "SELECT f.id, f.type, f.text, f.due_on, g.name AS grid, e.place,"
         " e.resident, (SELECT count(*) FROM entries v WHERE v.case_id = f.id)"
         " AS visits"
-        " FROM followups f JOIN grids g ON g.id = f.grid_id"
-        " JOIN entries e ON e.id = f.entry_id"
-        f" WHERE f.closed_at IS NULL AND f.due_on <= ? {where}"
-        " ORDER BY g.id, f.due_on, f.id",
-        params,
-    ).fetchall()
+    )
+    joins = " JOIN grids g ON g.id = f.grid_id JOIN entries e ON e.id = f.entry_id"
+    if overdue_per_grid is None:
+        sql = (
+            f"{columns} FROM followups f{joins}"
+            f" WHERE f.closed_at IS NULL AND f.due_on <= ? {where}"
+            " ORDER BY g.id, f.due_on, f.id"
+        )
+        params: list[object] = [until.isoformat(), *grid_params]
+    else:
+        # Number each grid's items oldest first on the open-items index alone, then
+        # read (and join) only the rows that will be shown.
+        sql = (
+            "WITH ranked AS (SELECT f.id, f.due_on, row_number() OVER"
+            " (PARTITION BY f.grid_id ORDER BY f.due_on, f.id) AS n FROM followups f"
+            f" WHERE f.closed_at IS NULL AND f.due_on <= ? {where})"
+            f" {columns} FROM ranked r JOIN followups f ON f.id = r.id{joins}"
+            " WHERE r.n <= ? OR r.due_on >= ? ORDER BY g.id, f.due_on, f.id"
+        )
+        params = [
+            until.isoformat(),
+            *grid_params,
+            overdue_per_grid,
+            today.isoformat(),
+        ]
+    rows = conn.execute(sql, params).fetchall()
     items = []
     for row in rows:
         due = dt.date.fromisoformat(row["due_on"])
@@ -319,6 +342,33 @@ def due_items(
             )
         )
     return items
+
+
+def due_counts(
+    conn: sqlite3.Connection,
+    today: dt.date,
+    *,
+    days: int = 0,
+    grid_ids: Sequence[int] | None = None,
+) -> dict[str, tuple[int, int]]:
+    """Per grid, in order: how many open items are due by `today + days`, and how
+    many of them are overdue; counted on the open-items index, nothing else read."""
+    until = today + dt.timedelta(days=days)
+    where, grid_params = _open_grid_filter(grid_ids)
+    rows = conn.execute(
+        "SELECT g.name, count(*), sum(f.due_on < ?) FROM followups f"
+        " JOIN grids g ON g.id = f.grid_id"
+        f" WHERE f.closed_at IS NULL AND f.due_on <= ? {where}"
+        " GROUP BY g.id ORDER BY g.id",
+        [today.isoformat(), until.isoformat(), *grid_params],
+    )
+    return {name: (count, overdue) for name, count, overdue in rows}
+
+
+def _open_grid_filter(grid_ids: Sequence[int] | None) -> tuple[str, list[object]]:
+    if not grid_ids:
+        return "", []
+    return f"AND f.grid_id IN ({', '.join('?' for _ in grid_ids)})", list(grid_ids)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -59,6 +60,41 @@ def test_due_on_screen_marks_overdue_in_both_languages(gridlog):
     assert "3 days overdue" in en.stdout and "红四网格" in en.stdout
     zh = gridlog("--lang", "zh", "due")
     assert "逾期3天" in zh.stdout and "到期事项" in zh.stdout
+
+
+def test_due_on_screen_lists_each_grids_oldest_overdue_items(gridlog):
+    """A long backlog does not bury the day: ten oldest overdue items a grid, a line
+    for the rest, today's items always; --all and --json list everything."""
+    march_1 = "2019-03-01T09:00"  # the backlog falls due from 2 to 13 March
+    backlog = [
+        add(gridlog, "回访", "--grid", "红四", "--follow-up", f"3月{d}日", now=march_1)
+        for d in range(2, 14)
+    ]
+    today = add(gridlog, "今天回访", "--grid", "红四", "--follow-up", "今天")
+    other = add(gridlog, "路灯", "--grid", "红一", "--follow-up", "3月5日")
+
+    def listed(result) -> list[int]:
+        assert result.exit_code == 0, result.output
+        return [int(n) for n in re.findall(r"#(\d+)\b", result.stdout)]
+
+    screen = gridlog("due")
+    assert "14 items, 13 overdue" in screen.stdout
+    shown = [item["id"] for item in backlog[:10]]
+    assert listed(screen) == [*shown, today["id"], other["id"]]
+    assert screen.stdout.count("… and 2 more overdue") == 1
+    assert "10 oldest overdue items" in screen.stdout
+
+    everything = gridlog("due", "--all")
+    assert listed(everything) == [
+        *(item["id"] for item in backlog),
+        today["id"],
+        other["id"],
+    ]
+    assert "more overdue" not in everything.stdout
+    assert len(due(gridlog)) == 14
+
+    zh = gridlog("--lang", "zh", "due")
+    assert "共 14 项，逾期 13 项" in zh.stdout and "…… 另有 2 项逾期" in zh.stdout
 
 
 def test_nothing_due_says_so(gridlog):

@@ -60,6 +60,19 @@ def test_due_uses_the_open_items_index(db):
     assert full_scans(details) == []
 
 
+def test_due_on_screen_ranks_and_counts_on_the_open_items_index(db):
+    def run(conn):
+        day = dt.date(2019, 3, 14)
+        store.due_items(conn, day, days=7, overdue_per_grid=store.OVERDUE_PER_GRID)
+        store.due_counts(conn, day, days=7)
+
+    found = [p for p in plans(db, run) if "followups" in p[0]]
+    assert len(found) == 2
+    for sql, details in found:
+        assert any("followups_open" in line for line in details), (sql, details)
+        assert full_scans(details) == [], (sql, details)
+
+
 def test_log_reads_the_newest_entries_by_index(db):
     found = plans(db, lambda c: store.log_entries(c, ZONE, store.LogFilter(limit=50)))
     [(sql, details)] = found

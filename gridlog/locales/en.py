@@ -153,6 +153,11 @@ MESSAGES: dict[str, str] = {
     "due.today": "due today",
     "due.upcoming": "upcoming",
     "due.visits": " ({n} visits)",
+    "due.more": "  … and {count} more overdue",
+    "due.more.one": "  … and 1 more overdue",
+    "due.more_hint": "Each grid lists its {shown} oldest overdue items; "
+    "gridlog due --all lists them all.",
+    "opt.due_all": "List every overdue item, not only each grid's oldest.",
     # done, snooze, show
     "done.help": "Close a follow-up or reminder and record how long it took.",
     "done.epilog": "Examples: gridlog done 42 --at 08:27 --note '物业已清理' · "
