@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from dataclasses import dataclass, field
 
 KINDS = ("visit", "patrol", "window", "meeting", "other")
@@ -266,6 +267,15 @@ def _followup_source(q: _Query) -> str:
     )
 
 
+# Whole minutes from opening to closing. unixepoch() (SQLite 3.38) reads a timestamp
+# in half the time strftime('%s') takes; both give whole seconds.
+_MINUTES_TO_CLOSE = (
+    "(unixepoch(closed_at) - unixepoch(opened_at)) / 60"
+    if sqlite3.sqlite_version_info >= (3, 38)
+    else "(strftime('%s', closed_at) - strftime('%s', opened_at)) / 60"
+)
+
+
 def _count_followups(
     conn, q: _Query, groups: dict[str, Figures], total: Figures
 ) -> None:
@@ -281,8 +291,7 @@ def _count_followups(
     for group, count in rows:
         _add(groups, total, group, "followups_opened", count)
     rows = conn.execute(
-        "SELECT grp, count(*), json_group_array("
-        "(strftime('%s', closed_at) - strftime('%s', opened_at)) / 60)"
+        f"SELECT grp, count(*), json_group_array({_MINUTES_TO_CLOSE})"
         f" FROM ({source} WHERE f.type = 'followup'"
         f" AND f.closed_at >= :start AND f.closed_at < :end{where}) GROUP BY grp",
         params,
@@ -291,7 +300,10 @@ def _count_followups(
     for group, count, minutes in rows:
         _add(groups, total, group, "followups_closed", count)
         # Median and longest minutes to resolve, over follow-ups closed in the period.
-        ordered = sorted(m for m in json.loads(minutes) if m is not None)
+        ordered = json.loads(minutes)
+        if None in ordered:  # a timestamp SQLite cannot read
+            ordered = [m for m in ordered if m is not None]
+        ordered.sort()
         if ordered:
             figures = groups[group]
             figures.median_resolution_minutes = _median(ordered)

@@ -335,3 +335,25 @@ def test_html_is_one_self_contained_page(gridlog, tmp_path):
     page = path.read_text(encoding="utf-8")
     assert "红四网格" in page and "<svg" in page
     assert "<script" not in page and "http://" not in page and "https://" not in page
+
+
+def test_minutes_to_close_are_whole_minutes_on_any_sqlite():
+    """unixepoch() where SQLite has it, strftime('%s') before 3.38: the same minutes,
+    cut (not rounded) to whole ones."""
+    import sqlite3
+
+    from gridlog import report
+
+    old = "(strftime('%s', closed_at) - strftime('%s', opened_at)) / 60"
+    conn = sqlite3.connect(":memory:")
+    pairs = [
+        ("2019-03-14T00:10:00Z", "2019-03-14T00:27:59Z", 17),
+        ("2019-03-14T00:10:30Z", "2019-03-17T00:10:29Z", 4319),
+        ("2019-02-28T23:59:59Z", "2019-03-01T00:00:00Z", 0),
+    ]
+    for opened, closed, minutes in pairs:
+        values = {"opened_at": opened, "closed_at": closed}
+        for expression in {report._MINUTES_TO_CLOSE, old}:
+            sql = f"SELECT {expression} FROM (SELECT :opened_at AS opened_at,"
+            sql += " :closed_at AS closed_at)"
+            assert conn.execute(sql, values).fetchone()[0] == minutes, expression
