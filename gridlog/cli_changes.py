@@ -1,8 +1,6 @@
 """`gridlog edit`, `delete`, `undo` and `history`: changing what is stored, and seeing
 every change. Registered on the main app by `gridlog.cli`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -4,8 +4,6 @@ Registered on the main app by `gridlog.cli`; kept apart because its formats and
 period options would otherwise double the size of that module.
 """
 
-from __future__ import annotations
-
 import re
 import sys
 from pathlib import Path

@@ -76,3 +76,16 @@ def test_the_probe_would_notice_a_heavy_import(env):
     """The same probe sees the report formats when `report` runs: it can fail."""
     modules = loaded(["report", "--format", "json"], env)
     assert "gridlog.report_formats" in modules
+
+
+def test_command_annotations_are_objects_not_strings():
+    """Typer inspects every command at each start; string annotations (from
+    `from __future__ import annotations`) would each be compiled and evaluated."""
+    import inspect
+
+    from gridlog.cli import app, grid_app
+
+    for command in [*app.registered_commands, *grid_app.registered_commands]:
+        for parameter in inspect.signature(command.callback).parameters.values():
+            name = f"{command.callback.__name__}({parameter.name})"
+            assert not isinstance(parameter.annotation, str), name
