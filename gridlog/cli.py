@@ -4,9 +4,10 @@ prints what `render` (or `shapes`, for --json) makes of the result.
 No SQL and no date arithmetic here. Help texts come from `i18n.t`, so the language
 must be chosen before this module is imported (see `gridlog.__main__`).
 
-No `from __future__ import annotations` in the command modules (cli, cli_report,
-cli_changes): typer reads every command's annotations at each start, and strings
-would have to be compiled and evaluated one by one (~15 ms of every command).
+No `from __future__ import annotations` in the command modules (cli, cli_changes,
+cli_data, cli_import, cli_report): typer reads every command's annotations at each
+start, and strings would have to be compiled and evaluated one by one (~15 ms of
+every command).
 """
 
 import contextlib

@@ -2,8 +2,6 @@
 log. Registered on the main app by `gridlog.cli`; the work is in
 `gridlog.exporting` and `gridlog.merging`, imported only when these commands run."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

@@ -1,8 +1,6 @@
 """`gridlog import`: old logs from CSV, Excel or gridlog's own JSON Lines export.
 Registered on the main app by `gridlog.cli`."""
 
-from __future__ import annotations
-
 import contextlib
 import csv
 import io
