@@ -79,7 +79,12 @@ def _is_terminal(stream) -> bool:
 
 def _wants_help(args: list[str]) -> bool:
     """Will typer draw a help page? (Then its fixed words must be ours first.)"""
-    return not args or "--help" in args or "-h" in args or args[-1] == "grid"
+    return (
+        not args
+        or "--help" in args
+        or "-h" in args
+        or args[-1] in ("grid", "resident", "rule")
+    )
 
 
 def _usage_error(exc) -> int:

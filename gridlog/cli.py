@@ -492,4 +492,10 @@ def grid_show(
 
 
 # Registered last: they import the shared pieces above.
-from gridlog import cli_changes, cli_data, cli_import, cli_report  # noqa: E402, F401
+from gridlog import (  # noqa: E402, F401
+    cli_changes,
+    cli_data,
+    cli_import,
+    cli_report,
+    cli_residents,
+)

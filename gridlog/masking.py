@@ -20,10 +20,12 @@ _MOBILE = re.compile(
 _DIGIT = re.compile(r"\d")
 
 
-def mask_phone(phone: str) -> str:
+def mask_phone(phone: str | None) -> str | None:
     """A phone field: a mobile number as `138****1234`; any other number keeps its
     first three digits (when it has 11 or more) and its last four, and one shorter
     than seven digits is hidden whole. Separators stay, so the shape still reads."""
+    if not phone:
+        return phone
     mobile, found = _MOBILE.subn(_mask_mobile, phone)
     if found:
         return mobile
@@ -43,8 +45,10 @@ def mask_phone(phone: str) -> str:
     return _DIGIT.sub(hide, phone)
 
 
-def mask_id_number(number: str) -> str:
+def mask_id_number(number: str | None) -> str | None:
     """A resident ID: the six-digit region code and the last four characters stay."""
+    if not number:
+        return number
     number = number.strip()
     if len(number) < 11:
         return "*" * max(0, len(number) - 4) + number[-4:]

@@ -203,3 +203,40 @@ SEARCH_TRIGGERS = (
         VALUES (new.id, new.text, new.close_note);
     END""",
 )
+
+
+@migrations()
+def m004_residents(db: Database) -> None:
+    """A light register of residents: each belongs to a household (a place, such as
+    `9号楼2单元301`) and through its building to a grid. Entries keep the name as
+    typed in `resident` and link to the register through `resident_id`."""
+    _run(
+        db,
+        """
+        CREATE TABLE residents (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            place TEXT,
+            grid_id INTEGER NOT NULL REFERENCES grids (id),
+            building_id INTEGER REFERENCES buildings (id),
+            phone TEXT,
+            id_number TEXT,
+            born_on TEXT,
+            born_year_only INTEGER NOT NULL DEFAULT 0,
+            tags TEXT NOT NULL DEFAULT '[]',
+            note TEXT,
+            registered_on TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX residents_name ON residents (name, place);
+        CREATE INDEX residents_grid_place ON residents (grid_id, place);
+        CREATE INDEX residents_born ON residents (born_on) WHERE born_on IS NOT NULL;
+        ALTER TABLE entries ADD COLUMN resident_id INTEGER REFERENCES residents (id);
+        CREATE INDEX entries_resident ON entries (resident_id, at)
+            WHERE resident_id IS NOT NULL;
+        CREATE INDEX entries_resident_name ON entries (resident)
+            WHERE resident IS NOT NULL
+        """,
+    )

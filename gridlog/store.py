@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from gridlog import grids, settings
+from gridlog import grids, residents, settings
 from gridlog.clock import day_start_utc, from_utc_iso, to_utc_iso
 from gridlog.context import Context
 from gridlog.errors import GridlogError
@@ -67,7 +67,21 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
         case = _open_case(conn, draft.case_id) if draft.case_id is not None else None
         if case is not None and place is None:
             place = case["place"]
-        grid_id, building_id = _grid_and_building(conn, draft.grid, place, case)
+        resident_name = _optional_name("--resident", draft.resident)
+        phone = _optional_name("--phone", draft.phone)
+        known = None
+        if resident_name is not None:
+            known = residents.match_resident(conn, resident_name, place)
+            if known is not None and place is None:
+                place = known["place"]
+        grid_id, building_id = _grid_and_building(
+            conn, draft.grid, place, case, None if known is None else known["grid_id"]
+        )
+        resident_id = None
+        if resident_name is not None:
+            resident_id, resident_name = residents.link_entry(
+                conn, changes, known, resident_name, place, grid_id, building_id, phone
+            )
         category = draft.category
         if case is not None and draft.category == "other":
             category = case["category"]
@@ -79,8 +93,9 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
                 "grid_id": grid_id,
                 "place": place,
                 "building_id": building_id,
-                "resident": _optional_name("--resident", draft.resident),
-                "phone": _optional_name("--phone", draft.phone),
+                "resident": resident_name,
+                "resident_id": resident_id,
+                "phone": phone,
                 "category": category,
                 "kind": draft.kind,
                 "text": text,
@@ -164,8 +179,10 @@ def _grid_and_building(
     grid: str | None,
     place: str | None,
     case: sqlite3.Row | None,
+    resident_grid: int | None = None,
 ) -> tuple[int, int | None]:
-    """`--grid`, else the place's building, else the case's grid, else the default."""
+    """`--grid`, else the place's building, else the case's grid, else the
+    resident's, else the default."""
     building = grids.building_for_place(conn, place) if place else None
     building_id = None if building is None else building["id"]
     if grid:
@@ -174,6 +191,8 @@ def _grid_and_building(
         return building["grid_id"], building_id
     if case is not None:
         return case["grid_id"], building_id
+    if resident_grid is not None:
+        return resident_grid, building_id
     default = settings.get(conn, "grid")
     if default:
         return grids.find_grid(conn, default), building_id

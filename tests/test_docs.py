@@ -9,14 +9,20 @@ from pathlib import Path
 import pytest
 
 from gridlog.cli import app, grid_app
+from gridlog.cli_residents import resident_app
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def commands() -> list[tuple[str, object]]:
     top = [(c.name or c.callback.__name__, c) for c in app.registered_commands]
-    grid = [(f"grid {c.name}", c) for c in grid_app.registered_commands]
-    return top + grid
+    groups = (("grid", grid_app), ("resident", resident_app))
+    sub = [
+        (f"{group} {c.name}", c)
+        for group, typer_app in groups
+        for c in typer_app.registered_commands
+    ]
+    return top + sub
 
 
 @pytest.mark.parametrize(("name", "command"), commands())

@@ -1,0 +1,185 @@
+"""`gridlog resident …`: the register of households and residents. Registered on the
+main app by `gridlog.cli`; the domain is `gridlog.residents`."""
+
+from typing import Annotated
+
+import typer
+
+from gridlog.cli import (
+    GridOption,
+    GridsOption,
+    JsonOption,
+    LimitOption,
+    app,
+    emit,
+    session,
+)
+from gridlog.i18n import t
+
+resident_app = typer.Typer(help=t("resident.help"), no_args_is_help=True)
+app.add_typer(resident_app, name="resident")
+
+NameArgument = Annotated[
+    str, typer.Argument(metavar="NAME", help=t("arg.resident_name"))
+]
+RefArgument = Annotated[
+    str, typer.Argument(metavar="NAME|ID", help=t("arg.resident_ref"))
+]
+ResidentPlaceOption = Annotated[
+    str | None, typer.Option("--place", "-p", help=t("opt.resident_place"))
+]
+WhichPlaceOption = Annotated[
+    str | None, typer.Option("--place", "-p", help=t("opt.which_place"))
+]
+ResidentPhoneOption = Annotated[
+    str | None, typer.Option("--phone", help=t("opt.resident_phone"))
+]
+IdNumberOption = Annotated[
+    str | None, typer.Option("--id-number", help=t("opt.id_number"))
+]
+BirthOption = Annotated[str | None, typer.Option("--birth", help=t("opt.birth"))]
+TagsOption = Annotated[
+    list[str] | None, typer.Option("--tag", "-t", help=t("opt.resident_tag"))
+]
+NoteOption = Annotated[str | None, typer.Option("--note", help=t("opt.resident_note"))]
+RevealOption = Annotated[bool, typer.Option("--reveal", help=t("opt.reveal"))]
+
+
+@resident_app.command(
+    "add", help=t("resident.add.help"), epilog=t("resident.add.epilog")
+)
+def resident_add(
+    ctx: typer.Context,
+    name: NameArgument,
+    place: ResidentPlaceOption = None,
+    grid: GridOption = None,
+    phone: ResidentPhoneOption = None,
+    id_number: IdNumberOption = None,
+    birth: BirthOption = None,
+    tag: TagsOption = None,
+    note: NoteOption = None,
+    json_out: JsonOption = False,
+    reveal: RevealOption = False,
+) -> None:
+    from gridlog import residents
+
+    with session(ctx, write=True) as (conn, context):
+        new = residents.NewResident(
+            name=name,
+            place=place,
+            grid=grid,
+            phone=phone,
+            id_number=id_number,
+            birth=residents.parse_birth(birth, context.now) if birth else None,
+            tags=tag or (),
+            note=note,
+        )
+        added = residents.add_resident(conn, context, new)
+        from gridlog import render_residents as render
+
+        if json_out:
+            emit(data=render.resident_json(added.resident, context.today, reveal))
+        else:
+            emit(line=render.added_line(added))
+
+
+@resident_app.command(
+    "list", help=t("resident.list.help"), epilog=t("resident.list.epilog")
+)
+def resident_list(
+    ctx: typer.Context,
+    grid: GridsOption = None,
+    place: Annotated[
+        str | None, typer.Option("--place", "-p", help=t("opt.resident_place_filter"))
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help=t("opt.tag_filter"))
+    ] = None,
+    age: Annotated[str | None, typer.Option("--age", help=t("opt.age"))] = None,
+    limit: LimitOption = 0,
+    json_out: JsonOption = False,
+    reveal: RevealOption = False,
+) -> None:
+    from gridlog import grids, residents
+    from gridlog import render_residents as render
+
+    with session(ctx, write=False) as (conn, context):
+        low, high = residents.parse_age_range(age) if age else (None, None)
+        filters = residents.ResidentFilter(
+            grid_ids=[grids.find_grid(conn, g) for g in grid] if grid else None,
+            place=place,
+            tags=tag or (),
+            min_age=low,
+            max_age=high,
+            limit=limit,
+        )
+        found = residents.list_residents(conn, context.today, filters)
+        if json_out:
+            emit(data=[render.resident_json(r, context.today, reveal) for r in found])
+        else:
+            emit(render.residents_doc(found, context.today, reveal))
+
+
+@resident_app.command(
+    "show", help=t("resident.show.help"), epilog=t("resident.show.epilog")
+)
+def resident_show(
+    ctx: typer.Context,
+    ref: RefArgument,
+    place: WhichPlaceOption = None,
+    json_out: JsonOption = False,
+    reveal: RevealOption = False,
+) -> None:
+    from gridlog import render_residents as render
+    from gridlog import residents
+
+    with session(ctx, write=False) as (conn, context):
+        resident_id = residents.find_resident(conn, ref, place)
+        story = residents.resident_story(conn, context.zone, resident_id)
+        if json_out:
+            emit(data=render.story_json(story, context.today, reveal))
+        else:
+            emit(render.story_doc(story, context.today, reveal))
+
+
+@resident_app.command(
+    "edit", help=t("resident.edit.help"), epilog=t("resident.edit.epilog")
+)
+def resident_edit(
+    ctx: typer.Context,
+    ref: RefArgument,
+    name: Annotated[str | None, typer.Option("--name", help=t("opt.new_name"))] = None,
+    place: ResidentPlaceOption = None,
+    grid: GridOption = None,
+    phone: ResidentPhoneOption = None,
+    id_number: IdNumberOption = None,
+    birth: BirthOption = None,
+    tag: TagsOption = None,
+    untag: Annotated[
+        list[str] | None, typer.Option("--untag", help=t("opt.untag"))
+    ] = None,
+    note: NoteOption = None,
+) -> None:
+    from gridlog import residents
+
+    with session(ctx, write=True) as (conn, context):
+        resident_id = residents.find_resident(conn, ref)
+        clear_birth = birth is not None and not birth.strip()
+        edit = residents.ResidentEdit(
+            name=name,
+            place=place,
+            grid=grid,
+            phone=phone,
+            id_number=id_number,
+            birth=(
+                residents.parse_birth(birth, context.now)
+                if birth and birth.strip()
+                else None
+            ),
+            clear_birth=clear_birth,
+            add_tags=tag or (),
+            remove_tags=untag or (),
+            note=note,
+        )
+        changed = residents.edit_resident(conn, context, resident_id, edit)
+        emit(line=t("resident.edited", id=changed.id, name=changed.name))
