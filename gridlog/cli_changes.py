@@ -86,7 +86,9 @@ def history(
     ctx: typer.Context,
     record: IdArgument,
     json_out: Annotated[bool, typer.Option("--json", help=t("opt.json"))] = False,
+    reveal: Annotated[bool, typer.Option("--reveal", help=t("opt.reveal"))] = False,
 ) -> None:
+    from gridlog.render import masked_fields
     from gridlog.revisions import record_history
 
     with session(ctx, write=False) as (conn, context):
@@ -100,8 +102,8 @@ def history(
                         "command": c.command,
                         "action": c.action,
                         "table": c.table,
-                        "before": c.before,
-                        "after": c.after,
+                        "before": masked_fields(c.before, reveal),
+                        "after": masked_fields(c.after, reveal),
                         "undone": c.undone,
                     }
                     for c in changes
@@ -110,7 +112,7 @@ def history(
             return
         from gridlog.render import history_doc
 
-        emit(history_doc(changes, context.today))
+        emit(history_doc(changes, context.today, reveal))
 
 
 @app.command(help=t("backup.help"), epilog=t("backup.epilog"))

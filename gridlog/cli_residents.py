@@ -183,3 +183,31 @@ def resident_edit(
         )
         changed = residents.edit_resident(conn, context, resident_id, edit)
         emit(line=t("resident.edited", id=changed.id, name=changed.name))
+
+
+@resident_app.command(
+    "forget", help=t("resident.forget.help"), epilog=t("resident.forget.epilog")
+)
+def resident_forget(
+    ctx: typer.Context,
+    ref: RefArgument,
+    place: WhichPlaceOption = None,
+) -> None:
+    from gridlog import residents
+    from gridlog.db import resolve_path
+    from gridlog.privacy import forget_resident
+
+    with session(ctx, write=True) as (conn, context):
+        resident_id = residents.find_resident(conn, ref, place)
+        gone = forget_resident(conn, context, resident_id)
+    lines = [
+        t("resident.forgotten", id=gone.id, entries=gone.entries, items=gone.items)
+    ]
+    path = resolve_path(ctx.find_root().obj.db)
+    copies = sorted(path.parent.glob(f"{path.name}.v*.bak"))
+    if copies:
+        names = "、".join(str(copy) for copy in copies)
+        lines.append(t("resident.forget_backups", files=names))
+    else:
+        lines.append(t("resident.forget_backups_elsewhere"))
+    emit(line="\n".join(lines))

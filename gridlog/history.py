@@ -109,6 +109,11 @@ class Changes:
         """One history row for a bulk load: what range of ids it added."""
         self._remember(table, first_id, "insert", None, summary)
 
+    def remember_erasure(self, table: str, record_id: int, summary: dict) -> None:
+        """One history row for a record erased for good (`resident forget`): what
+        was there is not kept, only that it was, and `undo` stops there."""
+        self._remember(table, record_id, "delete", {**summary, "forgotten": True}, None)
+
     def _next_record_id(self) -> int:
         row = self.conn.execute(
             "UPDATE counters SET value = value + 1 WHERE name = 'record' "

@@ -96,6 +96,8 @@ def _reverse(conn: sqlite3.Connection, changes: Changes, row: sqlite3.Row) -> No
     table, action = row["table_name"], row["action"]
     before = row["before"] and json.loads(row["before"])
     after = row["after"] and json.loads(row["after"])
+    if action == "delete" and before and before.get("forgotten"):
+        raise GridlogError("undo.forgotten")
     if table == "settings":
         (key,) = after
         changes.put_setting(key, (before or {}).get(key))

@@ -488,4 +488,10 @@ MESSAGES: dict[str, str] = {
     "resident.no_entries": "Nothing is recorded about this resident yet.",
     "resident.items": "{count} follow-ups and reminders",
     "resident.upcoming": "Care reminders to come",
+    "resident.forget.help": "Remove a resident's personal data, as the law on personal information requires: their record, and their name, phone and ID number from entries, follow-ups, the history and the search index; the log's counts stay. Cannot be undone.",
+    "resident.forget.epilog": "Example: gridlog resident forget 臧树花 · gridlog resident forget 王芳 --place 9号楼1单元101",
+    "resident.forgotten": "Forgot resident #{id}: their record is deleted, and their name, phone and ID number are blotted out of {entries} entries and {items} follow-ups and reminders; the counts are unchanged. This cannot be undone.",
+    "resident.forget_backups": "Note: earlier backups still hold their data; delete them or back up again: {files}",
+    "resident.forget_backups_elsewhere": "Note: backups made earlier with gridlog backup still hold their data; delete them or back up again.",
+    "undo.forgotten": "resident forget cannot be undone: the personal data is gone for good, and undo stops here.",
 }

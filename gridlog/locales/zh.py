@@ -460,4 +460,10 @@ MESSAGES: dict[str, str] = {
     "resident.no_entries": "还没有关于这位居民的日志。",
     "resident.items": "跟进和提醒 {count} 项",
     "resident.upcoming": "将到的关怀提醒",
+    "resident.forget.help": "按个人信息保护法删除一位居民的个人信息：登记记录，以及日志、跟进、修改记录和搜索索引中的姓名、电话、身份证号；日志条数和各项统计保留。不能撤销。",
+    "resident.forget.epilog": "例：gridlog resident forget 臧树花 · gridlog resident forget 王芳 --place 9号楼1单元101",
+    "resident.forgotten": "已删除居民 #{id} 的个人信息：登记记录已删除，{entries} 条日志、{items} 项跟进和提醒中已抹去其姓名、电话和身份证号；统计数字不变。此操作不能撤销。",
+    "resident.forget_backups": "注意：以前的备份里仍有这些信息，请一并删除或重新备份：{files}",
+    "resident.forget_backups_elsewhere": "注意：以前用 gridlog backup 做的备份里仍有这些信息，请一并删除或重新备份。",
+    "undo.forgotten": "不能撤销 resident forget：个人信息已永久删除，撤销到此为止。",
 }
