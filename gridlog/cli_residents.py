@@ -8,10 +8,12 @@ import typer
 from gridlog.cli import (
     GridOption,
     GridsOption,
+    IdArgument,
     JsonOption,
     LimitOption,
     app,
     emit,
+    parse_id,
     session,
 )
 from gridlog.i18n import t
@@ -211,3 +213,28 @@ def resident_forget(
     else:
         lines.append(t("resident.forget_backups_elsewhere"))
     emit(line="\n".join(lines))
+
+
+@app.command(help=t("sign.help"), epilog=t("sign.epilog"))
+def sign(
+    ctx: typer.Context,
+    record: IdArgument,
+    households: Annotated[
+        list[str], typer.Argument(metavar="HOUSEHOLD...", help=t("arg.households"))
+    ],
+    need: Annotated[bool, typer.Option("--need", help=t("opt.need"))] = False,
+    refused: Annotated[bool, typer.Option("--refused", help=t("opt.refused"))] = False,
+    pending: Annotated[bool, typer.Option("--pending", help=t("opt.pending"))] = False,
+) -> None:
+    from gridlog import signoffs
+    from gridlog.errors import GridlogError
+    from gridlog.render import signoff_lines
+
+    if need + refused + pending > 1:
+        raise GridlogError("sign.one_flag", exit_code=2)
+    status = (
+        None if need else "refused" if refused else "pending" if pending else "signed"
+    )
+    with session(ctx, write=True) as (conn, context):
+        tally = signoffs.record(conn, context, parse_id(record), households, status)
+    emit(line="\n".join(signoff_lines(tally)))

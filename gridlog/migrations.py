@@ -209,7 +209,8 @@ SEARCH_TRIGGERS = (
 def m004_residents(db: Database) -> None:
     """A light register of residents: each belongs to a household (a place, such as
     `9号楼2单元301`) and through its building to a grid. Entries keep the name as
-    typed in `resident` and link to the register through `resident_id`."""
+    typed in `resident` and link to the register through `resident_id`. A follow-up
+    may need every household of a list to sign (`signoffs`)."""
     _run(
         db,
         """
@@ -237,6 +238,18 @@ def m004_residents(db: Database) -> None:
         CREATE INDEX entries_resident ON entries (resident_id, at)
             WHERE resident_id IS NOT NULL;
         CREATE INDEX entries_resident_name ON entries (resident)
-            WHERE resident IS NOT NULL
+            WHERE resident IS NOT NULL;
+        CREATE TABLE signoffs (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            followup_id INTEGER NOT NULL REFERENCES followups (id),
+            household TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'signed', 'refused')),
+            answered_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (followup_id, household)
+        )
         """,
     )

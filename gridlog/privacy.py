@@ -25,6 +25,7 @@ BLOT = "***"
 _TEXT_COLUMNS = {
     "entries": ("text", "place", "resident", "phone", "tags"),
     "followups": ("text", "close_note"),
+    "signoffs": ("household",),
 }
 
 
@@ -60,6 +61,7 @@ def forget_resident(
         )
         items = _scrub(conn, "followups", theirs, their_items)
         items |= _scrub(conn, "followups", secrets)
+        _scrub(conn, "signoffs", secrets)
         history = _scrub_history(
             conn, resident_id, secrets, theirs, linked, their_items
         )

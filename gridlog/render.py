@@ -136,6 +136,8 @@ def due_doc(
             text = clean(item.text)
             if item.visits > 1:
                 text += t("due.visits", n=item.visits)
+            if item.needed:
+                text += t("due.signed", signed=item.signed, needed=item.needed)
             rows.append(
                 [
                     f"#{item.id}",
@@ -231,6 +233,8 @@ def story_doc(story: Story, today: dt.date) -> Doc:
         late = (today - story.due).days
         facts.append(tn("due.overdue", late, days=late))
     doc.append(t("list.sep").join(facts))
+    if story.signoffs is not None:
+        doc.extend(signoff_lines(story.signoffs))
     rows: list[list[Cell]] = []
     for event in story.events:
         when = fmt_moment(event.at, today)
@@ -356,3 +360,17 @@ def history_doc(changes, today: dt.date, reveal: bool = False) -> Doc:
 
 def _show(value: object) -> str:
     return "—" if value is None else str(value)
+
+
+def signoff_lines(tally) -> list[str]:
+    """`已签字 12/18户`, who refused, and whom to visit next."""
+    lines = [t("sign.tally", signed=len(tally.signed), needed=tally.needed)]
+    if tally.refused:
+        names = "、".join(clean(name) for name in tally.refused)
+        lines.append(t("sign.refused_list", count=len(tally.refused), households=names))
+    if tally.to_visit:
+        names = "、".join(clean(name) for name in tally.to_visit)
+        lines.append(t("sign.to_visit", count=len(tally.to_visit), households=names))
+    else:
+        lines.append(t("sign.all_signed", id=tally.item_id))
+    return lines

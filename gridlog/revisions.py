@@ -252,6 +252,10 @@ def delete_entry(conn: sqlite3.Connection, ctx: Context, record_id: int) -> int:
         ):
             changes.update("entries", record_id, {"case_id": None})
         for item in items:
+            for signoff in conn.execute(
+                "SELECT id FROM signoffs WHERE followup_id = ?", (item["id"],)
+            ).fetchall():
+                changes.delete("signoffs", signoff["id"])
             changes.delete("followups", item["id"])
         changes.delete("entries", record_id)
     return 1 + len(items)

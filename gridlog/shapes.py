@@ -47,6 +47,9 @@ def due(items: list[DueItem]) -> list[dict[str, Any]]:
             "place": item.place,
             "resident": item.resident,
             "visits": item.visits,
+            "signoffs": (
+                {"signed": item.signed, "needed": item.needed} if item.needed else None
+            ),
         }
         for item in items
     ]
@@ -85,6 +88,13 @@ def story(result: Story) -> dict[str, Any]:
         "close_note": result.close_note,
         "resolution_minutes": result.resolution_minutes,
         "visits": len(result.visits),
+        "signoffs": result.signoffs
+        and {
+            "needed": result.signoffs.needed,
+            "signed": result.signoffs.signed,
+            "refused": result.signoffs.refused,
+            "to_visit": result.signoffs.to_visit,
+        },
         "history": [
             {
                 "event": event.what,

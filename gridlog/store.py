@@ -20,6 +20,7 @@ from gridlog.context import Context
 from gridlog.errors import GridlogError
 from gridlog.history import Changes, writing
 from gridlog.limits import check_name, check_text
+from gridlog.signoffs import Tally, tally
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def _open_item(
 
 
 def _open_case(conn: sqlite3.Connection, case_id: int) -> sqlite3.Row:
-    item = _find_item(conn, case_id)
+    item = find_item(conn, case_id)
     if item["closed_at"] is not None:
         raise GridlogError("case.closed", id=item["id"])
     return conn.execute(
@@ -206,7 +207,7 @@ def _visit_count(conn: sqlite3.Connection, item_id: int) -> int:
     return int(row[0])
 
 
-def _find_item(conn: sqlite3.Connection, record_id: int) -> sqlite3.Row:
+def find_item(conn: sqlite3.Connection, record_id: int) -> sqlite3.Row:
     """The follow-up or reminder a number names: its own id, or its entry's."""
     row = conn.execute("SELECT * FROM followups WHERE id = ?", (record_id,)).fetchone()
     if row is not None:
@@ -249,7 +250,7 @@ def close_item(
     note = None if note is None else check_text("--note", note)
     closed_at = at or ctx.now
     with writing(conn, ctx) as changes:
-        item = _find_item(conn, record_id)
+        item = find_item(conn, record_id)
         if item["closed_at"] is not None:
             raise GridlogError("item.already_done", id=item["id"])
         opened = from_utc_iso(item["opened_at"], ctx.zone)
@@ -273,7 +274,7 @@ def snooze_item(
 ) -> Opened:
     """Move an open item's due date."""
     with writing(conn, ctx) as changes:
-        item = _find_item(conn, record_id)
+        item = find_item(conn, record_id)
         if item["closed_at"] is not None:
             raise GridlogError("item.already_done", id=item["id"])
         changes.update(
@@ -295,6 +296,8 @@ class DueItem:
     place: str | None
     resident: str | None
     visits: int
+    signed: int = 0  # households that signed, of
+    needed: int = 0  # those on the item's sign-off list (0: it has none)
 
 
 # On screen, `gridlog due` lists at most this many overdue items per grid, the oldest
@@ -317,7 +320,10 @@ def due_items(
     columns = (
         "SELECT f.id, f.type, f.text, f.due_on, g.name AS grid, e.place,"
         " e.resident, (SELECT count(*) FROM entries v WHERE v.case_id = f.id)"
-        " AS visits"
+        " AS visits,"
+        " (SELECT count(*) FROM signoffs s WHERE s.followup_id = f.id) AS needed,"
+        " (SELECT count(*) FROM signoffs s WHERE s.followup_id = f.id"
+        "  AND s.status = 'signed') AS signed"
     )
     joins = " JOIN grids g ON g.id = f.grid_id JOIN entries e ON e.id = f.entry_id"
     if overdue_per_grid is None:
@@ -358,6 +364,8 @@ def due_items(
                 place=row["place"],
                 resident=row["resident"],
                 visits=row["visits"],
+                signed=row["signed"],
+                needed=row["needed"],
             )
         )
     return items
@@ -499,6 +507,7 @@ class Story:
     close_note: str | None
     visits: list[Visit] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    signoffs: Tally | None = None
 
     @property
     def resolution_minutes(self) -> int | None:
@@ -509,7 +518,7 @@ class Story:
 
 def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
     """The whole story of a follow-up: every visit in order, snoozes, its closing."""
-    item = _find_item(conn, record_id)
+    item = find_item(conn, record_id)
     rows = conn.execute(
         "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
         " WHERE e.case_id = ?1 OR e.id = ?2 ORDER BY e.at, e.id",
@@ -537,7 +546,13 @@ def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
         close_note=item["close_note"],
         visits=visits,
         events=events,
+        signoffs=_signoffs(conn, item["id"]),
     )
+
+
+def _signoffs(conn: sqlite3.Connection, item_id: int) -> Tally | None:
+    found = tally(conn, item_id)
+    return found if found.needed else None
 
 
 def _snoozes(conn: sqlite3.Connection, zone: dt.tzinfo, item_id: int) -> list[Event]:
