@@ -156,6 +156,7 @@ def add(
     tag: Annotated[
         list[str] | None, typer.Option("--tag", "-t", help=t("opt.tag"))
     ] = None,
+    every: Annotated[str | None, typer.Option("--every", help=t("opt.every"))] = None,
     json_out: JsonOption = False,
 ) -> None:
     if text == "-":
@@ -163,6 +164,8 @@ def add(
     with session(ctx, write=True) as (conn, context):
         if remind_text is not None and remind is None:
             raise GridlogError("add.remind_text_alone", exit_code=2)
+        if every is not None and (follow_up is None) == (remind is None):
+            raise GridlogError("add.every_which", exit_code=2)
         draft = store.Draft(
             text=text,
             at=when(at, context, "past").at(context.zone) if at else context.now,
@@ -177,6 +180,7 @@ def add(
             remind_text=remind_text,
             case_id=parse_id(case) if case else None,
             tags=tag or (),
+            every=dates.parse_every(every) if every else None,
         )
         added = store.add_entry(conn, context, draft)
         if json_out:
@@ -240,7 +244,7 @@ def done(
         closed = store.close_item(conn, context, record_id, note=note, at=closed_at)
         from gridlog.render import closed_line
 
-        emit(line=closed_line(closed))
+        emit(line=closed_line(closed, context.today))
 
 
 @app.command(help=t("snooze.help"), epilog=t("snooze.epilog"))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from gridlog import vocab
+from gridlog import dates, vocab
 from gridlog.cli import (
     AtOption,
     CategoryOption,
@@ -38,6 +38,9 @@ def edit(
     at: AtOption = None,
     grid: GridOption = None,
     due: Annotated[str | None, typer.Option("--due", help=t("opt.edit_due"))] = None,
+    every: Annotated[
+        str | None, typer.Option("--every", help=t("opt.edit_every"))
+    ] = None,
 ) -> None:
     from gridlog.revisions import EntryEdit, edit_record
 
@@ -53,6 +56,7 @@ def edit(
             at=when(at, context, "past").at(context.zone) if at else None,
             grid=grid,
             due=when(due, context, "future").day if due else None,
+            every=None if every is None else (dates.parse_every(every) or ""),
         )
         changed = edit_record(conn, context, number, change)
         emit(line=t("edit.done", type=t(f"record.{changed}"), id=number))

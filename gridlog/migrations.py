@@ -210,7 +210,8 @@ def m004_residents(db: Database) -> None:
     """A light register of residents: each belongs to a household (a place, such as
     `9号楼2单元301`) and through its building to a grid. Entries keep the name as
     typed in `resident` and link to the register through `resident_id`. A follow-up
-    may need every household of a list to sign (`signoffs`)."""
+    may need every household of a list to sign (`signoffs`), and may come back
+    (`every`: `1w`, `1m`, `1y`, `3d`; `previous_id`: the occurrence it follows)."""
     _run(
         db,
         """
@@ -250,6 +251,8 @@ def m004_residents(db: Database) -> None:
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             UNIQUE (followup_id, household)
-        )
+        );
+        ALTER TABLE followups ADD COLUMN every TEXT;
+        ALTER TABLE followups ADD COLUMN previous_id INTEGER REFERENCES followups (id)
         """,
     )

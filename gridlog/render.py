@@ -92,13 +92,26 @@ def snoozed_line(item: Opened, today: dt.date) -> str:
     )
 
 
-def closed_line(closed: Closed) -> str:
-    return t(
+def fmt_every(every: str) -> str:
+    """`每周`, `每3天`, `every 2 weeks`."""
+    count, unit = int(every[:-1]), every[-1]
+    if count == 1:
+        return t(f"every.1{unit}")
+    return t(f"every.n{unit}", n=count)
+
+
+def closed_line(closed: Closed, today: dt.date | None = None) -> str:
+    line = t(
         "done.done",
         type=_item_type(closed.type),
         id=closed.id,
         took=fmt_minutes(closed.minutes),
     )
+    if closed.next is not None:
+        line += ("" if current_lang() == "zh" else " ") + t(
+            "done.next", id=closed.next.id, due=fmt_date(closed.next.due, today)
+        )
+    return line
 
 
 def overdue_cell(item: DueItem) -> Cell:
@@ -138,6 +151,8 @@ def due_doc(
                 text += t("due.visits", n=item.visits)
             if item.needed:
                 text += t("due.signed", signed=item.signed, needed=item.needed)
+            if item.every:
+                text += t("due.every", every=fmt_every(item.every))
             rows.append(
                 [
                     f"#{item.id}",
@@ -226,6 +241,8 @@ def story_doc(story: Story, today: dt.date) -> Doc:
         t("show.opened", at=fmt_moment(story.opened_at, today)),
         t("show.due", due=fmt_date(story.due, today)),
     ]
+    if story.every:
+        facts.append(fmt_every(story.every))
     if story.closed_at is not None:
         facts.append(t("show.closed", at=fmt_moment(story.closed_at, today)))
         facts.append(t("show.took", took=fmt_minutes(story.resolution_minutes or 0)))

@@ -488,6 +488,7 @@ def _item(row: sqlite3.Row, zone: dt.tzinfo) -> Item:
         status="open" if row["closed_at"] is None else "done",
         opened_at=from_utc_iso(row["opened_at"], zone),
         closed_at=row["closed_at"] and from_utc_iso(row["closed_at"], zone),
+        every=row["every"],
     )
 
 

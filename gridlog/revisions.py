@@ -141,6 +141,7 @@ class EntryEdit:
     at: dt.datetime | None = None
     grid: str | None = None
     due: dt.date | None = None
+    every: str | None = None  # `1w` …; "" stops an item coming back
 
 
 def edit_record(
@@ -160,7 +161,7 @@ def edit_record(
         ).fetchone()
         if entry is None:
             raise GridlogError("id.unknown", id=record_id)
-        if edit.due is not None:
+        if edit.due is not None or edit.every is not None:
             raise GridlogError("edit.due_on_entry", id=record_id, exit_code=2)
         values = _entry_values(conn, edit)
         if not values:
@@ -175,6 +176,8 @@ def _edit_item(changes: Changes, item: sqlite3.Row, edit: EntryEdit) -> None:
         values["text"] = check_text("--text", edit.text)
     if edit.due is not None:
         values["due_on"] = edit.due.isoformat()
+    if edit.every is not None:
+        values["every"] = edit.every or None
     others = (
         edit.place,
         edit.resident,

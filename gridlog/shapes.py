@@ -47,6 +47,7 @@ def due(items: list[DueItem]) -> list[dict[str, Any]]:
             "place": item.place,
             "resident": item.resident,
             "visits": item.visits,
+            "every": item.every,
             "signoffs": (
                 {"signed": item.signed, "needed": item.needed} if item.needed else None
             ),
@@ -88,6 +89,7 @@ def story(result: Story) -> dict[str, Any]:
         "close_note": result.close_note,
         "resolution_minutes": result.resolution_minutes,
         "visits": len(result.visits),
+        "every": result.every,
         "signoffs": result.signoffs
         and {
             "needed": result.signoffs.needed,

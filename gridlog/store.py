@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from gridlog import grids, residents, settings
 from gridlog.clock import day_start_utc, from_utc_iso, to_utc_iso
 from gridlog.context import Context
+from gridlog.dates import next_after
 from gridlog.errors import GridlogError
 from gridlog.history import Changes, writing
 from gridlog.limits import check_name, check_text
@@ -40,6 +41,7 @@ class Draft:
     remind_text: str | None = None
     case_id: int | None = None
     tags: Sequence[str] = ()
+    every: str | None = None  # the follow-up or reminder comes back: `1w`, `1m` …
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
             if due is not None:
                 item_text = check_text("--remind-text", item_text)
                 item_id = _open_item(
-                    changes, kind, entry_id, grid_id, item_text, due, at
+                    changes, kind, entry_id, grid_id, item_text, due, at, draft.every
                 )
                 opened.append(Opened(item_id, kind, due))
         if draft.follow_up is not None and case is None:
@@ -147,6 +149,8 @@ def _open_item(
     text: str,
     due: dt.date,
     opened_at: str,
+    every: str | None = None,
+    previous_id: int | None = None,
 ) -> int:
     ctx = changes.ctx
     return changes.insert(
@@ -158,6 +162,8 @@ def _open_item(
             "text": text,
             "due_on": due.isoformat(),
             "opened_at": opened_at,
+            "every": every,
+            "previous_id": previous_id,
             "created_at": ctx.now_utc,
             "updated_at": ctx.now_utc,
         },
@@ -236,6 +242,7 @@ class Closed:
     id: int
     type: str
     minutes: int
+    next: Opened | None = None  # the next time of an item that comes back
 
 
 def close_item(
@@ -265,8 +272,25 @@ def close_item(
                 "updated_at": ctx.now_utc,
             },
         )
+        following = None
+        if item["every"]:
+            # Counted from when it was done, so a late visit leaves no pile of
+            # missed ones behind it.
+            due = next_after(item["every"], closed_at.astimezone(ctx.zone).date())
+            next_id = _open_item(
+                changes,
+                item["type"],
+                item["entry_id"],
+                item["grid_id"],
+                item["text"],
+                due,
+                to_utc_iso(closed_at),
+                item["every"],
+                item["id"],
+            )
+            following = Opened(next_id, item["type"], due)
     minutes = int((closed_at - opened).total_seconds() // 60)
-    return Closed(item["id"], item["type"], minutes)
+    return Closed(item["id"], item["type"], minutes, following)
 
 
 def snooze_item(
@@ -298,6 +322,7 @@ class DueItem:
     visits: int
     signed: int = 0  # households that signed, of
     needed: int = 0  # those on the item's sign-off list (0: it has none)
+    every: str | None = None
 
 
 # On screen, `gridlog due` lists at most this many overdue items per grid, the oldest
@@ -318,7 +343,7 @@ def due_items(
     until = today + dt.timedelta(days=days)
     where, grid_params = _open_grid_filter(grid_ids)
     columns = (
-        "SELECT f.id, f.type, f.text, f.due_on, g.name AS grid, e.place,"
+        "SELECT f.id, f.type, f.text, f.due_on, f.every, g.name AS grid, e.place,"
         " e.resident, (SELECT count(*) FROM entries v WHERE v.case_id = f.id)"
         " AS visits,"
         " (SELECT count(*) FROM signoffs s WHERE s.followup_id = f.id) AS needed,"
@@ -366,6 +391,7 @@ def due_items(
                 visits=row["visits"],
                 signed=row["signed"],
                 needed=row["needed"],
+                every=row["every"],
             )
         )
     return items
@@ -508,6 +534,7 @@ class Story:
     visits: list[Visit] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     signoffs: Tally | None = None
+    every: str | None = None
 
     @property
     def resolution_minutes(self) -> int | None:
@@ -547,6 +574,7 @@ def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
         visits=visits,
         events=events,
         signoffs=_signoffs(conn, item["id"]),
+        every=item["every"],
     )
 
 
