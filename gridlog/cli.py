@@ -202,11 +202,17 @@ def due(
     grid: GridsOption = None,
     on: Annotated[str | None, typer.Option("--on", help=t("opt.on"))] = None,
     every: Annotated[bool, typer.Option("--all", help=t("opt.due_all"))] = False,
+    stale: Annotated[
+        int | None, typer.Option("--stale", min=1, max=3660, help=t("opt.stale"))
+    ] = None,
     json_out: JsonOption = False,
 ) -> None:
     with session(ctx, write=False) as (conn, context):
         today = when(on, context, None).day if on else context.today
         grid_ids = [grids.find_grid(conn, name) for name in grid] if grid else None
+        if stale is not None:
+            _stale(conn, context, today, stale, grid_ids, json_out)
+            return
         if json_out or every:  # scripts always get every item
             items = store.due_items(conn, today, days=days, grid_ids=grid_ids)
             counts = None
@@ -227,6 +233,21 @@ def due(
             from gridlog.render import due_doc
 
             emit(due_doc(items, today, days, counts))
+
+
+def _stale(conn, context, today, days: int, grid_ids, json_out: bool) -> None:
+    """`due --stale N`: households of the register nobody visited for N days."""
+    from gridlog.coverage import stale_households
+
+    households = stale_households(conn, context.zone, today, days, grid_ids)
+    if json_out:
+        from gridlog import shapes
+
+        emit(data=shapes.stale(households))
+    else:
+        from gridlog.render import stale_doc
+
+        emit(stale_doc(households, today, days))
 
 
 @app.command(help=t("done.help"), epilog=t("done.epilog"))

@@ -256,3 +256,12 @@ def m004_residents(db: Database) -> None:
         ALTER TABLE followups ADD COLUMN previous_id INTEGER REFERENCES followups (id)
         """,
     )
+
+
+@migrations()
+def m005_household_visits(db: Database) -> None:
+    """When a household was last visited (`due --stale`): entries by place and time."""
+    _run(
+        db,
+        "CREATE INDEX entries_place_at ON entries (place, at) WHERE place IS NOT NULL",
+    )

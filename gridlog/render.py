@@ -391,3 +391,27 @@ def signoff_lines(tally) -> list[str]:
     else:
         lines.append(t("sign.all_signed", id=tally.item_id))
     return lines
+
+
+def stale_doc(households, today: dt.date, days: int) -> Doc:
+    """Households not visited for `days` days, per grid, tagged ones first."""
+    header = t("stale.header", days=days, day=fmt_date(today))
+    if not households:
+        return [Heading(header), t("stale.none", days=days)]
+    count = tn("stale.count", len(households), count=len(households))
+    doc: Doc = [Heading(f"{header} · {count}")]
+    groups: dict[str, list] = {}
+    for household in households:
+        groups.setdefault(household.grid, []).append(household)
+    for grid, group in groups.items():
+        rows: list[list[Cell]] = []
+        for h in group:
+            tags = "、".join(clean(tag) for tag in h.tags)
+            if h.last_visit is None:
+                when = t("stale.never", day=fmt_date(h.registered))
+            else:
+                when = t("stale.last", day=fmt_date(h.last_visit), days=h.days)
+            names = "、".join(clean(name) for name in h.residents)
+            rows.append([clean(h.place), names, tags or "—", when])
+        doc.append(Table(rows, title=clean(grid)))
+    return doc

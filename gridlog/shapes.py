@@ -126,3 +126,18 @@ def grids(summaries: list[GridSummary]) -> list[dict[str, Any]]:
         }
         for grid in summaries
     ]
+
+
+def stale(households) -> list[dict[str, Any]]:
+    return [
+        {
+            "grid": h.grid,
+            "place": h.place,
+            "residents": h.residents,
+            "tags": h.tags,
+            "last_visit": h.last_visit and h.last_visit.isoformat(),
+            "registered": h.registered.isoformat(),
+            "days": h.days,
+        }
+        for h in households
+    ]

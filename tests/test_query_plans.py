@@ -145,3 +145,16 @@ def test_search_of_three_characters_uses_the_trigram_indexes(db):
     for details in fetch:  # entries are fetched by id, never scanned
         assert full_scans(details) == [], details
         assert any("INTEGER PRIMARY KEY" in line for line in details), details
+
+
+def test_stale_households_find_last_visits_by_index(db, gridlog):
+    from gridlog.coverage import stale_households
+
+    assert (
+        gridlog("resident", "add", "王建国", "--place", "9号楼1单元101").exit_code == 0
+    )
+    found = plans(db, lambda c: stale_households(c, ZONE, dt.date(2019, 3, 14), 30))
+    [(_sql, details)] = [p for p in found if "residents" in p[0]]
+    assert any("entries_place_at" in line for line in details), details
+    assert any("entries_resident" in line for line in details), details
+    assert full_scans(details) == []

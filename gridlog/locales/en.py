@@ -522,4 +522,12 @@ MESSAGES: dict[str, str] = {
     "every.ny": "every {n} years",
     "done.next": "Next: #{id}, due {due}.",
     "due.every": " ({every})",
+    # visit coverage
+    "opt.stale": "Instead of due items, list the register's households nobody visited for N days or more, 独居/高龄/重点人员 first.",
+    "stale.header": "Households not visited for {days} days (to {day})",
+    "stale.none": "Every registered household was visited in the last {days} days.",
+    "stale.count": "{count} households",
+    "stale.count.one": "1 household",
+    "stale.never": "never visited (registered {day})",
+    "stale.last": "last visit {day} ({days} days ago)",
 }

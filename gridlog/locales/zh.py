@@ -494,4 +494,12 @@ MESSAGES: dict[str, str] = {
     "every.ny": "每{n}年",
     "done.next": "下一次：#{id}，{due} 截止。",
     "due.every": "（{every}）",
+    # visit coverage
+    "opt.stale": "不看待办，改列登记册里 N 天以上没人走访过的住户，独居、高龄、重点人员排在前面。",
+    "stale.header": "{days} 天未走访的住户（截至 {day}）",
+    "stale.none": "所有登记的住户在最近 {days} 天内都走访过。",
+    "stale.count": "共 {count} 户",
+    "stale.count.one": "共 1 户",
+    "stale.never": "从未走访（{day}登记）",
+    "stale.last": "上次走访 {day}（{days} 天前）",
 }
