@@ -38,8 +38,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 1  # `gridlog log | head`: the reader left; nothing to report
     except Exception as exc:  # the one place that must catch everything
-        import sqlite3
-
         if os.environ.get("GRIDLOG_DEBUG"):
             raise
         import typer
@@ -52,9 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _usage_error(exc)
         if isinstance(exc, typer.Abort):
             return _fail(t("cancelled"), 1)
-        if isinstance(exc, sqlite3.Error):
-            from gridlog.db import user_error
+        from gridlog.db import db_errors, user_error
 
+        if isinstance(exc, db_errors()):  # sqlite3's, or SQLCipher's own classes
             error = user_error(exc)
             return _fail(error.message(), error.exit_code)
         return _fail(t("error.internal", kind=type(exc).__name__), 1)

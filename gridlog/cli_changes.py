@@ -1,5 +1,6 @@
 """`gridlog edit`, `delete`, `undo` and `history`: changing what is stored, and seeing
-every change. Registered on the main app by `gridlog.cli`."""
+every change; `backup` and `check`: keeping it safe. Registered on the main app by
+`gridlog.cli`."""
 
 from pathlib import Path
 from typing import Annotated
@@ -133,15 +134,21 @@ def backup(
 
 @app.command(help=t("check.help"), epilog=t("check.epilog"))
 def check(ctx: typer.Context) -> None:
-    from gridlog.db import resolve_path
+    from gridlog.db import key_of, resolve_path
     from gridlog.maintenance import check as check_health
 
     path = resolve_path(ctx.find_root().obj.db)
     with session(ctx, write=False) as (conn, _context):
         health = check_health(conn, path)
+        if key_of(conn) is None:
+            encryption = t("check.plain")
+        else:
+            cipher = conn.execute("PRAGMA cipher_version").fetchone()[0]
+            encryption = t("check.encrypted", version=cipher)
     lines = [
         t("check.ok" if health.ok else "check.bad", path=str(path)),
         t("check.version", version=health.schema_version),
+        encryption,
         t("check.size", mb=f"{health.size_bytes / 1e6:.1f}"),
         t("check.counts", **health.counts, open=health.open_items),
         *health.problems[:20],

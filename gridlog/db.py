@@ -3,6 +3,10 @@
 Every write happens inside `transaction()`, which takes the write lock up front with
 BEGIN IMMEDIATE: a deferred BEGIN would fail at once with "database is locked" when a
 second gridlog process is writing, instead of waiting for the busy timeout.
+
+A database can be encrypted with SQLCipher (see `gridlog.crypto`): the key comes from
+GRIDLOG_KEY or a prompt, and the connection is then SQLCipher's drop-in `sqlite3`;
+a plain database never imports it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 5000
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+KEY_ENV = "GRIDLOG_KEY"
+PLAIN_HEADER = b"SQLite format 3\x00"
 
 
 def default_path(environ: Mapping[str, str] = os.environ) -> Path:
@@ -49,6 +55,8 @@ def open_db(path: Path, *, write: bool) -> sqlite3.Connection:
 
     A read-only command on a database that does not exist yet gets an empty one in
     memory, so that looking never creates files; its connection is `query_only`.
+    A new database is encrypted when GRIDLOG_KEY is set; an encrypted one is opened
+    with GRIDLOG_KEY or a key typed at a prompt.
     """
     fresh = not path.exists() or path.stat().st_size == 0
     if fresh and not write:
@@ -56,9 +64,10 @@ def open_db(path: Path, *, write: bool) -> sqlite3.Connection:
         _migrate(conn, None, 0)
         conn.execute("PRAGMA query_only = ON")
         return conn
+    key = _key_for(path, fresh)
     if fresh:
         _create_private_file(path)
-    conn = _connect(str(path))
+    conn = _connect(str(path), key)
     try:
         version = _schema_version(conn)
         if fresh:
@@ -73,12 +82,72 @@ def open_db(path: Path, *, write: bool) -> sqlite3.Connection:
     return conn
 
 
-def _connect(target: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-    conn.row_factory = sqlite3.Row
+def env_key(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The key in GRIDLOG_KEY, if one is set (an empty value counts as none)."""
+    return environ.get(KEY_ENV) or None
+
+
+def is_encrypted(path: Path) -> bool:
+    """Could this file be an encrypted database? SQLite's own files begin with its
+    header; SQLCipher's begin with random salt and are made of whole pages."""
+    with open(path, "rb") as file:
+        head = file.read(len(PLAIN_HEADER))
+    size = path.stat().st_size
+    return head != PLAIN_HEADER and size >= 512 and size % 512 == 0
+
+
+def _key_for(path: Path, fresh: bool) -> str | None:
+    """The key to open (or create) `path` with, or None for a plain database."""
+    if fresh:
+        key = env_key()
+        if key is not None:
+            from gridlog import crypto
+
+            crypto.cipher()  # refuse before creating a file if SQLCipher is missing
+        return key
+    if is_encrypted(path):
+        from gridlog import crypto
+
+        crypto.cipher()
+        return crypto.key_to_open(path)
+    if env_key() is not None:
+        raise GridlogError("db.key_but_plain", path=str(path))
+    return None
+
+
+def _connect(target: str, key: str | None = None) -> sqlite3.Connection:
+    if key is None:
+        conn = sqlite3.connect(
+            target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        conn.row_factory = sqlite3.Row
+    else:
+        from gridlog import crypto
+
+        conn = crypto.connect(target, key, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def connect_file(path: Path, key: str | None) -> sqlite3.Connection:
+    """A plain connection to another database file (a copy), with `key` if given."""
+    return _connect(str(path), key)
+
+
+def key_of(conn: sqlite3.Connection) -> str | None:
+    """The key an encrypted connection was opened with; None for a plain one."""
+    return getattr(conn, "gridlog_key", None)
+
+
+def db_errors(name: str = "Error") -> tuple[type[Exception], ...]:
+    """`sqlite3.<name>`, and SQLCipher's class of that name once it is in use: its
+    connections raise their own exception classes, which are not sqlite3's."""
+    classes = [getattr(sqlite3, name)]
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    if cipher is not None:
+        classes.append(getattr(cipher, name))
+    return tuple(classes)
 
 
 def _create_private_file(path: Path) -> None:
@@ -120,9 +189,10 @@ def _migrate(conn: sqlite3.Connection, path: Path | None, version: int) -> None:
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> None:
-    """A consistent copy through SQLite's online backup API, readable by owner only."""
+    """A consistent copy through SQLite's online backup API, readable by owner only,
+    and encrypted with the same key when the database is."""
     _create_private_file(target)
-    with contextlib.closing(sqlite3.connect(str(target))) as copy:
+    with contextlib.closing(connect_file(target, key_of(conn))) as copy:
         conn.backup(copy)
 
 
@@ -144,7 +214,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
 
 
-def user_error(exc: sqlite3.Error) -> GridlogError:
+def user_error(exc: Exception) -> GridlogError:
     """Say what a SQLite failure means for the user, without leaking the data."""
     text = str(exc).lower()
     for needle, key in (

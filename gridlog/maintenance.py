@@ -3,7 +3,8 @@
 The backup goes through SQLite's online backup API from a read transaction, so it is
 one consistent snapshot that includes whatever the WAL holds, which a file copy could
 miss. It is written beside its target under a temporary name, verified with
-`PRAGMA integrity_check`, and only then renamed into place, owner-only.
+`PRAGMA integrity_check`, and only then renamed into place, owner-only; the copy of an
+encrypted database is encrypted with the same key.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from gridlog.db import SCHEMA_VERSION, backup
+from gridlog.db import SCHEMA_VERSION, backup, connect_file, key_of
 from gridlog.errors import GridlogError
 from gridlog.i18n import t
 
@@ -40,7 +41,7 @@ def back_up(conn: sqlite3.Connection, target: Path) -> Health:
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         backup(conn, partial)
-        with contextlib.closing(sqlite3.connect(partial)) as copy:
+        with contextlib.closing(connect_file(partial, key_of(conn))) as copy:
             health = check(copy, partial)
         if not health.ok:
             raise GridlogError("backup.bad_copy", problems="; ".join(health.problems))

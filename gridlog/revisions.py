@@ -15,6 +15,7 @@ from typing import Any
 from gridlog import grids
 from gridlog.clock import from_utc_iso, to_utc_iso
 from gridlog.context import Context
+from gridlog.db import db_errors
 from gridlog.errors import GridlogError
 from gridlog.history import Changes, writing
 from gridlog.limits import check_name, check_text
@@ -87,7 +88,7 @@ def undo_last(conn: sqlite3.Connection, ctx: Context) -> Undone:
             ).fetchall()
             for row in rows:
                 _reverse(conn, changes, row)
-    except sqlite3.IntegrityError:
+    except db_errors("IntegrityError"):
         raise GridlogError("undo.blocked", command=rows[0]["command"]) from None
     return Undone(target, rows[0]["command"] or "", len(rows))
 

@@ -581,9 +581,9 @@ def test_a_locked_database_is_reported_and_left_alone(
     assert snapshot(db_path) == before
 
 
-def _connect_full(target: str) -> sqlite3.Connection:
+def _connect_full(target: str, key: str | None = None) -> sqlite3.Connection:
     """What gridlog.db._connect gets on a full disk: a file that cannot grow."""
-    conn = gridlog_connect(target)
+    conn = gridlog_connect(target, key)
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages}")
     return conn
@@ -614,7 +614,7 @@ def test_a_full_disk_is_reported_and_changes_nothing(
     assert snapshot(db_path) == before
 
 
-def _connect_read_only(target: str) -> sqlite3.Connection:
+def _connect_read_only(target: str, key: str | None = None) -> sqlite3.Connection:
     """What gridlog.db._connect gets on a read-only mount: a mode=ro connection."""
     conn = sqlite3.connect(
         f"{Path(target).as_uri()}?mode=ro", uri=True, isolation_level=None

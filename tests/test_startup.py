@@ -1,6 +1,7 @@
 """Start-up is the budget of every command: the everyday ones must not import what
 they do not use (rich only on a terminal, sqlite-utils only to migrate, pendulum
-only for durations in words, the report formats only for `report`)."""
+only for durations in words, the report formats only for `report`, SQLCipher only for
+an encrypted database)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ HEAVY = (
     "gridlog.report_formats",
     "gridlog.report_html",
     "gridlog.report_xlsx",
+    "sqlcipher3",
+    "gridlog.crypto",
 )
 
 PROBE = """
@@ -89,3 +92,15 @@ def test_command_annotations_are_objects_not_strings():
         for parameter in inspect.signature(command.callback).parameters.values():
             name = f"{command.callback.__name__}({parameter.name})"
             assert not isinstance(parameter.annotation, str), name
+
+
+def test_the_probe_would_notice_sqlcipher(gridlog, tmp_path, monkeypatch):
+    """An encrypted database does load SQLCipher: its absence above means something."""
+    import os
+
+    pytest.importorskip("sqlcipher3")
+    monkeypatch.setenv("GRIDLOG_DB", str(tmp_path / "secret.db"))
+    monkeypatch.setenv("GRIDLOG_KEY", "a long passphrase")
+    assert gridlog("grid", "add", "红四网格").exit_code == 0
+    modules = loaded(["due"], dict(os.environ))
+    assert "sqlcipher3" in modules and "gridlog.crypto" in modules

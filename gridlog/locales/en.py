@@ -530,4 +530,13 @@ MESSAGES: dict[str, str] = {
     "stale.count.one": "1 household",
     "stale.never": "never visited (registered {day})",
     "stale.last": "last visit {day} ({days} days ago)",
+    "db.key_but_plain": "GRIDLOG_KEY is set, but {path} is not encrypted: run gridlog encrypt to encrypt it with that key, or unset GRIDLOG_KEY. Nothing was changed.",
+    "key.no_sqlcipher": "this database is encrypted (or it is not a gridlog database), and encryption needs SQLCipher: pip install 'gridlog[encryption]'.",
+    "key.wrong": "wrong key, or the file is damaged (or not a gridlog database); nothing was changed.",
+    "key.empty": "the key is empty; choose a long passphrase (a lost key cannot be recovered).",
+    "key.nul": "the key must not contain a NUL character.",
+    "key.needed": "{path} is encrypted (or it is not a gridlog database): set GRIDLOG_KEY to its key, or run gridlog in a terminal to be asked for it.",
+    "key.prompt": "Key for {path}: ",
+    "check.encrypted": "Encrypted with SQLCipher {version}",
+    "check.plain": "Not encrypted (gridlog encrypt encrypts it)",
 }

@@ -502,4 +502,13 @@ MESSAGES: dict[str, str] = {
     "stale.count.one": "共 1 户",
     "stale.never": "从未走访（{day}登记）",
     "stale.last": "上次走访 {day}（{days} 天前）",
+    "db.key_but_plain": "已设置 GRIDLOG_KEY，但 {path} 没有加密：运行 gridlog encrypt 用这个密钥加密它，或取消 GRIDLOG_KEY。数据没有改动。",
+    "key.no_sqlcipher": "这个数据库是加密的（或者不是 gridlog 数据库），加密需要 SQLCipher：pip install 'gridlog[encryption]'。",
+    "key.wrong": "密钥不对，或者文件已损坏（或不是 gridlog 数据库）；数据没有改动。",
+    "key.empty": "密钥不能为空；请用一句长的口令（密钥丢了无法找回）。",
+    "key.nul": "密钥里不能有 NUL 字符。",
+    "key.needed": "{path} 是加密的（或者不是 gridlog 数据库）：请把密钥设到 GRIDLOG_KEY，或在终端里运行 gridlog 按提示输入。",
+    "key.prompt": "{path} 的密钥：",
+    "check.encrypted": "已用 SQLCipher {version} 加密",
+    "check.plain": "未加密（gridlog encrypt 可加密）",
 }
