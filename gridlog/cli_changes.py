@@ -1,6 +1,6 @@
 """`gridlog edit`, `delete`, `undo` and `history`: changing what is stored, and seeing
-every change; `backup` and `check`: keeping it safe. Registered on the main app by
-`gridlog.cli`."""
+every change; `backup`, `check`, `encrypt` and `decrypt`: keeping it safe. Registered
+on the main app by `gridlog.cli`."""
 
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +23,7 @@ from gridlog.cli import (
     session,
     when,
 )
+from gridlog.errors import GridlogError
 from gridlog.i18n import t, tn
 
 
@@ -156,3 +157,42 @@ def check(ctx: typer.Context) -> None:
     emit(line="\n".join(lines))
     if not health.ok:
         raise typer.Exit(1)
+
+
+@app.command(help=t("encrypt.help"), epilog=t("encrypt.epilog"))
+def encrypt(ctx: typer.Context) -> None:
+    from gridlog import crypto
+    from gridlog.db import is_encrypted
+
+    path = _existing_db(ctx)
+    crypto.cipher()
+    if is_encrypted(path):
+        raise GridlogError("encrypt.already", path=str(path))
+    done = crypto.convert(path, None, crypto.new_key())
+    lines = [t("encrypt.done", path=str(path), entries=done.counts.get("entries", 0))]
+    if done.plain_leftovers:
+        names = ", ".join(str(p) for p in done.plain_leftovers)
+        lines.append(t("encrypt.leftovers", paths=names))
+    emit(line="\n".join(lines))
+
+
+@app.command(help=t("decrypt.help"), epilog=t("decrypt.epilog"))
+def decrypt(ctx: typer.Context) -> None:
+    from gridlog import crypto
+    from gridlog.db import is_encrypted
+
+    path = _existing_db(ctx)
+    crypto.cipher()
+    if not is_encrypted(path):
+        raise GridlogError("decrypt.not_encrypted", path=str(path))
+    done = crypto.convert(path, crypto.key_to_open(path), None)
+    emit(line=t("decrypt.done", path=str(path), entries=done.counts.get("entries", 0)))
+
+
+def _existing_db(ctx: typer.Context) -> Path:
+    from gridlog.db import resolve_path
+
+    path = resolve_path(ctx.find_root().obj.db)
+    if not path.exists() or path.stat().st_size == 0:
+        raise GridlogError("encrypt.no_db", path=str(path))
+    return path

@@ -237,6 +237,127 @@ def test_a_key_for_a_plain_database_is_not_silently_ignored(
 
 
 @needs_sqlcipher
+def test_encrypt_converts_a_plain_database_keeping_every_record(
+    gridlog, red_grids, db_path, monkeypatch, tmp_path
+):
+    add_visit(gridlog)
+    assert gridlog("add", "第二次上门", "--case", "2").exit_code == 0
+    log = gridlog("log", "--json").stdout
+    counts = gridlog("check").stdout.splitlines()[-1]
+    old_copy = db_path.with_name(db_path.name + ".v1.bak")  # as an upgrade leaves
+    with (
+        contextlib.closing(sqlite3.connect(db_path)) as conn,
+        contextlib.closing(sqlite3.connect(old_copy)) as copy,
+    ):
+        conn.backup(copy)
+    assert plaintext_in(db_path) == SECRETS  # the control
+
+    monkeypatch.setenv("GRIDLOG_KEY", KEY)
+    result = gridlog("encrypt")
+
+    assert result.exit_code == 0, result.output
+    assert "Encrypted" in result.stdout and "2 entries" in result.stdout
+    assert "still in plain text; delete them" in result.stdout
+    assert str(old_copy) in result.stdout
+    assert plaintext_in(db_path, db_path.with_name(db_path.name + "-wal")) == []
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    left = {p.name for p in tmp_path.iterdir()} - {"xdg"}
+    assert left == {"gridlog.db", "gridlog.db.v1.bak"}  # no temporary file, no -wal
+    assert gridlog("log", "--json").stdout == log
+    assert gridlog("check").stdout.splitlines()[-1] == counts
+    with contextlib.closing(open_with(db_path, KEY)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+
+    one_error_line(gridlog("encrypt"), "already encrypted")
+    assert gridlog("decrypt").exit_code == 0
+    monkeypatch.delenv("GRIDLOG_KEY")
+    assert gridlog("log", "--json").stdout == log
+    assert plaintext_in(db_path) == SECRETS
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@needs_sqlcipher
+def test_encrypt_asks_twice_on_a_terminal_and_stops_if_they_differ(
+    gridlog, red_grids, db_path, monkeypatch, tmp_path
+):
+    add_visit(gridlog)
+    before = files_under(tmp_path)
+    one_error_line(gridlog("encrypt"), "GRIDLOG_KEY", "never on the command line")
+    monkeypatch.setattr("gridlog.crypto.interactive", lambda: True)
+    answers = iter([KEY, KEY + "x"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    one_error_line(gridlog("encrypt"), "differ")
+    assert files_under(tmp_path) == before
+
+    answers = iter([KEY, KEY])
+    assert gridlog("encrypt").exit_code == 0
+    assert plaintext_in(db_path) == []
+    monkeypatch.setenv("GRIDLOG_KEY", KEY)
+    assert RESIDENT in gridlog("log").stdout
+
+
+@needs_sqlcipher
+def test_decrypt_with_a_wrong_key_changes_nothing(
+    gridlog, encrypted_log, monkeypatch, tmp_path
+):
+    before = files_under(tmp_path)
+    monkeypatch.setenv("GRIDLOG_KEY", "wrong")
+    one_error_line(gridlog("decrypt"), "wrong key")
+    monkeypatch.delenv("GRIDLOG_KEY")
+    one_error_line(gridlog("decrypt"), "set GRIDLOG_KEY")
+    monkeypatch.setattr("gridlog.crypto.interactive", lambda: True)
+
+    def ctrl_d(prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("getpass.getpass", ctrl_d)
+    one_error_line(gridlog("decrypt"), "cancelled")
+    assert files_under(tmp_path) == before
+
+
+READER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN")
+conn.execute("SELECT count(*) FROM entries").fetchone()
+print("reading", flush=True)
+sys.stdin.readline()
+"""
+
+
+@needs_sqlcipher
+def test_encrypt_refuses_while_another_gridlog_has_the_database_open(
+    gridlog, red_grids, db_path, monkeypatch, tmp_path
+):
+    add_visit(gridlog)
+    monkeypatch.setattr(gridlog_db, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setenv("GRIDLOG_KEY", KEY)
+    before = entries(db_path, None)
+    # Another process (locks between two SQLite libraries in one process are not
+    # seen), in the middle of reading.
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline() == "reading\n"
+        result = gridlog("encrypt")
+    finally:
+        reader.communicate("done\n", timeout=60)
+    assert result.exit_code == 1, result.output
+    one_error_line(result, "another gridlog has the database open")
+    assert entries(db_path, None) == before
+    assert plaintext_in(db_path) == SECRETS
+    assert not [p for p in tmp_path.iterdir() if "converting" in p.name]
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@needs_sqlcipher
 def test_a_locked_encrypted_database_is_reported_as_busy(
     gridlog, encrypted_log, monkeypatch
 ):
