@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from gridlog import db as gridlog_db
+from gridlog.db import SCHEMA_VERSION
 
 try:
     import sqlcipher3.dbapi2 as cipher
@@ -267,7 +268,7 @@ def test_encrypt_converts_a_plain_database_keeping_every_record(
     assert gridlog("check").stdout.splitlines()[-1] == counts
     with contextlib.closing(open_with(db_path, KEY)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
     one_error_line(gridlog("encrypt"), "already encrypted")
     assert gridlog("decrypt").exit_code == 0
@@ -388,7 +389,7 @@ def test_an_upgrade_backs_up_an_encrypted_database_encrypted(
     assert stat.S_IMODE(old.stat().st_mode) == 0o600
     assert plaintext_in(old) == []
     with contextlib.closing(open_with(old, KEY)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert entries(old, KEY)[0][2] == RESIDENT
 
 
