@@ -385,7 +385,7 @@ def test_an_upgrade_backs_up_an_encrypted_database_encrypted(
     migrations()(m999_harmless)
     assert RESIDENT in gridlog("log").stdout
 
-    old = encrypted_log.with_name(f"{encrypted_log.name}.v2.bak")
+    old = encrypted_log.with_name(f"{encrypted_log.name}.v{SCHEMA_VERSION}.bak")
     assert stat.S_IMODE(old.stat().st_mode) == 0o600
     assert plaintext_in(old) == []
     with contextlib.closing(open_with(old, KEY)) as conn:
