@@ -137,7 +137,7 @@ def resident_show(
 
     with session(ctx, write=False) as (conn, context):
         resident_id = residents.find_resident(conn, ref, place)
-        story = residents.resident_story(conn, context.zone, resident_id)
+        story = residents.resident_story(conn, context.zone, resident_id, context.today)
         if json_out:
             emit(data=render.story_json(story, context.today, reveal))
         else:
@@ -238,3 +238,61 @@ def sign(
     with session(ctx, write=True) as (conn, context):
         tally = signoffs.record(conn, context, parse_id(record), households, status)
     emit(line="\n".join(signoff_lines(tally)))
+
+
+rule_app = typer.Typer(help=t("rule.help"), no_args_is_help=True)
+app.add_typer(rule_app, name="rule")
+
+RuleCategoryOption = Annotated[
+    str | None, typer.Option("--category", "-c", help=t("opt.rule_category"))
+]
+
+
+@rule_app.command("list", help=t("rule.list.help"), epilog=t("rule.list.epilog"))
+def rule_list(ctx: typer.Context, json_out: JsonOption = False) -> None:
+    from gridlog import care_rules
+    from gridlog import render_residents as render
+
+    with session(ctx, write=False) as (conn, _context):
+        rules = care_rules.list_rules(conn)
+    if json_out:
+        emit(data=[render.rule_json(rule) for rule in rules])
+    else:
+        emit(render.rules_doc(rules))
+
+
+@rule_app.command("add", help=t("rule.add.help"), epilog=t("rule.add.epilog"))
+def rule_add(
+    ctx: typer.Context,
+    age: Annotated[int, typer.Argument(metavar="AGE", help=t("arg.rule_age"))],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help=t("arg.rule_text"))],
+    category: RuleCategoryOption = None,
+) -> None:
+    from gridlog import care_rules
+    from gridlog.history import writing
+
+    with session(ctx, write=True) as (conn, context), writing(conn, context) as changes:
+        saved = care_rules.add_rule(
+            conn, changes, age, text, category or "civil-affairs"
+        )
+    emit(line=t("rule.added", id=saved.rule.id, age=saved.rule.age, n=saved.opened))
+
+
+@rule_app.command("edit", help=t("rule.edit.help"), epilog=t("rule.edit.epilog"))
+def rule_edit(
+    ctx: typer.Context,
+    rule: IdArgument,
+    age: Annotated[int | None, typer.Option("--age", help=t("opt.rule_age"))] = None,
+    text: Annotated[str | None, typer.Option("--text", help=t("opt.rule_text"))] = None,
+    category: RuleCategoryOption = None,
+    on: Annotated[
+        bool | None, typer.Option("--on/--off", help=t("opt.rule_on"))
+    ] = None,
+) -> None:
+    from gridlog import care_rules
+    from gridlog.history import writing
+
+    edit = care_rules.RuleEdit(age=age, text=text, category=category, active=on)
+    with session(ctx, write=True) as (conn, context), writing(conn, context) as changes:
+        saved = care_rules.edit_rule(conn, changes, parse_id(rule), edit)
+    emit(line=t("rule.edited", id=saved.rule.id, age=saved.rule.age, n=saved.opened))

@@ -22,7 +22,7 @@ from gridlog.errors import GridlogError
 
 # The number of migrations in gridlog.migrations; a test keeps the two in step. It is
 # repeated here so that opening a current database never imports sqlite-utils.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 5000
 FILE_MODE = 0o600
 DIR_MODE = 0o700

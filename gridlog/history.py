@@ -22,7 +22,7 @@ from gridlog.db import transaction
 # Tables whose ids users type; they share one sequence so an id names one thing.
 _SHARED_IDS = frozenset({"entries", "followups"})
 # Link tables are not records of their own: no UUID to merge them by.
-_LINKS = frozenset({"grid_aliases"})
+_LINKS = frozenset({"grid_aliases", "care_rule_fired"})
 
 
 class Changes:

@@ -265,3 +265,54 @@ def m005_household_visits(db: Database) -> None:
         db,
         "CREATE INDEX entries_place_at ON entries (place, at) WHERE place IS NOT NULL",
     )
+
+
+# The care rules gridlog ships with, from the articles (民政: 高龄补贴 by age tier, in
+# the towns the articles describe). A community edits them with `gridlog rule`.
+DEFAULT_CARE_RULES = (
+    (80, "满80岁，电话通知办理高龄补贴"),
+    (90, "满90岁，通知高龄补贴提档（90岁档）"),
+    (100, "满100岁，通知办理百岁老人长寿补贴，上门看望"),
+)
+
+
+@migrations()
+def m006_care_rules(db: Database) -> None:
+    """Care rules: on reaching an age, a reminder (`高龄补贴` at 80 …), produced for
+    every registered resident with a birth date and kept in `followups` like any other.
+    `care_rule_fired` remembers that a rule has produced its reminder for a person, so
+    that it fires once per person; `followup_id` is the reminder it made (no foreign
+    key: a reminder deleted later stays fired)."""
+    import datetime as dt
+    import uuid
+
+    _run(
+        db,
+        """
+        CREATE TABLE care_rules (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            age INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            category TEXT NOT NULL DEFAULT 'civil-affairs',
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE care_rule_fired (
+            rule_id INTEGER NOT NULL REFERENCES care_rules (id),
+            resident_id INTEGER NOT NULL REFERENCES residents (id),
+            followup_id INTEGER,
+            fired_at TEXT NOT NULL,
+            PRIMARY KEY (rule_id, resident_id)
+        );
+        CREATE INDEX care_rule_fired_resident ON care_rule_fired (resident_id)
+        """,
+    )
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for age, text in DEFAULT_CARE_RULES:
+        db.execute(
+            "INSERT INTO care_rules (uuid, age, text, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (str(uuid.uuid4()), age, text, now, now),
+        )

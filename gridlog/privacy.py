@@ -59,6 +59,16 @@ def forget_resident(
             " (SELECT value FROM json_each(?))",
             (json.dumps(sorted(linked)),),
         )
+        # Their care reminders, wherever they hang now; the rules forget them too.
+        their_items |= _ids(
+            conn,
+            "SELECT followup_id FROM care_rule_fired WHERE resident_id = ?"
+            " AND followup_id IN (SELECT id FROM followups)",
+            (resident_id,),
+        )
+        conn.execute(
+            "DELETE FROM care_rule_fired WHERE resident_id = ?", (resident_id,)
+        )
         items = _scrub(conn, "followups", theirs, their_items)
         items |= _scrub(conn, "followups", secrets)
         _scrub(conn, "signoffs", secrets)

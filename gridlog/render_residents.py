@@ -203,3 +203,34 @@ def story_json(story: ResidentStory, today: dt.date, reveal: bool) -> dict[str, 
             for care in story.upcoming
         ],
     }
+
+
+def rules_doc(rules: list) -> Doc:
+    """`gridlog rule list`: each care rule, and the reminders it has produced."""
+    if not rules:
+        return [t("rule.none")]
+    lang = current_lang()
+    rows: list[list[Cell]] = [
+        [
+            f"#{rule.id}",
+            t("rule.age", age=rule.age),
+            (vocab.label("category", rule.category, lang), "muted"),
+            clean(rule.text),
+            t("rule.on") if rule.active else (t("rule.off"), "muted"),
+            t("rule.reminders", n=rule.reminders, open=rule.open),
+        ]
+        for rule in rules
+    ]
+    return [Heading(t("rule.heading", count=len(rules))), Table(rows)]
+
+
+def rule_json(rule: Any) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "age": rule.age,
+        "text": rule.text,
+        "category": rule.category,
+        "active": rule.active,
+        "reminders": rule.reminders,
+        "open": rule.open,
+    }

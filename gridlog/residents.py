@@ -171,6 +171,10 @@ def add_resident(conn: sqlite3.Connection, ctx: Context, new: NewResident) -> Ad
             },
         )
         linked = _link_earlier_entries(conn, changes, resident_id, name, place)
+        if birth is not None:
+            from gridlog import care_rules
+
+            care_rules.fire(changes, resident_ids=[resident_id])
     return Added(get_resident(conn, resident_id), linked)
 
 
@@ -454,7 +458,10 @@ class ResidentStory:
 
 
 def resident_story(
-    conn: sqlite3.Connection, zone: dt.tzinfo, resident_id: int
+    conn: sqlite3.Connection,
+    zone: dt.tzinfo,
+    resident_id: int,
+    today: dt.date,
 ) -> ResidentStory:
     """Everything recorded about a resident, newest first: entries that name them,
     and the follow-ups and reminders opened for them."""
@@ -476,7 +483,9 @@ def resident_story(
             (resident_id,),
         )
     ]
-    return ResidentStory(resident, entries, items)
+    from gridlog.care_rules import upcoming
+
+    return ResidentStory(resident, entries, items, upcoming(conn, resident_id, today))
 
 
 def _item(row: sqlite3.Row, zone: dt.tzinfo) -> Item:
@@ -552,4 +561,13 @@ def edit_resident(
         if same is not None:
             raise GridlogError("resident.exists", name=name, id=same[0])
         changes.update("residents", resident_id, {**values, "updated_at": ctx.now_utc})
+        if "born_on" in values and values["born_on"] != row["born_on"]:
+            from gridlog import care_rules
+
+            if row["born_on"] is not None:
+                old_born = dt.date.fromisoformat(row["born_on"])
+                care_rules.redate(
+                    changes, resident_id, old_born, bool(row["born_year_only"])
+                )
+            care_rules.fire(changes, resident_ids=[resident_id])
     return get_resident(conn, resident_id)

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from gridlog.cli import app, grid_app
-from gridlog.cli_residents import resident_app
+from gridlog.cli_residents import resident_app, rule_app
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def commands() -> list[tuple[str, object]]:
     top = [(c.name or c.callback.__name__, c) for c in app.registered_commands]
-    groups = (("grid", grid_app), ("resident", resident_app))
+    groups = (("grid", grid_app), ("resident", resident_app), ("rule", rule_app))
     sub = [
         (f"{group} {c.name}", c)
         for group, typer_app in groups

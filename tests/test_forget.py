@@ -69,7 +69,7 @@ def test_an_entrys_phone_is_masked_in_its_history(gridlog):
 def test_forget_leaves_no_trace_of_name_phone_or_id_number_in_the_file(
     gridlog, zang, db_path
 ):
-    ok(
+    added = ok(
         gridlog,
         "add",
         "臧树花右眼白内障，想做免费手术",
@@ -79,10 +79,18 @@ def test_forget_leaves_no_trace_of_name_phone_or_id_number_in_the_file(
         PHONE,
         "--follow-up",
         "明天",
+        "--json",
     )
+    entry = json.loads(added.stdout)
     ok(gridlog, "add", "邻居说臧树花这几天没下楼", "--place", "9号楼2单元102")
-    ok(gridlog, "edit", "1", "--text", "臧树花右眼白内障，想做免费白内障手术")
-    ok(gridlog, "done", "2", "--note", "已陪臧树花去医院登记")
+    ok(
+        gridlog,
+        "edit",
+        str(entry["entry_id"]),
+        "--text",
+        "臧树花右眼白内障，想做免费白内障手术",
+    )
+    ok(gridlog, "done", str(entry["id"]), "--note", "已陪臧树花去医院登记")
     ok(gridlog, "resident", "add", "王芳", "--place", "9号楼1单元101")
     ok(gridlog, "add", "王芳家楼道堆物", "--resident", "王芳")
     report_before = ok(gridlog, "report", "--month", "2019-03", "--format", "json")
@@ -99,10 +107,14 @@ def test_forget_leaves_no_trace_of_name_phone_or_id_number_in_the_file(
     assert "王芳".encode() in stored  # nobody else was forgotten
     # What the log counts is intact, without the person.
     log = json.loads(ok(gridlog, "log", "--json").stdout)
-    assert len(log) == 3
-    assert log[0]["text"] == "***右眼白内障，想做免费白内障手术"
-    assert log[0]["resident"] is None
-    assert log[1]["text"] == "邻居说***这几天没下楼"
+    # The register entry their care reminders (高龄补贴 at 80) hang on stays too.
+    assert [e["text"] for e in log] == [
+        "登记居民 ***",
+        "***右眼白内障，想做免费白内障手术",
+        "邻居说***这几天没下楼",
+        "王芳家楼道堆物",
+    ]
+    assert log[1]["resident"] is None
     report_after = ok(gridlog, "report", "--month", "2019-03", "--format", "json")
     assert json.loads(report_after.stdout) == json.loads(report_before.stdout)
     assert json.loads(ok(gridlog, "search", "臧树花", "--json").stdout) == []
@@ -118,7 +130,11 @@ def test_forget_cannot_be_undone_and_undo_stops_there(gridlog, zang):
     refused = gridlog("undo")
     assert refused.exit_code == 1
     assert "cannot be undone" in refused.stderr
-    assert len(json.loads(ok(gridlog, "log", "--json").stdout)) == 1
+    log = json.loads(ok(gridlog, "log", "--json").stdout)
+    assert [e["text"] for e in log] == [
+        "登记居民 ***",
+        "上门",
+    ]  # and the register entry
 
 
 def test_forgetting_one_of_two_namesakes_keeps_the_others_name(gridlog, db_path):

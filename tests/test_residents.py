@@ -181,9 +181,21 @@ def test_resident_show_lists_everything_about_them_newest_first(gridlog):
     )
     ok(gridlog, "add", "别人的事", "--place", "6号楼2单元102")
     story = data(gridlog, "resident", "show", "臧树花")
-    assert [e["text"] for e in story["entries"]] == ["想做免费白内障手术", "第一次上门"]
-    assert [(i["id"], i["type"], i["status"]) for i in story["items"]] == [
-        (item["id"], "followup", "open")
+    # Registering her with a birth date wrote the entry her care reminders hang on.
+    assert [e["text"] for e in story["entries"]] == [
+        "登记居民 臧树花",
+        "想做免费白内障手术",
+        "第一次上门",
+    ]
+    assert [
+        (i["id"], i["type"], i["status"])
+        for i in story["items"]
+        if i["type"] == "followup"
+    ] == [(item["id"], "followup", "open")]
+    assert [care["due"] for care in story["upcoming"]] == [
+        "2020-01-01",
+        "2030-01-01",
+        "2040-01-01",
     ]
     screen = ok(gridlog, "resident", "show", "#1").stdout
     assert screen.index("想做免费白内障手术") < screen.index("第一次上门")
