@@ -107,6 +107,8 @@ class Report:
     previous: dict[str, Figures]  # the previous period's figures, by group
     previous_total: Figures
     hot_spots: list[HotSpot]
+    # Households of the register nobody visited during the period (gridlog.coverage).
+    unvisited: list = field(default_factory=list)
 
 
 # --- Computing a report -------------------------------------------------------------
@@ -186,7 +188,16 @@ def build_report(
         previous=previous,
         previous_total=previous_total,
         hot_spots=_hot_spots(conn, queries[0]),
+        unvisited=_unvisited(conn, zone, period, grid_ids),
     )
+
+
+def _unvisited(conn, zone: dt.tzinfo, period: Period, grid_ids) -> list:
+    """Households not visited in the period, as of its last day: one indexed look
+    per household of the register (see gridlog.coverage)."""
+    from gridlog.coverage import stale_households
+
+    return stale_households(conn, zone, period.last, period.days, grid_ids)
 
 
 def _order(conn, by: str):

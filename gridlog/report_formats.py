@@ -12,7 +12,7 @@ import io
 import json
 from typing import Any
 
-from gridlog import vocab
+from gridlog import shapes, vocab
 from gridlog.i18n import current_lang, t
 from gridlog.output import Cell, Doc, Heading, Table, clean
 from gridlog.report import KINDS, Figures, Report
@@ -81,6 +81,7 @@ def report_doc(report: Report) -> Doc:
     doc.append(t("report.change", label=report.period.previous().label))
     doc.extend(_kinds_and_categories(report))
     doc.extend(_hot_spot_blocks(report))
+    doc.extend(_unvisited_blocks(report))
     return doc
 
 
@@ -172,6 +173,39 @@ def _hot_spot_blocks(report: Report) -> Doc:
     return [Heading(t("report.hot_spots")), Table(rows)]
 
 
+UNVISITED_SHOWN = 20  # the review lists the first households; --json gives them all
+
+
+def _unvisited_rows(report: Report) -> list[list[str]]:
+    return [
+        [
+            h.grid,
+            h.place,
+            "、".join(h.residents),
+            "、".join(h.tags) or "—",
+            h.last_visit.isoformat() if h.last_visit else t("report.never"),
+        ]
+        for h in report.unvisited[:UNVISITED_SHOWN]
+    ]
+
+
+def _unvisited_heading(report: Report) -> str:
+    return t("report.unvisited", count=len(report.unvisited))
+
+
+def _unvisited_blocks(report: Report) -> Doc:
+    if not report.unvisited:
+        return []
+    rows: list[list[Cell]] = [
+        [clean(cell) for cell in row] for row in _unvisited_rows(report)
+    ]
+    doc: Doc = [Heading(_unvisited_heading(report)), Table(rows)]
+    more = len(report.unvisited) - UNVISITED_SHOWN
+    if more > 0:
+        doc.append(t("report.unvisited_more", count=more))
+    return doc
+
+
 # --- Markdown ---------------------------------------------------------------------
 
 
@@ -210,6 +244,21 @@ def report_markdown(report: Report) -> str:
         )
     else:
         lines.append(t("report.no_hot_spots"))
+    if report.unvisited:
+        lines += ["", f"## {_unvisited_heading(report)}", ""]
+        lines += _md_table(
+            [
+                t("report.col.grid"),
+                t("report.col.place"),
+                t("report.col.residents"),
+                t("report.col.tags"),
+                t("report.col.last_visit"),
+            ],
+            _unvisited_rows(report),
+        )
+        more = len(report.unvisited) - UNVISITED_SHOWN
+        if more > 0:
+            lines += ["", t("report.unvisited_more", count=more)]
     return "\n".join(lines) + "\n"
 
 
@@ -330,6 +379,7 @@ def report_json(report: Report, zone_name: str) -> dict[str, Any]:
             {report.by: s.group, "place": s.place, "entries": s.entries}
             for s in report.hot_spots
         ],
+        "unvisited_households": shapes.stale(report.unvisited),
     }
 
 

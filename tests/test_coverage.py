@@ -70,3 +70,19 @@ def test_nothing_stale(gridlog, red_grids):
     shown = gridlog("due", "--stale", "7")
     assert shown.exit_code == 0
     assert "Every registered household was visited" in shown.stdout
+
+
+def test_the_monthly_review_lists_the_households_nobody_visited(gridlog, households):
+    result = gridlog("report", "--month", "2019-03", "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)["unvisited_households"]
+    assert [(h["place"], h["last_visit"]) for h in found] == [
+        ("9号楼1单元101", "2019-02-02"),
+        ("冶金一号楼4单元401", None),
+    ]
+    screen = gridlog("--lang", "zh", "report", "--month", "2019-03").stdout
+    assert "本期未走访的住户（2 户）" in screen and "从未" in screen
+    markdown = gridlog("report", "--month", "2019-03", "--format", "md").stdout
+    assert "## Households not visited this period (2)" in markdown
+    february = gridlog("report", "--month", "2019-02", "--format", "json").stdout
+    assert [h["place"] for h in json.loads(february)["unvisited_households"]] == []

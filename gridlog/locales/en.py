@@ -578,4 +578,11 @@ MESSAGES: dict[str, str] = {
     "rule.off": "off",
     "rule.reminders": "{n} reminders, {open} open",
     "rule.heading": "Care rules ({count})",
+    # the review: households nobody visited
+    "report.unvisited": "Households not visited this period ({count})",
+    "report.unvisited_more": "… and {count} more (all of them in --json, or gridlog due --stale).",
+    "report.never": "never",
+    "report.col.residents": "Residents",
+    "report.col.tags": "Tags",
+    "report.col.last_visit": "Last visit",
 }

@@ -550,4 +550,11 @@ MESSAGES: dict[str, str] = {
     "rule.off": "停用",
     "rule.reminders": "提醒 {n} 条，未完成 {open} 条",
     "rule.heading": "关怀规则（{count}）",
+    # the review: households nobody visited
+    "report.unvisited": "本期未走访的住户（{count} 户）",
+    "report.unvisited_more": "……另有 {count} 户（--json 或 gridlog due --stale 可看全部）。",
+    "report.never": "从未",
+    "report.col.residents": "居民",
+    "report.col.tags": "标签",
+    "report.col.last_visit": "上次走访",
 }
