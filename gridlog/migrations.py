@@ -253,7 +253,9 @@ def m004_residents(db: Database) -> None:
             UNIQUE (followup_id, household)
         );
         ALTER TABLE followups ADD COLUMN every TEXT;
-        ALTER TABLE followups ADD COLUMN previous_id INTEGER REFERENCES followups (id)
+        ALTER TABLE followups ADD COLUMN previous_id INTEGER REFERENCES followups (id);
+        CREATE INDEX followups_previous ON followups (previous_id)
+            WHERE previous_id IS NOT NULL
         """,
     )
 
