@@ -53,29 +53,64 @@ SELECTS = {
         " FROM buildings b JOIN grids g ON g.id = b.grid_id",
         "b",
     ),
+    "rule": (
+        "SELECT r.uuid, r.id, r.age, r.text, r.category, r.active, r.created_at,"
+        " r.updated_at FROM care_rules r",
+        "r",
+    ),
+    "resident": (
+        "SELECT p.uuid, p.id, p.name, p.place, g.uuid AS grid_uuid,"
+        " b.uuid AS building_uuid, p.phone, p.id_number, p.born_on,"
+        " p.born_year_only, p.tags, p.note, p.registered_on, p.created_at,"
+        " p.updated_at FROM residents p JOIN grids g ON g.id = p.grid_id"
+        " LEFT JOIN buildings b ON b.id = p.building_id",
+        "p",
+    ),
     "entry": (
         "SELECT e.uuid, e.id, e.at, g.uuid AS grid_uuid, e.place,"
-        " b.uuid AS building_uuid, e.resident, e.phone, e.category, e.kind, e.text,"
-        " e.tags, e.worker, c.uuid AS case_uuid, e.created_at, e.updated_at"
+        " b.uuid AS building_uuid, e.resident, r.uuid AS resident_uuid, e.phone,"
+        " e.category, e.kind, e.text, e.tags, e.worker, c.uuid AS case_uuid,"
+        " e.created_at, e.updated_at"
         " FROM entries e JOIN grids g ON g.id = e.grid_id"
         " LEFT JOIN buildings b ON b.id = e.building_id"
+        " LEFT JOIN residents r ON r.id = e.resident_id"
         " LEFT JOIN followups c ON c.id = e.case_id",
         "e",
     ),
     "followup": (
         "SELECT f.uuid, f.id, f.type AS kind, e.uuid AS entry_uuid,"
         " g.uuid AS grid_uuid, f.text, f.due_on, f.opened_at, f.closed_at,"
-        " f.close_note, f.created_at, f.updated_at"
+        " f.close_note, f.every, p.uuid AS previous_uuid, f.created_at, f.updated_at"
         " FROM followups f JOIN entries e ON e.id = f.entry_id"
-        " JOIN grids g ON g.id = f.grid_id",
+        " JOIN grids g ON g.id = f.grid_id"
+        " LEFT JOIN followups p ON p.id = f.previous_id",
         "f",
+    ),
+    "signoff": (
+        "SELECT s.uuid, s.id, f.uuid AS followup_uuid, s.household, s.status,"
+        " s.answered_at, s.created_at, s.updated_at"
+        " FROM signoffs s JOIN followups f ON f.id = s.followup_id",
+        "s",
+    ),
+    # A rule's reminder made for a person: a link with no id or UUID of its own.
+    "fired": (
+        "SELECT r.uuid AS rule_uuid, p.uuid AS resident_uuid,"
+        " f.uuid AS followup_uuid, c.fired_at FROM care_rule_fired c"
+        " JOIN care_rules r ON r.id = c.rule_id"
+        " JOIN residents p ON p.id = c.resident_id"
+        " LEFT JOIN followups f ON f.id = c.followup_id",
+        "c",
     ),
 }
 TABLES = {
     "grid": "grids",
     "building": "buildings",
+    "rule": "care_rules",
+    "resident": "residents",
     "entry": "entries",
     "followup": "followups",
+    "signoff": "signoffs",
+    "fired": "care_rule_fired",
 }
 _RECORD_TABLES = frozenset(TABLES.values())
 _HISTORY_SELECT = (
@@ -84,6 +119,9 @@ _HISTORY_SELECT = (
     " WHEN 'followups' THEN (SELECT uuid FROM followups WHERE id = h.record_id)"
     " WHEN 'grids' THEN (SELECT uuid FROM grids WHERE id = h.record_id)"
     " WHEN 'buildings' THEN (SELECT uuid FROM buildings WHERE id = h.record_id)"
+    " WHEN 'residents' THEN (SELECT uuid FROM residents WHERE id = h.record_id)"
+    " WHEN 'signoffs' THEN (SELECT uuid FROM signoffs WHERE id = h.record_id)"
+    " WHEN 'care_rules' THEN (SELECT uuid FROM care_rules WHERE id = h.record_id)"
     " END AS current_uuid FROM history h ORDER BY h.id"
 )
 
@@ -266,12 +304,13 @@ def record_lines(
     """The jsonl lines of one record type, oldest id first (or of one record)."""
     select, alias = SELECTS[kind]
     if record_id is None:
-        rows = conn.execute(f"{select} ORDER BY {alias}.id")
+        order = "rowid" if kind == "fired" else "id"
+        rows = conn.execute(f"{select} ORDER BY {alias}.{order}")
     else:
         rows = conn.execute(f"{select} WHERE {alias}.id = ?", (record_id,))
     for row in rows:
         line: dict[str, Any] = {"type": kind, **dict(row)}
-        if kind == "entry":
+        if kind in ("entry", "resident"):
             line["tags"] = json.loads(row["tags"])
         elif kind == "grid":
             line["aliases"] = [

@@ -39,7 +39,17 @@ from gridlog.exporting import TABLES, record_lines
 from gridlog.history import Changes, writing
 from gridlog.limits import MAX_NAME, MAX_TEXT
 
-KINDS = ("setting", "grid", "building", "entry", "followup")
+KINDS = (
+    "setting",
+    "grid",
+    "building",
+    "rule",
+    "resident",
+    "entry",
+    "followup",
+    "signoff",
+    "fired",
+)
 
 _INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
@@ -109,6 +119,33 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
         "name": _NAME,
         "created_at": _AT,
     },
+    "rule": {
+        "uuid": _UUID,
+        "id": _ID,
+        "age": _ID,
+        "text": _text(MAX_TEXT),
+        "category": _NAME,
+        "active": _ID,
+        "created_at": _AT,
+        "updated_at": _AT,
+    },
+    "resident": {
+        "uuid": _UUID,
+        "id": _ID,
+        "name": _NAME,
+        "place": _OPT_NAME,
+        "grid_uuid": _UUID,
+        "building_uuid": _OPT_UUID,
+        "phone": _OPT_NAME,
+        "id_number": _OPT_NAME,
+        "born_on": _pattern(_DAY, optional=True),
+        "born_year_only": _ID,
+        "tags": _tags,
+        "note": _text(MAX_TEXT, optional=True),
+        "registered_on": _pattern(_DAY),
+        "created_at": _AT,
+        "updated_at": _AT,
+    },
     "entry": {
         "uuid": _UUID,
         "id": _ID,
@@ -117,6 +154,7 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
         "place": _OPT_NAME,
         "building_uuid": _OPT_UUID,
         "resident": _OPT_NAME,
+        "resident_uuid": _OPT_UUID,
         "phone": _OPT_NAME,
         "category": _NAME,
         "kind": _NAME,
@@ -138,8 +176,26 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
         "opened_at": _AT,
         "closed_at": _OPT_AT,
         "close_note": _text(MAX_TEXT, optional=True),
+        "every": _OPT_NAME,
+        "previous_uuid": _OPT_UUID,
         "created_at": _AT,
         "updated_at": _AT,
+    },
+    "signoff": {
+        "uuid": _UUID,
+        "id": _ID,
+        "followup_uuid": _UUID,
+        "household": _NAME,
+        "status": _one_of("pending", "signed", "refused"),
+        "answered_at": _OPT_AT,
+        "created_at": _AT,
+        "updated_at": _AT,
+    },
+    "fired": {
+        "rule_uuid": _UUID,
+        "resident_uuid": _UUID,
+        "followup_uuid": _OPT_UUID,
+        "fired_at": _AT,
     },
     "history": {
         "id": _ID,
@@ -162,6 +218,10 @@ _REFERENCES = {
     "building_uuid": ("building_id", "building"),
     "case_uuid": ("case_id", "followup"),
     "entry_uuid": ("entry_id", "entry"),
+    "resident_uuid": ("resident_id", "resident"),
+    "previous_uuid": ("previous_id", "followup"),
+    "followup_uuid": ("followup_id", "followup"),
+    "rule_uuid": ("rule_id", "rule"),
 }
 # Not part of a record's version: its identity, and aliases (merged as a set).
 _NOT_COMPARED = frozenset({"type", "id", "uuid", "aliases"})
@@ -280,8 +340,10 @@ def _never_held_records(conn: sqlite3.Connection) -> bool:
     """A new log (settings aside): the file's history can then be restored whole."""
     return not conn.execute(
         "SELECT EXISTS (SELECT 1 FROM grids) OR EXISTS (SELECT 1 FROM entries)"
+        " OR EXISTS (SELECT 1 FROM residents)"
         " OR EXISTS (SELECT 1 FROM history WHERE table_name IN"
-        " ('grids', 'grid_aliases', 'buildings', 'entries', 'followups'))"
+        " ('grids', 'grid_aliases', 'buildings', 'entries', 'followups',"
+        " 'residents', 'signoffs'))"
     ).fetchone()[0]
 
 
@@ -322,16 +384,22 @@ class _Merger:
         self.writer: Changes | _Restoring = _Restoring(conn) if fresh else changes
         self.result = MergeResult()
         # Incoming grid and building UUIDs → local ids (few: kept in memory).
-        self.local: dict[str, dict[str, int]] = {"grid": {}, "building": {}}
+        self.local: dict[str, dict[str, int]] = {
+            kind: {} for kind in ("grid", "building", "rule", "resident", "signoff")
+        }
 
     def run(self, counter: int) -> None:
         self._settings()
         self._grids()
         self._buildings()
+        self._records("rule")
+        self._records("resident")
         self._number_items(counter)
         for kind in ("entry", "followup"):
             self._items(kind)
         self._link_cases()
+        self._records("signoff")
+        self._fired()
         if self.fresh:
             self._restore_history()
 
@@ -397,6 +465,47 @@ class _Merger:
                 self.writer.insert("grid_aliases", {"alias": alias, "grid_id": grid_id})
                 added += 1
         return added
+
+    # rules, residents and sign-offs ---------------------------------------------------
+
+    def _records(self, kind: str) -> None:
+        """Records matched by UUID alone (a resident's name is not unique), except
+        care rules, which every new log seeds with the same defaults under new
+        UUIDs: the same age and text is the same rule, converging on one UUID."""
+        table = TABLES[kind]
+        for line, record in _staged(self.conn, kind):
+            row = self.conn.execute(
+                f"SELECT id, uuid FROM {table} WHERE uuid = ?", (record["uuid"],)
+            ).fetchone()
+            if row is None and kind == "rule":
+                row = self.conn.execute(
+                    "SELECT id, uuid FROM care_rules WHERE age = ? AND text = ?",
+                    (record["age"], record["text"]),
+                ).fetchone()
+            if row is None:
+                self._insert(kind, record, line)
+                self._count("added", kind)
+                continue
+            local_id = int(row["id"])
+            self.local[kind][record["uuid"]] = local_id
+            outcome = self._reconcile(kind, local_id, record, line)
+            if record["uuid"] < row["uuid"]:
+                self.writer.update(table, local_id, {"uuid": record["uuid"]})
+                outcome = "updated" if outcome == "unchanged" else outcome
+            self._count(outcome, kind)
+
+    def _fired(self) -> None:
+        """Which rules have made their reminder for whom: merged as a set, so a rule
+        never fires twice for a person on either side."""
+        for line, record in _staged(self.conn, "fired"):
+            values = self._columns("fired", record, line)
+            exists = self.conn.execute(
+                "SELECT 1 FROM care_rule_fired WHERE rule_id = ? AND resident_id = ?",
+                (values["rule_id"], values["resident_id"]),
+            ).fetchone()
+            if exists is None:
+                self.writer.insert("care_rule_fired", values)
+            self._count("unchanged" if exists else "added", "fired")
 
     # entries and follow-ups ----------------------------------------------------------
 

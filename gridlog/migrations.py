@@ -6,6 +6,8 @@ slow to import and the everyday commands must start fast.
 
 from __future__ import annotations
 
+import uuid
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -271,6 +273,7 @@ def m005_household_visits(db: Database) -> None:
 
 # The care rules gridlog ships with, from the articles (民政: 高龄补贴 by age tier, in
 # the towns the articles describe). A community edits them with `gridlog rule`.
+_DEFAULT_RULES = uuid.UUID("0b5f6c1e-3f7a-4d2b-9c8e-2a1d4e6f8b90")  # their namespace
 DEFAULT_CARE_RULES = (
     (80, "满80岁，电话通知办理高龄补贴"),
     (90, "满90岁，通知高龄补贴提档（90岁档）"),
@@ -285,9 +288,6 @@ def m006_care_rules(db: Database) -> None:
     `care_rule_fired` remembers that a rule has produced its reminder for a person, so
     that it fires once per person; `followup_id` is the reminder it made (no foreign
     key: a reminder deleted later stays fired)."""
-    import datetime as dt
-    import uuid
-
     _run(
         db,
         """
@@ -311,10 +311,13 @@ def m006_care_rules(db: Database) -> None:
         CREATE INDEX care_rule_fired_resident ON care_rule_fired (resident_id)
         """,
     )
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The defaults are the same records in every log (UUID from their content, the
+    # day they shipped), so that two workers' logs merge them as one.
+    shipped = "2026-11-21T00:00:00Z"
     for age, text in DEFAULT_CARE_RULES:
+        rule_uuid = uuid.uuid5(_DEFAULT_RULES, f"{age}:{text}")
         db.execute(
             "INSERT INTO care_rules (uuid, age, text, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            (str(uuid.uuid4()), age, text, now, now),
+            (str(rule_uuid), age, text, shipped, shipped),
         )

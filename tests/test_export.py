@@ -398,3 +398,57 @@ def test_an_unmasked_table_imports_back_into_the_same_entries(
     assert entries(*new) == entries()
     due = json.loads(gridlog(*new, "due", "--json", now="2020-01-02T08:00").stdout)
     assert [item["type"] for item in due] == ["reminder"]  # the follow-up was closed
+
+
+def test_the_register_sign_offs_and_recurring_care_travel_in_jsonl(
+    gridlog, red_grids, tmp_path
+):
+    """Residents, the care rules' reminders, sign-off lists and items that come
+    back are part of the lossless export: a new log built from it exports the same."""
+    register = ["resident", "add", "王建国", "--place", "9号楼1单元101"]
+    ok(gridlog(*register, "--birth", "1940-05-20", "--tag", "高龄", "--phone", PHONE))
+    ok(gridlog("add", "送春联", "--resident", "王建国"))
+    roof = json.loads(
+        ok(
+            gridlog(
+                "add",
+                "楼顶漏水，需全楼签字",
+                "-p",
+                "9号楼",
+                "--follow-up",
+                "明天",
+                "--json",
+            )
+        ).stdout
+    )
+    ok(gridlog("sign", str(roof["id"]), "--need", "1单元101,1单元102,1单元201"))
+    ok(gridlog("sign", str(roof["id"]), "1单元101"))
+    weekly = json.loads(
+        ok(
+            gridlog(
+                "add",
+                "看望独居老人",
+                "-p",
+                "9号楼",
+                "--follow-up",
+                "今天",
+                "--every",
+                "每周",
+                "--json",
+            )
+        ).stdout
+    )
+    ok(gridlog("done", str(weekly["id"]), now="2019-03-14T10:00"))
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    ok(gridlog("export", str(first)))
+    kinds = {line["type"] for line in lines(first)}
+    assert {"resident", "rule", "fired", "signoff"} <= kinds
+    new = ["--db", str(tmp_path / "new.db")]
+    ok(gridlog(*new, "import", str(first)))
+    ok(gridlog(*new, "export", str(second)))
+    assert records(second) == records(first)
+    shown = json.loads(ok(gridlog(*new, "show", str(roof["id"]), "--json")).stdout)
+    assert shown["signoffs"]["signed"] == ["1单元101"]
+    ok(gridlog(*new, "merge", str(first)))  # again: nothing changes
+    ok(gridlog(*new, "export", str(second)))
+    assert records(second) == records(first)

@@ -399,6 +399,10 @@ MESSAGES: dict[str, str] = {
     "merge.what.building": "楼栋",
     "merge.what.entry": "日志",
     "merge.what.followup": "跟进和提醒",
+    "merge.what.rule": "关爱规则",
+    "merge.what.resident": "居民",
+    "merge.what.signoff": "签字",
+    "merge.what.fired": "已生成的关爱提醒",
     "import.jsonl_soon": "导入 .jsonl 请用 gridlog merge 文件.jsonl。",
     # residents
     "resident.help": "居民登记：按户登记居民（电话、出生日期、高龄独居低保等标签），查看一位居民的全部记录。",
