@@ -59,37 +59,28 @@ def stale_households(
         params,
     ).fetchall()
     cutoff = day_start_utc(today - dt.timedelta(days=days - 1), zone)
-    households = []
+    found: list[tuple[int, Household]] = []
     for row in rows:
         last = max(filter(None, (row["by_name"], row["by_place"])), default=None)
         if last is not None and last >= cutoff:
             continue
-        found = _household(row, last, zone, today)
-        if found.days >= days:  # a household registered lately is not stale yet
-            households.append(found)
-    households.sort(key=lambda h: (h.grid_order, not h.priority, -h.days, h.place))
-    return [h.household for h in households]
-
-
-@dataclass(frozen=True)
-class _Sortable:
-    grid_order: int
-    priority: bool
-    days: int
-    place: str
-    household: Household
+        household = _household(row, last, zone, today)
+        if household.days >= days:  # a household registered lately is not stale yet
+            found.append((row["grid_id"], household))
+    found.sort(key=lambda pair: (pair[0], not pair[1].priority, -pair[1].days))
+    return [household for _, household in found]
 
 
 def _household(
     row: sqlite3.Row, last: str | None, zone: dt.tzinfo, today: dt.date
-) -> _Sortable:
+) -> Household:
     tags = list(
         dict.fromkeys(tag for group in json.loads(row["tags"]) for tag in group)
     )
     registered = dt.date.fromisoformat(row["registered"][:10])
     last_day = None if last is None else from_utc_iso(last, zone).date()
     since = last_day or registered
-    household = Household(
+    return Household(
         grid=row["grid"],
         place=row["place"],
         residents=list(dict.fromkeys(json.loads(row["names"]))),
@@ -97,7 +88,4 @@ def _household(
         last_visit=last_day,
         registered=registered,
         days=(today - since).days,
-    )
-    return _Sortable(
-        row["grid_id"], household.priority, household.days, row["place"], household
     )
