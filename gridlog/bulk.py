@@ -77,7 +77,7 @@ def load(
     write on its own (an import registers the new grids it meets)."""
     totals = Loaded()
     op = None  # all batches are one command: one `undo` takes the whole load back
-    for chunk in _chunks(iter(rows), batch):
+    for chunk in chunks(iter(rows), batch):
         with writing(conn, ctx, op=op) as changes:
             op = changes.op
             fresh = _not_yet_stored(conn, chunk)
@@ -90,7 +90,8 @@ def load(
     return totals
 
 
-def _chunks(rows: Iterator[LoadRow], size: int) -> Iterator[list[LoadRow]]:
+def chunks(rows: Iterator, size: int) -> Iterator[list]:
+    """Lists of `size` items from `rows` (the last one shorter), read lazily."""
     while chunk := list(islice(rows, size)):
         yield chunk
 

@@ -144,7 +144,7 @@ class FileImport:
         with open_sheet(self.path, self.options.encoding) as sheet:
             reader = _Reader(self.conn, self.ctx, sheet, self.options)
             rows = reader.rows(on_problem, _ticker(progress, "check", sheet))
-            for chunk in _chunked(rows, 1000):
+            for chunk in bulk.chunks(rows, 1000):
                 if self._spool is not None:
                     pickle.dump(chunk, self._spool, pickle.HIGHEST_PROTOCOL)
         self._checked = reader.checked
@@ -212,17 +212,6 @@ def _grid_id_creating(conn: sqlite3.Connection, ctx: Context, name: str) -> int:
 # A fixed page cache for the import's connection: big enough that the indexes of a
 # million rows are not re-read from disk for every batch, and the same at any size.
 _IMPORT_CACHE = -256_000  # KiB
-
-
-def _chunked(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _unspooled(

@@ -42,9 +42,6 @@ class Sheet:
     done: Callable[[], float] = field(default=lambda: 0.0)  # share read, for progress
 
 
-KINDS = ("csv", "xlsx", "jsonl")
-
-
 def kind_of(path: Path) -> str:
     """What a file is, from its name; an old .xls gets a hint to save it anew."""
     suffix = path.suffix.lower()
