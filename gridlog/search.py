@@ -37,30 +37,41 @@ def _indexed(
     page = max(200, 5 * (wanted or 0))
     clauses, params = log_clauses(zone, filters)
     found: list[sqlite3.Row] = []
-    below = None  # only ids below this one: the pages already read
+    seen: set[int] = set()  # an entry may match in a page and via a later one
+    below: int | None = None  # only ids below this one: the pages already read
     while wanted is None or len(found) < wanted:
-        ids = _matching_ids(conn, phrase, below, page)
-        if not ids:
+        ids, below = _matching_ids(conn, phrase, below, page)
+        ids = [entry_id for entry_id in ids if entry_id not in seen]
+        seen.update(ids)
+        if ids:
+            marks = ", ".join("?" for _ in ids)
+            where = " AND ".join([f"e.id IN ({marks})", *clauses])
+            found += conn.execute(
+                "SELECT e.*, g.name AS grid FROM entries e"
+                f" JOIN grids g ON g.id = e.grid_id WHERE {where} ORDER BY e.id DESC",
+                [*ids, *params],
+            ).fetchall()
+        if below is None:
             break
-        below = min(ids)
-        marks = ", ".join("?" for _ in ids)
-        where = " AND ".join([f"e.id IN ({marks})", *clauses])
-        found += conn.execute(
-            "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
-            f" WHERE {where} ORDER BY e.id DESC",
-            [*ids, *params],
-        ).fetchall()
+    found.sort(key=lambda row: row["id"], reverse=True)
     return [log_entry(row, zone) for row in found[:wanted]]
 
 
 def _matching_ids(
     conn: sqlite3.Connection, phrase: str, below: int | None, page: int
-) -> list[int]:
+) -> tuple[list[int], int | None]:
     """The next newest entry ids (below `below`) that match, in an entry itself or in
-    a follow-up (then its opening entry and its visits match). Follow-ups share the
-    id sequence, so one bound pages through both indexes together."""
+    a follow-up (then its opening entry and its visits match), and where the next
+    page begins (None after the last). Follow-ups share the id sequence, so one
+    bound pages through both indexes: down to the higher of the two pages' lowest
+    ids, since below that a full page may have left matches unread."""
     entries = _fts_ids(conn, "entries_search", phrase, below, page)
     items = _fts_ids(conn, "followups_search", phrase, below, page)
+    lowest = [ids[-1] for ids in (entries, items) if len(ids) == page]
+    floor = max(lowest) if lowest else None
+    if floor is not None:
+        entries = [entry_id for entry_id in entries if entry_id >= floor]
+        items = [item_id for item_id in items if item_id >= floor]
     if items:
         marks = ", ".join("?" for _ in items)
         entries += [
@@ -71,7 +82,7 @@ def _matching_ids(
                 [*items, *items],
             )
         ]
-    return sorted(set(entries), reverse=True)
+    return sorted(set(entries), reverse=True), floor
 
 
 def _fts_ids(

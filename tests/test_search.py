@@ -106,3 +106,34 @@ def test_bulk_loaded_entries_are_searchable(gridlog, db_path):
     assert len(found(gridlog, "楼道堆物")) == 5
     assert gridlog("add", "新的楼道堆物", "--grid", "红四").exit_code == 0
     assert len(found(gridlog, "楼道堆物")) == 6
+
+
+def test_every_match_is_found_past_the_first_page_of_each_index(gridlog, db_path):
+    """Matches in entries and in follow-ups are paged together: a page of one index
+    must not skip matches of the other that lie below it (once, 36 of 257 were)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from gridlog import bulk
+    from gridlog.context import Context
+    from gridlog.db import open_db
+
+    zone = ZoneInfo("Asia/Shanghai")
+    at = dt.datetime(2019, 3, 1, 9, 0, tzinfo=zone)
+    item = (bulk.LoadItem("followup", dt.date(2019, 3, 20), "楼道堆物待清理"),)
+    rows = [
+        bulk.LoadRow(
+            at=at + dt.timedelta(minutes=i),
+            grid_id=1,
+            text="楼道堆物" if i % 3 else "入户走访",
+            items=item if i % 3 == 0 else (),
+        )
+        for i in range(900)
+    ]
+    conn = open_db(db_path, write=True)
+    bulk.load(conn, Context(now=at, zone=zone, command="import"), rows)
+    conn.close()
+    everything = found(gridlog, "楼道堆物", "--limit", "0")
+    assert len(everything) == 900
+    newest = found(gridlog, "楼道堆物", "--limit", "250")
+    assert newest == everything[:250]
