@@ -60,7 +60,8 @@ def now(zone: dt.tzinfo, environ: Mapping[str, str] = os.environ) -> dt.datetime
 
 def to_utc_iso(moment: dt.datetime) -> str:
     """How instants are stored: UTC, ISO-8601, to the second, with a `Z`."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime: a million-row import makes a million of these.
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")[:19] + "Z"
 
 
 def from_utc_iso(text: str, zone: dt.tzinfo) -> dt.datetime:

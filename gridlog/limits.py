@@ -6,10 +6,13 @@ or a runaway script cannot bloat the log; the README documents them.
 
 from __future__ import annotations
 
+import re
+
 from gridlog.errors import GridlogError
 
 MAX_TEXT = 10_000  # characters in an entry's text or a note
 MAX_NAME = 200  # characters in a grid, building, place, resident or tag
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1
 
 
 def check_text(field: str, value: str) -> str:
@@ -21,7 +24,7 @@ def check_name(field: str, value: str) -> str:
     """Short fields: names, places, phones, tags; one line of printable text, since
     they are looked up by what a worker types and shown in every table."""
     value = _check(field, value, MAX_NAME)
-    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in value):
+    if _CONTROL.search(value):
         raise GridlogError("field.control", field=field)
     return value
 

@@ -174,19 +174,15 @@ def _csv_rows(reader) -> Iterator[tuple[int, list[Any]]]:
 def _decoding(reader, offset: int) -> Iterator[list[str]]:
     """Rows, with a decoding failure (only possible with --encoding) as a clear
     error naming the line rather than a traceback."""
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except UnicodeDecodeError:
-            line = reader.line_num + 1
-            raise GridlogError("import.encoding_broken", line=line) from None
-        except csv.Error as exc:
-            raise GridlogError(
-                "import.csv_broken", line=reader.line_num, reason=str(exc)
-            ) from None
-        yield row
+    try:
+        yield from reader
+    except UnicodeDecodeError:
+        line = reader.line_num + 1
+        raise GridlogError("import.encoding_broken", line=line) from None
+    except csv.Error as exc:
+        raise GridlogError(
+            "import.csv_broken", line=reader.line_num, reason=str(exc)
+        ) from None
 
 
 # --- XLSX ---------------------------------------------------------------------------
