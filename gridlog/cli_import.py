@@ -39,6 +39,7 @@ def import_(
         str | None, typer.Option("--encoding", help=t("opt.encoding"))
     ] = None,
     batch: Annotated[int, typer.Option("--batch-size", min=1, hidden=True)] = 20_000,
+    apart: Annotated[bool | None, typer.Option("--apart/--here", hidden=True)] = None,
     as_json: JsonOption = False,
 ) -> None:
     from gridlog import importing, sheets
@@ -48,12 +49,16 @@ def import_(
 
         merge(ctx, str(file))  # gridlog's own export: matched record by record
         return
-    options = importing.Options(grid, create_grids, encoding, batch)
-    with session(ctx, write=not dry_run) as (conn, context), _progress() as progress:
+    options = importing.Options(grid, create_grids, encoding, batch, apart)
+    stage = "check" if dry_run else "store"
+    with (
+        session(ctx, write=not dry_run) as (conn, context),
+        _progress(stage) as progress,
+    ):
         job = importing.FileImport(conn, context, file, options)
         target = None
         if dry_run:
-            checked = job.check(_print_problem(sys.stdout), progress, then_store=False)
+            checked = job.check(_print_problem(sys.stdout), progress)
             _report_check(file, checked, as_json)
             if checked.bad_rows:
                 raise typer.Exit(1)
@@ -61,14 +66,9 @@ def import_(
         if skip_bad:
             target = rejects or file.with_name(f"{file.stem}.rejected.csv")
             with _Rejects(target) as on_problem:
-                done = job.store(on_problem, progress, _commits(batch))
+                done = job.run(on_problem, progress, _commits(), skip_bad=True)
         else:
-            checked = job.check(_print_problem(sys.stderr), progress)
-            if checked.bad_rows:
-                raise GridlogError(
-                    "import.refused", bad=checked.bad_rows, rows=checked.rows
-                )
-            done = job.store(_print_problem(sys.stderr), progress, _commits(batch))
+            done = job.run(_print_problem(sys.stderr), progress, _commits())
     _report_import(file, done, target, as_json)
 
 
@@ -85,7 +85,7 @@ def _problem_line(problem) -> str:
     return t("import.problem", row=problem.row, column=problem.column, reason=reason)
 
 
-def _commits(batch: int):
+def _commits():
     """Without a progress bar (output to a file or a pipe), a line per committed batch
     of a long import, so a log shows how far it got."""
     if sys.stderr.isatty():
@@ -93,16 +93,15 @@ def _commits(batch: int):
 
     def heard(loaded) -> None:
         done = loaded.stored + loaded.skipped
-        if done and done % batch == 0:
-            sys.stderr.write(t("import.committed", rows=f"{done:,}") + "\n")
-            sys.stderr.flush()
+        sys.stderr.write(t("import.committed", rows=f"{done:,}") + "\n")
+        sys.stderr.flush()
 
     return heard
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator:
-    """A progress bar on a terminal, in two stages: checking, then storing."""
+def _progress(stage: str) -> Iterator:
+    """A progress bar on a terminal: the share of the file checked, or stored."""
     if not sys.stderr.isatty():
         yield None
         return
@@ -110,14 +109,8 @@ def _progress() -> Iterator:
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        tasks: dict[str, Any] = {}
-
-        def update(stage: str, share: float) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(t(f"import.stage.{stage}"), total=1.0)
-            bar.update(tasks[stage], completed=share)
-
-        yield update
+        task = bar.add_task(t(f"import.stage.{stage}"), total=1.0)
+        yield lambda share: bar.update(task, completed=share)
 
 
 class _Rejects:

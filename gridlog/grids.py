@@ -52,19 +52,8 @@ def add_grid(
         if count is not None and count < 0:
             raise GridlogError("grid.bad_count", value=count)
     with writing(conn, ctx) as changes:
-        if _grid_id_by_name(conn, name) is not None:
-            raise GridlogError("grid.exists", name=name)
-        grid_id = changes.insert(
-            "grids",
-            {
-                "name": name,
-                "worker": worker,
-                "phone": phone,
-                "households": households,
-                "population": population,
-                "created_at": ctx.now_utc,
-                "updated_at": ctx.now_utc,
-            },
+        grid_id = add_grid_in(
+            changes, name, worker, phone, households=households, population=population
         )
         for alias in _unique(aliases):
             alias = check_name("--alias", alias)
@@ -74,6 +63,32 @@ def add_grid(
         for building in _unique(buildings):
             _add_building(conn, changes, grid_id, building)
     return grid_id
+
+
+def add_grid_in(
+    changes: Changes,
+    name: str,
+    worker: str | None = None,
+    phone: str | None = None,
+    **counts: int | None,
+) -> int:
+    """Register a grid within a write already under way (an import's); its id."""
+    name = check_name("NAME", name)
+    if _grid_id_by_name(changes.conn, name) is not None:
+        raise GridlogError("grid.exists", name=name)
+    now = changes.ctx.now_utc
+    return changes.insert(
+        "grids",
+        {
+            "name": name,
+            "worker": worker,
+            "phone": phone,
+            "households": counts.get("households"),
+            "population": counts.get("population"),
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
 
 
 def add_buildings(

@@ -223,6 +223,17 @@ def test_dry_run_reports_every_bad_row_and_stores_nothing(
     assert stored(db_path) == before
 
 
+def test_a_date_before_1900_is_taken_for_a_typing_mistake(
+    gridlog, red_grids, db_path, tmp_path
+):
+    path = write_csv(tmp_path / "log.csv", ["日期,网格,内容", "0001-01-01,红四,走访"])
+    before = stored(db_path)
+    result = gridlog("import", str(path))
+    assert result.exit_code == 1
+    assert "row 2, 日期: '0001-01-01' is before 1900" in result.stderr
+    assert stored(db_path) == before
+
+
 def test_importing_twice_adds_nothing_but_keeps_repeated_rows(
     gridlog, red_grids, tmp_path
 ):
@@ -279,6 +290,80 @@ def test_an_import_is_undone_by_one_undo(gridlog, red_grids, tmp_path):
     assert len(log(gridlog)) == 3
     assert gridlog("undo").exit_code == 0
     assert log(gridlog) == []
+
+
+def many_rows(count: int) -> list[str]:
+    """A long log: grids the register lacks, repeated rows, some follow-ups."""
+    lines = []
+    for i in range(count):
+        text = "入户走访" if i % 7 == 0 else f"第{i}次走访，楼道堆物"
+        follow = "下周一" if i % 3 == 0 else ""
+        day = f"2018-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        lines.append(f"{day},08:{i % 60:02d},新{i % 4}网格,,,,,,{text},{follow},")
+    return lines
+
+
+def imported(read_db) -> list[tuple]:
+    conn = read_db()
+    rows = conn.execute(
+        "SELECT e.uuid, e.at, g.name, e.text, f.uuid, f.due_on FROM entries e"
+        " JOIN grids g ON g.id = e.grid_id LEFT JOIN followups f ON f.entry_id = e.id"
+        " ORDER BY e.uuid"
+    ).fetchall()
+    conn.close()
+    return [tuple(row) for row in rows]
+
+
+def test_a_file_read_in_a_second_process_is_stored_the_same_and_undone_as_one(
+    gridlog, red_grids, db_path, read_db, tmp_path
+):
+    path = write_csv(tmp_path / "log.csv", [HEADER, *many_rows(300)])
+    here = gridlog(
+        "import", str(path), "--create-grids", "--here", "--batch-size", "40"
+    )
+    assert here.exit_code == 0, here.output
+    expected = imported(read_db)
+    assert len(expected) == 300
+    assert gridlog("undo").exit_code == 0
+    assert log(gridlog) == []
+
+    apart = gridlog(
+        "import", str(path), "--create-grids", "--apart", "--batch-size", "40"
+    )
+    assert apart.exit_code == 0, apart.output
+    assert imported(read_db) == expected
+    assert "Imported 300 entries" in apart.stdout
+    assert gridlog("search", "楼道堆物", "--limit", "0").stdout.count("楼道堆物") == 257
+    again = gridlog("import", str(path), "--apart", "--batch-size", "40")
+    assert "Imported 0 entries" in again.stdout
+    assert gridlog("undo").exit_code == 0  # the second import stored nothing
+    assert gridlog("undo").exit_code == 0
+    assert log(gridlog) == []
+
+
+def test_a_bad_last_row_stores_nothing_even_when_read_in_a_second_process(
+    gridlog, red_grids, db_path, read_db, tmp_path
+):
+    bad = "2019-02-30,,红四网格,,,,,,日期不存在的一行,,"
+    path = write_csv(tmp_path / "log.csv", [HEADER, *many_rows(300), bad])
+    before = stored(db_path)
+    refused = gridlog(
+        "import", str(path), "--create-grids", "--apart", "--batch-size", "40"
+    )
+    assert refused.exit_code == 1
+    assert "row 302, 日期: there is no such date" in refused.stderr
+    assert stored(db_path) == before
+    kept = gridlog(
+        "import",
+        str(path),
+        "--create-grids",
+        "--apart",
+        "--skip-bad",
+        "--batch-size",
+        "40",
+    )
+    assert kept.exit_code == 0, kept.output
+    assert len(imported(read_db)) == 300
 
 
 def test_json_summary(gridlog, red_grids, tmp_path):

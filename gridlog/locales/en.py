@@ -355,6 +355,7 @@ MESSAGES: dict[str, str] = {
     "import.empty": "the file has no rows.",
     "import.columns_missing": "the file has no column {missing}. Its headers: {found}.",
     "import.future": "'{text}' is in the future.",
+    "import.too_old": "'{text}' is before 1900: a typing mistake?",
     "import.no_year": "'{text}' has no year; write e.g. 2018-03-11 or 2018年3月11日.",
     "import.no_time": "'{text}' is not a time of day (e.g. 08:30).",
     "import.no_grid": "no grid: add a 网格/grid column, give --grid, or register the place's building.",

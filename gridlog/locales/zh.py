@@ -327,6 +327,7 @@ MESSAGES: dict[str, str] = {
     "import.empty": "文件里没有数据行。",
     "import.columns_missing": "文件里没有“{missing}”列。现有表头：{found}。",
     "import.future": "“{text}”是将来的日期。",
+    "import.too_old": "“{text}”早于1900年，是否输错了？",
     "import.no_year": "“{text}”没有年份；请写成 2018-03-11 或 2018年3月11日。",
     "import.no_time": "“{text}”不是时刻（例如 08:30）。",
     "import.no_grid": "没有网格：请加“网格”列、用 --grid 指定，或先登记该地点所在楼栋。",
