@@ -19,7 +19,7 @@ from gridlog.db import SCHEMA_VERSION, backup, connect_file, key_of
 from gridlog.errors import GridlogError
 from gridlog.i18n import t
 
-_COUNTED = ("grids", "buildings", "entries", "followups", "history")
+_COUNTED = ("grids", "buildings", "residents", "entries", "followups", "history")
 
 
 @dataclass(frozen=True)

@@ -70,13 +70,15 @@ def test_check_reports_health_and_counts(gridlog):
     assert (
         gridlog("add", "巡查", "--grid", "红四", "--follow-up", "明天").exit_code == 0
     )
+    added = gridlog("resident", "add", "李秀英", "--grid", "红四")
+    assert added.exit_code == 0, added.output
     result = gridlog("check")
     assert result.exit_code == 0, result.output
     assert "integrity check passed" in result.stdout
     assert f"Schema version: {SCHEMA_VERSION}" in result.stdout
-    assert "entries 1," in result.stdout and "(1 open)" in result.stdout
+    assert "residents 1, entries 1," in result.stdout and "(1 open)" in result.stdout
     zh = gridlog("--lang", "zh", "check")
-    assert "完整性校验通过" in zh.stdout
+    assert "完整性校验通过" in zh.stdout and "居民 1 人" in zh.stdout
 
 
 def test_check_finds_a_broken_link(gridlog, db_path):

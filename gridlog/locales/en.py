@@ -331,7 +331,7 @@ MESSAGES: dict[str, str] = {
     "check.bad": "{path}: PROBLEMS FOUND — restore from a backup (gridlog backup makes one).",
     "check.version": "Schema version: {version}",
     "check.size": "Size: {mb} MB",
-    "check.counts": "Grids {grids}, buildings {buildings}, entries {entries}, follow-ups and reminders {followups} ({open} open), history rows {history}",
+    "check.counts": "Grids {grids}, buildings {buildings}, residents {residents}, entries {entries}, follow-ups and reminders {followups} ({open} open), history rows {history}",
     "check.foreign_key": "foreign key: a row of {table} points at a missing {parent} row",
     # import
     "import.help": "Import old logs from a CSV or Excel (.xlsx) file, or gridlog's own .jsonl export. Every row is checked first; a file with a bad row stores nothing unless --skip-bad is given. Importing the same file again adds nothing.",

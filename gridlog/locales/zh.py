@@ -303,7 +303,7 @@ MESSAGES: dict[str, str] = {
     "check.bad": "{path}：发现问题——请从备份恢复（gridlog backup 可做备份）。",
     "check.version": "结构版本：{version}",
     "check.size": "大小：{mb} MB",
-    "check.counts": "网格 {grids} 个，楼栋 {buildings} 栋，日志 {entries} 条，跟进和提醒 {followups} 项（未办结 {open} 项），修改记录 {history} 条",
+    "check.counts": "网格 {grids} 个，楼栋 {buildings} 栋，居民 {residents} 人，日志 {entries} 条，跟进和提醒 {followups} 项（未办结 {open} 项），修改记录 {history} 条",
     "check.foreign_key": "外键：{table} 中有记录指向不存在的 {parent} 记录",
     # import
     "import.help": "从 CSV 或 Excel（.xlsx）文件导入以前的日志，或导入 gridlog 自己导出的 .jsonl。先逐行检查；只要有一行有问题就什么也不存，除非加 --skip-bad。同一个文件再导入一次不会重复。",
