@@ -55,12 +55,17 @@ class LoadRow:
     uuid: str | None = None
 
     def stored(self) -> StoredRow:
-        """The row as it is written: instants in UTC, dates as text, items resolved.
-        An import makes these where it reads the file, in its own process."""
-        at = to_utc_iso(self.at)
+        """The row as it is written: instants in UTC, dates as text, items resolved,
+        UUIDs given (a new one when the row has none)."""
+        return named(self.unnamed(), self.uuid or str(uuid.uuid4()))
+
+    def unnamed(self) -> StoredRow:
+        """The row as it is written but for its UUIDs, which `named` gives. An
+        import makes these where it reads the file, in its own process, and names
+        them where it stores them, in file order."""
         items = self.items and tuple(
             (
-                _item_uuid(self.uuid, item.type),
+                None,
                 item.type,
                 item.text or self.text,
                 item.due_on.isoformat(),
@@ -69,8 +74,8 @@ class LoadRow:
             for item in self.items
         )
         return (
-            self.uuid or str(uuid.uuid4()),
-            at,
+            None,
+            to_utc_iso(self.at),
             self.grid_id,
             self.place,
             self.building_id,
@@ -83,6 +88,16 @@ class LoadRow:
             self.worker,
             items,
         )
+
+
+def named(row: StoredRow, entry_uuid: str) -> StoredRow:
+    """`row` with its UUID, and its items' UUIDs derived from it: the same on every
+    import of the same file."""
+    items = row[-1]
+    if items:
+        key = bytes.fromhex(entry_uuid.replace("-", ""))
+        items = tuple((name_uuid(key, item[1]), *item[1:]) for item in items)
+    return (entry_uuid, *row[1:-1], items)
 
 
 # A row as written: (uuid, at, grid_id, place, building_id, resident, phone, category,
@@ -284,14 +299,6 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[StoredRow]) -> ra
         },
     )
     return range(entries[0][0], next_id)
-
-
-def _item_uuid(entry_uuid: str | None, item_type: str) -> str:
-    """An imported entry's items get UUIDs derived from its own, so that they too
-    are the same on every import of the same file."""
-    if entry_uuid is None:
-        return str(uuid.uuid4())
-    return name_uuid(bytes.fromhex(entry_uuid.replace("-", "")), item_type)
 
 
 def name_uuid(namespace: bytes, name: str) -> str:

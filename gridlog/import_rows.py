@@ -109,11 +109,12 @@ class BadRow:
 
 @dataclass
 class Good:
-    """A chunk of good rows as they are written, UUIDs given. Grids a file names that
-    are not registered (with --create-grids) have stand-in ids -1, -2, … for
-    `new_grids`, in order."""
+    """A chunk of good rows as they are written but for their UUIDs, and what each
+    says (see `Identities`). Grids a file names that are not registered (with
+    --create-grids) have stand-in ids -1, -2, … for `new_grids`, in order."""
 
     rows: list[bulk.StoredRow]
+    keys: list[bytes]
     new_grids: tuple[str, ...]
     share: float  # of the file read when the chunk was complete
 
@@ -128,26 +129,23 @@ def read_rows(
     the reading found. `conn` is only read (grids, places, the default grid)."""
     with open_sheet(path, options.encoding) as sheet:
         reader = _Reader(conn, ctx, sheet, options)
-        repeats = _Repeats()
         bad: list[BadRow] = []
-        try:
-            for chunk in bulk.chunks(reader.rows(bad.append), options.batch):
-                yield from bad
-                bad.clear()
-                repeats.identify(chunk)
-                new_grids = tuple(reader.checked.new_grids)
-                yield Good([row.stored() for row, _ in chunk], new_grids, sheet.done())
+        for chunk in bulk.chunks(reader.rows(bad.append), options.batch):
             yield from bad
-        finally:
-            repeats.close()
+            bad.clear()
+            rows = [row.unnamed() for row, _ in chunk]
+            keys = [key for _, key in chunk]
+            new_grids = tuple(reader.checked.new_grids)
+            yield Good(rows, keys, new_grids, sheet.done())
+        yield from bad
         yield reader.checked
 
 
-class _Repeats:
+class Identities:
     """Gives each row its UUID: what it says, and which repeat of that it is (a log
-    may well hold the same visit twice). The counts live in a private temporary
-    database with a bounded cache, so memory stays flat on any size of file; a
-    bitmap of the keys seen spares looking up the many that are surely new."""
+    may well hold the same visit twice), in file order. The counts live in a private
+    temporary database with a bounded cache, so memory stays flat on any size of
+    file; a bitmap of the keys seen spares looking up the many that are surely new."""
 
     _BITS = 1 << 27  # 16 MiB: a key wrongly taken for a repeat is one in 100 at 1M
 
@@ -159,11 +157,11 @@ class _Repeats:
         )
         self.bits = bytearray(self._BITS // 8)
 
-    def identify(self, chunk: list[tuple[bulk.LoadRow, bytes]]) -> None:
+    def named(self, good: Good) -> list[bulk.StoredRow]:
         counts: dict[bytes, int] = {}
         maybe = []  # keys whose bit is set: seen before, or sharing its bit
         bits, mask = self.bits, self._BITS - 1
-        for _, key in chunk:
+        for key in good.keys:
             bit = hash(key) & mask  # the same key, the same bit, in this process
             byte, flag = bit >> 3, 1 << (bit & 7)
             if bits[byte] & flag:
@@ -176,14 +174,16 @@ class _Repeats:
             marks = ", ".join("?" * len(part))
             query = f"SELECT key, n FROM seen WHERE key IN ({marks})"
             counts.update(self.conn.execute(query, part))
-        for row, key in chunk:
+        rows = []
+        for row, key in zip(good.rows, good.keys, strict=True):
             n = counts.get(key, -1) + 1
             counts[key] = n
             name = key.hex() if n == 0 else f"{key.hex()}#{n}"
-            row.uuid = bulk.name_uuid(_NAMESPACE, name)
+            rows.append(bulk.named(row, bulk.name_uuid(_NAMESPACE, name)))
         self.conn.executemany(
             "INSERT OR REPLACE INTO seen (key, n) VALUES (?, ?)", counts.items()
         )
+        return rows
 
     def close(self) -> None:
         self.conn.close()

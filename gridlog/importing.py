@@ -34,6 +34,7 @@ from gridlog.import_rows import (
     Checked,
     Event,
     Good,
+    Identities,
     Options,
     Problem,
     map_columns,
@@ -73,6 +74,7 @@ class FileImport:
     ) -> None:
         self.conn, self.ctx, self.path, self.options = conn, ctx, path, options
         self._grid_ids: list[int] = []  # registered for the stand-ins -1, -2, …
+        self._identities: Identities  # while `run` stores
 
     def check(self, on_problem: OnProblem, progress: Progress | None = None) -> Checked:
         """Read the whole file and report every bad row; store nothing."""
@@ -94,59 +96,69 @@ class FileImport:
     ) -> Imported:
         """Store the good rows; rows imported before are left alone. Unless
         `skip_bad`, a file with a bad row stores nothing and is refused."""
-        conn, ctx = self.conn, self.ctx
+        conn = self.conn
         conn.execute(f"PRAGMA cache_size = {_IMPORT_CACHE}")
         # A crash still keeps every committed batch; only a power cut may lose the
         # last ones, and running the import again stores them.
         conn.execute("PRAGMA synchronous = NORMAL")
         totals = bulk.Loaded()
-        with self._stream() as stream:
-            with (
-                writing(conn, ctx) as changes,
-                self._indexes(conn),
-                bulk.indexed_at_end(conn) as written,
-            ):
-                op = changes.op
-                # Nobody else writes until this commits: if the log holds nothing
-                # yet, no row of the file can be there already.
-                empty = conn.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
-                refused = False
-                for event in stream:
-                    if isinstance(event, BadRow):
-                        on_problem(event)
-                        refused = refused or not skip_bad
-                    elif not refused:
-                        written.add(self._store(changes, event, totals, empty))
-                        _tell(progress, event.share)
-                    if stream.finished:
-                        bad = stream.result().bad_rows
-                        refused = refused or (bad > 0 and not skip_bad)
-                        if not refused:
-                            break  # the whole file is good: commit what is stored
-                if refused:
-                    for event in stream:
-                        if isinstance(event, BadRow):
-                            on_problem(event)
-                    checked = stream.result()
-                    raise GridlogError(
-                        "import.refused", bad=checked.bad_rows, rows=checked.rows
-                    )
-            if on_commit is not None and totals.stored + totals.skipped:
-                on_commit(totals)
+        report = _Reports(on_problem, progress, on_commit, totals)
+        with self._stream() as stream, contextlib.closing(Identities()) as names:
+            self._identities = names
+            op = self._until_read(stream, totals, report, skip_bad)
+            if totals.stored + totals.skipped:
+                report.committed()
             for event in stream:  # the rest: a batch per transaction
                 if isinstance(event, BadRow):
-                    on_problem(event)
+                    report.problem(event)
                     continue
                 with (
-                    writing(conn, ctx, op=op) as changes,
+                    writing(conn, self.ctx, op=op) as changes,
                     bulk.indexed_at_end(conn) as written,
                 ):
                     written.add(self._store(changes, event, totals))
-                _tell(progress, event.share)
-                if on_commit is not None:
-                    on_commit(totals)
+                report.stored(event)
+                report.committed()
             checked = stream.result()
-        return Imported(checked, totals, _open_items(conn, ctx))
+        return Imported(checked, totals, _open_items(conn, self.ctx))
+
+    def _until_read(
+        self, stream: _Inline | _Apart, totals: bulk.Loaded, report, skip_bad: bool
+    ) -> int:
+        """Store in one transaction until the whole file has been read; commit it if
+        the file is good (or bad rows are skipped), else refuse. Returns the op that
+        the batches after it belong to."""
+        conn = self.conn
+        with (
+            writing(conn, self.ctx) as changes,
+            self._indexes(conn),
+            bulk.indexed_at_end(conn) as written,
+        ):
+            # Nobody else writes until this commits: if the log holds nothing yet,
+            # no row of the file can be there already.
+            empty = conn.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
+            refused = False
+            for event in stream:
+                if isinstance(event, BadRow):
+                    report.problem(event)
+                    refused = refused or not skip_bad
+                elif not refused:
+                    written.add(self._store(changes, event, totals, empty))
+                    report.stored(event)
+                if stream.finished:
+                    bad = stream.result().bad_rows
+                    refused = refused or (bad > 0 and not skip_bad)
+                    if not refused:
+                        break  # the whole file is good: commit what is stored
+            if refused:
+                for event in stream:
+                    if isinstance(event, BadRow):
+                        report.problem(event)
+                checked = stream.result()
+                raise GridlogError(
+                    "import.refused", bad=checked.bad_rows, rows=checked.rows
+                )
+            return changes.op
 
     def _indexes(self, conn: sqlite3.Connection):
         """For a file larger than the log, its indexes are built anew once the
@@ -159,10 +171,11 @@ class FileImport:
     def _store(
         self, changes, good: Good, totals: bulk.Loaded, all_new: bool = False
     ) -> range:
-        """Store a chunk, registering the new grids it names (--create-grids)."""
+        """Store a chunk, its rows named, registering the new grids it names
+        (--create-grids)."""
         for name in good.new_grids[len(self._grid_ids) :]:
             self._grid_ids.append(_grid_id_creating(changes, name))
-        rows, at = good.rows, bulk.GRID_ID
+        rows, at = self._identities.named(good), bulk.GRID_ID
         if self._grid_ids:
             ids = self._grid_ids
             rows = [
@@ -188,9 +201,22 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _tell(progress: Progress | None, share: float) -> None:
-    if progress is not None:
-        progress(share)
+@dataclass
+class _Reports:
+    """Where an import tells what it does: bad rows, progress, commits."""
+
+    problem: OnProblem
+    progress: Progress | None
+    on_commit: Callable[[bulk.Loaded], None] | None
+    totals: bulk.Loaded
+
+    def stored(self, good: Good) -> None:
+        if self.progress is not None:
+            self.progress(good.share)
+
+    def committed(self) -> None:
+        if self.on_commit is not None:
+            self.on_commit(self.totals)
 
 
 def _grid_id_creating(changes, name: str) -> int:
@@ -268,9 +294,9 @@ class _Apart:
         from gridlog import db
         from gridlog.files import open_private
 
-        # The spool holds residents' data: owner-only, and gone from the disk as
-        # soon as both processes hold it open (see `_hear`), so that even a killed
-        # import leaves nothing behind.
+        # The spool holds residents' data: owner-only, and taken off the disk by
+        # the reading process as soon as both processes hold it open, before it
+        # writes anything, so that even a killed import leaves no data behind.
         self._path = Path(tempfile.mkdtemp(prefix="gridlog-import-")) / "rows"
         open_private(self._path).close()
         spool = self._path
@@ -327,13 +353,7 @@ class _Apart:
                 self._checked = message
             else:
                 self._ready = message
-                self._unlink()  # the reading process has it open by now
             block = False
-
-    def _unlink(self) -> None:
-        if self._path.exists():
-            self._path.unlink()
-            self._path.parent.rmdir()
 
     def __enter__(self) -> _Apart:
         return self
@@ -344,7 +364,7 @@ class _Apart:
         self._process.join()
         self._queue.close()
         self._spool.close()
-        self._unlink()
+        _unlink(self._path)  # if the reading process never got to it
 
 
 def _read_apart(
@@ -369,7 +389,7 @@ def _read_apart(
         conn = db.connect_file(Path(database), key)
         conn.execute("PRAGMA query_only = ON")
         with spool_path.open("ab") as spool:
-            queue.put(0)  # open: the storing side may take the file off the disk
+            _unlink(spool_path)
             for event in read_rows(conn, ctx, path, options):
                 if storing is not None and not storing.is_alive():
                     return  # the import was stopped: nobody will read on
@@ -386,3 +406,12 @@ def _read_apart(
         queue.put(_Failure(error.key, error.params, error.exit_code))
     except BaseException as error:  # anything else: one line, never a traceback
         queue.put(_Failure("error.internal", {"kind": type(error).__name__}, 1))
+
+
+def _unlink(spool: Path) -> None:
+    """Take the spool and its private folder off the disk: open handles live on
+    where the system allows it; elsewhere (Windows) the storing side's cleanup, once
+    both are closed, does it."""
+    with contextlib.suppress(OSError):
+        spool.unlink()
+        spool.parent.rmdir()

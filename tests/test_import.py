@@ -252,6 +252,41 @@ def test_importing_twice_adds_nothing_but_keeps_repeated_rows(
     assert "Imported 0 entries" in gridlog("import", str(path)).stdout
 
 
+def test_repeated_rows_are_told_apart_across_batches(
+    gridlog, red_grids, read_db, tmp_path
+):
+    same = "2019-03-01,,红四,9号楼,,,,,入户走访,,"
+    other = "2019-03-02,,红四,9号楼,,,,,楼道堆物,,"
+    lines = [HEADER, same, other, same, other, same, same, other]
+    path = write_csv(tmp_path / "log.csv", lines)
+    first = gridlog("import", str(path), "--batch-size", "2", "--apart")
+    assert first.exit_code == 0, first.output
+    assert "Imported 7 entries" in first.stdout
+    again = gridlog("import", str(path), "--batch-size", "3")
+    assert "Imported 0 entries" in again.stdout
+    assert len({row[0] for row in imported(read_db)}) == 7  # seven UUIDs
+
+
+def test_an_import_leaves_the_indexes_as_it_found_them(
+    gridlog, red_grids, read_db, tmp_path
+):
+    def indexes():
+        conn = read_db()
+        found = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+            " ORDER BY name"
+        ).fetchall()
+        conn.close()
+        return [tuple(row) for row in found]
+
+    before = indexes()
+    path = write_csv(tmp_path / "log.csv", [HEADER, *many_rows(300)])
+    result = gridlog("import", str(path), "--create-grids", "--apart")
+    assert result.exit_code == 0, result.output
+    assert indexes() == before  # dropped for the load (the log was empty), rebuilt
+    assert gridlog("check").exit_code == 0
+
+
 def test_english_headers_in_any_case_and_unknown_columns_reported(
     gridlog, red_grids, read_db, tmp_path
 ):
