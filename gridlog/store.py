@@ -12,7 +12,8 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from gridlog import grids, residents, settings
 from gridlog.clock import day_start_utc, from_utc_iso, to_utc_iso
@@ -22,6 +23,12 @@ from gridlog.errors import GridlogError
 from gridlog.history import Changes, writing
 from gridlog.limits import check_name, check_text
 from gridlog.signoffs import Tally, tally
+
+# The records here are NamedTuples, not frozen dataclasses: every command imports this
+# module, and a frozen dataclass costs about 1 ms to create (it compiles its methods
+# from source), a NamedTuple a fraction of that. Both are immutable and equal by value.
+# Draft stays a dataclass: hypothesis's builds() fills every field of a NamedTuple,
+# defaults included, and the property tests build Drafts that leave `every` unset.
 
 
 @dataclass(frozen=True)
@@ -44,15 +51,13 @@ class Draft:
     every: str | None = None  # the follow-up or reminder comes back: `1w`, `1m` …
 
 
-@dataclass(frozen=True)
-class Opened:
+class Opened(NamedTuple):
     id: int
     type: str
     due: dt.date
 
 
-@dataclass(frozen=True)
-class Added:
+class Added(NamedTuple):
     id: int
     grid: str
     at: dt.datetime
@@ -237,8 +242,7 @@ def find_item(conn: sqlite3.Connection, record_id: int) -> sqlite3.Row:
     return candidates[0]
 
 
-@dataclass(frozen=True)
-class Closed:
+class Closed(NamedTuple):
     id: int
     type: str
     minutes: int
@@ -309,8 +313,7 @@ def snooze_item(
     return Opened(item["id"], item["type"], due)
 
 
-@dataclass(frozen=True)
-class DueItem:
+class DueItem(NamedTuple):
     id: int
     type: str
     grid: str
@@ -424,8 +427,7 @@ def _open_grid_filter(grid_ids: Sequence[int] | None) -> tuple[str, list[object]
     return f"AND f.grid_id IN ({', '.join('?' for _ in grid_ids)})", list(grid_ids)
 
 
-@dataclass(frozen=True)
-class LogEntry:
+class LogEntry(NamedTuple):
     id: int
     at: dt.datetime
     grid: str
@@ -439,8 +441,7 @@ class LogEntry:
     case_id: int | None
 
 
-@dataclass(frozen=True)
-class LogFilter:
+class LogFilter(NamedTuple):
     grid_ids: Sequence[int] | None = None
     since: dt.date | None = None
     until: dt.date | None = None
@@ -504,14 +505,12 @@ def log_entry(row: sqlite3.Row, zone: dt.tzinfo) -> LogEntry:
     )
 
 
-@dataclass(frozen=True)
-class Visit:
+class Visit(NamedTuple):
     number: int
     entry: LogEntry
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     at: dt.datetime
     what: str  # "opened", "visit", "snoozed", "done"
     detail: str | None = None
@@ -519,8 +518,7 @@ class Event:
     entry_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Story:
+class Story(NamedTuple):
     id: int
     type: str
     text: str
@@ -531,8 +529,8 @@ class Story:
     opened_at: dt.datetime
     closed_at: dt.datetime | None
     close_note: str | None
-    visits: list[Visit] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
+    visits: list[Visit]
+    events: list[Event]
     signoffs: Tally | None = None
     every: str | None = None
 
