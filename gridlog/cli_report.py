@@ -7,7 +7,7 @@ period options would otherwise double the size of that module.
 import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,7 +15,9 @@ from gridlog import grids
 from gridlog.cli import GridsOption, app, session, when
 from gridlog.errors import GridlogError
 from gridlog.i18n import t
-from gridlog.report import GROUPINGS, Period, month_period
+
+if TYPE_CHECKING:
+    from gridlog.report import Period
 
 FORMATS = ("table", "md", "csv", "json", "html", "xlsx")
 _BINARY = ("xlsx",)
@@ -42,6 +44,10 @@ def report(
         Path | None, typer.Option("--output", "-o", help=t("opt.output"))
     ] = None,
 ) -> None:
+    # Imported here, not at the top: every command imports this module to register
+    # `report`, and only `report` needs the report's code.
+    from gridlog.report import GROUPINGS, build_report
+
     if by not in GROUPINGS:
         raise GridlogError(
             "report.bad_by", by=by, choices=", ".join(GROUPINGS), exit_code=2
@@ -50,8 +56,6 @@ def report(
         raise GridlogError(
             "report.bad_format", format=format, choices=", ".join(FORMATS), exit_code=2
         )
-    from gridlog.report import build_report
-
     with session(ctx, write=False) as (conn, context):
         period = _period(month, since, until, context)
         grid_ids = [grids.find_grid(conn, name) for name in grid] if grid else None
@@ -59,8 +63,12 @@ def report(
         _deliver(result, format, output, str(context.zone))
 
 
-def _period(month: str | None, since: str | None, until: str | None, context) -> Period:
+def _period(
+    month: str | None, since: str | None, until: str | None, context
+) -> "Period":
     """--month, or --since/--until, or by default the previous month."""
+    from gridlog.report import Period, month_period
+
     if month and (since or until):
         raise GridlogError("report.month_and_range", exit_code=2)
     if since or until:

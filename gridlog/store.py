@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from gridlog import grids, residents, settings
+from gridlog import grids, settings
 from gridlog.clock import day_start_utc, from_utc_iso, to_utc_iso
 from gridlog.context import Context
 from gridlog.dates import next_after
@@ -79,6 +79,9 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
         phone = _optional_name("--phone", draft.phone)
         known = None
         if resident_name is not None:
+            # The register only when a resident is named: most entries name none.
+            from gridlog import residents
+
             known = residents.match_resident(conn, resident_name, place)
             if known is not None and place is None:
                 place = known["place"]

@@ -1,7 +1,8 @@
 """Start-up is the budget of every command: the everyday ones must not import what
 they do not use (rich only on a terminal, sqlite-utils only to migrate, pendulum
-only for durations in words, the report formats only for `report`, SQLCipher only for
-an encrypted database)."""
+only for durations in words, the report and its formats only for `report`, the
+register of residents only when one is named, SQLCipher only for an encrypted
+database)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ HEAVY = (
     "pydantic",
     "openpyxl",
     "gridlog.migrations",
+    "gridlog.report",
     "gridlog.report_formats",
+    "gridlog.residents",
     "gridlog.report_html",
     "gridlog.report_xlsx",
     "sqlcipher3",
@@ -79,6 +82,12 @@ def test_the_probe_would_notice_a_heavy_import(env):
     """The same probe sees the report formats when `report` runs: it can fail."""
     modules = loaded(["report", "--format", "json"], env)
     assert "gridlog.report_formats" in modules
+
+
+def test_the_probe_would_notice_the_register(env):
+    """Naming a resident does load the register: its absence above means something."""
+    modules = loaded(["add", "走访", "--grid", "红四", "--resident", "王建国"], env)
+    assert "gridlog.residents" in modules
 
 
 def test_command_annotations_are_objects_not_strings():
