@@ -304,14 +304,17 @@ class _Apart:
         self._ready = 0  # bytes of the spool that are complete
         self._checked: Checked | None = None
         context = multiprocessing.get_context("spawn")  # no fork: no shared locks
-        self._queue = context.Queue()
+        # A pipe, not a Queue: a Queue's lock would start multiprocessing's resource
+        # tracker, one more process that outlives the import.
+        self._messages, sender = context.Pipe(duplex=False)
         database = conn.execute("PRAGMA database_list").fetchone()[2]
         self._process = context.Process(
             target=_read_apart,
-            args=(database, db.key_of(conn), ctx, path, options, spool, self._queue),
+            args=(database, db.key_of(conn), ctx, path, options, spool, sender),
             daemon=True,
         )
         self._process.start()
+        sender.close()  # the reading process holds it: its end is heard as EOF
 
     @property
     def finished(self) -> bool:
@@ -334,17 +337,13 @@ class _Apart:
     def _hear(self, block: bool) -> None:
         """Take in what the reading process has said: how far the spool is
         complete, that it is done, or that it failed."""
-        import queue
-
-        while True:
+        while self._checked is None:  # it says nothing after that
+            if not self._messages.poll(None if block else 0):
+                return
             try:
-                message = self._queue.get(block=block, timeout=0.5 if block else None)
-            except queue.Empty:
-                if block and not self._process.is_alive() and self._queue.empty():
-                    raise GridlogError("error.internal", kind="ImportReader") from None
-                if not block:
-                    return
-                continue
+                message = self._messages.recv()
+            except EOFError:  # it ended without a word
+                raise GridlogError("error.internal", kind="ImportReader") from None
             if isinstance(message, _Failure):
                 error = GridlogError(message.key, **message.params)
                 error.exit_code = message.exit_code
@@ -362,7 +361,7 @@ class _Apart:
         if self._process.is_alive():
             self._process.kill()
         self._process.join()
-        self._queue.close()
+        self._messages.close()
         self._spool.close()
         _unlink(self._path)  # if the reading process never got to it
 
@@ -374,7 +373,7 @@ def _read_apart(
     path: Path,
     options: Options,
     spool_path: Path,
-    queue: Any,
+    sender: Any,
 ) -> None:
     """The reading process: every event spooled in order, and after each chunk of
     good rows, how far the spool is complete."""
@@ -395,17 +394,17 @@ def _read_apart(
                     return  # the import was stopped: nobody will read on
                 if isinstance(event, Checked):
                     spool.flush()
-                    queue.put(spool.tell())
-                    queue.put(event)
+                    sender.send(spool.tell())
+                    sender.send(event)
                     break
                 pickle.dump(event, spool, pickle.HIGHEST_PROTOCOL)
                 if isinstance(event, Good):
                     spool.flush()
-                    queue.put(spool.tell())
+                    sender.send(spool.tell())
     except GridlogError as error:
-        queue.put(_Failure(error.key, error.params, error.exit_code))
+        sender.send(_Failure(error.key, error.params, error.exit_code))
     except BaseException as error:  # anything else: one line, never a traceback
-        queue.put(_Failure("error.internal", {"kind": type(error).__name__}, 1))
+        sender.send(_Failure("error.internal", {"kind": type(error).__name__}, 1))
 
 
 def _unlink(spool: Path) -> None:
