@@ -42,13 +42,20 @@ def stored(db_path: Path) -> list:
         conn.close()
 
 
-def stored_entries(read_db) -> list[dict]:
+def query(read_db, sql: str) -> list:
     conn = read_db()
-    rows = conn.execute(
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def stored_entries(read_db) -> list[dict]:
+    rows = query(
+        read_db,
         "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
-        " ORDER BY e.at"
-    ).fetchall()
-    conn.close()
+        " ORDER BY e.at",
+    )
     return [dict(row) for row in rows]
 
 
@@ -271,12 +278,11 @@ def test_an_import_leaves_the_indexes_as_it_found_them(
     gridlog, red_grids, read_db, tmp_path
 ):
     def indexes():
-        conn = read_db()
-        found = conn.execute(
+        found = query(
+            read_db,
             "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
-            " ORDER BY name"
-        ).fetchall()
-        conn.close()
+            " ORDER BY name",
+        )
         return [tuple(row) for row in found]
 
     before = indexes()
@@ -339,13 +345,12 @@ def many_rows(count: int) -> list[str]:
 
 
 def imported(read_db) -> list[tuple]:
-    conn = read_db()
-    rows = conn.execute(
+    rows = query(
+        read_db,
         "SELECT e.uuid, e.at, g.name, e.text, f.uuid, f.due_on FROM entries e"
         " JOIN grids g ON g.id = e.grid_id LEFT JOIN followups f ON f.entry_id = e.id"
-        " ORDER BY e.uuid"
-    ).fetchall()
-    conn.close()
+        " ORDER BY e.uuid",
+    )
     return [tuple(row) for row in rows]
 
 
