@@ -1,6 +1,8 @@
-"""Loading many entries at once: batches of thousands in one transaction each, ids
-taken from the shared sequence a batch at a time, nothing held in memory but the
-batch. Used by the benchmark generator now and meant for `import`.
+"""Loading many entries at once: thousands in one statement, ids taken from the
+shared sequence a batch at a time, nothing held in memory but the batch. `load`
+commits a batch per transaction (the benchmark generator uses it); `import` calls
+`store` within transactions of its own, with the pieces here that make a large load
+cheap: search indexing at the end, secondary indexes rebuilt.
 
 A batch is recorded in the history as one row (the range of ids it added), not one
 row per entry: a million-row load must not write a million history rows.
