@@ -103,6 +103,7 @@ class FileImport:
         conn.execute("PRAGMA synchronous = NORMAL")
         totals = bulk.Loaded()
         report = _Reports(on_problem, progress, on_commit, totals)
+        before = _last_id(conn)
         with self._stream() as stream, contextlib.closing(Identities()) as names:
             self._identities = names
             op = self._until_read(stream, totals, report, skip_bad)
@@ -120,7 +121,7 @@ class FileImport:
                 report.stored(event)
                 report.committed()
             checked = stream.result()
-        return Imported(checked, totals, _open_items(conn, self.ctx))
+        return Imported(checked, totals, _overdue_since(conn, self.ctx, before))
 
     def _until_read(
         self, stream: _Inline | _Apart, totals: bulk.Loaded, report, skip_bad: bool
@@ -227,10 +228,19 @@ def _grid_id_creating(changes, name: str) -> int:
         return grids.add_grid_in(changes, name)
 
 
-def _open_items(conn: sqlite3.Connection, ctx: Context) -> int:
+def _last_id(conn: sqlite3.Connection) -> int:
+    return int(
+        conn.execute("SELECT value FROM counters WHERE name = 'record'").fetchone()[0]
+    )
+
+
+def _overdue_since(conn: sqlite3.Connection, ctx: Context, last_id: int) -> int:
+    """The follow-ups and reminders the import opened that are open and overdue:
+    an old log's forgotten promises, which `due` now shows."""
     row = conn.execute(
-        "SELECT count(*) FROM followups WHERE closed_at IS NULL AND due_on < ?",
-        (ctx.today.isoformat(),),
+        "SELECT count(*) FROM followups WHERE id > ? AND closed_at IS NULL"
+        " AND due_on < ?",
+        (last_id, ctx.today.isoformat()),
     ).fetchone()
     return int(row[0])
 

@@ -4,6 +4,9 @@ Three or more characters go through the FTS5 trigram indexes (entries and follow
 with their closing notes), newest first straight off the index. One or two characters
 cannot make a trigram; they walk the entries newest first by id and stop at the limit,
 so a common word returns at once and only a rare one reads far back.
+
+"Newest" picks the entries most recently written down; they are then shown in the
+order of their visits, since an imported old log is written down long after.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ def _indexed(
         if below is None:
             break
     found.sort(key=lambda row: row["id"], reverse=True)
-    return [log_entry(row, zone) for row in found[:wanted]]
+    return _by_visit(found[:wanted], zone)
 
 
 def _matching_ids(
@@ -110,4 +113,10 @@ def _scan(
         f" WHERE {' AND '.join(clauses)} ORDER BY e.id DESC {limit}",
         params,
     ).fetchall()
+    return _by_visit(rows, zone)
+
+
+def _by_visit(rows: list[sqlite3.Row], zone: dt.tzinfo) -> list[LogEntry]:
+    """Newest visit first (stored instants sort as text)."""
+    rows = sorted(rows, key=lambda row: (row["at"], row["id"]), reverse=True)
     return [log_entry(row, zone) for row in rows]

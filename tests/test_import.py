@@ -259,6 +259,27 @@ def test_importing_twice_adds_nothing_but_keeps_repeated_rows(
     assert "Imported 0 entries" in gridlog("import", str(path)).stdout
 
 
+def test_the_summary_counts_the_overdue_items_the_import_opened(
+    gridlog, red_grids, tmp_path
+):
+    old = gridlog("add", "旧的跟进", "--grid", "红四", "--follow-up", "3月1日")
+    assert old.exit_code == 0, old.output  # overdue, but not the import's
+    path = write_csv(tmp_path / "log.csv", [HEADER, ROWS[0], ROWS[1]])
+    result = gridlog("import", str(path), "--json")
+    assert json.loads(result.stdout)["overdue"] == 0  # 下周一 (18 March) is not yet
+    text = gridlog(
+        "--lang",
+        "zh",
+        "import",
+        str(
+            write_csv(
+                tmp_path / "b.csv", [HEADER, "2019-01-02,,红四,,,,,,年初走访,1月9日,"]
+            )
+        ),
+    )
+    assert "其中 1 项跟进和提醒未办结且已逾期" in text.stdout
+
+
 def test_repeated_rows_are_told_apart_across_batches(
     gridlog, red_grids, read_db, tmp_path
 ):

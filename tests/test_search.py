@@ -137,3 +137,30 @@ def test_every_match_is_found_past_the_first_page_of_each_index(gridlog, db_path
     assert len(everything) == 900
     newest = found(gridlog, "楼道堆物", "--limit", "250")
     assert newest == everything[:250]
+
+
+@pytest.mark.parametrize("word", ["楼道堆物", "堆物"])  # the index, and the walk
+def test_an_old_log_imported_later_is_shown_in_the_order_of_its_visits(
+    gridlog, db_path, word
+):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from gridlog import bulk
+    from gridlog.context import Context
+    from gridlog.db import open_db
+
+    assert gridlog("add", "今天又见楼道堆物", "--grid", "红四").exit_code == 0
+    zone = ZoneInfo("Asia/Shanghai")
+    rows = [
+        bulk.LoadRow(at=dt.datetime(2018, month, 1, tzinfo=zone), grid_id=1, text=text)
+        for month, text in ((5, "五月楼道堆物"), (11, "十一月楼道堆物"))
+    ]
+    conn = open_db(db_path, write=True)
+    bulk.load(conn, Context(now=rows[0].at, zone=zone, command="import"), rows)
+    conn.close()
+    assert found(gridlog, word) == [
+        "今天又见楼道堆物",
+        "十一月楼道堆物",
+        "五月楼道堆物",
+    ]

@@ -371,7 +371,7 @@ MESSAGES: dict[str, str] = {
     "import.unknown_columns": "Columns not imported: {columns}.",
     "import.new_grids": "New grids registered: {names}.",
     "import.new_grids_dry": "These grids are not registered and would be created: {names}.",
-    "import.overdue": "{count} follow-ups and reminders are open and overdue: see gridlog due.",
+    "import.overdue": "{count} of the follow-ups and reminders it opened are open and overdue: see gridlog due.",
     "import.committed": "… {rows} rows stored",
     "import.stage.check": "Checking",
     "import.stage.store": "Importing",

@@ -343,7 +343,7 @@ MESSAGES: dict[str, str] = {
     "import.unknown_columns": "未导入的列：{columns}。",
     "import.new_grids": "新登记的网格：{names}。",
     "import.new_grids_dry": "这些网格尚未登记，导入时会新建：{names}。",
-    "import.overdue": "有 {count} 项跟进和提醒未办结且已逾期：请看 gridlog due。",
+    "import.overdue": "其中 {count} 项跟进和提醒未办结且已逾期：请看 gridlog due。",
     "import.committed": "……已存 {rows} 行",
     "import.stage.check": "检查中",
     "import.stage.store": "导入中",
