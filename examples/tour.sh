@@ -22,6 +22,10 @@ show gridlog show "$roof"
 show gridlog show "$waste"
 show gridlog add "第13次上门，最后一户同意签字" --case "$roof"
 show gridlog done "$roof" --note "18户全部签字，维修基金已申请"
+# Last year's log, kept in Excel (saved as GBK, the way Excel saves on Chinese Windows)
+show gridlog import "$here/2018年行走日志.csv" --dry-run
+show gridlog import "$here/2018年行走日志.csv"
+show gridlog search 楼顶
 show gridlog report --month 2019-03
 show gridlog report --month 2019-03 --format html --output "$here/2019-03.html"
 show gridlog report --month 2019-03 --format xlsx --output "$here/2019-03.xlsx"
