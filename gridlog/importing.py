@@ -130,14 +130,14 @@ class FileImport:
         the file is good (or bad rows are skipped), else refuse. Returns the op that
         the batches after it belong to."""
         conn = self.conn
+        # Nobody else writes until this commits, so what the log holds now stays
+        # true: if it holds nothing yet, no row of the file can be there already.
         with (
             writing(conn, self.ctx) as changes,
-            self._indexes(conn),
+            self._indexes(stored := _entries(conn)),
             bulk.indexed_at_end(conn) as written,
         ):
-            # Nobody else writes until this commits: if the log holds nothing yet,
-            # no row of the file can be there already.
-            empty = conn.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
+            empty = stored == 0
             refused = False
             for event in stream:
                 if isinstance(event, BadRow):
@@ -161,12 +161,11 @@ class FileImport:
                 )
             return changes.op
 
-    def _indexes(self, conn: sqlite3.Connection):
+    def _indexes(self, stored: int):
         """For a file larger than the log, its indexes are built anew once the
         file is stored rather than updated row by row (see `bulk.indexes_rebuilt`)."""
-        stored = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
         if stored < _size(self.path) // _BYTES_PER_ROW:
-            return bulk.indexes_rebuilt(conn)
+            return bulk.indexes_rebuilt(self.conn)
         return contextlib.nullcontext()
 
     def _store(
@@ -192,6 +191,10 @@ class FileImport:
         if apart:
             return _Apart(self.conn, self.ctx, self.path, self.options)
         return _Inline(read_rows(self.conn, self.ctx, self.path, self.options))
+
+
+def _entries(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM entries").fetchone()[0])
 
 
 def _size(path: Path) -> int:
