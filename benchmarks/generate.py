@@ -21,9 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from gridlog import bulk, grids
 from gridlog.context import Context
-from gridlog.db import open_db
+from gridlog.domain import grids
+from gridlog.storage import bulk
+from gridlog.storage.db import open_db
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2024, 6, 17, 7, 50, tzinfo=ZONE)  # a Monday morning

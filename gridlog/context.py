@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gridlog.clock import to_utc_iso
+from gridlog.dates.clock import to_utc_iso
 
 
 @dataclass(frozen=True)

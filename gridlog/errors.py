@@ -19,8 +19,8 @@ class GridlogError(Exception):
     def message(self) -> str:
         """The user-facing line, in the current language; whatever the user typed is
         echoed escaped, so a newline or an escape sequence cannot break the line."""
-        from gridlog.i18n import t
-        from gridlog.output import clean
+        from gridlog.render.output import clean
+        from gridlog.words.i18n import t
 
         params = {
             name: clean(value) if isinstance(value, str) else value

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from gridlog.__main__ import main
-from gridlog.db import open_db
+from gridlog.cli.main import main
+from gridlog.storage.db import open_db
 
 
 @dataclass

@@ -10,14 +10,14 @@ import time
 
 import pytest
 
-from gridlog.db import SCHEMA_VERSION
+from gridlog.storage.db import SCHEMA_VERSION
 
 pytestmark = pytest.mark.usefixtures("red_grids")
 
 WRITER = """
 import io, sys
 from contextlib import redirect_stdout
-from gridlog.__main__ import main
+from gridlog.cli.main import main
 for i in range(int(sys.argv[1])):
     with redirect_stdout(io.StringIO()):
         assert main(["add", f"并发写入{i}", "--grid", "红四"]) == 0

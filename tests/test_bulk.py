@@ -8,9 +8,9 @@ import json
 import uuid
 from zoneinfo import ZoneInfo
 
-from gridlog import bulk
 from gridlog.context import Context
-from gridlog.db import open_db
+from gridlog.storage import bulk
+from gridlog.storage.db import open_db
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2019, 3, 14, 8, 0, tzinfo=ZONE)

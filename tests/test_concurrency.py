@@ -17,8 +17,8 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
-from gridlog import db
-from gridlog.__main__ import main
+from gridlog.cli.main import main
+from gridlog.storage import db
 
 WORKERS = 8
 ADDS = 250
@@ -80,7 +80,7 @@ def test_eight_writers_store_all_2000_entries(db_path):
 
 @pytest.mark.usefixtures("red_grids")
 def test_a_deferred_begin_loses_writes_under_the_same_load(db_path, monkeypatch):
-    monkeypatch.setattr("gridlog.history.transaction", _deferred_transaction)
+    monkeypatch.setattr("gridlog.storage.history.transaction", _deferred_transaction)
     monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 500)  # bound the run; failures are
     # immediate anyway: a reader cannot upgrade to writer past a newer commit
     failures = _run_workers(ADDS // 5)

@@ -33,17 +33,17 @@ REPORTED = re.compile(r"… ([\d,]+) rows stored")
 # Runs gridlog with every write transaction removed: each statement then commits
 # on its own, as with a careless autocommit.
 BROKEN = (
-    "import contextlib, gridlog.history as h;"
+    "import contextlib, gridlog.storage.history as h;"
     "h.transaction = lambda conn: contextlib.nullcontext(conn);"
-    "from gridlog.__main__ import run; run()"
+    "from gridlog.cli.main import run; run()"
 )
 # Runs gridlog on what behaves like a slow disk: each batch takes 20 ms more to
 # store, so the file is read to the end well before it is stored, and most kills
 # land among the batches that follow the first commit.
 SLOW_DISK = (
-    "import time, gridlog.bulk as b; store = b.store;"
+    "import time, gridlog.storage.bulk as b; store = b.store;"
     "b.store = lambda *a, **k: (time.sleep(0.02), store(*a, **k))[1];"
-    "from gridlog.__main__ import run; run()"
+    "from gridlog.cli.main import run; run()"
 )
 
 

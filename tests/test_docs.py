@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from gridlog.cli import app, grid_app
-from gridlog.cli_residents import resident_app, rule_app
+from gridlog.cli.app import app
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def commands() -> list[tuple[str, object]]:
     top = [(c.name or c.callback.__name__, c) for c in app.registered_commands]
-    groups = (("grid", grid_app), ("resident", resident_app), ("rule", rule_app))
+    groups = [(group.name, group.typer_instance) for group in app.registered_groups]
     sub = [
         (f"{group} {c.name}", c)
         for group, typer_app in groups
@@ -43,7 +42,7 @@ def test_readme_opens_with_purpose_then_the_two_setup_commands():
 
 
 def test_readme_lists_every_date_phrase_family():
-    from gridlog.dates import PHRASES
+    from gridlog.dates.phrases import PHRASES
 
     for examples, _, _ in PHRASES:
         assert f"`{examples.split(',')[0].strip()}`" in README

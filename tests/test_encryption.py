@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from gridlog import db as gridlog_db
-from gridlog.db import SCHEMA_VERSION
+from gridlog.storage import db as gridlog_db
+from gridlog.storage.db import SCHEMA_VERSION
 
 try:
     import sqlcipher3.dbapi2 as cipher
@@ -200,7 +200,7 @@ def test_on_a_terminal_the_key_is_asked_for(
     gridlog, encrypted_log, monkeypatch, tmp_path
 ):
     monkeypatch.delenv("GRIDLOG_KEY")
-    monkeypatch.setattr("gridlog.crypto.interactive", lambda: True)
+    monkeypatch.setattr("gridlog.storage.crypto.interactive", lambda: True)
     asked = []
 
     def typed(prompt: str) -> str:
@@ -286,7 +286,7 @@ def test_encrypt_asks_twice_on_a_terminal_and_stops_if_they_differ(
     add_visit(gridlog)
     before = files_under(tmp_path)
     one_error_line(gridlog("encrypt"), "GRIDLOG_KEY", "never on the command line")
-    monkeypatch.setattr("gridlog.crypto.interactive", lambda: True)
+    monkeypatch.setattr("gridlog.storage.crypto.interactive", lambda: True)
     answers = iter([KEY, KEY + "x"])
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
     one_error_line(gridlog("encrypt"), "differ")
@@ -308,7 +308,7 @@ def test_decrypt_with_a_wrong_key_changes_nothing(
     one_error_line(gridlog("decrypt"), "wrong key")
     monkeypatch.delenv("GRIDLOG_KEY")
     one_error_line(gridlog("decrypt"), "set GRIDLOG_KEY")
-    monkeypatch.setattr("gridlog.crypto.interactive", lambda: True)
+    monkeypatch.setattr("gridlog.storage.crypto.interactive", lambda: True)
 
     def ctrl_d(prompt: str) -> str:
         raise EOFError
@@ -375,7 +375,7 @@ def test_a_locked_encrypted_database_is_reported_as_busy(
 def test_an_upgrade_backs_up_an_encrypted_database_encrypted(
     gridlog, encrypted_log, monkeypatch
 ):
-    from gridlog.migrations import migrations
+    from gridlog.storage.migrations import migrations
 
     def m999_harmless(database) -> None:
         database.execute("CREATE TABLE later (x)")
@@ -399,7 +399,7 @@ def test_writers_queue_on_an_encrypted_database(encrypted_log):
     writer = (
         "import io, sys\n"
         "from contextlib import redirect_stdout\n"
-        "from gridlog.__main__ import main\n"
+        "from gridlog.cli.main import main\n"
         "for i in range(8):\n"
         "    with redirect_stdout(io.StringIO()):\n"
         "        assert main(['add', f'{sys.argv[1]} {i}', '--grid', '红四']) == 0\n"
@@ -425,7 +425,7 @@ def test_without_sqlcipher_an_encrypted_start_is_refused_clearly(
 def test_no_command_takes_a_key_on_the_command_line(gridlog):
     import typer
 
-    from gridlog.cli import app
+    from gridlog.cli.app import app
 
     command = typer.main.get_command(app)
     names = []

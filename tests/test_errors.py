@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from gridlog import db as gridlog_db
-from gridlog.limits import MAX_NAME, MAX_TEXT
+from gridlog.domain.limits import MAX_NAME, MAX_TEXT
+from gridlog.storage import db as gridlog_db
 
 PREFIX = {"en": "Error: ", "zh": "错误："}
 # What the message for an unreadable date must offer instead.
@@ -582,7 +582,7 @@ def test_a_locked_database_is_reported_and_left_alone(
 
 
 def _connect_full(target: str, key: str | None = None) -> sqlite3.Connection:
-    """What gridlog.db._connect gets on a full disk: a file that cannot grow."""
+    """What storage.db._connect gets on a full disk: a file that cannot grow."""
     conn = gridlog_connect(target, key)
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages}")
@@ -615,7 +615,7 @@ def test_a_full_disk_is_reported_and_changes_nothing(
 
 
 def _connect_read_only(target: str, key: str | None = None) -> sqlite3.Connection:
-    """What gridlog.db._connect gets on a read-only mount: a mode=ro connection."""
+    """What storage.db._connect gets on a read-only mount: a mode=ro connection."""
     conn = sqlite3.connect(
         f"{Path(target).as_uri()}?mode=ro", uri=True, isolation_level=None
     )

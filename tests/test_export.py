@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from gridlog.masking import mask_id_number, mask_phone, mask_text
+from gridlog.domain.masking import mask_id_number, mask_phone, mask_text
 
 PHONE = "13812341234"
 ID_NUMBER = "11010119800101123X"
@@ -250,7 +250,7 @@ def test_a_failure_leaves_the_old_file_and_no_half_one(
 ):
     target = tmp_path / "log.csv"
     target.write_text("the export of last week\n")
-    from gridlog import exporting
+    from gridlog.transfer import exporting
 
     real = exporting.table_rows
 
@@ -288,9 +288,9 @@ def test_export_streams_with_flat_memory(gridlog, red_grids, db_path, tmp_path):
     """Python's own allocations while exporting 20,000 entries (2.7 MB of csv, 12 MB
     of jsonl) stay under 2 MB (about 0.5 MB measured): rows are never gathered in
     memory, which would take over 10 MB here."""
-    from gridlog import bulk
     from gridlog.context import Context
-    from gridlog.db import open_db
+    from gridlog.storage import bulk
+    from gridlog.storage.db import open_db
 
     zone = ZoneInfo("Asia/Shanghai")
     start = dt.datetime(2019, 1, 1, 9, 0, tzinfo=zone)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gridlog import i18n
-from gridlog.locales import en, zh
+from gridlog.words import i18n
+from gridlog.words.locales import en, zh
 
 SOURCE = Path(i18n.__file__).parent
 

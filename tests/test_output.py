@@ -3,7 +3,7 @@ raw control character from the log."""
 
 from __future__ import annotations
 
-from gridlog.output import Heading, Table, clean, record_rich, to_plain, width
+from gridlog.render.output import Heading, Table, clean, record_rich, to_plain, width
 
 
 def test_clean_escapes_controls_and_keeps_chinese():
@@ -44,12 +44,12 @@ def test_rich_rendering_fits_80_columns_with_chinese():
 
 
 def test_due_renders_on_a_terminal(gridlog, red_grids, monkeypatch):
-    from gridlog import render
+    from gridlog.render import log as render
 
     result = gridlog("add", "楼顶漏水", "--place", "9号楼", "--follow-up", "昨天")
     assert result.exit_code == 0, result.output
-    from gridlog.db import open_db, resolve_path
-    from gridlog.store import due_items
+    from gridlog.domain.store import due_items
+    from gridlog.storage.db import open_db, resolve_path
 
     with open_db(resolve_path(None), write=False) as conn:
         import datetime as dt

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gridlog import report, store
-from gridlog.db import open_db
+from gridlog.domain import report, store
+from gridlog.storage.db import open_db
 
 ZONE = ZoneInfo("Asia/Shanghai")
 BIG_TABLES = ("entries", "followups", "history")
@@ -138,7 +138,7 @@ def test_report_reads_its_rows_from_covering_indexes(db):
 
 
 def test_search_of_three_characters_uses_the_trigram_indexes(db):
-    from gridlog.search import search_entries
+    from gridlog.domain.search import search_entries
 
     found = plans(
         db, lambda c: search_entries(c, ZONE, "大面积", store.LogFilter(limit=20))
@@ -155,7 +155,7 @@ def test_search_of_three_characters_uses_the_trigram_indexes(db):
 
 
 def test_stale_households_find_last_visits_by_index(db, gridlog):
-    from gridlog.coverage import stale_households
+    from gridlog.domain.coverage import stale_households
 
     assert (
         gridlog("resident", "add", "王建国", "--place", "9号楼1单元101").exit_code == 0

@@ -342,7 +342,7 @@ def test_minutes_to_close_are_whole_minutes_on_any_sqlite():
     cut (not rounded) to whole ones."""
     import sqlite3
 
-    from gridlog import report
+    from gridlog.domain import report
 
     old = "(strftime('%s', closed_at) - strftime('%s', opened_at)) / 60"
     conn = sqlite3.connect(":memory:")

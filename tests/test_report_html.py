@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from gridlog import i18n
-from gridlog.report import Figures, HotSpot, Report, month_period
-from gridlog.report_html import render_html
+from gridlog.domain.report import Figures, HotSpot, Report, month_period
+from gridlog.render.report_html import render_html
+from gridlog.words import i18n
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Read at import: the autouse `hermetic` fixture removes every GRIDLOG_* variable.

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gridlog import i18n
-from gridlog.report import Figures, HotSpot, Period, Report, month_period
-from gridlog.report_xlsx import write_xlsx
+from gridlog.domain.report import Figures, HotSpot, Period, Report, month_period
+from gridlog.render.report_xlsx import write_xlsx
+from gridlog.words import i18n
 
 
 @pytest.fixture(autouse=True)

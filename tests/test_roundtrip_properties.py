@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridlog import grids, revisions, store, vocab
 from gridlog.context import Context
-from gridlog.db import open_db
+from gridlog.domain import grids, revisions, store
 from gridlog.errors import GridlogError
-from gridlog.exporting import write_jsonl
-from gridlog.merging import merge_lines
+from gridlog.storage.db import open_db
+from gridlog.transfer.exporting import write_jsonl
+from gridlog.transfer.merging import merge_lines
+from gridlog.words import vocab
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2019, 3, 14, 8, 0, tzinfo=ZONE)

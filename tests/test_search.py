@@ -86,9 +86,9 @@ def test_bulk_loaded_entries_are_searchable(gridlog, db_path):
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from gridlog import bulk
     from gridlog.context import Context
-    from gridlog.db import open_db
+    from gridlog.storage import bulk
+    from gridlog.storage.db import open_db
 
     zone = ZoneInfo("Asia/Shanghai")
     at = dt.datetime(2019, 3, 1, 9, 0, tzinfo=zone)
@@ -114,9 +114,9 @@ def test_every_match_is_found_past_the_first_page_of_each_index(gridlog, db_path
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from gridlog import bulk
     from gridlog.context import Context
-    from gridlog.db import open_db
+    from gridlog.storage import bulk
+    from gridlog.storage.db import open_db
 
     zone = ZoneInfo("Asia/Shanghai")
     at = dt.datetime(2019, 3, 1, 9, 0, tzinfo=zone)
@@ -146,9 +146,9 @@ def test_an_old_log_imported_later_is_shown_in_the_order_of_its_visits(
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from gridlog import bulk
     from gridlog.context import Context
-    from gridlog.db import open_db
+    from gridlog.storage import bulk
+    from gridlog.storage.db import open_db
 
     assert gridlog("add", "今天又见楼道堆物", "--grid", "红四").exit_code == 0
     zone = ZoneInfo("Asia/Shanghai")

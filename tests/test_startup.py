@@ -18,20 +18,20 @@ HEAVY = (
     "pendulum",
     "pydantic",
     "openpyxl",
-    "gridlog.migrations",
-    "gridlog.report",
-    "gridlog.report_formats",
-    "gridlog.residents",
-    "gridlog.report_html",
-    "gridlog.report_xlsx",
+    "gridlog.storage.migrations",
+    "gridlog.domain.report",
+    "gridlog.render.report_text",
+    "gridlog.domain.residents",
+    "gridlog.render.report_html",
+    "gridlog.render.report_xlsx",
     "sqlcipher3",
-    "gridlog.crypto",
+    "gridlog.storage.crypto",
 )
 
 PROBE = """
 import io, json, sys
 from contextlib import redirect_stdout
-from gridlog.__main__ import main
+from gridlog.cli.main import main
 with redirect_stdout(io.StringIO()):
     code = main(sys.argv[1:])
 print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
@@ -81,13 +81,13 @@ def test_everyday_commands_import_nothing_heavy(env, args):
 def test_the_probe_would_notice_a_heavy_import(env):
     """The same probe sees the report formats when `report` runs: it can fail."""
     modules = loaded(["report", "--format", "json"], env)
-    assert "gridlog.report_formats" in modules
+    assert "gridlog.render.report_text" in modules
 
 
 def test_the_probe_would_notice_the_register(env):
     """Naming a resident does load the register: its absence above means something."""
     modules = loaded(["add", "走访", "--grid", "红四", "--resident", "王建国"], env)
-    assert "gridlog.residents" in modules
+    assert "gridlog.domain.residents" in modules
 
 
 def test_command_annotations_are_objects_not_strings():
@@ -95,9 +95,14 @@ def test_command_annotations_are_objects_not_strings():
     `from __future__ import annotations`) would each be compiled and evaluated."""
     import inspect
 
-    from gridlog.cli import app, grid_app
+    from gridlog.cli.app import app
 
-    for command in [*app.registered_commands, *grid_app.registered_commands]:
+    groups = [group.typer_instance for group in app.registered_groups]
+    everything = [app, *groups]
+    assert len(groups) == 3
+    for command in [
+        c for typer_app in everything for c in typer_app.registered_commands
+    ]:
         for parameter in inspect.signature(command.callback).parameters.values():
             name = f"{command.callback.__name__}({parameter.name})"
             assert not isinstance(parameter.annotation, str), name
@@ -112,4 +117,4 @@ def test_the_probe_would_notice_sqlcipher(gridlog, tmp_path, monkeypatch):
     monkeypatch.setenv("GRIDLOG_KEY", "a long passphrase")
     assert gridlog("grid", "add", "红四网格").exit_code == 0
     modules = loaded(["due"], dict(os.environ))
-    assert "sqlcipher3" in modules and "gridlog.crypto" in modules
+    assert "sqlcipher3" in modules and "gridlog.storage.crypto" in modules

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from gridlog import db
-from gridlog.migrations import migrations
+from gridlog.storage import db
+from gridlog.storage.migrations import migrations
 
 
 def test_schema_version_counts_the_migrations():

@@ -128,9 +128,9 @@ def test_a_bulk_load_is_undone_as_one_command(gridlog, db_path):
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from gridlog import bulk
     from gridlog.context import Context
-    from gridlog.db import open_db
+    from gridlog.storage import bulk
+    from gridlog.storage.db import open_db
 
     zone = ZoneInfo("Asia/Shanghai")
     conn = open_db(db_path, write=True)

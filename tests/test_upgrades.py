@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gridlog import db
-from gridlog.migrations import migrations
+from gridlog.storage import db
+from gridlog.storage.migrations import migrations
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-*.db"))
 # The schemas releases shipped (1 never left the first session; 3 to 5 came and went

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gridlog import store
+from gridlog.domain import store
 
 pytestmark = pytest.mark.usefixtures("red_grids")
 

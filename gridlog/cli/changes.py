@@ -1,0 +1,122 @@
+"""`gridlog edit`, `delete`, `undo` and `history`: changing what is stored, and seeing
+every change."""
+
+from typing import Annotated
+
+import typer
+
+from gridlog.cli.common import (
+    AtOption,
+    CategoryOption,
+    GridOption,
+    IdArgument,
+    KindOption,
+    PhoneOption,
+    PlaceOption,
+    ResidentOption,
+    emit,
+    parse_id,
+    session,
+    when,
+)
+from gridlog.dates import phrases as dates
+from gridlog.words import vocab
+from gridlog.words.i18n import t, tn
+
+
+def edit(
+    ctx: typer.Context,
+    record: IdArgument,
+    text: Annotated[str | None, typer.Option("--text", help=t("opt.edit_text"))] = None,
+    place: PlaceOption = None,
+    resident: ResidentOption = None,
+    phone: PhoneOption = None,
+    category: CategoryOption = None,
+    kind: KindOption = None,
+    at: AtOption = None,
+    grid: GridOption = None,
+    due: Annotated[str | None, typer.Option("--due", help=t("opt.edit_due"))] = None,
+    every: Annotated[
+        str | None, typer.Option("--every", help=t("opt.edit_every"))
+    ] = None,
+) -> None:
+    from gridlog.domain.revisions import EntryEdit, edit_record
+
+    with session(ctx, write=True) as (conn, context):
+        number = parse_id(record)
+        change = EntryEdit(
+            text=text,
+            place=place,
+            resident=resident,
+            phone=phone,
+            category=vocab.category(category).key if category else None,
+            kind=vocab.kind(kind).key if kind else None,
+            at=when(at, context, "past").at(context.zone) if at else None,
+            grid=grid,
+            due=when(due, context, "future").day if due else None,
+            every=None if every is None else (dates.parse_every(every) or ""),
+        )
+        changed = edit_record(conn, context, number, change)
+        emit(line=t("edit.done", type=t(f"record.{changed}"), id=number))
+
+
+def delete(
+    ctx: typer.Context,
+    record: IdArgument,
+) -> None:
+    from gridlog.domain.revisions import delete_entry
+
+    with session(ctx, write=True) as (conn, context):
+        number = parse_id(record)
+        count = delete_entry(conn, context, number)
+        emit(line=t("delete.done", id=number, count=count))
+
+
+def undo(ctx: typer.Context) -> None:
+    from gridlog.domain.revisions import undo_last
+
+    with session(ctx, write=True) as (conn, context):
+        undone = undo_last(conn, context)
+        count, command = undone.changes, undone.command or "—"
+        emit(line=tn("undo.done", count, command=command, count=count))
+
+
+def history(
+    ctx: typer.Context,
+    record: IdArgument,
+    json_out: Annotated[bool, typer.Option("--json", help=t("opt.json"))] = False,
+    reveal: Annotated[bool, typer.Option("--reveal", help=t("opt.reveal"))] = False,
+) -> None:
+    from gridlog.domain.revisions import record_history
+    from gridlog.render.log import masked_fields
+
+    with session(ctx, write=False) as (conn, context):
+        changes = record_history(conn, context.zone, parse_id(record))
+        if json_out:
+            emit(
+                data=[
+                    {
+                        "at": c.at.isoformat(),
+                        "actor": c.actor,
+                        "command": c.command,
+                        "action": c.action,
+                        "table": c.table,
+                        "before": masked_fields(c.before, reveal),
+                        "after": masked_fields(c.after, reveal),
+                        "undone": c.undone,
+                    }
+                    for c in changes
+                ]
+            )
+            return
+        from gridlog.render.log import history_doc
+
+        emit(history_doc(changes, context.today, reveal))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands that change or trace what is stored to `app`."""
+    app.command(help=t("edit.help"), epilog=t("edit.epilog"))(edit)
+    app.command(help=t("delete.help"), epilog=t("delete.epilog"))(delete)
+    app.command(help=t("undo.help"), epilog=t("undo.epilog"))(undo)
+    app.command(help=t("history.help"), epilog=t("history.epilog"))(history)

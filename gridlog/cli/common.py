@@ -1,0 +1,101 @@
+"""What every command shares: the options declared once, the session a command runs in
+(database, zone, now), and the one way to print a result."""
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from gridlog.context import Context
+from gridlog.dates import phrases as dates
+from gridlog.dates.clock import now as clock_now
+from gridlog.dates.clock import system_zone, zone_named
+from gridlog.domain import settings
+from gridlog.errors import GridlogError
+from gridlog.storage.db import open_db, resolve_path
+from gridlog.words.i18n import is_explicit, set_lang, t
+
+
+@dataclass
+class Options:
+    """The global options, kept on the root context by `cli.app`."""
+
+    db: Path | None
+    tz: str | None
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help=t("opt.json"))]
+# Options several commands share, declared once.
+GridOption = Annotated[str | None, typer.Option("--grid", "-g", help=t("opt.grid"))]
+PlaceOption = Annotated[str | None, typer.Option("--place", "-p", help=t("opt.place"))]
+ResidentOption = Annotated[
+    str | None, typer.Option("--resident", "-r", help=t("opt.resident"))
+]
+PhoneOption = Annotated[str | None, typer.Option("--phone", help=t("opt.phone"))]
+CategoryOption = Annotated[
+    str | None, typer.Option("--category", "-c", help=t("opt.category"))
+]
+KindOption = Annotated[str | None, typer.Option("--kind", "-k", help=t("opt.kind"))]
+AtOption = Annotated[str | None, typer.Option("--at", help=t("opt.at"))]
+SinceOption = Annotated[str | None, typer.Option("--since", help=t("opt.since"))]
+UntilOption = Annotated[str | None, typer.Option("--until", help=t("opt.until"))]
+LimitOption = Annotated[
+    int, typer.Option("--limit", "-n", min=0, max=10**9, help=t("opt.limit"))
+]
+IdArgument = Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))]
+GridsOption = Annotated[
+    list[str] | None, typer.Option("--grid", "-g", help=t("opt.grid_filter"))
+]
+
+
+@contextlib.contextmanager
+def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
+    """The database and the moment a command runs in, closed whatever happens."""
+    options: Options = ctx.find_root().obj
+    conn = open_db(resolve_path(options.db), write=write)
+    try:
+        saved = settings.get_all(conn)
+        if "lang" in saved and not is_explicit():
+            set_lang(saved["lang"])
+        zone_name = options.tz or os.environ.get("GRIDLOG_TZ") or saved.get("tz")
+        zone = zone_named(zone_name) if zone_name else system_zone()
+        context = Context(
+            now=clock_now(zone),
+            zone=zone,
+            worker=saved.get("worker"),
+            command=ctx.command_path.removeprefix("gridlog ").strip(),
+        )
+        yield conn, context
+    finally:
+        conn.close()
+
+
+def when(text: str, context: Context, prefer: Literal["past", "future"] | None):
+    return dates.parse_when(text, context.now, prefer)
+
+
+def parse_id(text: str) -> int:
+    """Ids are shown as `#42`; accept that form as well as `42`."""
+    cleaned = text.strip().lstrip("#")
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 18:
+        raise GridlogError("id.bad", id=text, exit_code=2)
+    return int(cleaned)
+
+
+def emit(doc=None, data=None, line: str | None = None) -> None:
+    """Print JSON when asked, else one line or a document."""
+    if data is not None:
+        from gridlog.render.shapes import dumps
+
+        sys.stdout.write(dumps(data) + "\n")
+    elif line is not None:
+        sys.stdout.write(line + "\n")
+    else:
+        from gridlog.render.output import print_doc
+
+        print_doc(doc)

@@ -1,0 +1,276 @@
+"""`gridlog add`, `due`, `done`, `snooze`, `show`, `log` and `search`: the walking log
+itself, the commands of every day."""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from gridlog.cli.common import (
+    AtOption,
+    CategoryOption,
+    GridOption,
+    GridsOption,
+    IdArgument,
+    JsonOption,
+    KindOption,
+    LimitOption,
+    PhoneOption,
+    PlaceOption,
+    ResidentOption,
+    SinceOption,
+    UntilOption,
+    emit,
+    parse_id,
+    session,
+    when,
+)
+from gridlog.dates import phrases as dates
+from gridlog.domain import grids, store
+from gridlog.errors import GridlogError
+from gridlog.words import vocab
+from gridlog.words.i18n import t
+
+
+def add(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help=t("add.text"), show_default=False)],
+    grid: GridOption = None,
+    place: PlaceOption = None,
+    resident: ResidentOption = None,
+    phone: PhoneOption = None,
+    category: CategoryOption = None,
+    kind: KindOption = None,
+    at: AtOption = None,
+    follow_up: Annotated[
+        str | None, typer.Option("--follow-up", "-f", help=t("opt.follow_up"))
+    ] = None,
+    remind: Annotated[
+        str | None, typer.Option("--remind", help=t("opt.remind"))
+    ] = None,
+    remind_text: Annotated[
+        str | None, typer.Option("--remind-text", help=t("opt.remind_text"))
+    ] = None,
+    case: Annotated[str | None, typer.Option("--case", help=t("opt.case"))] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help=t("opt.tag"))
+    ] = None,
+    every: Annotated[str | None, typer.Option("--every", help=t("opt.every"))] = None,
+    json_out: JsonOption = False,
+) -> None:
+    if text == "-":
+        text = sys.stdin.read()
+    with session(ctx, write=True) as (conn, context):
+        if remind_text is not None and remind is None:
+            raise GridlogError("add.remind_text_alone", exit_code=2)
+        if every is not None and (follow_up is None) == (remind is None):
+            raise GridlogError("add.every_which", exit_code=2)
+        draft = store.Draft(
+            text=text,
+            at=when(at, context, "past").at(context.zone) if at else context.now,
+            grid=grid,
+            place=place,
+            resident=resident,
+            phone=phone,
+            category=vocab.category(category).key if category else "other",
+            kind=vocab.kind(kind).key if kind else "visit",
+            follow_up=when(follow_up, context, "future").day if follow_up else None,
+            remind=when(remind, context, "future").day if remind else None,
+            remind_text=remind_text,
+            case_id=parse_id(case) if case else None,
+            tags=tag or (),
+            every=dates.parse_every(every) if every else None,
+        )
+        added = store.add_entry(conn, context, draft)
+        if json_out:
+            from gridlog.render import shapes
+
+            emit(data=shapes.added(added))
+        else:
+            from gridlog.render.log import added_line
+
+            emit(line=added_line(added, context.today))
+
+
+def due(
+    ctx: typer.Context,
+    days: Annotated[
+        int, typer.Option("--days", "-d", min=0, max=3660, help=t("opt.days"))
+    ] = 0,
+    grid: GridsOption = None,
+    on: Annotated[str | None, typer.Option("--on", help=t("opt.on"))] = None,
+    every: Annotated[bool, typer.Option("--all", help=t("opt.due_all"))] = False,
+    stale: Annotated[
+        int | None, typer.Option("--stale", min=1, max=3660, help=t("opt.stale"))
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    with session(ctx, write=False) as (conn, context):
+        today = when(on, context, None).day if on else context.today
+        grid_ids = [grids.find_grid(conn, name) for name in grid] if grid else None
+        if stale is not None:
+            _stale(conn, context, today, stale, grid_ids, json_out)
+            return
+        if json_out or every:  # scripts always get every item
+            items = store.due_items(conn, today, days=days, grid_ids=grid_ids)
+            counts = None
+        else:
+            items = store.due_items(
+                conn,
+                today,
+                days=days,
+                grid_ids=grid_ids,
+                overdue_per_grid=store.OVERDUE_PER_GRID,
+            )
+            counts = store.due_counts(conn, today, days=days, grid_ids=grid_ids)
+        if json_out:
+            from gridlog.render import shapes
+
+            emit(data=shapes.due(items))
+        else:
+            from gridlog.render.log import due_doc
+
+            emit(due_doc(items, today, days, counts))
+
+
+def _stale(conn, context, today, days: int, grid_ids, json_out: bool) -> None:
+    """`due --stale N`: households of the register nobody visited for N days."""
+    from gridlog.domain.coverage import stale_households
+
+    households = stale_households(conn, context.zone, today, days, grid_ids)
+    if json_out:
+        from gridlog.render import shapes
+
+        emit(data=shapes.stale(households))
+    else:
+        from gridlog.render.log import stale_doc
+
+        emit(stale_doc(households, today, days))
+
+
+def done(
+    ctx: typer.Context,
+    record: IdArgument,
+    note: Annotated[
+        str | None, typer.Option("--note", "-n", help=t("opt.note"))
+    ] = None,
+    at: Annotated[str | None, typer.Option("--at", help=t("opt.done_at"))] = None,
+) -> None:
+    with session(ctx, write=True) as (conn, context):
+        record_id = parse_id(record)
+        closed_at = when(at, context, "past").at(context.zone) if at else None
+        closed = store.close_item(conn, context, record_id, note=note, at=closed_at)
+        from gridlog.render.log import closed_line
+
+        emit(line=closed_line(closed, context.today))
+
+
+def snooze(
+    ctx: typer.Context,
+    record: IdArgument,
+    due: Annotated[str, typer.Argument(metavar="WHEN", help=t("arg.when"))],
+) -> None:
+    with session(ctx, write=True) as (conn, context):
+        record_id = parse_id(record)
+        due_on = when(due, context, "future").day
+        item = store.snooze_item(conn, context, record_id, due_on)
+        from gridlog.render.log import snoozed_line
+
+        emit(line=snoozed_line(item, context.today))
+
+
+def show(
+    ctx: typer.Context,
+    record: IdArgument,
+    json_out: JsonOption = False,
+) -> None:
+    with session(ctx, write=False) as (conn, context):
+        result = store.story(conn, context.zone, parse_id(record))
+        if json_out:
+            from gridlog.render import shapes
+
+            emit(data=shapes.story(result))
+        else:
+            from gridlog.render.log import story_doc
+
+            emit(story_doc(result, context.today))
+
+
+def log(
+    ctx: typer.Context,
+    grid: GridsOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    category: CategoryOption = None,
+    kind: KindOption = None,
+    resident: Annotated[
+        str | None, typer.Option("--resident", "-r", help=t("opt.resident_filter"))
+    ] = None,
+    limit: LimitOption = 50,
+    json_out: JsonOption = False,
+) -> None:
+    with session(ctx, write=False) as (conn, context):
+        filters = _log_filter(
+            conn, context, grid, since, until, category, kind, limit, resident
+        )
+        _emit_entries(store.log_entries(conn, context.zone, filters), context, json_out)
+
+
+def _log_filter(
+    conn, context, grid, since, until, category, kind, limit, resident=None
+):
+    """The filters `log` and `search` share, read the way every command reads them."""
+    return store.LogFilter(
+        grid_ids=[grids.find_grid(conn, name) for name in grid] if grid else None,
+        since=when(since, context, "past").day if since else None,
+        until=when(until, context, None).day if until else None,
+        category=vocab.category(category).key if category else None,
+        kind=vocab.kind(kind).key if kind else None,
+        resident=resident,
+        limit=limit,
+    )
+
+
+def _emit_entries(entries, context, json_out: bool, highlight: str | None = None):
+    """Entries oldest first, as JSON or as the walking log reads."""
+    if json_out:
+        from gridlog.render import shapes
+
+        emit(data=shapes.log(entries))
+    else:
+        from gridlog.render.log import log_doc
+
+        emit(log_doc(entries, context.today, highlight=highlight))
+
+
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help=t("search.text"))],
+    grid: GridsOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    category: CategoryOption = None,
+    kind: KindOption = None,
+    limit: LimitOption = 20,
+    json_out: JsonOption = False,
+) -> None:
+    from gridlog.domain.search import search_entries
+
+    with session(ctx, write=False) as (conn, context):
+        filters = _log_filter(conn, context, grid, since, until, category, kind, limit)
+        found = search_entries(conn, context.zone, text, filters)
+        if json_out:
+            _emit_entries(found, context, json_out)  # newest first, as found
+        else:
+            _emit_entries(list(reversed(found)), context, False, text.strip())
+
+
+def register(app: typer.Typer) -> None:
+    """Add the everyday commands to `app`."""
+    app.command(help=t("add.help"), epilog=t("add.epilog"))(add)
+    app.command(help=t("due.help"), epilog=t("due.epilog"))(due)
+    app.command(help=t("done.help"), epilog=t("done.epilog"))(done)
+    app.command(help=t("snooze.help"), epilog=t("snooze.epilog"))(snooze)
+    app.command(help=t("show.help"), epilog=t("show.epilog"))(show)
+    app.command(help=t("log.help"), epilog=t("log.epilog"))(log)
+    app.command(help=t("search.help"), epilog=t("search.epilog"))(search)

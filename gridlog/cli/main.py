@@ -1,0 +1,109 @@
+"""The entry point: choose the language, run the typer app, and be the one place
+where errors become a single line and an exit code (never a traceback)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from gridlog.errors import GridlogError
+from gridlog.words.i18n import explicit_lang, locale_lang, set_lang, t
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run gridlog with `argv` (default: the process's) and return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    chosen = explicit_lang(args, os.environ)
+    set_lang(chosen or locale_lang(os.environ), explicit=chosen is not None)
+    if "TYPER_USE_RICH" not in os.environ and not _is_terminal(sys.stdout):
+        # Rich help only on a terminal: piped, it costs ~90 ms of imports for nothing.
+        os.environ["TYPER_USE_RICH"] = "0"
+    try:
+        _check_utf8(args)
+        if _wants_help(args):
+            from gridlog.cli.usage import localize_help
+
+            localize_help()
+        from gridlog.cli.app import app
+
+        code = app(args=args, prog_name="gridlog", standalone_mode=False)
+        return code if isinstance(code, int) else 0
+    except SystemExit as exc:
+        return _exit_code(exc.code)
+    except GridlogError as exc:
+        return _fail(exc.message(), exc.exit_code)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 1  # `gridlog log | head`: the reader left; nothing to report
+    except Exception as exc:  # the one place that must catch everything
+        if os.environ.get("GRIDLOG_DEBUG"):
+            raise
+        import typer
+        from typer._click import exceptions as click_errors
+
+        if isinstance(exc, click_errors.NoArgsIsHelpError):
+            sys.stdout.write(exc.format_message() + "\n")
+            return 0
+        if isinstance(exc, click_errors.ClickException):
+            return _usage_error(exc)
+        if isinstance(exc, typer.Abort):
+            return _fail(t("cancelled"), 1)
+        from gridlog.storage.db import db_errors, user_error
+
+        if isinstance(exc, db_errors()):  # sqlite3's, or SQLCipher's own classes
+            error = user_error(exc)
+            return _fail(error.message(), error.exit_code)
+        return _fail(t("error.internal", kind=type(exc).__name__), 1)
+    return 0
+
+
+def _check_utf8(args: list[str]) -> None:
+    """Arguments that were not valid UTF-8 arrive with lone surrogates: refuse them."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise GridlogError("args.not_utf8", exit_code=2) from None
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _wants_help(args: list[str]) -> bool:
+    """Will typer draw a help page? (Then its fixed words must be ours first.)"""
+    return (
+        not args
+        or "--help" in args
+        or "-h" in args
+        or args[-1] in ("grid", "resident", "rule")
+    )
+
+
+def _usage_error(exc) -> int:
+    from gridlog.cli.usage import usage_message
+
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "gridlog"
+    return _fail(usage_message(exc.format_message(), command), exc.exit_code)
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 1
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(t("error.prefix") + message + "\n")
+    return code
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""`gridlog backup`, `check`, `encrypt` and `decrypt`: keeping the log safe."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gridlog.cli.common import (
+    emit,
+    session,
+)
+from gridlog.errors import GridlogError
+from gridlog.words.i18n import t
+
+
+def backup(
+    ctx: typer.Context,
+    target: Annotated[Path, typer.Argument(metavar="FILE", help=t("backup.file"))],
+) -> None:
+    from gridlog.storage.backup import back_up
+
+    with session(ctx, write=False) as (conn, _context):
+        health = back_up(conn, target)
+        emit(line=t("backup.done", path=str(target), entries=health.counts["entries"]))
+
+
+def check(ctx: typer.Context) -> None:
+    from gridlog.storage.backup import check as check_health
+    from gridlog.storage.db import key_of, resolve_path
+
+    path = resolve_path(ctx.find_root().obj.db)
+    with session(ctx, write=False) as (conn, _context):
+        health = check_health(conn, path)
+        if key_of(conn) is None:
+            encryption = t("check.plain")
+        else:
+            cipher = conn.execute("PRAGMA cipher_version").fetchone()[0]
+            encryption = t("check.encrypted", version=cipher)
+    lines = [
+        t("check.ok" if health.ok else "check.bad", path=str(path)),
+        t("check.version", version=health.schema_version),
+        encryption,
+        t("check.size", mb=f"{health.size_bytes / 1e6:.1f}"),
+        t("check.counts", **health.counts, open=health.open_items),
+        *health.problems[:20],
+    ]
+    emit(line="\n".join(lines))
+    if not health.ok:
+        raise typer.Exit(1)
+
+
+def encrypt(ctx: typer.Context) -> None:
+    from gridlog.storage import crypto
+    from gridlog.storage.db import is_encrypted
+
+    path = _existing_db(ctx)
+    crypto.cipher()
+    if is_encrypted(path):
+        raise GridlogError("encrypt.already", path=str(path))
+    done = crypto.convert(path, None, crypto.new_key())
+    lines = [t("encrypt.done", path=str(path), entries=done.counts.get("entries", 0))]
+    if done.plain_leftovers:
+        names = ", ".join(str(p) for p in done.plain_leftovers)
+        lines.append(t("encrypt.leftovers", paths=names))
+    emit(line="\n".join(lines))
+
+
+def decrypt(ctx: typer.Context) -> None:
+    from gridlog.storage import crypto
+    from gridlog.storage.db import is_encrypted
+
+    path = _existing_db(ctx)
+    crypto.cipher()
+    if not is_encrypted(path):
+        raise GridlogError("decrypt.not_encrypted", path=str(path))
+    done = crypto.convert(path, crypto.key_to_open(path), None)
+    emit(line=t("decrypt.done", path=str(path), entries=done.counts.get("entries", 0)))
+
+
+def _existing_db(ctx: typer.Context) -> Path:
+    from gridlog.storage.db import resolve_path
+
+    path = resolve_path(ctx.find_root().obj.db)
+    if not path.exists() or path.stat().st_size == 0:
+        raise GridlogError("encrypt.no_db", path=str(path))
+    return path
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands that keep the database safe to `app`."""
+    app.command(help=t("backup.help"), epilog=t("backup.epilog"))(backup)
+    app.command(help=t("check.help"), epilog=t("check.epilog"))(check)
+    app.command(help=t("encrypt.help"), epilog=t("encrypt.epilog"))(encrypt)
+    app.command(help=t("decrypt.help"), epilog=t("decrypt.epilog"))(decrypt)

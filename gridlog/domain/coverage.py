@@ -1,0 +1,91 @@
+"""Visit coverage: which households of the register nobody has been to lately.
+
+A household is a place of the register (`9号楼2单元301`) with the residents living
+there. It counts as visited by any entry at that place, or naming one of its
+residents. Households with the tags the articles single out (独居, 高龄, 重点人员) are
+listed first: an elder living alone not seen for a month is the one to walk to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gridlog.dates.clock import day_start_utc, from_utc_iso
+
+PRIORITY_TAGS = ("独居", "高龄", "重点人员")
+
+
+@dataclass(frozen=True)
+class Household:
+    grid: str
+    place: str
+    residents: list[str]
+    tags: list[str]
+    last_visit: dt.date | None  # None: never visited since registered
+    registered: dt.date
+    days: int  # since the last visit, or since registration when never visited
+
+    @property
+    def priority(self) -> bool:
+        return any(tag in PRIORITY_TAGS for tag in self.tags)
+
+
+def stale_households(
+    conn: sqlite3.Connection,
+    zone: dt.tzinfo,
+    today: dt.date,
+    days: int,
+    grid_ids: Sequence[int] | None = None,
+) -> list[Household]:
+    """Households not visited for `days` days or more: per grid in the order grids
+    were registered, tagged households first, then the longest unvisited."""
+    where, params = "", []
+    if grid_ids:
+        where = f"AND r.grid_id IN ({', '.join('?' for _ in grid_ids)})"
+        params = list(grid_ids)
+    rows = conn.execute(
+        "SELECT g.id AS grid_id, g.name AS grid, r.place,"
+        " json_group_array(r.name) AS names, json_group_array(json(r.tags)) AS tags,"
+        " min(r.registered_on) AS registered,"
+        " max((SELECT max(e.at) FROM entries e WHERE e.resident_id = r.id)) AS by_name,"
+        " (SELECT max(e.at) FROM entries e WHERE e.place = r.place) AS by_place"
+        " FROM residents r JOIN grids g ON g.id = r.grid_id"
+        f" WHERE r.place IS NOT NULL {where}"
+        " GROUP BY r.grid_id, r.place",
+        params,
+    ).fetchall()
+    cutoff = day_start_utc(today - dt.timedelta(days=days - 1), zone)
+    found: list[tuple[int, Household]] = []
+    for row in rows:
+        last = max(filter(None, (row["by_name"], row["by_place"])), default=None)
+        if last is not None and last >= cutoff:
+            continue
+        household = _household(row, last, zone, today)
+        if household.days >= days:  # a household registered lately is not stale yet
+            found.append((row["grid_id"], household))
+    found.sort(key=lambda pair: (pair[0], not pair[1].priority, -pair[1].days))
+    return [household for _, household in found]
+
+
+def _household(
+    row: sqlite3.Row, last: str | None, zone: dt.tzinfo, today: dt.date
+) -> Household:
+    tags = list(
+        dict.fromkeys(tag for group in json.loads(row["tags"]) for tag in group)
+    )
+    registered = dt.date.fromisoformat(row["registered"][:10])
+    last_day = None if last is None else from_utc_iso(last, zone).date()
+    since = last_day or registered
+    return Household(
+        grid=row["grid"],
+        place=row["place"],
+        residents=list(dict.fromkeys(json.loads(row["names"]))),
+        tags=tags,
+        last_visit=last_day,
+        registered=registered,
+        days=(today - since).days,
+    )

@@ -1,0 +1,438 @@
+"""The monthly review: per-grid (or per-worker, per-category) figures for a period,
+computed in SQL so that a month costs the same at any size of history.
+
+The figures are the ones a community secretary reviews: how much walking was done,
+what came up, what was closed and how fast, what is still open or overdue, where the
+same problems keep coming back, and how it compares with the period before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+KINDS = ("visit", "patrol", "window", "meeting", "other")
+GROUPINGS = ("grid", "worker", "category")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local calendar days [start, end): end is the first day after the period."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def last(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    def previous(self) -> Period:
+        """The period of the same length just before; whole months give months."""
+        if self.start.day == 1 and self.end.day == 1 and self.days >= 28:
+            months = _month_number(self.end) - _month_number(self.start)
+            year, month = divmod(_month_number(self.start) - months, 12)
+            return Period(dt.date(year, month + 1, 1), self.start)
+        return Period(self.start - dt.timedelta(days=self.days), self.start)
+
+    @property
+    def label(self) -> str:
+        if self.start.day == 1 and self.end == _next_month(self.start):
+            return f"{self.start:%Y-%m}"
+        return f"{self.start.isoformat()} – {self.last.isoformat()}"
+
+
+def _month_number(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def month_period(year: int, month: int) -> Period:
+    start = dt.date(year, month, 1)
+    return Period(start, _next_month(start))
+
+
+@dataclass
+class Figures:
+    """The numbers for one group (a grid, a worker or a category) or the total."""
+
+    group: str
+    entries: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    places: int = 0  # distinct places (households, buildings) with an entry
+    followups_opened: int = 0
+    followups_closed: int = 0
+    open: int = 0  # follow-ups and reminders still open at the period's end
+    overdue: int = 0  # ... of which past their due date then
+    median_resolution_minutes: float | None = None  # follow-ups closed in the period
+    longest_resolution_minutes: int | None = None
+    due_in_period: int = 0  # follow-ups and reminders due in the period
+    closed_on_time: int = 0  # ... of which closed by the end of their due day
+
+    @property
+    def visits(self) -> int:
+        return self.by_kind.get("visit", 0)
+
+    @property
+    def on_time_share(self) -> float | None:
+        if not self.due_in_period:
+            return None
+        return self.closed_on_time / self.due_in_period
+
+
+@dataclass(frozen=True)
+class HotSpot:
+    """A place where three or more entries opened follow-ups in the period."""
+
+    group: str
+    place: str
+    entries: int
+
+
+@dataclass
+class Report:
+    period: Period
+    by: str  # one of GROUPINGS
+    groups: list[Figures]
+    total: Figures
+    previous: dict[str, Figures]  # the previous period's figures, by group
+    previous_total: Figures
+    hot_spots: list[HotSpot]
+    # Households of the register nobody visited during the period (domain.coverage).
+    unvisited: list = field(default_factory=list)
+
+
+# --- Computing a report -------------------------------------------------------------
+# Every query is bounded by the period (entries.at, followups opened/closed/due in
+# it), by what is open now, or by what was closed since the previous period ended (a
+# few weeks, for last month's report), each on an index, so a recent month costs the
+# same whether the log holds one year or ten. (A month long past reads every item
+# closed since: the price of knowing what was open at its end.)
+
+# The group of a row. Grids are grouped by id and named afterwards: grouping on the
+# integer straight off the covering index spares a join per row.
+_GROUP_SQL = {
+    "grid": "{t}.grid_id",
+    "worker": "coalesce(e.worker, g.worker, '')",
+    "category": "e.category",
+}
+
+
+class _Query:
+    """The pieces every report query shares: group expression, grid filter, bounds."""
+
+    def __init__(self, by: str, period: Period, zone: dt.tzinfo, grid_ids) -> None:
+        from gridlog.dates.clock import day_start_utc
+
+        self.by = by
+        self.group = _GROUP_SQL[by].format(t="e")
+        self.item_group = _GROUP_SQL[by].format(t="f")
+        self.start = day_start_utc(period.start, zone)
+        self.end = day_start_utc(period.end, zone)
+        self.period = period
+        self.zone = zone
+        self.grid_ids = list(grid_ids or [])
+        self.grid_join = " JOIN grids g ON g.id = e.grid_id" if by == "worker" else ""
+
+    def grid_filter(self, column: str) -> tuple[str, list]:
+        if not self.grid_ids:
+            return "", []
+        marks = ", ".join("?" for _ in self.grid_ids)
+        return f" AND {column} IN ({marks})", list(self.grid_ids)
+
+    def named_grid_filter(self, column: str) -> tuple[str, dict[str, object]]:
+        names = {f"g{i}": grid_id for i, grid_id in enumerate(self.grid_ids)}
+        if not names:
+            return "", {}
+        return f" AND {column} IN ({', '.join(':' + n for n in names)})", names
+
+
+def build_report(
+    conn,
+    zone: dt.tzinfo,
+    period: Period,
+    *,
+    by: str = "grid",
+    grid_ids=None,
+) -> Report:
+    """The figures of `period` and of the period before it, per group and in total."""
+    queries = [
+        _Query(by, period, zone, grid_ids),
+        _Query(by, period.previous(), zone, grid_ids),
+    ]
+    results = [_figures(conn, q) for q in queries]
+    _count_open_at_the_ends(conn, queries, results)
+    (current, total), (previous, previous_total) = results
+    for name in previous:
+        current.setdefault(name, Figures(name))
+    groups = sorted(current.values(), key=_order(conn, by))
+    if by == "grid":
+        names = _grid_names(conn)
+        for figures in [*groups, *previous.values()]:
+            figures.group = names[figures.group]
+        previous = {figures.group: figures for figures in previous.values()}
+    return Report(
+        period=period,
+        by=by,
+        groups=groups,
+        total=total,
+        previous=previous,
+        previous_total=previous_total,
+        hot_spots=_hot_spots(conn, queries[0]),
+        unvisited=_unvisited(conn, zone, period, grid_ids),
+    )
+
+
+def _unvisited(conn, zone: dt.tzinfo, period: Period, grid_ids) -> list:
+    """Households not visited in the period, as of its last day: one indexed look
+    per household of the register (see gridlog.domain.coverage)."""
+    from gridlog.domain.coverage import stale_households
+
+    return stale_households(conn, zone, period.last, period.days, grid_ids)
+
+
+def _order(conn, by: str):
+    """Grids in the order they were registered (by id); other groups by name."""
+    return lambda figures: figures.group
+
+
+def _grid_names(conn) -> dict[int, str]:
+    return {row[0]: row[1] for row in conn.execute("SELECT id, name FROM grids")}
+
+
+def _figures(conn, q: _Query) -> tuple[dict[str, Figures], Figures]:
+    groups: dict[str, Figures] = {}
+    total = Figures("")
+
+    def each(name: str) -> list[Figures]:
+        if name not in groups:
+            groups[name] = Figures(name)
+        return [groups[name], total]
+
+    _count_entries(conn, q, groups, total)
+    _count_followups(conn, q, groups, total)
+    _due_and_on_time(conn, q, each)
+    return groups, total
+
+
+def _count_entries(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
+    """Entries by kind and category, and distinct places, per group and in total.
+
+    One pass over the period's entries on the covering index: each group hands back
+    its kinds, categories and places as JSON arrays, which are counted here. Grouping
+    by (group, kind, category) and counting distinct places in SQL would sort the
+    month's rows three times; Python's Counter and set do the same work far faster.
+    """
+    from collections import Counter
+
+    where, params = q.grid_filter("e.grid_id")
+    rows = conn.execute(
+        f"SELECT {q.group} AS grp, json_group_array(e.kind),"
+        " json_group_array(e.category),"
+        " json_group_array(e.place) FILTER (WHERE e.place IS NOT NULL)"
+        f" FROM entries e{q.grid_join}"
+        f" WHERE e.at >= ? AND e.at < ?{where} GROUP BY grp",
+        [q.start, q.end, *params],
+    )
+    places: set[str] = set()
+    for group, kinds, categories, group_places in rows:
+        figures = groups.setdefault(group, Figures(group))
+        kinds, categories = json.loads(kinds), json.loads(categories)
+        figures.entries = len(kinds)
+        figures.by_kind = dict(sorted(Counter(kinds).items()))
+        figures.by_category = dict(sorted(Counter(categories).items()))
+        if not figures.by_category.keys() <= total.by_category.keys():
+            # The total lists its categories in the order a walk through the rows
+            # sorted by group, kind and category first meets them: the order that
+            # equal counts are shown in.
+            for _kind, category in sorted(set(zip(kinds, categories, strict=True))):
+                total.by_category.setdefault(category, 0)
+        total.entries += figures.entries
+        for kind, count in figures.by_kind.items():
+            total.by_kind[kind] = total.by_kind.get(kind, 0) + count
+        for category, count in figures.by_category.items():
+            total.by_category[category] += count
+        seen = set(json.loads(group_places))
+        figures.places = len(seen)
+        places |= seen
+    total.places = len(places)
+
+
+def _followup_source(q: _Query) -> str:
+    """Follow-ups with their group; the opening entry is joined only when the group
+    needs it (worker, category): at a million entries each join costs a page read."""
+    if q.by == "grid":
+        return f"SELECT {q.item_group} AS grp, f.* FROM followups f"
+    return (
+        f"SELECT {q.item_group} AS grp, f.* FROM followups f"
+        " JOIN entries e ON e.id = f.entry_id JOIN grids g ON g.id = f.grid_id"
+    )
+
+
+# Whole minutes from opening to closing. unixepoch() (SQLite 3.38) reads a timestamp
+# in half the time strftime('%s') takes; both give whole seconds.
+_MINUTES_TO_CLOSE = (
+    "(unixepoch(closed_at) - unixepoch(opened_at)) / 60"
+    if sqlite3.sqlite_version_info >= (3, 38)
+    else "(strftime('%s', closed_at) - strftime('%s', opened_at)) / 60"
+)
+
+
+def _count_followups(
+    conn, q: _Query, groups: dict[str, Figures], total: Figures
+) -> None:
+    """Follow-ups opened and closed in the period, and how fast those were closed."""
+    where, names = q.named_grid_filter("f.grid_id")
+    params = {"start": q.start, "end": q.end, **names}
+    source = _followup_source(q)
+    rows = conn.execute(
+        f"SELECT grp, count(*) FROM ({source} WHERE f.type = 'followup'"
+        f" AND f.opened_at >= :start AND f.opened_at < :end{where}) GROUP BY grp",
+        params,
+    )
+    for group, count in rows:
+        _add(groups, total, group, "followups_opened", count)
+    rows = conn.execute(
+        f"SELECT grp, count(*), json_group_array({_MINUTES_TO_CLOSE})"
+        f" FROM ({source} WHERE f.type = 'followup'"
+        f" AND f.closed_at >= :start AND f.closed_at < :end{where}) GROUP BY grp",
+        params,
+    )
+    everyone: list[int] = []
+    for group, count, minutes in rows:
+        _add(groups, total, group, "followups_closed", count)
+        # Median and longest minutes to resolve, over follow-ups closed in the period.
+        ordered = json.loads(minutes)
+        if None in ordered:  # a timestamp SQLite cannot read
+            ordered = [m for m in ordered if m is not None]
+        ordered.sort()
+        if ordered:
+            figures = groups[group]
+            figures.median_resolution_minutes = _median(ordered)
+            figures.longest_resolution_minutes = ordered[-1]
+            everyone += ordered
+    if everyone:
+        everyone.sort()
+        total.median_resolution_minutes = _median(everyone)
+        total.longest_resolution_minutes = everyone[-1]
+
+
+def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
+    """Items (follow-ups and reminders) open, and overdue, at the end of each period:
+    opened before it and not closed before it. Split so that each half uses an index,
+    and counted for all the periods at once: items still open now (the partial index
+    of open items), and items closed since the earliest end."""
+    first = queries[0]
+    where, names = first.named_grid_filter("f.grid_id")
+    params: dict[str, object] = dict(names)
+    open_now, open_then = [], []
+    for i, q in enumerate(queries):
+        params |= {f"end{i}": q.end, f"day{i}": q.period.end.isoformat()}
+        opened = f"opened_at < :end{i}"
+        late = f"due_on < :day{i}"
+        open_now += [
+            f"count(*) FILTER (WHERE {opened})",
+            f"count(*) FILTER (WHERE {opened} AND {late})",
+        ]
+        closed = f"closed_at >= :end{i} AND {opened}"
+        open_then += [
+            f"count(*) FILTER (WHERE {closed})",
+            f"count(*) FILTER (WHERE {closed} AND {late})",
+        ]
+    params["latest"] = max(q.end for q in queries)
+    params["earliest"] = min(q.end for q in queries)
+    source = _followup_source(first)
+    # (The unary + keeps SQLite off the opened_at index, which covers history.)
+    still_open = conn.execute(
+        f"SELECT grp, {', '.join(open_now)} FROM ({source} WHERE f.closed_at IS NULL"
+        f" AND +f.opened_at < :latest{where}) GROUP BY grp",
+        params,
+    ).fetchall()
+    closed_later = conn.execute(
+        f"SELECT grp, {', '.join(open_then)}"
+        f" FROM ({source} WHERE f.closed_at >= :earliest{where}) GROUP BY grp",
+        params,
+    ).fetchall()
+    for group, *numbers in [*still_open, *closed_later]:
+        for i, (groups, total) in enumerate(results):
+            _add(groups, total, group, "open", numbers[2 * i])
+            _add(groups, total, group, "overdue", numbers[2 * i + 1])
+
+
+def _add(groups: dict[str, Figures], total: Figures, group, name: str, n: int) -> None:
+    """Add `n` to a figure of the group and of the total; a group appears only where
+    it has something to count."""
+    if n:
+        for figures in (groups.setdefault(group, Figures(group)), total):
+            setattr(figures, name, getattr(figures, name) + n)
+
+
+def _median(ordered: list[int]) -> float:
+    """The middle value of a sorted list, or the mean of the two middle ones."""
+    middle = len(ordered) // 2
+    return (ordered[(len(ordered) - 1) // 2] + ordered[middle]) / 2
+
+
+def _due_and_on_time(conn, q: _Query, each) -> None:
+    """Of the items due in the period, how many were closed by the end of their due
+    day in the user's zone (the day ends at local midnight, not UTC's)."""
+    from gridlog.dates.clock import day_start_utc
+
+    days = [q.period.start + dt.timedelta(days=i) for i in range(q.period.days)]
+    if not days:
+        return
+    ends = ", ".join("(?, ?)" for _ in days)
+    day_params: list[object] = []
+    for day in days:
+        day_params += [
+            day.isoformat(),
+            day_start_utc(day + dt.timedelta(days=1), q.zone),
+        ]
+    where, params = q.grid_filter("f.grid_id")
+    rows = conn.execute(
+        f"WITH days(day, ends_at) AS (VALUES {ends})"
+        " SELECT grp, count(*), sum(closed_at IS NOT NULL AND closed_at < ends_at)"
+        f" FROM ({_followup_source(q)} WHERE f.due_on >= ? AND f.due_on < ?{where})"
+        " JOIN days ON days.day = due_on GROUP BY grp",
+        [*day_params, q.period.start.isoformat(), q.period.end.isoformat(), *params],
+    )
+    for group, due, on_time in rows:
+        for figures in each(group):
+            figures.due_in_period += due
+            figures.closed_on_time += on_time
+
+
+def _hot_spots(conn, q: _Query) -> list[HotSpot]:
+    """Places (a registered building, else the place as typed) where three or more
+    entries of the period opened follow-ups: read from the follow-ups opened in the
+    period, which are far fewer than its entries. Each group hands back its places
+    as a JSON array, counted here: cheaper than sorting the rows by text in SQL."""
+    from collections import Counter
+
+    where, params = q.grid_filter("f.grid_id")
+    group = "g.name" if q.by == "grid" else q.group
+    rows = conn.execute(
+        f"SELECT {group} AS grp, json_group_array(coalesce(b.name, e.place))"
+        " FROM followups f JOIN entries e ON e.id = f.entry_id"
+        " JOIN grids g ON g.id = e.grid_id"
+        " LEFT JOIN buildings b ON b.id = e.building_id"
+        " WHERE f.type = 'followup' AND f.opened_at >= ? AND f.opened_at < ?"
+        f" AND e.place IS NOT NULL{where} GROUP BY grp",
+        [q.start, q.end, *params],
+    )
+    spots = [
+        HotSpot(group, spot, count)
+        for group, places in rows
+        for spot, count in Counter(json.loads(places)).items()
+        if count >= 3
+    ]
+    return sorted(spots, key=lambda s: (-s.entries, s.group, s.place))

@@ -1,0 +1,265 @@
+"""Changing what is already stored: edit, delete, undo, and reading a record's history.
+
+Every change goes through `history.writing`, so each is undoable and visible in
+`gridlog history ID`; `undo` writes the reversal as a command of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from gridlog.context import Context
+from gridlog.dates.clock import from_utc_iso, to_utc_iso
+from gridlog.domain import grids
+from gridlog.domain.limits import check_name, check_text
+from gridlog.errors import GridlogError
+from gridlog.storage.db import db_errors
+from gridlog.storage.history import Changes, writing
+
+# --- history ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    at: dt.datetime
+    actor: str | None
+    command: str
+    action: str  # insert, update, delete
+    table: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    undone: bool
+
+
+def record_history(
+    conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int
+) -> list[Change]:
+    """Every change to entry or follow-up `record_id`, oldest first."""
+    rows = conn.execute(
+        "SELECT h.*, EXISTS (SELECT 1 FROM history u WHERE u.undoes = h.op) AS undone"
+        " FROM history h WHERE h.table_name IN ('entries', 'followups')"
+        " AND h.record_id = ? ORDER BY h.id",
+        (record_id,),
+    ).fetchall()
+    if not rows:
+        raise GridlogError("id.unknown", id=record_id)
+    return [
+        Change(
+            at=from_utc_iso(row["at"], zone),
+            actor=row["actor"],
+            command=row["command"] or "",
+            action=row["action"],
+            table=row["table_name"],
+            before=row["before"] and json.loads(row["before"]),
+            after=row["after"] and json.loads(row["after"]),
+            undone=bool(row["undone"]),
+        )
+        for row in rows
+    ]
+
+
+# --- undo -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Undone:
+    op: int
+    command: str
+    changes: int
+
+
+def undo_last(conn: sqlite3.Connection, ctx: Context) -> Undone:
+    """Reverse the most recent command not yet undone (undo again to go further)."""
+    try:
+        with writing(conn, ctx) as changes:
+            target = conn.execute(
+                "SELECT max(op) FROM history WHERE undoes IS NULL"
+                " AND op NOT IN (SELECT undoes FROM history WHERE undoes IS NOT NULL)"
+            ).fetchone()[0]
+            if target is None:
+                raise GridlogError("undo.nothing")
+            changes.undoes = target
+            rows = conn.execute(
+                "SELECT * FROM history WHERE op = ? ORDER BY id DESC", (target,)
+            ).fetchall()
+            for row in rows:
+                _reverse(conn, changes, row)
+    except db_errors("IntegrityError"):
+        raise GridlogError("undo.blocked", command=rows[0]["command"]) from None
+    return Undone(target, rows[0]["command"] or "", len(rows))
+
+
+def _reverse(conn: sqlite3.Connection, changes: Changes, row: sqlite3.Row) -> None:
+    table, action = row["table_name"], row["action"]
+    before = row["before"] and json.loads(row["before"])
+    after = row["after"] and json.loads(row["after"])
+    if action == "delete" and before and before.get("forgotten"):
+        raise GridlogError("undo.forgotten")
+    if table == "settings":
+        (key,) = after
+        changes.put_setting(key, (before or {}).get(key))
+    elif action == "insert" and after and "ids" in after and "count" in after:
+        _reverse_batch(conn, changes, *after["ids"])
+    elif action == "insert":
+        changes.delete(table, row["record_id"])
+    elif action == "update":
+        changes.update(table, row["record_id"], before)
+    else:
+        changes.restore(table, before)
+
+
+def _reverse_batch(conn: sqlite3.Connection, changes: Changes, first: int, last: int):
+    """A bulk load is undone as it was done: one range, one history row."""
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    items = conn.execute(
+        "DELETE FROM followups WHERE entry_id BETWEEN ? AND ?", (first, last)
+    ).rowcount
+    count = conn.execute(
+        "DELETE FROM entries WHERE id BETWEEN ? AND ?", (first, last)
+    ).rowcount
+    changes.remember_batch(
+        "entries", first, {"deleted": [first, last], "count": count, "items": items}
+    )
+
+
+# --- edit and delete ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryEdit:
+    """New values for an entry; None leaves a field as it is."""
+
+    text: str | None = None
+    place: str | None = None
+    resident: str | None = None
+    phone: str | None = None
+    category: str | None = None
+    kind: str | None = None
+    at: dt.datetime | None = None
+    grid: str | None = None
+    due: dt.date | None = None
+    every: str | None = None  # `1w` …; "" stops an item coming back
+
+
+def edit_record(
+    conn: sqlite3.Connection, ctx: Context, record_id: int, edit: EntryEdit
+) -> str:
+    """Change an entry's fields, or a follow-up's text and due date; returns the
+    kind of record changed ("entry", "followup" or "reminder")."""
+    with writing(conn, ctx) as changes:
+        item = conn.execute(
+            "SELECT * FROM followups WHERE id = ?", (record_id,)
+        ).fetchone()
+        if item is not None:
+            _edit_item(changes, item, edit)
+            return item["type"]
+        entry = conn.execute(
+            "SELECT * FROM entries WHERE id = ?", (record_id,)
+        ).fetchone()
+        if entry is None:
+            raise GridlogError("id.unknown", id=record_id)
+        if edit.due is not None or edit.every is not None:
+            raise GridlogError("edit.due_on_entry", id=record_id, exit_code=2)
+        values = _entry_values(conn, edit)
+        if not values:
+            raise GridlogError("edit.nothing", exit_code=2)
+        changes.update("entries", record_id, {**values, "updated_at": ctx.now_utc})
+    return "entry"
+
+
+def _edit_item(changes: Changes, item: sqlite3.Row, edit: EntryEdit) -> None:
+    values: dict[str, Any] = {}
+    if edit.text is not None:
+        values["text"] = check_text("--text", edit.text)
+    if edit.due is not None:
+        values["due_on"] = edit.due.isoformat()
+    if edit.every is not None:
+        values["every"] = edit.every or None
+    others = (
+        edit.place,
+        edit.resident,
+        edit.phone,
+        edit.category,
+        edit.kind,
+        edit.at,
+        edit.grid,
+    )
+    if any(value is not None for value in others):
+        raise GridlogError(
+            "edit.entry_field_on_item",
+            id=item["id"],
+            entry=item["entry_id"],
+            exit_code=2,
+        )
+    if not values:
+        raise GridlogError("edit.nothing", exit_code=2)
+    changes.update(
+        "followups", item["id"], {**values, "updated_at": changes.ctx.now_utc}
+    )
+
+
+def _entry_values(conn: sqlite3.Connection, edit: EntryEdit) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if edit.text is not None:
+        values["text"] = check_text("--text", edit.text)
+    for field in ("place", "resident", "phone"):
+        value = getattr(edit, field)
+        if value is not None:
+            values[field] = check_name(f"--{field}", value) if value.strip() else None
+    if edit.category is not None:
+        values["category"] = edit.category
+    if edit.kind is not None:
+        values["kind"] = edit.kind
+    if edit.at is not None:
+        values["at"] = to_utc_iso(edit.at)
+    if edit.grid is not None:
+        values["grid_id"] = grids.find_grid(conn, edit.grid)
+    if "place" in values:
+        building = (
+            grids.building_for_place(conn, values["place"]) if values["place"] else None
+        )
+        values["building_id"] = None if building is None else building["id"]
+    return values
+
+
+def delete_entry(conn: sqlite3.Connection, ctx: Context, record_id: int) -> int:
+    """Delete an entry and the follow-ups it opened (if no later visit is on them);
+    returns how many records went. `undo` brings them back."""
+    with writing(conn, ctx) as changes:
+        entry = conn.execute(
+            "SELECT * FROM entries WHERE id = ?", (record_id,)
+        ).fetchone()
+        if entry is None:
+            item = conn.execute(
+                "SELECT 1 FROM followups WHERE id = ?", (record_id,)
+            ).fetchone()
+            key = "delete.not_entry" if item else "id.unknown"
+            raise GridlogError(key, id=record_id)
+        items = conn.execute(
+            "SELECT id FROM followups WHERE entry_id = ?", (record_id,)
+        ).fetchall()
+        for item in items:
+            visits = conn.execute(
+                "SELECT count(*) FROM entries WHERE case_id = ? AND id != ?",
+                (item["id"], record_id),
+            ).fetchone()[0]
+            if visits:
+                raise GridlogError(
+                    "delete.has_visits", id=record_id, case=item["id"], visits=visits
+                )
+        if entry["case_id"] is not None and any(
+            i["id"] == entry["case_id"] for i in items
+        ):
+            changes.update("entries", record_id, {"case_id": None})
+        for item in items:
+            for signoff in conn.execute(
+                "SELECT id FROM signoffs WHERE followup_id = ?", (item["id"],)
+            ).fetchall():
+                changes.delete("signoffs", signoff["id"])
+            changes.delete("followups", item["id"])
+        changes.delete("entries", record_id)
+    return 1 + len(items)

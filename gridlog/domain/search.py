@@ -1,0 +1,122 @@
+"""Finding every entry that mentions something, in Chinese, which has no spaces.
+
+Three or more characters go through the FTS5 trigram indexes (entries and follow-ups,
+with their closing notes), newest first straight off the index. One or two characters
+cannot make a trigram; they walk the entries newest first by id and stop at the limit,
+so a common word returns at once and only a rare one reads far back.
+
+"Newest" picks the entries most recently written down; they are then shown in the
+order of their visits, since an imported old log is written down long after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from gridlog.domain.store import LogEntry, LogFilter, log_clauses, log_entry
+
+
+def search_entries(
+    conn: sqlite3.Connection, zone: dt.tzinfo, text: str, filters: LogFilter
+) -> list[LogEntry]:
+    """Entries whose text, place or resident, or whose follow-up's text or closing
+    note, contains `text`; newest first."""
+    needle = text.strip()
+    if not needle:
+        return []
+    if len(needle) < 3:
+        return _scan(conn, zone, needle, filters)
+    return _indexed(conn, zone, '"' + needle.replace('"', '""') + '"', filters)
+
+
+def _indexed(
+    conn: sqlite3.Connection, zone: dt.tzinfo, phrase: str, filters: LogFilter
+) -> list[LogEntry]:
+    """Read matches newest first off the trigram indexes a page at a time, keep those
+    the filters allow, and stop once `limit` are found: a word in every tenth entry
+    of a million costs one page, not a hundred thousand rows sorted."""
+    wanted = filters.limit if filters.limit > 0 else None
+    page = max(200, 5 * (wanted or 0))
+    clauses, params = log_clauses(zone, filters)
+    found: list[sqlite3.Row] = []
+    seen: set[int] = set()  # an entry may match in a page and via a later one
+    below: int | None = None  # only ids below this one: the pages already read
+    while wanted is None or len(found) < wanted:
+        ids, below = _matching_ids(conn, phrase, below, page)
+        ids = [entry_id for entry_id in ids if entry_id not in seen]
+        seen.update(ids)
+        if ids:
+            marks = ", ".join("?" for _ in ids)
+            where = " AND ".join([f"e.id IN ({marks})", *clauses])
+            found += conn.execute(
+                "SELECT e.*, g.name AS grid FROM entries e"
+                f" JOIN grids g ON g.id = e.grid_id WHERE {where} ORDER BY e.id DESC",
+                [*ids, *params],
+            ).fetchall()
+        if below is None:
+            break
+    found.sort(key=lambda row: row["id"], reverse=True)
+    return _by_visit(found[:wanted], zone)
+
+
+def _matching_ids(
+    conn: sqlite3.Connection, phrase: str, below: int | None, page: int
+) -> tuple[list[int], int | None]:
+    """The next newest entry ids (below `below`) that match, in an entry itself or in
+    a follow-up (then its opening entry and its visits match), and where the next
+    page begins (None after the last). Follow-ups share the id sequence, so one
+    bound pages through both indexes: down to the higher of the two pages' lowest
+    ids, since below that a full page may have left matches unread."""
+    entries = _fts_ids(conn, "entries_search", phrase, below, page)
+    items = _fts_ids(conn, "followups_search", phrase, below, page)
+    lowest = [ids[-1] for ids in (entries, items) if len(ids) == page]
+    floor = max(lowest) if lowest else None
+    if floor is not None:
+        entries = [entry_id for entry_id in entries if entry_id >= floor]
+        items = [item_id for item_id in items if item_id >= floor]
+    if items:
+        marks = ", ".join("?" for _ in items)
+        entries += [
+            row[0]
+            for row in conn.execute(
+                f"SELECT entry_id FROM followups WHERE id IN ({marks})"
+                f" UNION SELECT id FROM entries WHERE case_id IN ({marks})",
+                [*items, *items],
+            )
+        ]
+    return sorted(set(entries), reverse=True), floor
+
+
+def _fts_ids(
+    conn: sqlite3.Connection, table: str, phrase: str, below: int | None, page: int
+) -> list[int]:
+    bound = "" if below is None else " AND rowid < :below"
+    rows = conn.execute(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH :phrase{bound}"
+        " ORDER BY rowid DESC LIMIT :page",
+        {"phrase": phrase, "below": below, "page": page},
+    )
+    return [row[0] for row in rows]
+
+
+def _scan(
+    conn: sqlite3.Connection, zone: dt.tzinfo, needle: str, filters: LogFilter
+) -> list[LogEntry]:
+    """One or two characters make no trigram: walk newest first, stop at the limit."""
+    clauses, params = log_clauses(zone, filters)
+    clauses.append("(instr(e.text, ?) OR instr(e.place, ?) OR instr(e.resident, ?))")
+    params.extend([needle, needle, needle])
+    limit = f"LIMIT {int(filters.limit)}" if filters.limit > 0 else ""
+    rows = conn.execute(
+        "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
+        f" WHERE {' AND '.join(clauses)} ORDER BY e.id DESC {limit}",
+        params,
+    ).fetchall()
+    return _by_visit(rows, zone)
+
+
+def _by_visit(rows: list[sqlite3.Row], zone: dt.tzinfo) -> list[LogEntry]:
+    """Newest visit first (stored instants sort as text)."""
+    rows = sorted(rows, key=lambda row: (row["at"], row["id"]), reverse=True)
+    return [log_entry(row, zone) for row in rows]

@@ -1,0 +1,417 @@
+"""Turns domain results into documents (see `output`) in the user's language.
+
+Nothing here prints or touches the database; every word comes from `i18n.t`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gridlog.domain.grids import GridSummary
+from gridlog.domain.store import (
+    OVERDUE_PER_GRID,
+    Added,
+    Closed,
+    DueItem,
+    LogEntry,
+    Opened,
+    Story,
+)
+from gridlog.render.output import Cell, Doc, Heading, Table, clean
+from gridlog.words import vocab
+from gridlog.words.i18n import current_lang, t, tn
+
+
+def fmt_date(day: dt.date, today: dt.date | None = None) -> str:
+    """`3月15日` (with the year when it is not this year) or ISO in English."""
+    if current_lang() != "zh":
+        return day.isoformat()
+    if today is not None and day.year == today.year:
+        return f"{day.month}月{day.day}日"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def fmt_moment(moment: dt.datetime, today: dt.date | None = None) -> str:
+    return f"{fmt_date(moment.date(), today)} {moment:%H:%M}"
+
+
+def fmt_weekday(day: dt.date) -> str:
+    return t(f"weekday.{day.weekday()}")
+
+
+def fmt_minutes(minutes: int) -> str:
+    """A time to resolve in words: `17分钟`, `3天 4小时`, `2 hours 5 minutes`."""
+    if minutes < 1:
+        return t("duration.under_a_minute")
+    import pendulum  # only `show`, `done` and reports need it; slow to import
+
+    # Two units are enough to judge a case: 9周 3天, 3天 4小时, 2小时 5分钟.
+    if minutes >= 7 * 24 * 60:
+        minutes -= minutes % (24 * 60)
+    elif minutes >= 24 * 60:
+        minutes -= minutes % 60
+    return pendulum.duration(minutes=minutes).in_words(locale=current_lang())
+
+
+def _item_type(kind: str) -> str:
+    return t(f"item.{kind}")
+
+
+def added_line(added: Added, today: dt.date) -> str:
+    """One line saying what `add` stored."""
+    parts = [
+        t(
+            "add.stored",
+            id=added.id,
+            grid=clean(added.grid),
+            at=fmt_moment(added.at, today),
+        )
+    ]
+    if added.case_id is not None:
+        parts.append(t("add.visit", case=added.case_id, n=added.visit_number))
+    for item in added.opened:
+        parts.append(_opened_text(item, today))
+    return t("list.sep").join(parts)
+
+
+def _opened_text(item: Opened, today: dt.date) -> str:
+    return t(
+        "add.opened",
+        type=_item_type(item.type),
+        id=item.id,
+        due=fmt_date(item.due, today),
+    )
+
+
+def snoozed_line(item: Opened, today: dt.date) -> str:
+    return t(
+        "snooze.done",
+        type=_item_type(item.type),
+        id=item.id,
+        due=fmt_date(item.due, today),
+    )
+
+
+def fmt_every(every: str) -> str:
+    """`每周`, `每3天`, `every 2 weeks`."""
+    count, unit = int(every[:-1]), every[-1]
+    if count == 1:
+        return t(f"every.1{unit}")
+    return t(f"every.n{unit}", n=count)
+
+
+def closed_line(closed: Closed, today: dt.date | None = None) -> str:
+    line = t(
+        "done.done",
+        type=_item_type(closed.type),
+        id=closed.id,
+        took=fmt_minutes(closed.minutes),
+    )
+    if closed.next is not None:
+        line += ("" if current_lang() == "zh" else " ") + t(
+            "done.next", id=closed.next.id, due=fmt_date(closed.next.due, today)
+        )
+    return line
+
+
+def overdue_cell(item: DueItem) -> Cell:
+    if item.overdue_days > 0:
+        return (tn("due.overdue", item.overdue_days, days=item.overdue_days), "overdue")
+    return (t("due.today"), "today") if item.overdue_days == 0 else ""
+
+
+def due_doc(
+    items: list[DueItem],
+    today: dt.date,
+    days: int,
+    counts: dict[str, tuple[int, int]] | None = None,
+) -> Doc:
+    """Due and overdue items, grouped by grid, as a worker reads them each morning.
+
+    `counts` (per grid: items due, of which overdue) is given when `items` holds only
+    the oldest overdue items of each grid: the header then counts them all, and each
+    grid says how many more are overdue than it lists."""
+    overdue = sum(1 for item in items if item.overdue_days > 0)
+    count = len(items)
+    if counts is not None:
+        count = sum(due for due, _ in counts.values())
+        overdue = sum(late for _, late in counts.values())
+    header = t("due.header", day=fmt_date(today), weekday=fmt_weekday(today))
+    if not items:
+        return [Heading(header), t("due.none_days" if days else "due.none")]
+    summary = tn("due.summary", count, count=count, overdue=overdue)
+    doc: Doc = [Heading(f"{header} · {summary}")]
+    hidden = 0
+    for grid, group in _by_grid(items).items():
+        rows: list[list[Cell]] = []
+        for item in group:
+            state = overdue_cell(item) if item.due <= today else t("due.upcoming")
+            text = clean(item.text)
+            if item.visits > 1:
+                text += t("due.visits", n=item.visits)
+            if item.needed:
+                text += t("due.signed", signed=item.signed, needed=item.needed)
+            if item.every:
+                text += t("due.every", every=fmt_every(item.every))
+            rows.append(
+                [
+                    f"#{item.id}",
+                    _item_type(item.type),
+                    fmt_date(item.due, today),
+                    state,
+                    clean(item.place) or "—",
+                    text,
+                ]
+            )
+        doc.append(Table(rows, title=clean(grid)))
+        if counts is not None:
+            listed = sum(1 for item in group if item.overdue_days > 0)
+            more = counts[grid][1] - listed
+            if more > 0:
+                doc.append(tn("due.more", more, count=more))
+                hidden += more
+    if hidden:
+        doc.append(t("due.more_hint", shown=OVERDUE_PER_GRID))
+    return doc
+
+
+def _by_grid(items: list[DueItem]) -> dict[str, list[DueItem]]:
+    groups: dict[str, list[DueItem]] = {}
+    for item in items:
+        groups.setdefault(item.grid, []).append(item)
+    return groups
+
+
+def log_doc(
+    entries: list[LogEntry], today: dt.date, highlight: str | None = None
+) -> Doc:
+    """The walking log as the paper one reads: a heading per day, a line per entry
+    (`highlight`: a searched-for word to mark on terminals)."""
+    if not entries:
+        return [t("log.none")]
+    lang = current_lang()
+    doc: Doc = []
+    rows: list[list[Cell]] = []
+    day: dt.date | None = None
+    for entry in entries:
+        if entry.at.date() != day:
+            if rows:
+                doc.append(Table(rows, highlight=highlight))
+                rows = []
+            day = entry.at.date()
+            doc.append(Heading(f"{fmt_date(day)} {fmt_weekday(day)}"))
+        what = vocab.label("kind", entry.kind, lang)
+        if entry.category != "other":
+            what += "·" + vocab.label("category", entry.category, lang)
+        text = clean(entry.text)
+        if entry.resident:
+            text = (
+                f"{clean(entry.resident)}：{text}"
+                if lang == "zh"
+                else (f"{clean(entry.resident)}: {text}")
+            )
+        rows.append(
+            [
+                f"{entry.at:%H:%M}",
+                f"#{entry.id}",
+                clean(entry.grid),
+                clean(entry.place) or "—",
+                (what, "muted"),
+                text,
+            ]
+        )
+    doc.append(Table(rows, highlight=highlight))
+    return doc
+
+
+def story_doc(story: Story, today: dt.date) -> Doc:
+    """A follow-up from first visit to closing, visits numbered as 第N次."""
+    status = t(f"status.{story.status}")
+    title = t(
+        "show.title",
+        type=_item_type(story.type),
+        id=story.id,
+        grid=clean(story.grid),
+        status=status,
+    )
+    if story.place:
+        title += " · " + clean(story.place)
+    doc: Doc = [Heading(title), clean(story.text)]
+    facts = [
+        t("show.opened", at=fmt_moment(story.opened_at, today)),
+        t("show.due", due=fmt_date(story.due, today)),
+    ]
+    if story.every:
+        facts.append(fmt_every(story.every))
+    if story.closed_at is not None:
+        facts.append(t("show.closed", at=fmt_moment(story.closed_at, today)))
+        facts.append(t("show.took", took=fmt_minutes(story.resolution_minutes or 0)))
+    elif story.due < today:
+        late = (today - story.due).days
+        facts.append(tn("due.overdue", late, days=late))
+    doc.append(t("list.sep").join(facts))
+    if story.signoffs is not None:
+        doc.extend(signoff_lines(story.signoffs))
+    rows: list[list[Cell]] = []
+    for event in story.events:
+        when = fmt_moment(event.at, today)
+        if event.what == "visit":
+            label: Cell = t("show.visit_n", n=event.number)
+            rows.append([label, when, f"#{event.entry_id}", clean(event.detail)])
+        else:
+            style = "ok" if event.what == "done" else "muted"
+            rows.append(
+                [(t(f"show.{event.what}"), style), when, "", clean(event.detail)]
+            )
+    doc.append(Table(rows))
+    return doc
+
+
+def grids_doc(summaries: list[GridSummary]) -> Doc:
+    if not summaries:
+        return [t("grid.none")]
+    rows: list[list[Cell]] = []
+    for grid in summaries:
+        overdue: Cell = (str(grid.overdue), "overdue") if grid.overdue else "0"
+        rows.append(
+            [
+                clean(grid.name),
+                "、".join(clean(alias) for alias in grid.aliases) or "—",
+                clean(grid.worker) or "—",
+                clean(grid.phone) or "—",
+                _count(grid.households),
+                str(len(grid.buildings)),
+                str(grid.open),
+                overdue,
+            ]
+        )
+    columns = [
+        t(f"grid.col.{name}")
+        for name in (
+            "name",
+            "aliases",
+            "worker",
+            "phone",
+            "households",
+            "buildings",
+            "open",
+            "overdue",
+        )
+    ]
+    return [Table(rows, columns=columns)]
+
+
+def _count(value: int | None) -> str:
+    return "—" if value is None else str(value)
+
+
+def grid_doc(grid: GridSummary) -> Doc:
+    lines = [
+        (t("grid.col.aliases"), "、".join(clean(a) for a in grid.aliases) or "—"),
+        (t("grid.col.worker"), clean(grid.worker) or "—"),
+        (t("grid.col.phone"), clean(grid.phone) or "—"),
+        (t("grid.col.households"), _count(grid.households)),
+        (t("grid.col.population"), _count(grid.population)),
+        (t("grid.col.buildings"), "、".join(clean(b) for b in grid.buildings) or "—"),
+        (t("grid.col.open"), str(grid.open)),
+        (t("grid.col.overdue"), str(grid.overdue)),
+    ]
+    return [
+        Heading(clean(grid.name)),
+        Table([[label, value] for label, value in lines]),
+    ]
+
+
+def config_doc(values: dict[str, str], path: str) -> Doc:
+    rows: list[list[Cell]] = [
+        [t(f"config.{key}"), clean(values.get(key, "—"))]
+        for key in ("worker", "grid", "tz", "lang")
+    ]
+    rows.append([t("config.db"), path])
+    return [Table(rows)]
+
+
+def masked_fields(values: dict | None, reveal: bool) -> dict | None:
+    """A history row's values with residents' phone and ID numbers masked."""
+    if values is None or reveal:
+        return values
+    from gridlog.domain.masking import mask_id_number, mask_phone
+
+    masks = {"phone": mask_phone, "id_number": mask_id_number}
+    return {
+        key: masks[key](value) if key in masks and isinstance(value, str) else value
+        for key, value in values.items()
+    }
+
+
+def history_doc(changes, today: dt.date, reveal: bool = False) -> Doc:
+    """A record's changes, oldest first: when, who, which command, what changed."""
+    rows: list[list[Cell]] = []
+    for change in changes:
+        what = t(f"history.{change.action}")
+        before = masked_fields(change.before, reveal)
+        after = masked_fields(change.after, reveal)
+        if change.action == "update" and before and after:
+            what = "; ".join(
+                f"{field}: {clean(_show(before.get(field)))} → {clean(_show(value))}"
+                for field, value in after.items()
+                if field != "updated_at"
+            )
+        when = fmt_moment(change.at, today)
+        row: list[Cell] = [when, clean(change.actor) or "—", change.command, what]
+        if change.undone:
+            row.append((t("history.undone"), "muted"))
+        rows.append(row)
+    return [
+        Table(
+            rows,
+            columns=[
+                t("history.col.at"),
+                t("history.col.actor"),
+                t("history.col.command"),
+                t("history.col.change"),
+            ],
+        )
+    ]
+
+
+def _show(value: object) -> str:
+    return "—" if value is None else str(value)
+
+
+def signoff_lines(tally) -> list[str]:
+    """`已签字 12/18户`, who refused, and whom to visit next."""
+    lines = [t("sign.tally", signed=len(tally.signed), needed=tally.needed)]
+    if tally.refused:
+        names = "、".join(clean(name) for name in tally.refused)
+        lines.append(t("sign.refused_list", count=len(tally.refused), households=names))
+    if tally.to_visit:
+        names = "、".join(clean(name) for name in tally.to_visit)
+        lines.append(t("sign.to_visit", count=len(tally.to_visit), households=names))
+    else:
+        lines.append(t("sign.all_signed", id=tally.item_id))
+    return lines
+
+
+def stale_doc(households, today: dt.date, days: int) -> Doc:
+    """Households not visited for `days` days, per grid, tagged ones first."""
+    header = t("stale.header", days=days, day=fmt_date(today))
+    if not households:
+        return [Heading(header), t("stale.none", days=days)]
+    count = tn("stale.count", len(households), count=len(households))
+    doc: Doc = [Heading(f"{header} · {count}")]
+    groups: dict[str, list] = {}
+    for household in households:
+        groups.setdefault(household.grid, []).append(household)
+    for grid, group in groups.items():
+        rows: list[list[Cell]] = []
+        for h in group:
+            tags = "、".join(clean(tag) for tag in h.tags)
+            if h.last_visit is None:
+                when = t("stale.never", day=fmt_date(h.registered))
+            else:
+                when = t("stale.last", day=fmt_date(h.last_visit), days=h.days)
+            names = "、".join(clean(name) for name in h.residents)
+            rows.append([clean(h.place), names, tags or "—", when])
+        doc.append(Table(rows, title=clean(grid)))
+    return doc

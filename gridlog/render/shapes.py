@@ -1,0 +1,143 @@
+"""The documented JSON shapes of `--json` output (see README, "Machine-readable").
+
+Times are local ISO-8601 with their offset; dates are `YYYY-MM-DD`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from gridlog.domain.grids import GridSummary
+from gridlog.domain.store import Added, DueItem, LogEntry, Story
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def added(result: Added) -> dict[str, Any]:
+    by_type = {
+        item.type: {"id": item.id, "due": item.due.isoformat()}
+        for item in result.opened
+    }
+    # `id` is what done/snooze/show/--case take: the item opened, else the entry.
+    handle = result.opened[0].id if result.opened else result.id
+    return {
+        "id": handle,
+        "entry_id": result.id,
+        "grid": result.grid,
+        "at": result.at.isoformat(),
+        "followup": by_type.get("followup"),
+        "reminder": by_type.get("reminder"),
+        "case_id": result.case_id,
+        "visit_number": result.visit_number,
+    }
+
+
+def due(items: list[DueItem]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": item.id,
+            "type": item.type,
+            "grid": item.grid,
+            "text": item.text,
+            "due": item.due.isoformat(),
+            "overdue_days": item.overdue_days,
+            "place": item.place,
+            "resident": item.resident,
+            "visits": item.visits,
+            "every": item.every,
+            "signoffs": (
+                {"signed": item.signed, "needed": item.needed} if item.needed else None
+            ),
+        }
+        for item in items
+    ]
+
+
+def log_entry(entry: LogEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "at": entry.at.isoformat(),
+        "grid": entry.grid,
+        "place": entry.place,
+        "resident": entry.resident,
+        "text": entry.text,
+        "category": entry.category,
+        "kind": entry.kind,
+        "tags": entry.tags,
+        "case_id": entry.case_id,
+    }
+
+
+def log(entries: list[LogEntry]) -> list[dict[str, Any]]:
+    return [log_entry(entry) for entry in entries]
+
+
+def story(result: Story) -> dict[str, Any]:
+    return {
+        "id": result.id,
+        "type": result.type,
+        "status": result.status,
+        "text": result.text,
+        "grid": result.grid,
+        "place": result.place,
+        "due": result.due.isoformat(),
+        "opened_at": result.opened_at.isoformat(),
+        "closed_at": result.closed_at and result.closed_at.isoformat(),
+        "close_note": result.close_note,
+        "resolution_minutes": result.resolution_minutes,
+        "visits": len(result.visits),
+        "every": result.every,
+        "signoffs": result.signoffs
+        and {
+            "needed": result.signoffs.needed,
+            "signed": result.signoffs.signed,
+            "refused": result.signoffs.refused,
+            "to_visit": result.signoffs.to_visit,
+        },
+        "history": [
+            {
+                "event": event.what,
+                "at": event.at.isoformat(),
+                "number": event.number,
+                "entry_id": event.entry_id,
+                "text": event.detail,
+            }
+            for event in result.events
+        ],
+    }
+
+
+def grids(summaries: list[GridSummary]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": grid.id,
+            "name": grid.name,
+            "aliases": grid.aliases,
+            "worker": grid.worker,
+            "phone": grid.phone,
+            "households": grid.households,
+            "population": grid.population,
+            "buildings": grid.buildings,
+            "open": grid.open,
+            "overdue": grid.overdue,
+        }
+        for grid in summaries
+    ]
+
+
+def stale(households) -> list[dict[str, Any]]:
+    return [
+        {
+            "grid": h.grid,
+            "place": h.place,
+            "residents": h.residents,
+            "tags": h.tags,
+            "last_visit": h.last_visit and h.last_visit.isoformat(),
+            "registered": h.registered.isoformat(),
+            "days": h.days,
+        }
+        for h in households
+    ]

@@ -1,0 +1,80 @@
+"""Keeping the log safe: a consistent backup while others write, and a health check.
+
+The backup goes through SQLite's online backup API from a read transaction, so it is
+one consistent snapshot that includes whatever the WAL holds, which a file copy could
+miss. It is written beside its target under a temporary name, verified with
+`PRAGMA integrity_check`, and only then renamed into place, owner-only; the copy of an
+encrypted database is encrypted with the same key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from gridlog.errors import GridlogError
+from gridlog.storage.db import SCHEMA_VERSION, backup, connect_file, key_of
+from gridlog.words.i18n import t
+
+_COUNTED = ("grids", "buildings", "residents", "entries", "followups", "history")
+
+
+@dataclass(frozen=True)
+class Health:
+    ok: bool
+    problems: list[str]
+    schema_version: int
+    counts: dict[str, int]
+    open_items: int
+    size_bytes: int
+
+
+def back_up(conn: sqlite3.Connection, target: Path) -> Health:
+    """Copy the database to `target` (which must not exist yet) and verify the copy."""
+    if target.exists():
+        raise GridlogError("backup.exists", path=str(target))
+    if not target.parent.is_dir():
+        raise GridlogError("backup.no_dir", path=str(target.parent))
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        backup(conn, partial)
+        with contextlib.closing(connect_file(partial, key_of(conn))) as copy:
+            health = check(copy, partial)
+        if not health.ok:
+            raise GridlogError("backup.bad_copy", problems="; ".join(health.problems))
+        os.replace(partial, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+    return health
+
+
+def check(conn: sqlite3.Connection, path: Path | None) -> Health:
+    """Integrity, schema version and what the log holds."""
+    integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    problems = [] if integrity == ["ok"] else integrity
+    problems += [
+        t("check.foreign_key", table=row[0], parent=row[2])
+        for row in conn.execute("PRAGMA foreign_key_check")
+    ]
+    ok = not problems
+    counts = {
+        table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in _COUNTED
+    }
+    open_items = conn.execute(
+        "SELECT count(*) FROM followups WHERE closed_at IS NULL"
+    ).fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    size = path.stat().st_size if path is not None and path.exists() else 0
+    return Health(
+        ok=ok and version == SCHEMA_VERSION,
+        problems=problems,
+        schema_version=version,
+        counts=counts,
+        open_items=open_items,
+        size_bytes=size,
+    )

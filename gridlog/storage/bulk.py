@@ -1,0 +1,334 @@
+"""Loading many entries at once: thousands in one statement, ids taken from the
+shared sequence a batch at a time, nothing held in memory but the batch. `load`
+commits a batch per transaction (the benchmark generator uses it); `import` calls
+`store` within transactions of its own, with the pieces here that make a large load
+cheap: search indexing at the end, secondary indexes rebuilt.
+
+A batch is recorded in the history as one row (the range of ids it added), not one
+row per entry: a million-row load must not write a million history rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from gridlog.context import Context
+from gridlog.dates.clock import to_utc_iso
+from gridlog.storage.history import writing
+
+
+@dataclass(frozen=True)
+class LoadItem:
+    """A follow-up or reminder an entry opened; closed when `closed_at` is given."""
+
+    type: str  # "followup" or "reminder"
+    due_on: dt.date
+    text: str | None = None  # the entry's text when None
+    closed_at: dt.datetime | None = None
+
+
+@dataclass(slots=True)
+class LoadRow:
+    """One entry with resolved ids, and the follow-ups and reminders it opened.
+
+    `uuid` makes a load repeatable: a row whose UUID is already stored is skipped, so
+    an import run twice, or resumed after a crash, adds nothing twice."""
+
+    at: dt.datetime
+    grid_id: int
+    text: str
+    place: str | None = None
+    building_id: int | None = None
+    resident: str | None = None
+    phone: str | None = None
+    category: str = "other"
+    kind: str = "visit"
+    tags: str = "[]"  # a JSON array, as stored
+    worker: str | None = None
+    items: tuple[LoadItem, ...] = ()
+    uuid: str | None = None
+
+    def stored(self) -> StoredRow:
+        """The row as it is written: instants in UTC, dates as text, items resolved,
+        UUIDs given (a new one when the row has none)."""
+        return named(self.unnamed(), self.uuid or str(uuid.uuid4()))
+
+    def unnamed(self) -> StoredRow:
+        """The row as it is written but for its UUIDs, which `named` gives. An
+        import makes these where it reads the file, in its own process, and names
+        them where it stores them, in file order."""
+        items = self.items and tuple(
+            (
+                None,
+                item.type,
+                item.text or self.text,
+                item.due_on.isoformat(),
+                to_utc_iso(item.closed_at) if item.closed_at else None,
+            )
+            for item in self.items
+        )
+        return (
+            None,
+            to_utc_iso(self.at),
+            self.grid_id,
+            self.place,
+            self.building_id,
+            self.resident,
+            self.phone,
+            self.category,
+            self.kind,
+            self.text,
+            self.tags,
+            self.worker,
+            items,
+        )
+
+
+def named(row: StoredRow, entry_uuid: str) -> StoredRow:
+    """`row` with its UUID, and its items' UUIDs derived from it: the same on every
+    import of the same file."""
+    items = row[-1]
+    if items:
+        key = bytes.fromhex(entry_uuid.replace("-", ""))
+        items = tuple((name_uuid(key, item[1]), *item[1:]) for item in items)
+    return (entry_uuid, *row[1:-1], items)
+
+
+# A row as written: (uuid, at, grid_id, place, building_id, resident, phone, category,
+# kind, text, tags, worker, items), each item (uuid, type, text, due_on, closed_at).
+StoredRow = tuple[Any, ...]
+GRID_ID = 2  # where a stored row holds its grid
+
+
+@dataclass
+class Loaded:
+    """What a load did: entries stored, entries skipped as already there, and the
+    follow-ups and reminders the stored ones opened."""
+
+    stored: int = 0
+    skipped: int = 0
+    items: int = 0
+
+
+def load(
+    conn: sqlite3.Connection,
+    ctx: Context,
+    rows: Iterable[LoadRow],
+    batch: int = 20_000,
+    on_commit: Callable[[Loaded], None] | None = None,
+) -> Loaded:
+    """Store `rows` in batches of one transaction each. `on_commit` hears the running
+    totals after every committed batch: what it has heard is on disk.
+
+    Each batch is drawn from `rows` before its transaction begins, so the source may
+    write on its own."""
+    totals = Loaded()
+    op = None  # all batches are one command: one `undo` takes the whole load back
+    for chunk in chunks(iter(rows), batch):
+        with writing(conn, ctx, op=op) as changes:
+            op = changes.op
+            with indexed_at_end(conn) as written:
+                stored = [row.stored() for row in chunk]
+                written.add(store(conn, changes, stored, totals))
+        if on_commit is not None:
+            on_commit(totals)
+    return totals
+
+
+def store(
+    conn: sqlite3.Connection,
+    changes,
+    chunk: list[StoredRow],
+    totals: Loaded,
+    *,
+    all_new: bool = False,
+) -> range:
+    """Store the rows of `chunk` not stored yet (all of them when the caller knows
+    none can be), in the caller's transaction and inside `indexed_at_end`; returns
+    the ids they took, and adds to `totals`."""
+    fresh = chunk if all_new else _not_yet_stored(conn, chunk)
+    totals.stored += len(fresh)
+    totals.skipped += len(chunk) - len(fresh)
+    if not fresh:
+        return range(0)
+    written = _load_batch(conn, changes, fresh)
+    totals.items += len(written) - len(fresh)
+    return written
+
+
+@contextlib.contextmanager
+def indexes_rebuilt(conn: sqlite3.Connection) -> Iterator[None]:
+    """Within one transaction: the secondary indexes of entries and follow-ups are
+    dropped, and built anew at the end. For a load larger than what is stored,
+    sorting once beats updating them row by row. The UUIDs' unique indexes stay,
+    and so do those on a foreign key: without them, checking each new follow-up
+    against the entries pointing at it would read the whole table."""
+    indexes = []
+    for table in ("entries", "followups"):
+        keys = {row[3] for row in conn.execute(f"PRAGMA foreign_key_list({table})")}
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+            " AND tbl_name = ? AND sql IS NOT NULL",
+            (table,),
+        ).fetchall():
+            first = conn.execute(f"PRAGMA index_info({name})").fetchone()[2]
+            if first not in keys:
+                indexes.append((name, sql))
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX {name}")
+    yield
+    # SQLite sorts in memory up to the page cache's size: a small cache keeps the
+    # sort of a huge load on disk, and its memory the same at any size.
+    conn.execute(f"PRAGMA cache_size = {_SORT_CACHE}")
+    for _, sql in indexes:
+        conn.execute(sql)
+
+
+class _Written:
+    """The ids a transaction's bulk writes took: one span, since nobody else writes
+    while the transaction holds the write lock."""
+
+    def __init__(self) -> None:
+        self.first: int | None = None
+        self.last: int | None = None
+
+    def add(self, ids: range) -> None:
+        if ids:
+            self.first = ids.start if self.first is None else self.first
+            self.last = ids.stop - 1
+
+
+@contextlib.contextmanager
+def indexed_at_end(conn: sqlite3.Connection) -> Iterator[_Written]:
+    """Within one transaction: the search triggers are dropped, the rows stored are
+    indexed for search in one statement at the end, and the triggers put back.
+    Nobody else ever sees the triggers gone: it all commits, or none of it does."""
+    for name in _INSERT_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for table in ("entries_search", "followups_search"):
+        # What FTS5 holds in memory before it writes a segment: 32 MiB, not 1,
+        # halves the time to index a million rows at once. (FTS5's own setting;
+        # an SQLite that lacks it indexes as before.)
+        with contextlib.suppress(sqlite3.DatabaseError):
+            conn.execute(
+                f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)",
+                (_FTS_HASH,),
+            )
+    written = _Written()
+    yield written
+    if written.first is not None:
+        _index(conn, written.first, written.last)
+    from gridlog.storage.migrations import SEARCH_TRIGGERS
+
+    for statement in SEARCH_TRIGGERS:
+        if any(f"TRIGGER {name} " in statement for name in _INSERT_TRIGGERS):
+            conn.execute(statement)
+
+
+def chunks(rows: Iterator, size: int) -> Iterator[list]:
+    """Lists of `size` items from `rows` (the last one shorter), read lazily."""
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def _not_yet_stored(
+    conn: sqlite3.Connection, chunk: list[StoredRow]
+) -> list[StoredRow]:
+    """The rows of `chunk` whose UUID is not stored yet."""
+    stored: set[str] = set()
+    for start in range(0, len(chunk), 500):
+        part = [row[0] for row in chunk[start : start + 500]]
+        marks = ", ".join("?" * len(part))
+        stored.update(
+            uuid
+            for (uuid,) in conn.execute(
+                f"SELECT uuid FROM entries WHERE uuid IN ({marks})", part
+            )
+        )
+    if not stored:
+        return chunk
+    return [row for row in chunk if row[0] not in stored]
+
+
+def _load_batch(conn: sqlite3.Connection, changes, chunk: list[StoredRow]) -> range:
+    """Write one batch; returns the ids its entries, follow-ups and reminders took."""
+    items = sum(len(row[-1]) for row in chunk)
+    last = conn.execute(
+        "UPDATE counters SET value = value + ? WHERE name = 'record' RETURNING value",
+        (len(chunk) + items,),
+    ).fetchone()[0]
+    next_id = last - len(chunk) - items + 1
+    now = changes.ctx.now_utc
+    # Entries point at their case and cases at their entry: check at COMMIT, so
+    # each row is written once, case_id included. (Reset by SQLite after COMMIT.)
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    entries, followups = [], []
+    for row in chunk:
+        entry_id, next_id = next_id, next_id + 1
+        case_id = None
+        at, grid_id = row[1], row[2]
+        for item_uuid, kind, text, due_on, closed_at in row[-1]:
+            item = (next_id, item_uuid, kind, entry_id, grid_id, text, due_on, at)
+            followups.append((*item, closed_at, now, now))
+            if case_id is None and kind == "followup":
+                case_id = next_id
+            next_id += 1
+        entries.append((entry_id, *row[:-1], case_id, now, now))
+    conn.executemany(
+        "INSERT INTO entries (id, uuid, at, grid_id, place, building_id, resident,"
+        " phone, category, kind, text, tags, worker, case_id, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        entries,
+    )
+    conn.executemany(
+        "INSERT INTO followups (id, uuid, type, entry_id, grid_id, text, due_on,"
+        " opened_at, closed_at, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        followups,
+    )
+    changes.remember_batch(
+        "entries",
+        entries[0][0],
+        {
+            "ids": [entries[0][0], next_id - 1],
+            "count": len(entries),
+            "items": len(followups),
+        },
+    )
+    return range(entries[0][0], next_id)
+
+
+def name_uuid(namespace: bytes, name: str) -> str:
+    """`str(uuid.uuid5(UUID(bytes=namespace), name))`, without building UUID
+    objects: a million-row import makes two or three of these per row."""
+    digest = bytearray(hashlib.sha1(namespace + name.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+_INSERT_TRIGGERS = ("entries_search_insert", "followups_search_insert")
+_FTS_HASH = 32 << 20
+_SORT_CACHE = -32_768  # KiB
+
+
+def _index(conn: sqlite3.Connection, first: int, last: int) -> None:
+    conn.execute(
+        "INSERT INTO entries_search (rowid, text, place, resident)"
+        " SELECT id, text, place, resident FROM entries WHERE id BETWEEN ? AND ?",
+        (first, last),
+    )
+    conn.execute(
+        "INSERT INTO followups_search (rowid, text, close_note)"
+        " SELECT id, text, close_note FROM followups WHERE id BETWEEN ? AND ?",
+        (first, last),
+    )

@@ -1,0 +1,229 @@
+"""Encryption at rest with SQLCipher, for the workers who ask for it.
+
+Imported only when a database is encrypted or a key is given, so a plain database
+never loads SQLCipher. The key comes from GRIDLOG_KEY or is typed at a prompt, never
+from the command line (where `ps` and the shell history would show it). SQLCipher
+derives the real key from it (PBKDF2, 256,000 rounds) on every open, which is most of
+what encryption costs a command.
+
+`convert` encrypts a plain database, or decrypts an encrypted one, in place: the
+other form is exported with `sqlcipher_export` to a private file beside it, checked,
+and renamed over the original while no other gridlog writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from gridlog.errors import GridlogError
+from gridlog.storage import db
+from gridlog.words.i18n import t
+
+
+def cipher() -> ModuleType:
+    """SQLCipher's DB-API module, or a clear error when it is not installed."""
+    try:
+        import sqlcipher3.dbapi2 as module
+    except ImportError:
+        raise GridlogError("key.no_sqlcipher") from None
+    return module
+
+
+@functools.cache
+def _connection_class() -> type:
+    class KeyedConnection(cipher().Connection):
+        """A SQLCipher connection that remembers its key, for copies made from it."""
+
+        gridlog_key: str | None = None
+
+    return KeyedConnection
+
+
+def connect(target: str, key: str, *, timeout: float) -> sqlite3.Connection:
+    """Open `target` with `key`; a wrong key is said as such, not as a SQL error."""
+    module = cipher()
+    check_key(key)
+    conn = module.connect(
+        target, isolation_level=None, timeout=timeout, factory=_connection_class()
+    )
+    try:
+        conn.row_factory = module.Row
+        conn.gridlog_key = key
+        # SQLCipher logs a failed page check to stderr itself: gridlog says it once.
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(key_pragma(key))
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except module.DatabaseError as exc:
+            if "not a database" in str(exc):
+                raise GridlogError("key.wrong") from None
+            raise
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def check_key(key: str) -> None:
+    if not key:
+        raise GridlogError("key.empty")
+    if "\0" in key:
+        raise GridlogError("key.nul")
+
+
+def key_pragma(key: str, schema: str = "") -> str:
+    """`PRAGMA key = '…'` with the key as a quoted SQL string (a PRAGMA takes no
+    parameters): every quote doubled, so a key cannot end the string early."""
+    check_key(key)
+    prefix = f"{schema}." if schema else ""
+    return f"PRAGMA {prefix}key = '" + key.replace("'", "''") + "'"
+
+
+def key_to_open(path: Path) -> str:
+    """GRIDLOG_KEY, else the key typed at a prompt on a terminal, else an error."""
+    key = db.env_key()
+    if key is not None:
+        return key
+    if not interactive():
+        raise GridlogError("key.needed", path=str(path))
+    return _ask(t("key.prompt", path=str(path)))
+
+
+def new_key() -> str:
+    """The key to encrypt with: GRIDLOG_KEY, else typed twice at a prompt."""
+    key = db.env_key()
+    if key is not None:
+        return key
+    if not interactive():
+        raise GridlogError("key.needed_new")
+    key = _ask(t("key.prompt_new"))
+    if _ask(t("key.prompt_again")) != key:
+        raise GridlogError("key.mismatch")
+    return key
+
+
+def interactive() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _ask(prompt: str) -> str:
+    import getpass
+
+    try:
+        key = getpass.getpass(prompt)
+    except EOFError:  # Ctrl-D at the prompt
+        raise GridlogError("cancelled") from None
+    check_key(key)
+    return key
+
+
+@dataclass(frozen=True)
+class Converted:
+    counts: dict[str, int]
+    plain_leftovers: list[Path]
+
+
+def convert(path: Path, old_key: str | None, new_key: str | None) -> Converted:
+    """Rewrite the database at `path` from `old_key` to `new_key` (None: plain).
+
+    The converted copy is written to a private file beside the original, checked
+    (integrity, the same rows in every table, the same schema version) and renamed
+    over it. The original is first switched out of WAL, which SQLite allows only when
+    no other connection has it open, so no -wal file of it outlives it; its write
+    lock is held while it is replaced.
+    """
+    module = cipher()
+    timeout = db.BUSY_TIMEOUT_MS / 1000
+    if old_key is None:
+        source = module.connect(str(path), isolation_level=None, timeout=timeout)
+        source.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
+    else:
+        source = db.connect_file(path, old_key)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.converting")
+    replaced = False
+    try:
+        version = db._schema_version(source)
+        journal = source.execute("PRAGMA journal_mode").fetchone()[0]
+        try:
+            alone = source.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        except module.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            alone = None
+        if alone != "delete":
+            raise GridlogError("key.busy")
+        try:
+            db._create_private_file(temp)
+            source.execute(
+                "ATTACH DATABASE ? AS converted KEY ?", (str(temp), new_key or "")
+            )
+            source.execute("BEGIN IMMEDIATE")
+            changes = source.execute("PRAGMA main.data_version").fetchone()[0]
+            source.execute("SELECT sqlcipher_export('converted')")
+            source.execute(f"PRAGMA converted.user_version = {int(version)}")
+            counts = _counts(source, "main")
+            source.execute("COMMIT")
+            source.execute("DETACH DATABASE converted")
+            _verify(temp, new_key, counts, version)
+            source.execute("BEGIN IMMEDIATE")  # no one writes while it is replaced
+            if source.execute("PRAGMA main.data_version").fetchone()[0] != changes:
+                raise GridlogError("key.busy")  # someone wrote meanwhile: try again
+            os.replace(temp, path)
+            replaced = True
+        finally:
+            if source.in_transaction:
+                source.execute("ROLLBACK")
+            if not replaced:
+                with contextlib.suppress(module.Error, sqlite3.Error):
+                    source.execute(f"PRAGMA journal_mode = {journal}")
+    finally:
+        source.close()
+        for leftover in (temp, *_companions(temp)):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    leftovers = sorted(path.parent.glob(f"{path.name}.v*.bak"))
+    return Converted(
+        counts, [p for p in leftovers if new_key is not None and not db.is_encrypted(p)]
+    )
+
+
+def _verify(temp: Path, key: str | None, counts: dict[str, int], version: int) -> None:
+    """The converted copy opens with its key, is whole, and holds every row."""
+    with contextlib.closing(db.connect_file(temp, key)) as copy:
+        copy.execute("PRAGMA journal_mode = WAL")
+        problems = [row[0] for row in copy.execute("PRAGMA integrity_check")]
+        if problems != ["ok"]:
+            raise GridlogError("backup.bad_copy", problems="; ".join(problems))
+        copied = _counts(copy, "main")
+        copied_version = copy.execute("PRAGMA user_version").fetchone()[0]
+    if copied != counts or copied_version != version:
+        raise GridlogError("key.convert_lost")
+
+
+def _counts(conn: sqlite3.Connection, schema: str) -> dict[str, int]:
+    tables = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'"
+            " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
+    return {
+        table: conn.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0]
+        for table in tables
+    }
+
+
+def _companions(path: Path) -> list[Path]:
+    suffixes = ("-journal", "-wal", "-shm")
+    return [path.with_name(path.name + suffix) for suffix in suffixes]

@@ -1,0 +1,234 @@
+"""Where the database lives, how it is opened, and how one command writes to it.
+
+Every write happens inside `transaction()`, which takes the write lock up front with
+BEGIN IMMEDIATE: a deferred BEGIN would fail at once with "database is locked" when a
+second gridlog process is writing, instead of waiting for the busy timeout.
+
+A database can be encrypted with SQLCipher (see `storage.crypto`): the key comes from
+GRIDLOG_KEY or a prompt, and the connection is then SQLCipher's drop-in `sqlite3`;
+a plain database never imports it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from gridlog.errors import GridlogError
+
+# The number of migrations in storage.migrations; a test keeps the two in step. It is
+# repeated here so that opening a current database never imports sqlite-utils.
+SCHEMA_VERSION = 6
+BUSY_TIMEOUT_MS = 5000
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+KEY_ENV = "GRIDLOG_KEY"
+PLAIN_HEADER = b"SQLite format 3\x00"
+
+
+def default_path(environ: Mapping[str, str] = os.environ) -> Path:
+    """The user's data directory, as each platform names it."""
+    if sys.platform == "win32" and environ.get("APPDATA"):
+        base = Path(environ["APPDATA"])
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "gridlog" / "gridlog.db"
+
+
+def resolve_path(option: Path | None, environ: Mapping[str, str] = os.environ) -> Path:
+    """`--db`, else GRIDLOG_DB, else the user's data directory."""
+    if option is not None:
+        return option
+    if environ.get("GRIDLOG_DB"):
+        return Path(environ["GRIDLOG_DB"])
+    return default_path(environ)
+
+
+def open_db(path: Path, *, write: bool) -> sqlite3.Connection:
+    """A connection to the gridlog database at `path`, created or upgraded as needed.
+
+    A read-only command on a database that does not exist yet gets an empty one in
+    memory, so that looking never creates files; its connection is `query_only`.
+    A new database is encrypted when GRIDLOG_KEY is set; an encrypted one is opened
+    with GRIDLOG_KEY or a key typed at a prompt.
+    """
+    fresh = not path.exists() or path.stat().st_size == 0
+    if fresh and not write:
+        conn = _connect(":memory:")
+        _migrate(conn, None, 0)
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+    key = _key_for(path, fresh)
+    if fresh:
+        _create_private_file(path)
+    conn = _connect(str(path), key)
+    try:
+        version = _schema_version(conn)
+        if fresh:
+            conn.execute("PRAGMA journal_mode = WAL")
+        if version != SCHEMA_VERSION:
+            _migrate(conn, path, version)
+        if not write:
+            conn.execute("PRAGMA query_only = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def env_key(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The key in GRIDLOG_KEY, if one is set (an empty value counts as none)."""
+    return environ.get(KEY_ENV) or None
+
+
+def is_encrypted(path: Path) -> bool:
+    """Could this file be an encrypted database? SQLite's own files begin with its
+    header; SQLCipher's begin with random salt and are made of whole pages."""
+    with open(path, "rb") as file:
+        head = file.read(len(PLAIN_HEADER))
+    size = path.stat().st_size
+    return head != PLAIN_HEADER and size >= 512 and size % 512 == 0
+
+
+def _key_for(path: Path, fresh: bool) -> str | None:
+    """The key to open (or create) `path` with, or None for a plain database."""
+    if fresh:
+        key = env_key()
+        if key is not None:
+            from gridlog.storage import crypto
+
+            crypto.cipher()  # refuse before creating a file if SQLCipher is missing
+        return key
+    if is_encrypted(path):
+        from gridlog.storage import crypto
+
+        crypto.cipher()
+        return crypto.key_to_open(path)
+    if env_key() is not None:
+        raise GridlogError("db.key_but_plain", path=str(path))
+    return None
+
+
+def _connect(target: str, key: str | None = None) -> sqlite3.Connection:
+    if key is None:
+        conn = sqlite3.connect(
+            target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        conn.row_factory = sqlite3.Row
+    else:
+        from gridlog.storage import crypto
+
+        conn = crypto.connect(target, key, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def connect_file(path: Path, key: str | None) -> sqlite3.Connection:
+    """A plain connection to another database file (a copy), with `key` if given."""
+    return _connect(str(path), key)
+
+
+def key_of(conn: sqlite3.Connection) -> str | None:
+    """The key an encrypted connection was opened with; None for a plain one."""
+    return getattr(conn, "gridlog_key", None)
+
+
+def db_errors(name: str = "Error") -> tuple[type[Exception], ...]:
+    """`sqlite3.<name>`, and SQLCipher's class of that name once it is in use: its
+    connections raise their own exception classes, which are not sqlite3's."""
+    classes = [getattr(sqlite3, name)]
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    if cipher is not None:
+        classes.append(getattr(cipher, name))
+    return tuple(classes)
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the file owner-only whatever the umask, so -wal/-shm inherit that."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=DIR_MODE)
+        os.chmod(path.parent, DIR_MODE)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+    finally:
+        os.close(fd)
+
+
+def _schema_version(conn: sqlite3.Connection) -> int:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise GridlogError("db.too_new", version=version, supported=SCHEMA_VERSION)
+    if version == 0:
+        names = conn.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
+        if names:
+            raise GridlogError("db.not_gridlog")
+    return version
+
+
+def _migrate(conn: sqlite3.Connection, path: Path | None, version: int) -> None:
+    """Bring the schema up to date in one transaction, after backing up old data."""
+    from sqlite_utils import Database
+
+    from gridlog.storage.migrations import migrations
+
+    if path is not None and version > 0:
+        backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
+    with transaction(conn):
+        if _schema_version(conn) == SCHEMA_VERSION:
+            return  # another process upgraded it while we waited for the lock
+        migrations.apply(Database(conn, execute_plugins=False))
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def backup(conn: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy through SQLite's online backup API, readable by owner only,
+    and encrypted with the same key when the database is."""
+    _create_private_file(target)
+    with contextlib.closing(connect_file(target, key_of(conn))) as copy:
+        conn.backup(copy)
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction: all of a command's changes, or none of them."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def user_error(exc: Exception) -> GridlogError:
+    """Say what a SQLite failure means for the user, without leaking the data."""
+    text = str(exc).lower()
+    for needle, key in (
+        ("locked", "db.locked"),
+        ("busy", "db.locked"),
+        ("readonly", "db.readonly"),
+        ("read-only", "db.readonly"),
+        ("not a database", "db.not_db"),
+        ("malformed", "db.corrupt"),
+        ("disk is full", "db.full"),
+        ("full", "db.full"),
+        ("unable to open", "db.cannot_open"),
+        ("disk i/o", "db.io"),
+    ):
+        if needle in text:
+            return GridlogError(key)
+    return GridlogError("db.other", reason=type(exc).__name__)

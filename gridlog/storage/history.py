@@ -1,0 +1,162 @@
+"""Writes that remember: every insert, update and delete of a command, in an
+append-only log.
+
+All changes of one command share an `op` number, which is what `undo` reverses and
+what `history ID` shows; nothing in gridlog writes a record any other way. An undo is
+itself a command whose rows say which op they reverse (`undoes`), so the log is never
+rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from gridlog.context import Context
+from gridlog.storage.db import transaction
+
+# Tables whose ids users type; they share one sequence so an id names one thing.
+_SHARED_IDS = frozenset({"entries", "followups"})
+# Link tables are not records of their own: no UUID to merge them by.
+_LINKS = frozenset({"grid_aliases", "care_rule_fired"})
+
+
+class Changes:
+    """The changes of one command, inside its one write transaction."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, ctx: Context, op: int | None = None
+    ) -> None:
+        self.conn = conn
+        self.ctx = ctx
+        if op is None:
+            op = conn.execute(
+                "SELECT coalesce(max(op), 0) + 1 FROM history"
+            ).fetchone()[0]
+        self.op: int = op
+        self.undoes: int | None = None
+
+    def insert(self, table: str, row: Mapping[str, Any]) -> int:
+        """Insert `row` with a fresh id and UUID (unless given); returns the id."""
+        values = dict(row)
+        if table not in _LINKS:
+            values.setdefault("uuid", str(uuid.uuid4()))
+        if table in _SHARED_IDS and "id" not in values:
+            values["id"] = self._next_record_id()
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = self.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())
+        )
+        record_id = values.get("id", cursor.lastrowid)
+        values["id"] = record_id
+        self._remember(table, record_id, "insert", None, values)
+        return int(record_id)
+
+    def update(self, table: str, record_id: int, changes: Mapping[str, Any]) -> None:
+        """Change some columns of one record, keeping what they were before."""
+        before = self.conn.execute(
+            f"SELECT * FROM {table} WHERE id = ?", (record_id,)
+        ).fetchone()
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        self.conn.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = ?",
+            [*changes.values(), record_id],
+        )
+        old = {column: before[column] for column in changes}
+        self._remember(table, record_id, "update", old, dict(changes))
+
+    def delete(self, table: str, record_id: int) -> dict[str, Any]:
+        """Delete one record, keeping the whole row in the history; returns it."""
+        row = self.conn.execute(
+            f"SELECT * FROM {table} WHERE rowid = ?", (record_id,)
+        ).fetchone()
+        before = dict(zip(row.keys(), row, strict=True))
+        self.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (record_id,))
+        self._remember(table, record_id, "delete", before, None)
+        return before
+
+    def restore(self, table: str, row: Mapping[str, Any]) -> None:
+        """Put back a deleted row exactly as it was (id and UUID included)."""
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())
+        )
+        record_id = row.get("id")
+        if record_id is None:
+            record_id = self.conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        self._remember(table, record_id, "insert", None, dict(row))
+
+    def put_setting(self, key: str, value: str | None) -> None:
+        """Set or (with None) clear one setting; settings have no id, so record 0."""
+        before = self.conn.execute(
+            "SELECT value FROM settings WHERE key = ?", (key,)
+        ).fetchone()
+        self.conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+        if value is not None:
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?)", (key, value)
+            )
+        old = None if before is None else {key: before[0]}
+        self._remember("settings", 0, "update", old, {key: value})
+
+    def remember_batch(self, table: str, first_id: int, summary: dict) -> None:
+        """One history row for a bulk load: what range of ids it added."""
+        self._remember(table, first_id, "insert", None, summary)
+
+    def remember_erasure(self, table: str, record_id: int, summary: dict) -> None:
+        """One history row for a record erased for good (`resident forget`): what
+        was there is not kept, only that it was, and `undo` stops there."""
+        self._remember(table, record_id, "delete", {**summary, "forgotten": True}, None)
+
+    def _next_record_id(self) -> int:
+        row = self.conn.execute(
+            "UPDATE counters SET value = value + 1 WHERE name = 'record' "
+            "RETURNING value"
+        ).fetchone()
+        return int(row[0])
+
+    def _remember(
+        self,
+        table: str,
+        record_id: int,
+        action: str,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any] | None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO history (op, at, actor, command, table_name, record_id,"
+            " action, before, after, undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.op,
+                self.ctx.now_utc,
+                self.ctx.worker,
+                self.ctx.command,
+                table,
+                record_id,
+                action,
+                _dump(before),
+                _dump(after),
+                self.undoes,
+            ),
+        )
+
+
+def _dump(values: Mapping[str, Any] | None) -> str | None:
+    return None if values is None else json.dumps(values, ensure_ascii=False)
+
+
+@contextlib.contextmanager
+def writing(
+    conn: sqlite3.Connection, ctx: Context, op: int | None = None
+) -> Iterator[Changes]:
+    """One command's write: BEGIN IMMEDIATE, the changes with their history, COMMIT.
+    A command that commits in several transactions (a long import) passes the `op`
+    of its first one to the others, so that it stays one command to `undo`."""
+    with transaction(conn):
+        yield Changes(conn, ctx, op)

@@ -1,0 +1,323 @@
+"""The schema, as numbered migrations. Never edit a shipped one: add the next.
+
+Imported only when a database has to be created or upgraded, because sqlite-utils is
+slow to import and the everyday commands must start fast.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("gridlog")
+
+
+def _run(db: Database, statements: str) -> None:
+    # executescript() would COMMIT the surrounding transaction, so run one by one.
+    for statement in statements.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE counters (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO counters (name, value) VALUES ('record', 0);
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE grids (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL UNIQUE,
+            worker TEXT,
+            phone TEXT,
+            households INTEGER,
+            population INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE grid_aliases (
+            alias TEXT PRIMARY KEY,
+            grid_id INTEGER NOT NULL REFERENCES grids (id) ON DELETE CASCADE
+        );
+        CREATE TABLE buildings (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            grid_id INTEGER NOT NULL REFERENCES grids (id),
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX buildings_grid ON buildings (grid_id);
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            at TEXT NOT NULL,
+            grid_id INTEGER NOT NULL REFERENCES grids (id),
+            place TEXT,
+            building_id INTEGER REFERENCES buildings (id),
+            resident TEXT,
+            phone TEXT,
+            category TEXT NOT NULL DEFAULT 'other',
+            kind TEXT NOT NULL DEFAULT 'visit',
+            text TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '[]',
+            worker TEXT,
+            case_id INTEGER REFERENCES followups (id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX entries_month ON entries (at, grid_id, kind, category, place);
+        CREATE INDEX entries_grid_at ON entries (grid_id, at, kind, category, place);
+        CREATE INDEX entries_case ON entries (case_id) WHERE case_id IS NOT NULL;
+        CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL CHECK (type IN ('followup', 'reminder')),
+            entry_id INTEGER NOT NULL REFERENCES entries (id),
+            grid_id INTEGER NOT NULL REFERENCES grids (id),
+            text TEXT NOT NULL,
+            due_on TEXT NOT NULL,
+            opened_at TEXT NOT NULL,
+            closed_at TEXT,
+            close_note TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX followups_open_due ON followups (due_on, grid_id)
+            WHERE closed_at IS NULL;
+        CREATE INDEX followups_open_grid ON followups (grid_id, due_on, opened_at)
+            WHERE closed_at IS NULL;
+        CREATE INDEX followups_entry ON followups (entry_id);
+        CREATE INDEX followups_opened ON followups (opened_at);
+        CREATE INDEX followups_closed ON followups (closed_at)
+            WHERE closed_at IS NOT NULL;
+        CREATE INDEX followups_due ON followups (due_on);
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY,
+            op INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            actor TEXT,
+            command TEXT,
+            table_name TEXT NOT NULL,
+            record_id INTEGER NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+            before TEXT,
+            after TEXT,
+            undoes INTEGER
+        );
+        CREATE INDEX history_record ON history (table_name, record_id);
+        CREATE INDEX history_undoes ON history (undoes) WHERE undoes IS NOT NULL;
+        CREATE INDEX history_op ON history (op)
+        """,
+    )
+
+
+@migrations()
+def m002_search(db: Database) -> None:
+    """Full-text search for Chinese: FTS5 trigram indexes over entries (text, place,
+    resident) and follow-ups (text, closing note), external-content so that no text
+    is stored twice, kept in step by triggers. A bulk load drops the entry triggers
+    for its transaction and indexes each batch in one statement (see storage.bulk)."""
+    _run(
+        db,
+        """
+        CREATE VIRTUAL TABLE entries_search USING fts5(
+            text, place, resident,
+            content='entries', content_rowid='id', tokenize='trigram'
+        );
+        CREATE VIRTUAL TABLE followups_search USING fts5(
+            text, close_note,
+            content='followups', content_rowid='id', tokenize='trigram'
+        );
+        INSERT INTO entries_search (entries_search) VALUES ('rebuild');
+        INSERT INTO followups_search (followups_search) VALUES ('rebuild')
+        """,
+    )
+    for statement in SEARCH_TRIGGERS:
+        db.execute(statement)
+
+
+@migrations()
+def m003_report_indexes(db: Database) -> None:
+    """Covering indexes for the monthly report: the follow-ups opened, closed or due
+    in a period are counted from the index alone, without reading each row. They
+    replace the single-column indexes of m001, which only the report used."""
+    _run(
+        db,
+        """
+        DROP INDEX followups_opened;
+        DROP INDEX followups_closed;
+        DROP INDEX followups_due;
+        CREATE INDEX followups_opened
+            ON followups (opened_at, type, grid_id, entry_id);
+        CREATE INDEX followups_closed
+            ON followups (closed_at, type, grid_id, opened_at, due_on)
+            WHERE closed_at IS NOT NULL;
+        CREATE INDEX followups_due ON followups (due_on, grid_id, closed_at)
+        """,
+    )
+
+
+# Also used by storage.bulk, which drops and recreates the entry triggers around a
+# batch: one statement per trigger, since triggers contain semicolons.
+ENTRY_TRIGGERS = (
+    """CREATE TRIGGER entries_search_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO entries_search (rowid, text, place, resident)
+        VALUES (new.id, new.text, new.place, new.resident);
+    END""",
+    """CREATE TRIGGER entries_search_delete AFTER DELETE ON entries BEGIN
+        INSERT INTO entries_search (entries_search, rowid, text, place, resident)
+        VALUES ('delete', old.id, old.text, old.place, old.resident);
+    END""",
+    """CREATE TRIGGER entries_search_update AFTER UPDATE OF text, place, resident
+        ON entries BEGIN
+        INSERT INTO entries_search (entries_search, rowid, text, place, resident)
+        VALUES ('delete', old.id, old.text, old.place, old.resident);
+        INSERT INTO entries_search (rowid, text, place, resident)
+        VALUES (new.id, new.text, new.place, new.resident);
+    END""",
+)
+SEARCH_TRIGGERS = (
+    *ENTRY_TRIGGERS,
+    """CREATE TRIGGER followups_search_insert AFTER INSERT ON followups BEGIN
+        INSERT INTO followups_search (rowid, text, close_note)
+        VALUES (new.id, new.text, new.close_note);
+    END""",
+    """CREATE TRIGGER followups_search_delete AFTER DELETE ON followups BEGIN
+        INSERT INTO followups_search (followups_search, rowid, text, close_note)
+        VALUES ('delete', old.id, old.text, old.close_note);
+    END""",
+    """CREATE TRIGGER followups_search_update AFTER UPDATE OF text, close_note
+        ON followups BEGIN
+        INSERT INTO followups_search (followups_search, rowid, text, close_note)
+        VALUES ('delete', old.id, old.text, old.close_note);
+        INSERT INTO followups_search (rowid, text, close_note)
+        VALUES (new.id, new.text, new.close_note);
+    END""",
+)
+
+
+@migrations()
+def m004_residents(db: Database) -> None:
+    """A light register of residents: each belongs to a household (a place, such as
+    `9号楼2单元301`) and through its building to a grid. Entries keep the name as
+    typed in `resident` and link to the register through `resident_id`. A follow-up
+    may need every household of a list to sign (`signoffs`), and may come back
+    (`every`: `1w`, `1m`, `1y`, `3d`; `previous_id`: the occurrence it follows)."""
+    _run(
+        db,
+        """
+        CREATE TABLE residents (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            place TEXT,
+            grid_id INTEGER NOT NULL REFERENCES grids (id),
+            building_id INTEGER REFERENCES buildings (id),
+            phone TEXT,
+            id_number TEXT,
+            born_on TEXT,
+            born_year_only INTEGER NOT NULL DEFAULT 0,
+            tags TEXT NOT NULL DEFAULT '[]',
+            note TEXT,
+            registered_on TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX residents_name ON residents (name, place);
+        CREATE INDEX residents_grid_place ON residents (grid_id, place);
+        CREATE INDEX residents_born ON residents (born_on) WHERE born_on IS NOT NULL;
+        ALTER TABLE entries ADD COLUMN resident_id INTEGER REFERENCES residents (id);
+        CREATE INDEX entries_resident ON entries (resident_id, at)
+            WHERE resident_id IS NOT NULL;
+        CREATE INDEX entries_resident_name ON entries (resident)
+            WHERE resident IS NOT NULL;
+        CREATE TABLE signoffs (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            followup_id INTEGER NOT NULL REFERENCES followups (id),
+            household TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'signed', 'refused')),
+            answered_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (followup_id, household)
+        );
+        ALTER TABLE followups ADD COLUMN every TEXT;
+        ALTER TABLE followups ADD COLUMN previous_id INTEGER REFERENCES followups (id);
+        CREATE INDEX followups_previous ON followups (previous_id)
+            WHERE previous_id IS NOT NULL
+        """,
+    )
+
+
+@migrations()
+def m005_household_visits(db: Database) -> None:
+    """When a household was last visited (`due --stale`): entries by place and time."""
+    _run(
+        db,
+        "CREATE INDEX entries_place_at ON entries (place, at) WHERE place IS NOT NULL",
+    )
+
+
+# The care rules gridlog ships with, from the articles (民政: 高龄补贴 by age tier, in
+# the towns the articles describe). A community edits them with `gridlog rule`.
+_DEFAULT_RULES = uuid.UUID("0b5f6c1e-3f7a-4d2b-9c8e-2a1d4e6f8b90")  # their namespace
+DEFAULT_CARE_RULES = (
+    (80, "满80岁，电话通知办理高龄补贴"),
+    (90, "满90岁，通知高龄补贴提档（90岁档）"),
+    (100, "满100岁，通知办理百岁老人长寿补贴，上门看望"),
+)
+
+
+@migrations()
+def m006_care_rules(db: Database) -> None:
+    """Care rules: on reaching an age, a reminder (`高龄补贴` at 80 …), produced for
+    every registered resident with a birth date and kept in `followups` like any other.
+    `care_rule_fired` remembers that a rule has produced its reminder for a person, so
+    that it fires once per person; `followup_id` is the reminder it made (no foreign
+    key: a reminder deleted later stays fired)."""
+    _run(
+        db,
+        """
+        CREATE TABLE care_rules (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            age INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            category TEXT NOT NULL DEFAULT 'civil-affairs',
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE care_rule_fired (
+            rule_id INTEGER NOT NULL REFERENCES care_rules (id),
+            resident_id INTEGER NOT NULL REFERENCES residents (id),
+            followup_id INTEGER,
+            fired_at TEXT NOT NULL,
+            PRIMARY KEY (rule_id, resident_id)
+        );
+        CREATE INDEX care_rule_fired_resident ON care_rule_fired (resident_id)
+        """,
+    )
+    # The defaults are the same records in every log (UUID from their content, the
+    # day they shipped), so that two workers' logs merge them as one.
+    shipped = "2026-11-21T00:00:00Z"
+    for age, text in DEFAULT_CARE_RULES:
+        rule_uuid = uuid.uuid5(_DEFAULT_RULES, f"{age}:{text}")
+        db.execute(
+            "INSERT INTO care_rules (uuid, age, text, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (str(rule_uuid), age, text, shipped, shipped),
+        )

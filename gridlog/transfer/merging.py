@@ -1,0 +1,737 @@
+"""`gridlog merge`: bring another device's or another worker's jsonl export into
+this log, so that two logs that went their own ways end up the same.
+
+Records are matched by UUID (settings by key; grids and buildings also by name,
+which is unique, and then converge on the smaller UUID so that both sides agree).
+A record that differs keeps its newest version, by `updated_at`, ties broken by
+comparing the two versions' text, so merging A into B and B into A gives the same
+records. The losing version stays in the history: as the `before` of the update when
+this side loses; as a pair of updates (to the other version and back) when this
+side wins, which `undo` reverses like any other change. A losing version this log
+has already had (an older copy of its own record, or a second merge of the same
+file) is left alone, so merging twice changes nothing.
+
+Ids: a new record keeps its id if this log never used it, else it takes the next one
+from the shared counter. Everything happens in one transaction through
+`history.writing`; a bad line stops it with its line number and nothing is stored.
+Into a log that has never held a record, the file's history is restored as it was
+(ids and ops shifted past any local ones), so the new log is a copy of the old one,
+history and `undo` included; the merge adds no rows of its own then.
+
+Deletions do not travel: a record deleted here comes back with the other side's
+copy (and, its id having been used, under a new id).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gridlog.context import Context
+from gridlog.domain import settings
+from gridlog.domain.limits import MAX_NAME, MAX_TEXT
+from gridlog.errors import GridlogError
+from gridlog.storage.db import SCHEMA_VERSION
+from gridlog.storage.history import Changes, writing
+from gridlog.transfer.exporting import TABLES, record_lines
+
+KINDS = (
+    "setting",
+    "grid",
+    "building",
+    "rule",
+    "resident",
+    "entry",
+    "followup",
+    "signoff",
+    "fired",
+)
+
+_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _text(limit: int, optional: bool = False) -> Callable[[Any], bool]:
+    def check(value: Any) -> bool:
+        if value is None:
+            return optional
+        return type(value) is str and 0 < len(value) <= limit
+
+    return check
+
+
+def _pattern(regex: re.Pattern[str], optional: bool = False) -> Callable[[Any], bool]:
+    def check(value: Any) -> bool:
+        if value is None:
+            return optional
+        return type(value) is str and regex.fullmatch(value) is not None
+
+    return check
+
+
+def _of(*types: type) -> Callable[[Any], bool]:
+    return lambda value: type(value) in types
+
+
+def _one_of(*choices: str) -> Callable[[Any], bool]:
+    return lambda value: value in choices
+
+
+_NAME, _OPT_NAME = _text(MAX_NAME), _text(MAX_NAME, optional=True)
+_UUID, _OPT_UUID = _text(64), _text(64, optional=True)
+_AT, _OPT_AT = _pattern(_INSTANT), _pattern(_INSTANT, optional=True)
+_ID, _OPT_INT = _of(int), _of(int, type(None))
+_OPT_OBJECT = _of(dict, type(None))
+
+
+def _tags(value: Any) -> bool:
+    return type(value) is list and all(_NAME(tag) for tag in value)
+
+
+def _aliases(value: Any) -> bool:
+    return _tags(value)
+
+
+# What each line must hold: field → check. Other fields are ignored.
+SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
+    "gridlog": {"schema": _of(int)},
+    "setting": {"key": _one_of(*settings.KEYS), "value": _NAME},
+    "grid": {
+        "uuid": _UUID,
+        "id": _ID,
+        "name": _NAME,
+        "aliases": _aliases,
+        "worker": _OPT_NAME,
+        "phone": _OPT_NAME,
+        "households": _OPT_INT,
+        "population": _OPT_INT,
+        "created_at": _AT,
+        "updated_at": _AT,
+    },
+    "building": {
+        "uuid": _UUID,
+        "id": _ID,
+        "grid_uuid": _UUID,
+        "name": _NAME,
+        "created_at": _AT,
+    },
+    "rule": {
+        "uuid": _UUID,
+        "id": _ID,
+        "age": _ID,
+        "text": _text(MAX_TEXT),
+        "category": _NAME,
+        "active": _ID,
+        "created_at": _AT,
+        "updated_at": _AT,
+    },
+    "resident": {
+        "uuid": _UUID,
+        "id": _ID,
+        "name": _NAME,
+        "place": _OPT_NAME,
+        "grid_uuid": _UUID,
+        "building_uuid": _OPT_UUID,
+        "phone": _OPT_NAME,
+        "id_number": _OPT_NAME,
+        "born_on": _pattern(_DAY, optional=True),
+        "born_year_only": _ID,
+        "tags": _tags,
+        "note": _text(MAX_TEXT, optional=True),
+        "registered_on": _pattern(_DAY),
+        "created_at": _AT,
+        "updated_at": _AT,
+    },
+    "entry": {
+        "uuid": _UUID,
+        "id": _ID,
+        "at": _AT,
+        "grid_uuid": _UUID,
+        "place": _OPT_NAME,
+        "building_uuid": _OPT_UUID,
+        "resident": _OPT_NAME,
+        "resident_uuid": _OPT_UUID,
+        "phone": _OPT_NAME,
+        "category": _NAME,
+        "kind": _NAME,
+        "text": _text(MAX_TEXT),
+        "tags": _tags,
+        "worker": _OPT_NAME,
+        "case_uuid": _OPT_UUID,
+        "created_at": _AT,
+        "updated_at": _AT,
+    },
+    "followup": {
+        "uuid": _UUID,
+        "id": _ID,
+        "kind": _one_of("followup", "reminder"),
+        "entry_uuid": _UUID,
+        "grid_uuid": _UUID,
+        "text": _text(MAX_TEXT),
+        "due_on": _pattern(_DAY),
+        "opened_at": _AT,
+        "closed_at": _OPT_AT,
+        "close_note": _text(MAX_TEXT, optional=True),
+        "every": _OPT_NAME,
+        "previous_uuid": _OPT_UUID,
+        "created_at": _AT,
+        "updated_at": _AT,
+    },
+    "signoff": {
+        "uuid": _UUID,
+        "id": _ID,
+        "followup_uuid": _UUID,
+        "household": _NAME,
+        "status": _one_of("pending", "signed", "refused"),
+        "answered_at": _OPT_AT,
+        "created_at": _AT,
+        "updated_at": _AT,
+    },
+    "fired": {
+        "rule_uuid": _UUID,
+        "resident_uuid": _UUID,
+        "followup_uuid": _OPT_UUID,
+        "fired_at": _AT,
+    },
+    "history": {
+        "id": _ID,
+        "op": _ID,
+        "at": _AT,
+        "actor": _of(str, type(None)),
+        "command": _of(str, type(None)),
+        "table": _NAME,
+        "record_id": _ID,
+        "record_uuid": _OPT_UUID,
+        "action": _one_of("insert", "update", "delete"),
+        "before": _OPT_OBJECT,
+        "after": _OPT_OBJECT,
+        "undoes": _OPT_INT,
+    },
+}
+# A reference field → (the column it fills, the kind of record it points at).
+_REFERENCES = {
+    "grid_uuid": ("grid_id", "grid"),
+    "building_uuid": ("building_id", "building"),
+    "case_uuid": ("case_id", "followup"),
+    "entry_uuid": ("entry_id", "entry"),
+    "resident_uuid": ("resident_id", "resident"),
+    "previous_uuid": ("previous_id", "followup"),
+    "followup_uuid": ("followup_id", "followup"),
+    "rule_uuid": ("rule_id", "rule"),
+}
+# Not part of a record's version: its identity, and aliases (merged as a set).
+_NOT_COMPARED = frozenset({"type", "id", "uuid", "aliases"})
+
+
+@dataclass
+class MergeResult:
+    """What a merge did, per kind of record (setting, grid, building, entry,
+    followup): added; updated to the other side's newer version; unchanged; kept
+    here over a different version of the other side (which went into the history)."""
+
+    added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    kept: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    history_restored: int = 0
+
+
+def merge_lines(
+    conn: sqlite3.Connection, ctx: Context, lines: Iterable[str]
+) -> MergeResult:
+    """Merge the lines of a jsonl export into the log, in one transaction."""
+    with writing(conn, ctx) as changes:
+        # Entries point at their case and cases at their entry: check at COMMIT.
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        counter = _stage(conn, lines)
+        merger = _Merger(conn, changes, fresh=_never_held_records(conn))
+        merger.run(counter)
+        conn.execute("DROP TABLE temp.merge_in")
+        conn.execute("DROP TABLE temp.merge_ids")
+    return merger.result
+
+
+# --- reading the file ---------------------------------------------------------------
+
+
+def _stage(conn: sqlite3.Connection, lines: Iterable[str]) -> int:
+    """Check every line and keep it in a temporary table (on disk when large), so
+    that records can be found by UUID whatever order they come in; returns the
+    file's record counter."""
+    conn.execute(
+        "CREATE TEMP TABLE merge_in (line INTEGER PRIMARY KEY, type TEXT NOT NULL,"
+        " key TEXT, body TEXT NOT NULL)"
+    )
+    conn.execute("CREATE UNIQUE INDEX temp.merge_in_key ON merge_in (type, key)")
+    conn.execute("CREATE INDEX temp.merge_in_type ON merge_in (type, line)")
+    header = None
+    try:
+        for number, text in enumerate(lines, start=1):
+            if not text.strip():
+                continue
+            record = _parse(number, text)
+            if header is None:
+                header = _header(number, record)
+                continue
+            if record["type"] == "gridlog":
+                raise GridlogError("merge.second_header", line=number)
+            _check_shape(number, record)
+            key = record.get("uuid", record.get("key"))
+            try:
+                conn.execute(
+                    "INSERT INTO merge_in (line, type, key, body) VALUES (?, ?, ?, ?)",
+                    (number, record["type"], key, text),
+                )
+            except sqlite3.IntegrityError:
+                raise GridlogError("merge.duplicate", line=number, uuid=key) from None
+    except UnicodeDecodeError:
+        raise GridlogError("merge.not_utf8") from None
+    if header is None:
+        raise GridlogError("merge.empty")
+    return int(header.get("record_counter", 0))
+
+
+def _parse(number: int, text: str) -> dict[str, Any]:
+    try:
+        record = json.loads(text)
+    except ValueError:
+        raise GridlogError("merge.not_json", line=number) from None
+    if not isinstance(record, dict):
+        raise GridlogError("merge.not_json", line=number)
+    kind = record.get("type")
+    if kind not in SHAPES:
+        raise GridlogError("merge.unknown_type", line=number, type=str(kind))
+    return record
+
+
+def _check_shape(number: int, record: dict[str, Any]) -> None:
+    for name, check in SHAPES[record["type"]].items():
+        if name not in record:
+            raise GridlogError("merge.missing_field", line=number, field=name)
+        if not check(record[name]):
+            raise GridlogError("merge.bad_field", line=number, field=name)
+
+
+def _header(number: int, record: dict[str, Any]) -> dict[str, Any]:
+    if record["type"] != "gridlog":
+        raise GridlogError("merge.no_header", line=number)
+    _check_shape(number, record)
+    if type(record.get("record_counter", 0)) is not int:
+        raise GridlogError("merge.bad_field", line=number, field="record_counter")
+    if record["schema"] > SCHEMA_VERSION:
+        raise GridlogError(
+            "merge.too_new", schema=record["schema"], supported=SCHEMA_VERSION
+        )
+    return record
+
+
+def _staged(conn: sqlite3.Connection, kind: str) -> Iterable[tuple[int, dict]]:
+    for row in conn.execute(
+        "SELECT line, body FROM merge_in WHERE type = ? ORDER BY line", (kind,)
+    ):
+        yield row[0], json.loads(row[1])
+
+
+def _never_held_records(conn: sqlite3.Connection) -> bool:
+    """A new log (settings aside): the file's history can then be restored whole."""
+    return not conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM grids) OR EXISTS (SELECT 1 FROM entries)"
+        " OR EXISTS (SELECT 1 FROM residents)"
+        " OR EXISTS (SELECT 1 FROM history WHERE table_name IN"
+        " ('grids', 'grid_aliases', 'buildings', 'entries', 'followups',"
+        " 'residents', 'signoffs'))"
+    ).fetchone()[0]
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+class _Restoring:
+    """Writes without history rows, for a new log whose history is the file's own."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def insert(self, table: str, row: Mapping[str, Any]) -> int:
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        cursor = self.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())
+        )
+        return int(row.get("id", cursor.lastrowid))
+
+    def update(self, table: str, record_id: int, changes: Mapping[str, Any]) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        self.conn.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = ?",
+            [*changes.values(), record_id],
+        )
+
+    def put_setting(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?)", (key, value)
+        )
+
+
+class _Merger:
+    def __init__(self, conn: sqlite3.Connection, changes: Changes, fresh: bool):
+        self.conn = conn
+        self.fresh = fresh
+        self.writer: Changes | _Restoring = _Restoring(conn) if fresh else changes
+        self.result = MergeResult()
+        # Incoming grid and building UUIDs → local ids (few: kept in memory).
+        self.local: dict[str, dict[str, int]] = {
+            kind: {} for kind in ("grid", "building", "rule", "resident", "signoff")
+        }
+
+    def run(self, counter: int) -> None:
+        self._settings()
+        self._grids()
+        self._buildings()
+        self._records("rule")
+        self._records("resident")
+        self._number_items(counter)
+        for kind in ("entry", "followup"):
+            self._items(kind)
+        self._link_cases()
+        self._records("signoff")
+        self._fired()
+        if self.fresh:
+            self._restore_history()
+
+    def _count(self, outcome: str, kind: str) -> None:
+        getattr(self.result, outcome)[kind] += 1
+
+    # settings ---------------------------------------------------------------------
+
+    def _settings(self) -> None:
+        """A setting this log lacks is taken; one it has stays as it is (a worker's
+        name and language belong to the device)."""
+        for _line, record in _staged(self.conn, "setting"):
+            if settings.get(self.conn, record["key"]) is None:
+                self.writer.put_setting(record["key"], record["value"])
+                self._count("added", "setting")
+            else:
+                self._count("unchanged", "setting")
+
+    # grids and buildings ------------------------------------------------------------
+
+    def _grids(self) -> None:
+        for line, record in _staged(self.conn, "grid"):
+            outcome, grid_id = self._place("grid", record, line)
+            if self._add_aliases(grid_id, record["aliases"]) and outcome == "unchanged":
+                outcome = "updated"
+            self._count(outcome, "grid")
+
+    def _buildings(self) -> None:
+        for line, record in _staged(self.conn, "building"):
+            self._count(self._place("building", record, line)[0], "building")
+
+    def _place(self, kind: str, record: dict[str, Any], line: int) -> tuple[str, int]:
+        """Add a grid or building, or reconcile it with the local one that has its
+        UUID, else its name (names are unique). Two with the same name converge on
+        the smaller UUID, so that both sides end up agreeing."""
+        table = TABLES[kind]
+        row = self.conn.execute(
+            f"SELECT id, uuid FROM {table} WHERE uuid = ?1"
+            f" UNION ALL SELECT id, uuid FROM {table} WHERE name = ?2 LIMIT 1",
+            (record["uuid"], record["name"]),
+        ).fetchone()
+        if row is None:
+            return "added", self._insert(kind, record, line)
+        local_id = int(row["id"])
+        self.local[kind][record["uuid"]] = local_id
+        outcome = self._reconcile(kind, local_id, record, line)
+        if record["uuid"] < row["uuid"]:
+            self.writer.update(table, local_id, {"uuid": record["uuid"]})
+            outcome = "updated" if outcome == "unchanged" else outcome
+        return outcome, local_id
+
+    def _add_aliases(self, grid_id: int, aliases: list[str]) -> int:
+        """Aliases are merged as a set; one another grid already answers to is
+        skipped, since a name must find one grid."""
+        added = 0
+        for alias in aliases:
+            taken = self.conn.execute(
+                "SELECT 1 FROM grids WHERE name = ?1"
+                " UNION ALL SELECT 1 FROM grid_aliases WHERE alias = ?1",
+                (alias,),
+            ).fetchone()
+            if taken is None:
+                self.writer.insert("grid_aliases", {"alias": alias, "grid_id": grid_id})
+                added += 1
+        return added
+
+    # rules, residents and sign-offs ---------------------------------------------------
+
+    def _records(self, kind: str) -> None:
+        """Records matched by UUID alone (a resident's name is not unique), except
+        care rules, which every new log seeds with the same defaults under new
+        UUIDs: the same age and text is the same rule, converging on one UUID."""
+        table = TABLES[kind]
+        for line, record in _staged(self.conn, kind):
+            row = self.conn.execute(
+                f"SELECT id, uuid FROM {table} WHERE uuid = ?", (record["uuid"],)
+            ).fetchone()
+            if row is None and kind == "rule":
+                row = self.conn.execute(
+                    "SELECT id, uuid FROM care_rules WHERE age = ? AND text = ?",
+                    (record["age"], record["text"]),
+                ).fetchone()
+            if row is None:
+                self._insert(kind, record, line)
+                self._count("added", kind)
+                continue
+            local_id = int(row["id"])
+            self.local[kind][record["uuid"]] = local_id
+            outcome = self._reconcile(kind, local_id, record, line)
+            if record["uuid"] < row["uuid"]:
+                self.writer.update(table, local_id, {"uuid": record["uuid"]})
+                outcome = "updated" if outcome == "unchanged" else outcome
+            self._count(outcome, kind)
+
+    def _fired(self) -> None:
+        """Which rules have made their reminder for whom: merged as a set, so a rule
+        never fires twice for a person on either side."""
+        for line, record in _staged(self.conn, "fired"):
+            values = self._columns("fired", record, line)
+            exists = self.conn.execute(
+                "SELECT 1 FROM care_rule_fired WHERE rule_id = ? AND resident_id = ?",
+                (values["rule_id"], values["resident_id"]),
+            ).fetchone()
+            if exists is None:
+                self.writer.insert("care_rule_fired", values)
+            self._count("unchanged" if exists else "added", "fired")
+
+    # entries and follow-ups ----------------------------------------------------------
+
+    def _number_items(self, counter: int) -> None:
+        """Give every incoming entry and follow-up its local id before any is
+        written, since they point at each other: the existing record's, else the
+        incoming id if this log never used it, else the next from the counter."""
+        self.conn.execute(
+            "CREATE TEMP TABLE merge_ids (uuid TEXT PRIMARY KEY, id INTEGER UNIQUE,"
+            " existing INTEGER NOT NULL)"
+        )
+        rows = self.conn.execute(
+            "SELECT type, key, json_extract(body, '$.id') FROM merge_in"
+            " WHERE type IN ('entry', 'followup') ORDER BY line"
+        )
+        for kind, uuid, wanted in rows:
+            existing = self.conn.execute(
+                f"SELECT id FROM {TABLES[kind]} WHERE uuid = ?", (uuid,)
+            ).fetchone()
+            if existing is not None:
+                local_id, is_existing = existing[0], 1
+            else:
+                local_id, is_existing = (wanted if self._free(wanted) else None), 0
+            self.conn.execute(
+                "INSERT INTO merge_ids (uuid, id, existing) VALUES (?, ?, ?)",
+                (uuid, local_id, is_existing),
+            )
+        top = self.conn.execute(
+            "SELECT max((SELECT value FROM counters WHERE name = 'record'),"
+            " coalesce((SELECT max(id) FROM merge_ids), 0), ?)",
+            (counter if self.fresh else 0,),
+        ).fetchone()[0]
+        self.conn.execute(
+            "UPDATE merge_ids SET id = ?1 + fresh.n FROM (SELECT rowid AS r,"
+            " row_number() OVER (ORDER BY rowid) AS n FROM merge_ids"
+            " WHERE id IS NULL) AS fresh WHERE merge_ids.rowid = fresh.r",
+            (top,),
+        )
+        self.conn.execute(
+            "UPDATE counters SET value = max(?, coalesce((SELECT max(id)"
+            " FROM merge_ids), 0)) WHERE name = 'record'",
+            (top,),
+        )
+
+    def _free(self, record_id: int) -> bool:
+        """Never used here: no record has it and no history names it."""
+        return not self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM entries WHERE id = ?1)"
+            " OR EXISTS (SELECT 1 FROM followups WHERE id = ?1)"
+            " OR EXISTS (SELECT 1 FROM history WHERE table_name IN"
+            " ('entries', 'followups') AND record_id = ?1)"
+            " OR EXISTS (SELECT 1 FROM merge_ids WHERE id = ?1)",
+            (record_id,),
+        ).fetchone()[0]
+
+    def _items(self, kind: str) -> None:
+        for line, record in _staged(self.conn, kind):
+            local_id, existing = self.conn.execute(
+                "SELECT id, existing FROM merge_ids WHERE uuid = ?", (record["uuid"],)
+            ).fetchone()
+            if existing:
+                self._count(self._reconcile(kind, local_id, record, line), kind)
+                continue
+            values = {"id": local_id, **self._columns(kind, record, line)}
+            if kind == "entry" and values["case_id"] is not None:
+                # A case this merge adds is linked once it exists (_link_cases),
+                # as `add` does, so that `undo` can take both away again.
+                values["case_id"] = (
+                    None if self._is_new(record["case_uuid"]) else (values["case_id"])
+                )
+            self.writer.insert(TABLES[kind], values)
+            self._count("added", kind)
+
+    def _is_new(self, uuid: str) -> bool:
+        row = self.conn.execute(
+            "SELECT existing FROM merge_ids WHERE uuid = ?", (uuid,)
+        ).fetchone()
+        return row is not None and not row[0]
+
+    def _link_cases(self) -> None:
+        """New entries on a case this merge added: point them at it, now it exists."""
+        rows = self.conn.execute(
+            "SELECT e.id, c.id FROM merge_in m JOIN merge_ids e ON e.uuid = m.key"
+            " JOIN merge_ids c ON c.uuid = json_extract(m.body, '$.case_uuid')"
+            " WHERE m.type = 'entry' AND NOT e.existing AND NOT c.existing"
+            " ORDER BY m.line"
+        ).fetchall()
+        for entry_id, case_id in rows:
+            self.writer.update("entries", entry_id, {"case_id": case_id})
+
+    # one record -------------------------------------------------------------------
+
+    def _insert(self, kind: str, record: dict, line: int) -> int:
+        """A new grid or building, under its own id if that is free here."""
+        table = TABLES[kind]
+        values = self._columns(kind, record, line)
+        taken = self.conn.execute(
+            f"SELECT 1 FROM {table} WHERE id = ?", (record["id"],)
+        ).fetchone()
+        if taken is None:
+            values = {"id": record["id"], **values}
+        local_id = self.writer.insert(table, values)
+        self.local[kind][record["uuid"]] = local_id
+        return local_id
+
+    def _reconcile(self, kind: str, local_id: int, record: dict, line: int) -> str:
+        """Newest version wins; the other one is kept in the history. Returns the
+        outcome: unchanged, updated (to theirs) or kept (ours)."""
+        table = TABLES[kind]
+        wanted = self._columns(kind, record, line)
+        wanted.pop("uuid")
+        current = dict(
+            self.conn.execute(
+                f"SELECT * FROM {table} WHERE id = ?", (local_id,)
+            ).fetchone()
+        )
+        to_theirs = {c: v for c, v in wanted.items() if current[c] != v}
+        if not to_theirs:
+            return "unchanged"
+        [ours] = record_lines(self.conn, kind, local_id)
+        if (_stamp(record), _version(record)) > (_stamp(ours), _version(ours)):
+            self.writer.update(table, local_id, to_theirs)
+            return "updated"
+        if self._seen(table, local_id, _stamp(record)):
+            return "unchanged"
+        self.writer.update(table, local_id, to_theirs)
+        self.writer.update(table, local_id, {c: current[c] for c in to_theirs})
+        return "kept"
+
+    def _seen(self, table: str, record_id: int, stamp: str) -> bool:
+        """Has this log had a version of the record from that moment (its own older
+        copy, or the same losing version merged before)? Buildings, which are never
+        edited, are dated by their creation."""
+        return bool(
+            self.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM history WHERE table_name = ?1"
+                " AND record_id = ?2 AND (json_extract(after, '$.updated_at') = ?3"
+                " OR json_extract(before, '$.updated_at') = ?3"
+                " OR json_extract(after, '$.created_at') = ?3))",
+                (table, record_id, stamp),
+            ).fetchone()[0]
+        )
+
+    def _columns(self, kind: str, record: dict, line: int) -> dict[str, Any]:
+        """The record as this log's columns, its references resolved to local ids."""
+        values: dict[str, Any] = {}
+        for name in SHAPES[kind]:
+            value = record[name]
+            if name in ("id", "aliases"):
+                continue
+            if name in _REFERENCES:
+                column, target = _REFERENCES[name]
+                values[column] = None if value is None else self._find(target, value)
+                if value is not None and values[column] is None:
+                    raise GridlogError(
+                        "merge.unknown_reference", line=line, field=name, uuid=value
+                    )
+            elif name == "kind" and kind == "followup":
+                values["type"] = value
+            elif name == "tags":
+                values["tags"] = json.dumps(value, ensure_ascii=False)
+            else:
+                values[name] = value
+        return values
+
+    def _find(self, kind: str, uuid: str) -> int | None:
+        if kind in self.local and uuid in self.local[kind]:
+            return self.local[kind][uuid]
+        if kind in ("entry", "followup"):
+            row = self.conn.execute(
+                "SELECT id FROM merge_ids WHERE uuid = ?", (uuid,)
+            ).fetchone()
+            if row is not None:
+                return int(row[0])
+        row = self.conn.execute(
+            f"SELECT id FROM {TABLES[kind]} WHERE uuid = ?", (uuid,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    # history ----------------------------------------------------------------------
+
+    def _restore_history(self) -> None:
+        """The file's history, row for row, after whatever this log already had
+        (its settings); records' ids as they are here."""
+        ids, ops = self.conn.execute(
+            "SELECT coalesce(max(id), 0), coalesce(max(op), 0) FROM history"
+        ).fetchone()
+        for _line, row in _staged(self.conn, "history"):
+            record_id = row["record_id"]
+            kind = _KIND_OF.get(row["table"])
+            if kind and row["record_uuid"]:
+                record_id = self._find(kind, row["record_uuid"]) or record_id
+            self.conn.execute(
+                "INSERT INTO history (id, op, at, actor, command, table_name,"
+                " record_id, action, before, after, undoes)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row["id"] + ids,
+                    row["op"] + ops,
+                    row["at"],
+                    row["actor"],
+                    row["command"],
+                    row["table"],
+                    record_id,
+                    row["action"],
+                    _dump(row["before"]),
+                    _dump(row["after"]),
+                    None if row["undoes"] is None else row["undoes"] + ops,
+                ),
+            )
+            self.result.history_restored += 1
+
+
+_KIND_OF = {table: kind for kind, table in TABLES.items()}
+
+
+def _dump(values: dict | None) -> str | None:
+    return None if values is None else json.dumps(values, ensure_ascii=False)
+
+
+def _version(line: Mapping[str, Any]) -> str:
+    """A record's content, independent of local ids, as comparable text."""
+    shape = SHAPES[line["type"]]
+    content = {k: line[k] for k in shape if k not in _NOT_COMPARED}
+    return json.dumps(content, ensure_ascii=False, sort_keys=True)
+
+
+def _stamp(line: Mapping[str, Any]) -> str:
+    return line.get("updated_at") or line["created_at"]
