@@ -200,7 +200,7 @@ def test_on_a_terminal_the_key_is_asked_for(
     gridlog, encrypted_log, monkeypatch, tmp_path
 ):
     monkeypatch.delenv("GRIDLOG_KEY")
-    monkeypatch.setattr("gridlog.storage.crypto.interactive", lambda: True)
+    monkeypatch.setattr("gridlog.cli.prompts.interactive", lambda: True)
     asked = []
 
     def typed(prompt: str) -> str:
@@ -286,7 +286,7 @@ def test_encrypt_asks_twice_on_a_terminal_and_stops_if_they_differ(
     add_visit(gridlog)
     before = files_under(tmp_path)
     one_error_line(gridlog("encrypt"), "GRIDLOG_KEY", "never on the command line")
-    monkeypatch.setattr("gridlog.storage.crypto.interactive", lambda: True)
+    monkeypatch.setattr("gridlog.cli.prompts.interactive", lambda: True)
     answers = iter([KEY, KEY + "x"])
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
     one_error_line(gridlog("encrypt"), "differ")
@@ -308,7 +308,7 @@ def test_decrypt_with_a_wrong_key_changes_nothing(
     one_error_line(gridlog("decrypt"), "wrong key")
     monkeypatch.delenv("GRIDLOG_KEY")
     one_error_line(gridlog("decrypt"), "set GRIDLOG_KEY")
-    monkeypatch.setattr("gridlog.storage.crypto.interactive", lambda: True)
+    monkeypatch.setattr("gridlog.cli.prompts.interactive", lambda: True)
 
     def ctrl_d(prompt: str) -> str:
         raise EOFError

@@ -25,7 +25,7 @@ HEAVY = (
     "gridlog.render.report_html",
     "gridlog.render.report_xlsx",
     "sqlcipher3",
-    "gridlog.storage.crypto",
+    "gridlog.storage.cipher",
 )
 
 PROBE = """
@@ -117,4 +117,4 @@ def test_the_probe_would_notice_sqlcipher(gridlog, tmp_path, monkeypatch):
     monkeypatch.setenv("GRIDLOG_KEY", "a long passphrase")
     assert gridlog("grid", "add", "红四网格").exit_code == 0
     modules = loaded(["due"], dict(os.environ))
-    assert "sqlcipher3" in modules and "gridlog.storage.crypto" in modules
+    assert "sqlcipher3" in modules and "gridlog.storage.cipher" in modules

@@ -57,7 +57,7 @@ GridsOption = Annotated[
 def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
     """The database and the moment a command runs in, closed whatever happens."""
     options: Options = ctx.find_root().obj
-    conn = open_db(resolve_path(options.db), write=write)
+    conn = open_db(resolve_path(options.db), write=write, ask_key=_ask_key)
     try:
         saved = settings.get_all(conn)
         if "lang" in saved and not is_explicit():
@@ -99,3 +99,10 @@ def emit(doc=None, data=None, line: str | None = None) -> None:
         from gridlog.render.output import print_doc
 
         print_doc(doc)
+
+
+def _ask_key(path: Path) -> str:
+    """Asked only when the database is encrypted and GRIDLOG_KEY is not set."""
+    from gridlog.cli.prompts import key_to_open
+
+    return key_to_open(path)

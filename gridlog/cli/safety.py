@@ -50,14 +50,16 @@ def check(ctx: typer.Context) -> None:
 
 
 def encrypt(ctx: typer.Context) -> None:
-    from gridlog.storage import crypto
+    from gridlog.cli.prompts import new_key
+    from gridlog.storage.cipher import cipher
     from gridlog.storage.db import is_encrypted
+    from gridlog.storage.encryption import convert
 
     path = _existing_db(ctx)
-    crypto.cipher()
+    cipher()
     if is_encrypted(path):
         raise GridlogError("encrypt.already", path=str(path))
-    done = crypto.convert(path, None, crypto.new_key())
+    done = convert(path, None, new_key())
     lines = [t("encrypt.done", path=str(path), entries=done.counts.get("entries", 0))]
     if done.plain_leftovers:
         names = ", ".join(str(p) for p in done.plain_leftovers)
@@ -66,14 +68,16 @@ def encrypt(ctx: typer.Context) -> None:
 
 
 def decrypt(ctx: typer.Context) -> None:
-    from gridlog.storage import crypto
+    from gridlog.cli.prompts import key_to_open
+    from gridlog.storage.cipher import cipher
     from gridlog.storage.db import is_encrypted
+    from gridlog.storage.encryption import convert
 
     path = _existing_db(ctx)
-    crypto.cipher()
+    cipher()
     if not is_encrypted(path):
         raise GridlogError("decrypt.not_encrypted", path=str(path))
-    done = crypto.convert(path, crypto.key_to_open(path), None)
+    done = convert(path, key_to_open(path), None)
     emit(line=t("decrypt.done", path=str(path), entries=done.counts.get("entries", 0)))
 
 

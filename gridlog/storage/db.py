@@ -4,9 +4,9 @@ Every write happens inside `transaction()`, which takes the write lock up front 
 BEGIN IMMEDIATE: a deferred BEGIN would fail at once with "database is locked" when a
 second gridlog process is writing, instead of waiting for the busy timeout.
 
-A database can be encrypted with SQLCipher (see `storage.crypto`): the key comes from
-GRIDLOG_KEY or a prompt, and the connection is then SQLCipher's drop-in `sqlite3`;
-a plain database never imports it.
+A database can be encrypted with SQLCipher (see `storage.cipher`): the key comes from
+GRIDLOG_KEY or whoever opens it, and the connection is then SQLCipher's drop-in
+`sqlite3`; a plain database never imports it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import contextlib
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from gridlog.errors import GridlogError
@@ -50,13 +50,16 @@ def resolve_path(option: Path | None, environ: Mapping[str, str] = os.environ) -
     return default_path(environ)
 
 
-def open_db(path: Path, *, write: bool) -> sqlite3.Connection:
+def open_db(
+    path: Path, *, write: bool, ask_key: Callable[[Path], str] | None = None
+) -> sqlite3.Connection:
     """A connection to the gridlog database at `path`, created or upgraded as needed.
 
     A read-only command on a database that does not exist yet gets an empty one in
     memory, so that looking never creates files; its connection is `query_only`.
     A new database is encrypted when GRIDLOG_KEY is set; an encrypted one is opened
-    with GRIDLOG_KEY or a key typed at a prompt.
+    with GRIDLOG_KEY, else with what `ask_key` returns (the command line asks on a
+    terminal), else not at all.
     """
     fresh = not path.exists() or path.stat().st_size == 0
     if fresh and not write:
@@ -64,7 +67,7 @@ def open_db(path: Path, *, write: bool) -> sqlite3.Connection:
         _migrate(conn, None, 0)
         conn.execute("PRAGMA query_only = ON")
         return conn
-    key = _key_for(path, fresh)
+    key = _key_for(path, fresh, ask_key)
     if fresh:
         _create_private_file(path)
     conn = _connect(str(path), key)
@@ -96,20 +99,25 @@ def is_encrypted(path: Path) -> bool:
     return head != PLAIN_HEADER and size >= 512 and size % 512 == 0
 
 
-def _key_for(path: Path, fresh: bool) -> str | None:
+def _key_for(
+    path: Path, fresh: bool, ask_key: Callable[[Path], str] | None
+) -> str | None:
     """The key to open (or create) `path` with, or None for a plain database."""
     if fresh:
         key = env_key()
         if key is not None:
-            from gridlog.storage import crypto
+            from gridlog.storage.cipher import cipher
 
-            crypto.cipher()  # refuse before creating a file if SQLCipher is missing
+            cipher()  # refuse before creating a file if SQLCipher is missing
         return key
     if is_encrypted(path):
-        from gridlog.storage import crypto
+        from gridlog.storage.cipher import cipher
 
-        crypto.cipher()
-        return crypto.key_to_open(path)
+        cipher()
+        key = env_key()
+        if key is None and ask_key is None:
+            raise GridlogError("key.needed", path=str(path))
+        return key if key is not None else ask_key(path)
     if env_key() is not None:
         raise GridlogError("db.key_but_plain", path=str(path))
     return None
@@ -122,9 +130,9 @@ def _connect(target: str, key: str | None = None) -> sqlite3.Connection:
         )
         conn.row_factory = sqlite3.Row
     else:
-        from gridlog.storage import crypto
+        from gridlog.storage.cipher import connect
 
-        conn = crypto.connect(target, key, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = connect(target, key, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
