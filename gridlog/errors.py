@@ -1,7 +1,8 @@
 """The one exception type the domain raises for anything a user can fix.
 
-It carries a message key and parameters, not text, so that the CLI can show it in the
-user's language at the single place where errors are printed.
+It carries a message key and parameters, not text: the command line turns it into a
+sentence in the user's language at the single place where errors are printed
+(`cli.messages`), so nothing below the command line needs to know the words.
 """
 
 from __future__ import annotations
@@ -15,15 +16,3 @@ class GridlogError(Exception):
         self.key = key
         self.params = params
         self.exit_code = exit_code
-
-    def message(self) -> str:
-        """The user-facing line, in the current language; whatever the user typed is
-        echoed escaped, so a newline or an escape sequence cannot break the line."""
-        from gridlog.render.output import clean
-        from gridlog.words.i18n import t
-
-        params = {
-            name: clean(value) if isinstance(value, str) else value
-            for name, value in self.params.items()
-        }
-        return t(self.key, **params)

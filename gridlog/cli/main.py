@@ -5,34 +5,27 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from gridlog.cli.messages import describe
 from gridlog.errors import GridlogError
-from gridlog.words.i18n import explicit_lang, locale_lang, set_lang, t
+from gridlog.words.i18n import env_lang, locale_lang, normalize_lang, set_lang, t
+
+# The groups whose bare name shows their help page.
+_GROUPS = ("grid", "resident", "rule")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run gridlog with `argv` (default: the process's) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    chosen = explicit_lang(args, os.environ)
+    chosen = chosen_lang(args, os.environ)
     set_lang(chosen or locale_lang(os.environ), explicit=chosen is not None)
-    if "TYPER_USE_RICH" not in os.environ and not _is_terminal(sys.stdout):
-        # Rich help only on a terminal: piped, it costs ~90 ms of imports for nothing.
-        os.environ["TYPER_USE_RICH"] = "0"
     try:
-        _check_utf8(args)
-        if _wants_help(args):
-            from gridlog.cli.usage import localize_help
-
-            localize_help()
-        from gridlog.cli.app import app
-
-        code = app(args=args, prog_name="gridlog", standalone_mode=False)
-        return code if isinstance(code, int) else 0
+        return _run(args)
     except SystemExit as exc:
         return _exit_code(exc.code)
     except GridlogError as exc:
-        return _fail(exc.message(), exc.exit_code)
+        return _fail(describe(exc), exc.exit_code)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -40,23 +33,68 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the one place that must catch everything
         if os.environ.get("GRIDLOG_DEBUG"):
             raise
-        import typer
-        from typer._click import exceptions as click_errors
+        return _unexpected(exc)
 
-        if isinstance(exc, click_errors.NoArgsIsHelpError):
-            sys.stdout.write(exc.format_message() + "\n")
-            return 0
-        if isinstance(exc, click_errors.ClickException):
-            return _usage_error(exc)
-        if isinstance(exc, typer.Abort):
-            return _fail(t("cancelled"), 1)
-        from gridlog.storage.db import db_errors, user_error
 
-        if isinstance(exc, db_errors()):  # sqlite3's, or SQLCipher's own classes
-            error = user_error(exc)
-            return _fail(error.message(), error.exit_code)
-        return _fail(t("error.internal", kind=type(exc).__name__), 1)
-    return 0
+def chosen_lang(args: Sequence[str], environ: Mapping[str, str]) -> str | None:
+    """The language the user asked for, by `--lang X`/`--lang=X` or GRIDLOG_LANG.
+
+    Read before typer parses anything, because typer fixes help texts when the app
+    is built."""
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return normalize_lang(args[i + 1])
+        if arg.startswith("--lang="):
+            return normalize_lang(arg.split("=", 1)[1])
+    return env_lang(environ)
+
+
+def _run(args: list[str]) -> int:
+    _check_utf8(args)
+    if _wants_help(args):
+        from gridlog.cli.usage import localize_help
+
+        localize_help()
+    app = _load_app(rich_help=_is_terminal(sys.stdout))
+    code = app(args=args, prog_name="gridlog", standalone_mode=False)
+    return code if isinstance(code, int) else 0
+
+
+def _load_app(*, rich_help: bool):
+    """The typer app; help is drawn with rich only on a terminal: piped, rich costs
+    ~90 ms of imports for nothing. typer reads TYPER_USE_RICH once, when it is first
+    imported, so the variable is set for that import only and the environment that
+    child processes inherit stays the user's."""
+    if rich_help or "TYPER_USE_RICH" in os.environ or "typer" in sys.modules:
+        from gridlog.cli.app import app
+
+        return app
+    os.environ["TYPER_USE_RICH"] = "0"
+    try:
+        from gridlog.cli.app import app
+    finally:
+        del os.environ["TYPER_USE_RICH"]
+    return app
+
+
+def _unexpected(exc: Exception) -> int:
+    """Anything but a GridlogError: typer's usage errors, a cancelled prompt, a
+    database failure, or a defect (said in one line, with its type only)."""
+    import typer
+
+    if type(exc).__name__ == "NoArgsIsHelpError":  # a group named alone: its help
+        sys.stdout.write(exc.format_message() + "\n")
+        return 0
+    if isinstance(exc, typer.TyperException):  # click's usage errors
+        return _usage_error(exc)
+    if isinstance(exc, typer.Abort):
+        return _fail(t("cancelled"), 1)
+    from gridlog.storage.db import db_errors, user_error
+
+    if isinstance(exc, db_errors()):  # sqlite3's, or SQLCipher's own classes
+        error = user_error(exc)
+        return _fail(describe(error), error.exit_code)
+    return _fail(t("error.internal", kind=type(exc).__name__), 1)
 
 
 def _check_utf8(args: list[str]) -> None:
@@ -77,12 +115,7 @@ def _is_terminal(stream) -> bool:
 
 def _wants_help(args: list[str]) -> bool:
     """Will typer draw a help page? (Then its fixed words must be ours first.)"""
-    return (
-        not args
-        or "--help" in args
-        or "-h" in args
-        or args[-1] in ("grid", "resident", "rule")
-    )
+    return not args or "--help" in args or "-h" in args or args[-1] in _GROUPS
 
 
 def _usage_error(exc) -> int:

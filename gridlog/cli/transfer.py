@@ -21,6 +21,7 @@ from gridlog.cli.common import (
     session,
     when,
 )
+from gridlog.cli.messages import message
 from gridlog.domain import grids, store
 from gridlog.errors import GridlogError
 from gridlog.words.i18n import t
@@ -164,7 +165,7 @@ def _print_problem(stream):
 
 
 def _problem_line(problem) -> str:
-    reason = GridlogError(problem.key, **problem.params).message()
+    reason = message(problem.key, problem.params)
     return t("import.problem", row=problem.row, column=problem.column, reason=reason)
 
 
@@ -219,8 +220,7 @@ class _Rejects:
                 [t("import.reject.row"), t("import.reject.reason"), *bad.headers]
             )
         reasons = t("list.sep").join(
-            f"{p.column}: {GridlogError(p.key, **p.params).message()}"
-            for p in bad.problems
+            f"{p.column}: {message(p.key, p.params)}" for p in bad.problems
         )
         cells = ["" if value is None else str(value) for value in bad.values]
         self._writer.writerow([bad.row, reasons, *cells])

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gridlog.domain.limits import check_text
+from gridlog.domain.limits import Field, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes
 from gridlog.words import vocab
@@ -255,7 +255,7 @@ def add_rule(
         "care_rules",
         {
             "age": check_age(age),
-            "text": check_text("TEXT", text),
+            "text": check_text(Field.TEXT, text),
             "category": vocab.category(category).key,
             "active": 1,
             "created_at": ctx.now_utc,
@@ -286,7 +286,7 @@ def edit_rule(
     if edit.age is not None:
         values["age"] = check_age(edit.age)
     if edit.text is not None:
-        values["text"] = check_text("--text", edit.text)
+        values["text"] = check_text(Field.NEW_TEXT, edit.text)
     if edit.category is not None:
         values["category"] = vocab.category(edit.category).key
     if edit.active is not None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gridlog.context import Context
-from gridlog.domain.limits import check_name
+from gridlog.domain.limits import Field, check_name
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
 
@@ -45,9 +45,9 @@ def add_grid(
     buildings: Sequence[str] = (),
 ) -> int:
     """Register a grid with its aliases and buildings; returns its id."""
-    name = check_name("NAME", name)
-    worker = None if worker is None else check_name("--worker", worker)
-    phone = None if phone is None else check_name("--phone", phone)
+    name = check_name(Field.NAME, name)
+    worker = None if worker is None else check_name(Field.WORKER, worker)
+    phone = None if phone is None else check_name(Field.PHONE, phone)
     for count in (households, population):
         if count is not None and count < 0:
             raise GridlogError("grid.bad_count", value=count)
@@ -56,7 +56,7 @@ def add_grid(
             changes, name, worker, phone, households=households, population=population
         )
         for alias in _unique(aliases):
-            alias = check_name("--alias", alias)
+            alias = check_name(Field.ALIAS, alias)
             if _grid_id_by_name(conn, alias) is not None:
                 raise GridlogError("grid.alias_taken", alias=alias)
             changes.insert("grid_aliases", {"alias": alias, "grid_id": grid_id})
@@ -73,7 +73,7 @@ def add_grid_in(
     **counts: int | None,
 ) -> int:
     """Register a grid within a write already under way (an import's); its id."""
-    name = check_name("NAME", name)
+    name = check_name(Field.NAME, name)
     if _grid_id_by_name(changes.conn, name) is not None:
         raise GridlogError("grid.exists", name=name)
     now = changes.ctx.now_utc
@@ -105,7 +105,7 @@ def add_buildings(
 def _add_building(
     conn: sqlite3.Connection, changes: Changes, grid_id: int, name: str
 ) -> None:
-    name = check_name("--building", name)
+    name = check_name(Field.BUILDING, name)
     row = conn.execute(
         "SELECT g.name FROM buildings b JOIN grids g ON g.id = b.grid_id "
         "WHERE b.name = ?",

@@ -7,20 +7,42 @@ or a runaway script cannot bloat the log; the README documents them.
 from __future__ import annotations
 
 import re
+from enum import Enum
 
 from gridlog.errors import GridlogError
+
+
+class Field(Enum):
+    """A field a user fills in, named for what it holds. The command line knows how
+    each is typed (`TEXT`, `--place`); an import names its column instead."""
+
+    TEXT = "text"  # what happened, the argument of `add`
+    NAME = "name"  # a new grid's or resident's name, an argument
+    HOUSEHOLD = "household"
+    NEW_TEXT = "new_text"  # a corrected text, an option of `edit`
+    NEW_NAME = "new_name"
+    PLACE = "place"
+    RESIDENT = "resident"
+    PHONE = "phone"
+    TAG = "tag"
+    NOTE = "note"
+    REMIND_TEXT = "remind_text"
+    WORKER = "worker"
+    ALIAS = "alias"
+    BUILDING = "building"
+
 
 MAX_TEXT = 10_000  # characters in an entry's text or a note
 MAX_NAME = 200  # characters in a grid, building, place, resident or tag
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1
 
 
-def check_text(field: str, value: str) -> str:
+def check_text(field: Field | str, value: str) -> str:
     """Entry texts and notes: not empty, not huge, and valid Unicode."""
     return _check(field, value, MAX_TEXT)
 
 
-def check_name(field: str, value: str) -> str:
+def check_name(field: Field | str, value: str) -> str:
     """Short fields: names, places, phones, tags; one line of printable text, since
     they are looked up by what a worker types and shown in every table."""
     value = _check(field, value, MAX_NAME)
@@ -29,7 +51,7 @@ def check_name(field: str, value: str) -> str:
     return value
 
 
-def _check(field: str, value: str, limit: int) -> str:
+def _check(field: Field | str, value: str, limit: int) -> str:
     value = value.strip()
     if not value:
         raise GridlogError("field.empty", field=field)

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso
 from gridlog.domain import grids, settings
-from gridlog.domain.limits import check_name, check_text
+from gridlog.domain.limits import Field, check_name, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
 
@@ -132,18 +132,18 @@ def birth_from_id_number(id_number: str) -> Birth | None:
 
 
 def _clean_tags(tags: Sequence[str]) -> list[str]:
-    return [check_name("--tag", tag) for tag in dict.fromkeys(tags) if tag.strip()]
+    return [check_name(Field.TAG, tag) for tag in dict.fromkeys(tags) if tag.strip()]
 
 
 def add_resident(conn: sqlite3.Connection, ctx: Context, new: NewResident) -> Added:
     """Register a resident in a household; earlier entries that named them (and only
     them) are linked."""
-    name = check_name("NAME", new.name)
-    place = _optional(new.place, "--place")
-    phone = _optional(new.phone, "--phone")
+    name = check_name(Field.NAME, new.name)
+    place = _optional(new.place, Field.PLACE)
+    phone = _optional(new.phone, Field.PHONE)
     id_number = check_id_number(new.id_number) if new.id_number else None
     birth = new.birth or (birth_from_id_number(id_number) if id_number else None)
-    note = check_text("--note", new.note) if new.note else None
+    note = check_text(Field.NOTE, new.note) if new.note else None
     tags = _clean_tags(new.tags)
     with writing(conn, ctx) as changes:
         grid_id, building_id = _grid_for(conn, new.grid, place)
@@ -178,7 +178,7 @@ def add_resident(conn: sqlite3.Connection, ctx: Context, new: NewResident) -> Ad
     return Added(get_resident(conn, resident_id), linked)
 
 
-def _optional(value: str | None, option: str) -> str | None:
+def _optional(value: str | None, option: Field) -> str | None:
     if value is None or not value.strip():
         return None
     return check_name(option, value)
@@ -525,13 +525,13 @@ def edit_resident(
             raise GridlogError("resident.unknown_id", id=resident_id)
         values: dict[str, object] = {}
         if edit.name is not None:
-            values["name"] = check_name("--name", edit.name)
+            values["name"] = check_name(Field.NEW_NAME, edit.name)
         if edit.place is not None or edit.grid is not None:
             place = row["place"] if edit.place is None else _optional(edit.place, "")
             grid_id, building_id = _grid_for(conn, edit.grid, place)
             values.update(place=place, grid_id=grid_id, building_id=building_id)
         if edit.phone is not None:
-            values["phone"] = _optional(edit.phone, "--phone")
+            values["phone"] = _optional(edit.phone, Field.PHONE)
         if edit.id_number is not None:
             values["id_number"] = (
                 check_id_number(edit.id_number) if edit.id_number.strip() else None
@@ -546,7 +546,7 @@ def edit_resident(
             tags = list(dict.fromkeys([*tags, *_clean_tags(edit.add_tags)]))
             values["tags"] = json.dumps(tags, ensure_ascii=False)
         if edit.note is not None:
-            values["note"] = check_text("--note", edit.note) if edit.note else None
+            values["note"] = check_text(Field.NOTE, edit.note) if edit.note else None
         if not values:
             raise GridlogError("edit.nothing", exit_code=2)
         name, place = values.get("name", row["name"]), values.get("place", row["place"])

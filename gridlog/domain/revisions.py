@@ -15,7 +15,7 @@ from typing import Any
 from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso, to_utc_iso
 from gridlog.domain import grids
-from gridlog.domain.limits import check_name, check_text
+from gridlog.domain.limits import Field, check_name, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.db import db_errors
 from gridlog.storage.history import Changes, writing
@@ -174,7 +174,7 @@ def edit_record(
 def _edit_item(changes: Changes, item: sqlite3.Row, edit: EntryEdit) -> None:
     values: dict[str, Any] = {}
     if edit.text is not None:
-        values["text"] = check_text("--text", edit.text)
+        values["text"] = check_text(Field.NEW_TEXT, edit.text)
     if edit.due is not None:
         values["due_on"] = edit.due.isoformat()
     if edit.every is not None:
@@ -205,7 +205,7 @@ def _edit_item(changes: Changes, item: sqlite3.Row, edit: EntryEdit) -> None:
 def _entry_values(conn: sqlite3.Connection, edit: EntryEdit) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if edit.text is not None:
-        values["text"] = check_text("--text", edit.text)
+        values["text"] = check_text(Field.NEW_TEXT, edit.text)
     for field in ("place", "resident", "phone"):
         value = getattr(edit, field)
         if value is not None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gridlog.context import Context
-from gridlog.domain.limits import check_name
+from gridlog.domain.limits import Field, check_name
 from gridlog.errors import GridlogError
 from gridlog.storage.history import writing
 
@@ -50,9 +50,9 @@ def record(
     """Put households on a follow-up's list (`status` None), or record their answer."""
     from gridlog.domain.store import find_item
 
-    names = [check_name("HOUSEHOLD", name) for name in split_households(households)]
+    names = [check_name(Field.HOUSEHOLD, name) for name in split_households(households)]
     if not names:
-        raise GridlogError("field.empty", field="HOUSEHOLD", exit_code=2)
+        raise GridlogError("field.empty", field=Field.HOUSEHOLD, exit_code=2)
     with writing(conn, ctx) as changes:
         item = find_item(conn, record_id)
         if item["closed_at"] is not None:

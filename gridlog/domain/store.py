@@ -19,7 +19,7 @@ from gridlog.context import Context
 from gridlog.dates.clock import day_start_utc, from_utc_iso, to_utc_iso
 from gridlog.dates.phrases import next_after
 from gridlog.domain import grids, settings
-from gridlog.domain.limits import check_name, check_text
+from gridlog.domain.limits import Field, check_name, check_text
 from gridlog.domain.signoffs import Tally, tally
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
@@ -68,15 +68,15 @@ class Added(NamedTuple):
 
 def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
     """Store one walking-log entry and whatever follow-up or reminder it opens."""
-    text = check_text("TEXT", draft.text)
-    place = _optional_name("--place", draft.place)
-    tags = [check_name("--tag", tag) for tag in dict.fromkeys(draft.tags) if tag]
+    text = check_text(Field.TEXT, draft.text)
+    place = _optional_name(Field.PLACE, draft.place)
+    tags = [check_name(Field.TAG, tag) for tag in dict.fromkeys(draft.tags) if tag]
     with writing(conn, ctx) as changes:
         case = _open_case(conn, draft.case_id) if draft.case_id is not None else None
         if case is not None and place is None:
             place = case["place"]
-        resident_name = _optional_name("--resident", draft.resident)
-        phone = _optional_name("--phone", draft.phone)
+        resident_name = _optional_name(Field.RESIDENT, draft.resident)
+        phone = _optional_name(Field.PHONE, draft.phone)
         known = None
         if resident_name is not None:
             # The register only when a resident is named: most entries name none.
@@ -123,7 +123,7 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
             ("reminder", draft.remind, draft.remind_text or text),
         ):
             if due is not None:
-                item_text = check_text("--remind-text", item_text)
+                item_text = check_text(Field.REMIND_TEXT, item_text)
                 item_id = _open_item(
                     changes, kind, entry_id, grid_id, item_text, due, at, draft.every
                 )
@@ -143,7 +143,7 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
     )
 
 
-def _optional_name(option: str, value: str | None) -> str | None:
+def _optional_name(option: Field, value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     return check_name(option, value)
@@ -261,7 +261,7 @@ def close_item(
     at: dt.datetime | None = None,
 ) -> Closed:
     """Mark a follow-up or reminder done at `at` (default now), with a note."""
-    note = None if note is None else check_text("--note", note)
+    note = None if note is None else check_text(Field.NOTE, note)
     closed_at = at or ctx.now
     with writing(conn, ctx) as changes:
         item = find_item(conn, record_id)

@@ -1,15 +1,15 @@
 """Every user-facing message goes through `t`, so a third language is one more file.
 
-The catalogues live in `gridlog/locales/<lang>.py` as plain dicts of format strings.
+The catalogues live in `words/locales/<lang>.py` as plain dicts of format strings.
 The language is chosen once per process (`--lang`, `GRIDLOG_LANG`, the locale) before
-the CLI module is imported, because typer fixes help texts at import time.
+the command line is built, because typer fixes help texts at import time.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 LANGUAGES = ("zh", "en")
 _current: str | None = None
@@ -17,18 +17,13 @@ _explicit = False
 _catalogues: dict[str, Mapping[str, str]] = {}
 
 
-def detect_lang(argv: Sequence[str], environ: Mapping[str, str]) -> str:
-    """Pick the language from `--lang X`/`--lang=X`, then GRIDLOG_LANG, then locale."""
-    return explicit_lang(argv, environ) or locale_lang(environ)
+def detect_lang(environ: Mapping[str, str]) -> str:
+    """GRIDLOG_LANG, then the locale. (`--lang` is read by the command line.)"""
+    return env_lang(environ) or locale_lang(environ)
 
 
-def explicit_lang(argv: Sequence[str], environ: Mapping[str, str]) -> str | None:
-    """The language the user asked for by flag or GRIDLOG_LANG, if any."""
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv):
-            return normalize_lang(argv[i + 1])
-        if arg.startswith("--lang="):
-            return normalize_lang(arg.split("=", 1)[1])
+def env_lang(environ: Mapping[str, str]) -> str | None:
+    """The language the user asked for in GRIDLOG_LANG, if any."""
     if environ.get("GRIDLOG_LANG"):
         return normalize_lang(environ["GRIDLOG_LANG"])
     return None
@@ -74,7 +69,7 @@ def current_lang() -> str:
     """The language in force; detected from the environment on first use."""
     global _current
     if _current is None:
-        _current = detect_lang((), os.environ)
+        _current = detect_lang(os.environ)
     return _current
 
 
