@@ -285,7 +285,10 @@ def summary_rows(report: Report) -> tuple[list[str], list[list[Any]]]:
     header += [t("report.col.median"), t("report.col.longest"), t("report.col.on_time")]
     kind, category = t("report.col.kind"), t("report.col.category")
     header += [f"{kind}:{vocab.label('kind', k, lang)}" for k in KINDS]
-    header += [f"{category}:{term.label(lang)}" for term in vocab.CATEGORIES]
+    header += [
+        f"{category}:{vocab.label('category', term.key, lang)}"
+        for term in vocab.CATEGORIES
+    ]
     rows = []
     for figures in [*report.groups, report.total]:
         name = (

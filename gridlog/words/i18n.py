@@ -80,6 +80,11 @@ def _catalogue(lang: str) -> Mapping[str, str]:
     return _catalogues[lang]
 
 
+def text_in(lang: str, key: str, default: str) -> str:
+    """The unformatted text of `key` in `lang`, or `default` where it has none."""
+    return _catalogue(lang).get(key, default)
+
+
 def t(key: str, /, **params: object) -> str:
     """The message `key` in the current language, formatted with `params`.
 
