@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from gridlog.storage.db import SCHEMA_VERSION
+from gridlog.storage.migrations import schema_version
 
 pytestmark = pytest.mark.usefixtures("red_grids")
 
@@ -75,7 +75,7 @@ def test_check_reports_health_and_counts(gridlog):
     result = gridlog("check")
     assert result.exit_code == 0, result.output
     assert "integrity check passed" in result.stdout
-    assert f"Schema version: {SCHEMA_VERSION}" in result.stdout
+    assert f"Schema version: {schema_version()}" in result.stdout
     assert "residents 1, entries 1," in result.stdout and "(1 open)" in result.stdout
     zh = gridlog("--lang", "zh", "check")
     assert "完整性校验通过" in zh.stdout and "居民 1 人" in zh.stdout

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from gridlog.storage import db as gridlog_db
-from gridlog.storage.db import SCHEMA_VERSION
+from gridlog.storage.migrations import schema_version
 
 try:
     import sqlcipher3.dbapi2 as cipher
@@ -268,7 +268,7 @@ def test_encrypt_converts_a_plain_database_keeping_every_record(
     assert gridlog("check").stdout.splitlines()[-1] == counts
     with contextlib.closing(open_with(db_path, KEY)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
 
     one_error_line(gridlog("encrypt"), "already encrypted")
     assert gridlog("decrypt").exit_code == 0
@@ -375,21 +375,22 @@ def test_a_locked_encrypted_database_is_reported_as_busy(
 def test_an_upgrade_backs_up_an_encrypted_database_encrypted(
     gridlog, encrypted_log, monkeypatch
 ):
-    from gridlog.storage.migrations import migrations
+    from gridlog.storage import migrations
 
     def m999_harmless(database) -> None:
         database.execute("CREATE TABLE later (x)")
 
-    monkeypatch.setattr(gridlog_db, "SCHEMA_VERSION", gridlog_db.SCHEMA_VERSION + 1)
-    monkeypatch.setattr(migrations, "_migrations", list(migrations._migrations))
-    migrations()(m999_harmless)
+    version = schema_version()
+    monkeypatch.setattr(
+        migrations, "MIGRATIONS", (*migrations.MIGRATIONS, m999_harmless)
+    )
     assert RESIDENT in gridlog("log").stdout
 
-    old = encrypted_log.with_name(f"{encrypted_log.name}.v{SCHEMA_VERSION}.bak")
+    old = encrypted_log.with_name(f"{encrypted_log.name}.v{version}.bak")
     assert stat.S_IMODE(old.stat().st_mode) == 0o600
     assert plaintext_in(old) == []
     with contextlib.closing(open_with(old, KEY)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == version
     assert entries(old, KEY)[0][2] == RESIDENT
 
 

@@ -18,7 +18,6 @@ HEAVY = (
     "pendulum",
     "pydantic",
     "openpyxl",
-    "gridlog.storage.migrations",
     "gridlog.domain.report",
     "gridlog.render.report_text",
     "gridlog.domain.residents",

@@ -96,7 +96,7 @@ def emit(doc=None, data=None, line: str | None = None) -> None:
     elif line is not None:
         sys.stdout.write(line + "\n")
     else:
-        from gridlog.render.output import print_doc
+        from gridlog.cli.terminal import print_doc
 
         print_doc(doc)
 

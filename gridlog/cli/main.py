@@ -55,7 +55,9 @@ def _run(args: list[str]) -> int:
         from gridlog.cli.usage import localize_help
 
         localize_help()
-    app = _load_app(rich_help=_is_terminal(sys.stdout))
+    from gridlog.cli.terminal import is_terminal
+
+    app = _load_app(rich_help=is_terminal(sys.stdout))
     code = app(args=args, prog_name="gridlog", standalone_mode=False)
     return code if isinstance(code, int) else 0
 
@@ -104,13 +106,6 @@ def _check_utf8(args: list[str]) -> None:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             raise GridlogError("args.not_utf8", exit_code=2) from None
-
-
-def _is_terminal(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _wants_help(args: list[str]) -> bool:

@@ -95,7 +95,7 @@ def _deliver(result, format: str, output: Path | None, zone_name: str) -> None:
 
     if format == "table":
         if output is None:
-            from gridlog.render.output import print_doc
+            from gridlog.cli.terminal import print_doc
 
             print_doc(formats.report_doc(result))
             return

@@ -1,8 +1,9 @@
 """A tiny document model between the commands and the terminal.
 
-Commands describe what to show as headings and tables of cells; this module prints
-them as plain aligned text when the output is a pipe or a file (fast: rich is never
-imported) and as rich tables with colour on a terminal. Every piece of user-typed text
+Commands describe what to show as headings and tables of cells; this module turns
+them into plain aligned text (for a pipe or a file: fast, rich is never imported) or
+into rich tables with colour (for a terminal; `cli.terminal` decides which and
+prints). Every piece of user-typed text
 passes through `clean`, so control characters and escape sequences stored in the log
 are shown escaped and can never drive the terminal.
 """
@@ -10,10 +11,8 @@ are shown escaped and can never drive the terminal.
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TextIO
 
 # A cell is text, or (text, style) with a style from STYLES.
 Cell = str | tuple[str, str]
@@ -102,32 +101,6 @@ def _plain_table(table: Table) -> list[str]:
         ]
         lines.append(("  " + "  ".join([*cells, row[-1]])).rstrip())
     return lines
-
-
-def print_doc(doc: Doc, file: TextIO | None = None) -> None:
-    """Print to the terminal with rich, or as plain text to anything else."""
-    file = file or sys.stdout
-    if not _is_terminal(file):
-        text = to_plain(doc)
-        if text:
-            file.write(text + "\n")
-        return
-    console = _console(file)
-    for renderable in to_rich(doc):
-        console.print(renderable)
-
-
-def _is_terminal(file: TextIO) -> bool:
-    try:
-        return file.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _console(file: TextIO):  # -> rich.console.Console, imported only here
-    from rich.console import Console
-
-    return Console(file=file, highlight=False, soft_wrap=False)
 
 
 def to_rich(doc: Doc) -> list:

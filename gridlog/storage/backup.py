@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gridlog.errors import GridlogError
-from gridlog.storage.db import SCHEMA_VERSION, backup, connect_file, key_of
+from gridlog.storage.db import backup, connect_file, key_of
+from gridlog.storage.migrations import schema_version
 from gridlog.words.i18n import t
 
 _COUNTED = ("grids", "buildings", "residents", "entries", "followups", "history")
@@ -71,7 +72,7 @@ def check(conn: sqlite3.Connection, path: Path | None) -> Health:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     size = path.stat().st_size if path is not None and path.exists() else 0
     return Health(
-        ok=ok and version == SCHEMA_VERSION,
+        ok=ok and version == schema_version(),
         problems=problems,
         schema_version=version,
         counts=counts,

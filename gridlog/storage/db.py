@@ -19,10 +19,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from gridlog.errors import GridlogError
+from gridlog.storage.migrations import schema_version
 
-# The number of migrations in storage.migrations; a test keeps the two in step. It is
-# repeated here so that opening a current database never imports sqlite-utils.
-SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 5000
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -75,7 +73,7 @@ def open_db(
         version = _schema_version(conn)
         if fresh:
             conn.execute("PRAGMA journal_mode = WAL")
-        if version != SCHEMA_VERSION:
+        if version != schema_version():
             _migrate(conn, path, version)
         if not write:
             conn.execute("PRAGMA query_only = ON")
@@ -172,8 +170,8 @@ def _create_private_file(path: Path) -> None:
 
 def _schema_version(conn: sqlite3.Connection) -> int:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise GridlogError("db.too_new", version=version, supported=SCHEMA_VERSION)
+    if version > schema_version():
+        raise GridlogError("db.too_new", version=version, supported=schema_version())
     if version == 0:
         names = conn.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
         if names:
@@ -183,17 +181,14 @@ def _schema_version(conn: sqlite3.Connection) -> int:
 
 def _migrate(conn: sqlite3.Connection, path: Path | None, version: int) -> None:
     """Bring the schema up to date in one transaction, after backing up old data."""
-    from sqlite_utils import Database
-
-    from gridlog.storage.migrations import migrations
+    from gridlog.storage.migrations import apply
 
     if path is not None and version > 0:
         backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
     with transaction(conn):
-        if _schema_version(conn) == SCHEMA_VERSION:
-            return  # another process upgraded it while we waited for the lock
-        migrations.apply(Database(conn, execute_plugins=False))
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        version = _schema_version(conn)  # another process may have upgraded it
+        if version != schema_version():
+            apply(conn, version)
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> None:

@@ -1,17 +1,18 @@
 """The schema, as numbered migrations. Never edit a shipped one: add the next.
 
-Imported only when a database has to be created or upgraded, because sqlite-utils is
-slow to import and the everyday commands must start fast.
+The list of migrations is the one count of schema versions: a database's
+`PRAGMA user_version` says how many of them it has had, and `schema_version()` is how
+many there are. sqlite-utils, slow to import, is loaded only when a database has to
+be created or upgraded, so the everyday commands read this module and start fast.
 """
 
 from __future__ import annotations
 
-import uuid
+import sqlite3
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
-
-migrations = Migrations("gridlog")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def _run(db: Database, statements: str) -> None:
@@ -21,7 +22,6 @@ def _run(db: Database, statements: str) -> None:
             db.execute(statement)
 
 
-@migrations()
 def m001_initial(db: Database) -> None:
     _run(
         db,
@@ -122,7 +122,6 @@ def m001_initial(db: Database) -> None:
     )
 
 
-@migrations()
 def m002_search(db: Database) -> None:
     """Full-text search for Chinese: FTS5 trigram indexes over entries (text, place,
     resident) and follow-ups (text, closing note), external-content so that no text
@@ -147,7 +146,6 @@ def m002_search(db: Database) -> None:
         db.execute(statement)
 
 
-@migrations()
 def m003_report_indexes(db: Database) -> None:
     """Covering indexes for the monthly report: the follow-ups opened, closed or due
     in a period are counted from the index alone, without reading each row. They
@@ -207,7 +205,6 @@ SEARCH_TRIGGERS = (
 )
 
 
-@migrations()
 def m004_residents(db: Database) -> None:
     """A light register of residents: each belongs to a household (a place, such as
     `9号楼2单元301`) and through its building to a grid. Entries keep the name as
@@ -262,7 +259,6 @@ def m004_residents(db: Database) -> None:
     )
 
 
-@migrations()
 def m005_household_visits(db: Database) -> None:
     """When a household was last visited (`due --stale`): entries by place and time."""
     _run(
@@ -273,7 +269,7 @@ def m005_household_visits(db: Database) -> None:
 
 # The care rules gridlog ships with, from the articles (民政: 高龄补贴 by age tier, in
 # the towns the articles describe). A community edits them with `gridlog rule`.
-_DEFAULT_RULES = uuid.UUID("0b5f6c1e-3f7a-4d2b-9c8e-2a1d4e6f8b90")  # their namespace
+_DEFAULT_RULES = "0b5f6c1e-3f7a-4d2b-9c8e-2a1d4e6f8b90"  # their UUID namespace
 DEFAULT_CARE_RULES = (
     (80, "满80岁，电话通知办理高龄补贴"),
     (90, "满90岁，通知高龄补贴提档（90岁档）"),
@@ -281,8 +277,9 @@ DEFAULT_CARE_RULES = (
 )
 
 
-@migrations()
 def m006_care_rules(db: Database) -> None:
+    import uuid
+
     """Care rules: on reaching an age, a reminder (`高龄补贴` at 80 …), produced for
     every registered resident with a birth date and kept in `followups` like any other.
     `care_rule_fired` remembers that a rule has produced its reminder for a person, so
@@ -315,9 +312,36 @@ def m006_care_rules(db: Database) -> None:
     # day they shipped), so that two workers' logs merge them as one.
     shipped = "2026-11-21T00:00:00Z"
     for age, text in DEFAULT_CARE_RULES:
-        rule_uuid = uuid.uuid5(_DEFAULT_RULES, f"{age}:{text}")
+        rule_uuid = uuid.uuid5(uuid.UUID(_DEFAULT_RULES), f"{age}:{text}")
         db.execute(
             "INSERT INTO care_rules (uuid, age, text, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?)",
             (str(rule_uuid), age, text, shipped, shipped),
         )
+
+
+MIGRATIONS = (
+    m001_initial,
+    m002_search,
+    m003_report_indexes,
+    m004_residents,
+    m005_household_visits,
+    m006_care_rules,
+)
+
+
+def schema_version() -> int:
+    """The version a database has once every migration has run."""
+    return len(MIGRATIONS)
+
+
+def apply(conn: sqlite3.Connection, version: int, until: int | None = None) -> None:
+    """Run the migrations after `version` (up to `until`) and record the new version.
+    The caller holds the transaction: all of them apply, or none."""
+    from sqlite_utils import Database
+
+    steps = MIGRATIONS[version:until]
+    database = Database(conn, execute_plugins=False)
+    for step in steps:
+        step(database)
+    conn.execute(f"PRAGMA user_version = {version + len(steps)}")

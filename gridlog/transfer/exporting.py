@@ -32,8 +32,8 @@ from gridlog.dates.clock import from_utc_iso
 from gridlog.domain.masking import mask_phone, mask_text
 from gridlog.domain.store import LogFilter, log_clauses
 from gridlog.errors import GridlogError
-from gridlog.storage.db import SCHEMA_VERSION
 from gridlog.storage.files import open_private
+from gridlog.storage.migrations import schema_version
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t
 
@@ -273,7 +273,7 @@ def write_jsonl(conn: sqlite3.Connection, ctx: Context, out: TextIO) -> dict[str
     ).fetchone()[0]
     header = {
         "type": "gridlog",
-        "schema": SCHEMA_VERSION,
+        "schema": schema_version(),
         "exported_at": ctx.now_utc,
         "record_counter": counter,
     }

@@ -35,8 +35,8 @@ from gridlog.context import Context
 from gridlog.domain import settings
 from gridlog.domain.limits import MAX_NAME, MAX_TEXT
 from gridlog.errors import GridlogError
-from gridlog.storage.db import SCHEMA_VERSION
 from gridlog.storage.history import Changes, writing
+from gridlog.storage.migrations import schema_version
 from gridlog.transfer.exporting import TABLES, record_lines
 
 KINDS = (
@@ -322,9 +322,9 @@ def _header(number: int, record: dict[str, Any]) -> dict[str, Any]:
     _check_shape(number, record)
     if type(record.get("record_counter", 0)) is not int:
         raise GridlogError("merge.bad_field", line=number, field="record_counter")
-    if record["schema"] > SCHEMA_VERSION:
+    if record["schema"] > schema_version():
         raise GridlogError(
-            "merge.too_new", schema=record["schema"], supported=SCHEMA_VERSION
+            "merge.too_new", schema=record["schema"], supported=schema_version()
         )
     return record
 
