@@ -274,24 +274,30 @@ def rule_edit(
 
 def register(app: typer.Typer) -> None:
     """Add `sign` and the `resident` and `rule` groups to `app`."""
-    resident_app = typer.Typer(help=t("resident.help"), no_args_is_help=True)
-    for name, command in (
-        ("add", resident_add),
-        ("list", resident_list),
-        ("show", resident_show),
-        ("edit", resident_edit),
-        ("forget", resident_forget),
-    ):
-        resident_app.command(
-            name,
-            help=t(f"resident.{name}.help"),
-            epilog=t(f"resident.{name}.epilog"),
-        )(command)
+    residents = typer.Typer(help=t("resident.help"), no_args_is_help=True)
+    residents.command(
+        "add", help=t("resident.add.help"), epilog=t("resident.add.epilog")
+    )(resident_add)
+    residents.command(
+        "list", help=t("resident.list.help"), epilog=t("resident.list.epilog")
+    )(resident_list)
+    residents.command(
+        "show", help=t("resident.show.help"), epilog=t("resident.show.epilog")
+    )(resident_show)
+    residents.command(
+        "edit", help=t("resident.edit.help"), epilog=t("resident.edit.epilog")
+    )(resident_edit)
+    residents.command(
+        "forget", help=t("resident.forget.help"), epilog=t("resident.forget.epilog")
+    )(resident_forget)
     app.command(help=t("sign.help"), epilog=t("sign.epilog"))(sign)
-    rule_app = typer.Typer(help=t("rule.help"), no_args_is_help=True)
-    for name, command in (("list", rule_list), ("add", rule_add), ("edit", rule_edit)):
-        rule_app.command(
-            name, help=t(f"rule.{name}.help"), epilog=t(f"rule.{name}.epilog")
-        )(command)
-    app.add_typer(resident_app, name="resident")
-    app.add_typer(rule_app, name="rule")
+    rules = typer.Typer(help=t("rule.help"), no_args_is_help=True)
+    rules.command("list", help=t("rule.list.help"), epilog=t("rule.list.epilog"))(
+        rule_list
+    )
+    rules.command("add", help=t("rule.add.help"), epilog=t("rule.add.epilog"))(rule_add)
+    rules.command("edit", help=t("rule.edit.help"), epilog=t("rule.edit.epilog"))(
+        rule_edit
+    )
+    app.add_typer(residents, name="resident")
+    app.add_typer(rules, name="rule")

@@ -47,6 +47,7 @@ KINDS: tuple[Term, ...] = (
 )
 
 _BY_KEY = {"category": CATEGORIES, "kind": KINDS}
+_UNKNOWN = {"category": "category.unknown", "kind": "kind.unknown"}
 
 
 def _lookup(what: str, text: str) -> Term | None:
@@ -74,7 +75,7 @@ def _resolve(what: str, text: str) -> Term:
         choices = "、".join(
             f"{label(what, term.key, 'zh')}/{term.key}" for term in _BY_KEY[what]
         )
-        raise GridlogError(f"{what}.unknown", text=text, choices=choices)
+        raise GridlogError(_UNKNOWN[what], text=text, choices=choices)
     return term
 
 

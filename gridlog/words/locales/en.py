@@ -432,7 +432,6 @@ MESSAGES: dict[str, str] = {
     "merge.what.resident": "residents",
     "merge.what.signoff": "sign-offs",
     "merge.what.fired": "care reminders made",
-    "import.jsonl_soon": "importing .jsonl is done with gridlog merge FILE.jsonl.",
     # residents
     "resident.help": "The register of households and residents: phone, birth date, tags such as 高龄 (aged), 独居 (living alone), 低保; everything recorded about one resident.",
     "resident.add.help": "Register a resident: their household (a place), phone, ID number, birth date, tags.",

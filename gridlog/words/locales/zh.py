@@ -404,7 +404,6 @@ MESSAGES: dict[str, str] = {
     "merge.what.resident": "居民",
     "merge.what.signoff": "签字",
     "merge.what.fired": "已生成的关爱提醒",
-    "import.jsonl_soon": "导入 .jsonl 请用 gridlog merge 文件.jsonl。",
     # residents
     "resident.help": "居民登记：按户登记居民（电话、出生日期、高龄独居低保等标签），查看一位居民的全部记录。",
     "resident.add.help": "登记一位居民：住在哪一户（地点），电话、身份证号、出生日期、标签。",
