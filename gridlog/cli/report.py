@@ -114,9 +114,11 @@ def _deliver(result, format: str, output: Path | None, zone_name: str) -> None:
         data = render_html(result).encode()
     else:
         from gridlog.render.report_xlsx import write_xlsx
+        from gridlog.storage.files import open_private
 
         path = output or Path(f"gridlog-report-{result.period.label}.xlsx")
-        write_xlsx(result, path)
+        with open_private(path) as file:
+            write_xlsx(result, file)
         sys.stdout.write(t("report.written", path=str(path)) + "\n")
         return
     if output is None:

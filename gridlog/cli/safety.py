@@ -43,6 +43,10 @@ def check(ctx: typer.Context) -> None:
         t("check.size", mb=f"{health.size_bytes / 1e6:.1f}"),
         t("check.counts", **health.counts, open=health.open_items),
         *health.problems[:20],
+        *(
+            t("check.foreign_key", table=table, parent=parent)
+            for table, parent in health.orphans[:20]
+        ),
     ]
     emit(line="\n".join(lines))
     if not health.ok:

@@ -17,7 +17,7 @@ The file is created owner-only whatever the umask: it names households and probl
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
@@ -28,7 +28,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gridlog.domain.report import KINDS, Figures, Report
 from gridlog.render.output import clean, width
 from gridlog.render.report_html import METRICS, count_keys, group_name
-from gridlog.storage.files import open_private
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t
 
@@ -44,15 +43,14 @@ _CHANGE_FORMATS = {
 Value = str | int | float | None
 
 
-def write_xlsx(report: Report, path: Path) -> None:
-    """Write the review to `path` (replacing it), readable by its owner only."""
+def write_xlsx(report: Report, file: BinaryIO) -> None:
+    """Write the review as a workbook to `file` (the command opens it private)."""
     workbook = Workbook()
     _summary(workbook.active, report)
     _counts(workbook.create_sheet(), report, "kind")
     _counts(workbook.create_sheet(), report, "category")
     _hot_spots(workbook.create_sheet(), report)
-    with open_private(path) as file:
-        workbook.save(file)
+    workbook.save(file)
 
 
 def _summary(sheet: Worksheet, report: Report) -> None:

@@ -18,7 +18,6 @@ from pathlib import Path
 from gridlog.errors import GridlogError
 from gridlog.storage.db import backup, connect_file, key_of
 from gridlog.storage.migrations import schema_version
-from gridlog.words.i18n import t
 
 _COUNTED = ("grids", "buildings", "residents", "entries", "followups", "history")
 
@@ -26,7 +25,8 @@ _COUNTED = ("grids", "buildings", "residents", "entries", "followups", "history"
 @dataclass(frozen=True)
 class Health:
     ok: bool
-    problems: list[str]
+    problems: list[str]  # SQLite's own words, from its integrity check
+    orphans: list[tuple[str, str]]  # (table, parent) of rows pointing at nothing
     schema_version: int
     counts: dict[str, int]
     open_items: int
@@ -45,7 +45,8 @@ def back_up(conn: sqlite3.Connection, target: Path) -> Health:
         with contextlib.closing(connect_file(partial, key_of(conn))) as copy:
             health = check(copy, partial)
         if not health.ok:
-            raise GridlogError("backup.bad_copy", problems="; ".join(health.problems))
+            problems = [*health.problems, *(f"{t} → {p}" for t, p in health.orphans)]
+            raise GridlogError("backup.bad_copy", problems="; ".join(problems))
         os.replace(partial, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -57,11 +58,8 @@ def check(conn: sqlite3.Connection, path: Path | None) -> Health:
     """Integrity, schema version and what the log holds."""
     integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     problems = [] if integrity == ["ok"] else integrity
-    problems += [
-        t("check.foreign_key", table=row[0], parent=row[2])
-        for row in conn.execute("PRAGMA foreign_key_check")
-    ]
-    ok = not problems
+    orphans = [(row[0], row[2]) for row in conn.execute("PRAGMA foreign_key_check")]
+    ok = not problems and not orphans
     counts = {
         table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         for table in _COUNTED
@@ -74,6 +72,7 @@ def check(conn: sqlite3.Connection, path: Path | None) -> Health:
     return Health(
         ok=ok and version == schema_version(),
         problems=problems,
+        orphans=orphans,
         schema_version=version,
         counts=counts,
         open_items=open_items,
