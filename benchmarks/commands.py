@@ -10,6 +10,12 @@ each, so that growth with the size of the log shows side by side.
     python benchmarks/commands.py benchmarks/data/10k.db benchmarks/data/1m.db
 
 Writes (`add`) go to a throw-away copy of each database, never the original.
+
+`--against PATH` times a second gridlog (e.g. the console script of a venv where the
+previous release is installed with a plain `pip install .`) in the same loop, each of
+its runs next to the current one's, and prints its medians beside them:
+
+    python benchmarks/commands.py examples/demo.db --against /tmp/before/bin/gridlog
 """
 
 from __future__ import annotations
@@ -62,8 +68,11 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def measure(db: Path, args, gridlog: str) -> tuple[float, dict[str, float]]:
-    """Median of B and of each command on a copy of `db`."""
+def measure(
+    db: Path, args, gridlog: str, against: str | None = None
+) -> tuple[float, dict[str, float], dict[str, float]]:
+    """Median of B and of each command on a copy of `db` (and of each command of
+    the `against` gridlog, run in turn with it)."""
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "bench.db"
         shutil.copy(db, copy)
@@ -79,15 +88,23 @@ def measure(db: Path, args, gridlog: str) -> tuple[float, dict[str, float]]:
         # otherwise recompile all of gridlog in every timed run (about 40 ms).
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         chosen = commands(gridlog, copy, args.month)
-        for argv in [BASELINE, *chosen.values()]:
+        other = commands(against, copy, args.month) if against else {}
+        for argv in [BASELINE, *chosen.values(), *other.values()]:
             timed(argv, env)  # warm-up: page cache, .pyc files
         base: list[float] = []
         times: dict[str, list[float]] = {label: [] for label in chosen}
+        then: dict[str, list[float]] = {label: [] for label in other}
         for _ in range(args.runs):
             for label, argv in chosen.items():
                 base.append(timed(BASELINE, env))
                 times[label].append(timed(argv, env))
-    return statistics.median(base), {k: statistics.median(v) for k, v in times.items()}
+                if other:
+                    then[label].append(timed(other[label], env))
+    return (
+        statistics.median(base),
+        {k: statistics.median(v) for k, v in times.items()},
+        {k: statistics.median(v) for k, v in then.items()},
+    )
 
 
 def main() -> None:
@@ -98,26 +115,36 @@ def main() -> None:
     parser.add_argument("--now", default=None, help="GRIDLOG_NOW for the runs")
     parser.add_argument("--month", default=None, help="the month to report")
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument(
+        "--against", default=None, help="another gridlog to time alongside"
+    )
     args = parser.parse_args()
     gridlog = shutil.which("gridlog") or sys.exit("gridlog is not installed")
     demo = args.databases == [Path("examples/demo.db")]
     args.now = args.now or ("2019-03-15T07:50" if demo else "2024-06-17T07:50")
     args.month = args.month or ("2019-03" if demo else "2024-05")
-    results = {db: measure(db, args, gridlog) for db in args.databases}
+    results = {db: measure(db, args, gridlog, args.against) for db in args.databases}
     print(
         f"{args.runs} runs each, medians in ms, and × B (B = python -c 'import "
         "sqlite3', measured alongside)"
     )
-    header = "".join(f"{db.name:>22}" for db in results)
+    width = 34 if args.against else 22
+    header = "".join(f"{db.name:>{width}}" for db in results)
     print(f"{'command':<16}{header}")
-    row = "".join(f"{b * 1000:>12.1f}{'1.00':>10}" for b, _ in results.values())
+    row = "".join(
+        f"{b * 1000:>12.1f}{'1.00':>10}" + " " * (width - 22)
+        for b, _, _ in results.values()
+    )
     print(f"{'B':<16}{row}")
     for label in next(iter(results.values()))[1]:
         cells = "".join(
             f"{times[label] * 1000:>12.1f}{times[label] / b:>10.2f}"
-            for b, times in results.values()
+            + (f"{then[label] * 1000:>8.1f} ({then[label] / b:.2f})" if then else "")
+            for b, times, then in results.values()
         )
         print(f"{label:<16}{cells}")
+    if args.against:
+        print(f"each cell: ms, × B, then {args.against}: ms (× B), run in turn")
     for db in results:
         print(f"{db}: {db.stat().st_size / 1e6:.0f} MB")
 
