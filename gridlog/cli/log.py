@@ -26,7 +26,9 @@ from gridlog.cli.common import (
     when,
 )
 from gridlog.dates import phrases as dates
-from gridlog.domain import grids, store
+from gridlog.domain import entries as writes
+from gridlog.domain import grids
+from gridlog.domain import log as reads
 from gridlog.errors import GridlogError
 from gridlog.words import vocab
 from gridlog.words.i18n import t
@@ -65,7 +67,7 @@ def add(
             raise GridlogError("add.remind_text_alone", exit_code=2)
         if every is not None and (follow_up is None) == (remind is None):
             raise GridlogError("add.every_which", exit_code=2)
-        draft = store.Draft(
+        draft = writes.Draft(
             text=text,
             at=when(at, context, "past").at(context.zone) if at else context.now,
             grid=grid,
@@ -81,7 +83,7 @@ def add(
             tags=tag or (),
             every=dates.parse_every(every) if every else None,
         )
-        added = store.add_entry(conn, context, draft)
+        added = writes.add_entry(conn, context, draft)
         if json_out:
             from gridlog.render import shapes
 
@@ -112,17 +114,17 @@ def due(
             _stale(conn, context, today, stale, grid_ids, json_out)
             return
         if json_out or every:  # scripts always get every item
-            items = store.due_items(conn, today, days=days, grid_ids=grid_ids)
+            items = reads.due_items(conn, today, days=days, grid_ids=grid_ids)
             counts = None
         else:
-            items = store.due_items(
+            items = reads.due_items(
                 conn,
                 today,
                 days=days,
                 grid_ids=grid_ids,
-                overdue_per_grid=store.OVERDUE_PER_GRID,
+                overdue_per_grid=reads.OVERDUE_PER_GRID,
             )
-            counts = store.due_counts(conn, today, days=days, grid_ids=grid_ids)
+            counts = reads.due_counts(conn, today, days=days, grid_ids=grid_ids)
         if json_out:
             from gridlog.render import shapes
 
@@ -159,7 +161,7 @@ def done(
     with session(ctx, write=True) as (conn, context):
         record_id = parse_id(record)
         closed_at = when(at, context, "past").at(context.zone) if at else None
-        closed = store.close_item(conn, context, record_id, note=note, at=closed_at)
+        closed = writes.close_item(conn, context, record_id, note=note, at=closed_at)
         from gridlog.render.log import closed_line
 
         emit(line=closed_line(closed, context.today))
@@ -173,7 +175,7 @@ def snooze(
     with session(ctx, write=True) as (conn, context):
         record_id = parse_id(record)
         due_on = when(due, context, "future").day
-        item = store.snooze_item(conn, context, record_id, due_on)
+        item = writes.snooze_item(conn, context, record_id, due_on)
         from gridlog.render.log import snoozed_line
 
         emit(line=snoozed_line(item, context.today))
@@ -185,7 +187,7 @@ def show(
     json_out: JsonOption = False,
 ) -> None:
     with session(ctx, write=False) as (conn, context):
-        result = store.story(conn, context.zone, parse_id(record))
+        result = reads.story(conn, context.zone, parse_id(record))
         if json_out:
             from gridlog.render import shapes
 
@@ -213,14 +215,14 @@ def log(
         filters = _log_filter(
             conn, context, grid, since, until, category, kind, limit, resident
         )
-        _emit_entries(store.log_entries(conn, context.zone, filters), context, json_out)
+        _emit_entries(reads.log_entries(conn, context.zone, filters), context, json_out)
 
 
 def _log_filter(
     conn, context, grid, since, until, category, kind, limit, resident=None
 ):
     """The filters `log` and `search` share, read the way every command reads them."""
-    return store.LogFilter(
+    return reads.LogFilter(
         grid_ids=[grids.find_grid(conn, name) for name in grid] if grid else None,
         since=when(since, context, "past").day if since else None,
         until=when(until, context, None).day if until else None,

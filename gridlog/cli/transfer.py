@@ -21,7 +21,7 @@ from gridlog.cli.common import (
     session,
     when,
 )
-from gridlog.domain import grids, store
+from gridlog.domain import grids, log
 from gridlog.errors import GridlogError
 from gridlog.words.i18n import t
 
@@ -44,7 +44,7 @@ def export(
     with session(ctx, write=False) as (conn, context):
         filters = None
         if since or until or grid:
-            filters = store.LogFilter(
+            filters = log.LogFilter(
                 grid_ids=[grids.find_grid(conn, name) for name in grid or ()] or None,
                 since=when(since, context, "past").day if since else None,
                 until=when(until, context, None).day if until else None,

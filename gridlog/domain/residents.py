@@ -19,6 +19,7 @@ from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso
 from gridlog.domain import grids, settings
 from gridlog.domain.limits import check_name, check_text
+from gridlog.domain.log import log_entry
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
 
@@ -449,7 +450,7 @@ class Item(NamedTuple):
 
 class ResidentStory(NamedTuple):
     resident: Resident
-    entries: list  # store.LogEntry, newest first
+    entries: list  # log.LogEntry, newest first
     items: list[Item]  # newest first
     upcoming: list  # care reminders not yet due
 
@@ -462,8 +463,6 @@ def resident_story(
 ) -> ResidentStory:
     """Everything recorded about a resident, newest first: entries that name them,
     and the follow-ups and reminders opened for them."""
-    from gridlog.domain.store import log_entry
-
     resident = get_resident(conn, resident_id)
     rows = conn.execute(
         "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"

@@ -7,16 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from gridlog.domain.entries import Added, Closed
 from gridlog.domain.grids import GridSummary
-from gridlog.domain.store import (
-    OVERDUE_PER_GRID,
-    Added,
-    Closed,
-    DueItem,
-    LogEntry,
-    Opened,
-    Story,
-)
+from gridlog.domain.items import Opened
+from gridlog.domain.log import OVERDUE_PER_GRID, DueItem, LogEntry, Story
 from gridlog.render.output import Cell, Doc, Heading, Table, clean
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t, tn

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from gridlog.domain.entries import Added
 from gridlog.domain.grids import GridSummary
-from gridlog.domain.store import Added, DueItem, LogEntry, Story
+from gridlog.domain.log import DueItem, LogEntry, Story
 
 
 def dumps(value: Any) -> str:

@@ -29,8 +29,8 @@ from typing import IO, Any, BinaryIO, TextIO
 
 from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso
+from gridlog.domain.log import LogFilter, log_clauses
 from gridlog.domain.masking import mask_phone, mask_text
-from gridlog.domain.store import LogFilter, log_clauses
 from gridlog.errors import GridlogError
 from gridlog.storage.db import SCHEMA_VERSION
 from gridlog.storage.files import open_private
