@@ -12,9 +12,9 @@ from typing import Annotated, Literal
 import typer
 
 from gridlog.context import Context
-from gridlog.dates import phrases as dates
 from gridlog.dates.clock import now as clock_now
 from gridlog.dates.clock import system_zone, zone_named
+from gridlog.dates.phrases import parse_when
 from gridlog.domain import settings
 from gridlog.errors import GridlogError
 from gridlog.storage.db import open_db, resolve_path
@@ -76,7 +76,7 @@ def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
 
 
 def when(text: str, context: Context, prefer: Literal["past", "future"] | None):
-    return dates.parse_when(text, context.now, prefer)
+    return parse_when(text, context.now, prefer)
 
 
 def parse_id(text: str) -> int:

@@ -25,7 +25,7 @@ from gridlog.cli.common import (
     session,
     when,
 )
-from gridlog.dates import phrases as dates
+from gridlog.dates.recurrence import parse_every
 from gridlog.domain import entries as writes
 from gridlog.domain import grids
 from gridlog.domain import log as reads
@@ -81,7 +81,7 @@ def add(
             remind_text=remind_text,
             case_id=parse_id(case) if case else None,
             tags=tag or (),
-            every=dates.parse_every(every) if every else None,
+            every=parse_every(every) if every else None,
         )
         added = writes.add_entry(conn, context, draft)
         if json_out:

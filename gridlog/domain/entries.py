@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso, to_utc_iso
-from gridlog.dates.phrases import next_after
+from gridlog.dates.recurrence import next_after
 from gridlog.domain import grids, settings
 from gridlog.domain.items import Opened, find_item, open_item
 from gridlog.domain.limits import check_name, check_text

@@ -88,9 +88,9 @@ def parse_birth(text: str, now: dt.datetime) -> Birth:
         day = dt.date(int(year[1]), 1, 1)
         year_only = True
     else:
-        from gridlog.dates import phrases as dates
+        from gridlog.dates.phrases import parse_when
 
-        parsed = dates.parse_when(value, now, "past")
+        parsed = parse_when(value, now, "past")
         day, year_only = parsed.day, False
         if not re.search(r"\d{4}", value):
             raise GridlogError("resident.birth_needs_year", text=text)
@@ -101,9 +101,9 @@ def parse_birth(text: str, now: dt.datetime) -> Birth:
 
 def dates_digits(text: str) -> str:
     """Chinese numerals as digits, so that `一九四〇年` shows its year."""
-    from gridlog.dates.phrases import _cn_numerals_to_digits
+    from gridlog.dates.numerals import cn_numerals_to_digits
 
-    return _cn_numerals_to_digits(text)
+    return cn_numerals_to_digits(text)
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gridlog.context import Context
-from gridlog.dates import phrases as dates
+from gridlog.dates.phrases import parse_when
 from gridlog.domain.limits import check_name, check_text
 from gridlog.errors import GridlogError
 from gridlog.words import vocab
@@ -197,7 +197,7 @@ def read_moment(value: Any, ctx: Context) -> dt.datetime:
         return _iso_moment(match, text, ctx)
     if not re.search(r"\d{4}|[〇零一二三四五六七八九]{4}年", text):
         raise GridlogError("import.no_year", text=text)
-    return dates.parse_when(text, ctx.now, "past").at(ctx.zone)
+    return parse_when(text, ctx.now, "past").at(ctx.zone)
 
 
 def _iso_moment(match: re.Match[str], text: str, ctx: Context) -> dt.datetime:
@@ -219,7 +219,7 @@ def read_time_of_day(value: Any, ctx: Context) -> dt.timedelta:
     match = _CLOCK.fullmatch(text)
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         return dt.timedelta(hours=int(match[1]), minutes=int(match[2]))
-    when = dates.parse_when(text, ctx.now)
+    when = parse_when(text, ctx.now)
     if when.time is None:
         raise GridlogError("import.no_time", text=as_text(value))
     return dt.timedelta(hours=when.time.hour, minutes=when.time.minute)
@@ -237,6 +237,4 @@ def read_due(value: Any, at: dt.datetime) -> dt.date:
 @functools.lru_cache(maxsize=4096)
 def _due_in_words(text: str, day: dt.date, zone: dt.tzinfo | None) -> dt.date:
     """Old logs repeat the same few phrases day after day: parse each once a day."""
-    return dates.parse_when(
-        text, dt.datetime.combine(day, dt.time(12), zone), "future"
-    ).day
+    return parse_when(text, dt.datetime.combine(day, dt.time(12), zone), "future").day
