@@ -130,9 +130,12 @@ def due(
 
             emit(data=shapes.due(items))
         else:
-            from gridlog.render.log import due_doc
+            from gridlog.render import log as render
 
-            emit(due_doc(items, today, days, counts))
+            if counts is None:
+                emit(render.due_doc(items, today, days))
+            else:
+                emit(render.due_capped_doc(items, today, days, counts))
 
 
 def _stale(conn, context, today, days: int, grid_ids, json_out: bool) -> None:
