@@ -19,7 +19,7 @@ from gridlog.domain import entries, grids, revisions
 from gridlog.errors import GridlogError
 from gridlog.storage.db import open_db
 from gridlog.transfer.exporting import write_jsonl
-from gridlog.transfer.merging import merge_lines
+from gridlog.transfer.merge_apply import merge_lines
 from gridlog.words import vocab
 
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -69,7 +69,8 @@ def merge(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(metavar="FILE", help=t("merge.file"))],
 ) -> None:
-    from gridlog.transfer.merging import KINDS, merge_lines
+    from gridlog.transfer.merge_apply import merge_lines
+    from gridlog.transfer.merge_read import KINDS
 
     with _lines(source) as lines, session(ctx, write=True) as (conn, context):
         result = merge_lines(conn, context, lines)

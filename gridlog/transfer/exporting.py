@@ -3,7 +3,7 @@
 - jsonl is the complete, lossless backup: every record with its UUID, references
   between records by UUID, and the whole history. `gridlog merge` reads it back, on
   another device or into another worker's log, so its line shapes (`SELECTS`) are
-  shared with `gridlog.transfer.merging`. It is never masked.
+  shared with `gridlog.transfer.merge_apply`. It is never masked.
 - csv and xlsx are one row per entry for people, with the column names gridlog's own
   importer reads; residents' phone and ID numbers are masked unless asked otherwise.
 
