@@ -18,7 +18,7 @@ from gridlog.context import Context
 from gridlog.domain import entries, grids, revisions
 from gridlog.errors import GridlogError
 from gridlog.storage.db import open_db
-from gridlog.transfer.exporting import write_jsonl
+from gridlog.transfer.export_jsonl import write_jsonl
 from gridlog.transfer.merge_apply import merge_lines
 from gridlog.words import vocab
 

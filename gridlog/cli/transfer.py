@@ -37,8 +37,8 @@ def export(
     grid: GridsOption = None,
     no_mask: Annotated[bool, typer.Option("--no-mask", help=t("opt.no_mask"))] = False,
 ) -> None:
-    from gridlog.transfer.exporting import export as export_log
-    from gridlog.transfer.exporting import pick_format
+    from gridlog.render.exporting import export as export_log
+    from gridlog.render.exporting import pick_format
 
     fmt = pick_format(target, format)
     with session(ctx, write=False) as (conn, context):

@@ -35,7 +35,7 @@ from gridlog.context import Context
 from gridlog.domain import settings
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
-from gridlog.transfer.exporting import TABLES, record_lines
+from gridlog.transfer.export_jsonl import TABLES, record_lines
 from gridlog.transfer.merge_read import (
     KINDS,
     REFERENCES,
