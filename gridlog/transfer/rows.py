@@ -3,10 +3,11 @@ the columns its headers name (see `transfer.columns`), then the visit's moment, 
 and building, and the follow-up or reminder it opens, checked together; a good row
 becomes what `storage.bulk` loads, a bad one a list of problems by row and column.
 
-A row is read in phases, one method each, since each phase needs what the one before
-found: its cells; whether it is blank; when it was; where it was; what it opens; what
-is stored. Phases are per row, never per cell: a million-row file calls each a
-million times.
+A row is read in phases, since each needs what the one before found: its cells
+(`_cells`), whether it is blank, when it was (`_when`), whether it says anything,
+where it was (`_where`), what it opens (`_items`), what is stored (`_load`). The
+phases are calls per row, never per cell: a million-row file makes each a million
+times, and the loop over a row's cells stays in one flat method.
 """
 
 from __future__ import annotations
