@@ -21,14 +21,12 @@ from gridlog.cli.common import (
     SinceOption,
     UntilOption,
     emit,
+    how_often,
     parse_id,
     session,
     when,
 )
-from gridlog.dates.recurrence import parse_every
-from gridlog.domain import entries as writes
 from gridlog.domain import grids
-from gridlog.domain import log as reads
 from gridlog.errors import GridlogError
 from gridlog.words import vocab
 from gridlog.words.i18n import t
@@ -60,6 +58,8 @@ def add(
     every: Annotated[str | None, typer.Option("--every", help=t("opt.every"))] = None,
     json_out: JsonOption = False,
 ) -> None:
+    from gridlog.domain import entries as writes
+
     if text == "-":
         text = sys.stdin.read()
     with session(ctx, write=True) as (conn, context):
@@ -81,7 +81,7 @@ def add(
             remind_text=remind_text,
             case_id=parse_id(case) if case else None,
             tags=tag or (),
-            every=parse_every(every) if every else None,
+            every=how_often(every) if every else None,
         )
         added = writes.add_entry(conn, context, draft)
         if json_out:
@@ -107,6 +107,8 @@ def due(
     ] = None,
     json_out: JsonOption = False,
 ) -> None:
+    from gridlog.domain import log as reads
+
     with session(ctx, write=False) as (conn, context):
         today = when(on, context, None).day if on else context.today
         grid_ids = [grids.find_grid(conn, name) for name in grid] if grid else None
@@ -161,6 +163,8 @@ def done(
     ] = None,
     at: Annotated[str | None, typer.Option("--at", help=t("opt.done_at"))] = None,
 ) -> None:
+    from gridlog.domain import entries as writes
+
     with session(ctx, write=True) as (conn, context):
         record_id = parse_id(record)
         closed_at = when(at, context, "past").at(context.zone) if at else None
@@ -175,6 +179,8 @@ def snooze(
     record: IdArgument,
     due: Annotated[str, typer.Argument(metavar="WHEN", help=t("arg.when"))],
 ) -> None:
+    from gridlog.domain import entries as writes
+
     with session(ctx, write=True) as (conn, context):
         record_id = parse_id(record)
         due_on = when(due, context, "future").day
@@ -189,6 +195,8 @@ def show(
     record: IdArgument,
     json_out: JsonOption = False,
 ) -> None:
+    from gridlog.domain import log as reads
+
     with session(ctx, write=False) as (conn, context):
         result = reads.story(conn, context.zone, parse_id(record))
         if json_out:
@@ -214,6 +222,8 @@ def log(
     limit: LimitOption = 50,
     json_out: JsonOption = False,
 ) -> None:
+    from gridlog.domain import log as reads
+
     with session(ctx, write=False) as (conn, context):
         filters = _log_filter(
             conn, context, grid, since, until, category, kind, limit, resident
@@ -225,6 +235,8 @@ def _log_filter(
     conn, context, grid, since, until, category, kind, limit, resident=None
 ):
     """The filters `log` and `search` share, read the way every command reads them."""
+    from gridlog.domain import log as reads
+
     return reads.LogFilter(
         grid_ids=[grids.find_grid(conn, name) for name in grid] if grid else None,
         since=when(since, context, "past").day if since else None,

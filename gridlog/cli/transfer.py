@@ -21,7 +21,7 @@ from gridlog.cli.common import (
     session,
     when,
 )
-from gridlog.domain import grids, log
+from gridlog.domain import grids
 from gridlog.errors import GridlogError
 from gridlog.words.i18n import t
 
@@ -37,6 +37,7 @@ def export(
     grid: GridsOption = None,
     no_mask: Annotated[bool, typer.Option("--no-mask", help=t("opt.no_mask"))] = False,
 ) -> None:
+    from gridlog.domain import log
     from gridlog.render.exporting import export as export_log
     from gridlog.render.exporting import pick_format
 

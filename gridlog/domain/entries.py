@@ -18,7 +18,6 @@ from typing import NamedTuple
 
 from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso, to_utc_iso
-from gridlog.dates.recurrence import next_after
 from gridlog.domain import grids, settings
 from gridlog.domain.items import Opened, find_item, open_item
 from gridlog.domain.limits import check_name, check_text
@@ -245,6 +244,8 @@ def close_item(
         )
         following = None
         if item["every"]:
+            from gridlog.dates.recurrence import next_after
+
             # Counted from when it was done, so a late visit leaves no pile of
             # missed ones behind it.
             due = next_after(item["every"], closed_at.astimezone(ctx.zone).date())

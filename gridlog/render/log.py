@@ -6,14 +6,17 @@ Nothing here prints or touches the database; every word comes from `i18n.t`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from gridlog.domain.entries import Added, Closed
 from gridlog.domain.grids import GridSummary
-from gridlog.domain.items import Opened
 from gridlog.domain.log import OVERDUE_PER_GRID, DueItem, LogEntry, Story
 from gridlog.render.output import Cell, Doc, Heading, Table, clean
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t, tn
+
+if TYPE_CHECKING:  # what `add`, `done` and `snooze` return: `due` need not load it
+    from gridlog.domain.entries import Added, Closed
+    from gridlog.domain.items import Opened
 
 
 def fmt_date(day: dt.date, today: dt.date | None = None) -> str:
