@@ -250,7 +250,7 @@ def test_a_failure_leaves_the_old_file_and_no_half_one(
 ):
     target = tmp_path / "log.csv"
     target.write_text("the export of last week\n")
-    from gridlog.transfer import exporting
+    from gridlog.cli import exporting
 
     real = exporting.table_rows
 

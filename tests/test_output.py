@@ -48,7 +48,7 @@ def test_due_renders_on_a_terminal(gridlog, red_grids, monkeypatch):
 
     result = gridlog("add", "楼顶漏水", "--place", "9号楼", "--follow-up", "昨天")
     assert result.exit_code == 0, result.output
-    from gridlog.domain.store import due_items
+    from gridlog.domain.log import due_items
     from gridlog.storage.db import open_db, resolve_path
 
     with open_db(resolve_path(None), write=False) as conn:

@@ -49,7 +49,7 @@ def test_an_internal_failure_names_only_its_kind(gridlog, red_grids, monkeypatch
     def broken(*args, **kwargs):
         raise ValueError(f"{NAME} {PHONE}")
 
-    monkeypatch.setattr("gridlog.domain.store.add_entry", broken)
+    monkeypatch.setattr("gridlog.domain.entries.add_entry", broken)
     result = gridlog("add", "走访", "--resident", NAME, "--phone", PHONE, "-g", "红四")
     assert result.exit_code == 1
     assert "ValueError" in result.stderr

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gridlog.domain import report, store
+from gridlog.domain import log, report
 from gridlog.storage.db import open_db
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -54,7 +54,7 @@ def db(gridlog, red_grids, db_path):
 
 
 def test_due_uses_the_open_items_index(db):
-    found = plans(db, lambda c: store.due_items(c, dt.date(2019, 3, 14), days=7))
+    found = plans(db, lambda c: log.due_items(c, dt.date(2019, 3, 14), days=7))
     [(_sql, details)] = [p for p in found if "followups" in p[0]]
     assert any("followups_open_due" in line for line in details), details
     assert full_scans(details) == []
@@ -63,8 +63,8 @@ def test_due_uses_the_open_items_index(db):
 def test_due_on_screen_ranks_and_counts_on_the_open_items_index(db):
     def run(conn):
         day = dt.date(2019, 3, 14)
-        store.due_items(conn, day, days=7, overdue_per_grid=store.OVERDUE_PER_GRID)
-        store.due_counts(conn, day, days=7)
+        log.due_items(conn, day, days=7, overdue_per_grid=log.OVERDUE_PER_GRID)
+        log.due_counts(conn, day, days=7)
 
     found = [p for p in plans(db, run) if "followups" in p[0]]
     assert len(found) == 2
@@ -74,7 +74,7 @@ def test_due_on_screen_ranks_and_counts_on_the_open_items_index(db):
 
 
 def test_log_reads_the_newest_entries_by_index(db):
-    found = plans(db, lambda c: store.log_entries(c, ZONE, store.LogFilter(limit=50)))
+    found = plans(db, lambda c: log.log_entries(c, ZONE, log.LogFilter(limit=50)))
     [(sql, details)] = found
     # Newest first straight off the index, stopping after 50: no sort, no full read.
     assert details[0] == "SCAN e USING INDEX entries_month", details
@@ -85,7 +85,7 @@ def test_log_reads_the_newest_entries_by_index(db):
 def test_log_by_grid_uses_the_grid_index(db):
     found = plans(
         db,
-        lambda c: store.log_entries(c, ZONE, store.LogFilter(grid_ids=[1], limit=50)),
+        lambda c: log.log_entries(c, ZONE, log.LogFilter(grid_ids=[1], limit=50)),
     )
     [(_sql, details)] = found
     assert any("entries_grid_at" in line for line in details), details
@@ -141,7 +141,7 @@ def test_search_of_three_characters_uses_the_trigram_indexes(db):
     from gridlog.domain.search import search_entries
 
     found = plans(
-        db, lambda c: search_entries(c, ZONE, "大面积", store.LogFilter(limit=20))
+        db, lambda c: search_entries(c, ZONE, "大面积", log.LogFilter(limit=20))
     )
     text = {sql: details for sql, details in found}
     fts = [d for sql, d in text.items() if "MATCH" in sql]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gridlog.dates.phrases import next_after, parse_every
+from gridlog.dates.recurrence import next_after, parse_every
 
 pytestmark = pytest.mark.usefixtures("red_grids")
 

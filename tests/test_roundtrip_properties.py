@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gridlog.context import Context
-from gridlog.domain import grids, revisions, store
+from gridlog.domain import entries, grids, revisions
 from gridlog.errors import GridlogError
 from gridlog.storage.db import open_db
-from gridlog.transfer.exporting import write_jsonl
-from gridlog.transfer.merging import merge_lines
+from gridlog.transfer.export_jsonl import write_jsonl
+from gridlog.transfer.merge_apply import merge_lines
 from gridlog.words import vocab
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -33,7 +33,7 @@ MOMENT = st.datetimes(dt.datetime(2018, 1, 1), dt.datetime(2019, 3, 14)).map(
 )
 DAY = st.one_of(st.none(), st.dates(dt.date(2018, 1, 1), dt.date(2021, 1, 1)))
 ADD = st.builds(
-    store.Draft,
+    entries.Draft,
     text=TEXT,
     at=MOMENT,
     grid=st.sampled_from(["红四网格", "红一网格"]),
@@ -62,9 +62,9 @@ def apply(conn, ctx: Context, op: tuple) -> None:
     """One command as the CLI would run it; a refusal is gridlog's own error."""
     try:
         if op[0] == "add":
-            store.add_entry(conn, ctx, op[1])
+            entries.add_entry(conn, ctx, op[1])
         elif op[0] == "done":
-            store.close_item(conn, ctx, op[1], note=op[2] or None)
+            entries.close_item(conn, ctx, op[1], note=op[2] or None)
         elif op[0] == "edit":
             edit = revisions.EntryEdit(text=op[2] or None, place=op[3] or None)
             revisions.edit_record(conn, ctx, op[1], edit)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gridlog.domain import store
+from gridlog.domain import log
 
 pytestmark = pytest.mark.usefixtures("red_grids")
 
@@ -55,7 +55,7 @@ def test_construction_waste_is_stopped_in_17_minutes(gridlog, read_db):
     assert [event["event"] for event in shown["history"]] == ["visit", "done"]
 
     with read_db() as conn:
-        assert store.due_items(conn, store_day("2019-03-14")) == []
+        assert log.due_items(conn, store_day("2019-03-14")) == []
 
 
 def store_day(text: str):

@@ -15,11 +15,11 @@ from gridlog.cli.common import (
     PlaceOption,
     ResidentOption,
     emit,
+    how_often,
     parse_id,
     session,
     when,
 )
-from gridlog.dates import phrases as dates
 from gridlog.words import vocab
 from gridlog.words.i18n import t, tn
 
@@ -54,7 +54,7 @@ def edit(
             at=when(at, context, "past").at(context.zone) if at else None,
             grid=grid,
             due=when(due, context, "future").day if due else None,
-            every=None if every is None else (dates.parse_every(every) or ""),
+            every=None if every is None else (how_often(every) or ""),
         )
         changed = edit_record(conn, context, number, change)
         emit(line=t("edit.done", type=t(f"record.{changed}"), id=number))

@@ -12,7 +12,6 @@ from typing import Annotated, Literal
 import typer
 
 from gridlog.context import Context
-from gridlog.dates import phrases as dates
 from gridlog.dates.clock import now as clock_now
 from gridlog.dates.clock import system_zone, zone_named
 from gridlog.domain import settings
@@ -76,7 +75,17 @@ def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
 
 
 def when(text: str, context: Context, prefer: Literal["past", "future"] | None):
-    return dates.parse_when(text, context.now, prefer)
+    # The parser only when a phrase was typed: most commands name no date.
+    from gridlog.dates.phrases import parse_when
+
+    return parse_when(text, context.now, prefer)
+
+
+def how_often(text: str) -> str | None:
+    """`--every`: read only when given, and the reader imported only then."""
+    from gridlog.dates.recurrence import parse_every
+
+    return parse_every(text)
 
 
 def parse_id(text: str) -> int:

@@ -21,12 +21,12 @@ from gridlog.cli.common import (
     SinceOption,
     UntilOption,
     emit,
+    how_often,
     parse_id,
     session,
     when,
 )
-from gridlog.dates import phrases as dates
-from gridlog.domain import grids, store
+from gridlog.domain import grids
 from gridlog.errors import GridlogError
 from gridlog.words import vocab
 from gridlog.words.i18n import t
@@ -58,6 +58,8 @@ def add(
     every: Annotated[str | None, typer.Option("--every", help=t("opt.every"))] = None,
     json_out: JsonOption = False,
 ) -> None:
+    from gridlog.domain import entries as writes
+
     if text == "-":
         text = sys.stdin.read()
     with session(ctx, write=True) as (conn, context):
@@ -65,7 +67,7 @@ def add(
             raise GridlogError("add.remind_text_alone", exit_code=2)
         if every is not None and (follow_up is None) == (remind is None):
             raise GridlogError("add.every_which", exit_code=2)
-        draft = store.Draft(
+        draft = writes.Draft(
             text=text,
             at=when(at, context, "past").at(context.zone) if at else context.now,
             grid=grid,
@@ -79,9 +81,9 @@ def add(
             remind_text=remind_text,
             case_id=parse_id(case) if case else None,
             tags=tag or (),
-            every=dates.parse_every(every) if every else None,
+            every=how_often(every) if every else None,
         )
-        added = store.add_entry(conn, context, draft)
+        added = writes.add_entry(conn, context, draft)
         if json_out:
             from gridlog.render import shapes
 
@@ -105,6 +107,8 @@ def due(
     ] = None,
     json_out: JsonOption = False,
 ) -> None:
+    from gridlog.domain import log as reads
+
     with session(ctx, write=False) as (conn, context):
         today = when(on, context, None).day if on else context.today
         grid_ids = [grids.find_grid(conn, name) for name in grid] if grid else None
@@ -112,25 +116,28 @@ def due(
             _stale(conn, context, today, stale, grid_ids, json_out)
             return
         if json_out or every:  # scripts always get every item
-            items = store.due_items(conn, today, days=days, grid_ids=grid_ids)
+            items = reads.due_items(conn, today, days=days, grid_ids=grid_ids)
             counts = None
         else:
-            items = store.due_items(
+            items = reads.due_items(
                 conn,
                 today,
                 days=days,
                 grid_ids=grid_ids,
-                overdue_per_grid=store.OVERDUE_PER_GRID,
+                overdue_per_grid=reads.OVERDUE_PER_GRID,
             )
-            counts = store.due_counts(conn, today, days=days, grid_ids=grid_ids)
+            counts = reads.due_counts(conn, today, days=days, grid_ids=grid_ids)
         if json_out:
             from gridlog.render import shapes
 
             emit(data=shapes.due(items))
         else:
-            from gridlog.render.log import due_doc
+            from gridlog.render import log as render
 
-            emit(due_doc(items, today, days, counts))
+            if counts is None:
+                emit(render.due_doc(items, today, days))
+            else:
+                emit(render.due_capped_doc(items, today, days, counts))
 
 
 def _stale(conn, context, today, days: int, grid_ids, json_out: bool) -> None:
@@ -156,10 +163,12 @@ def done(
     ] = None,
     at: Annotated[str | None, typer.Option("--at", help=t("opt.done_at"))] = None,
 ) -> None:
+    from gridlog.domain import entries as writes
+
     with session(ctx, write=True) as (conn, context):
         record_id = parse_id(record)
         closed_at = when(at, context, "past").at(context.zone) if at else None
-        closed = store.close_item(conn, context, record_id, note=note, at=closed_at)
+        closed = writes.close_item(conn, context, record_id, note=note, at=closed_at)
         from gridlog.render.log import closed_line
 
         emit(line=closed_line(closed, context.today))
@@ -170,10 +179,12 @@ def snooze(
     record: IdArgument,
     due: Annotated[str, typer.Argument(metavar="WHEN", help=t("arg.when"))],
 ) -> None:
+    from gridlog.domain import entries as writes
+
     with session(ctx, write=True) as (conn, context):
         record_id = parse_id(record)
         due_on = when(due, context, "future").day
-        item = store.snooze_item(conn, context, record_id, due_on)
+        item = writes.snooze_item(conn, context, record_id, due_on)
         from gridlog.render.log import snoozed_line
 
         emit(line=snoozed_line(item, context.today))
@@ -184,8 +195,10 @@ def show(
     record: IdArgument,
     json_out: JsonOption = False,
 ) -> None:
+    from gridlog.domain import log as reads
+
     with session(ctx, write=False) as (conn, context):
-        result = store.story(conn, context.zone, parse_id(record))
+        result = reads.story(conn, context.zone, parse_id(record))
         if json_out:
             from gridlog.render import shapes
 
@@ -209,18 +222,22 @@ def log(
     limit: LimitOption = 50,
     json_out: JsonOption = False,
 ) -> None:
+    from gridlog.domain import log as reads
+
     with session(ctx, write=False) as (conn, context):
         filters = _log_filter(
             conn, context, grid, since, until, category, kind, limit, resident
         )
-        _emit_entries(store.log_entries(conn, context.zone, filters), context, json_out)
+        _emit_entries(reads.log_entries(conn, context.zone, filters), context, json_out)
 
 
 def _log_filter(
     conn, context, grid, since, until, category, kind, limit, resident=None
 ):
     """The filters `log` and `search` share, read the way every command reads them."""
-    return store.LogFilter(
+    from gridlog.domain import log as reads
+
+    return reads.LogFilter(
         grid_ids=[grids.find_grid(conn, name) for name in grid] if grid else None,
         since=when(since, context, "past").day if since else None,
         until=when(until, context, None).day if until else None,

@@ -22,7 +22,7 @@ from gridlog.cli.common import (
     when,
 )
 from gridlog.cli.messages import message
-from gridlog.domain import grids, store
+from gridlog.domain import grids
 from gridlog.errors import GridlogError
 from gridlog.words.i18n import t
 
@@ -38,14 +38,15 @@ def export(
     grid: GridsOption = None,
     no_mask: Annotated[bool, typer.Option("--no-mask", help=t("opt.no_mask"))] = False,
 ) -> None:
-    from gridlog.transfer.exporting import export as export_log
-    from gridlog.transfer.exporting import pick_format
+    from gridlog.cli.exporting import export as export_log
+    from gridlog.cli.exporting import pick_format
+    from gridlog.domain import log
 
     fmt = pick_format(target, format)
     with session(ctx, write=False) as (conn, context):
         filters = None
         if since or until or grid:
-            filters = store.LogFilter(
+            filters = log.LogFilter(
                 grid_ids=[grids.find_grid(conn, name) for name in grid or ()] or None,
                 since=when(since, context, "past").day if since else None,
                 until=when(until, context, None).day if until else None,
@@ -70,7 +71,8 @@ def merge(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(metavar="FILE", help=t("merge.file"))],
 ) -> None:
-    from gridlog.transfer.merging import KINDS, merge_lines
+    from gridlog.transfer.merge_apply import merge_lines
+    from gridlog.transfer.merge_read import KINDS
 
     with _lines(source) as lines, session(ctx, write=True) as (conn, context):
         result = merge_lines(conn, context, lines)

@@ -13,19 +13,33 @@ each matched by one regex rule. A rule is matched first and built second, so a
 well-formed text naming no real day ("2月30日") is reported as impossible, not as
 unrecognised.
 
+English phrases (`dates.english`), Chinese numerals (`dates.numerals`), the folding
+of the text (`dates.text`) and the calendar arithmetic (`dates.days`) live in modules
+of their own, the last three shared with items that come back (`dates.recurrence`).
 Standard library only: the CLI imports this module on every run.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import partial
 from typing import Literal, TypeVar
 
+from gridlog.dates.days import (
+    Rejected,
+    add_days,
+    add_months,
+    checked_date,
+    checked_time,
+    days_in_month,
+    shift,
+)
+from gridlog.dates.english import EN_WEEKDAY, EN_WEEKDAYS, english_to_chinese
+from gridlog.dates.numerals import cn_numerals_to_digits
+from gridlog.dates.text import MAX_LENGTH, fullmatch, normalise, sub
 from gridlog.errors import GridlogError
 
 __all__ = ["EXAMPLES", "PHRASES", "When", "parse_when"]
@@ -136,14 +150,6 @@ PHRASES: list[tuple[str, str, str]] = [
 ]
 
 
-class _Rejected(Exception):
-    """Raised by the rules; `parse_when` adds the user's text to it."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
 @dataclass(frozen=True)
 class _Context:
     now: datetime
@@ -152,53 +158,6 @@ class _Context:
     @property
     def today(self) -> date:
         return self.now.date()
-
-
-# --- Building dates and times: every ValueError/OverflowError ends here. --------------
-
-
-def _date(year: int, month: int, day: int) -> date:
-    """The date, or `date.impossible` (2月30日, 13月, year 0 or 99999)."""
-    try:
-        return date(year, month, day)
-    except (ValueError, OverflowError):
-        raise _Rejected("date.impossible") from None
-
-
-def _time(hour: int, minute: int) -> time:
-    """The time, or `date.impossible` (24:00, 25点, 8:61)."""
-    if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise _Rejected("date.impossible")
-    return time(hour, minute)
-
-
-def _add_days(day: date, days: int) -> date:
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        raise _Rejected("date.impossible") from None
-
-
-def _days_in_month(year: int, month: int) -> int:
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
-
-
-def _add_months(day: date, months: int) -> date:
-    """Calendar months, clamping the day: 1月31日 plus one month is February's last."""
-    year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
-    month = month0 + 1
-    return _date(year, month, min(day.day, _days_in_month(year, month)))
-
-
-def _shift(day: date, amount: int, unit: str) -> date:
-    """Move by `amount` days, weeks, months or years (unit "d", "w", "m" or "y")."""
-    if unit == "m":
-        return _add_months(day, amount)
-    if unit == "y":
-        return _add_months(day, 12 * amount)
-    return _add_days(day, amount * (7 if unit == "w" else 1))
 
 
 # How far back a year-less due date may lie and still mean this year's (or this
@@ -231,7 +190,7 @@ def _nearest(
     if step > 0:
         try:
             current = candidate(0)
-        except _Rejected:
+        except Rejected:
             pass
         else:
             if 0 < (ctx.today - current).days <= late_days:
@@ -240,138 +199,11 @@ def _nearest(
     for k in range(9):
         try:
             found = candidate(k * step)
-        except _Rejected:
+        except Rejected:
             continue
         if (found >= floor) if step > 0 else (found <= ctx.today):
             return found
-    raise _Rejected("date.impossible")
-
-
-# --- Normalising the text. ------------------------------------------------------------
-
-_MAX_LENGTH = 48  # longer than any phrase; keeps int() and the split search small
-_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
-
-
-def _normalise(text: str) -> str:
-    """One spelling per phrase: NFKC folds full-width digits, colons, plus signs and
-    spaces to ASCII; ASCII case and runs of spaces stop mattering."""
-    folded = unicodedata.normalize("NFKC", text).translate(_ASCII_LOWER)
-    return " ".join(folded.split())
-
-
-# Patterns stay strings: `re` compiles each on first use and caches it, which keeps
-# importing this module (done on every CLI run) cheap. re.ASCII: \d must not accept
-# other scripts' digits, which int() would then read.
-def _sub(pattern: str, replace: str | Callable[[re.Match[str]], str], text: str) -> str:
-    return re.sub(pattern, replace, text, flags=re.ASCII)
-
-
-def _fullmatch(pattern: str, text: str) -> re.Match[str] | None:
-    return re.fullmatch(pattern, text, re.ASCII)
-
-
-_EN_WEEKDAYS = {
-    **dict.fromkeys(("monday", "mon"), 0),
-    **dict.fromkeys(("tuesday", "tues", "tue"), 1),
-    **dict.fromkeys(("wednesday", "wed"), 2),
-    **dict.fromkeys(("thursday", "thurs", "thur", "thu"), 3),
-    **dict.fromkeys(("friday", "fri"), 4),
-    **dict.fromkeys(("saturday", "sat"), 5),
-    **dict.fromkeys(("sunday", "sun"), 6),
-}
-_EN_WEEKDAY = "|".join(sorted(_EN_WEEKDAYS, key=len, reverse=True))
-_EN_WHICH_WEEK = rf"\b(next|this|last) ({_EN_WEEKDAY})\b"
-_EN_COUNT = r"(\d+|an?|one)"
-_EN_UNIT = r"(day|week|month|year|minute|min|hour|hr)s?"
-_EN_IN = rf"\bin {_EN_COUNT} {_EN_UNIT}\b"
-_EN_AGO = rf"\b{_EN_COUNT} {_EN_UNIT} ago\b"
-_EN_UNITS_CN = {"day": "天", "week": "周", "month": "个月", "year": "年"}
-_EN_UNITS_CN |= {"minute": "分钟", "min": "分钟", "hour": "小时", "hr": "小时"}
-_EN_WORDS = {
-    "now": "现在",
-    "today": "今天",
-    "tonight": "今晚",
-    "tomorrow": "明天",
-    "yesterday": "昨天",
-    "noon": "中午12点",
-    "midnight": "0点",
-    "this week": "本周",
-    "next week": "下周",
-    "last week": "上周",
-    "this month": "本月",
-    "next month": "下月",
-    "last month": "上月",
-    "this year": "今年",
-    "next year": "明年",
-    "last year": "去年",
-    "end of month": "月底",
-    "end of the month": "月底",
-    "eom": "月底",
-    "end of year": "年底",
-    "end of the year": "年底",
-    "eoy": "年底",
-}
-_EN_WORD = (
-    r"\b(?:"
-    + "|".join(sorted(map(re.escape, _EN_WORDS), key=len, reverse=True))
-    + r")\b"
-)
-
-
-def _english_to_chinese(text: str) -> str:
-    """Rewrite English phrases into the Chinese ones meaning the same, so that one rule
-    serves both ("next monday" -> 下周1, "in 3 days" -> 3天后, "today" -> 今天)."""
-    which = {"next": "下", "this": "本", "last": "上"}
-
-    def week(m: re.Match[str]) -> str:
-        return f"{which[m[1]]}周{'123456日'[_EN_WEEKDAYS[m[2]]]}"
-
-    def count(m: re.Match[str], direction: str) -> str:
-        number = m[1] if m[1].isdigit() else "1"
-        return f"{number}{_EN_UNITS_CN[m[2]]}{direction}"
-
-    text = _sub(_EN_WHICH_WEEK, week, text)
-    text = _sub(_EN_IN, partial(count, direction="后"), text)
-    text = _sub(_EN_AGO, partial(count, direction="前"), text)
-    return _sub(_EN_WORD, lambda m: _EN_WORDS[m[0]], text)
-
-
-_CN_DIGITS = {
-    **dict.fromkeys("〇零", 0),
-    **dict.fromkeys("一", 1),
-    **dict.fromkeys("二两", 2),
-    **{c: n for n, c in enumerate("三四五六七八九", start=3)},
-}
-_CN_NUMERAL_RUN = "[〇零一二两三四五六七八九十]+"
-
-
-def _cn_number(run: str) -> int | None:
-    """The value of a Chinese numeral up to 99 (五, 十, 十五, 二十, 二十一), or None."""
-    if run in _CN_DIGITS:
-        return _CN_DIGITS[run]
-    tens, ten, ones = run.partition("十")
-    if not ten or len(tens) > 1 or len(ones) > 1:
-        return None
-    high = _CN_DIGITS.get(tens, 0) if tens else 1
-    low = _CN_DIGITS.get(ones, 0) if ones else 0
-    if high == 0 or (ones and low == 0):
-        return None
-    return 10 * high + low
-
-
-def _cn_numerals_to_digits(text: str) -> str:
-    """三月十五日 -> 3月15日, 两周后 -> 2周后; a year is read digit by digit
-    (二〇二〇年 -> 2020年). A run that is neither is left alone and fails later."""
-
-    def digits(m: re.Match[str]) -> str:
-        run = m[0]
-        if len(run) > 1 and "十" not in run and text.startswith("年", m.end()):
-            return "".join(str(_CN_DIGITS[c]) for c in run)
-        value = _cn_number(run)
-        return run if value is None else str(value)
-
-    return _sub(_CN_NUMERAL_RUN, digits, text)
+    raise Rejected("date.impossible")
 
 
 _ISO_T = r"(?<=\d)t(?=\d)"
@@ -380,12 +212,12 @@ _EVENING_THEN_TIME = r"([今明昨])([早晚])(?!上)"
 
 def _canonical(text: str) -> str:
     """The normalised text in the only spelling the rules below know."""
-    text = _cn_numerals_to_digits(_english_to_chinese(text))
-    text = _sub(_ISO_T, " ", text)  # 2019-03-14T08:10 is a date part and a time part
+    text = cn_numerals_to_digits(english_to_chinese(text))
+    text = sub(_ISO_T, " ", text)  # 2019-03-14T08:10 is a date part and a time part
     # 下周一9:00 became 下周19:00: keep the weekday apart from the clock after it.
-    text = _sub(rf"((?:{_WEEK_RE})[1-6日天])(?=\d)", r"\1 ", text)
+    text = sub(rf"((?:{_WEEK_RE})[1-6日天])(?=\d)", r"\1 ", text)
     # 今晚8点 is 20:00, not 08:00: read it as 今天晚上8点 (and 明早9点 as 明天早上9点).
-    return _sub(_EVENING_THEN_TIME, lambda m: f"{m[1]}天{m[2]}上", text)
+    return sub(_EVENING_THEN_TIME, lambda m: f"{m[1]}天{m[2]}上", text)
 
 
 # --- Rules: a regex matched against the whole part, and a builder. --------------------
@@ -419,15 +251,15 @@ def _year(token: str, today: date) -> int:
 
 def _ambiguous(m: re.Match[str], ctx: _Context) -> date:
     # 02/03/2024 is 2 March to some and 3 February to others: refuse to guess.
-    raise _Rejected("date.ambiguous")
+    raise Rejected("date.ambiguous")
 
 
 def _ymd(m: re.Match[str], ctx: _Context) -> date:
-    return _date(int(m["y"]), int(m["mo"]), int(m["d"]))
+    return checked_date(int(m["y"]), int(m["mo"]), int(m["d"]))
 
 
 def _year_alone(m: re.Match[str], ctx: _Context) -> date:
-    return _date(int(m["y"]), 1, 1)
+    return checked_date(int(m["y"]), 1, 1)
 
 
 def _cn_date(m: re.Match[str], ctx: _Context) -> date:
@@ -439,8 +271,8 @@ def _cn_date(m: re.Match[str], ctx: _Context) -> date:
 
     def on(year: int) -> date:
         if part in ("底", "末"):
-            return _add_days(_add_months(_date(year, month, 1), 1), -1)
-        return _date(year, month, 15 if part == "中" else int(m["d"] or 1))
+            return add_days(add_months(checked_date(year, month, 1), 1), -1)
+        return checked_date(year, month, 15 if part == "中" else int(m["d"] or 1))
 
     if groups.get("y"):
         return on(_year(m["y"], ctx.today))
@@ -450,42 +282,46 @@ def _cn_date(m: re.Match[str], ctx: _Context) -> date:
 
 def _weekend(m: re.Match[str], ctx: _Context) -> date:
     """周末 is Saturday of this week; 下周末 of the next."""
-    monday = _add_days(ctx.today, -ctx.today.weekday())
-    return _add_days(monday, 7 * _which(m) + 5)
+    monday = add_days(ctx.today, -ctx.today.weekday())
+    return add_days(monday, 7 * _which(m) + 5)
 
 
 def _cn_year(m: re.Match[str], ctx: _Context) -> date:
     """2020年, 明年 -> 1 January; 年底, 明年年底 -> 31 December."""
     year = _year(m["y"] or "今", ctx.today)
-    return _date(year, 12, 31) if m["part"] in ("底", "末") else _date(year, 1, 1)
+    return (
+        checked_date(year, 12, 31)
+        if m["part"] in ("底", "末")
+        else checked_date(year, 1, 1)
+    )
 
 
 def _cn_month(m: re.Match[str], ctx: _Context) -> date:
     """下个月, 本月 -> the 1st; 月中 -> the 15th; 月底 -> the last day; 下月15号."""
-    first = _add_months(ctx.today.replace(day=1), _which(m))
+    first = add_months(ctx.today.replace(day=1), _which(m))
     if m["d"]:
-        return _date(first.year, first.month, int(m["d"]))
+        return checked_date(first.year, first.month, int(m["d"]))
     if m["part"] == "中":
         return first.replace(day=15)
     if m["part"] in ("底", "末"):
-        return first.replace(day=_days_in_month(first.year, first.month))
+        return first.replace(day=days_in_month(first.year, first.month))
     return first
 
 
 def _cn_week(m: re.Match[str], ctx: _Context) -> date:
     """周五 is Friday of this week (Monday to Sunday), 下周一 Monday of the next; a
     week without a day (下周) means its Monday."""
-    monday = _add_days(ctx.today, -ctx.today.weekday())
-    return _add_days(monday, 7 * _which(m) + _CN_WEEKDAYS[m["day"] or "1"])
+    monday = add_days(ctx.today, -ctx.today.weekday())
+    return add_days(monday, 7 * _which(m) + _CN_WEEKDAYS[m["day"] or "1"])
 
 
 def _en_weekday(m: re.Match[str], ctx: _Context) -> date:
     """English "friday": the next one after today, or with prefer="past" the last one
     before it. (next/this/last friday were rewritten to 下周5/本周5/上周5.)"""
-    gap = _EN_WEEKDAYS[m["name"]] - ctx.today.weekday()
+    gap = EN_WEEKDAYS[m["name"]] - ctx.today.weekday()
     if ctx.prefer == "past":
-        return _add_days(ctx.today, -((-gap - 1) % 7 + 1))
-    return _add_days(ctx.today, (gap - 1) % 7 + 1)
+        return add_days(ctx.today, -((-gap - 1) % 7 + 1))
+    return add_days(ctx.today, (gap - 1) % 7 + 1)
 
 
 def _day_of_month(m: re.Match[str], ctx: _Context) -> date:
@@ -493,8 +329,8 @@ def _day_of_month(m: re.Match[str], ctx: _Context) -> date:
     day = int(m["d"])
 
     def candidate(k: int) -> date:
-        first = _add_months(ctx.today.replace(day=1), k)
-        return _date(first.year, first.month, day)
+        first = add_months(ctx.today.replace(day=1), k)
+        return checked_date(first.year, first.month, day)
 
     return _nearest(candidate, ctx, by_month=False, late_days=_LATE_BY_MONTH)
 
@@ -508,24 +344,24 @@ _DAY_WORDS = {
 
 
 def _day_word(m: re.Match[str], ctx: _Context) -> date:
-    return _add_days(ctx.today, _DAY_WORDS[m[0]])
+    return add_days(ctx.today, _DAY_WORDS[m[0]])
 
 
 def _offset(m: re.Match[str], ctx: _Context) -> date:
     """+3d, -2w, +1m, +1y; a bare +3 counts days."""
     amount = int(m["n"]) * (-1 if m["sign"] == "-" else 1)
-    return _shift(ctx.today, amount, m["unit"] or "d")
+    return shift(ctx.today, amount, m["unit"] or "d")
 
 
 def _cn_relative(m: re.Match[str], ctx: _Context) -> date:
     """3天后, 两周前, 3个月后, 一年后; 半个月 is 15 days, 半年 six months."""
     if m["half"]:
         if m["half"] == "年":
-            return _shift(ctx.today, 6 * _sign(m), "m")
-        return _shift(ctx.today, 15 * _sign(m), "d")
+            return shift(ctx.today, 6 * _sign(m), "m")
+        return shift(ctx.today, 15 * _sign(m), "d")
     units = {"天": "d", "日": "d", "周": "w", "星期": "w", "礼拜": "w", "月": "m"}
     unit = units.get(m["unit"].removeprefix("个"), "y")
-    return _shift(ctx.today, int(m["n"]) * _sign(m), unit)
+    return shift(ctx.today, int(m["n"]) * _sign(m), unit)
 
 
 _DATE_RULES: Sequence[_Rule[date]] = (
@@ -560,7 +396,7 @@ _DATE_RULES: Sequence[_Rule[date]] = (
         rf"(?!(?:{_WEEK_RE})$)(?P<which>{_WHICH_RE})?(?:{_WEEK_RE})(?P<day>[1-6日天])?",
         _cn_week,
     ),
-    (rf"(?P<name>{_EN_WEEKDAY})", _en_weekday),
+    (rf"(?P<name>{EN_WEEKDAY})", _en_weekday),
     (r"(?P<d>\d{1,2})[日号]", _day_of_month),
     ("|".join(_DAY_WORDS), _day_word),
     (r"(?P<sign>[+-])(?P<n>\d+)(?P<unit>[dwmy]?)", _offset),
@@ -608,8 +444,8 @@ def _clock(m: re.Match[str], ctx: _Context) -> time:
     elif m["q"]:
         minute = 15 * int(m["q"])
     if m["s"] and int(m["s"]) > 59:
-        raise _Rejected("date.impossible")
-    return _time(_hour(int(m["h"]), m["period"], m["ampm"]), minute)
+        raise Rejected("date.impossible")
+    return checked_time(_hour(int(m["h"]), m["period"], m["ampm"]), minute)
 
 
 # A part of the day without an hour means its usual working hour.
@@ -652,7 +488,7 @@ def _now(m: re.Match[str], ctx: _Context) -> When:
 
 def _evening(m: re.Match[str], ctx: _Context) -> When:
     """今晚 (tonight), 明晚, 昨晚: 20:00 that day."""
-    return When(_add_days(ctx.today, _DAY_WORDS[m[0]]), time(20, 0))
+    return When(add_days(ctx.today, _DAY_WORDS[m[0]]), time(20, 0))
 
 
 def _moment(instant: datetime, ctx: _Context) -> When:
@@ -660,7 +496,7 @@ def _moment(instant: datetime, ctx: _Context) -> When:
     try:
         local = instant.astimezone(ctx.now.tzinfo)
     except (ValueError, OverflowError):
-        raise _Rejected("date.impossible") from None
+        raise Rejected("date.impossible") from None
     return When(local.date(), time(local.hour, local.minute))
 
 
@@ -671,21 +507,21 @@ def _cn_relative_clock(m: re.Match[str], ctx: _Context) -> When:
         utc = ctx.now.astimezone(UTC)
         instant = utc + timedelta(minutes=minutes * _sign(m))
     except (ValueError, OverflowError):
-        raise _Rejected("date.impossible") from None
+        raise Rejected("date.impossible") from None
     return _moment(instant, ctx)
 
 
 def _iso_instant(m: re.Match[str], ctx: _Context) -> When:
     """2019-03-14T08:10:00+08:00 or ...Z: a moment anywhere, shown in `now`'s zone."""
-    day = _date(int(m["y"]), int(m["mo"]), int(m["d"]))
-    clock = _time(int(m["h"]), int(m["m"]))
+    day = checked_date(int(m["y"]), int(m["mo"]), int(m["d"]))
+    clock = checked_time(int(m["h"]), int(m["m"]))
     if int(m["s"] or 0) > 59:
-        raise _Rejected("date.impossible")
+        raise Rejected("date.impossible")
     offset = 0
     if m["zone"] != "z":
         hours, minutes = int(m["zh"]), int(m["zm"] or 0)
         if hours > 23 or minutes > 59:
-            raise _Rejected("date.impossible")
+            raise Rejected("date.impossible")
         offset = (hours * 60 + minutes) * (-1 if m["zone"][0] == "-" else 1)
     zone = timezone(timedelta(minutes=offset))
     return _moment(datetime.combine(day, clock, tzinfo=zone), ctx)
@@ -718,7 +554,7 @@ def _match(
 ) -> Callable[[], T] | None:
     """The first rule whose regex matches all of `text`, ready to build."""
     for pattern, build in rules:
-        found = _fullmatch(pattern, text)
+        found = fullmatch(pattern, text)
         if found:
             return partial(build, found, ctx)
     return None
@@ -753,16 +589,16 @@ def _parse(text: str, ctx: _Context) -> When:
         return whole()
     # A cut may read "3月158点" as 3月1 + 58点 (impossible) before 3月15 + 8点; so an
     # error is kept and only raised if no cut reads the whole text.
-    rejected: _Rejected | None = None
+    rejected: Rejected | None = None
     for date_text, time_text in _splits(text):
         try:
             found = _date_and_time(date_text, time_text, ctx)
-        except _Rejected as problem:
+        except Rejected as problem:
             rejected = rejected or problem
             continue
         if found:
             return found
-    raise rejected or _Rejected("date.invalid")
+    raise rejected or Rejected("date.invalid")
 
 
 def parse_when(text: str, now: datetime, prefer: Prefer | None = None) -> When:
@@ -775,67 +611,10 @@ def parse_when(text: str, now: datetime, prefer: Prefer | None = None) -> When:
     """
     if now.tzinfo is None:
         raise ValueError("parse_when needs an aware `now`")
-    normal = _normalise(text)
+    normal = normalise(text)
     try:
-        if not normal or len(normal) > _MAX_LENGTH:
-            raise _Rejected("date.invalid")
+        if not normal or len(normal) > MAX_LENGTH:
+            raise Rejected("date.invalid")
         return _parse(_canonical(normal), _Context(now, prefer))
-    except _Rejected as problem:
+    except Rejected as problem:
         raise GridlogError(problem.key, text=text) from None
-
-
-_EVERY_UNITS = {
-    "天": "d",
-    "日": "d",
-    "d": "d",
-    "day": "d",
-    "days": "d",
-    "周": "w",
-    "星期": "w",
-    "礼拜": "w",
-    "w": "w",
-    "week": "w",
-    "weeks": "w",
-    "月": "m",
-    "个月": "m",
-    "m": "m",
-    "month": "m",
-    "months": "m",
-    "年": "y",
-    "y": "y",
-    "year": "y",
-    "years": "y",
-}
-_EVERY_WORDS = {
-    "weekly": "1w",
-    "monthly": "1m",
-    "yearly": "1y",
-    "annually": "1y",
-    "daily": "1d",
-    "fortnightly": "2w",
-}
-_NEVER = ("none", "no", "never", "off", "不重复", "不再重复", "无")
-
-
-def parse_every(text: str) -> str | None:
-    """How often an item comes back, as `<n><unit>` (`1w`, `1m`, `1y`, `3d`):
-    `每周`, `每两周`, `每月`, `每年`, `每3天`, `week`, `weekly`, `every 3 days`,
-    `2 weeks`. `none`/`不重复` is None (it stops coming back)."""
-    normal = _cn_numerals_to_digits(_normalise(text))
-    if normal in _NEVER:
-        return None
-    if normal in _EVERY_WORDS:
-        return _EVERY_WORDS[normal]
-    match = re.fullmatch(
-        r"(?:每|every\s*)?(?:个)?(\d{1,3})?\s*(个月|星期|礼拜|[天日周月年]|[dwmy]"
-        r"|days?|weeks?|months?|years?)",
-        normal,
-    )
-    if match is None or match[1] == "0":
-        raise GridlogError("every.invalid", text=text, exit_code=2)
-    return f"{int(match[1] or 1)}{_EVERY_UNITS[match[2]]}"
-
-
-def next_after(every: str, day: date) -> date:
-    """When an item that comes back `every` is next due, counted from `day`."""
-    return _shift(day, int(every[:-1]), every[-1])

@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gridlog.domain.items import open_item
 from gridlog.domain.limits import Field, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes
@@ -88,8 +89,6 @@ def fire(
     (of those given) that has not fired yet; returns how many were opened. A
     threshold already passed fires too, due today: the subsidy may never have been
     claimed, and a reminder tells the worker to check."""
-    from gridlog.domain.store import _open_item
-
     conn, ctx = changes.conn, changes.ctx
     clauses = ["r.born_on IS NOT NULL", "c.active = 1"]
     params: list[object] = []
@@ -113,7 +112,7 @@ def fire(
         resident_id = row["resident_id"]
         if resident_id not in anchors:
             anchors[resident_id] = _anchor(changes, row)
-        item_id = _open_item(
+        item_id = open_item(
             changes,
             "reminder",
             anchors[resident_id],

@@ -19,6 +19,7 @@ from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso
 from gridlog.domain import grids, settings
 from gridlog.domain.limits import Field, check_name, check_text
+from gridlog.domain.log import log_entry
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
 
@@ -87,9 +88,9 @@ def parse_birth(text: str, now: dt.datetime) -> Birth:
         day = dt.date(int(year[1]), 1, 1)
         year_only = True
     else:
-        from gridlog.dates import phrases as dates
+        from gridlog.dates.phrases import parse_when
 
-        parsed = dates.parse_when(value, now, "past")
+        parsed = parse_when(value, now, "past")
         day, year_only = parsed.day, False
         if not re.search(r"\d{4}", value):
             raise GridlogError("resident.birth_needs_year", text=text)
@@ -100,9 +101,9 @@ def parse_birth(text: str, now: dt.datetime) -> Birth:
 
 def dates_digits(text: str) -> str:
     """Chinese numerals as digits, so that `一九四〇年` shows its year."""
-    from gridlog.dates.phrases import _cn_numerals_to_digits
+    from gridlog.dates.numerals import cn_numerals_to_digits
 
-    return _cn_numerals_to_digits(text)
+    return cn_numerals_to_digits(text)
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -449,7 +450,7 @@ class Item(NamedTuple):
 
 class ResidentStory(NamedTuple):
     resident: Resident
-    entries: list  # store.LogEntry, newest first
+    entries: list  # log.LogEntry, newest first
     items: list[Item]  # newest first
     upcoming: list  # care reminders not yet due
 
@@ -462,8 +463,6 @@ def resident_story(
 ) -> ResidentStory:
     """Everything recorded about a resident, newest first: entries that name them,
     and the follow-ups and reminders opened for them."""
-    from gridlog.domain.store import log_entry
-
     resident = get_resident(conn, resident_id)
     rows = conn.execute(
         "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
@@ -523,47 +522,85 @@ def edit_resident(
         ).fetchone()
         if row is None:
             raise GridlogError("resident.unknown_id", id=resident_id)
-        values: dict[str, object] = {}
-        if edit.name is not None:
-            values["name"] = check_name(Field.NEW_NAME, edit.name)
-        if edit.place is not None or edit.grid is not None:
-            place = row["place"] if edit.place is None else _optional(edit.place, "")
-            grid_id, building_id = _grid_for(conn, edit.grid, place)
-            values.update(place=place, grid_id=grid_id, building_id=building_id)
-        if edit.phone is not None:
-            values["phone"] = _optional(edit.phone, Field.PHONE)
-        if edit.id_number is not None:
-            values["id_number"] = (
-                check_id_number(edit.id_number) if edit.id_number.strip() else None
-            )
-        if edit.birth is not None:
-            values["born_on"] = edit.birth.day.isoformat()
-            values["born_year_only"] = int(edit.birth.year_only)
-        elif edit.clear_birth:
-            values.update(born_on=None, born_year_only=0)
-        if edit.add_tags or edit.remove_tags:
-            tags = [t for t in json.loads(row["tags"]) if t not in edit.remove_tags]
-            tags = list(dict.fromkeys([*tags, *_clean_tags(edit.add_tags)]))
-            values["tags"] = json.dumps(tags, ensure_ascii=False)
-        if edit.note is not None:
-            values["note"] = check_text(Field.NOTE, edit.note) if edit.note else None
+        values = _edited_values(conn, row, edit)
         if not values:
             raise GridlogError("edit.nothing", exit_code=2)
-        name, place = values.get("name", row["name"]), values.get("place", row["place"])
-        same = conn.execute(
-            "SELECT id FROM residents WHERE name = ? AND place IS ? AND id != ?",
-            (name, place, resident_id),
-        ).fetchone()
-        if same is not None:
-            raise GridlogError("resident.exists", name=name, id=same[0])
+        _refuse_a_double(conn, row, values)
         changes.update("residents", resident_id, {**values, "updated_at": ctx.now_utc})
         if "born_on" in values and values["born_on"] != row["born_on"]:
-            from gridlog.domain import care_rules
-
-            if row["born_on"] is not None:
-                old_born = dt.date.fromisoformat(row["born_on"])
-                care_rules.redate(
-                    changes, resident_id, old_born, bool(row["born_year_only"])
-                )
-            care_rules.fire(changes, resident_ids=[resident_id])
+            _redate_care_reminders(changes, row)
     return get_resident(conn, resident_id)
+
+
+def _edited_values(
+    conn: sqlite3.Connection, row: sqlite3.Row, edit: ResidentEdit
+) -> dict[str, object]:
+    """The columns an edit changes, each checked as `add` checks it, in the order of
+    the options (so the first bad one is the one reported)."""
+    values: dict[str, object] = {}
+    if edit.name is not None:
+        values["name"] = check_name(Field.NEW_NAME, edit.name)
+    if edit.place is not None or edit.grid is not None:
+        values.update(_where(conn, row, edit))
+    if edit.phone is not None:
+        values["phone"] = _optional(edit.phone, Field.PHONE)
+    if edit.id_number is not None:
+        values["id_number"] = (
+            check_id_number(edit.id_number) if edit.id_number.strip() else None
+        )
+    if edit.birth is not None:
+        values["born_on"] = edit.birth.day.isoformat()
+        values["born_year_only"] = int(edit.birth.year_only)
+    elif edit.clear_birth:
+        values.update(born_on=None, born_year_only=0)
+    if edit.add_tags or edit.remove_tags:
+        values["tags"] = _edited_tags(row, edit)
+    if edit.note is not None:
+        values["note"] = check_text(Field.NOTE, edit.note) if edit.note else None
+    return values
+
+
+def _where(
+    conn: sqlite3.Connection, row: sqlite3.Row, edit: ResidentEdit
+) -> dict[str, object]:
+    """Place, grid and building move together: a new place may lie in another
+    building and grid, and a new grid alone keeps the place but looks its building
+    up again."""
+    place = row["place"] if edit.place is None else _optional(edit.place, "")
+    grid_id, building_id = _grid_for(conn, edit.grid, place)
+    return {"place": place, "grid_id": grid_id, "building_id": building_id}
+
+
+def _edited_tags(row: sqlite3.Row, edit: ResidentEdit) -> str:
+    """The tags after removing, then adding (a tag both removed and added stays),
+    in their first order, as the column stores them."""
+    tags = [t for t in json.loads(row["tags"]) if t not in edit.remove_tags]
+    tags = list(dict.fromkeys([*tags, *_clean_tags(edit.add_tags)]))
+    return json.dumps(tags, ensure_ascii=False)
+
+
+def _refuse_a_double(
+    conn: sqlite3.Connection, row: sqlite3.Row, values: dict[str, object]
+) -> None:
+    """A new name or place must not make this record another one's twin: a name in
+    a household names one person, and entries are linked by it."""
+    name, place = values.get("name", row["name"]), values.get("place", row["place"])
+    same = conn.execute(
+        "SELECT id FROM residents WHERE name = ? AND place IS ? AND id != ?",
+        (name, place, row["id"]),
+    ).fetchone()
+    if same is not None:
+        raise GridlogError("resident.exists", name=name, id=same[0])
+
+
+def _redate_care_reminders(changes: Changes, old: sqlite3.Row) -> None:
+    """A changed birth date moves the reminders the care rules opened on the old one
+    and opens those the new one has reached. The rules are imported only here: most
+    edits leave the birth date alone."""
+    from gridlog.domain import care_rules
+
+    resident_id = old["id"]
+    if old["born_on"] is not None:
+        old_born = dt.date.fromisoformat(old["born_on"])
+        care_rules.redate(changes, resident_id, old_born, bool(old["born_year_only"]))
+    care_rules.fire(changes, resident_ids=[resident_id])

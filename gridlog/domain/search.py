@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from gridlog.domain.store import LogEntry, LogFilter, log_clauses, log_entry
+from gridlog.domain.log import LogEntry, LogFilter, log_clauses, log_entry
 
 
 def search_entries(

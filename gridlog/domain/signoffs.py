@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gridlog.context import Context
+from gridlog.domain.items import find_item
 from gridlog.domain.limits import Field, check_name
 from gridlog.errors import GridlogError
 from gridlog.storage.history import writing
@@ -48,8 +49,6 @@ def record(
     status: str | None,
 ) -> Tally:
     """Put households on a follow-up's list (`status` None), or record their answer."""
-    from gridlog.domain.store import find_item
-
     names = [check_name(Field.HOUSEHOLD, name) for name in split_households(households)]
     if not names:
         raise GridlogError("field.empty", field=Field.HOUSEHOLD, exit_code=2)

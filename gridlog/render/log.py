@@ -6,20 +6,17 @@ Nothing here prints or touches the database; every word comes from `i18n.t`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from gridlog.domain.grids import GridSummary
-from gridlog.domain.store import (
-    OVERDUE_PER_GRID,
-    Added,
-    Closed,
-    DueItem,
-    LogEntry,
-    Opened,
-    Story,
-)
+from gridlog.domain.log import OVERDUE_PER_GRID, DueItem, LogEntry, Story
 from gridlog.render.output import Cell, Doc, Heading, Table, clean
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t, tn
+
+if TYPE_CHECKING:  # what `add`, `done` and `snooze` return: `due` need not load it
+    from gridlog.domain.entries import Added, Closed
+    from gridlog.domain.items import Opened
 
 
 def fmt_date(day: dt.date, today: dt.date | None = None) -> str:
@@ -120,59 +117,76 @@ def overdue_cell(item: DueItem) -> Cell:
     return (t("due.today"), "today") if item.overdue_days == 0 else ""
 
 
-def due_doc(
+def due_doc(items: list[DueItem], today: dt.date, days: int) -> Doc:
+    """Every due and overdue item, grouped by grid (`due --all`)."""
+    overdue = sum(1 for item in items if item.overdue_days > 0)
+    doc = _due_heading(items, today, days, len(items), overdue)
+    for grid, group in _by_grid(items).items():
+        doc.append(_due_table(grid, group, today))
+    return doc
+
+
+def due_capped_doc(
     items: list[DueItem],
     today: dt.date,
     days: int,
-    counts: dict[str, tuple[int, int]] | None = None,
+    counts: dict[str, tuple[int, int]],
 ) -> Doc:
-    """Due and overdue items, grouped by grid, as a worker reads them each morning.
+    """Due and overdue items, grouped by grid, as a worker reads them each morning:
+    `items` holds only the oldest overdue items of each grid (and all that fall due),
+    so the header counts them all from `counts` (per grid: items due, of which
+    overdue), and each grid says how many more are overdue than it lists."""
+    count = sum(due for due, _ in counts.values())
+    overdue = sum(late for _, late in counts.values())
+    doc = _due_heading(items, today, days, count, overdue)
+    hidden = 0
+    for grid, group in _by_grid(items).items():
+        doc.append(_due_table(grid, group, today))
+        listed = sum(1 for item in group if item.overdue_days > 0)
+        more = counts[grid][1] - listed
+        if more > 0:
+            doc.append(tn("due.more", more, count=more))
+            hidden += more
+    if hidden:
+        doc.append(t("due.more_hint", shown=OVERDUE_PER_GRID))
+    return doc
 
-    `counts` (per grid: items due, of which overdue) is given when `items` holds only
-    the oldest overdue items of each grid: the header then counts them all, and each
-    grid says how many more are overdue than it lists."""
-    overdue = sum(1 for item in items if item.overdue_days > 0)
-    count = len(items)
-    if counts is not None:
-        count = sum(due for due, _ in counts.values())
-        overdue = sum(late for _, late in counts.values())
+
+def _due_heading(
+    items: list[DueItem], today: dt.date, days: int, count: int, overdue: int
+) -> Doc:
+    """The day and how many items are due, of which overdue; or that none is."""
     header = t("due.header", day=fmt_date(today), weekday=fmt_weekday(today))
     if not items:
         return [Heading(header), t("due.none_days" if days else "due.none")]
     summary = tn("due.summary", count, count=count, overdue=overdue)
-    doc: Doc = [Heading(f"{header} · {summary}")]
-    hidden = 0
-    for grid, group in _by_grid(items).items():
-        rows: list[list[Cell]] = []
-        for item in group:
-            state = overdue_cell(item) if item.due <= today else t("due.upcoming")
-            text = clean(item.text)
-            if item.visits > 1:
-                text += t("due.visits", n=item.visits)
-            if item.needed:
-                text += t("due.signed", signed=item.signed, needed=item.needed)
-            if item.every:
-                text += t("due.every", every=fmt_every(item.every))
-            rows.append(
-                [
-                    f"#{item.id}",
-                    _item_type(item.type),
-                    fmt_date(item.due, today),
-                    state,
-                    clean(item.place) or "—",
-                    text,
-                ]
-            )
-        doc.append(Table(rows, title=clean(grid)))
-        if counts is not None:
-            listed = sum(1 for item in group if item.overdue_days > 0)
-            more = counts[grid][1] - listed
-            if more > 0:
-                doc.append(tn("due.more", more, count=more))
-                hidden += more
-    if hidden:
-        doc.append(t("due.more_hint", shown=OVERDUE_PER_GRID))
-    return doc
+    return [Heading(f"{header} · {summary}")]
+
+
+def _due_table(grid: str, group: list[DueItem], today: dt.date) -> Table:
+    """One grid's items, a row each: number, type, due date, how late, place, text
+    (with its visits, sign-offs and how often it comes back)."""
+    rows: list[list[Cell]] = []
+    for item in group:
+        state = overdue_cell(item) if item.due <= today else t("due.upcoming")
+        text = clean(item.text)
+        if item.visits > 1:
+            text += t("due.visits", n=item.visits)
+        if item.needed:
+            text += t("due.signed", signed=item.signed, needed=item.needed)
+        if item.every:
+            text += t("due.every", every=fmt_every(item.every))
+        rows.append(
+            [
+                f"#{item.id}",
+                _item_type(item.type),
+                fmt_date(item.due, today),
+                state,
+                clean(item.place) or "—",
+                text,
+            ]
+        )
+    return Table(rows, title=clean(grid))
 
 
 def _by_grid(items: list[DueItem]) -> dict[str, list[DueItem]]:

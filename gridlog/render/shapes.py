@@ -6,10 +6,13 @@ Times are local ISO-8601 with their offset; dates are `YYYY-MM-DD`.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gridlog.domain.grids import GridSummary
-from gridlog.domain.store import Added, DueItem, LogEntry, Story
+from gridlog.domain.log import DueItem, LogEntry, Story
+
+if TYPE_CHECKING:  # what `add` returns: `due --json` need not load it
+    from gridlog.domain.entries import Added
 
 
 def dumps(value: Any) -> str:

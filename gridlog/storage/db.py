@@ -217,6 +217,17 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
 
 
+@contextlib.contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One read transaction: everything read inside it is one consistent state of
+    the log, however long the reading takes and whoever writes meanwhile."""
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("COMMIT")
+
+
 def user_error(exc: Exception) -> GridlogError:
     """Say what a SQLite failure means for the user, without leaking the data."""
     text = str(exc).lower()

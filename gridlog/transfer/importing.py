@@ -29,18 +29,9 @@ from gridlog.domain import grids
 from gridlog.errors import GridlogError
 from gridlog.storage import bulk
 from gridlog.storage.history import writing
-from gridlog.transfer.import_rows import (
-    COLUMNS,
-    BadRow,
-    Checked,
-    Event,
-    Good,
-    Identities,
-    Options,
-    Problem,
-    map_columns,
-    read_rows,
-)
+from gridlog.transfer.columns import COLUMNS, map_columns
+from gridlog.transfer.import_rows import Event, Good, Identities, read_rows
+from gridlog.transfer.rows import BadRow, Checked, Options, Problem
 
 __all__ = ["COLUMNS", "BadRow", "Checked", "FileImport", "Imported", "Options"]
 __all__ += ["Problem", "map_columns"]

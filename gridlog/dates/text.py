@@ -1,0 +1,33 @@
+"""The text of a date phrase before any rule reads it: one spelling per phrase, and
+the ASCII-only regex helpers every reader of phrases uses.
+
+Shared by the phrase parser, the Chinese numerals and the recurrence phrases, so
+that "每两周", "两周后" and "２周后" are folded alike. Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+MAX_LENGTH = 48  # longer than any phrase; keeps int() and the split search small
+_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
+def normalise(text: str) -> str:
+    """One spelling per phrase: NFKC folds full-width digits, colons, plus signs and
+    spaces to ASCII; ASCII case and runs of spaces stop mattering."""
+    folded = unicodedata.normalize("NFKC", text).translate(_ASCII_LOWER)
+    return " ".join(folded.split())
+
+
+# Patterns stay strings: `re` compiles each on first use and caches it, which keeps
+# importing this module (done on every CLI run) cheap. re.ASCII: \d must not accept
+# other scripts' digits, which int() would then read.
+def sub(pattern: str, replace: str | Callable[[re.Match[str]], str], text: str) -> str:
+    return re.sub(pattern, replace, text, flags=re.ASCII)
+
+
+def fullmatch(pattern: str, text: str) -> re.Match[str] | None:
+    return re.fullmatch(pattern, text, re.ASCII)

@@ -1,0 +1,309 @@
+"""Reading the walking log: what is due, the entries of a period, and the whole story
+of a case.
+
+Every query here only reads; writing an entry or closing an item is
+`domain.entries`'s business. The queries are shaped for the indexes (see
+tests/test_query_plans.py): `gridlog due` and `gridlog log` run every day on logs of
+years.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from gridlog.dates.clock import day_start_utc, from_utc_iso
+from gridlog.domain import grids
+from gridlog.domain.items import find_item
+from gridlog.domain.signoffs import Tally, tally
+
+# The records here are NamedTuples, not frozen dataclasses: every command imports this
+# module, and a frozen dataclass costs about 1 ms to create (it compiles its methods
+# from source), a NamedTuple a fraction of that. Both are immutable and equal by value.
+
+
+class DueItem(NamedTuple):
+    id: int
+    type: str
+    grid: str
+    text: str
+    due: dt.date
+    overdue_days: int
+    place: str | None
+    resident: str | None
+    visits: int
+    signed: int = 0  # households that signed, of
+    needed: int = 0  # those on the item's sign-off list (0: it has none)
+    every: str | None = None
+
+
+# On screen, `gridlog due` lists at most this many overdue items per grid, the oldest
+# first; what falls due today (or within --days) is always listed. --all lifts it.
+OVERDUE_PER_GRID = 10
+
+
+def due_items(
+    conn: sqlite3.Connection,
+    today: dt.date,
+    *,
+    days: int = 0,
+    grid_ids: Sequence[int] | None = None,
+    overdue_per_grid: int | None = None,
+) -> list[DueItem]:
+    """Open items due by `today + days`, overdue ones included, by grid then date;
+    with `overdue_per_grid`, only that many of each grid's overdue items, the oldest."""
+    until = today + dt.timedelta(days=days)
+    where, grid_params = _open_grid_filter(grid_ids)
+    columns = (
+        "SELECT f.id, f.type, f.text, f.due_on, f.every, g.name AS grid, e.place,"
+        " e.resident, (SELECT count(*) FROM entries v WHERE v.case_id = f.id)"
+        " AS visits,"
+        " (SELECT count(*) FROM signoffs s WHERE s.followup_id = f.id) AS needed,"
+        " (SELECT count(*) FROM signoffs s WHERE s.followup_id = f.id"
+        "  AND s.status = 'signed') AS signed"
+    )
+    joins = " JOIN grids g ON g.id = f.grid_id JOIN entries e ON e.id = f.entry_id"
+    if overdue_per_grid is None:
+        sql = (
+            f"{columns} FROM followups f{joins}"
+            f" WHERE f.closed_at IS NULL AND f.due_on <= ? {where}"
+            " ORDER BY g.id, f.due_on, f.id"
+        )
+        params: list[object] = [until.isoformat(), *grid_params]
+    else:
+        # Number each grid's items oldest first on the open-items index alone, then
+        # read (and join) only the rows that will be shown.
+        sql = (
+            "WITH ranked AS (SELECT f.id, f.due_on, row_number() OVER"
+            " (PARTITION BY f.grid_id ORDER BY f.due_on, f.id) AS n FROM followups f"
+            f" WHERE f.closed_at IS NULL AND f.due_on <= ? {where})"
+            f" {columns} FROM ranked r JOIN followups f ON f.id = r.id{joins}"
+            " WHERE r.n <= ? OR r.due_on >= ? ORDER BY g.id, f.due_on, f.id"
+        )
+        params = [
+            until.isoformat(),
+            *grid_params,
+            overdue_per_grid,
+            today.isoformat(),
+        ]
+    rows = conn.execute(sql, params).fetchall()
+    items = []
+    for row in rows:
+        due = dt.date.fromisoformat(row["due_on"])
+        items.append(
+            DueItem(
+                id=row["id"],
+                type=row["type"],
+                grid=row["grid"],
+                text=row["text"],
+                due=due,
+                overdue_days=max(0, (today - due).days),
+                place=row["place"],
+                resident=row["resident"],
+                visits=row["visits"],
+                signed=row["signed"],
+                needed=row["needed"],
+                every=row["every"],
+            )
+        )
+    return items
+
+
+def due_counts(
+    conn: sqlite3.Connection,
+    today: dt.date,
+    *,
+    days: int = 0,
+    grid_ids: Sequence[int] | None = None,
+) -> dict[str, tuple[int, int]]:
+    """Per grid, in order: how many open items are due by `today + days`, and how
+    many of them are overdue; counted on the open-items index, nothing else read."""
+    until = today + dt.timedelta(days=days)
+    where, grid_params = _open_grid_filter(grid_ids)
+    rows = conn.execute(
+        "SELECT g.name, count(*), sum(f.due_on < ?) FROM followups f"
+        " JOIN grids g ON g.id = f.grid_id"
+        f" WHERE f.closed_at IS NULL AND f.due_on <= ? {where}"
+        " GROUP BY g.id ORDER BY g.id",
+        [today.isoformat(), until.isoformat(), *grid_params],
+    )
+    return {name: (count, overdue) for name, count, overdue in rows}
+
+
+def _open_grid_filter(grid_ids: Sequence[int] | None) -> tuple[str, list[object]]:
+    if not grid_ids:
+        return "", []
+    return f"AND f.grid_id IN ({', '.join('?' for _ in grid_ids)})", list(grid_ids)
+
+
+class LogEntry(NamedTuple):
+    id: int
+    at: dt.datetime
+    grid: str
+    place: str | None
+    resident: str | None
+    phone: str | None
+    category: str
+    kind: str
+    text: str
+    tags: list[str]
+    case_id: int | None
+
+
+class LogFilter(NamedTuple):
+    grid_ids: Sequence[int] | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    category: str | None = None
+    kind: str | None = None
+    resident: str | None = None
+    limit: int = 50
+
+
+def log_entries(
+    conn: sqlite3.Connection, zone: dt.tzinfo, filters: LogFilter
+) -> list[LogEntry]:
+    """The newest entries matching `filters`, returned oldest first, as a log reads."""
+    clauses, params = log_clauses(zone, filters)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    limit = f"LIMIT {int(filters.limit)}" if filters.limit > 0 else ""
+    rows = conn.execute(
+        "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
+        f" {where} ORDER BY e.at DESC, e.id DESC {limit}",
+        params,
+    ).fetchall()
+    return [log_entry(row, zone) for row in reversed(rows)]
+
+
+def log_clauses(zone: dt.tzinfo, filters: LogFilter) -> tuple[list[str], list]:
+    clauses: list[str] = []
+    params: list[object] = []
+    if filters.grid_ids:
+        clauses.append(f"e.grid_id IN ({', '.join('?' for _ in filters.grid_ids)})")
+        params.extend(filters.grid_ids)
+    if filters.since is not None:
+        clauses.append("e.at >= ?")
+        params.append(day_start_utc(filters.since, zone))
+    if filters.until is not None:
+        clauses.append("e.at < ?")
+        params.append(day_start_utc(filters.until + dt.timedelta(days=1), zone))
+    for column in ("category", "kind"):
+        value = getattr(filters, column)
+        if value is not None:
+            clauses.append(f"e.{column} = ?")
+            params.append(value)
+    if filters.resident:
+        clauses.append("instr(e.resident, ?) > 0")
+        params.append(filters.resident)
+    return clauses, params
+
+
+def log_entry(row: sqlite3.Row, zone: dt.tzinfo) -> LogEntry:
+    return LogEntry(
+        id=row["id"],
+        at=from_utc_iso(row["at"], zone),
+        grid=row["grid"],
+        place=row["place"],
+        resident=row["resident"],
+        phone=row["phone"],
+        category=row["category"],
+        kind=row["kind"],
+        text=row["text"],
+        tags=json.loads(row["tags"]),
+        case_id=row["case_id"],
+    )
+
+
+class Visit(NamedTuple):
+    number: int
+    entry: LogEntry
+
+
+class Event(NamedTuple):
+    at: dt.datetime
+    what: str  # "opened", "visit", "snoozed", "done"
+    detail: str | None = None
+    number: int | None = None
+    entry_id: int | None = None
+
+
+class Story(NamedTuple):
+    id: int
+    type: str
+    text: str
+    grid: str
+    place: str | None
+    status: str
+    due: dt.date
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    close_note: str | None
+    visits: list[Visit]
+    events: list[Event]
+    signoffs: Tally | None = None
+    every: str | None = None
+
+    @property
+    def resolution_minutes(self) -> int | None:
+        if self.closed_at is None:
+            return None
+        return int((self.closed_at - self.opened_at).total_seconds() // 60)
+
+
+def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
+    """The whole story of a follow-up: every visit in order, snoozes, its closing."""
+    item = find_item(conn, record_id)
+    rows = conn.execute(
+        "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
+        " WHERE e.case_id = ?1 OR e.id = ?2 ORDER BY e.at, e.id",
+        (item["id"], item["entry_id"]),
+    ).fetchall()
+    visits = [Visit(n, log_entry(row, zone)) for n, row in enumerate(rows, start=1)]
+    events = [
+        Event(v.entry.at, "visit", v.entry.text, v.number, v.entry.id) for v in visits
+    ]
+    events.extend(_snoozes(conn, zone, item["id"]))
+    closed_at = item["closed_at"] and from_utc_iso(item["closed_at"], zone)
+    if closed_at:
+        events.append(Event(closed_at, "done", item["close_note"]))
+    events.sort(key=lambda event: event.at)
+    return Story(
+        id=item["id"],
+        type=item["type"],
+        text=item["text"],
+        grid=grids.grid_name(conn, item["grid_id"]),
+        place=visits[0].entry.place if visits else None,
+        status="open" if item["closed_at"] is None else "done",
+        due=dt.date.fromisoformat(item["due_on"]),
+        opened_at=from_utc_iso(item["opened_at"], zone),
+        closed_at=closed_at or None,
+        close_note=item["close_note"],
+        visits=visits,
+        events=events,
+        signoffs=_signoffs(conn, item["id"]),
+        every=item["every"],
+    )
+
+
+def _signoffs(conn: sqlite3.Connection, item_id: int) -> Tally | None:
+    found = tally(conn, item_id)
+    return found if found.needed else None
+
+
+def _snoozes(conn: sqlite3.Connection, zone: dt.tzinfo, item_id: int) -> list[Event]:
+    rows = conn.execute(
+        "SELECT at, before, after FROM history WHERE table_name = 'followups'"
+        " AND record_id = ? AND action = 'update' ORDER BY id",
+        (item_id,),
+    ).fetchall()
+    events = []
+    for row in rows:
+        after = json.loads(row["after"])
+        if "due_on" in after:
+            before = json.loads(row["before"])["due_on"]
+            detail = f"{before} → {after['due_on']}"
+            events.append(Event(from_utc_iso(row["at"], zone), "snoozed", detail))
+    return events

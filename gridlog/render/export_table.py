@@ -1,0 +1,228 @@
+"""The log as a table for people: one row per entry, to open in Excel (csv or xlsx).
+
+Local dates and times, category and kind in the reader's language, the column names
+gridlog's own importer reads, residents' phone and ID numbers masked (also inside
+texts) unless asked otherwise, and every text kept from running as a formula. Rows
+are streamed off one cursor, so memory stays flat whatever the size of the log.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, TextIO
+
+from gridlog.context import Context
+from gridlog.dates.clock import from_utc_iso
+from gridlog.domain.log import LogFilter, log_clauses
+from gridlog.domain.masking import mask_phone, mask_text
+from gridlog.errors import GridlogError
+from gridlog.words import vocab
+from gridlog.words.i18n import current_lang, t
+
+# The csv/xlsx columns, by message key; their Chinese and English names are the ones
+# gridlog's importer reads (日期/date … 提醒日期/reminder).
+COLUMNS = (
+    "id",
+    "date",
+    "time",
+    "grid",
+    "place",
+    "resident",
+    "phone",
+    "category",
+    "kind",
+    "text",
+    "follow_up",
+    "reminder",
+    "closed",
+)
+_WIDTHS = (8, 12, 7, 12, 18, 10, 15, 12, 10, 60, 12, 12, 12)
+_TABLE_SELECT = (
+    "SELECT e.id, e.at, g.name AS grid, e.place, e.resident, e.phone, e.category,"
+    " e.kind, e.text,"
+    " (SELECT due_on FROM followups f WHERE f.entry_id = e.id"
+    "  AND f.type = 'followup' ORDER BY f.id LIMIT 1) AS follow_up,"
+    " (SELECT due_on FROM followups f WHERE f.entry_id = e.id"
+    "  AND f.type = 'reminder' ORDER BY f.id LIMIT 1) AS reminder,"
+    " (SELECT closed_at FROM followups f WHERE f.entry_id = e.id"
+    "  ORDER BY f.type, f.id LIMIT 1) AS closed_at"
+    " FROM entries e JOIN grids g ON g.id = e.grid_id"
+)
+XLSX_MAX_ROWS = 1_048_575  # Excel's rows, less the header
+# Excel runs a cell that starts with one of these as a formula, even in a csv.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One entry as the csv and xlsx show it: local date and time, labels, masked."""
+
+    id: int
+    at: dt.datetime
+    grid: str
+    place: str | None
+    resident: str | None
+    phone: str | None
+    category: str
+    kind: str
+    text: str
+    follow_up: dt.date | None
+    reminder: dt.date | None
+    closed: dt.date | None
+
+
+def table_rows(
+    conn: sqlite3.Connection, ctx: Context, filters: LogFilter, mask: bool
+) -> Iterator[TableRow]:
+    """The entries `filters` select, oldest first, one at a time."""
+    clauses, params = log_clauses(ctx.zone, filters)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    lang = current_lang()
+    hide = mask_text if mask else _same
+    for row in conn.execute(f"{_TABLE_SELECT}{where} ORDER BY e.at, e.id", params):
+        phone = row["phone"]
+        yield TableRow(
+            id=row["id"],
+            at=from_utc_iso(row["at"], ctx.zone),
+            grid=row["grid"],
+            place=row["place"] and hide(row["place"]),
+            resident=row["resident"] and hide(row["resident"]),
+            phone=phone and (mask_phone(phone) if mask else phone),
+            category=vocab.label("category", row["category"], lang),
+            kind=vocab.label("kind", row["kind"], lang),
+            text=hide(row["text"]),
+            follow_up=_day(row["follow_up"]),
+            reminder=_day(row["reminder"]),
+            closed=row["closed_at"] and from_utc_iso(row["closed_at"], ctx.zone).date(),
+        )
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _day(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+def header() -> list[str]:
+    return [t(f"export.col.{column}") for column in COLUMNS]
+
+
+def write_csv(out: TextIO, rows: Iterator[TableRow]) -> int:
+    """UTF-8 with a BOM (Excel on Windows then reads the Chinese headers), CRLF lines,
+    and text that Excel would run as a formula quoted with a leading apostrophe."""
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header())
+    count = 0
+    for row in rows:
+        writer.writerow(
+            [
+                row.id,
+                row.at.date().isoformat(),
+                row.at.strftime("%H:%M"),
+                *(_csv_text(value) for value in _texts(row)),
+                *(_iso(day) for day in (row.follow_up, row.reminder, row.closed)),
+            ]
+        )
+        count += 1
+    return count
+
+
+def _texts(row: TableRow) -> tuple[str | None, ...]:
+    return (
+        row.grid,
+        row.place,
+        row.resident,
+        row.phone,
+        row.category,
+        row.kind,
+        row.text,
+    )
+
+
+def _csv_text(value: str | None) -> str:
+    if value is None:
+        return ""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _iso(day: dt.date | None) -> str:
+    return "" if day is None else day.isoformat()
+
+
+def check_xlsx_size(conn: sqlite3.Connection, ctx: Context, filters: LogFilter) -> None:
+    clauses, params = log_clauses(ctx.zone, filters)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    count = conn.execute(f"SELECT count(*) FROM entries e{where}", params).fetchone()
+    if count[0] > XLSX_MAX_ROWS:
+        raise GridlogError("export.xlsx_too_big", count=count[0], most=XLSX_MAX_ROWS)
+
+
+def write_xlsx(out: BinaryIO, rows: Iterator[TableRow]) -> int:
+    """A workbook of one sheet, streamed row by row (openpyxl's write-only mode keeps
+    rows in a temporary file, not in memory): styled header, fixed widths, real
+    dates and times, and every text stored as text, never as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(t("export.sheet"))
+    for column, width in enumerate(_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    font, fill = Font(bold=True), PatternFill("solid", fgColor="DCE6F1")
+    head = []
+    for name in header():
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font, cell.fill = font, fill
+        head.append(cell)
+    sheet.append(head)
+    date_cell = _styled(WriteOnlyCell, sheet, "yyyy-mm-dd")
+    time_cell = _styled(WriteOnlyCell, sheet, "hh:mm")
+    count = 0
+    for row in rows:
+        sheet.append(
+            [
+                row.id,
+                date_cell(row.at.date()),
+                time_cell(row.at.time().replace(tzinfo=None)),
+                *(_xlsx_text(WriteOnlyCell, sheet, value) for value in _texts(row)),
+                *(date_cell(day) for day in (row.follow_up, row.reminder, row.closed)),
+            ]
+        )
+        count += 1
+    workbook.save(out)
+    return count
+
+
+def _styled(cell_type, sheet, number_format: str):
+    def make(value):
+        if value is None:
+            return None
+        cell = cell_type(sheet, value=value)
+        cell.number_format = number_format
+        return cell
+
+    return make
+
+
+def _xlsx_text(cell_type, sheet, value: str | None):
+    """Control characters Excel refuses shown as \\xNN; a leading `=` stays text."""
+    if value is None:
+        return None
+    value = _XLSX_ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    if not value.startswith("="):
+        return value
+    cell = cell_type(sheet, value=value)
+    cell.data_type = "s"
+    return cell
