@@ -33,6 +33,8 @@ TERMINAL_MODULES = {"typer", "click", "getpass"}  # the command line's alone
 RICH_MAY = {"cli", "render"}  # rich renderables are documents too
 TERMINAL_ATTRIBUTES = {("sys", "stdout"), ("sys", "stderr"), ("sys", "stdin")}
 OPTION = re.compile(r"^--[a-z][a-z0-9-]*$")
+NO_SQL = {"cli", "render"}  # they ask the domain; the SQL is below them
+SQL_CALLS = {"execute", "executemany", "executescript"}
 
 
 class Module:
@@ -113,6 +115,19 @@ def terminal_violations(known: dict[str, Module]) -> list[str]:
     return sorted(found)
 
 
+def sql_violations(known: dict[str, Module]) -> list[str]:
+    """The command line and the documents ask the domain; they run no SQL."""
+    return sorted(
+        f"{module.name}:{node.lineno} runs SQL"
+        for module in known.values()
+        if module.part in NO_SQL
+        for node in ast.walk(module.tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in SQL_CALLS
+    )
+
+
 def cycles(known: dict[str, Module]) -> list[list[str]]:
     """Groups of modules that import each other, directly or around a circle
     (Tarjan's strongly connected components)."""
@@ -155,6 +170,10 @@ def test_below_the_command_line_nothing_knows_a_terminal_or_an_option():
     assert terminal_violations(modules(PACKAGE)) == []
 
 
+def test_commands_and_documents_run_no_sql():
+    assert sql_violations(modules(PACKAGE)) == []
+
+
 def test_no_module_imports_itself_around_a_circle():
     assert cycles(modules(PACKAGE)) == []
 
@@ -171,7 +190,7 @@ def test_the_checks_catch_a_deliberately_broken_house(tmp_path):
         (house / room).mkdir(parents=True)
         (house / room / "__init__.py").write_text("")
     (house / "__init__.py").write_text("")
-    (house / "cli" / "app.py").write_text("import typer\n")
+    (house / "cli" / "app.py").write_text("import typer\nconn.execute('DELETE')\n")
     (house / "domain" / "entries.py").write_text(
         "import sys\n"
         "def add(place):\n"
@@ -200,4 +219,5 @@ def test_the_checks_catch_a_deliberately_broken_house(tmp_path):
         "gridlog.domain.entries:6 spells --place",
         "gridlog.domain.entries:6 uses sys.stdin",
     ]
+    assert sql_violations(known) == ["gridlog.cli.app:2 runs SQL"]
     assert cycles(known) == [["gridlog.storage.crypto", "gridlog.storage.db"]]

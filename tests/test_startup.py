@@ -69,6 +69,8 @@ def env(gridlog, red_grids, db_path, tmp_path):
         ["add", "走访", "--grid", "红四", "--follow-up", "下周一"],
         ["log", "--limit", "50"],
         ["grid", "list"],
+        ["--help"],  # piped: plain help, no rich
+        ["add", "--help"],
     ],
 )
 def test_everyday_commands_import_nothing_heavy(env, args):

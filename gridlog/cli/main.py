@@ -3,9 +3,10 @@ where errors become a single line and an exit code (never a traceback)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from gridlog.cli.messages import describe
 from gridlog.errors import GridlogError
@@ -50,33 +51,33 @@ def chosen_lang(args: Sequence[str], environ: Mapping[str, str]) -> str | None:
 
 
 def _run(args: list[str]) -> int:
-    _check_utf8(args)
-    if _wants_help(args):
-        from gridlog.cli.usage import localize_help
-
-        localize_help()
     from gridlog.cli.terminal import is_terminal
 
-    app = _load_app(rich_help=is_terminal(sys.stdout))
+    _check_utf8(args)
+    with _typer_imported(rich_help=is_terminal(sys.stdout)):
+        if _wants_help(args):
+            from gridlog.cli.usage import localize_help
+
+            localize_help()
+        from gridlog.cli.app import app
     code = app(args=args, prog_name="gridlog", standalone_mode=False)
     return code if isinstance(code, int) else 0
 
 
-def _load_app(*, rich_help: bool):
-    """The typer app; help is drawn with rich only on a terminal: piped, rich costs
-    ~90 ms of imports for nothing. typer reads TYPER_USE_RICH once, when it is first
-    imported, so the variable is set for that import only and the environment that
-    child processes inherit stays the user's."""
+@contextlib.contextmanager
+def _typer_imported(*, rich_help: bool) -> Iterator[None]:
+    """Help is drawn with rich only on a terminal: piped, rich costs ~90 ms of
+    imports for nothing. typer reads TYPER_USE_RICH once, when it is first imported
+    (inside this block), so the variable is set for that import only and the
+    environment that child processes inherit stays the user's."""
     if rich_help or "TYPER_USE_RICH" in os.environ or "typer" in sys.modules:
-        from gridlog.cli.app import app
-
-        return app
+        yield
+        return
     os.environ["TYPER_USE_RICH"] = "0"
     try:
-        from gridlog.cli.app import app
+        yield
     finally:
         del os.environ["TYPER_USE_RICH"]
-    return app
 
 
 def _unexpected(exc: Exception) -> int:

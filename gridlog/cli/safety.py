@@ -26,16 +26,15 @@ def backup(
 
 def check(ctx: typer.Context) -> None:
     from gridlog.storage.backup import check as check_health
-    from gridlog.storage.db import key_of, resolve_path
+    from gridlog.storage.db import resolve_path
 
     path = resolve_path(ctx.find_root().obj.db)
     with session(ctx, write=False) as (conn, _context):
         health = check_health(conn, path)
-        if key_of(conn) is None:
-            encryption = t("check.plain")
-        else:
-            cipher = conn.execute("PRAGMA cipher_version").fetchone()[0]
-            encryption = t("check.encrypted", version=cipher)
+    if health.cipher_version is None:
+        encryption = t("check.plain")
+    else:
+        encryption = t("check.encrypted", version=health.cipher_version)
     lines = [
         t("check.ok" if health.ok else "check.bad", path=str(path)),
         t("check.version", version=health.schema_version),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from gridlog.dates.clock import day_start_utc, from_utc_iso
@@ -199,6 +199,37 @@ def log_clauses(zone: dt.tzinfo, filters: LogFilter) -> tuple[list[str], list]:
         clauses.append("instr(e.resident, ?) > 0")
         params.append(filters.resident)
     return clauses, params
+
+
+_EXPORT_SELECT = (
+    "SELECT e.id, e.at, g.name AS grid, e.place, e.resident, e.phone, e.category,"
+    " e.kind, e.text,"
+    " (SELECT due_on FROM followups f WHERE f.entry_id = e.id"
+    "  AND f.type = 'followup' ORDER BY f.id LIMIT 1) AS follow_up,"
+    " (SELECT due_on FROM followups f WHERE f.entry_id = e.id"
+    "  AND f.type = 'reminder' ORDER BY f.id LIMIT 1) AS reminder,"
+    " (SELECT closed_at FROM followups f WHERE f.entry_id = e.id"
+    "  ORDER BY f.type, f.id LIMIT 1) AS closed_at"
+    " FROM entries e JOIN grids g ON g.id = e.grid_id"
+)
+
+
+def exported_entries(
+    conn: sqlite3.Connection, zone: dt.tzinfo, filters: LogFilter
+) -> Iterator[sqlite3.Row]:
+    """The entries `filters` select, oldest first, each with its first follow-up's
+    and reminder's due dates and when it was closed: one row per line of a
+    spreadsheet, streamed off the cursor."""
+    clauses, params = log_clauses(zone, filters)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    yield from conn.execute(f"{_EXPORT_SELECT}{where} ORDER BY e.at, e.id", params)
+
+
+def count_entries(conn: sqlite3.Connection, zone: dt.tzinfo, filters: LogFilter) -> int:
+    """How many entries `filters` select."""
+    clauses, params = log_clauses(zone, filters)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    return conn.execute(f"SELECT count(*) FROM entries e{where}", params).fetchone()[0]
 
 
 def log_entry(row: sqlite3.Row, zone: dt.tzinfo) -> LogEntry:

@@ -18,7 +18,7 @@ from typing import BinaryIO, TextIO
 
 from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso
-from gridlog.domain.log import LogFilter, log_clauses
+from gridlog.domain.log import LogFilter, count_entries, exported_entries
 from gridlog.domain.masking import mask_phone, mask_text
 from gridlog.errors import GridlogError
 from gridlog.words import vocab
@@ -42,17 +42,6 @@ COLUMNS = (
     "closed",
 )
 _WIDTHS = (8, 12, 7, 12, 18, 10, 15, 12, 10, 60, 12, 12, 12)
-_TABLE_SELECT = (
-    "SELECT e.id, e.at, g.name AS grid, e.place, e.resident, e.phone, e.category,"
-    " e.kind, e.text,"
-    " (SELECT due_on FROM followups f WHERE f.entry_id = e.id"
-    "  AND f.type = 'followup' ORDER BY f.id LIMIT 1) AS follow_up,"
-    " (SELECT due_on FROM followups f WHERE f.entry_id = e.id"
-    "  AND f.type = 'reminder' ORDER BY f.id LIMIT 1) AS reminder,"
-    " (SELECT closed_at FROM followups f WHERE f.entry_id = e.id"
-    "  ORDER BY f.type, f.id LIMIT 1) AS closed_at"
-    " FROM entries e JOIN grids g ON g.id = e.grid_id"
-)
 XLSX_MAX_ROWS = 1_048_575  # Excel's rows, less the header
 # Excel runs a cell that starts with one of these as a formula, even in a csv.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -81,11 +70,9 @@ def table_rows(
     conn: sqlite3.Connection, ctx: Context, filters: LogFilter, mask: bool
 ) -> Iterator[TableRow]:
     """The entries `filters` select, oldest first, one at a time."""
-    clauses, params = log_clauses(ctx.zone, filters)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     lang = current_lang()
     hide = mask_text if mask else _same
-    for row in conn.execute(f"{_TABLE_SELECT}{where} ORDER BY e.at, e.id", params):
+    for row in exported_entries(conn, ctx.zone, filters):
         phone = row["phone"]
         yield TableRow(
             id=row["id"],
@@ -159,11 +146,9 @@ def _iso(day: dt.date | None) -> str:
 
 
 def check_xlsx_size(conn: sqlite3.Connection, ctx: Context, filters: LogFilter) -> None:
-    clauses, params = log_clauses(ctx.zone, filters)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    count = conn.execute(f"SELECT count(*) FROM entries e{where}", params).fetchone()
-    if count[0] > XLSX_MAX_ROWS:
-        raise GridlogError("export.xlsx_too_big", count=count[0], most=XLSX_MAX_ROWS)
+    count = count_entries(conn, ctx.zone, filters)
+    if count > XLSX_MAX_ROWS:
+        raise GridlogError("export.xlsx_too_big", count=count, most=XLSX_MAX_ROWS)
 
 
 def write_xlsx(out: BinaryIO, rows: Iterator[TableRow]) -> int:

@@ -31,6 +31,7 @@ class Health:
     counts: dict[str, int]
     open_items: int
     size_bytes: int
+    cipher_version: str | None = None  # SQLCipher's, for an encrypted database
 
 
 def back_up(conn: sqlite3.Connection, target: Path) -> Health:
@@ -77,4 +78,11 @@ def check(conn: sqlite3.Connection, path: Path | None) -> Health:
         counts=counts,
         open_items=open_items,
         size_bytes=size,
+        cipher_version=_cipher_version(conn),
     )
+
+
+def _cipher_version(conn: sqlite3.Connection) -> str | None:
+    if key_of(conn) is None:
+        return None
+    return conn.execute("PRAGMA cipher_version").fetchone()[0]
