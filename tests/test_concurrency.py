@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import io
 import multiprocessing
-import os
 import sqlite3
+import time
 from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
@@ -90,19 +90,54 @@ def test_a_deferred_begin_loses_writes_under_the_same_load(db_path, monkeypatch)
     assert count == WORKERS * ADDS // 5 - failures
 
 
-def test_writers_wait_for_the_lock_instead_of_failing(db_path, gridlog, red_grids):
-    """A lock held for less than the busy timeout only delays the add."""
+def _add_while_locked(gridlog, db_path, hold: float):
+    """`gridlog add` while another connection holds the write lock for `hold`
+    seconds; the result, how long the add took, and when the lock was let go."""
     import threading
 
     holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
-    timer = threading.Timer(0.5, lambda: holder.execute("COMMIT"))
+    released = []
+
+    def release() -> None:
+        released.append(time.monotonic())
+        holder.execute("COMMIT")
+
+    timer = threading.Timer(hold, release)
+    started = time.monotonic()
     timer.start()
     try:
         result = gridlog("add", "等锁", "--grid", "红四")
+        took = time.monotonic() - started
     finally:
         timer.join()
         holder.close()
-    assert result.exit_code == 0, result.output
+    return result, took, released[0] - started
+
+
+def test_writers_wait_for_the_lock_instead_of_failing(db_path, gridlog, red_grids):
+    """A lock held for less than the busy timeout only delays the add."""
     assert db.BUSY_TIMEOUT_MS >= 1000
-    assert os.path.exists(db_path)
+    started = time.monotonic()
+    assert gridlog("add", "不等锁", "--grid", "红四").exit_code == 0
+    alone = time.monotonic() - started
+    result, took, released = _add_while_locked(gridlog, db_path, hold=1.0)
+    assert result.exit_code == 0, result.output
+    # It waited: it finished only after the lock was let go, a second after it
+    # began, where the same add with nobody holding the lock took `alone`.
+    assert took > released >= 1.0, (took, released)
+    assert took > alone + 0.5, (took, alone)
+    assert _stored(db_path) == (2, "ok")
+
+
+def test_a_lock_held_past_the_busy_timeout_is_one_clear_line(
+    db_path, gridlog, red_grids, monkeypatch
+):
+    """The control for the test above: the lock it waits on is real, and waiting is
+    the busy timeout's doing (shortened here to 200 ms against a 2 s hold)."""
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)
+    result, took, released = _add_while_locked(gridlog, db_path, hold=2.0)
+    assert result.exit_code == 1
+    assert "locked" in result.stderr
+    assert 0.2 <= took < released, (took, released)
+    assert _stored(db_path) == (0, "ok")

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -398,6 +399,36 @@ def test_empty_or_oversized_fields_are_refused(
     assert snapshot(db_path) == before
 
 
+TEN_MB = "漏水a" * (10 * 2**20 // len("漏水a".encode()) + 1)  # 10 MiB of UTF-8
+
+
+def test_a_10_mb_note_is_refused_and_changes_nothing(gridlog, db_path, logbook):
+    """A pasted file as an entry's text, through a real gridlog process's standard
+    input (no argument can be that long), and as an argument in-process to add
+    and to done --note: one line each, nothing stored."""
+    from types import SimpleNamespace
+
+    assert len(TEN_MB.encode()) >= 10 * 2**20
+    before = snapshot(db_path)
+    piped = subprocess.run(
+        [sys.executable, "-m", "gridlog", "add", "-", "--grid", "红四"],
+        input=TEN_MB.encode(),
+        capture_output=True,
+        env=dict(os.environ),
+        timeout=120,
+        check=False,
+    )
+    out, err = piped.stdout.decode(), piped.stderr.decode()
+    result = SimpleNamespace(
+        exit_code=piped.returncode, stdout=out, stderr=err, output=out + err
+    )
+    error_line(result, 1, str(MAX_TEXT))
+    assert snapshot(db_path) == before
+    error_line(gridlog("add", TEN_MB, "--grid", "红四"), 1, str(MAX_TEXT))
+    error_line(gridlog("done", logbook["open"], "--note", TEN_MB), 1, "--note")
+    assert snapshot(db_path) == before
+
+
 def test_fields_exactly_at_the_limits_are_stored_whole(gridlog, db_path, logbook):
     text = "字" * MAX_TEXT
     place = "9号楼" + "室" * (MAX_NAME - len("9号楼"))
@@ -693,6 +724,31 @@ def test_looking_at_a_missing_database_creates_no_file(
         assert result.exit_code == 0, result.output
     assert not path.exists()
     assert files_under(tmp_path) == files
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code"),
+    [
+        (["add", "x"], 1),  # no grid: on a new log there is none to give
+        (["done", "5"], 1),
+        (["done", "abc"], 2),
+        (["undo"], 1),
+    ],
+)
+def test_a_failed_write_on_a_missing_database_leaves_an_empty_log(
+    gridlog, db_path, args, exit_code
+):
+    """What the README says of a missing database: a command that writes creates
+    the log before it checks its input, so when it then fails an empty log (the
+    schema, no records, no history) is left behind; only reading creates nothing."""
+    assert not db_path.exists()
+    error_line(gridlog(*args), exit_code)
+    assert db_path.exists()
+    counts = [
+        query(db_path, f"SELECT count(*) FROM {table}")[0][0]
+        for table in ("grids", "entries", "followups", "residents", "history")
+    ]
+    assert counts == [0, 0, 0, 0, 0]
 
 
 # --- the environment ----------------------------------------------------------

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -41,15 +46,104 @@ def test_database_location_prefers_option_then_env_then_data_dir(tmp_path):
     assert db.resolve_path(None, env) == tmp_path / "gridlog" / "gridlog.db"
 
 
-def test_default_location_is_created_private(gridlog, monkeypatch, tmp_path):
-    monkeypatch.delenv("GRIDLOG_DB")
-    monkeypatch.setattr("os.umask", lambda mask: 0)  # a careless umask is no excuse
-    result = gridlog("grid", "add", "红四网格")
-    assert result.exit_code == 0, result.output
-    path = tmp_path / "xdg" / "gridlog" / "gridlog.db"
-    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    for file in path.parent.iterdir():
-        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+# Runs gridlog with the most careless umask there is, set for real in its own process.
+CARELESS = (
+    "import os, sys; os.umask(0); from gridlog.cli.main import main;"
+    " sys.exit(main(sys.argv[1:]))"
+)
+
+
+def careless(*args: str, env: dict | None = None, **popen) -> subprocess.Popen:
+    """`gridlog ARGS...` in a process whose umask is 0 (files 0666, folders 0777
+    unless gridlog says otherwise)."""
+    return subprocess.Popen(
+        [sys.executable, "-c", CARELESS, *args],
+        env=env or dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
+
+
+def finish(process: subprocess.Popen, stdin: str | None = None) -> str:
+    out, err = process.communicate(stdin, timeout=60)
+    assert process.returncode == 0, err
+    return out
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_umask_zero_really_is_careless(tmp_path):
+    """The control: the same process does create world-writable files."""
+    script = CARELESS.replace(
+        "from gridlog.cli.main import main; sys.exit(main(sys.argv[1:]))",
+        "open(sys.argv[1], 'w').close(); os.mkdir(sys.argv[2])",
+    )
+    subprocess.run(
+        [sys.executable, "-c", script, tmp_path / "f", tmp_path / "d"], check=True
+    )
+    assert (mode(tmp_path / "f"), mode(tmp_path / "d")) == (0o666, 0o777)
+
+
+def test_default_location_is_created_private(tmp_path):
+    """The folder, the database and its -wal and -shm, seen while gridlog holds them
+    open: `gridlog merge -` creates the database, then waits for its input inside
+    its write transaction."""
+    env = {k: v for k, v in os.environ.items() if k != "GRIDLOG_DB"}
+    folder = tmp_path / "xdg" / "gridlog"
+    path = folder / "gridlog.db"
+    merging = careless("merge", "-", env=env, stdin=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        names = ("gridlog.db", "gridlog.db-wal", "gridlog.db-shm")
+        wal = folder / "gridlog.db-wal"
+        # Until the schema is in the wal: the files appear before it is written.
+        while not (all((folder / n).exists() for n in names) and wal.stat().st_size):
+            assert time.monotonic() < deadline, "gridlog never opened its database"
+            assert merging.poll() is None, merging.communicate()
+            time.sleep(0.05)
+        assert mode(folder) == 0o700
+        assert {name: mode(folder / name) for name in names} == dict.fromkeys(
+            names, 0o600
+        )
+        assert path.stat().st_size > 0  # the database has its header
+    finally:
+        merging.stdin.close()
+        merging.wait(timeout=60)
+    for file in folder.iterdir():
+        assert mode(file) == 0o600, file
+
+
+def test_every_file_gridlog_writes_is_private_under_umask_zero(tmp_path):
+    """Backups, exports (jsonl, csv, xlsx), import reject files, monthly reports and
+    the copy an upgrade leaves, each written by a gridlog whose umask is 0."""
+    env = dict(os.environ)
+    finish(careless("grid", "add", "红四网格", "--alias", "红四", env=env))
+    finish(careless("add", "王建国反映漏水", "--grid", "红四", env=env))
+    written = [tmp_path / name for name in ("copy.db", "a.jsonl", "a.csv", "a.xlsx")]
+    finish(careless("backup", str(written[0]), env=env))
+    for target in written[1:]:
+        finish(careless("export", str(target), env=env))
+    bad = tmp_path / "old.csv"
+    bad.write_text("日期,网格,内容\n2019-02-30,红四,坏日期\n2019-03-01,红四,好\n")
+    rejects = tmp_path / "old.rejects.csv"
+    finish(careless("import", str(bad), "--skip-bad", "--rejects", str(rejects)))
+    written.append(rejects)
+    for kind in ("html", "xlsx"):
+        target = tmp_path / f"report.{kind}"
+        report = ("report", "--month", "2019-03", "--format", kind, "--output")
+        finish(careless(*report, str(target)))
+        written.append(target)
+    old = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / "schema-2.db", old)
+    finish(careless("--db", str(old), "check", env=env))
+    written.append(tmp_path / "old.db.v2.bak")
+    assert {path.name: mode(path) for path in written} == {
+        path.name: 0o600 for path in written
+    }
 
 
 def test_private_even_under_a_permissive_umask(tmp_path):
