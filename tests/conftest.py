@@ -111,3 +111,16 @@ def red_grids(gridlog: Runner) -> None:
         "6号楼",
     )
     assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def template(gridlog, red_grids, db_path, tmp_path) -> Path:
+    """The log of `red_grids` (two grids, four buildings), copied per example."""
+    path = tmp_path / "template.db"
+    source, copy = sqlite3.connect(db_path), sqlite3.connect(path)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    return path

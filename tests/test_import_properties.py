@@ -197,19 +197,6 @@ def stored(db_path: Path) -> tuple[Counter, int]:
     return entries, follow_ups
 
 
-@pytest.fixture
-def template(gridlog, red_grids, db_path, tmp_path) -> Path:
-    """The log of `red_grids` (two grids, four buildings), copied per example."""
-    path = tmp_path / "template.db"
-    source, copy = sqlite3.connect(db_path), sqlite3.connect(path)
-    try:
-        source.backup(copy)
-    finally:
-        source.close()
-        copy.close()
-    return path
-
-
 @settings(
     max_examples=300,
     deadline=None,

@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import sqlite3
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -78,19 +76,6 @@ def add_args(data, homes: dict[str, str | None]) -> list[str]:
             args.append(f"{option}={value}")
     args += [f"--tag={tag}" for tag in draw(st.lists(NAME, max_size=2))]
     return ["add", *args, "--json", "--", draw(TEXT)]
-
-
-@pytest.fixture
-def template(gridlog, red_grids, db_path, tmp_path) -> Path:
-    """The log of `red_grids` (two grids, four buildings), copied per example."""
-    path = tmp_path / "template.db"
-    source, copy = sqlite3.connect(db_path), sqlite3.connect(path)
-    try:
-        source.backup(copy)
-    finally:
-        source.close()
-        copy.close()
-    return path
 
 
 @settings(
