@@ -14,13 +14,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from gridlog.storage import db
-from gridlog.storage.migrations import migrations
+from gridlog.storage import db, migrations
+from gridlog.storage.migrations import schema_version
 
 
-def test_schema_version_counts_the_migrations():
-    pending = migrations.pending(Database(memory=True))
-    assert len(pending) == db.SCHEMA_VERSION
+def test_the_schema_version_is_the_count_of_migrations_in_their_order():
+    names = [step.__name__ for step in migrations.MIGRATIONS]
+    assert [int(name[1:4]) for name in names] == list(range(1, schema_version() + 1))
 
 
 def test_migrating_an_empty_database_gives_the_tables_and_columns(tmp_path):
@@ -31,7 +31,7 @@ def test_migrating_an_empty_database_gives_the_tables_and_columns(tmp_path):
     assert {"id", "uuid", "at", "grid_id", "place", "text", "case_id"} <= columns
     followup_columns = {c.name for c in Database(conn)["followups"].columns}
     assert {"due_on", "opened_at", "closed_at"} <= followup_columns
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == db.BUSY_TIMEOUT_MS
@@ -235,8 +235,7 @@ def test_instants_are_utc_and_dates_are_plain(gridlog, red_grids, read_db):
 def test_an_old_schema_is_backed_up_then_upgraded_in_one_go(db_path):
     """A database of schema 1 (before search) is copied aside, then migrated."""
     old = Database(db_path)
-    migrations.apply(old, stop_before="m002_search")
-    old.execute("PRAGMA user_version = 1")
+    migrations.apply(old.conn, 0, until=1)
     old.execute(
         "INSERT INTO grids (uuid, name, created_at, updated_at)"
         " VALUES ('u', '红四网格', 'x', 'x')"
@@ -247,7 +246,7 @@ def test_an_old_schema_is_backed_up_then_upgraded_in_one_go(db_path):
     upgraded = db.open_db(db_path, write=False)
     names = {row[0] for row in upgraded.execute("SELECT name FROM sqlite_master")}
     assert "entries_search" in names
-    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == schema_version()
     assert upgraded.execute("SELECT name FROM grids").fetchone()[0] == "红四网格"
     backup = db_path.with_name(db_path.name + ".v1.bak")
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
@@ -260,13 +259,12 @@ def test_an_old_schema_is_backed_up_then_upgraded_in_one_go(db_path):
 def test_a_schema_2_database_gets_the_report_indexes(db_path):
     """m003 swaps the follow-up indexes of m001 for covering ones, keeping the data."""
     old = Database(db_path)
-    migrations.apply(old, stop_before="m003_report_indexes")
-    old.execute("PRAGMA user_version = 2")
+    migrations.apply(old.conn, 0, until=2)
     old.conn.commit()
     old.close()
 
     upgraded = db.open_db(db_path, write=False)
-    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == schema_version()
 
     def columns(index: str) -> list[str]:
         return [row[2] for row in upgraded.execute(f"PRAGMA index_info({index})")]
