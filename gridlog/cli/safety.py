@@ -88,7 +88,9 @@ def decrypt(ctx: typer.Context) -> None:
 def _existing_db(ctx: typer.Context) -> Path:
     from gridlog.storage.db import resolve_path
 
-    path = resolve_path(ctx.find_root().obj.db)
+    # The real file behind any symlink: converting the link would replace it with
+    # an encrypted file and leave the database it pointed at in plain text.
+    path = resolve_path(ctx.find_root().obj.db).resolve()
     if not path.exists() or path.stat().st_size == 0:
         raise GridlogError("encrypt.no_db", path=str(path))
     return path
