@@ -46,6 +46,7 @@ UntilOption = Annotated[str | None, typer.Option("--until", help=t("opt.until"))
 LimitOption = Annotated[
     int, typer.Option("--limit", "-n", min=0, max=10**9, help=t("opt.limit"))
 ]
+ForceOption = Annotated[bool, typer.Option("--force", help=t("opt.force"))]
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))]
 GridsOption = Annotated[
     list[str] | None, typer.Option("--grid", "-g", help=t("opt.grid_filter"))
@@ -72,6 +73,18 @@ def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
         yield conn, context
     finally:
         conn.close()
+
+
+def guard_output(
+    ctx: typer.Context, target: Path, *, force: bool, inputs: tuple[Path, ...] = ()
+) -> None:
+    """Refuse, before anything is read or written, an output that is the database
+    (or its -wal, -shm, -journal), a file being read, a folder, or an existing file
+    without --force."""
+    from gridlog.storage.files import check_output
+
+    database = resolve_path(ctx.find_root().obj.db)
+    check_output(target, database=database, inputs=inputs, force=force)
 
 
 def when(text: str, context: Context, prefer: Literal["past", "future"] | None):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gridlog.cli.common import GridsOption, session, when
+from gridlog.cli.common import ForceOption, GridsOption, guard_output, session, when
 from gridlog.domain import grids
 from gridlog.errors import GridlogError
 from gridlog.words.i18n import t
@@ -42,6 +42,7 @@ def report(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help=t("opt.output"))
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     # Imported here, not at the top: every command imports this module to register
     # `report`, and only `report` needs the report's code.
@@ -58,6 +59,10 @@ def report(
     with session(ctx, write=False) as (conn, context):
         period = _period(month, since, until, context)
         grid_ids = [grids.find_grid(conn, name) for name in grid] if grid else None
+        if format in _BINARY and output is None:
+            output = Path(f"gridlog-report-{period.label}.xlsx")
+        if output is not None:
+            guard_output(ctx, output, force=force)
         result = build_report(conn, context.zone, period, by=by, grid_ids=grid_ids)
         _deliver(result, format, output, str(context.zone))
 
@@ -114,12 +119,12 @@ def _deliver(result, format: str, output: Path | None, zone_name: str) -> None:
         data = render_html(result).encode()
     else:
         from gridlog.render.report_xlsx import write_xlsx
-        from gridlog.storage.files import open_private
+        from gridlog.storage.files import replacing
 
-        path = output or Path(f"gridlog-report-{result.period.label}.xlsx")
-        with open_private(path) as file:
+        assert output is not None  # the default name was given in `report`
+        with replacing(output) as file:
             write_xlsx(result, file)
-        sys.stdout.write(t("report.written", path=str(path)) + "\n")
+        sys.stdout.write(t("report.written", path=str(output)) + "\n")
         return
     if output is None:
         sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else (

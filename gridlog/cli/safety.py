@@ -7,6 +7,7 @@ import typer
 
 from gridlog.cli.common import (
     emit,
+    guard_output,
     session,
 )
 from gridlog.errors import GridlogError
@@ -19,6 +20,7 @@ def backup(
 ) -> None:
     from gridlog.storage.backup import back_up
 
+    guard_output(ctx, target, force=False)  # a backup never replaces a file
     with session(ctx, write=False) as (conn, _context):
         health = back_up(conn, target)
         emit(line=t("backup.done", path=str(target), entries=health.counts["entries"]))
