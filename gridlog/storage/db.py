@@ -27,6 +27,10 @@ DIR_MODE = 0o700
 KEY_ENV = "GRIDLOG_KEY"
 PLAIN_HEADER = b"SQLite format 3\x00"
 
+# How many command transactions this process has committed: a failure after one of
+# them must not be reported as "nothing was changed" (see `committed`).
+_commits = 0
+
 
 def default_path(environ: Mapping[str, str] = os.environ) -> Path:
     """The user's data directory, as each platform names it."""
@@ -185,7 +189,7 @@ def _migrate(conn: sqlite3.Connection, path: Path | None, version: int) -> None:
 
     if path is not None and version > 0:
         backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
-    with transaction(conn):
+    with transaction(conn, counted=False):  # an upgrade is not the command's change
         version = _schema_version(conn)  # another process may have upgraded it
         if version != schema_version():
             apply(conn, version)
@@ -199,9 +203,19 @@ def backup(conn: sqlite3.Connection, target: Path) -> None:
         conn.backup(copy)
 
 
+def committed() -> int:
+    """How many write transactions this process has committed so far. The command
+    line compares it before and after a failure: if it grew, something was stored,
+    and the message must say so, so that a retry does not store it twice."""
+    return _commits
+
+
 @contextlib.contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(
+    conn: sqlite3.Connection, *, counted: bool = True
+) -> Iterator[sqlite3.Connection]:
     """One write transaction: all of a command's changes, or none of them."""
+    global _commits
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -215,6 +229,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    if counted:
+        _commits += 1
 
 
 @contextlib.contextmanager

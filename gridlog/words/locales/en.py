@@ -11,6 +11,8 @@ MESSAGES: dict[str, str] = {
     "error.prefix": "Error: ",
     "error.internal": "gridlog hit an internal problem ({kind}); nothing was "
     "changed. Run again with GRIDLOG_DEBUG=1 to see details and report them.",
+    "error.after_commit": "the change was stored, but a step after it failed ({kind}); do not run the command again: `gridlog log` and `gridlog history` show what was stored.",
+    "error.after_commit_full": "the change was stored, but the disk filled up in a step after it (such as rewriting the file); do not run the command again: free some space and run `gridlog check`.",
     "args.not_utf8": "an argument is not valid UTF-8 text; check the terminal's "
     "encoding.",
     "list.sep": "; ",

@@ -10,6 +10,8 @@ MESSAGES: dict[str, str] = {
     "error.prefix": "错误：",
     "error.internal": "gridlog 内部出错（{kind}），数据没有改动。"
     "可设置 GRIDLOG_DEBUG=1 重试查看详情并反馈。",
+    "error.after_commit": "改动已经保存，但之后的一步出错了（{kind}）；请不要重复执行这条命令，可用 `gridlog log` 和 `gridlog history` 查看已保存的内容。",
+    "error.after_commit_full": "改动已经保存，但之后的一步（例如重写文件）时磁盘已满；请不要重复执行这条命令：腾出空间后运行 `gridlog check`。",
     "args.not_utf8": "有参数不是有效的 UTF-8 文本，请检查终端编码。",
     "list.sep": "；",
     "date.invalid": "看不懂日期或时间“{text}”。可以这样写：今天、明天、下周一、3月15日、"
