@@ -38,9 +38,18 @@ def check(ctx: typer.Context) -> None:
         else:
             cipher = conn.execute("PRAGMA cipher_version").fetchone()[0]
             encryption = t("check.encrypted", version=cipher)
+    # WAL lets readers go on while one writes; a killed encrypt or decrypt leaves
+    # the rollback journal, which every start puts back (storage.leftovers).
+    journal = health.journal_mode
+    journal_ok = journal in ("wal", "memory")
+    ok = health.ok and journal_ok
     lines = [
-        t("check.ok" if health.ok else "check.bad", path=str(path)),
+        t("check.ok" if ok else "check.bad", path=str(path)),
         t("check.version", version=health.schema_version),
+        t(
+            "check.journal" if journal_ok else "check.journal_bad",
+            mode=health.journal_mode,
+        ),
         encryption,
         t("check.size", mb=f"{health.size_bytes / 1e6:.1f}"),
         t("check.counts", **health.counts, open=health.open_items),
@@ -51,7 +60,7 @@ def check(ctx: typer.Context) -> None:
         ),
     ]
     emit(line="\n".join(lines))
-    if not health.ok:
+    if not ok:
         raise typer.Exit(1)
 
 

@@ -63,6 +63,9 @@ def open_db(
     with GRIDLOG_KEY, else with what `ask_key` returns (the command line asks on a
     terminal), else not at all.
     """
+    from gridlog.storage.leftovers import clear, restore_wal
+
+    clear(path)  # what a killed gridlog left: temporary files, announced or beside
     fresh = not path.exists() or path.stat().st_size == 0
     if fresh and not write:
         conn = _connect(":memory:")
@@ -77,6 +80,8 @@ def open_db(
         version = _schema_version(conn)
         if fresh:
             conn.execute("PRAGMA journal_mode = WAL")
+        else:
+            restore_wal(conn, path)  # after a killed encrypt or decrypt
         if version != schema_version():
             _migrate(conn, path, version)
         if not write:

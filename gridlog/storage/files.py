@@ -71,18 +71,15 @@ def open_private(path: Path) -> BinaryIO:
         raise
 
 
-def partial_name(path: Path) -> Path:
-    """The temporary name a file is written under, hidden, beside its target."""
-    return path.with_name(f".{path.name}.{os.getpid()}.partial")
-
-
 @contextlib.contextmanager
 def replacing(path: Path) -> Iterator[BinaryIO]:
     """A private file that becomes `path` only once everything was written to it;
     on any failure the partial file is removed and `path` is as it was."""
-    partial = partial_name(path)
+    from gridlog.storage.leftovers import announced, temporary_name
+
+    partial = temporary_name(path, "partial")
     try:
-        with writing_errors(path):
+        with writing_errors(path), announced(partial):
             with open_private(partial) as file:
                 yield file
                 file.flush()

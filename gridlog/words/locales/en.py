@@ -339,6 +339,8 @@ MESSAGES: dict[str, str] = {
     "check.ok": "{path}: integrity check passed.",
     "check.bad": "{path}: PROBLEMS FOUND — restore from a backup (gridlog backup makes one).",
     "check.version": "Schema version: {version}",
+    "check.journal": "Journal mode: {mode}",
+    "check.journal_bad": "Journal mode: {mode}, not wal (a killed encrypt or decrypt leaves it; it could not be put back: is the file read-only?)",
     "check.size": "Size: {mb} MB",
     "check.counts": "Grids {grids}, buildings {buildings}, residents {residents}, entries {entries}, follow-ups and reminders {followups} ({open} open), history rows {history}",
     "check.foreign_key": "foreign key: a row of {table} points at a missing {parent} row",

@@ -311,6 +311,8 @@ MESSAGES: dict[str, str] = {
     "check.ok": "{path}：完整性校验通过。",
     "check.bad": "{path}：发现问题——请从备份恢复（gridlog backup 可做备份）。",
     "check.version": "结构版本：{version}",
+    "check.journal": "日志模式：{mode}",
+    "check.journal_bad": "日志模式：{mode}，不是 wal（被中断的 encrypt 或 decrypt 会留下它，且未能恢复：文件是否只读？）",
     "check.size": "大小：{mb} MB",
     "check.counts": "网格 {grids} 个，楼栋 {buildings} 栋，居民 {residents} 人，日志 {entries} 条，跟进和提醒 {followups} 项（未办结 {open} 项），修改记录 {history} 条",
     "check.foreign_key": "外键：{table} 中有记录指向不存在的 {parent} 记录",
