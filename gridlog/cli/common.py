@@ -57,7 +57,9 @@ GridsOption = Annotated[
 def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
     """The database and the moment a command runs in, closed whatever happens."""
     options: Options = ctx.find_root().obj
-    conn = open_db(resolve_path(options.db), write=write, ask_key=_ask_key)
+    path = resolve_path(options.db)
+    _make_private(path)
+    conn = open_db(path, write=write, ask_key=_ask_key)
     try:
         saved = settings.get_all(conn)
         if "lang" in saved and not is_explicit():
@@ -91,7 +93,16 @@ def when(text: str, context: Context, prefer: Literal["past", "future"] | None):
     # The parser only when a phrase was typed: most commands name no date.
     from gridlog.dates.phrases import parse_when
 
-    return parse_when(text, context.now, prefer)
+    found = parse_when(text, context.now, prefer)
+    check_year(found.day.year, text)
+    return found
+
+
+def check_year(year: int, text: str) -> None:
+    """A walking log holds 1900 to 2099: year 1 or 9999 would break date sums later,
+    and import refuses such years too."""
+    if not 1900 <= year <= 2099:
+        raise GridlogError("date.out_of_range", text=text)
 
 
 def how_often(text: str) -> str | None:
@@ -121,6 +132,15 @@ def emit(doc=None, data=None, line: str | None = None) -> None:
         from gridlog.cli.terminal import print_doc
 
         print_doc(doc)
+
+
+def _make_private(path: Path) -> None:
+    """A database others can read (copied in, or made by an older tool) is made
+    owner-only, and the worker told so in one line."""
+    from gridlog.storage.db import make_private
+
+    if make_private(path):
+        sys.stderr.write(t("db.made_private", path=str(path)) + "\n")
 
 
 def _ask_key(path: Path) -> str:

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gridlog.cli.common import ForceOption, GridsOption, guard_output, session, when
+from gridlog.cli.common import (
+    ForceOption,
+    GridsOption,
+    check_year,
+    guard_output,
+    session,
+    when,
+)
 from gridlog.domain import grids
 from gridlog.errors import GridlogError
 from gridlog.words.i18n import t
@@ -87,6 +94,7 @@ def _period(
     if month:
         found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", month)
         if found and 1 <= int(found[2]) <= 12:
+            check_year(int(found[1]), month)
             return month_period(int(found[1]), int(found[2]))
         day = when(month, context, "past").day
         return month_period(day.year, day.month)

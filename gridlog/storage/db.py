@@ -65,6 +65,8 @@ def open_db(
     """
     from gridlog.storage.leftovers import clear, restore_wal
 
+    if path.is_dir():
+        raise GridlogError("db.is_dir", path=str(path))
     clear(path)  # what a killed gridlog left: temporary files, announced or beside
     fresh = not path.exists() or path.stat().st_size == 0
     if fresh and not write:
@@ -90,6 +92,22 @@ def open_db(
         conn.close()
         raise
     return conn
+
+
+def make_private(path: Path) -> bool:
+    """Make the database and its -wal/-shm owner-only if others could read them;
+    say whether anything had to change."""
+    changed = False
+    for each in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+        try:
+            mode = each.stat().st_mode
+        except OSError:
+            continue
+        if each.is_file() and mode & 0o077:
+            with contextlib.suppress(OSError):
+                os.chmod(each, FILE_MODE)
+                changed = True
+    return changed
 
 
 def env_key(environ: Mapping[str, str] = os.environ) -> str | None:

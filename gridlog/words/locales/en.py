@@ -21,6 +21,7 @@ MESSAGES: dict[str, str] = {
     "明天, 下周一, 3月15日, 2019年3月14日 8点10分, 2020年, 两周后, +3d, 08:27, "
     "2019-03-14 08:10, tomorrow (see the README for all).",
     "date.impossible": "there is no such date or time: '{text}'.",
+    "date.out_of_range": "'{text}' is outside the years a walking log can hold (1900 to 2099).",
     "date.ambiguous": "'{text}' is ambiguous (day/month or month/day?); write "
     "2024-03-02 or 2024年3月2日.",
     "clock.bad_now": "GRIDLOG_NOW is not an ISO date-time: '{value}' "
@@ -44,6 +45,8 @@ MESSAGES: dict[str, str] = {
     "db.full": "the disk is full; nothing was changed. Free some space and retry.",
     "db.cannot_open": "cannot open the database file; check the path and "
     "permissions (--db or GRIDLOG_DB).",
+    "db.is_dir": "{path} is a folder, not a database file; point GRIDLOG_DB or --db at a file.",
+    "db.made_private": "note: {path} was readable by other users; it is now readable by you only.",
     "db.io": "a disk error stopped the database; nothing was changed.",
     "db.too_new": "this database was written by a newer gridlog (schema "
     "{version}, this one knows {supported}); upgrade gridlog to use it.",
@@ -52,6 +55,9 @@ MESSAGES: dict[str, str] = {
     "field.empty": "{field} must not be empty.",
     "field.too_long": "{field} is too long ({size} characters; the limit is {limit}).",
     "field.control": "{field} must be one line of printable text.",
+    "field.invisible": "{field} holds an invisible formatting character (such as a right-to-left override); type it again without one.",
+    "field.phone_bad": "{field}: not a phone number (digits, with + - ( ) or spaces).",
+    "field.phone_excel": "{field}: 1.38123E+10 is a phone number Excel turned into a number, with its last digits lost; type the whole number.",
     "field.not_utf8": "{field} is not valid UTF-8 text.",
     "category.unknown": "unknown category '{text}'. Choose one of: {choices}.",
     "kind.unknown": "unknown kind '{text}'. Choose one of: {choices}.",

@@ -18,6 +18,7 @@ MESSAGES: dict[str, str] = {
     "2019年3月14日 8点10分、2020年、两周后、+3d、08:27、2019-03-14 08:10"
     "（完整列表见 README）。",
     "date.impossible": "没有这个日期或时间：“{text}”。",
+    "date.out_of_range": "'{text}' 超出了行走日志能记录的年份（1900 至 2099 年）。",
     "date.ambiguous": "“{text}”有歧义（分不清日/月顺序），请写成 2024-03-02 或 2024年3月2日。",
     "clock.bad_now": "GRIDLOG_NOW 不是 ISO 日期时间：“{value}”（例如 2019-03-14T08:10）。",
     "tz.unknown": "未知时区“{name}”（例如 Asia/Shanghai）。",
@@ -36,6 +37,8 @@ MESSAGES: dict[str, str] = {
     "db.corrupt": "数据库文件已损坏，请从备份恢复。",
     "db.full": "磁盘已满，数据没有改动。请清理空间后重试。",
     "db.cannot_open": "打不开数据库文件，请检查路径和权限（--db 或 GRIDLOG_DB）。",
+    "db.is_dir": "{path} 是文件夹，不是数据库文件；请把 GRIDLOG_DB 或 --db 指向一个文件。",
+    "db.made_private": "提示：{path} 原先其他用户也能读取，现已改为仅本人可读。",
     "db.io": "磁盘读写出错，数据没有改动。",
     "db.too_new": "这个数据库由更新版本的 gridlog 写入（结构版本 {version}，"
     "本版本只认识到 {supported}），请先升级 gridlog。",
@@ -43,6 +46,9 @@ MESSAGES: dict[str, str] = {
     "field.empty": "{field} 不能为空。",
     "field.too_long": "{field} 太长（{size} 个字符，上限 {limit}）。",
     "field.control": "{field} 只能是一行可打印的文字。",
+    "field.invisible": "{field} 含有看不见的格式字符（例如从右到左控制符），请去掉后重新输入。",
+    "field.phone_bad": "{field}：不是电话号码（只能有数字和 + - ( ) 空格）。",
+    "field.phone_excel": "{field}：1.38123E+10 是被 Excel 转成数字、丢了末几位的电话号码，请输入完整号码。",
     "field.not_utf8": "{field} 不是有效的 UTF-8 文本。",
     "category.unknown": "未知类别“{text}”。可选：{choices}。",
     "kind.unknown": "未知类型“{text}”。可选：{choices}。",
