@@ -73,3 +73,21 @@ def test_a_database_others_can_read_is_made_owner_only_with_a_notice(gridlog, db
     assert result.stderr.count("\n") == 1 and "readable by you only" in result.stderr
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     assert gridlog("log").stderr == ""  # once
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["add", "x", "--remind-text", "y"], ["add", "x", "--grid", "不存在"]],
+    ids=["remind-text alone", "unknown grid"],
+)
+def test_a_refused_first_command_creates_no_database_nor_folder(
+    gridlog, monkeypatch, tmp_path, args
+):
+    new = tmp_path / "new" / "gridlog.db"
+    monkeypatch.setenv("GRIDLOG_DB", str(new))
+    refused(gridlog(*args))
+    assert not new.parent.exists()
+
+    new.parent.mkdir()
+    refused(gridlog(*args))
+    assert list(new.parent.iterdir()) == []

@@ -16,7 +16,7 @@ from gridlog.dates.clock import now as clock_now
 from gridlog.dates.clock import system_zone, zone_named
 from gridlog.domain import settings
 from gridlog.errors import GridlogError
-from gridlog.storage.db import open_db, resolve_path
+from gridlog.storage.db import committed, discard_unused, open_db, resolve_path
 from gridlog.words.i18n import is_explicit, set_lang, t
 
 
@@ -59,6 +59,9 @@ def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
     options: Options = ctx.find_root().obj
     path = resolve_path(options.db)
     _make_private(path)
+    new = write and not path.exists()
+    new_folder = write and not path.parent.exists()
+    commits = committed()
     conn = open_db(path, write=write, ask_key=_ask_key)
     try:
         saved = settings.get_all(conn)
@@ -73,6 +76,12 @@ def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
             command=ctx.command_path.removeprefix("gridlog ").strip(),
         )
         yield conn, context
+    except BaseException:
+        conn.close()
+        if new and committed() == commits:
+            # A refused first command leaves no database (nor folder) behind.
+            discard_unused(path, folder=new_folder)
+        raise
     finally:
         conn.close()
 

@@ -94,6 +94,24 @@ def open_db(
     return conn
 
 
+def discard_unused(path: Path, *, folder: bool) -> None:
+    """Remove a database this command created and nobody has written to (a refused
+    first command must not leave an empty log behind), and its folder when the
+    command created that too and it is empty."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as c:
+            if c.execute("SELECT count(*) FROM history").fetchone()[0]:
+                return  # another gridlog wrote to it meanwhile: keep it
+    except sqlite3.Error:
+        return  # encrypted, or not ours to judge: keep it
+    for each in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+        with contextlib.suppress(FileNotFoundError):
+            each.unlink()
+    if folder:
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
+
+
 def make_private(path: Path) -> bool:
     """Make the database and its -wal/-shm owner-only if others could read them;
     say whether anything had to change."""
