@@ -443,3 +443,23 @@ def test_no_command_takes_a_key_on_the_command_line(gridlog):
     assert result.exit_code == 2
     result = gridlog("encrypt", "--key", KEY)
     assert result.exit_code == 2
+
+
+@needs_sqlcipher
+def test_encrypt_and_decrypt_through_a_symlink_convert_the_real_file(
+    gridlog, red_grids, db_path, monkeypatch, tmp_path
+):
+    add_visit(gridlog)
+    link = tmp_path / "link.db"
+    link.symlink_to(db_path)
+    monkeypatch.setenv("GRIDLOG_DB", str(link))
+    monkeypatch.setenv("GRIDLOG_KEY", KEY)
+
+    assert gridlog("encrypt").exit_code == 0
+    assert link.is_symlink() and link.resolve() == db_path
+    assert plaintext_in(db_path) == []  # the real database, not the link, is encrypted
+    assert gridlog("log").exit_code == 0
+
+    assert gridlog("decrypt").exit_code == 0
+    assert link.is_symlink() and link.resolve() == db_path
+    assert plaintext_in(db_path) == SECRETS

@@ -180,7 +180,7 @@ def test_csv_unmasked_only_when_asked(gridlog, logbook, tmp_path):
 def test_csv_filters_by_day_and_grid(gridlog, logbook, tmp_path):
     def ids(*args: str) -> list[str]:
         target = tmp_path / "part.csv"
-        ok(gridlog("export", str(target), *args))
+        ok(gridlog("export", str(target), "--force", *args))
         return [row[0] for row in read_csv(target)[1:]]
 
     assert ids() == ["1", "3", "4"]
@@ -260,7 +260,7 @@ def test_a_failure_leaves_the_old_file_and_no_half_one(
         raise OSError("disk full")
 
     monkeypatch.setattr(exporting, "table_rows", breaks_halfway)
-    result = gridlog("export", str(target))
+    result = gridlog("export", str(target), "--force")
     assert result.exit_code == 1
     assert target.read_text() == "the export of last week\n"
     left = [p.name for p in tmp_path.iterdir() if not p.name.startswith("gridlog.db")]
@@ -375,7 +375,7 @@ def test_jsonl_imported_into_a_new_log_exports_identically(gridlog, logbook, tmp
     ok(gridlog(*new, "export", str(second)))
     assert records(second) == records(first)
     assert gridlog(*new, "import", str(first)).exit_code == 0  # again: no change
-    ok(gridlog(*new, "export", str(second)))
+    ok(gridlog(*new, "export", str(second), "--force"))
     assert records(second) == records(first)
 
 
@@ -450,5 +450,5 @@ def test_the_register_sign_offs_and_recurring_care_travel_in_jsonl(
     shown = json.loads(ok(gridlog(*new, "show", str(roof["id"]), "--json")).stdout)
     assert shown["signoffs"]["signed"] == ["1单元101"]
     ok(gridlog(*new, "merge", str(first)))  # again: nothing changes
-    ok(gridlog(*new, "export", str(second)))
+    ok(gridlog(*new, "export", str(second), "--force"))
     assert records(second) == records(first)

@@ -30,7 +30,7 @@ def dump(path: Path, skip: tuple[str, ...] = ()) -> list[str]:
 def records(gridlog, db: Path, tmp_path: Path) -> dict[str, dict]:
     """What a log holds, independent of its local ids: every record by UUID."""
     target = tmp_path / f"{db.stem}-records.jsonl"
-    ok(gridlog("--db", str(db), "export", str(target)))
+    ok(gridlog("--db", str(db), "export", str(target), "--force"))
     found = {}
     for line in target.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)

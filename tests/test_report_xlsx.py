@@ -290,7 +290,14 @@ def test_the_file_is_readable_by_its_owner_only(gridlog, tmp_path: Path, umask: 
     old = os.umask(umask)
     try:
         result = gridlog(
-            "--lang", "en", "report", "--format", "xlsx", "--output", str(existing)
+            "--lang",
+            "en",
+            "report",
+            "--format",
+            "xlsx",
+            "--output",
+            str(existing),
+            "--force",
         )
     finally:
         os.umask(old)

@@ -16,7 +16,7 @@ from gridlog.dates.clock import now as clock_now
 from gridlog.dates.clock import system_zone, zone_named
 from gridlog.domain import settings
 from gridlog.errors import GridlogError
-from gridlog.storage.db import open_db, resolve_path
+from gridlog.storage.db import committed, discard_unused, open_db, resolve_path
 from gridlog.words.i18n import is_explicit, set_lang, t
 
 
@@ -46,6 +46,7 @@ UntilOption = Annotated[str | None, typer.Option("--until", help=t("opt.until"))
 LimitOption = Annotated[
     int, typer.Option("--limit", "-n", min=0, max=10**9, help=t("opt.limit"))
 ]
+ForceOption = Annotated[bool, typer.Option("--force", help=t("opt.force"))]
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))]
 GridsOption = Annotated[
     list[str] | None, typer.Option("--grid", "-g", help=t("opt.grid_filter"))
@@ -56,7 +57,12 @@ GridsOption = Annotated[
 def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
     """The database and the moment a command runs in, closed whatever happens."""
     options: Options = ctx.find_root().obj
-    conn = open_db(resolve_path(options.db), write=write, ask_key=_ask_key)
+    path = resolve_path(options.db)
+    _make_private(path)
+    new = write and not path.exists()
+    new_folder = write and not path.parent.exists()
+    commits = committed()
+    conn = open_db(path, write=write, ask_key=_ask_key)
     try:
         saved = settings.get_all(conn)
         if "lang" in saved and not is_explicit():
@@ -70,15 +76,42 @@ def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
             command=ctx.command_path.removeprefix("gridlog ").strip(),
         )
         yield conn, context
+    except BaseException:
+        conn.close()
+        if new and committed() == commits:
+            # A refused first command leaves no database (nor folder) behind.
+            discard_unused(path, folder=new_folder)
+        raise
     finally:
         conn.close()
+
+
+def guard_output(
+    ctx: typer.Context, target: Path, *, force: bool, inputs: tuple[Path, ...] = ()
+) -> None:
+    """Refuse, before anything is read or written, an output that is the database
+    (or its -wal, -shm, -journal), a file being read, a folder, or an existing file
+    without --force."""
+    from gridlog.storage.files import check_output
+
+    database = resolve_path(ctx.find_root().obj.db)
+    check_output(target, database=database, inputs=inputs, force=force)
 
 
 def when(text: str, context: Context, prefer: Literal["past", "future"] | None):
     # The parser only when a phrase was typed: most commands name no date.
     from gridlog.dates.phrases import parse_when
 
-    return parse_when(text, context.now, prefer)
+    found = parse_when(text, context.now, prefer)
+    check_year(found.day.year, text)
+    return found
+
+
+def check_year(year: int, text: str) -> None:
+    """A walking log holds 1900 to 2099: year 1 or 9999 would break date sums later,
+    and import refuses such years too."""
+    if not 1900 <= year <= 2099:
+        raise GridlogError("date.out_of_range", text=text)
 
 
 def how_often(text: str) -> str | None:
@@ -108,6 +141,15 @@ def emit(doc=None, data=None, line: str | None = None) -> None:
         from gridlog.cli.terminal import print_doc
 
         print_doc(doc)
+
+
+def _make_private(path: Path) -> None:
+    """A database others can read (copied in, or made by an older tool) is made
+    owner-only, and the worker told so in one line."""
+    from gridlog.storage.db import make_private
+
+    if make_private(path):
+        sys.stderr.write(t("db.made_private", path=str(path)) + "\n")
 
 
 def _ask_key(path: Path) -> str:

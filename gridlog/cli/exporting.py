@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -34,7 +33,7 @@ from gridlog.render.export_table import (
     write_xlsx,
 )
 from gridlog.storage.db import snapshot
-from gridlog.storage.files import open_private
+from gridlog.storage.files import replacing
 from gridlog.transfer.export_jsonl import write_jsonl
 
 FORMATS = ("jsonl", "csv", "xlsx")
@@ -124,16 +123,5 @@ def _destination(target: str) -> Iterator[IO[Any]]:
         # Bytes when there are (no newline translation); text under test runners.
         yield getattr(sys.stdout, "buffer", sys.stdout)
         return
-    path = Path(target)
-    if not path.parent.is_dir():
-        raise GridlogError("backup.no_dir", path=str(path.parent))
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        with open_private(partial) as file:
-            yield file
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(partial, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
+    with replacing(Path(target)) as file:
+        yield file

@@ -21,11 +21,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     chosen = chosen_lang(args, os.environ)
     set_lang(chosen or locale_lang(os.environ), explicit=chosen is not None)
+    _never_fail_to_print()
+    before = _commits_so_far()
     try:
         return _run(args)
     except SystemExit as exc:
         return _exit_code(exc.code)
     except GridlogError as exc:
+        if _commits_so_far() != before:
+            return _after_commit(exc)
         return _fail(describe(exc), exc.exit_code)
     except KeyboardInterrupt:
         return 130
@@ -34,7 +38,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the one place that must catch everything
         if os.environ.get("GRIDLOG_DEBUG"):
             raise
+        if _commits_so_far() != before:
+            return _after_commit(exc)
         return _unexpected(exc)
+
+
+def _commits_so_far() -> int:
+    """Transactions committed by this process (none before storage is loaded: a
+    command that never opens the database, like --help, does not import it)."""
+    db = sys.modules.get("gridlog.storage.db")
+    return db.committed() if db is not None else 0
+
+
+def _never_fail_to_print() -> None:
+    """A terminal or pipe that cannot encode Chinese (PYTHONIOENCODING=ascii, a C
+    locale) gets `\\u7ea2` escapes instead of an error: an error after the change
+    was stored would make the worker add the same entry twice."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        # A closed or unusual stream is left as it is.
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(errors="backslashreplace")
+
+
+def _after_commit(exc: BaseException) -> int:
+    """A failure once the command's change was committed: say that it was stored
+    and what did not happen, never "nothing was changed"."""
+    from gridlog.storage.db import db_errors, user_error
+
+    error = exc
+    if isinstance(exc, Exception) and isinstance(exc, db_errors()):
+        error = user_error(exc)
+    if isinstance(error, GridlogError) and error.key == "db.full":
+        return _fail(t("error.after_commit_full"), 1)
+    kind = error.key if isinstance(error, GridlogError) else type(exc).__name__
+    return _fail(t("error.after_commit", kind=kind), 1)
 
 
 def chosen_lang(args: Sequence[str], environ: Mapping[str, str]) -> str | None:

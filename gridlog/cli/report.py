@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gridlog.cli.common import GridsOption, session, when
+from gridlog.cli.common import (
+    ForceOption,
+    GridsOption,
+    check_year,
+    guard_output,
+    session,
+    when,
+)
 from gridlog.domain import grids
 from gridlog.errors import GridlogError
 from gridlog.words.i18n import t
@@ -42,6 +49,7 @@ def report(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help=t("opt.output"))
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     # Imported here, not at the top: every command imports this module to register
     # `report`, and only `report` needs the report's code.
@@ -58,6 +66,10 @@ def report(
     with session(ctx, write=False) as (conn, context):
         period = _period(month, since, until, context)
         grid_ids = [grids.find_grid(conn, name) for name in grid] if grid else None
+        if format in _BINARY and output is None:
+            output = Path(f"gridlog-report-{period.label}.xlsx")
+        if output is not None:
+            guard_output(ctx, output, force=force)
         result = build_report(conn, context.zone, period, by=by, grid_ids=grid_ids)
         _deliver(result, format, output, str(context.zone))
 
@@ -82,6 +94,7 @@ def _period(
     if month:
         found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", month)
         if found and 1 <= int(found[2]) <= 12:
+            check_year(int(found[1]), month)
             return month_period(int(found[1]), int(found[2]))
         day = when(month, context, "past").day
         return month_period(day.year, day.month)
@@ -114,12 +127,12 @@ def _deliver(result, format: str, output: Path | None, zone_name: str) -> None:
         data = render_html(result).encode()
     else:
         from gridlog.render.report_xlsx import write_xlsx
-        from gridlog.storage.files import open_private
+        from gridlog.storage.files import replacing
 
-        path = output or Path(f"gridlog-report-{result.period.label}.xlsx")
-        with open_private(path) as file:
+        assert output is not None  # the default name was given in `report`
+        with replacing(output) as file:
             write_xlsx(result, file)
-        sys.stdout.write(t("report.written", path=str(path)) + "\n")
+        sys.stdout.write(t("report.written", path=str(output)) + "\n")
         return
     if output is None:
         sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else (

@@ -7,6 +7,7 @@ import typer
 
 from gridlog.cli.common import (
     emit,
+    guard_output,
     session,
 )
 from gridlog.errors import GridlogError
@@ -19,6 +20,7 @@ def backup(
 ) -> None:
     from gridlog.storage.backup import back_up
 
+    guard_output(ctx, target, force=False)  # a backup never replaces a file
     with session(ctx, write=False) as (conn, _context):
         health = back_up(conn, target)
         emit(line=t("backup.done", path=str(target), entries=health.counts["entries"]))
@@ -35,9 +37,18 @@ def check(ctx: typer.Context) -> None:
         encryption = t("check.plain")
     else:
         encryption = t("check.encrypted", version=health.cipher_version)
+    # WAL lets readers go on while one writes; a killed encrypt or decrypt leaves
+    # the rollback journal, which every start puts back (storage.leftovers).
+    journal = health.journal_mode
+    journal_ok = journal in ("wal", "memory")
+    ok = health.ok and journal_ok
     lines = [
-        t("check.ok" if health.ok else "check.bad", path=str(path)),
+        t("check.ok" if ok else "check.bad", path=str(path)),
         t("check.version", version=health.schema_version),
+        t(
+            "check.journal" if journal_ok else "check.journal_bad",
+            mode=health.journal_mode,
+        ),
         encryption,
         t("check.size", mb=f"{health.size_bytes / 1e6:.1f}"),
         t("check.counts", **health.counts, open=health.open_items),
@@ -48,7 +59,7 @@ def check(ctx: typer.Context) -> None:
         ),
     ]
     emit(line="\n".join(lines))
-    if not health.ok:
+    if not ok:
         raise typer.Exit(1)
 
 
@@ -87,7 +98,9 @@ def decrypt(ctx: typer.Context) -> None:
 def _existing_db(ctx: typer.Context) -> Path:
     from gridlog.storage.db import resolve_path
 
-    path = resolve_path(ctx.find_root().obj.db)
+    # The real file behind any symlink: converting the link would replace it with
+    # an encrypted file and leave the database it pointed at in plain text.
+    path = resolve_path(ctx.find_root().obj.db).resolve()
     if not path.exists() or path.stat().st_size == 0:
         raise GridlogError("encrypt.no_db", path=str(path))
     return path

@@ -13,11 +13,13 @@ from typing import Annotated, Any
 import typer
 
 from gridlog.cli.common import (
+    ForceOption,
     GridsOption,
     JsonOption,
     SinceOption,
     UntilOption,
     emit,
+    guard_output,
     session,
     when,
 )
@@ -37,12 +39,15 @@ def export(
     until: UntilOption = None,
     grid: GridsOption = None,
     no_mask: Annotated[bool, typer.Option("--no-mask", help=t("opt.no_mask"))] = False,
+    force: ForceOption = False,
 ) -> None:
     from gridlog.cli.exporting import export as export_log
     from gridlog.cli.exporting import pick_format
     from gridlog.domain import log
 
     fmt = pick_format(target, format)
+    if target != "-":
+        guard_output(ctx, Path(target), force=force)
     with session(ctx, write=False) as (conn, context):
         filters = None
         if since or until or grid:
@@ -129,12 +134,17 @@ def import_(
     batch: Annotated[int, typer.Option("--batch-size", min=1, hidden=True)] = 20_000,
     apart: Annotated[bool | None, typer.Option("--apart/--here", hidden=True)] = None,
     as_json: JsonOption = False,
+    force: ForceOption = False,
 ) -> None:
     from gridlog.transfer import importing, sheets
 
     if sheets.kind_of(file) == "jsonl":
         merge(ctx, str(file))  # gridlog's own export: matched record by record
         return
+    target = None
+    if skip_bad and not dry_run:
+        target = rejects or _free_reject_name(file)
+        guard_output(ctx, target, force=force, inputs=(file,))
     options = importing.Options(grid, create_grids, encoding, batch, apart)
     stage = "check" if dry_run else "store"
     with (
@@ -142,20 +152,29 @@ def import_(
         _progress(stage) as progress,
     ):
         job = importing.FileImport(conn, context, file, options)
-        target = None
         if dry_run:
             checked = job.check(_print_problem(sys.stdout), progress)
             _report_check(file, checked, as_json)
             if checked.bad_rows:
                 raise typer.Exit(1)
             return
-        if skip_bad:
-            target = rejects or file.with_name(f"{file.stem}.rejected.csv")
+        if target is not None:
             with _Rejects(target) as on_problem:
                 done = job.run(on_problem, progress, _commits(), skip_bad=True)
         else:
             done = job.run(_print_problem(sys.stderr), progress, _commits())
     _report_import(file, done, target, as_json)
+
+
+def _free_reject_name(file: Path) -> Path:
+    """`old.rejected.csv` beside `old.csv`, or `old.rejected-2.csv` (and so on) when
+    that exists: the default reject file never replaces an earlier one."""
+    target = file.with_name(f"{file.stem}.rejected.csv")
+    number = 2
+    while target.exists() or target.is_symlink():
+        target = file.with_name(f"{file.stem}.rejected-{number}.csv")
+        number += 1
+    return target
 
 
 def _print_problem(stream):

@@ -20,7 +20,7 @@ from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso, to_utc_iso
 from gridlog.domain import grids, settings
 from gridlog.domain.items import Opened, find_item, open_item
-from gridlog.domain.limits import Field, check_name, check_text
+from gridlog.domain.limits import Field, check_name, check_phone, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
 
@@ -71,6 +71,8 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
             place = case["place"]
         resident_name = _optional_name(Field.RESIDENT, draft.resident)
         phone = _optional_name(Field.PHONE, draft.phone)
+        if phone is not None:
+            phone = check_phone(Field.PHONE, phone)
         known = _known_resident(conn, resident_name, place)
         if known is not None and place is None:
             place = known["place"]

@@ -7,6 +7,7 @@ or a runaway script cannot bloat the log; the README documents them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import Enum
 
 from gridlog.errors import GridlogError
@@ -35,6 +36,8 @@ class Field(Enum):
 MAX_TEXT = 10_000  # characters in an entry's text or a note
 MAX_NAME = 200  # characters in a grid, building, place, resident or tag
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1
+_PHONE = re.compile(r"\+?[\d\- ()]{5,24}")
+_EXCEL_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
 
 
 def check_text(field: Field | str, value: str) -> str:
@@ -48,6 +51,21 @@ def check_name(field: Field | str, value: str) -> str:
     value = _check(field, value, MAX_NAME)
     if _CONTROL.search(value):
         raise GridlogError("field.control", field=field)
+    if any(unicodedata.category(char) == "Cf" for char in value):
+        # A right-to-left override makes 王红 look like another name on screen.
+        raise GridlogError("field.invisible", field=field)
+    return value
+
+
+def check_phone(field: Field | str, value: str) -> str:
+    """A phone number as typed (+86 138-1234-1234 too), but not letters, and not
+    the 1.38123E+10 that Excel leaves of one: the same rule as an import's."""
+    value = check_name(field, value)
+    text = unicodedata.normalize("NFKC", value)
+    if _EXCEL_NUMBER.fullmatch(text):
+        raise GridlogError("field.phone_excel", field=field)
+    if not _PHONE.fullmatch(text) or sum(char.isdigit() for char in text) < 5:
+        raise GridlogError("field.phone_bad", field=field)
     return value
 
 

@@ -23,7 +23,12 @@ STYLES = {
     "strong": "bold",
     "ok": "green",
 }
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Controls, line separators, and invisible format characters (Unicode category Cf:
+# a right-to-left override would show 王红 reversed, a zero-width space hides).
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 
 
 def clean(text: str | None) -> str:
@@ -33,7 +38,10 @@ def clean(text: str | None) -> str:
 
     def escape(match: re.Match[str]) -> str:
         char = match.group()
-        return "↵ " if char == "\n" else f"\\x{ord(char):02x}"
+        if char == "\n":
+            return "↵ "
+        code = ord(char)
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
     return _CONTROL.sub(escape, text)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from gridlog.errors import GridlogError
 from gridlog.storage.db import backup, connect_file, key_of
+from gridlog.storage.leftovers import announced, temporary_name
 from gridlog.storage.migrations import schema_version
 
 _COUNTED = ("grids", "buildings", "residents", "entries", "followups", "history")
@@ -31,6 +32,7 @@ class Health:
     counts: dict[str, int]
     open_items: int
     size_bytes: int
+    journal_mode: str  # "wal" for a database in use; see `check`
     cipher_version: str | None = None  # SQLCipher's, for an encrypted database
 
 
@@ -40,19 +42,32 @@ def back_up(conn: sqlite3.Connection, target: Path) -> Health:
         raise GridlogError("backup.exists", path=str(target))
     if not target.parent.is_dir():
         raise GridlogError("backup.no_dir", path=str(target.parent))
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial = temporary_name(target, "partial")
     try:
-        backup(conn, partial)
-        with contextlib.closing(connect_file(partial, key_of(conn))) as copy:
-            health = check(copy, partial)
-        if not health.ok:
-            problems = [*health.problems, *(f"{t} → {p}" for t, p in health.orphans)]
-            raise GridlogError("backup.bad_copy", problems="; ".join(problems))
-        os.replace(partial, target)
+        with announced(partial):
+            _copy(conn, partial)
+            with contextlib.closing(connect_file(partial, key_of(conn))) as copy:
+                health = check(copy, partial)
+            if not health.ok:
+                problems = [
+                    *health.problems,
+                    *(f"{t} → {p}" for t, p in health.orphans),
+                ]
+                raise GridlogError("backup.bad_copy", problems="; ".join(problems))
+            os.replace(partial, target)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
     return health
+
+
+def _copy(conn: sqlite3.Connection, partial: Path) -> None:
+    """The online backup, with what the system says turned into one line."""
+    from gridlog.storage.files import writing_errors
+
+    with writing_errors(partial):
+        backup(conn, partial)
 
 
 def check(conn: sqlite3.Connection, path: Path | None) -> Health:
@@ -69,6 +84,7 @@ def check(conn: sqlite3.Connection, path: Path | None) -> Health:
         "SELECT count(*) FROM followups WHERE closed_at IS NULL"
     ).fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
+    journal = conn.execute("PRAGMA journal_mode").fetchone()[0].lower()
     size = path.stat().st_size if path is not None and path.exists() else 0
     return Health(
         ok=ok and version == schema_version(),
@@ -79,6 +95,7 @@ def check(conn: sqlite3.Connection, path: Path | None) -> Health:
         open_items=open_items,
         size_bytes=size,
         cipher_version=_cipher_version(conn),
+        journal_mode=journal,
     )
 
 

@@ -27,6 +27,10 @@ DIR_MODE = 0o700
 KEY_ENV = "GRIDLOG_KEY"
 PLAIN_HEADER = b"SQLite format 3\x00"
 
+# How many command transactions this process has committed: a failure after one of
+# them must not be reported as "nothing was changed" (see `committed`).
+_commits = 0
+
 
 def default_path(environ: Mapping[str, str] = os.environ) -> Path:
     """The user's data directory, as each platform names it."""
@@ -59,6 +63,11 @@ def open_db(
     with GRIDLOG_KEY, else with what `ask_key` returns (the command line asks on a
     terminal), else not at all.
     """
+    from gridlog.storage.leftovers import clear, restore_wal
+
+    if path.is_dir():
+        raise GridlogError("db.is_dir", path=str(path))
+    clear(path)  # what a killed gridlog left: temporary files, announced or beside
     fresh = not path.exists() or path.stat().st_size == 0
     if fresh and not write:
         conn = _connect(":memory:")
@@ -73,6 +82,8 @@ def open_db(
         version = _schema_version(conn)
         if fresh:
             conn.execute("PRAGMA journal_mode = WAL")
+        else:
+            restore_wal(conn, path)  # after a killed encrypt or decrypt
         if version != schema_version():
             _migrate(conn, path, version)
         if not write:
@@ -81,6 +92,40 @@ def open_db(
         conn.close()
         raise
     return conn
+
+
+def discard_unused(path: Path, *, folder: bool) -> None:
+    """Remove a database this command created and nobody has written to (a refused
+    first command must not leave an empty log behind), and its folder when the
+    command created that too and it is empty."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as c:
+            if c.execute("SELECT count(*) FROM history").fetchone()[0]:
+                return  # another gridlog wrote to it meanwhile: keep it
+    except sqlite3.Error:
+        return  # encrypted, or not ours to judge: keep it
+    for each in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+        with contextlib.suppress(FileNotFoundError):
+            each.unlink()
+    if folder:
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
+
+
+def make_private(path: Path) -> bool:
+    """Make the database and its -wal/-shm owner-only if others could read them;
+    say whether anything had to change."""
+    changed = False
+    for each in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+        try:
+            mode = each.stat().st_mode
+        except OSError:
+            continue
+        if each.is_file() and mode & 0o077:
+            with contextlib.suppress(OSError):
+                os.chmod(each, FILE_MODE)
+                changed = True
+    return changed
 
 
 def env_key(environ: Mapping[str, str] = os.environ) -> str | None:
@@ -185,7 +230,7 @@ def _migrate(conn: sqlite3.Connection, path: Path | None, version: int) -> None:
 
     if path is not None and version > 0:
         backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
-    with transaction(conn):
+    with transaction(conn, counted=False):  # an upgrade is not the command's change
         version = _schema_version(conn)  # another process may have upgraded it
         if version != schema_version():
             apply(conn, version)
@@ -199,9 +244,19 @@ def backup(conn: sqlite3.Connection, target: Path) -> None:
         conn.backup(copy)
 
 
+def committed() -> int:
+    """How many write transactions this process has committed so far. The command
+    line compares it before and after a failure: if it grew, something was stored,
+    and the message must say so, so that a retry does not store it twice."""
+    return _commits
+
+
 @contextlib.contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(
+    conn: sqlite3.Connection, *, counted: bool = True
+) -> Iterator[sqlite3.Connection]:
     """One write transaction: all of a command's changes, or none of them."""
+    global _commits
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -215,6 +270,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    if counted:
+        _commits += 1
 
 
 @contextlib.contextmanager

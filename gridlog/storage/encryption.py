@@ -15,6 +15,7 @@ from pathlib import Path
 from gridlog.errors import GridlogError
 from gridlog.storage import db
 from gridlog.storage.cipher import cipher
+from gridlog.storage.leftovers import clear, temporary_name
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,19 @@ def convert(path: Path, old_key: str | None, new_key: str | None) -> Converted:
     lock is held while it is replaced.
     """
     module = cipher()
+    clear(path)  # what a killed encrypt or decrypt left: its plain-text copy too
     timeout = db.BUSY_TIMEOUT_MS / 1000
     if old_key is None:
         source = module.connect(str(path), isolation_level=None, timeout=timeout)
         source.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
     else:
         source = db.connect_file(path, old_key)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.converting")
+    temp = temporary_name(path, "converting")
     replaced = False
     try:
+        # The temporary file exists before the journal mode changes, so that a
+        # start meanwhile sees a live conversion and does not put WAL back.
+        db._create_private_file(temp)
         version = db._schema_version(source)
         journal = source.execute("PRAGMA journal_mode").fetchone()[0]
         try:
@@ -53,7 +58,6 @@ def convert(path: Path, old_key: str | None, new_key: str | None) -> Converted:
         if alone != "delete":
             raise GridlogError("key.busy")
         try:
-            db._create_private_file(temp)
             source.execute(
                 "ATTACH DATABASE ? AS converted KEY ?", (str(temp), new_key or "")
             )
@@ -68,6 +72,8 @@ def convert(path: Path, old_key: str | None, new_key: str | None) -> Converted:
             source.execute("BEGIN IMMEDIATE")  # no one writes while it is replaced
             if source.execute("PRAGMA main.data_version").fetchone()[0] != changes:
                 raise GridlogError("key.busy")  # someone wrote meanwhile: try again
+            if source.execute("PRAGMA journal_mode").fetchone()[0] != "delete":
+                raise GridlogError("key.busy")  # a -wal of it would outlive it
             os.replace(temp, path)
             replaced = True
         finally:

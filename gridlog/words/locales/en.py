@@ -11,6 +11,8 @@ MESSAGES: dict[str, str] = {
     "error.prefix": "Error: ",
     "error.internal": "gridlog hit an internal problem ({kind}); nothing was "
     "changed. Run again with GRIDLOG_DEBUG=1 to see details and report them.",
+    "error.after_commit": "the change was stored, but a step after it failed ({kind}); do not run the command again: `gridlog log` and `gridlog history` show what was stored.",
+    "error.after_commit_full": "the change was stored, but the disk filled up in a step after it (such as rewriting the file); do not run the command again: free some space and run `gridlog check`.",
     "args.not_utf8": "an argument is not valid UTF-8 text; check the terminal's "
     "encoding.",
     "list.sep": "; ",
@@ -19,6 +21,7 @@ MESSAGES: dict[str, str] = {
     "明天, 下周一, 3月15日, 2019年3月14日 8点10分, 2020年, 两周后, +3d, 08:27, "
     "2019-03-14 08:10, tomorrow (see the README for all).",
     "date.impossible": "there is no such date or time: '{text}'.",
+    "date.out_of_range": "'{text}' is outside the years a walking log can hold (1900 to 2099).",
     "date.ambiguous": "'{text}' is ambiguous (day/month or month/day?); write "
     "2024-03-02 or 2024年3月2日.",
     "clock.bad_now": "GRIDLOG_NOW is not an ISO date-time: '{value}' "
@@ -42,6 +45,8 @@ MESSAGES: dict[str, str] = {
     "db.full": "the disk is full; nothing was changed. Free some space and retry.",
     "db.cannot_open": "cannot open the database file; check the path and "
     "permissions (--db or GRIDLOG_DB).",
+    "db.is_dir": "{path} is a folder, not a database file; point GRIDLOG_DB or --db at a file.",
+    "db.made_private": "note: {path} was readable by other users; it is now readable by you only.",
     "db.io": "a disk error stopped the database; nothing was changed.",
     "db.too_new": "this database was written by a newer gridlog (schema "
     "{version}, this one knows {supported}); upgrade gridlog to use it.",
@@ -50,6 +55,9 @@ MESSAGES: dict[str, str] = {
     "field.empty": "{field} must not be empty.",
     "field.too_long": "{field} is too long ({size} characters; the limit is {limit}).",
     "field.control": "{field} must be one line of printable text.",
+    "field.invisible": "{field} holds an invisible formatting character (such as a right-to-left override); type it again without one.",
+    "field.phone_bad": "{field}: not a phone number (digits, with + - ( ) or spaces).",
+    "field.phone_excel": "{field}: 1.38123E+10 is a phone number Excel turned into a number, with its last digits lost; type the whole number.",
     "field.not_utf8": "{field} is not valid UTF-8 text.",
     "category.unknown": "unknown category '{text}'. Choose one of: {choices}.",
     "kind.unknown": "unknown kind '{text}'. Choose one of: {choices}.",
@@ -278,6 +286,7 @@ MESSAGES: dict[str, str] = {
     "opt.by": "One row per grid, worker or category (default grid).",
     "opt.format": "table (screen), md, csv (Excel), json, html (print) or xlsx.",
     "opt.output": "Write to this file (owner-only) instead of the screen.",
+    "opt.force": "Replace the output file if it already exists.",
     "report.bad_by": "cannot group by '{by}'; choose one of: {choices}.",
     "report.bad_format": "unknown format '{format}'; choose one of: {choices}.",
     "report.month_and_range": "give either --month or --since/--until, not both.",
@@ -324,12 +333,20 @@ MESSAGES: dict[str, str] = {
     "backup.done": "Backup written to {path} ({entries} entries, integrity check passed).",
     "backup.exists": "{path} already exists; choose a new file name (nothing was overwritten).",
     "backup.no_dir": "there is no folder {path}.",
+    "output.is_database": "{path} is the database itself (or one of its files); choose another file name (nothing was written).",
+    "output.is_input": "{path} is the file being read; choose another file name (nothing was written).",
+    "output.is_dir": "{path} is a folder; give a file name (nothing was written).",
+    "output.exists": "{path} already exists; choose a new file name, or give --force to replace it (nothing was written).",
+    "output.full": "the disk is full; {path} was not written. Free some space and retry.",
+    "output.denied": "no permission to write {path}; nothing was written.",
     "backup.bad_copy": "the copy failed its integrity check ({problems}); it was not kept.",
     "check.help": "Check the database: integrity, schema version, size and what it holds.",
     "check.epilog": "Example: gridlog check",
     "check.ok": "{path}: integrity check passed.",
     "check.bad": "{path}: PROBLEMS FOUND — restore from a backup (gridlog backup makes one).",
     "check.version": "Schema version: {version}",
+    "check.journal": "Journal mode: {mode}",
+    "check.journal_bad": "Journal mode: {mode}, not wal (a killed encrypt or decrypt leaves it; it could not be put back: is the file read-only?)",
     "check.size": "Size: {mb} MB",
     "check.counts": "Grids {grids}, buildings {buildings}, residents {residents}, entries {entries}, follow-ups and reminders {followups} ({open} open), history rows {history}",
     "check.foreign_key": "foreign key: a row of {table} points at a missing {parent} row",

@@ -1,0 +1,103 @@
+"""A failure after the command's change was committed says so: "nothing was
+changed" only when that is true, so that a worker does not run it again and store
+it twice. And printing never fails, whatever the terminal's encoding."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gridlog.storage import db as gridlog_db
+
+pytestmark = pytest.mark.usefixtures("red_grids")
+
+
+def entries(db_path: Path) -> list[str]:
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in conn.execute("SELECT text FROM entries")]
+    finally:
+        conn.close()
+
+
+def test_add_on_an_ascii_terminal_stores_once_and_says_so(db_path, tmp_path):
+    """PYTHONIOENCODING=ascii: the entry is stored and its line printed escaped,
+    exit 0; before, printing failed after the commit and a retry stored it twice."""
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run(
+        [sys.executable, "-m", "gridlog", "add", "楼顶漏水", "--grid", "红四"],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"\\u" in result.stdout  # 红四网格, escaped
+    assert result.stderr == b""
+    assert entries(db_path) == ["楼顶漏水"]
+
+
+class _FullOnVacuum(sqlite3.Connection):
+    """A disk that fills up when `forget` rewrites the file, after its commit."""
+
+    def execute(self, sql, *args):
+        if sql.strip().upper() == "VACUUM":
+            raise sqlite3.OperationalError("database or disk is full")
+        return super().execute(sql, *args)
+
+
+_real_connect = gridlog_db._connect
+
+
+def _connect_full_on_vacuum(target: str, key: str | None = None):
+    conn = sqlite3.connect(
+        target, isolation_level=None, timeout=5, factory=_FullOnVacuum
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def test_forget_failing_after_its_commit_does_not_say_nothing_changed(
+    gridlog, monkeypatch
+):
+    added = gridlog(
+        "resident",
+        "add",
+        "臧树花",
+        "--place",
+        "9号楼1单元101",
+        "--phone",
+        "13812345678",
+    )
+    assert added.exit_code == 0, added.output
+    monkeypatch.setattr(gridlog_db, "_connect", _connect_full_on_vacuum)
+
+    result = gridlog("resident", "forget", "臧树花")
+
+    assert result.exit_code == 1
+    assert "nothing was changed" not in result.stderr
+    assert "was stored" in result.stderr and "disk" in result.stderr
+    assert result.stderr.count("\n") == 1
+    monkeypatch.setattr(gridlog_db, "_connect", _real_connect)
+    assert "臧树花" not in gridlog("resident", "list").stdout
+
+
+def test_a_failure_after_a_commit_names_what_failed(gridlog, monkeypatch):
+    from gridlog.cli import log as log_commands
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the line could not be drawn")
+
+    real_emit = log_commands.emit
+    monkeypatch.setattr(log_commands, "emit", broken)
+    result = gridlog("add", "楼顶漏水", "--grid", "红四")
+    assert result.exit_code == 1
+    assert "nothing was changed" not in result.stderr
+    assert "was stored" in result.stderr and "RuntimeError" in result.stderr
+    monkeypatch.setattr(log_commands, "emit", real_emit)
+    assert gridlog("log").stdout.count("楼顶漏水") == 1
