@@ -184,8 +184,17 @@ def resident_forget(
         resident_id = residents.find_resident(conn, ref, place)
         gone = forget_resident(conn, context, resident_id)
     lines = [
-        t("resident.forgotten", id=gone.id, entries=gone.entries, items=gone.items)
+        t(
+            "resident.forgotten",
+            id=gone.id,
+            entries=gone.entries,
+            items=gone.items,
+            history=gone.history,
+        )
     ]
+    if gone.left:
+        ids = t("list.sep").join(f"#{record}" for record in gone.left_in)
+        lines.append(t("resident.forget_left", count=gone.left, ids=ids))
     path = resolve_path(ctx.find_root().obj.db)
     copies = sorted(path.parent.glob(f"{path.name}.v*.bak"))
     if copies:
