@@ -261,3 +261,52 @@ def test_forget_blots_every_number_they_had_however_written(gridlog, db_path):
     history = json.loads(ok(gridlog, "history", str(item), "--json", "--reveal").stdout)
     assert old not in json.dumps(history) and new not in json.dumps(history)
     assert json.loads(ok(gridlog, "search", "1234", "--json").stdout) == []
+
+
+TYPED = f"回访，电话{PHONE}，身份证{ID_NUMBER}"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("resident", "show", "臧树花"),
+        ("resident", "show", "臧树花", "--json"),
+        ("resident", "list", "--json"),
+        ("log",),
+        ("log", "--json"),
+        ("search", "回访"),
+        ("search", "回访", "--json"),
+        ("show", "{item}"),
+        ("show", "{item}", "--json"),
+        ("due", "--days", "30"),
+        ("due", "--days", "30", "--json"),
+        ("history", "{entry}"),
+        ("history", "{entry}", "--json"),
+    ],
+    ids=" ".join,
+)
+def test_numbers_typed_into_texts_are_masked_on_screen_unless_revealed(
+    gridlog, zang, command
+):
+    """The register's phone was masked, and then printed in full two lines lower."""
+    ok(
+        gridlog,
+        "resident",
+        "edit",
+        "臧树花",
+        "--note",
+        f"女儿电话 {PHONE[:3]} {PHONE[3:7]} {PHONE[7:]}",
+    )
+    added = ok(gridlog, "add", "回访", "--resident", "臧树花", "--follow-up", "明天",
+               "--json")  # fmt: skip
+    ids = json.loads(added.stdout)
+    entry, item = str(ids["entry_id"]), str(ids["id"])
+    ok(gridlog, "edit", entry, "--text", TYPED)
+    ok(gridlog, "edit", item, "--text", f"再打{PHONE}")
+    args = [arg.format(entry=entry, item=item) for arg in command]
+    shown = ok(gridlog, *args).stdout
+    assert "138****1234" in shown or "138 **** 1234" in shown
+    assert PHONE not in shown and ID_NUMBER not in shown
+    assert f"{PHONE[3:7]} {PHONE[7:]}" not in shown
+    revealed = ok(gridlog, *args, "--reveal").stdout
+    assert PHONE in revealed or ID_NUMBER in revealed

@@ -18,6 +18,8 @@ _MOBILE = re.compile(
     r"(?<!\d)((?:\+?86[ -]?)?1[3-9]\d)([ -]?)(\d{4})([ -]?)(\d{4})(?!\d)"
 )
 _DIGIT = re.compile(r"\d")
+# Every mobile and ID number starts with three digits in a row: most texts have none.
+_DIGIT_RUN = re.compile(r"\d{3}")
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -58,6 +60,8 @@ def mask_id_number(number: str | None) -> str | None:
 def mask_text(text: str) -> str:
     """Free text (an entry, a place, a name): every ID number and mobile number in
     it masked, everything else as written."""
+    if not _DIGIT_RUN.search(text):
+        return text
     text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
     return _MOBILE.sub(_mask_mobile, text)
 
