@@ -169,7 +169,8 @@ def test_forgetting_one_of_two_namesakes_keeps_the_others_name(gridlog, db_path)
 
 
 def texts(gridlog) -> list[str]:
-    return [e["text"] for e in json.loads(ok(gridlog, "log", "--json").stdout)]
+    log = ok(gridlog, "log", "--json", "--reveal").stdout  # what is stored
+    return [e["text"] for e in json.loads(log)]
 
 
 def test_forget_never_blots_the_name_inside_another_registered_name(gridlog):
