@@ -3,7 +3,9 @@ value checked and stored, nothing half-right kept, nothing stored twice."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import stat
@@ -198,6 +200,23 @@ def test_one_bad_row_stores_nothing_and_skip_bad_stores_the_rest(
     assert lines[0].startswith("row,reason,日期,")
     assert lines[1].startswith("3,日期: there is no such date")
     assert lines[1].endswith(bad)
+
+
+def test_the_reject_file_never_starts_a_cell_with_a_formula(
+    gridlog, red_grids, tmp_path
+):
+    """A bad row's cells go back as typed, but never as a live formula (import
+    takes the apostrophe off again, see transfer.cells.unquoted)."""
+    bad = '2019-02-30,,红四网格,"=HYPERLINK(""http://x"",""点我"")",,,,,@SUM(1+1),,'
+    path = write_csv(tmp_path / "log.csv", [HEADER, ROWS[0], bad])
+    kept = gridlog("import", str(path), "--skip-bad")
+    assert kept.exit_code == 0, kept.output
+    rejects = tmp_path / "log.rejected.csv"
+    rows = list(csv.reader(io.StringIO(rejects.read_text("utf-8-sig"))))
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'@SUM(1+1)" in rows[1]
+    assert """'=HYPERLINK("http://x","点我")""" in rows[1]
 
 
 def test_dry_run_reports_every_bad_row_and_stores_nothing(

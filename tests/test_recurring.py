@@ -135,3 +135,35 @@ def test_every_needs_one_item_to_repeat(gridlog):
         "add", "回访", "--grid", "红四", "--remind", "明天", "--every", "often"
     )
     assert bad.exit_code == 2 and "often" in bad.stderr
+
+
+@pytest.mark.parametrize("kind", ["--follow-up", "--remind"])
+def test_a_done_recurring_item_can_be_deleted_and_the_delete_undone(gridlog, kind):
+    """The next occurrence points at the one done: deleting must take it first."""
+    added = json.loads(
+        ok(
+            gridlog,
+            "add",
+            "每周看望",
+            "--grid",
+            "红四",
+            kind,
+            "明天",
+            "--every",
+            "每周",
+            "--json",
+        ).stdout
+    )
+    ok(gridlog, "done", str(added["entry_id"]))
+    before = json.loads(ok(gridlog, "log", "--json").stdout)
+    pending = due(gridlog, "--days", "30")
+    assert len(pending) == 1  # the next occurrence
+
+    deleted = ok(gridlog, "delete", str(added["entry_id"]))
+    assert "3" in deleted.stdout  # the entry and both occurrences
+    assert json.loads(ok(gridlog, "log", "--json").stdout) == []
+    assert due(gridlog, "--days", "30") == []
+
+    ok(gridlog, "undo")
+    assert json.loads(ok(gridlog, "log", "--json").stdout) == before
+    assert due(gridlog, "--days", "30") == pending

@@ -357,3 +357,52 @@ def test_minutes_to_close_are_whole_minutes_on_any_sqlite():
             sql = f"SELECT {expression} FROM (SELECT :opened_at AS opened_at,"
             sql += " :closed_at AS closed_at)"
             assert conn.execute(sql, values).fetchone()[0] == minutes, expression
+
+
+HOSTILE_GRID = '=HYPERLINK("http://example.com/x","点我")'
+HOSTILE_PLACE = "<img src=x onerror=alert(1)>|9号楼"
+
+
+@pytest.fixture
+def hostile(gridlog):
+    """A grid, a worker and a place named to attack whoever opens the report."""
+    assert gridlog("grid", "add", HOSTILE_GRID).exit_code == 0
+    assert gridlog("config", "--worker", "@SUM(1+1)").exit_code == 0
+    for _ in range(3):
+        add(
+            gridlog,
+            "楼道堆物",
+            "--grid",
+            HOSTILE_GRID,
+            "--place",
+            HOSTILE_PLACE,
+            "--follow-up",
+            "2019-03-20",
+            now="2019-03-10T09:00",
+        )
+
+
+@pytest.mark.usefixtures("hostile")
+@pytest.mark.parametrize("by", ["grid", "worker"])
+def test_the_report_csv_never_starts_a_cell_with_a_formula(gridlog, tmp_path, by):
+    path = tmp_path / "march.csv"
+    result = gridlog(
+        "report", "--month", "2019-03", "--by", by, "--format", "csv",
+        "--output", str(path), now="2019-04-20T09:00",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    named = {row[0] for row in rows[1:]}
+    assert ("'" + (HOSTILE_GRID if by == "grid" else "@SUM(1+1)")) in named
+
+
+@pytest.mark.usefixtures("hostile")
+def test_the_markdown_report_escapes_html_and_pipes(gridlog):
+    md = gridlog(
+        "report", "--month", "2019-03", "--format", "md", now="2019-04-20T09:00"
+    )
+    assert md.exit_code == 0, md.output
+    assert "<img" not in md.stdout
+    assert "&lt;img src=x onerror=alert(1)&gt;\\|9号楼" in md.stdout

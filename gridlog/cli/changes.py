@@ -14,6 +14,7 @@ from gridlog.cli.common import (
     PhoneOption,
     PlaceOption,
     ResidentOption,
+    RevealOption,
     emit,
     how_often,
     parse_id,
@@ -85,7 +86,7 @@ def history(
     ctx: typer.Context,
     record: IdArgument,
     json_out: Annotated[bool, typer.Option("--json", help=t("opt.json"))] = False,
-    reveal: Annotated[bool, typer.Option("--reveal", help=t("opt.reveal"))] = False,
+    reveal: RevealOption = False,
 ) -> None:
     from gridlog.domain.revisions import record_history
     from gridlog.render.log import masked_fields
@@ -106,12 +107,13 @@ def history(
                         "undone": c.undone,
                     }
                     for c in changes
-                ]
+                ],
+                mask=not reveal,
             )
             return
         from gridlog.render.log import history_doc
 
-        emit(history_doc(changes, context.today, reveal))
+        emit(history_doc(changes, context.today, reveal), mask=not reveal)
 
 
 def register(app: typer.Typer) -> None:

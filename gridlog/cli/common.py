@@ -47,6 +47,7 @@ LimitOption = Annotated[
     int, typer.Option("--limit", "-n", min=0, max=10**9, help=t("opt.limit"))
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help=t("opt.force"))]
+RevealOption = Annotated[bool, typer.Option("--reveal", help=t("opt.reveal"))]
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))]
 GridsOption = Annotated[
     list[str] | None, typer.Option("--grid", "-g", help=t("opt.grid_filter"))
@@ -129,8 +130,14 @@ def parse_id(text: str) -> int:
     return int(cleaned)
 
 
-def emit(doc=None, data=None, line: str | None = None) -> None:
-    """Print JSON when asked, else one line or a document."""
+def emit(doc=None, data=None, line: str | None = None, *, mask: bool = False) -> None:
+    """Print JSON when asked, else one line or a document; `mask`: with residents'
+    phone and ID numbers inside texts masked (`render.masked`)."""
+    if mask:
+        from gridlog.render.masked import masked_data, masked_doc
+
+        doc = None if doc is None else masked_doc(doc)
+        data = None if data is None else masked_data(data)
     if data is not None:
         from gridlog.render.shapes import dumps
 

@@ -18,6 +18,7 @@ from gridlog.cli.common import (
     PhoneOption,
     PlaceOption,
     ResidentOption,
+    RevealOption,
     SinceOption,
     UntilOption,
     emit,
@@ -106,6 +107,7 @@ def due(
         int | None, typer.Option("--stale", min=1, max=3660, help=t("opt.stale"))
     ] = None,
     json_out: JsonOption = False,
+    reveal: RevealOption = False,
 ) -> None:
     from gridlog.domain import log as reads
 
@@ -113,7 +115,7 @@ def due(
         today = when(on, context, None).day if on else context.today
         grid_ids = [grids.find_grid(conn, name) for name in grid] if grid else None
         if stale is not None:
-            _stale(conn, context, today, stale, grid_ids, json_out)
+            _stale(conn, context, today, stale, grid_ids, json_out, reveal)
             return
         if json_out or every:  # scripts always get every item
             items = reads.due_items(conn, today, days=days, grid_ids=grid_ids)
@@ -130,17 +132,19 @@ def due(
         if json_out:
             from gridlog.render import shapes
 
-            emit(data=shapes.due(items))
+            emit(data=shapes.due(items), mask=not reveal)
         else:
             from gridlog.render import log as render
 
             if counts is None:
-                emit(render.due_doc(items, today, days))
+                emit(render.due_doc(items, today, days), mask=not reveal)
             else:
-                emit(render.due_capped_doc(items, today, days, counts))
+                emit(render.due_capped_doc(items, today, days, counts), mask=not reveal)
 
 
-def _stale(conn, context, today, days: int, grid_ids, json_out: bool) -> None:
+def _stale(
+    conn, context, today, days: int, grid_ids, json_out: bool, reveal: bool
+) -> None:
     """`due --stale N`: households of the register nobody visited for N days."""
     from gridlog.domain.coverage import stale_households
 
@@ -148,11 +152,11 @@ def _stale(conn, context, today, days: int, grid_ids, json_out: bool) -> None:
     if json_out:
         from gridlog.render import shapes
 
-        emit(data=shapes.stale(households))
+        emit(data=shapes.stale(households), mask=not reveal)
     else:
         from gridlog.render.log import stale_doc
 
-        emit(stale_doc(households, today, days))
+        emit(stale_doc(households, today, days), mask=not reveal)
 
 
 def done(
@@ -194,6 +198,7 @@ def show(
     ctx: typer.Context,
     record: IdArgument,
     json_out: JsonOption = False,
+    reveal: RevealOption = False,
 ) -> None:
     from gridlog.domain import log as reads
 
@@ -202,11 +207,11 @@ def show(
         if json_out:
             from gridlog.render import shapes
 
-            emit(data=shapes.story(result))
+            emit(data=shapes.story(result), mask=not reveal)
         else:
             from gridlog.render.log import story_doc
 
-            emit(story_doc(result, context.today))
+            emit(story_doc(result, context.today), mask=not reveal)
 
 
 def log(
@@ -221,6 +226,7 @@ def log(
     ] = None,
     limit: LimitOption = 50,
     json_out: JsonOption = False,
+    reveal: RevealOption = False,
 ) -> None:
     from gridlog.domain import log as reads
 
@@ -228,7 +234,8 @@ def log(
         filters = _log_filter(
             conn, context, grid, since, until, category, kind, limit, resident
         )
-        _emit_entries(reads.log_entries(conn, context.zone, filters), context, json_out)
+        entries = reads.log_entries(conn, context.zone, filters)
+        _emit_entries(entries, context, json_out, reveal)
 
 
 def _log_filter(
@@ -248,16 +255,18 @@ def _log_filter(
     )
 
 
-def _emit_entries(entries, context, json_out: bool, highlight: str | None = None):
+def _emit_entries(
+    entries, context, json_out: bool, reveal: bool, highlight: str | None = None
+):
     """Entries oldest first, as JSON or as the walking log reads."""
     if json_out:
         from gridlog.render import shapes
 
-        emit(data=shapes.log(entries))
+        emit(data=shapes.log(entries), mask=not reveal)
     else:
         from gridlog.render.log import log_doc
 
-        emit(log_doc(entries, context.today, highlight=highlight))
+        emit(log_doc(entries, context.today, highlight=highlight), mask=not reveal)
 
 
 def search(
@@ -270,6 +279,7 @@ def search(
     kind: KindOption = None,
     limit: LimitOption = 20,
     json_out: JsonOption = False,
+    reveal: RevealOption = False,
 ) -> None:
     from gridlog.domain.search import search_entries
 
@@ -277,9 +287,10 @@ def search(
         filters = _log_filter(conn, context, grid, since, until, category, kind, limit)
         found = search_entries(conn, context.zone, text, filters)
         if json_out:
-            _emit_entries(found, context, json_out)  # newest first, as found
+            _emit_entries(found, context, json_out, reveal)  # newest first, as found
         else:
-            _emit_entries(list(reversed(found)), context, False, text.strip())
+            newest_last = list(reversed(found))
+            _emit_entries(newest_last, context, False, reveal, text.strip())
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ from gridlog.cli.common import (
     IdArgument,
     JsonOption,
     LimitOption,
+    RevealOption,
     emit,
     parse_id,
     session,
@@ -40,7 +41,6 @@ TagsOption = Annotated[
     list[str] | None, typer.Option("--tag", "-t", help=t("opt.resident_tag"))
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help=t("opt.resident_note"))]
-RevealOption = Annotated[bool, typer.Option("--reveal", help=t("opt.reveal"))]
 
 
 def resident_add(
@@ -73,7 +73,8 @@ def resident_add(
         from gridlog.render import residents as render
 
         if json_out:
-            emit(data=render.resident_json(added.resident, context.today, reveal))
+            shown = render.resident_json(added.resident, context.today, reveal)
+            emit(data=shown, mask=not reveal)
         else:
             emit(line=render.added_line(added))
 
@@ -107,9 +108,10 @@ def resident_list(
         )
         found = residents.list_residents(conn, context.today, filters)
         if json_out:
-            emit(data=[render.resident_json(r, context.today, reveal) for r in found])
+            found_json = [render.resident_json(r, context.today, reveal) for r in found]
+            emit(data=found_json, mask=not reveal)
         else:
-            emit(render.residents_doc(found, context.today, reveal))
+            emit(render.residents_doc(found, context.today, reveal), mask=not reveal)
 
 
 def resident_show(
@@ -126,9 +128,9 @@ def resident_show(
         resident_id = residents.find_resident(conn, ref, place)
         story = residents.resident_story(conn, context.zone, resident_id, context.today)
         if json_out:
-            emit(data=render.story_json(story, context.today, reveal))
+            emit(data=render.story_json(story, context.today, reveal), mask=not reveal)
         else:
-            emit(render.story_doc(story, context.today, reveal))
+            emit(render.story_doc(story, context.today, reveal), mask=not reveal)
 
 
 def resident_edit(
@@ -184,8 +186,17 @@ def resident_forget(
         resident_id = residents.find_resident(conn, ref, place)
         gone = forget_resident(conn, context, resident_id)
     lines = [
-        t("resident.forgotten", id=gone.id, entries=gone.entries, items=gone.items)
+        t(
+            "resident.forgotten",
+            id=gone.id,
+            entries=gone.entries,
+            items=gone.items,
+            history=gone.history,
+        )
     ]
+    if gone.left:
+        ids = t("list.sep").join(f"#{record}" for record in gone.left_in)
+        lines.append(t("resident.forget_left", count=gone.left, ids=ids))
     path = resolve_path(ctx.find_root().obj.db)
     copies = sorted(path.parent.glob(f"{path.name}.v*.bak"))
     if copies:

@@ -26,6 +26,7 @@ from gridlog.cli.common import (
 from gridlog.cli.messages import message
 from gridlog.domain import grids
 from gridlog.errors import GridlogError
+from gridlog.render.cells import csv_text
 from gridlog.words.i18n import t
 
 
@@ -243,8 +244,11 @@ class _Rejects:
         reasons = t("list.sep").join(
             f"{p.column}: {message(p.key, p.params)}" for p in bad.problems
         )
-        cells = ["" if value is None else str(value) for value in bad.values]
-        self._writer.writerow([bad.row, reasons, *cells])
+        # Import takes the apostrophe off again, so a fixed file reads back as typed.
+        cells = [
+            csv_text(None if value is None else str(value)) for value in bad.values
+        ]
+        self._writer.writerow([bad.row, csv_text(reasons), *cells])
 
     def __exit__(self, *exc) -> None:
         if self._file is not None:

@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 
 # An 18-character resident ID (17 digits and a check digit, X for 10), standing alone.
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+# `\d` is any decimal digit, so numbers typed with full-width digits (１３８…) match.
+_ID_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d{6})(\d{8})(\d{3}[\dXxＸｘ])(?![\dA-Za-z])")
 # A mainland mobile number, maybe with +86 and spaces or dashes: 138 1234 1234.
 _MOBILE = re.compile(
-    r"(?<!\d)((?:\+?86[ -]?)?1[3-9]\d)([ -]?)(\d{4})([ -]?)(\d{4})(?!\d)"
+    r"(?<!\d)((?:\+?86[ -]?)?[1１][3-9３-９]\d)([ -]?)(\d{4})([ -]?)(\d{4})(?!\d)"
 )
 _DIGIT = re.compile(r"\d")
+# Every mobile and ID number starts with three digits in a row: most texts have none.
+_DIGIT_RUN = re.compile(r"\d{3}")
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -58,6 +61,8 @@ def mask_id_number(number: str | None) -> str | None:
 def mask_text(text: str) -> str:
     """Free text (an entry, a place, a name): every ID number and mobile number in
     it masked, everything else as written."""
+    if not _DIGIT_RUN.search(text):
+        return text
     text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
     return _MOBILE.sub(_mask_mobile, text)
 

@@ -239,9 +239,12 @@ def delete_entry(conn: sqlite3.Connection, ctx: Context, record_id: int) -> int:
             ).fetchone()
             key = "delete.not_entry" if item else "id.unknown"
             raise GridlogError(key, id=record_id)
-        items = conn.execute(
-            "SELECT id FROM followups WHERE entry_id = ?", (record_id,)
-        ).fetchall()
+        items = _later_first(
+            conn.execute(
+                "SELECT id, previous_id FROM followups WHERE entry_id = ?",
+                (record_id,),
+            ).fetchall()
+        )
         for item in items:
             visits = conn.execute(
                 "SELECT count(*) FROM entries WHERE case_id = ? AND id != ?",
@@ -263,3 +266,17 @@ def delete_entry(conn: sqlite3.Connection, ctx: Context, record_id: int) -> int:
             changes.delete("followups", item["id"])
         changes.delete("entries", record_id)
     return 1 + len(items)
+
+
+def _later_first(items: list[sqlite3.Row]) -> list[sqlite3.Row]:
+    """A recurring item's next occurrence points at the one before it
+    (`previous_id`), so it must go first; undo then restores them in the
+    opposite order, the earlier one first."""
+    ordered: list[sqlite3.Row] = []
+    left = list(items)
+    while left:
+        pointed_at = {item["previous_id"] for item in left}
+        free = [item for item in left if item["id"] not in pointed_at]
+        ordered.extend(free or left)  # a loop cannot happen; never spin on one
+        left = [item for item in left if item not in ordered] if free else []
+    return ordered

@@ -21,6 +21,7 @@ from gridlog.dates.clock import from_utc_iso
 from gridlog.domain.log import LogFilter, count_entries, exported_entries
 from gridlog.domain.masking import mask_phone, mask_text
 from gridlog.errors import GridlogError
+from gridlog.render.cells import csv_text
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t
 
@@ -43,8 +44,6 @@ COLUMNS = (
 )
 _WIDTHS = (8, 12, 7, 12, 18, 10, 15, 12, 10, 60, 12, 12, 12)
 XLSX_MAX_ROWS = 1_048_575  # Excel's rows, less the header
-# Excel runs a cell that starts with one of these as a formula, even in a csv.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -115,7 +114,7 @@ def write_csv(out: TextIO, rows: Iterator[TableRow]) -> int:
                 row.id,
                 row.at.date().isoformat(),
                 row.at.strftime("%H:%M"),
-                *(_csv_text(value) for value in _texts(row)),
+                *(csv_text(value) for value in _texts(row)),
                 *(_iso(day) for day in (row.follow_up, row.reminder, row.closed)),
             ]
         )
@@ -133,12 +132,6 @@ def _texts(row: TableRow) -> tuple[str | None, ...]:
         row.kind,
         row.text,
     )
-
-
-def _csv_text(value: str | None) -> str:
-    if value is None:
-        return ""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _iso(day: dt.date | None) -> str:

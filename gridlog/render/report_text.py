@@ -8,12 +8,14 @@ in every format.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from typing import Any
 
 from gridlog.domain.report import KINDS, Figures, Report
 from gridlog.render import shapes
+from gridlog.render.cells import csv_value
 from gridlog.render.output import Cell, Doc, Heading, Table, clean
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t
@@ -264,8 +266,12 @@ def report_markdown(report: Report) -> str:
 
 
 def _md_table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    """Markdown renderers pass raw HTML through, so a place named `<img …>` would
+    run in a wiki page: `<`, `>` and `&` are escaped, and `|` so a cell stays one."""
+
     def cell(value: Any) -> str:
-        return clean("" if value is None else str(value)).replace("|", "\\|")
+        text = clean("" if value is None else str(value))
+        return html.escape(text, quote=False).replace("|", "\\|")
 
     out = ["| " + " | ".join(cell(h) for h in header) + " |"]
     out.append("|" + "---|" * len(header))
@@ -324,7 +330,7 @@ def report_csv(report: Report) -> bytes:
     header, rows = summary_rows(report)
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([csv_value(value) for value in row])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
