@@ -11,12 +11,14 @@ SQLite leaves old versions of rows in free space; on a large log that takes a wh
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from gridlog.context import Context
+from gridlog.domain import tombstones
 from gridlog.storage.db import transaction
 from gridlog.storage.history import Changes
 
@@ -38,11 +40,14 @@ class Forgotten:
 
 
 def forget_resident(
-    conn: sqlite3.Connection, ctx: Context, resident_id: int
+    conn: sqlite3.Connection, ctx: Context, resident_id: int, merging: bool = False
 ) -> Forgotten:
-    """Remove a resident's personal data everywhere it is stored; see the module."""
+    """Remove a resident's personal data everywhere it is stored; see the module.
+    A tombstone keeps the forget for exports (`domain.tombstones`); a merge that
+    brings the person back forgets them again (`merging`) inside its own
+    transaction, and rewrites the file itself once it has committed."""
     conn.execute("PRAGMA secure_delete = ON")
-    with transaction(conn):
+    with contextlib.nullcontext() if merging else transaction(conn):
         row = conn.execute(
             "SELECT * FROM residents WHERE id = ?", (resident_id,)
         ).fetchone()
@@ -76,12 +81,15 @@ def forget_resident(
             conn, resident_id, secrets, theirs, linked, their_items
         )
         conn.execute("DELETE FROM residents WHERE id = ?", (resident_id,))
+        tombstones.bury(conn, ctx, row["uuid"], secrets)
         changes.remember_erasure(
             "residents", resident_id, {"entries": len(entries), "items": len(items)}
         )
         for index in ("entries_search", "followups_search"):
             # Merging every segment drops the deleted rows' trigrams for good.
             conn.execute(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
+    if merging:
+        return Forgotten(resident_id, len(entries), len(items), history)
     conn.execute("VACUUM")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return Forgotten(resident_id, len(entries), len(items), history)
