@@ -148,6 +148,7 @@ def scrub(
     rows or new revisions, so that every log that has the tombstone agrees."""
     if not marks:
         return 0
+    conn.execute("PRAGMA secure_delete = ON")
     changed = 0
     for table, columns in TEXT_COLUMNS.items():
         present = list(columns)
@@ -162,6 +163,10 @@ def scrub(
                 )
                 changed += 1
         _scrub_history(conn, table, ids, marks, blot_with)
+    if changed:
+        for index in ("entries_search", "followups_search"):
+            # Merging every segment drops the blotted rows' trigrams for good.
+            conn.execute(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
     return changed
 
 

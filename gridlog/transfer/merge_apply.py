@@ -68,6 +68,7 @@ class MergeResult:
     kept: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     history_restored: int = 0
     forgotten: int = 0  # residents the file brought back, forgotten again
+    scrubbed: int = 0  # records a tombstone's marks blotted something out of
 
 
 def merge_lines(
@@ -83,9 +84,10 @@ def merge_lines(
         merger.run(counter)
         conn.execute("DROP TABLE temp.merge_in")
         conn.execute("DROP TABLE temp.merge_ids")
-    if merger.result.forgotten:
+    if merger.result.forgotten or merger.result.scrubbed:
         # As `resident forget` does: no old version of the rows left in free space.
         conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return merger.result
 
 
@@ -457,7 +459,8 @@ class _Merger:
             forget_resident(self.conn, self.ctx, resident_id, merging=True)
             self.result.forgotten += 1
         only = None if new else self._arrived()
-        tombstones.scrub(self.conn, tombstones.marks(self.conn), BLOT, only)
+        marks = tombstones.marks(self.conn)
+        self.result.scrubbed = tombstones.scrub(self.conn, marks, BLOT, only)
 
     def _arrived(self) -> dict[str, set[int]]:
         """The local ids of the entries, follow-ups and sign-offs in the file."""

@@ -174,7 +174,6 @@ def _marks(value: Any) -> bool:
         and _int(1, MAX_NAME)(mark.get("length"))
         and type(mark.get("hash")) is str
         and _HEX.fullmatch(mark["hash"]) is not None
-        and _FLAG(mark.get("anywhere"))
         for mark in value
     )
 
