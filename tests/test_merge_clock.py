@@ -152,15 +152,16 @@ def test_two_devices_with_skewed_clocks_converge(gridlog, skews, steps):
         # A further round changes nothing.
         send(gridlog, dbs[0], dbs[1], home / "c.jsonl", now)
         assert records(gridlog, dbs[1], home / "r2.jsonl") == both[1]
-        # An edit made after the exchange wins on both, whatever the clocks.
-        device = len(steps) % 2
-        ok(
-            gridlog(
-                "--db", str(dbs[device]), "edit", "1", "--text", "最后", now=clock(200)
-            )
-        )
+        # Edits made after the exchange win on both, even on the device whose
+        # clock is the furthest behind.
+        device = 0 if skews[0] <= skews[1] else 1
+        for record in ("1", "2", "3"):
+            edit = ("edit", record, "--text", "最后")
+            ok(gridlog("--db", str(dbs[device]), *edit, now=clock(200 + skews[device])))
         send(gridlog, dbs[device], dbs[1 - device], home / "d.jsonl", clock(201))
         send(gridlog, dbs[1 - device], dbs[device], home / "e.jsonl", clock(202))
-        assert text_of(gridlog, dbs[0]) == text_of(gridlog, dbs[1]) == "最后"
+        for record in (1, 2, 3):
+            assert text_of(gridlog, dbs[0], record) == "最后", (record, steps)
+            assert text_of(gridlog, dbs[1], record) == "最后", (record, steps)
     finally:
         shutil.rmtree(home)
