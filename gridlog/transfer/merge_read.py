@@ -39,9 +39,10 @@ KINDS = (
 
 _INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
-# Years a stored date or instant may have: every read command can show and convert
-# them (to the worker's zone, to a spreadsheet's date) without overflowing.
-_YEARS = range(1880, 3000)
+# Years a stored instant or date (a birthday: 1880) may have: every read command
+# can show and convert them (to the worker's zone, to a spreadsheet's date).
+_YEARS = range(1900, 3000)
+_BIRTH_YEARS = range(1880, 3000)
 _EVERY = re.compile(r"[1-9]\d{0,2}[dwmy]")
 _HEX = re.compile(r"[0-9a-f]{16,128}")
 # Largest id, count or revision taken: far below SQLite's 64-bit integers.
@@ -87,12 +88,14 @@ def _instant(value: str) -> bool:
     return moment.year in _YEARS
 
 
-def _day(value: str) -> bool:
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return day.year in _YEARS
+def _day_in(years: range) -> Callable[[str], bool]:
+    def real(value: str) -> bool:
+        try:
+            return dt.date.fromisoformat(value).year in years
+        except ValueError:
+            return False
+
+    return real
 
 
 def _pattern(
@@ -131,7 +134,8 @@ def _one_of(*choices: str) -> Callable[[Any], bool]:
 _NAME, _OPT_NAME = _text(MAX_NAME), _text(MAX_NAME, optional=True)
 _UUID, _OPT_UUID = _text(64), _text(64, optional=True)
 _AT, _OPT_AT = _pattern(_INSTANT, _instant)
-_DATE, _OPT_DATE = _pattern(_DAY, _day)
+_DATE = _pattern(_DAY, _day_in(_YEARS))[0]
+_OPT_BIRTHDAY = _pattern(_DAY, _day_in(_BIRTH_YEARS))[1]
 _ID, _OPT_INT = _int(1), _int(optional=True)
 _FLAG, _COUNT = _int(0, 1), _int()
 _CATEGORY = _one_of(*(term.key for term in vocab.CATEGORIES))
@@ -235,7 +239,7 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
         "building_uuid": _OPT_UUID,
         "phone": _OPT_NAME,
         "id_number": _OPT_NAME,
-        "born_on": _OPT_DATE,
+        "born_on": _OPT_BIRTHDAY,
         "born_year_only": _FLAG,
         "tags": _tags,
         "note": _text(MAX_TEXT, optional=True),
