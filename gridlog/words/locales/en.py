@@ -404,7 +404,7 @@ MESSAGES: dict[str, str] = {
     "export.col.follow_up": "follow-up",
     "export.col.reminder": "reminder",
     "export.col.closed": "closed",
-    "merge.help": "Bring in a jsonl export from another device or worker: records matched by UUID, nothing duplicated, the newest version of each kept (the other in its history).",
+    "merge.help": "Bring in a jsonl export from another device or worker: records matched by UUID, nothing duplicated, the later version of each kept — the one edited after seeing the other, whatever the clocks say (the other in its history); forgotten residents stay forgotten.",
     "merge.epilog": "Example: gridlog merge ~/phone-2019-03-31.jsonl (gridlog undo takes it back)",
     "merge.file": "A file written by gridlog export (jsonl); - reads standard input.",
     "merge.no_file": "there is no file {path}.",

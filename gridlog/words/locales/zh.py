@@ -376,7 +376,7 @@ MESSAGES: dict[str, str] = {
     "export.col.follow_up": "跟进日期",
     "export.col.reminder": "提醒日期",
     "export.col.closed": "办结日期",
-    "merge.help": "合并另一台设备或另一位网格员导出的 jsonl：按 UUID 对应记录，不会重复，每条保留最新的版本（另一版本留在修改记录里）。",
+    "merge.help": "合并另一台设备或另一位网格员导出的 jsonl：按 UUID 对应记录，不会重复，每条保留较晚的版本——以修改次数为准，不看设备时钟（另一版本留在修改记录里）；已删除的居民不会被带回。",
     "merge.epilog": "例：gridlog merge ~/phone-2019-03-31.jsonl（gridlog undo 可撤销）",
     "merge.file": "gridlog export 写出的文件（jsonl）；- 表示从标准输入读。",
     "merge.no_file": "没有文件 {path}。",
