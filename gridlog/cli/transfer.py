@@ -96,6 +96,8 @@ def merge(
         rows.append(row)
     if result.history_restored:
         rows.append(t("merge.restored", count=result.history_restored))
+    if result.forgotten:
+        rows.append(t("merge.forgotten", count=result.forgotten))
     emit(line="\n".join(rows))
 
 

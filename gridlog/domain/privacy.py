@@ -32,6 +32,7 @@ device) can do the same.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
@@ -39,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gridlog.context import Context
+from gridlog.domain import tombstones
 from gridlog.storage.db import transaction
 from gridlog.storage.history import Changes
 
@@ -93,18 +95,33 @@ class Person:
 
 
 def forget_resident(
-    conn: sqlite3.Connection, ctx: Context, resident_id: int
+    conn: sqlite3.Connection, ctx: Context, resident_id: int, merging: bool = False
 ) -> Forgotten:
-    """Remove a resident's personal data everywhere it is stored; see the module."""
+    """Remove a resident's personal data everywhere it is stored; see the module.
+    A tombstone keeps the forget for exports (`domain.tombstones`); a merge that
+    brings the person back forgets them again (`merging`) inside its own
+    transaction, and rewrites the file itself once it has committed."""
     conn.execute("PRAGMA secure_delete = ON")
-    with transaction(conn):
+    with contextlib.nullcontext() if merging else transaction(conn):
         person = person_of(conn, resident_id)
+        uuid = conn.execute(
+            "SELECT uuid FROM residents WHERE id = ?", (resident_id,)
+        ).fetchone()[0]
         gone = scrub_person(conn, person)
+        tombstones.bury(conn, ctx, uuid, _marked(person))
         Changes(conn, ctx).remember_erasure(
             "residents", resident_id, {"entries": gone.entries, "items": gone.items}
         )
-    rewrite_file(conn)
+    if not merging:
+        rewrite_file(conn)
     return gone
+
+
+def _marked(person: Person) -> list[str]:
+    """What a tombstone marks, for merges to blot where it arrives again: the name
+    (unless a namesake is registered) and the numbers no one else has."""
+    name = [person.name] if person.name_elsewhere else []
+    return name + [n for n in person.numbers if n not in person.shared]
 
 
 def rewrite_file(conn: sqlite3.Connection) -> None:

@@ -86,6 +86,9 @@ def undo_last(conn: sqlite3.Connection, ctx: Context) -> Undone:
             rows = conn.execute(
                 "SELECT * FROM history WHERE op = ? ORDER BY id DESC", (target,)
             ).fetchall()
+            # Undoing an edit is an edit (a newer revision, so that no merge brings
+            # the undone version back); undoing a merge puts the revisions back.
+            changes.editing = rows[0]["command"] != "merge"
             for row in rows:
                 _reverse(conn, changes, row)
     except db_errors("IntegrityError"):

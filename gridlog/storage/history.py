@@ -18,6 +18,7 @@ from typing import Any
 
 from gridlog.context import Context
 from gridlog.storage.db import transaction
+from gridlog.storage.migrations import REVISED
 
 # Tables whose ids users type; they share one sequence so an id names one thing.
 _SHARED_IDS = frozenset({"entries", "followups"})
@@ -39,6 +40,8 @@ class Changes:
             ).fetchone()[0]
         self.op: int = op
         self.undoes: int | None = None
+        # A merge writes the revisions it brings; every other command edits.
+        self.editing = True
 
     def insert(self, table: str, row: Mapping[str, Any]) -> int:
         """Insert `row` with a fresh id and UUID (unless given); returns the id."""
@@ -58,10 +61,16 @@ class Changes:
         return int(record_id)
 
     def update(self, table: str, record_id: int, changes: Mapping[str, Any]) -> None:
-        """Change some columns of one record, keeping what they were before."""
+        """Change some columns of one record, keeping what they were before. An edit
+        (a change that sets `updated_at`) of a record that merges makes its
+        revision one more than it was; so does undoing one (going back is a new
+        version, or a merge would bring the undone one back). Links a command
+        makes between records it writes (an entry and its case) are not edits."""
         before = self.conn.execute(
             f"SELECT * FROM {table} WHERE id = ?", (record_id,)
         ).fetchone()
+        if self.editing and table in REVISED and "updated_at" in changes:
+            changes = {**changes, "revision": before["revision"] + 1}
         assignments = ", ".join(f"{column} = ?" for column in changes)
         self.conn.execute(
             f"UPDATE {table} SET {assignments} WHERE id = ?",

@@ -320,6 +320,40 @@ def m006_care_rules(db: Database) -> None:
         )
 
 
+# The tables whose records are edited and merged by UUID.
+REVISED = ("grids", "care_rules", "residents", "entries", "followups", "signoffs")
+
+
+def m007_revisions(db: Database) -> None:
+    """A revision per record, counting its edits, so that a merge can tell the later
+    version of a record by something no device's clock can push: an edit here makes
+    it one more than the version it was made on (`history.Changes.update`), a merge
+    takes the winner's. `updated_at` only breaks ties between equal revisions."""
+    for table in REVISED:
+        db.execute(
+            f"ALTER TABLE {table} ADD COLUMN revision INTEGER NOT NULL DEFAULT 0"
+        )
+
+
+def m008_tombstones(db: Database) -> None:
+    """What `resident forget` leaves behind so that a forget travels: the forgotten
+    record's UUID, so that no merge brings the record back, and keyed hashes (a
+    random key per tombstone) of the name, phone and ID number with their lengths,
+    so that a text arriving later can be scrubbed without the log keeping them."""
+    _run(
+        db,
+        """
+        CREATE TABLE tombstones (
+            uuid TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            forgotten_at TEXT NOT NULL,
+            key TEXT NOT NULL,
+            marks TEXT NOT NULL DEFAULT '[]'
+        ) WITHOUT ROWID
+        """,
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -327,6 +361,8 @@ MIGRATIONS = (
     m004_residents,
     m005_household_visits,
     m006_care_rules,
+    m007_revisions,
+    m008_tombstones,
 )
 
 

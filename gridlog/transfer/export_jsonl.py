@@ -1,5 +1,7 @@
 """The lossless export: the whole log as JSON Lines, every record with its UUID,
-references between records by UUID, and the whole history.
+references between records by UUID, each record's revision (how many edits made
+it, which is what decides a merge), the tombstones of forgotten residents, and the
+whole history.
 
 `gridlog merge` reads it back, on another device or into another worker's log, so its
 line shapes (`SELECTS`, `TABLES`, `record_lines`) are shared with
@@ -16,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from gridlog.context import Context
+from gridlog.domain import tombstones
 from gridlog.storage.migrations import schema_version
 
 # One jsonl line per record: the columns a record type carries, its references as the
@@ -23,7 +26,7 @@ from gridlog.storage.migrations import schema_version
 SELECTS = {
     "grid": (
         "SELECT g.uuid, g.id, g.name, g.worker, g.phone, g.households,"
-        " g.population, g.created_at, g.updated_at FROM grids g",
+        " g.population, g.created_at, g.updated_at, g.revision FROM grids g",
         "g",
     ),
     "building": (
@@ -33,14 +36,15 @@ SELECTS = {
     ),
     "rule": (
         "SELECT r.uuid, r.id, r.age, r.text, r.category, r.active, r.created_at,"
-        " r.updated_at FROM care_rules r",
+        " r.updated_at, r.revision FROM care_rules r",
         "r",
     ),
     "resident": (
         "SELECT p.uuid, p.id, p.name, p.place, g.uuid AS grid_uuid,"
         " b.uuid AS building_uuid, p.phone, p.id_number, p.born_on,"
         " p.born_year_only, p.tags, p.note, p.registered_on, p.created_at,"
-        " p.updated_at FROM residents p JOIN grids g ON g.id = p.grid_id"
+        " p.updated_at, p.revision FROM residents p"
+        " JOIN grids g ON g.id = p.grid_id"
         " LEFT JOIN buildings b ON b.id = p.building_id",
         "p",
     ),
@@ -48,7 +52,7 @@ SELECTS = {
         "SELECT e.uuid, e.id, e.at, g.uuid AS grid_uuid, e.place,"
         " b.uuid AS building_uuid, e.resident, r.uuid AS resident_uuid, e.phone,"
         " e.category, e.kind, e.text, e.tags, e.worker, c.uuid AS case_uuid,"
-        " e.created_at, e.updated_at"
+        " e.created_at, e.updated_at, e.revision"
         " FROM entries e JOIN grids g ON g.id = e.grid_id"
         " LEFT JOIN buildings b ON b.id = e.building_id"
         " LEFT JOIN residents r ON r.id = e.resident_id"
@@ -58,7 +62,8 @@ SELECTS = {
     "followup": (
         "SELECT f.uuid, f.id, f.type AS kind, e.uuid AS entry_uuid,"
         " g.uuid AS grid_uuid, f.text, f.due_on, f.opened_at, f.closed_at,"
-        " f.close_note, f.every, p.uuid AS previous_uuid, f.created_at, f.updated_at"
+        " f.close_note, f.every, p.uuid AS previous_uuid, f.created_at, f.updated_at,"
+        " f.revision"
         " FROM followups f JOIN entries e ON e.id = f.entry_id"
         " JOIN grids g ON g.id = f.grid_id"
         " LEFT JOIN followups p ON p.id = f.previous_id",
@@ -66,7 +71,7 @@ SELECTS = {
     ),
     "signoff": (
         "SELECT s.uuid, s.id, f.uuid AS followup_uuid, s.household, s.status,"
-        " s.answered_at, s.created_at, s.updated_at"
+        " s.answered_at, s.created_at, s.updated_at, s.revision"
         " FROM signoffs s JOIN followups f ON f.id = s.followup_id",
         "s",
     ),
@@ -125,6 +130,10 @@ def write_jsonl(conn: sqlite3.Connection, ctx: Context, out: TextIO) -> dict[str
         for line in record_lines(conn, kind):
             _put(out, line)
             counts[TABLES[kind]] += 1
+    counts["tombstones"] = 0
+    for line in tombstones.lines(conn):
+        _put(out, line)
+        counts["tombstones"] += 1
     counts["history"] = 0
     for row in conn.execute(_HISTORY_SELECT):
         _put(out, history_line(row))

@@ -4,11 +4,16 @@ lines are read and checked by `transfer.merge_read`; here they are applied.
 
 Records are matched by UUID (settings by key; grids and buildings also by name,
 which is unique, and then converge on the smaller UUID so that both sides agree).
-A record that differs keeps its newest version, by `updated_at`, ties broken by
-comparing the two versions' text, so merging A into B and B into A gives the same
-records. The losing version stays in the history: as the `before` of the update when
-this side loses; as a pair of updates (to the other version and back) when this
-side wins, which `undo` reverses like any other change. A losing version this log
+A record that differs keeps its later version: the higher revision (each edit makes
+a record's revision one more than the version it was made on, so an edit made after
+seeing the other side's version always wins, whatever either clock says); between
+equal revisions (edits made apart) the later `updated_at`, then the two versions'
+text, so merging A into B and B into A gives the same records. A clock years ahead
+can only decide between two edits made apart, never override a later one.
+
+The losing version stays in the history: as the `before` of the update when this
+side loses; as a pair of updates (to the other version and back) when this side
+wins, which `undo` reverses like any other change. A losing version this log
 has already had (an older copy of its own record, or a second merge of the same
 file) is left alone, so merging twice changes nothing.
 
@@ -20,7 +25,10 @@ Into a log that has never held a record, the file's history is restored as it wa
 history and `undo` included; the merge adds no rows of its own then.
 
 Deletions do not travel: a record deleted here comes back with the other side's
-copy (and, its id having been used, under a new id).
+copy (and, its id having been used, under a new id). Forgetting does: the file's
+tombstones are kept (`domain.tombstones`), a resident whose UUID is buried is
+forgotten again within the merge, and what arrives is scrubbed of what the
+tombstones mark, so that no merge from any device brings a forgotten person back.
 """
 
 from __future__ import annotations
@@ -32,7 +40,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gridlog.context import Context
-from gridlog.domain import settings
+from gridlog.domain import settings, tombstones
+from gridlog.domain.privacy import BLOT, forget_resident
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
 from gridlog.transfer.export_jsonl import TABLES, record_lines
@@ -58,6 +67,8 @@ class MergeResult:
     unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     kept: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     history_restored: int = 0
+    forgotten: int = 0  # residents the file brought back, forgotten again
+    scrubbed: int = 0  # records a tombstone's marks blotted something out of
 
 
 def merge_lines(
@@ -65,6 +76,7 @@ def merge_lines(
 ) -> MergeResult:
     """Merge the lines of a jsonl export into the log, in one transaction."""
     with writing(conn, ctx) as changes:
+        changes.editing = False  # revisions come with the records
         # Entries point at their case and cases at their entry: check at COMMIT.
         conn.execute("PRAGMA defer_foreign_keys = ON")
         counter = stage(conn, lines)
@@ -72,6 +84,10 @@ def merge_lines(
         merger.run(counter)
         conn.execute("DROP TABLE temp.merge_in")
         conn.execute("DROP TABLE temp.merge_ids")
+    if merger.result.forgotten or merger.result.scrubbed:
+        # As `resident forget` does: no old version of the rows left in free space.
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return merger.result
 
 
@@ -119,6 +135,7 @@ class _Restoring:
 class _Merger:
     def __init__(self, conn: sqlite3.Connection, changes: Changes, fresh: bool):
         self.conn = conn
+        self.ctx = changes.ctx
         self.fresh = fresh
         self.writer: Changes | _Restoring = _Restoring(conn) if fresh else changes
         self.result = MergeResult()
@@ -141,6 +158,7 @@ class _Merger:
         self._fired()
         if self.fresh:
             self._restore_history()
+        self._tombstones()
 
     def _count(self, outcome: str, kind: str) -> None:
         getattr(self.result, outcome)[kind] += 1
@@ -254,7 +272,7 @@ class _Merger:
         incoming id if this log never used it, else the next from the counter."""
         self.conn.execute(
             "CREATE TEMP TABLE merge_ids (uuid TEXT PRIMARY KEY, id INTEGER UNIQUE,"
-            " existing INTEGER NOT NULL)"
+            " kind TEXT NOT NULL, existing INTEGER NOT NULL)"
         )
         rows = self.conn.execute(
             "SELECT type, key, json_extract(body, '$.id') FROM merge_in"
@@ -269,8 +287,8 @@ class _Merger:
             else:
                 local_id, is_existing = (wanted if self._free(wanted) else None), 0
             self.conn.execute(
-                "INSERT INTO merge_ids (uuid, id, existing) VALUES (?, ?, ?)",
-                (uuid, local_id, is_existing),
+                "INSERT INTO merge_ids (uuid, id, kind, existing) VALUES (?, ?, ?, ?)",
+                (uuid, local_id, kind, is_existing),
             )
         top = self.conn.execute(
             "SELECT max((SELECT value FROM counters WHERE name = 'record'),"
@@ -351,8 +369,8 @@ class _Merger:
         return local_id
 
     def _reconcile(self, kind: str, local_id: int, record: dict, line: int) -> str:
-        """Newest version wins; the other one is kept in the history. Returns the
-        outcome: unchanged, updated (to theirs) or kept (ours)."""
+        """The later version wins (see the module); the other one is kept in the
+        history. Returns the outcome: unchanged, updated (to theirs) or kept (ours)."""
         table = TABLES[kind]
         wanted = self._columns(kind, record, line)
         wanted.pop("uuid")
@@ -365,7 +383,7 @@ class _Merger:
         if not to_theirs:
             return "unchanged"
         [ours] = record_lines(self.conn, kind, local_id)
-        if (stamp(record), version(record)) > (stamp(ours), version(ours)):
+        if _order(record) > _order(ours):
             self.writer.update(table, local_id, to_theirs)
             return "updated"
         if self._seen(table, local_id, stamp(record)):
@@ -414,8 +432,9 @@ class _Merger:
         if kind in self.local and uuid in self.local[kind]:
             return self.local[kind][uuid]
         if kind in ("entry", "followup"):
+            # Entries and follow-ups share ids: a UUID of the wrong kind is unknown.
             row = self.conn.execute(
-                "SELECT id FROM merge_ids WHERE uuid = ?", (uuid,)
+                "SELECT id FROM merge_ids WHERE uuid = ? AND kind = ?", (uuid, kind)
             ).fetchone()
             if row is not None:
                 return int(row[0])
@@ -423,6 +442,40 @@ class _Merger:
             f"SELECT id FROM {TABLES[kind]} WHERE uuid = ?", (uuid,)
         ).fetchone()
         return None if row is None else int(row[0])
+
+    # tombstones -------------------------------------------------------------------
+
+    def _tombstones(self) -> None:
+        """Keep the file's tombstones; forget again whoever the file brought back
+        (or a new tombstone buries here), with this log's own forget; blot what
+        the tombstones mark out of what arrived (out of everything, when a
+        tombstone is new here, since this log's own texts may name the person)."""
+        new = False
+        for _line, record in staged(self.conn, "tombstone"):
+            added = tombstones.receive(self.conn, record)
+            self._count("added" if added else "unchanged", "tombstone")
+            new = new or added
+        for resident_id in tombstones.buried_residents(self.conn):
+            forget_resident(self.conn, self.ctx, resident_id, merging=True)
+            self.result.forgotten += 1
+        only = None if new else self._arrived()
+        marks = tombstones.marks(self.conn)
+        self.result.scrubbed = tombstones.scrub(self.conn, marks, BLOT, only)
+
+    def _arrived(self) -> dict[str, set[int]]:
+        """The local ids of the entries, follow-ups and sign-offs in the file."""
+        arrived: dict[str, set[int]] = {}
+        for kind in ("entry", "followup", "signoff"):
+            table = TABLES[kind]
+            arrived[table] = {
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT t.id FROM {table} t JOIN merge_in m"
+                    " ON m.key = t.uuid AND m.type = ?",
+                    (kind,),
+                )
+            }
+        return arrived
 
     # history ----------------------------------------------------------------------
 
@@ -459,6 +512,12 @@ class _Merger:
 
 
 _KIND_OF = {table: kind for kind, table in TABLES.items()}
+
+
+def _order(line: Mapping[str, Any]) -> tuple[int, str, str]:
+    """Which of two versions of a record is the later: revision, then clock, then
+    content; the same answer on every device."""
+    return (line.get("revision", 0), stamp(line), version(line))
 
 
 def _dump(values: dict | None) -> str | None:

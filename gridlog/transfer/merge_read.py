@@ -10,9 +10,11 @@ the log itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -20,6 +22,7 @@ from gridlog.domain import settings
 from gridlog.domain.limits import MAX_NAME, MAX_TEXT
 from gridlog.errors import GridlogError
 from gridlog.storage.migrations import schema_version
+from gridlog.words import vocab
 
 KINDS = (
     "setting",
@@ -31,26 +34,91 @@ KINDS = (
     "followup",
     "signoff",
     "fired",
+    "tombstone",
 )
 
 _INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
+# Years a stored instant or date (a birthday: 1880) may have: every read command
+# can show and convert them (to the worker's zone, to a spreadsheet's date).
+_YEARS = range(1900, 3000)
+_BIRTH_YEARS = range(1880, 3000)
+_EVERY = re.compile(r"[1-9]\d{0,2}[dwmy]")
+_HEX = re.compile(r"[0-9a-f]{16,128}")
+# Largest id, count or revision taken: far below SQLite's 64-bit integers.
+_MAX_INT = 2**53
+# Control characters, and the invisible format ones that make a name look like
+# another (right-to-left overrides, zero-width spaces): never in a short field.
+_NOT_IN_NAMES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+# In a text, line breaks and tabs are fine; NUL and direction overrides are not.
+_NOT_IN_TEXTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(value: str) -> bool:
+    return not any(unicodedata.category(char) in _NOT_IN_NAMES for char in value)
 
 
 def _text(limit: int, optional: bool = False) -> Callable[[Any], bool]:
+    """A name (limit MAX_NAME: one line of visible characters) or a text, as an
+    import would take it: not blank, not too long, valid Unicode."""
+
     def check(value: Any) -> bool:
         if value is None:
             return optional
-        return type(value) is str and 0 < len(value) <= limit
+        if type(value) is not str or not value.strip() or len(value) > limit:
+            return False
+        if limit <= MAX_NAME and not _printable(value):
+            return False
+        if _NOT_IN_TEXTS.search(value):
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
 
     return check
 
 
-def _pattern(regex: re.Pattern[str], optional: bool = False) -> Callable[[Any], bool]:
+def _instant(value: str) -> bool:
+    try:
+        moment = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return False
+    return moment.year in _YEARS
+
+
+def _day_in(years: range) -> Callable[[str], bool]:
+    def real(value: str) -> bool:
+        try:
+            return dt.date.fromisoformat(value).year in years
+        except ValueError:
+            return False
+
+    return real
+
+
+def _pattern(
+    regex: re.Pattern[str], real: Callable[[str], bool] | None = None
+) -> tuple[Callable[[Any], bool], Callable[[Any], bool]]:
+    """The check of a required and of an optional field of this pattern, which
+    (given `real`) must also be a real date or instant."""
+
+    def check(value: Any) -> bool:
+        return (
+            type(value) is str
+            and regex.fullmatch(value) is not None
+            and (real is None or real(value))
+        )
+
+    return check, lambda value: value is None or check(value)
+
+
+def _int(low: int = 0, high: int = _MAX_INT, optional: bool = False):
     def check(value: Any) -> bool:
         if value is None:
             return optional
-        return type(value) is str and regex.fullmatch(value) is not None
+        return type(value) is int and low <= value <= high
 
     return check
 
@@ -60,14 +128,19 @@ def _of(*types: type) -> Callable[[Any], bool]:
 
 
 def _one_of(*choices: str) -> Callable[[Any], bool]:
-    return lambda value: value in choices
+    return lambda value: type(value) is str and value in choices
 
 
 _NAME, _OPT_NAME = _text(MAX_NAME), _text(MAX_NAME, optional=True)
 _UUID, _OPT_UUID = _text(64), _text(64, optional=True)
-_AT, _OPT_AT = _pattern(_INSTANT), _pattern(_INSTANT, optional=True)
-_ID, _OPT_INT = _of(int), _of(int, type(None))
-_OPT_OBJECT = _of(dict, type(None))
+_AT, _OPT_AT = _pattern(_INSTANT, _instant)
+_DATE = _pattern(_DAY, _day_in(_YEARS))[0]
+_OPT_BIRTHDAY = _pattern(_DAY, _day_in(_BIRTH_YEARS))[1]
+_ID, _OPT_INT = _int(1), _int(optional=True)
+_FLAG, _COUNT = _int(0, 1), _int()
+_CATEGORY = _one_of(*(term.key for term in vocab.CATEGORIES))
+_KIND = _one_of(*(term.key for term in vocab.KINDS))
+_EVERY_CHECK = _pattern(_EVERY)[1]
 
 
 def _tags(value: Any) -> bool:
@@ -78,9 +151,53 @@ def _aliases(value: Any) -> bool:
     return _tags(value)
 
 
+def _values(value: Any) -> bool:
+    """A history row's before or after: column → a value a column can hold (or the
+    list a bulk load's summary holds), nothing deeper."""
+    if value is None:
+        return True
+    if type(value) is not dict:
+        return False
+    return all(type(key) is str and _value(item) for key, item in value.items())
+
+
+def _value(item: Any) -> bool:
+    if type(item) is list:
+        return all(_value(part) and type(part) is not list for part in item)
+    if type(item) is int:
+        return abs(item) <= _MAX_INT
+    if type(item) is str:
+        return not _NOT_IN_TEXTS.search(item)
+    return type(item) in (float, bool, type(None))
+
+
+def _marks(value: Any) -> bool:
+    """A tombstone's marks: the length and keyed hash of each forgotten value."""
+    return type(value) is list and all(
+        type(mark) is dict
+        and _int(1, MAX_NAME)(mark.get("length"))
+        and type(mark.get("hash")) is str
+        and _HEX.fullmatch(mark["hash"]) is not None
+        for mark in value
+    )
+
+
+_HISTORY_TABLES = (
+    "settings",
+    "grids",
+    "grid_aliases",
+    "buildings",
+    "entries",
+    "followups",
+    "residents",
+    "signoffs",
+    "care_rules",
+    "care_rule_fired",
+)
+
 # What each line must hold: field → check. Other fields are ignored.
 SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
-    "gridlog": {"schema": _of(int)},
+    "gridlog": {"schema": _int(1, 10_000)},
     "setting": {"key": _one_of(*settings.KEYS), "value": _NAME},
     "grid": {
         "uuid": _UUID,
@@ -93,6 +210,7 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
         "population": _OPT_INT,
         "created_at": _AT,
         "updated_at": _AT,
+        "revision": _COUNT,
     },
     "building": {
         "uuid": _UUID,
@@ -104,12 +222,13 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
     "rule": {
         "uuid": _UUID,
         "id": _ID,
-        "age": _ID,
+        "age": _int(0, 150),
         "text": _text(MAX_TEXT),
-        "category": _NAME,
-        "active": _ID,
+        "category": _CATEGORY,
+        "active": _FLAG,
         "created_at": _AT,
         "updated_at": _AT,
+        "revision": _COUNT,
     },
     "resident": {
         "uuid": _UUID,
@@ -120,13 +239,14 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
         "building_uuid": _OPT_UUID,
         "phone": _OPT_NAME,
         "id_number": _OPT_NAME,
-        "born_on": _pattern(_DAY, optional=True),
-        "born_year_only": _ID,
+        "born_on": _OPT_BIRTHDAY,
+        "born_year_only": _FLAG,
         "tags": _tags,
         "note": _text(MAX_TEXT, optional=True),
-        "registered_on": _pattern(_DAY),
+        "registered_on": _DATE,
         "created_at": _AT,
         "updated_at": _AT,
+        "revision": _COUNT,
     },
     "entry": {
         "uuid": _UUID,
@@ -138,14 +258,15 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
         "resident": _OPT_NAME,
         "resident_uuid": _OPT_UUID,
         "phone": _OPT_NAME,
-        "category": _NAME,
-        "kind": _NAME,
+        "category": _CATEGORY,
+        "kind": _KIND,
         "text": _text(MAX_TEXT),
         "tags": _tags,
         "worker": _OPT_NAME,
         "case_uuid": _OPT_UUID,
         "created_at": _AT,
         "updated_at": _AT,
+        "revision": _COUNT,
     },
     "followup": {
         "uuid": _UUID,
@@ -154,14 +275,15 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
         "entry_uuid": _UUID,
         "grid_uuid": _UUID,
         "text": _text(MAX_TEXT),
-        "due_on": _pattern(_DAY),
+        "due_on": _DATE,
         "opened_at": _AT,
         "closed_at": _OPT_AT,
         "close_note": _text(MAX_TEXT, optional=True),
-        "every": _OPT_NAME,
+        "every": _EVERY_CHECK,
         "previous_uuid": _OPT_UUID,
         "created_at": _AT,
         "updated_at": _AT,
+        "revision": _COUNT,
     },
     "signoff": {
         "uuid": _UUID,
@@ -172,6 +294,7 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
         "answered_at": _OPT_AT,
         "created_at": _AT,
         "updated_at": _AT,
+        "revision": _COUNT,
     },
     "fired": {
         "rule_uuid": _UUID,
@@ -183,17 +306,26 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
         "id": _ID,
         "op": _ID,
         "at": _AT,
-        "actor": _of(str, type(None)),
-        "command": _of(str, type(None)),
-        "table": _NAME,
-        "record_id": _ID,
+        "actor": _OPT_NAME,
+        "command": _OPT_NAME,
+        "table": _one_of(*_HISTORY_TABLES),
+        "record_id": _COUNT,
         "record_uuid": _OPT_UUID,
         "action": _one_of("insert", "update", "delete"),
-        "before": _OPT_OBJECT,
-        "after": _OPT_OBJECT,
-        "undoes": _OPT_INT,
+        "before": _values,
+        "after": _values,
+        "undoes": _int(1, optional=True),
+    },
+    "tombstone": {
+        "uuid": _UUID,
+        "kind": _one_of("resident"),
+        "forgotten_at": _AT,
+        "key": _pattern(_HEX)[0],
+        "marks": _marks,
     },
 }
+# Fields an older gridlog's export lacks, and what they mean there.
+_DEFAULTS = {"revision": 0}
 # A reference field → (the column it fills, the kind of record it points at).
 REFERENCES = {
     "grid_uuid": ("grid_id", "grid"),
@@ -235,7 +367,7 @@ def stage(conn: sqlite3.Connection, lines: Iterable[str]) -> int:
             try:
                 conn.execute(
                     "INSERT INTO merge_in (line, type, key, body) VALUES (?, ?, ?, ?)",
-                    (number, record["type"], key, text),
+                    (number, record["type"], key, json.dumps(record)),
                 )
             except sqlite3.IntegrityError:
                 raise GridlogError("merge.duplicate", line=number, uuid=key) from None
@@ -261,17 +393,21 @@ def _parse(number: int, text: str) -> dict[str, Any]:
 
 def _check_shape(number: int, record: dict[str, Any]) -> None:
     for name, check in SHAPES[record["type"]].items():
+        if name in _DEFAULTS:
+            record.setdefault(name, _DEFAULTS[name])
         if name not in record:
             raise GridlogError("merge.missing_field", line=number, field=name)
         if not check(record[name]):
             raise GridlogError("merge.bad_field", line=number, field=name)
+        if name in REFERENCES and record[name] == record.get("uuid", False):
+            raise GridlogError("merge.self_reference", line=number, field=name)
 
 
 def _header(number: int, record: dict[str, Any]) -> dict[str, Any]:
     if record["type"] != "gridlog":
         raise GridlogError("merge.no_header", line=number)
     _check_shape(number, record)
-    if type(record.get("record_counter", 0)) is not int:
+    if not _COUNT(record.get("record_counter", 0)):
         raise GridlogError("merge.bad_field", line=number, field="record_counter")
     if record["schema"] > schema_version():
         raise GridlogError(

@@ -1,0 +1,221 @@
+"""Tombstones: what `resident forget` leaves behind so that a forget travels.
+
+A log's jsonl export carries its tombstones and `gridlog merge` honours them, so an
+export taken before the forget, on this device or any other, cannot bring the person
+back: a record whose UUID is buried is forgotten again as soon as a merge brings it
+(`privacy.forget_resident`, within the merge), and what they left in texts that
+arrive later is blotted out.
+
+A tombstone never holds the personal data itself: only the forgotten record's UUID
+and, for each value forgotten (name, phone, ID number), its length and a keyed hash
+(BLAKE2b, a random key per tombstone). A text is scrubbed by hashing each stretch of
+it of that length and blotting out the stretches that match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from gridlog.context import Context
+
+# Columns that may hold what someone typed about a person (as `privacy` scrubs).
+TEXT_COLUMNS = {
+    "entries": ("text", "place", "resident", "phone", "tags"),
+    "followups": ("text", "close_note"),
+    "signoffs": ("household",),
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One forgotten value: its length and its keyed hash."""
+
+    key: bytes
+    length: int
+    digest: str
+
+    def matches(self, stretch: str) -> bool:
+        return _digest(self.key, stretch) == self.digest
+
+
+def _digest(key: bytes, value: str) -> str:
+    return hashlib.blake2b(value.encode("utf-8"), key=key, digest_size=16).hexdigest()
+
+
+def bury(
+    conn: sqlite3.Connection, ctx: Context, uuid: str, forgotten: Iterable[str]
+) -> None:
+    """Record that the resident `uuid` was forgotten, with marks of the values
+    that were blotted out; inside the forget's transaction."""
+    key = secrets.token_bytes(16)
+    marks = [
+        {"length": len(value), "hash": _digest(key, value)}
+        for value in dict.fromkeys(forgotten)
+        if value
+    ]
+    conn.execute(
+        "INSERT OR IGNORE INTO tombstones (uuid, kind, forgotten_at, key, marks)"
+        " VALUES (?, 'resident', ?, ?, ?)",
+        (uuid, ctx.now_utc, key.hex(), json.dumps(marks)),
+    )
+
+
+def receive(conn: sqlite3.Connection, line: dict[str, Any]) -> bool:
+    """Keep a tombstone from another log (its lines as `lines` writes them);
+    returns whether it is new here."""
+    return (
+        conn.execute(
+            "INSERT OR IGNORE INTO tombstones (uuid, kind, forgotten_at, key, marks)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                line["uuid"],
+                line["kind"],
+                line["forgotten_at"],
+                line["key"],
+                json.dumps(line["marks"]),
+            ),
+        ).rowcount
+        == 1
+    )
+
+
+def lines(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    """Every tombstone as a jsonl line of the export."""
+    for row in conn.execute(
+        "SELECT uuid, kind, forgotten_at, key, marks FROM tombstones ORDER BY uuid"
+    ):
+        yield {"type": "tombstone", **dict(row), "marks": json.loads(row["marks"])}
+
+
+def buried_residents(conn: sqlite3.Connection) -> list[int]:
+    """Residents in the log whose UUID is buried (a merge has just brought them)."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT r.id FROM residents r JOIN tombstones t ON t.uuid = r.uuid"
+            " ORDER BY r.id"
+        )
+    ]
+
+
+def marks(conn: sqlite3.Connection) -> list[Mark]:
+    found = []
+    for key, stored in conn.execute("SELECT key, marks FROM tombstones"):
+        for mark in json.loads(stored):
+            found.append(Mark(bytes.fromhex(key), mark["length"], mark["hash"]))
+    return found
+
+
+def blot(value: Any, marks: list[Mark], blot_with: str) -> Any:
+    """`value` (a text, or the list or dict of a history row) with every stretch
+    that a mark matches blotted out."""
+    if isinstance(value, str):
+        return _blot_text(value, marks, blot_with)
+    if isinstance(value, list):
+        return [blot(item, marks, blot_with) for item in value]
+    if isinstance(value, dict):
+        return {key: blot(item, marks, blot_with) for key, item in value.items()}
+    return value
+
+
+def _blot_text(text: str, marks: list[Mark], blot_with: str) -> str:
+    for mark in marks:
+        start = 0
+        while start + mark.length <= len(text):
+            if mark.matches(text[start : start + mark.length]):
+                text = text[:start] + blot_with + text[start + mark.length :]
+                start += len(blot_with)
+            else:
+                start += 1
+    return text
+
+
+def scrub(
+    conn: sqlite3.Connection,
+    marks: list[Mark],
+    blot_with: str,
+    only: dict[str, set[int]] | None = None,
+) -> int:
+    """Blot what the marks match out of the text columns of entries, follow-ups and
+    sign-offs (of the records `only`, else all of them) and out of their history;
+    returns how many records changed. Written as `forget` writes: without history
+    rows or new revisions, so that every log that has the tombstone agrees."""
+    if not marks:
+        return 0
+    conn.execute("PRAGMA secure_delete = ON")
+    changed = 0
+    for table, columns in TEXT_COLUMNS.items():
+        present = list(columns)
+        ids = None if only is None else sorted(only.get(table, ()))
+        for row in _rows(conn, table, present, ids):
+            values = {c: _blot_column(row[c], marks, blot_with) for c in present}
+            if any(values[c] != row[c] for c in present):
+                assignments = ", ".join(f"{c} = ?" for c in values)
+                conn.execute(
+                    f"UPDATE {table} SET {assignments} WHERE id = ?",
+                    [*values.values(), row["id"]],
+                )
+                changed += 1
+        _scrub_history(conn, table, ids, marks, blot_with)
+    if changed:
+        for index in ("entries_search", "followups_search"):
+            # Merging every segment drops the blotted rows' trigrams for good.
+            conn.execute(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
+    return changed
+
+
+def _rows(
+    conn: sqlite3.Connection, table: str, columns: list[str], ids: list[int] | None
+) -> list[sqlite3.Row]:
+    select = f"SELECT id, {', '.join(columns)} FROM {table}"
+    if ids is None:
+        return conn.execute(select).fetchall()
+    return conn.execute(
+        f"{select} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+    ).fetchall()
+
+
+def _blot_column(value: Any, marks: list[Mark], blot_with: str) -> Any:
+    if not isinstance(value, str):
+        return value
+    if value.startswith("["):  # tags, stored as a JSON list
+        try:
+            tags = json.loads(value)
+        except ValueError:
+            tags = None
+        if isinstance(tags, list):
+            return json.dumps(blot(tags, marks, blot_with), ensure_ascii=False)
+    return blot(value, marks, blot_with)
+
+
+def _blot_json(stored: str | None, marks: list[Mark], blot_with: str) -> str | None:
+    if stored is None:
+        return None
+    return json.dumps(blot(json.loads(stored), marks, blot_with), ensure_ascii=False)
+
+
+def _scrub_history(
+    conn: sqlite3.Connection,
+    table: str,
+    ids: list[int] | None,
+    marks: list[Mark],
+    blot_with: str,
+) -> None:
+    select = "SELECT id, before, after FROM history WHERE table_name = ?"
+    params: list[Any] = [table]
+    if ids is not None:
+        select += " AND record_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(ids))
+    for row in conn.execute(select, params).fetchall():
+        values = [_blot_json(row[c], marks, blot_with) for c in ("before", "after")]
+        if values != [row["before"], row["after"]]:
+            conn.execute(
+                "UPDATE history SET before = ?, after = ? WHERE id = ?",
+                [*values, row["id"]],
+            )

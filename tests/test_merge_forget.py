@@ -1,0 +1,258 @@
+"""A forget travels: `resident forget` leaves a tombstone that `export` carries and
+`merge` honours, so that no export taken before the forget, merged on any device in
+any order, brings the person back; and the tombstone itself holds no personal data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.usefixtures("red_grids")
+NAME = "臧树花"
+PHONE = "13812341234"
+ID_NUMBER = "110101194005201238"
+SECRETS = (NAME.encode(), PHONE.encode(), ID_NUMBER.encode())
+
+
+def ok(result):
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def file_bytes(db: Path) -> bytes:
+    """Everything SQLite keeps on disk for this database."""
+    return b"".join(
+        path.read_bytes()
+        for path in (db, db.with_name(db.name + "-wal"))
+        if path.exists()
+    )
+
+
+def leaked(db: Path) -> list[bytes]:
+    stored = file_bytes(db)
+    return [secret for secret in SECRETS if secret in stored]
+
+
+def register(gridlog, db: Path) -> None:
+    """The resident, two entries and four follow-ups that name her."""
+    ok(
+        gridlog(
+            "--db",
+            str(db),
+            "resident",
+            "add",
+            NAME,
+            "--place",
+            "9号楼2单元101",
+            "--phone",
+            PHONE,
+            "--id-number",
+            ID_NUMBER,
+        )
+    )
+    ok(
+        gridlog(
+            "--db",
+            str(db),
+            "add",
+            f"{NAME}右眼白内障，电话{PHONE}",
+            "--resident",
+            NAME,
+            "--follow-up",
+            "明天",
+        )
+    )
+    ok(gridlog("--db", str(db), "add", f"邻居说{NAME}没下楼", "--grid", "红四"))
+    for day in ("3月20日", "3月21日", "3月22日"):
+        ok(
+            gridlog(
+                "--db",
+                str(db),
+                "add",
+                "回访安排",
+                "--grid",
+                "红四",
+                "--remind",
+                day,
+                "--remind-text",
+                f"回访{NAME}",
+            )
+        )
+
+
+def export(gridlog, db: Path, path: Path) -> Path:
+    ok(gridlog("--db", str(db), "export", str(path)))
+    return path
+
+
+def test_an_export_from_before_the_forget_does_not_bring_her_back(
+    gridlog, db_path, tmp_path
+):
+    register(gridlog, db_path)
+    before = export(gridlog, db_path, tmp_path / "before.jsonl")
+    ok(gridlog("resident", "forget", NAME))
+    assert leaked(db_path) == []
+    result = ok(gridlog("merge", str(before)))
+    assert "forgotten again" in result.stdout
+    assert leaked(db_path) == [], "merge brought the person back"
+    assert gridlog("resident", "show", NAME).exit_code == 1
+    texts = [e["text"] for e in json.loads(ok(gridlog("log", "--json")).stdout)]
+    assert not any(NAME in text or PHONE in text for text in texts)
+    items = json.loads(ok(gridlog("due", "--days", "30", "--json")).stdout)
+    assert items and not any(NAME in item["text"] for item in items)
+    assert ok(gridlog("check")).exit_code == 0
+    # The merge can be merged again, and the log exported: still nobody.
+    ok(gridlog("merge", str(before)))
+    after = export(gridlog, db_path, tmp_path / "after.jsonl").read_bytes()
+    assert not any(secret in after for secret in SECRETS)
+
+
+def test_the_forget_reaches_a_device_that_still_has_her(gridlog, db_path, tmp_path):
+    register(gridlog, db_path)
+    before = export(gridlog, db_path, tmp_path / "before.jsonl")
+    phone = tmp_path / "phone.db"
+    ok(gridlog("--db", str(phone), "merge", str(before)))
+    ok(gridlog("--db", str(phone), "add", f"又去看{NAME}", "--grid", "红四"))
+    assert leaked(phone) == list(SECRETS)
+    ok(gridlog("resident", "forget", NAME))
+    forgotten = export(gridlog, db_path, tmp_path / "forgotten.jsonl")
+    ok(gridlog("--db", str(phone), "merge", str(forgotten)))
+    assert leaked(phone) == []
+    # Whatever the phone's old export or the office's, in any order: nobody.
+    ok(gridlog("--db", str(phone), "merge", str(before)))
+    assert leaked(phone) == []
+    from_phone = export(gridlog, phone, tmp_path / "from-phone.jsonl")
+    ok(gridlog("merge", str(from_phone)))
+    assert leaked(db_path) == [] and leaked(phone) == []
+
+
+def test_a_text_naming_her_that_arrives_later_is_scrubbed(gridlog, db_path, tmp_path):
+    """A device that never had her record wrote her name and number in a text: the
+    office, which forgot her, blots them out as the text arrives; and the device,
+    once it has the tombstone, blots them out of its own texts."""
+    register(gridlog, db_path)
+    ok(gridlog("resident", "forget", NAME))
+    other = tmp_path / "other.db"
+    ok(gridlog("--db", str(other), "grid", "add", "红九网格"))
+    ok(
+        gridlog(
+            "--db", str(other), "add", f"{NAME}家属来电{PHONE}", "--grid", "红九网格"
+        )
+    )
+    from_other = export(gridlog, other, tmp_path / "other.jsonl")
+    ok(gridlog("merge", str(from_other)))
+    assert leaked(db_path) == []
+    texts = [e["text"] for e in json.loads(ok(gridlog("log", "--json")).stdout)]
+    assert "***家属来电***" in texts
+    ok(
+        gridlog(
+            "--db",
+            str(other),
+            "merge",
+            str(export(gridlog, db_path, tmp_path / "o.jsonl")),
+        )
+    )
+    assert leaked(other) == []
+
+
+def test_a_tombstone_holds_no_personal_data(gridlog, db_path, tmp_path):
+    register(gridlog, db_path)
+    ok(gridlog("resident", "forget", NAME))
+    lines = export(gridlog, db_path, tmp_path / "x.jsonl").read_text(encoding="utf-8")
+    [tombstone] = [
+        json.loads(line) for line in lines.splitlines() if '"tombstone"' in line
+    ]
+    assert tombstone["kind"] == "resident" and len(tombstone["marks"]) == 3
+    assert not any(secret.decode() in json.dumps(tombstone) for secret in SECRETS)
+    assert leaked(db_path) == []
+
+
+# --- many random stories --------------------------------------------------------------
+
+DEVICES = ("office", "phone", "pad")
+step = st.one_of(
+    st.tuples(st.just("write"), st.sampled_from(DEVICES)),
+    st.tuples(st.just("forget"), st.sampled_from(DEVICES)),
+    st.tuples(st.just("send"), st.sampled_from(DEVICES), st.sampled_from(DEVICES)),
+    st.tuples(st.just("old"), st.sampled_from(DEVICES)),
+)
+_START: dict[str, Path] = {}
+
+
+def start(gridlog) -> Path:
+    """Three devices with one log that knows her, and its export (made once)."""
+    if "home" not in _START:
+        home = _START["home"] = Path(tempfile.mkdtemp())
+        office = home / "office.db"
+        ok(
+            gridlog(
+                "--db",
+                str(office),
+                "grid",
+                "add",
+                "红四网格",
+                "--alias",
+                "红四",
+                "--building",
+                "9号楼",
+            )
+        )
+        register(gridlog, office)
+        oldest = export(gridlog, office, home / "oldest.jsonl")
+        for name in DEVICES[1:]:
+            ok(gridlog("--db", str(home / f"{name}.db"), "merge", str(oldest)))
+    return _START["home"]
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(steps=st.lists(step, min_size=1, max_size=6))
+def test_no_merge_in_any_order_brings_a_forgotten_person_back(gridlog, steps):
+    """Three devices start from one log that knows her; each may write about her
+    (until it has her tombstone), forget her, send its export to another, or merge
+    the oldest export again. A device that has forgotten her or received the
+    forget never holds her data again, and once every device has sent to every
+    other, none does."""
+    home = Path(tempfile.mkdtemp())
+    try:
+        shutil.copytree(start(gridlog), home, dirs_exist_ok=True)
+        dbs = {name: home / f"{name}.db" for name in DEVICES}
+        oldest = home / "oldest.jsonl"
+        knows = set()  # devices that have the forget
+        for n, (action, device, *to) in enumerate(steps):
+            db = dbs[device]
+            if action == "write" and device not in knows:
+                text = f"第{n}次说到{NAME}"
+                ok(gridlog("--db", str(db), "add", text, "--grid", "红四"))
+            elif action == "forget":
+                result = gridlog("--db", str(db), "resident", "forget", NAME)
+                assert result.exit_code == 0 or device in knows, result.output
+                knows.add(device)
+            elif action == "old":
+                ok(gridlog("--db", str(db), "merge", str(oldest)))
+            elif action == "send":
+                sent = export(gridlog, db, home / f"{n}.jsonl")
+                ok(gridlog("--db", str(dbs[to[0]]), "merge", str(sent)))
+                if device in knows:
+                    knows.add(to[0])
+            for name in knows:
+                assert leaked(dbs[name]) == [], (name, steps)
+        if knows:
+            for n, source in enumerate((*DEVICES, *DEVICES)):
+                sent = export(gridlog, dbs[source], home / f"last-{n}.jsonl")
+                for target in DEVICES:
+                    if target != source:
+                        ok(gridlog("--db", str(dbs[target]), "merge", str(sent)))
+            for name in DEVICES:
+                assert leaked(dbs[name]) == [], (name, steps)
+    finally:
+        shutil.rmtree(home)
