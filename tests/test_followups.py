@@ -62,16 +62,17 @@ def test_due_on_screen_marks_overdue_in_both_languages(gridlog):
     assert "逾期3天" in zh.stdout and "到期事项" in zh.stdout
 
 
-def test_due_on_screen_lists_each_grids_oldest_overdue_items(gridlog):
-    """A long backlog does not bury the day: ten oldest overdue items a grid, a line
-    for the rest, today's items always; --all and --json list everything."""
+def test_due_on_screen_never_hides_the_last_weeks_items(gridlog):
+    """A long backlog does not bury the day: today's items, then every item overdue
+    by up to 7 days, most recent first (yesterday's phone call on top), then one line
+    per grid for the older backlog; --all and --json list everything."""
     march_1 = "2019-03-01T09:00"  # the backlog falls due from 2 to 13 March
     backlog = [
         add(gridlog, "回访", "--grid", "红四", "--follow-up", f"3月{d}日", now=march_1)
         for d in range(2, 14)
     ]
     today = add(gridlog, "今天回访", "--grid", "红四", "--follow-up", "今天")
-    other = add(gridlog, "路灯", "--grid", "红一", "--follow-up", "3月5日")
+    other = add(gridlog, "路灯", "--grid", "红一", "--follow-up", "3月1日", now=march_1)
 
     def listed(result) -> list[int]:
         assert result.exit_code == 0, result.output
@@ -79,22 +80,36 @@ def test_due_on_screen_lists_each_grids_oldest_overdue_items(gridlog):
 
     screen = gridlog("due")
     assert "14 items, 13 overdue" in screen.stdout
-    shown = [item["id"] for item in backlog[:10]]
-    assert listed(screen) == [*shown, today["id"], other["id"]]
-    assert screen.stdout.count("… and 2 more overdue") == 1
-    assert "10 oldest overdue items" in screen.stdout
+    recent = [item["id"] for item in reversed(backlog[5:])]  # 13 March back to 7
+    assert listed(screen) == [today["id"], *recent]
+    assert (
+        "红四网格: 5 more overdue by over 7 days, the oldest due 2019-03-02;"
+        " gridlog due --all" in screen.stdout
+    )
+    assert "红一网格: 1 more overdue by over 7 days, due 2019-03-01" in screen.stdout
 
     everything = gridlog("due", "--all")
-    assert listed(everything) == [
-        *(item["id"] for item in backlog),
-        today["id"],
-        other["id"],
-    ]
+    oldest_last = [item["id"] for item in reversed(backlog)]
+    assert listed(everything) == [today["id"], *oldest_last, other["id"]]
     assert "more overdue" not in everything.stdout
     assert len(due(gridlog)) == 14
 
     zh = gridlog("--lang", "zh", "due")
-    assert "共 14 项，逾期 13 项" in zh.stdout and "…… 另有 2 项逾期" in zh.stdout
+    assert "共 14 项，逾期 13 项" in zh.stdout
+    backlog_line = "红四网格：另有 5 项逾期超过 7 天，最早 3月2日；gridlog due --all"
+    assert backlog_line in zh.stdout
+
+
+def test_yesterdays_reminder_shows_above_a_large_backlog(gridlog):
+    """The subsidy call due yesterday is listed even with a thousand older items
+    (counted with a thousands separator, not listed)."""
+    old = "2018-01-01T09:00"
+    for _ in range(3):
+        add(gridlog, "回访", "--grid", "红四", "--follow-up", "2月1日", now=old)
+    call = add(gridlog, "电话通知高龄补贴", "--grid", "红四", "--remind", "昨天")
+    screen = gridlog("--lang", "zh", "due")
+    assert re.findall(r"#(\d+)\b", screen.stdout) == [str(call["id"])]
+    assert "另有 3 项逾期超过 7 天，最早 2018年2月1日" in screen.stdout
 
 
 def test_nothing_due_says_so(gridlog):

@@ -117,16 +117,12 @@ def due(
             return
         if json_out or every:  # scripts always get every item
             items = reads.due_items(conn, today, days=days, grid_ids=grid_ids)
-            counts = None
+            backlog = None
         else:
             items = reads.due_items(
-                conn,
-                today,
-                days=days,
-                grid_ids=grid_ids,
-                overdue_per_grid=reads.OVERDUE_PER_GRID,
+                conn, today, days=days, grid_ids=grid_ids, recent_only=True
             )
-            counts = reads.due_counts(conn, today, days=days, grid_ids=grid_ids)
+            backlog = reads.due_backlog(conn, today, grid_ids=grid_ids)
         if json_out:
             from gridlog.render import shapes
 
@@ -134,10 +130,8 @@ def due(
         else:
             from gridlog.render import log as render
 
-            if counts is None:
-                emit(render.due_doc(items, today, days))
-            else:
-                emit(render.due_capped_doc(items, today, days, counts))
+            items = reads.most_urgent_first(items, today)
+            emit(render.due_doc(items, today, days, backlog))
 
 
 def _stale(conn, context, today, days: int, grid_ids, json_out: bool) -> None:

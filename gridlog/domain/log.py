@@ -38,11 +38,13 @@ class DueItem(NamedTuple):
     signed: int = 0  # households that signed, of
     needed: int = 0  # those on the item's sign-off list (0: it has none)
     every: str | None = None
+    grid_id: int = 0
 
 
-# On screen, `gridlog due` lists at most this many overdue items per grid, the oldest
-# first; what falls due today (or within --days) is always listed. --all lifts it.
-OVERDUE_PER_GRID = 10
+# On screen, `gridlog due` lists everything due today (or within --days) and every
+# item overdue by up to this many days; only the older backlog is summed up per grid.
+# --all lists it too.
+RECENT_OVERDUE_DAYS = 7
 
 
 def due_items(
@@ -51,86 +53,102 @@ def due_items(
     *,
     days: int = 0,
     grid_ids: Sequence[int] | None = None,
-    overdue_per_grid: int | None = None,
+    recent_only: bool = False,
 ) -> list[DueItem]:
     """Open items due by `today + days`, overdue ones included, by grid then date;
-    with `overdue_per_grid`, only that many of each grid's overdue items, the oldest."""
+    with `recent_only`, none overdue by more than RECENT_OVERDUE_DAYS. The range on
+    the open-items index bounds the read by what is shown, not by the backlog."""
     until = today + dt.timedelta(days=days)
     where, grid_params = _open_grid_filter(grid_ids)
-    columns = (
-        "SELECT f.id, f.type, f.text, f.due_on, f.every, g.name AS grid, e.place,"
-        " e.resident, (SELECT count(*) FROM entries v WHERE v.case_id = f.id)"
-        " AS visits,"
+    since = ""
+    params: list[object] = [until.isoformat()]
+    if recent_only:
+        since = "AND f.due_on >= ? "
+        params.append(backlog_before(today).isoformat())
+    sql = (
+        "SELECT f.id, f.type, f.text, f.due_on, f.every, f.grid_id, g.name AS grid,"
+        " e.place, e.resident,"
+        " (SELECT count(*) FROM entries v WHERE v.case_id = f.id) AS visits,"
         " (SELECT count(*) FROM signoffs s WHERE s.followup_id = f.id) AS needed,"
         " (SELECT count(*) FROM signoffs s WHERE s.followup_id = f.id"
         "  AND s.status = 'signed') AS signed"
+        " FROM followups f JOIN grids g ON g.id = f.grid_id"
+        " JOIN entries e ON e.id = f.entry_id"
+        f" WHERE f.closed_at IS NULL AND f.due_on <= ? {since}{where}"
+        " ORDER BY g.id, f.due_on, f.id"
     )
-    joins = " JOIN grids g ON g.id = f.grid_id JOIN entries e ON e.id = f.entry_id"
-    if overdue_per_grid is None:
-        sql = (
-            f"{columns} FROM followups f{joins}"
-            f" WHERE f.closed_at IS NULL AND f.due_on <= ? {where}"
-            " ORDER BY g.id, f.due_on, f.id"
-        )
-        params: list[object] = [until.isoformat(), *grid_params]
-    else:
-        # Number each grid's items oldest first on the open-items index alone, then
-        # read (and join) only the rows that will be shown.
-        sql = (
-            "WITH ranked AS (SELECT f.id, f.due_on, row_number() OVER"
-            " (PARTITION BY f.grid_id ORDER BY f.due_on, f.id) AS n FROM followups f"
-            f" WHERE f.closed_at IS NULL AND f.due_on <= ? {where})"
-            f" {columns} FROM ranked r JOIN followups f ON f.id = r.id{joins}"
-            " WHERE r.n <= ? OR r.due_on >= ? ORDER BY g.id, f.due_on, f.id"
-        )
-        params = [
-            until.isoformat(),
-            *grid_params,
-            overdue_per_grid,
-            today.isoformat(),
-        ]
-    rows = conn.execute(sql, params).fetchall()
-    items = []
-    for row in rows:
-        due = dt.date.fromisoformat(row["due_on"])
-        items.append(
-            DueItem(
-                id=row["id"],
-                type=row["type"],
-                grid=row["grid"],
-                text=row["text"],
-                due=due,
-                overdue_days=max(0, (today - due).days),
-                place=row["place"],
-                resident=row["resident"],
-                visits=row["visits"],
-                signed=row["signed"],
-                needed=row["needed"],
-                every=row["every"],
-            )
-        )
-    return items
+    rows = conn.execute(sql, [*params, *grid_params]).fetchall()
+    return [_due_item(row, today) for row in rows]
 
 
-def due_counts(
+def _due_item(row: sqlite3.Row, today: dt.date) -> DueItem:
+    due = dt.date.fromisoformat(row["due_on"])
+    return DueItem(
+        id=row["id"],
+        type=row["type"],
+        grid=row["grid"],
+        text=row["text"],
+        due=due,
+        overdue_days=max(0, (today - due).days),
+        place=row["place"],
+        resident=row["resident"],
+        visits=row["visits"],
+        signed=row["signed"],
+        needed=row["needed"],
+        every=row["every"],
+        grid_id=row["grid_id"],
+    )
+
+
+def backlog_before(today: dt.date) -> dt.date:
+    """The first day still shown: items due before it are the backlog."""
+    return today - dt.timedelta(days=RECENT_OVERDUE_DAYS)
+
+
+def most_urgent_first(items: list[DueItem], today: dt.date) -> list[DueItem]:
+    """A grid's items as a worker acts on them: what falls due today, then what is
+    overdue, most recent first (yesterday's phone call before last month's), then
+    what comes later; grids keep their order."""
+    grids_seen = {item.grid_id: n for n, item in reversed(list(enumerate(items)))}
+
+    def urgency(item: DueItem) -> tuple:
+        if item.due == today:
+            return (grids_seen[item.grid_id], 0, 0, item.id)
+        if item.due < today:
+            return (grids_seen[item.grid_id], 1, item.overdue_days, item.id)
+        return (grids_seen[item.grid_id], 2, item.due.toordinal(), item.id)
+
+    return sorted(items, key=urgency)
+
+
+class Backlog(NamedTuple):
+    grid_id: int
+    grid: str
+    count: int
+    earliest: dt.date
+
+
+def due_backlog(
     conn: sqlite3.Connection,
     today: dt.date,
     *,
-    days: int = 0,
     grid_ids: Sequence[int] | None = None,
-) -> dict[str, tuple[int, int]]:
-    """Per grid, in order: how many open items are due by `today + days`, and how
-    many of them are overdue; counted on the open-items index, nothing else read."""
-    until = today + dt.timedelta(days=days)
+) -> list[Backlog]:
+    """Per grid, in order: how many open items are overdue by more than
+    RECENT_OVERDUE_DAYS and the earliest due date; counted on the open-items index,
+    nothing else read."""
     where, grid_params = _open_grid_filter(grid_ids)
     rows = conn.execute(
-        "SELECT g.name, count(*), sum(f.due_on < ?) FROM followups f"
+        "SELECT f.grid_id, g.name, count(*), min(f.due_on) FROM followups f"
         " JOIN grids g ON g.id = f.grid_id"
-        f" WHERE f.closed_at IS NULL AND f.due_on <= ? {where}"
-        " GROUP BY g.id ORDER BY g.id",
-        [today.isoformat(), until.isoformat(), *grid_params],
+        f" WHERE f.closed_at IS NULL AND f.due_on < ? {where}"
+        " GROUP BY f.grid_id ORDER BY f.grid_id",
+        [backlog_before(today).isoformat(), *grid_params],
     )
-    return {name: (count, overdue) for name, count, overdue in rows}
+    return [
+        Backlog(grid_id, name, count, dt.date.fromisoformat(earliest))
+        for grid_id, name, count, earliest in rows
+    ]
 
 
 def _open_grid_filter(grid_ids: Sequence[int] | None) -> tuple[str, list[object]]:

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from gridlog.domain.grids import GridSummary
-from gridlog.domain.log import OVERDUE_PER_GRID, DueItem, LogEntry, Story
+from gridlog.domain.log import RECENT_OVERDUE_DAYS, Backlog, DueItem, LogEntry, Story
 from gridlog.render.output import Cell, Doc, Heading, Table, clean
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t, tn
@@ -117,39 +117,40 @@ def overdue_cell(item: DueItem) -> Cell:
     return (t("due.today"), "today") if item.overdue_days == 0 else ""
 
 
-def due_doc(items: list[DueItem], today: dt.date, days: int) -> Doc:
-    """Every due and overdue item, grouped by grid (`due --all`)."""
-    overdue = sum(1 for item in items if item.overdue_days > 0)
-    doc = _due_heading(items, today, days, len(items), overdue)
-    for grid, group in _by_grid(items).items():
-        doc.append(_due_table(grid, group, today))
-    return doc
-
-
-def due_capped_doc(
+def due_doc(
     items: list[DueItem],
     today: dt.date,
     days: int,
-    counts: dict[str, tuple[int, int]],
+    backlog: list[Backlog] | None = None,
 ) -> Doc:
-    """Due and overdue items, grouped by grid, as a worker reads them each morning:
-    `items` holds only the oldest overdue items of each grid (and all that fall due),
-    so the header counts them all from `counts` (per grid: items due, of which
-    overdue), and each grid says how many more are overdue than it lists."""
-    count = sum(due for due, _ in counts.values())
-    overdue = sum(late for _, late in counts.values())
-    doc = _due_heading(items, today, days, count, overdue)
-    hidden = 0
-    for grid, group in _by_grid(items).items():
-        doc.append(_due_table(grid, group, today))
-        listed = sum(1 for item in group if item.overdue_days > 0)
-        more = counts[grid][1] - listed
-        if more > 0:
-            doc.append(tn("due.more", more, count=more))
-            hidden += more
-    if hidden:
-        doc.append(t("due.more_hint", shown=OVERDUE_PER_GRID))
+    """Due and overdue items grouped by grid, in the order given. On the morning
+    screen `items` holds only what is due or overdue by up to RECENT_OVERDUE_DAYS,
+    and `backlog` sums up, per grid, the older items left out (`due --all` lists
+    them and passes no backlog)."""
+    backlog = backlog or []
+    old = sum(late.count for late in backlog)
+    overdue = sum(1 for item in items if item.overdue_days > 0) + old
+    doc = _due_heading(items, today, days, len(items) + old, overdue)
+    groups = _by_grid(items)
+    left_out = {late.grid_id: late for late in backlog}
+    for grid_id in sorted({*groups, *left_out}):
+        if grid_id in groups:
+            doc.append(_due_table(groups[grid_id], today))
+        if grid_id in left_out:
+            doc.append(_backlog_line(left_out[grid_id], today))
     return doc
+
+
+def _backlog_line(late: Backlog, today: dt.date) -> str:
+    """`红四：另有 2,905 项逾期超过 7 天，最早 2024年3月2日；gridlog due --all`."""
+    return tn(
+        "due.backlog",
+        late.count,
+        grid=clean(late.grid),
+        count=f"{late.count:,}",
+        days=RECENT_OVERDUE_DAYS,
+        day=fmt_date(late.earliest, today),
+    )
 
 
 def _due_heading(
@@ -157,13 +158,13 @@ def _due_heading(
 ) -> Doc:
     """The day and how many items are due, of which overdue; or that none is."""
     header = t("due.header", day=fmt_date(today), weekday=fmt_weekday(today))
-    if not items:
+    if not count:
         return [Heading(header), t("due.none_days" if days else "due.none")]
     summary = tn("due.summary", count, count=count, overdue=overdue)
     return [Heading(f"{header} · {summary}")]
 
 
-def _due_table(grid: str, group: list[DueItem], today: dt.date) -> Table:
+def _due_table(group: list[DueItem], today: dt.date) -> Table:
     """One grid's items, a row each: number, type, due date, how late, place, text
     (with its visits, sign-offs and how often it comes back)."""
     rows: list[list[Cell]] = []
@@ -186,13 +187,13 @@ def _due_table(grid: str, group: list[DueItem], today: dt.date) -> Table:
                 text,
             ]
         )
-    return Table(rows, title=clean(grid))
+    return Table(rows, title=clean(group[0].grid))
 
 
-def _by_grid(items: list[DueItem]) -> dict[str, list[DueItem]]:
-    groups: dict[str, list[DueItem]] = {}
+def _by_grid(items: list[DueItem]) -> dict[int, list[DueItem]]:
+    groups: dict[int, list[DueItem]] = {}
     for item in items:
-        groups.setdefault(item.grid, []).append(item)
+        groups.setdefault(item.grid_id, []).append(item)
     return groups
 
 

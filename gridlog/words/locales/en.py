@@ -153,10 +153,10 @@ MESSAGES: dict[str, str] = {
     "due.today": "due today",
     "due.upcoming": "upcoming",
     "due.visits": " ({n} visits)",
-    "due.more": "  … and {count} more overdue",
-    "due.more.one": "  … and 1 more overdue",
-    "due.more_hint": "Each grid lists its {shown} oldest overdue items; "
-    "gridlog due --all lists them all.",
+    "due.backlog": "  … {grid}: {count} more overdue by over {days} days, the oldest "
+    "due {day}; gridlog due --all",
+    "due.backlog.one": "  … {grid}: 1 more overdue by over {days} days, due {day}; "
+    "gridlog due --all",
     "opt.due_all": "List every overdue item, not only each grid's oldest.",
     # done, snooze, show
     "done.help": "Close a follow-up or reminder and record how long it took.",
