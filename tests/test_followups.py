@@ -223,3 +223,29 @@ def test_text_from_standard_input(gridlog):
     assert result.exit_code == 0, result.output
     [entry] = json.loads(gridlog("log", "--json").stdout)
     assert entry["text"] == "楼北侧大面积跑水"
+
+
+def test_a_due_time_is_kept_shown_and_ordered_by(gridlog):
+    """`--follow-up "明天 9:00"` is an appointment: the time is kept, shown by `add`,
+    `due` and `show`, and orders the day's items (untimed ones after)."""
+    call = gridlog("--lang", "zh", "add", "电话通知", "--grid", "红四",
+                   "--follow-up", "明天 9:00")  # fmt: skip
+    assert "截止 3月15日 09:00" in call.stdout
+    loose = add(gridlog, "回访", "--grid", "红四", "--follow-up", "明天")
+    early = add(gridlog, "约见", "--grid", "红四", "--remind", "明天 8:00")
+    items = due(gridlog, "--days", "1")
+    assert [item["due_time"] for item in items] == ["08:00", "09:00", None]
+    assert items[2]["id"] == loose["id"] and items[0]["id"] == early["id"]
+    screen = gridlog("due", "--on", "明天")
+    rows = [line for line in screen.stdout.splitlines() if "#" in line]
+    assert "2019-03-15 08:00" in rows[0] and "2019-03-15 09:00" in rows[1]
+    shown = gridlog("--lang", "zh", "show", str(items[1]["id"]))
+    assert "截止 3月15日 09:00" in shown.stdout
+    assert (
+        json.loads(gridlog("show", str(early["id"]), "--json").stdout)["due_time"]
+        == "08:00"
+    )
+    # A new day without a time is due some time that day again.
+    assert gridlog("snooze", str(items[1]["id"]), "3月20日").exit_code == 0
+    [moved] = [i for i in due(gridlog, "--on", "3月20日") if i["id"] == items[1]["id"]]
+    assert moved["due"] == "2019-03-20" and moved["due_time"] is None

@@ -44,6 +44,7 @@ def edit(
 
     with session(ctx, write=True) as (conn, context):
         number = parse_id(record)
+        due_when = when(due, context, "future") if due else None
         change = EntryEdit(
             text=text,
             place=place,
@@ -53,7 +54,8 @@ def edit(
             kind=vocab.kind(kind).key if kind else None,
             at=when(at, context, "past").at(context.zone) if at else None,
             grid=grid,
-            due=when(due, context, "future").day if due else None,
+            due=due_when and due_when.day,
+            due_time=due_when and due_when.time,
             every=None if every is None else (how_often(every) or ""),
         )
         changed = edit_record(conn, context, number, change)

@@ -63,6 +63,8 @@ def add(
     if text == "-":
         text = sys.stdin.read()
     with session(ctx, write=True) as (conn, context):
+        follow_up_when = when(follow_up, context, "future") if follow_up else None
+        remind_when = when(remind, context, "future") if remind else None
         if remind_text is not None and remind is None:
             raise GridlogError("add.remind_text_alone", exit_code=2)
         if every is not None and (follow_up is None) == (remind is None):
@@ -76,8 +78,10 @@ def add(
             phone=phone,
             category=vocab.category(category).key if category else "other",
             kind=vocab.kind(kind).key if kind else "visit",
-            follow_up=when(follow_up, context, "future").day if follow_up else None,
-            remind=when(remind, context, "future").day if remind else None,
+            follow_up=follow_up_when and follow_up_when.day,
+            follow_up_time=follow_up_when and follow_up_when.time,
+            remind=remind_when and remind_when.day,
+            remind_time=remind_when and remind_when.time,
             remind_text=remind_text,
             case_id=parse_id(case) if case else None,
             tags=tag or (),
@@ -177,8 +181,8 @@ def snooze(
 
     with session(ctx, write=True) as (conn, context):
         record_id = parse_id(record)
-        due_on = when(due, context, "future").day
-        item = writes.snooze_item(conn, context, record_id, due_on)
+        due_when = when(due, context, "future")
+        item = writes.snooze_item(conn, context, record_id, due_when.day, due_when.time)
         from gridlog.render.log import snoozed_line
 
         emit(line=snoozed_line(item, context.today))

@@ -19,7 +19,13 @@ from typing import NamedTuple
 from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso, to_utc_iso
 from gridlog.domain import grids, settings
-from gridlog.domain.items import Opened, find_item, open_item
+from gridlog.domain.items import (
+    Opened,
+    clock_text,
+    find_item,
+    open_item,
+    stored_clock,
+)
 from gridlog.domain.limits import Field, check_name, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
@@ -45,6 +51,8 @@ class Draft:
     kind: str = "visit"
     follow_up: dt.date | None = None
     remind: dt.date | None = None
+    follow_up_time: dt.time | None = None  # an appointment: `明天 9:00`
+    remind_time: dt.time | None = None
     remind_text: str | None = None
     case_id: int | None = None
     tags: Sequence[str] = ()
@@ -188,16 +196,24 @@ def _open_items(
     """The follow-up (on the entry's text) and the reminder (on its own text, else
     the entry's) that the draft asks for, in that order."""
     opened = []
-    for kind, due, item_text in (
-        ("followup", draft.follow_up, text),
-        ("reminder", draft.remind, draft.remind_text or text),
+    for kind, due, time, item_text in (
+        ("followup", draft.follow_up, draft.follow_up_time, text),
+        ("reminder", draft.remind, draft.remind_time, draft.remind_text or text),
     ):
         if due is not None:
             item_text = check_text(Field.REMIND_TEXT, item_text)
             item_id = open_item(
-                changes, kind, entry_id, grid_id, item_text, due, at, draft.every
+                changes,
+                kind,
+                entry_id,
+                grid_id,
+                item_text,
+                due,
+                at,
+                draft.every,
+                due_time=time,
             )
-            opened.append(Opened(item_id, kind, due))
+            opened.append(Opened(item_id, kind, due, time))
     return opened
 
 
@@ -259,16 +275,23 @@ def close_item(
                 to_utc_iso(closed_at),
                 item["every"],
                 item["id"],
+                stored_clock(item["due_time"]),
             )
-            following = Opened(next_id, item["type"], due)
+            following = Opened(
+                next_id, item["type"], due, stored_clock(item["due_time"])
+            )
     minutes = int((closed_at - opened).total_seconds() // 60)
     return Closed(item["id"], item["type"], minutes, following)
 
 
 def snooze_item(
-    conn: sqlite3.Connection, ctx: Context, record_id: int, due: dt.date
+    conn: sqlite3.Connection,
+    ctx: Context,
+    record_id: int,
+    due: dt.date,
+    time: dt.time | None = None,
 ) -> Opened:
-    """Move an open item's due date."""
+    """Move an open item's due date (and time: none unless one is given)."""
     with writing(conn, ctx) as changes:
         item = find_item(conn, record_id)
         if item["closed_at"] is not None:
@@ -276,6 +299,10 @@ def snooze_item(
         changes.update(
             "followups",
             item["id"],
-            {"due_on": due.isoformat(), "updated_at": ctx.now_utc},
+            {
+                "due_on": due.isoformat(),
+                "due_time": clock_text(time),
+                "updated_at": ctx.now_utc,
+            },
         )
-    return Opened(item["id"], item["type"], due)
+    return Opened(item["id"], item["type"], due, time)

@@ -28,6 +28,16 @@ class Opened(NamedTuple):
     id: int
     type: str
     due: dt.date
+    time: dt.time | None = None  # an appointment's time of day
+
+
+def clock_text(time: dt.time | None) -> str | None:
+    """A due time as stored: `09:00`, the wall clock of the due day."""
+    return None if time is None else f"{time:%H:%M}"
+
+
+def stored_clock(text: str | None) -> dt.time | None:
+    return None if text is None else dt.time.fromisoformat(text)
 
 
 def open_item(
@@ -40,6 +50,7 @@ def open_item(
     opened_at: str,
     every: str | None = None,
     previous_id: int | None = None,
+    due_time: dt.time | None = None,
 ) -> int:
     """Open a follow-up or reminder (`kind`) of an entry; its id."""
     ctx = changes.ctx
@@ -51,6 +62,7 @@ def open_item(
             "grid_id": grid_id,
             "text": text,
             "due_on": due.isoformat(),
+            "due_time": clock_text(due_time),
             "opened_at": opened_at,
             "every": every,
             "previous_id": previous_id,

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from gridlog.dates.clock import day_start_utc, from_utc_iso
 from gridlog.domain import grids
-from gridlog.domain.items import find_item
+from gridlog.domain.items import find_item, stored_clock
 from gridlog.domain.signoffs import Tally, tally
 
 # The records here are NamedTuples, not frozen dataclasses: every command imports this
@@ -39,6 +39,7 @@ class DueItem(NamedTuple):
     needed: int = 0  # those on the item's sign-off list (0: it has none)
     every: str | None = None
     grid_id: int = 0
+    time: dt.time | None = None  # an appointment's time of day
 
 
 # On screen, `gridlog due` lists everything due today (or within --days) and every
@@ -66,7 +67,8 @@ def due_items(
         since = "AND f.due_on >= ? "
         params.append(backlog_before(today).isoformat())
     sql = (
-        "SELECT f.id, f.type, f.text, f.due_on, f.every, f.grid_id, g.name AS grid,"
+        "SELECT f.id, f.type, f.text, f.due_on, f.due_time, f.every, f.grid_id,"
+        " g.name AS grid,"
         " e.place, e.resident,"
         " (SELECT count(*) FROM entries v WHERE v.case_id = f.id) AS visits,"
         " (SELECT count(*) FROM signoffs s WHERE s.followup_id = f.id) AS needed,"
@@ -75,7 +77,7 @@ def due_items(
         " FROM followups f JOIN grids g ON g.id = f.grid_id"
         " JOIN entries e ON e.id = f.entry_id"
         f" WHERE f.closed_at IS NULL AND f.due_on <= ? {since}{where}"
-        " ORDER BY g.id, f.due_on, f.id"
+        " ORDER BY g.id, f.due_on, f.due_time IS NULL, f.due_time, f.id"
     )
     rows = conn.execute(sql, [*params, *grid_params]).fetchall()
     return [_due_item(row, today) for row in rows]
@@ -97,6 +99,7 @@ def _due_item(row: sqlite3.Row, today: dt.date) -> DueItem:
         needed=row["needed"],
         every=row["every"],
         grid_id=row["grid_id"],
+        time=stored_clock(row["due_time"]),
     )
 
 
@@ -112,13 +115,18 @@ def most_urgent_first(items: list[DueItem], today: dt.date) -> list[DueItem]:
     grids_seen = {item.grid_id: n for n, item in reversed(list(enumerate(items)))}
 
     def urgency(item: DueItem) -> tuple:
-        if item.due == today:
-            return (grids_seen[item.grid_id], 0, 0, item.id)
+        if item.due == today:  # appointments by their time, then the rest
+            return (grids_seen[item.grid_id], 0, _clock_order(item), item.id)
         if item.due < today:
             return (grids_seen[item.grid_id], 1, item.overdue_days, item.id)
-        return (grids_seen[item.grid_id], 2, item.due.toordinal(), item.id)
+        later = (item.due.toordinal(), _clock_order(item))
+        return (grids_seen[item.grid_id], 2, later, item.id)
 
     return sorted(items, key=urgency)
+
+
+def _clock_order(item: DueItem) -> tuple[int, dt.time]:
+    return (0, item.time) if item.time is not None else (1, dt.time(0))
 
 
 class Backlog(NamedTuple):
@@ -263,6 +271,7 @@ class Story(NamedTuple):
     events: list[Event]
     signoffs: Tally | None = None
     every: str | None = None
+    due_time: dt.time | None = None
 
     @property
     def resolution_minutes(self) -> int | None:
@@ -303,6 +312,7 @@ def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
         events=events,
         signoffs=_signoffs(conn, item["id"]),
         every=item["every"],
+        due_time=stored_clock(item["due_time"]),
     )
 
 

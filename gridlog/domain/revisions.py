@@ -142,6 +142,7 @@ class EntryEdit:
     at: dt.datetime | None = None
     grid: str | None = None
     due: dt.date | None = None
+    due_time: dt.time | None = None  # with `due`: an appointment's time
     every: str | None = None  # `1w` …; "" stops an item coming back
 
 
@@ -177,6 +178,7 @@ def _edit_item(changes: Changes, item: sqlite3.Row, edit: EntryEdit) -> None:
         values["text"] = check_text(Field.NEW_TEXT, edit.text)
     if edit.due is not None:
         values["due_on"] = edit.due.isoformat()
+        values["due_time"] = None if edit.due_time is None else f"{edit.due_time:%H:%M}"
     if edit.every is not None:
         values["every"] = edit.every or None
     others = (

@@ -32,6 +32,12 @@ def fmt_moment(moment: dt.datetime, today: dt.date | None = None) -> str:
     return f"{fmt_date(moment.date(), today)} {moment:%H:%M}"
 
 
+def fmt_due(day: dt.date, time: dt.time | None, today: dt.date | None = None) -> str:
+    """A due date, with its time when it is an appointment: `3月16日 09:00`."""
+    shown = fmt_date(day, today)
+    return shown if time is None else f"{shown} {time:%H:%M}"
+
+
 def fmt_weekday(day: dt.date) -> str:
     return t(f"weekday.{day.weekday()}")
 
@@ -76,7 +82,7 @@ def _opened_text(item: Opened, today: dt.date) -> str:
         "add.opened",
         type=_item_type(item.type),
         id=item.id,
-        due=fmt_date(item.due, today),
+        due=fmt_due(item.due, item.time, today),
     )
 
 
@@ -85,7 +91,7 @@ def snoozed_line(item: Opened, today: dt.date) -> str:
         "snooze.done",
         type=_item_type(item.type),
         id=item.id,
-        due=fmt_date(item.due, today),
+        due=fmt_due(item.due, item.time, today),
     )
 
 
@@ -106,7 +112,9 @@ def closed_line(closed: Closed, today: dt.date | None = None) -> str:
     )
     if closed.next is not None:
         line += ("" if current_lang() == "zh" else " ") + t(
-            "done.next", id=closed.next.id, due=fmt_date(closed.next.due, today)
+            "done.next",
+            id=closed.next.id,
+            due=fmt_due(closed.next.due, closed.next.time, today),
         )
     return line
 
@@ -181,7 +189,7 @@ def _due_table(group: list[DueItem], today: dt.date) -> Table:
             [
                 f"#{item.id}",
                 _item_type(item.type),
-                fmt_date(item.due, today),
+                fmt_due(item.due, item.time, today),
                 state,
                 clean(item.place) or "—",
                 text,
@@ -254,7 +262,7 @@ def story_doc(story: Story, today: dt.date) -> Doc:
     doc: Doc = [Heading(title), clean(story.text)]
     facts = [
         t("show.opened", at=fmt_moment(story.opened_at, today)),
-        t("show.due", due=fmt_date(story.due, today)),
+        t("show.due", due=fmt_due(story.due, story.due_time, today)),
     ]
     if story.every:
         facts.append(fmt_every(story.every))

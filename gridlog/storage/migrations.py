@@ -320,6 +320,13 @@ def m006_care_rules(db: Database) -> None:
         )
 
 
+def m007_due_time(db: Database) -> None:
+    """The time of day a follow-up or reminder is due, when the worker named one
+    (`--follow-up "明天 9:00"`: an appointment), as `HH:MM` on the wall clock of
+    the day in `due_on`; NULL for an item due some time that day."""
+    _run(db, "ALTER TABLE followups ADD COLUMN due_time TEXT")
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -327,6 +334,7 @@ MIGRATIONS = (
     m004_residents,
     m005_household_visits,
     m006_care_rules,
+    m007_due_time,
 )
 
 
