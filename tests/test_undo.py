@@ -79,6 +79,25 @@ def test_edit_a_follow_ups_due_date_and_text(gridlog):
     assert str(item["entry_id"]) in wrong.stderr
 
 
+def test_edit_at_a_time_alone_keeps_the_entrys_day_and_says_before_and_after(gridlog):
+    """`edit 40 --at 09:00` on an entry of 10-15 corrects its time, not its day,
+    and prints the move; so does a new due date or a due time alone."""
+    entry = add(gridlog, "补录", "--grid", "红四", "--at", "2018-10-15 10:15")
+    result = gridlog("--lang", "zh", "edit", str(entry["id"]), "--at", "09:00")
+    assert result.exit_code == 0, result.output
+    assert "2018年10月15日 10:15 → 2018年10月15日 09:00" in result.stdout
+    [edited] = log(gridlog)
+    assert edited["at"] == "2018-10-15T09:00:00+08:00"
+    moved = gridlog("edit", str(entry["id"]), "--at", "10月16日 08:00")
+    assert "2018-10-15 09:00 → 2018-10-16 08:00" in moved.stdout
+    item = add(gridlog, "回访", "--grid", "红四", "--follow-up", "3月20日")
+    timed = gridlog("edit", str(item["id"]), "--due", "9:30")
+    assert "2019-03-20 → 2019-03-20 09:30" in timed.stdout
+    later = gridlog("edit", str(item["id"]), "--due", "3月22日")
+    assert "2019-03-20 09:30 → 2019-03-22" in later.stdout
+    assert "→" not in gridlog("edit", str(item["id"]), "--text", "再访").stdout
+
+
 def test_delete_and_bring_back(gridlog, db_path):
     item = add(gridlog, "漏水", "--place", "9号楼", "--follow-up", "明天")
     before = dump(db_path)

@@ -45,6 +45,7 @@ def edit(
     with session(ctx, write=True) as (conn, context):
         number = parse_id(record)
         due_when = when(due, context, "future") if due else None
+        at_when = when(at, context, "past") if at else None
         change = EntryEdit(
             text=text,
             place=place,
@@ -52,14 +53,18 @@ def edit(
             phone=phone,
             category=vocab.category(category).key if category else None,
             kind=vocab.kind(kind).key if kind else None,
-            at=when(at, context, "past").at(context.zone) if at else None,
+            at=at_when and at_when.at(context.zone),
+            at_keeps_day=bool(at_when and not at_when.dated),
             grid=grid,
             due=due_when and due_when.day,
             due_time=due_when and due_when.time,
+            due_keeps_day=bool(due_when and not due_when.dated),
             every=None if every is None else (how_often(every) or ""),
         )
         changed = edit_record(conn, context, number, change)
-        emit(line=t("edit.done", type=t(f"record.{changed}"), id=number))
+        from gridlog.render.log import edited_line
+
+        emit(line=edited_line(changed, number, context.today))
 
 
 def delete(

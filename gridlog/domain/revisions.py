@@ -15,6 +15,7 @@ from typing import Any
 from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso, to_utc_iso
 from gridlog.domain import grids
+from gridlog.domain.items import clock_text, stored_clock
 from gridlog.domain.limits import Field, check_name, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.db import db_errors
@@ -140,24 +141,37 @@ class EntryEdit:
     category: str | None = None
     kind: str | None = None
     at: dt.datetime | None = None
+    at_keeps_day: bool = False  # only a time was given: the entry keeps its day
     grid: str | None = None
     due: dt.date | None = None
+    due_keeps_day: bool = False  # only a time was given: the item keeps its day
     due_time: dt.time | None = None  # with `due`: an appointment's time
     every: str | None = None  # `1w` …; "" stops an item coming back
 
 
+# A day and a time of day (None: some time that day), as a moved record shows them.
+Moment = tuple[dt.date, dt.time | None]
+
+
+@dataclass(frozen=True)
+class Edited:
+    """What `edit` changed: the kind of record ("entry", "followup" or "reminder"),
+    and its day and time before and after when they changed."""
+
+    kind: str
+    moved: tuple[Moment, Moment] | None = None
+
+
 def edit_record(
     conn: sqlite3.Connection, ctx: Context, record_id: int, edit: EntryEdit
-) -> str:
-    """Change an entry's fields, or a follow-up's text and due date; returns the
-    kind of record changed ("entry", "followup" or "reminder")."""
+) -> Edited:
+    """Change an entry's fields, or a follow-up's text and due date."""
     with writing(conn, ctx) as changes:
         item = conn.execute(
             "SELECT * FROM followups WHERE id = ?", (record_id,)
         ).fetchone()
         if item is not None:
-            _edit_item(changes, item, edit)
-            return item["type"]
+            return Edited(item["type"], _edit_item(changes, item, edit))
         entry = conn.execute(
             "SELECT * FROM entries WHERE id = ?", (record_id,)
         ).fetchone()
@@ -165,20 +179,33 @@ def edit_record(
             raise GridlogError("id.unknown", id=record_id)
         if edit.due is not None or edit.every is not None:
             raise GridlogError("edit.due_on_entry", id=record_id, exit_code=2)
-        values = _entry_values(conn, edit)
+        before = from_utc_iso(entry["at"], ctx.zone)
+        values = _entry_values(conn, edit, before)
         if not values:
             raise GridlogError("edit.nothing", exit_code=2)
         changes.update("entries", record_id, {**values, "updated_at": ctx.now_utc})
-    return "entry"
+    moved = None
+    if "at" in values:
+        after = from_utc_iso(values["at"], ctx.zone)
+        moved = ((before.date(), before.time()), (after.date(), after.time()))
+    return Edited("entry", moved)
 
 
-def _edit_item(changes: Changes, item: sqlite3.Row, edit: EntryEdit) -> None:
+def _edit_item(
+    changes: Changes, item: sqlite3.Row, edit: EntryEdit
+) -> tuple[Moment, Moment] | None:
+    """Change a follow-up's text, due date or how often; its due before and after
+    when that changed."""
     values: dict[str, Any] = {}
+    moved = None
     if edit.text is not None:
         values["text"] = check_text(Field.NEW_TEXT, edit.text)
     if edit.due is not None:
-        values["due_on"] = edit.due.isoformat()
-        values["due_time"] = None if edit.due_time is None else f"{edit.due_time:%H:%M}"
+        was = (dt.date.fromisoformat(item["due_on"]), stored_clock(item["due_time"]))
+        day = was[0] if edit.due_keeps_day else edit.due
+        values["due_on"] = day.isoformat()
+        values["due_time"] = clock_text(edit.due_time)
+        moved = (was, (day, edit.due_time))
     if edit.every is not None:
         values["every"] = edit.every or None
     others = (
@@ -202,9 +229,12 @@ def _edit_item(changes: Changes, item: sqlite3.Row, edit: EntryEdit) -> None:
     changes.update(
         "followups", item["id"], {**values, "updated_at": changes.ctx.now_utc}
     )
+    return moved
 
 
-def _entry_values(conn: sqlite3.Connection, edit: EntryEdit) -> dict[str, Any]:
+def _entry_values(
+    conn: sqlite3.Connection, edit: EntryEdit, was: dt.datetime
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if edit.text is not None:
         values["text"] = check_text(Field.NEW_TEXT, edit.text)
@@ -217,7 +247,10 @@ def _entry_values(conn: sqlite3.Connection, edit: EntryEdit) -> dict[str, Any]:
     if edit.kind is not None:
         values["kind"] = edit.kind
     if edit.at is not None:
-        values["at"] = to_utc_iso(edit.at)
+        at = edit.at
+        if edit.at_keeps_day:
+            at = dt.datetime.combine(was.date(), edit.at.time(), tzinfo=was.tzinfo)
+        values["at"] = to_utc_iso(at)
     if edit.grid is not None:
         values["grid_id"] = grids.find_grid(conn, edit.grid)
     if "place" in values:

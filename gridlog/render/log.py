@@ -17,6 +17,7 @@ from gridlog.words.i18n import current_lang, t, tn
 if TYPE_CHECKING:  # what `add`, `done` and `snooze` return: `due` need not load it
     from gridlog.domain.entries import Added, Closed
     from gridlog.domain.items import Opened
+    from gridlog.domain.revisions import Edited
 
 
 def fmt_date(day: dt.date, today: dt.date | None = None) -> str:
@@ -92,6 +93,21 @@ def snoozed_line(item: Opened, today: dt.date) -> str:
         type=_item_type(item.type),
         id=item.id,
         due=fmt_due(item.due, item.time, today),
+    )
+
+
+def edited_line(edited: Edited, record_id: int, today: dt.date) -> str:
+    """`已修改日志 #40。`, and when its day or time changed, from what to what."""
+    kind = t(f"record.{edited.kind}")
+    if edited.moved is None:
+        return t("edit.done", type=kind, id=record_id)
+    (day, time), (new_day, new_time) = edited.moved
+    return t(
+        "edit.moved",
+        type=kind,
+        id=record_id,
+        before=fmt_due(day, time, today),
+        after=fmt_due(new_day, new_time, today),
     )
 
 

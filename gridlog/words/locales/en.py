@@ -288,6 +288,7 @@ MESSAGES: dict[str, str] = {
     "opt.edit_text": "The new text.",
     "opt.edit_due": "A follow-up's or reminder's new due date.",
     "edit.done": "Changed {type} #{id}.",
+    "edit.moved": "Changed {type} #{id}: {before} → {after}.",
     "edit.nothing": "nothing to change: give at least one option (see --help).",
     "edit.due_on_entry": "#{id} is an entry; --due changes a follow-up or reminder.",
     "edit.entry_field_on_item": "#{id} is a follow-up: only --text and --due apply; edit entry #{entry} for the rest.",

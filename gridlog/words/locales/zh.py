@@ -259,6 +259,7 @@ MESSAGES: dict[str, str] = {
     "opt.edit_text": "新的内容。",
     "opt.edit_due": "跟进或提醒的新截止日期。",
     "edit.done": "已修改{type} #{id}。",
+    "edit.moved": "已修改{type} #{id}：{before} → {after}。",
     "edit.nothing": "没有要改的内容：至少给一个选项（见 --help）。",
     "edit.due_on_entry": "#{id} 是一条日志；--due 用于跟进或提醒。",
     "edit.entry_field_on_item": "#{id} 是跟进：只能改 --text 和 --due；其他内容请改日志 #{entry}。",
