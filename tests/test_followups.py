@@ -177,6 +177,31 @@ def test_snooze_moves_the_due_date_and_show_tells_it(gridlog):
     assert events[1]["text"] == "2019-03-14 → 2019-03-18"
 
 
+def test_snooze_says_earlier_or_later_and_a_past_date_needs_force(gridlog, read_db):
+    """`snooze 6 3天后` on an item due later brings it forward and says 提前; a date
+    in the past is refused (nothing changed) unless --force; `show` prints the moves
+    in the dates of every other line."""
+    item = add(gridlog, "回访", "--grid", "红四", "--follow-up", "3月25日")
+    earlier = gridlog("--lang", "zh", "snooze", str(item["id"]), "3天后")
+    assert earlier.exit_code == 0, earlier.output
+    assert "提前到 3月17日 截止（原为 3月25日）" in earlier.stdout
+    later = gridlog("--lang", "zh", "snooze", str(item["id"]), "3月20日 9:00")
+    assert "推迟到 3月20日 09:00 截止（原为 3月17日）" in later.stdout
+    past = gridlog("--lang", "zh", "snooze", str(item["id"]), "昨天")
+    assert past.exit_code == 2 and "--force" in past.stderr
+    assert past.stderr.count("\n") == 1 and "Traceback" not in past.output
+    [[stored]] = read_db().execute(
+        "SELECT due_on FROM followups WHERE id = ?", (item["id"],)
+    )
+    assert stored == "2019-03-20"
+    forced = gridlog("snooze", str(item["id"]), "昨天", "--force")
+    assert forced.exit_code == 0 and "brought forward" in forced.stdout
+    shown = gridlog("--lang", "zh", "show", str(item["id"])).stdout
+    assert "提前" in shown and "3月25日 → 3月17日" in shown
+    assert "推迟" in shown and "3月17日 → 3月20日 09:00" in shown
+    assert "2019-03" not in shown
+
+
 def test_a_closed_item_cannot_be_snoozed_or_visited(gridlog):
     item = add(gridlog, "回访", "--grid", "红四", "--follow-up", "今天")
     assert gridlog("done", str(item["id"])).exit_code == 0

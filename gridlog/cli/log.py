@@ -176,13 +176,16 @@ def snooze(
     ctx: typer.Context,
     record: IdArgument,
     due: Annotated[str, typer.Argument(metavar="WHEN", help=t("arg.when"))],
+    force: Annotated[bool, typer.Option("--force", help=t("opt.snooze_force"))] = False,
 ) -> None:
     from gridlog.domain import entries as writes
 
     with session(ctx, write=True) as (conn, context):
         record_id = parse_id(record)
         due_when = when(due, context, "future")
-        item = writes.snooze_item(conn, context, record_id, due_when.day, due_when.time)
+        item = writes.snooze_item(
+            conn, context, record_id, due_when.day, due_when.time, force=force
+        )
         from gridlog.render.log import snoozed_line
 
         emit(line=snoozed_line(item, context.today))

@@ -284,18 +284,31 @@ def close_item(
     return Closed(item["id"], item["type"], minutes, following)
 
 
+class Snoozed(NamedTuple):
+    item: Opened  # with its new due date and time
+    before: tuple[dt.date, dt.time | None]  # the due date and time it had
+
+
 def snooze_item(
     conn: sqlite3.Connection,
     ctx: Context,
     record_id: int,
     due: dt.date,
     time: dt.time | None = None,
-) -> Opened:
-    """Move an open item's due date (and time: none unless one is given)."""
+    *,
+    force: bool = False,
+) -> Snoozed:
+    """Move an open item's due date (and time: none unless one is given). A date
+    before today makes it overdue at once, so it is refused unless `force`."""
     with writing(conn, ctx) as changes:
         item = find_item(conn, record_id)
         if item["closed_at"] is not None:
             raise GridlogError("item.already_done", id=item["id"])
+        if due < ctx.today and not force:
+            raise GridlogError(
+                "snooze.past", id=item["id"], due=due.isoformat(), exit_code=2
+            )
+        before = (dt.date.fromisoformat(item["due_on"]), stored_clock(item["due_time"]))
         changes.update(
             "followups",
             item["id"],
@@ -305,4 +318,4 @@ def snooze_item(
                 "updated_at": ctx.now_utc,
             },
         )
-    return Opened(item["id"], item["type"], due, time)
+    return Snoozed(Opened(item["id"], item["type"], due, time), before)

@@ -254,6 +254,10 @@ class Event(NamedTuple):
     detail: str | None = None
     number: int | None = None
     entry_id: int | None = None
+    # a snooze: the due date and time (None: some time that day) before and after
+    moved: (
+        tuple[tuple[dt.date, dt.time | None], tuple[dt.date, dt.time | None]] | None
+    ) = None
 
 
 class Story(NamedTuple):
@@ -331,7 +335,14 @@ def _snoozes(conn: sqlite3.Connection, zone: dt.tzinfo, item_id: int) -> list[Ev
     for row in rows:
         after = json.loads(row["after"])
         if "due_on" in after:
-            before = json.loads(row["before"])["due_on"]
-            detail = f"{before} → {after['due_on']}"
-            events.append(Event(from_utc_iso(row["at"], zone), "snoozed", detail))
+            before = json.loads(row["before"])
+            detail = f"{before['due_on']} → {after['due_on']}"
+            moved = (_due_moment(before), _due_moment(after))
+            at = from_utc_iso(row["at"], zone)
+            events.append(Event(at, "snoozed", detail, moved=moved))
     return events
+
+
+def _due_moment(values: dict) -> tuple[dt.date, dt.time | None]:
+    """A due date and time as a history row holds them (no time before m007)."""
+    return dt.date.fromisoformat(values["due_on"]), stored_clock(values.get("due_time"))

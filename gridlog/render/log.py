@@ -15,7 +15,7 @@ from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t, tn
 
 if TYPE_CHECKING:  # what `add`, `done` and `snooze` return: `due` need not load it
-    from gridlog.domain.entries import Added, Closed
+    from gridlog.domain.entries import Added, Closed, Snoozed
     from gridlog.domain.items import Opened
     from gridlog.domain.revisions import Edited
 
@@ -87,13 +87,30 @@ def _opened_text(item: Opened, today: dt.date) -> str:
     )
 
 
-def snoozed_line(item: Opened, today: dt.date) -> str:
+def snoozed_line(snoozed: Snoozed, today: dt.date) -> str:
+    """`跟进 #6 推迟到 3月18日 截止（原为 3月14日）。`: 推迟 or 提前 as it is."""
+    item = snoozed.item
+    was_day, was_time = snoozed.before
+    key = _direction((was_day, was_time), (item.due, item.time))
     return t(
-        "snooze.done",
+        key,
         type=_item_type(item.type),
         id=item.id,
         due=fmt_due(item.due, item.time, today),
+        before=fmt_due(was_day, was_time, today),
     )
+
+
+def _direction(before: tuple, after: tuple) -> str:
+    """The message for a due moved later, earlier or not at all, an untimed one
+    counting as the start of its day."""
+
+    def order(moment: tuple) -> tuple:
+        return (moment[0], moment[1] or dt.time(0))
+
+    if order(after) == order(before):
+        return "snooze.done"
+    return "snooze.later" if order(after) > order(before) else "snooze.earlier"
 
 
 def edited_line(edited: Edited, record_id: int, today: dt.date) -> str:
@@ -297,6 +314,12 @@ def story_doc(story: Story, today: dt.date) -> Doc:
         if event.what == "visit":
             label: Cell = t("show.visit_n", n=event.number)
             rows.append([label, when, f"#{event.entry_id}", clean(event.detail)])
+        elif event.moved is not None:  # a snooze or a new due date
+            was, now = event.moved
+            earlier = _direction(was, now) == "snooze.earlier"
+            label = t("show.brought_forward" if earlier else "show.snoozed")
+            moved = f"{fmt_due(*was, today)} → {fmt_due(*now, today)}"
+            rows.append([(label, "muted"), when, "", moved])
         else:
             style = "ok" if event.what == "done" else "muted"
             rows.append(

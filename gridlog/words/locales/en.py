@@ -168,6 +168,11 @@ MESSAGES: dict[str, str] = {
     "snooze.help": "Move the due date of a follow-up or reminder.",
     "snooze.epilog": "Examples: gridlog snooze 42 下周一 · gridlog snooze 42 +3d",
     "snooze.done": "{type} #{id} now due {due}.",
+    "snooze.later": "{type} #{id} postponed: due {due} (was {before}).",
+    "snooze.earlier": "{type} #{id} brought forward: due {due} (was {before}).",
+    "snooze.past": "{due} is already past: #{id} would be overdue at once. "
+    "Add --force if that is what you mean.",
+    "opt.snooze_force": "Allow a due date in the past.",
     "show.help": "The whole story of a follow-up: every visit numbered, its status "
     "and time to resolve.",
     "show.epilog": "Example: gridlog show 42 --json",
@@ -179,6 +184,7 @@ MESSAGES: dict[str, str] = {
     "show.visit_n": "visit {n}",
     "show.visit": "visit",
     "show.snoozed": "snoozed",
+    "show.brought_forward": "brought forward",
     "show.done": "done",
     # log
     "log.help": "The walking log as the paper one reads: by day, with time, grid, "

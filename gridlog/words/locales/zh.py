@@ -147,6 +147,10 @@ MESSAGES: dict[str, str] = {
     "snooze.help": "推迟跟进或提醒的截止日期。",
     "snooze.epilog": "例：gridlog snooze 42 下周一 · gridlog snooze 42 +3d",
     "snooze.done": "{type} #{id} 改为 {due} 截止。",
+    "snooze.later": "{type} #{id} 推迟到 {due} 截止（原为 {before}）。",
+    "snooze.earlier": "{type} #{id} 提前到 {due} 截止（原为 {before}）。",
+    "snooze.past": "{due} 已经过去：#{id} 一改就逾期。确实如此请加 --force。",
+    "opt.snooze_force": "允许把截止日期改到过去。",
     "show.help": "查看一个跟进的来龙去脉：每次上门（第N次）、状态和用时。",
     "show.epilog": "例：gridlog show 42 --json",
     "show.title": "{type} #{id} · {grid} · {status}",
@@ -157,6 +161,7 @@ MESSAGES: dict[str, str] = {
     "show.visit_n": "第{n}次",
     "show.visit": "上门",
     "show.snoozed": "推迟",
+    "show.brought_forward": "提前",
     "show.done": "办结",
     "log.help": "像翻日志本一样看行走日志：按天分组，显示时间、网格、地点和内容。",
     "log.epilog": "例：gridlog log · gridlog log --grid 红四 --since 3月1日 · "
