@@ -21,7 +21,7 @@ from gridlog.cli.common import (
     when,
 )
 from gridlog.words import vocab
-from gridlog.words.i18n import t, tn
+from gridlog.words.i18n import t
 
 
 def edit(
@@ -84,8 +84,9 @@ def undo(ctx: typer.Context) -> None:
 
     with session(ctx, write=True) as (conn, context):
         undone = undo_last(conn, context)
-        count, command = undone.changes, undone.command or "—"
-        emit(line=tn("undo.done", count, command=command, count=count))
+        from gridlog.render.history import undone_lines
+
+        emit(line=undone_lines(undone, context.today, context.zone))
 
 
 def history(
@@ -95,7 +96,7 @@ def history(
     reveal: Annotated[bool, typer.Option("--reveal", help=t("opt.reveal"))] = False,
 ) -> None:
     from gridlog.domain.revisions import record_history
-    from gridlog.render.log import masked_fields
+    from gridlog.render.history import masked_fields
 
     with session(ctx, write=False) as (conn, context):
         changes = record_history(conn, context.zone, parse_id(record))
@@ -116,9 +117,9 @@ def history(
                 ]
             )
             return
-        from gridlog.render.log import history_doc
+        from gridlog.render.history import history_doc
 
-        emit(history_doc(changes, context.today, reveal))
+        emit(history_doc(changes, context.today, context.zone, reveal))
 
 
 def register(app: typer.Typer) -> None:

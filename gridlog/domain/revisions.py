@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gridlog.context import Context
@@ -34,6 +34,56 @@ class Change:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     undone: bool
+    record_id: int = 0
+    # "entry", "followup" or "reminder" for the log's records, else the table's name
+    kind: str = ""
+    # the names of the grids its values point at (`grid_id`), for people to read
+    grid_names: dict[int, str] = field(default_factory=dict)
+
+
+def _change(
+    conn: sqlite3.Connection, zone: dt.tzinfo, row: sqlite3.Row, undone: bool
+) -> Change:
+    """A history row as people read it: its record's kind and grids named."""
+    before = row["before"] and json.loads(row["before"])
+    after = row["after"] and json.loads(row["after"])
+    return Change(
+        at=from_utc_iso(row["at"], zone),
+        actor=row["actor"],
+        command=row["command"] or "",
+        action=row["action"],
+        table=row["table_name"],
+        before=before,
+        after=after,
+        undone=undone,
+        record_id=row["record_id"],
+        kind=_kind(conn, row["table_name"], row["record_id"], before, after),
+        grid_names=_grid_names(conn, before, after),
+    )
+
+
+def _kind(conn: sqlite3.Connection, table: str, record_id: int, before, after) -> str:
+    if table == "entries":
+        return "entry"
+    if table != "followups":
+        return table
+    for values in (after, before):
+        if values and values.get("type"):
+            return values["type"]
+    row = conn.execute("SELECT type FROM followups WHERE id = ?", (record_id,))
+    found = row.fetchone()
+    return found[0] if found else "followup"
+
+
+def _grid_names(conn: sqlite3.Connection, *values) -> dict[int, str]:
+    ids = {v["grid_id"] for v in values if v and v.get("grid_id") is not None}
+    return {
+        grid_id: name
+        for grid_id, name in conn.execute(
+            f"SELECT id, name FROM grids WHERE id IN ({', '.join('?' for _ in ids)})",
+            sorted(ids),
+        )
+    }
 
 
 def record_history(
@@ -48,19 +98,7 @@ def record_history(
     ).fetchall()
     if not rows:
         raise GridlogError("id.unknown", id=record_id)
-    return [
-        Change(
-            at=from_utc_iso(row["at"], zone),
-            actor=row["actor"],
-            command=row["command"] or "",
-            action=row["action"],
-            table=row["table_name"],
-            before=row["before"] and json.loads(row["before"]),
-            after=row["after"] and json.loads(row["after"]),
-            undone=bool(row["undone"]),
-        )
-        for row in rows
-    ]
+    return [_change(conn, zone, row, bool(row["undone"])) for row in rows]
 
 
 # --- undo -------------------------------------------------------------------------
@@ -71,6 +109,7 @@ class Undone:
     op: int
     command: str
     changes: int
+    taken_back: list[Change] = field(default_factory=list)  # the changes reversed
 
 
 def undo_last(conn: sqlite3.Connection, ctx: Context) -> Undone:
@@ -87,11 +126,13 @@ def undo_last(conn: sqlite3.Connection, ctx: Context) -> Undone:
             rows = conn.execute(
                 "SELECT * FROM history WHERE op = ? ORDER BY id DESC", (target,)
             ).fetchall()
+            # Read before reversing: a record deleted by the undo still has a kind.
+            taken_back = [_change(conn, ctx.zone, row, True) for row in reversed(rows)]
             for row in rows:
                 _reverse(conn, changes, row)
     except db_errors("IntegrityError"):
         raise GridlogError("undo.blocked", command=rows[0]["command"]) from None
-    return Undone(target, rows[0]["command"] or "", len(rows))
+    return Undone(target, rows[0]["command"] or "", len(rows), taken_back)
 
 
 def _reverse(conn: sqlite3.Connection, changes: Changes, row: sqlite3.Row) -> None:
@@ -238,10 +279,10 @@ def _entry_values(
     values: dict[str, Any] = {}
     if edit.text is not None:
         values["text"] = check_text(Field.NEW_TEXT, edit.text)
-    for field in ("place", "resident", "phone"):
-        value = getattr(edit, field)
+    for name in ("place", "resident", "phone"):
+        value = getattr(edit, name)
         if value is not None:
-            values[field] = check_name(f"--{field}", value) if value.strip() else None
+            values[name] = check_name(f"--{name}", value) if value.strip() else None
     if edit.category is not None:
         values["category"] = edit.category
     if edit.kind is not None:

@@ -393,54 +393,6 @@ def config_doc(values: dict[str, str], path: str) -> Doc:
     return [Table(rows)]
 
 
-def masked_fields(values: dict | None, reveal: bool) -> dict | None:
-    """A history row's values with residents' phone and ID numbers masked."""
-    if values is None or reveal:
-        return values
-    from gridlog.domain.masking import mask_id_number, mask_phone
-
-    masks = {"phone": mask_phone, "id_number": mask_id_number}
-    return {
-        key: masks[key](value) if key in masks and isinstance(value, str) else value
-        for key, value in values.items()
-    }
-
-
-def history_doc(changes, today: dt.date, reveal: bool = False) -> Doc:
-    """A record's changes, oldest first: when, who, which command, what changed."""
-    rows: list[list[Cell]] = []
-    for change in changes:
-        what = t(f"history.{change.action}")
-        before = masked_fields(change.before, reveal)
-        after = masked_fields(change.after, reveal)
-        if change.action == "update" and before and after:
-            what = "; ".join(
-                f"{field}: {clean(_show(before.get(field)))} → {clean(_show(value))}"
-                for field, value in after.items()
-                if field != "updated_at"
-            )
-        when = fmt_moment(change.at, today)
-        row: list[Cell] = [when, clean(change.actor) or "—", change.command, what]
-        if change.undone:
-            row.append((t("history.undone"), "muted"))
-        rows.append(row)
-    return [
-        Table(
-            rows,
-            columns=[
-                t("history.col.at"),
-                t("history.col.actor"),
-                t("history.col.command"),
-                t("history.col.change"),
-            ],
-        )
-    ]
-
-
-def _show(value: object) -> str:
-    return "—" if value is None else str(value)
-
-
 def signoff_lines(tally) -> list[str]:
     """`已签字 12/18户`, who refused, and whom to visit next."""
     lines = [t("sign.tally", signed=len(tally.signed), needed=tally.needed)]
