@@ -160,13 +160,16 @@ def done(
         str | None, typer.Option("--note", "-n", help=t("opt.note"))
     ] = None,
     at: Annotated[str | None, typer.Option("--at", help=t("opt.done_at"))] = None,
+    force: Annotated[bool, typer.Option("--force", help=t("opt.done_force"))] = False,
 ) -> None:
     from gridlog.domain import entries as writes
 
     with session(ctx, write=True) as (conn, context):
         record_id = parse_id(record)
         closed_at = when(at, context, "past").at(context.zone) if at else None
-        closed = writes.close_item(conn, context, record_id, note=note, at=closed_at)
+        closed = writes.close_item(
+            conn, context, record_id, note=note, at=closed_at, force=force
+        )
         from gridlog.render.log import closed_line
 
         emit(line=closed_line(closed, context.today))

@@ -238,14 +238,19 @@ def close_item(
     *,
     note: str | None = None,
     at: dt.datetime | None = None,
+    force: bool = False,
 ) -> Closed:
-    """Mark a follow-up or reminder done at `at` (default now), with a note."""
+    """Mark a follow-up or reminder done at `at` (default now), with a note. A case
+    whose sign-off list still lacks signatures stays open unless `force`: the
+    maintenance fund cannot be used without them, and closing would hide that."""
     note = None if note is None else check_text(Field.NOTE, note)
     closed_at = at or ctx.now
     with writing(conn, ctx) as changes:
         item = find_item(conn, record_id)
         if item["closed_at"] is not None:
             raise GridlogError("item.already_done", id=item["id"])
+        if not force:
+            _check_signed(conn, item["id"])
         opened = from_utc_iso(item["opened_at"], ctx.zone)
         if closed_at < opened:
             raise GridlogError("item.closed_before_opened", id=item["id"])
@@ -282,6 +287,23 @@ def close_item(
             )
     minutes = int((closed_at - opened).total_seconds() // 60)
     return Closed(item["id"], item["type"], minutes, following)
+
+
+def _check_signed(conn: sqlite3.Connection, item_id: int) -> None:
+    """Refuse to close a case some households on its sign-off list have not signed."""
+    from gridlog.domain.signoffs import tally
+
+    found = tally(conn, item_id)
+    unsigned = [*found.pending, *found.refused]
+    if unsigned:
+        raise GridlogError(
+            "done.unsigned",
+            id=item_id,
+            signed=len(found.signed),
+            needed=found.needed,
+            households="、".join(unsigned),
+            exit_code=2,
+        )
 
 
 class Snoozed(NamedTuple):

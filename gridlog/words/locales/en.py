@@ -164,6 +164,9 @@ MESSAGES: dict[str, str] = {
     "gridlog done 42",
     "opt.note": "How it was resolved.",
     "opt.done_at": "When it was resolved (default now).",
+    "opt.done_force": "Close it even though signatures are missing.",
+    "done.unsigned": "#{id} is not fully signed ({signed}/{needed} households); not signed: "
+    "{households}. Add --force to close it anyway.",
     "done.done": "Done: {type} #{id}, resolved in {took}.",
     "snooze.help": "Move the due date of a follow-up or reminder.",
     "snooze.epilog": "Examples: gridlog snooze 42 下周一 · gridlog snooze 42 +3d",

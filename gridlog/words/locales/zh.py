@@ -143,6 +143,8 @@ MESSAGES: dict[str, str] = {
     "done.epilog": "例：gridlog done 42 --at 08:27 --note '物业已清理' · gridlog done 42",
     "opt.note": "怎么解决的。",
     "opt.done_at": "办结时间（默认现在）。",
+    "opt.done_force": "签字未齐也办结。",
+    "done.unsigned": "#{id} 签字未齐（{signed}/{needed} 户），未签：{households}。确实要办结请加 --force。",
     "done.done": "已办结：{type} #{id}，用时{took}。",
     "snooze.help": "推迟跟进或提醒的截止日期。",
     "snooze.epilog": "例：gridlog snooze 42 下周一 · gridlog snooze 42 +3d",
