@@ -274,3 +274,36 @@ def test_a_due_time_is_kept_shown_and_ordered_by(gridlog):
     assert gridlog("snooze", str(items[1]["id"]), "3月20日").exit_code == 0
     [moved] = [i for i in due(gridlog, "--on", "3月20日") if i["id"] == items[1]["id"]]
     assert moved["due"] == "2019-03-20" and moved["due_time"] is None
+
+
+def test_a_follow_up_can_be_opened_later_on_an_entry(gridlog, read_db):
+    """An entry added without --follow-up can become a case later: `edit ID
+    --follow-up WHEN`, or `add … --case ID` naming the entry."""
+    shed = add(gridlog, "违建棚子", "--place", "9号楼")
+    opened = gridlog(
+        "--lang", "zh", "edit", str(shed["id"]), "--follow-up", "3月20日 9:00"
+    )
+    assert opened.exit_code == 0, opened.output
+    [item_id] = [int(n) for n in re.findall(r"跟进 #(\d+)", opened.stdout)]
+    assert "3月20日 09:00 截止" in opened.stdout
+    [item] = due(gridlog, "--on", "3月20日")
+    assert (item["id"], item["text"], item["due_time"]) == (
+        item_id,
+        "违建棚子",
+        "09:00",
+    )
+    again = gridlog("edit", str(shed["id"]), "--follow-up", "3月21日")
+    assert again.exit_code == 1 and f"#{item_id}" in again.stderr
+    [[count]] = read_db().execute("SELECT count(*) FROM followups")
+    assert count == 1
+
+    other = add(gridlog, "棚子还在", "--place", "10号楼")
+    visit = add(
+        gridlog, "第二次上门", "--case", str(other["id"]), "--follow-up", "下周一"
+    )
+    assert visit["visit_number"] == 2 and visit["followup"] is None
+    story = json.loads(gridlog("show", str(visit["case_id"]), "--json").stdout)
+    assert story["visits"] == 2 and story["due"] == "2019-03-18"
+    assert story["place"] == "10号楼"
+    third = add(gridlog, "第三次", "--case", str(other["id"]))
+    assert (third["case_id"], third["visit_number"]) == (visit["case_id"], 3)

@@ -36,6 +36,9 @@ def edit(
     at: AtOption = None,
     grid: GridOption = None,
     due: Annotated[str | None, typer.Option("--due", help=t("opt.edit_due"))] = None,
+    follow_up: Annotated[
+        str | None, typer.Option("--follow-up", "-f", help=t("opt.edit_follow_up"))
+    ] = None,
     every: Annotated[
         str | None, typer.Option("--every", help=t("opt.edit_every"))
     ] = None,
@@ -46,6 +49,7 @@ def edit(
         number = parse_id(record)
         due_when = when(due, context, "future") if due else None
         at_when = when(at, context, "past") if at else None
+        follow_when = when(follow_up, context, "future") if follow_up else None
         change = EntryEdit(
             text=text,
             place=place,
@@ -59,6 +63,8 @@ def edit(
             due=due_when and due_when.day,
             due_time=due_when and due_when.time,
             due_keeps_day=bool(due_when and not due_when.dated),
+            follow_up=follow_when and follow_when.day,
+            follow_up_time=follow_when and follow_when.time,
             every=None if every is None else (how_often(every) or ""),
         )
         changed = edit_record(conn, context, number, change)

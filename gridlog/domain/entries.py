@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from gridlog.context import Context
@@ -23,6 +23,7 @@ from gridlog.domain.items import (
     Opened,
     clock_text,
     find_item,
+    open_case_on,
     open_item,
     stored_clock,
 )
@@ -74,7 +75,9 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
     place = _optional_name(Field.PLACE, draft.place)
     tags = [check_name(Field.TAG, tag) for tag in dict.fromkeys(draft.tags) if tag]
     with writing(conn, ctx) as changes:
-        case = _open_case(conn, draft.case_id) if draft.case_id is not None else None
+        case = None
+        if draft.case_id is not None:
+            case, draft = _open_case(conn, changes, draft, draft.case_id)
         if case is not None and place is None:
             place = case["place"]
         resident_name = _optional_name(Field.RESIDENT, draft.resident)
@@ -134,15 +137,33 @@ def _optional_name(option: Field, value: str | None) -> str | None:
     return check_name(option, value)
 
 
-def _open_case(conn: sqlite3.Connection, case_id: int) -> sqlite3.Row:
-    """The open case a `--case` names, with the place and category a visit inherits."""
+def _open_case(
+    conn: sqlite3.Connection, changes: Changes, draft: Draft, case_id: int
+) -> tuple[sqlite3.Row, Draft]:
+    """The open case a `--case` names, with the place and category a visit inherits.
+    An entry that opened nothing becomes a case here, due when the draft's
+    `--follow-up` says (which it then uses up), else on the day of this visit."""
+    entry = conn.execute(
+        "SELECT * FROM entries e WHERE id = ? AND case_id IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.entry_id = e.id)",
+        (case_id,),
+    ).fetchone()
+    if entry is not None:
+        due = draft.follow_up or draft.at.date()
+        item_id = open_case_on(changes, entry, due, draft.follow_up_time)
+        draft = replace(draft, follow_up=None, follow_up_time=None)
+        return _case(conn, item_id), draft
     item = find_item(conn, case_id)
     if item["closed_at"] is not None:
         raise GridlogError("case.closed", id=item["id"])
+    return _case(conn, item["id"]), draft
+
+
+def _case(conn: sqlite3.Connection, item_id: int) -> sqlite3.Row:
     return conn.execute(
         "SELECT f.id, f.grid_id, e.place, e.category FROM followups f "
         "JOIN entries e ON e.id = f.entry_id WHERE f.id = ?",
-        (item["id"],),
+        (item_id,),
     ).fetchone()
 
 

@@ -72,6 +72,33 @@ def open_item(
     )
 
 
+def open_case_on(
+    changes: Changes, entry: sqlite3.Row, due: dt.date, due_time: dt.time | None
+) -> int:
+    """Open a follow-up, later, on an entry that opened none: the entry becomes the
+    case's first visit, as if `--follow-up` had been given when it was added."""
+    if entry["case_id"] is not None:
+        raise GridlogError("case.already", id=entry["id"], case=entry["case_id"])
+    opened = changes.conn.execute(
+        "SELECT id FROM followups WHERE entry_id = ? AND type = 'followup'",
+        (entry["id"],),
+    ).fetchone()
+    if opened is not None:
+        raise GridlogError("case.already", id=entry["id"], case=opened["id"])
+    item_id = open_item(
+        changes,
+        "followup",
+        entry["id"],
+        entry["grid_id"],
+        entry["text"],
+        due,
+        entry["at"],
+        due_time=due_time,
+    )
+    changes.update("entries", entry["id"], {"case_id": item_id})
+    return item_id
+
+
 def find_item(conn: sqlite3.Connection, record_id: int) -> sqlite3.Row:
     """The follow-up or reminder a number names: its own id, or its entry's."""
     row = conn.execute("SELECT * FROM followups WHERE id = ?", (record_id,)).fetchone()

@@ -15,7 +15,7 @@ from typing import Any
 from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso, to_utc_iso
 from gridlog.domain import grids
-from gridlog.domain.items import clock_text, stored_clock
+from gridlog.domain.items import clock_text, open_case_on, stored_clock
 from gridlog.domain.limits import Field, check_name, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.db import db_errors
@@ -186,6 +186,8 @@ class EntryEdit:
     grid: str | None = None
     due: dt.date | None = None
     due_keeps_day: bool = False  # only a time was given: the item keeps its day
+    follow_up: dt.date | None = None  # open a follow-up, later, on an entry
+    follow_up_time: dt.time | None = None
     due_time: dt.time | None = None  # with `due`: an appointment's time
     every: str | None = None  # `1w` …; "" stops an item coming back
 
@@ -201,6 +203,8 @@ class Edited:
 
     kind: str
     moved: tuple[Moment, Moment] | None = None
+    opened: int | None = None  # the follow-up opened on the entry, if one was
+    opened_due: Moment | None = None
 
 
 def edit_record(
@@ -222,14 +226,22 @@ def edit_record(
             raise GridlogError("edit.due_on_entry", id=record_id, exit_code=2)
         before = from_utc_iso(entry["at"], ctx.zone)
         values = _entry_values(conn, edit, before)
-        if not values:
+        if not values and edit.follow_up is None:
             raise GridlogError("edit.nothing", exit_code=2)
-        changes.update("entries", record_id, {**values, "updated_at": ctx.now_utc})
+        if values:
+            changes.update("entries", record_id, {**values, "updated_at": ctx.now_utc})
+        opened = None
+        if edit.follow_up is not None:
+            entry = conn.execute(
+                "SELECT * FROM entries WHERE id = ?", (record_id,)
+            ).fetchone()
+            opened = open_case_on(changes, entry, edit.follow_up, edit.follow_up_time)
     moved = None
     if "at" in values:
         after = from_utc_iso(values["at"], ctx.zone)
         moved = ((before.date(), before.time()), (after.date(), after.time()))
-    return Edited("entry", moved)
+    due = None if opened is None else (edit.follow_up, edit.follow_up_time)
+    return Edited("entry", moved, opened, due)
 
 
 def _edit_item(
@@ -257,6 +269,7 @@ def _edit_item(
         edit.kind,
         edit.at,
         edit.grid,
+        edit.follow_up,
     )
     if any(value is not None for value in others):
         raise GridlogError(

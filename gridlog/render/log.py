@@ -117,14 +117,28 @@ def edited_line(edited: Edited, record_id: int, today: dt.date) -> str:
     """`已修改日志 #40。`, and when its day or time changed, from what to what."""
     kind = t(f"record.{edited.kind}")
     if edited.moved is None:
-        return t("edit.done", type=kind, id=record_id)
-    (day, time), (new_day, new_time) = edited.moved
-    return t(
-        "edit.moved",
-        type=kind,
+        line = t("edit.done", type=kind, id=record_id)
+    else:
+        (day, time), (new_day, new_time) = edited.moved
+        line = t(
+            "edit.moved",
+            type=kind,
+            id=record_id,
+            before=fmt_due(day, time, today),
+            after=fmt_due(new_day, new_time, today),
+        )
+    if edited.opened is None or edited.opened_due is None:
+        return line
+    opened = t(
+        "edit.opened",
         id=record_id,
-        before=fmt_due(day, time, today),
-        after=fmt_due(new_day, new_time, today),
+        item=edited.opened,
+        due=fmt_due(*edited.opened_due, today),
+    )
+    return (
+        opened
+        if edited.moved is None and edited.kind == "entry"
+        else (f"{line}\n{opened}")
     )
 
 

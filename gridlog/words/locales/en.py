@@ -66,6 +66,8 @@ MESSAGES: dict[str, str] = {
     "item.already_done": "#{id} is already done.",
     "item.closed_before_opened": "#{id} cannot be closed before it was opened.",
     "case.closed": "case #{id} is already done; open a new follow-up instead.",
+    "case.already": "entry #{id} is already part of case #{case}; change its due date "
+    "with gridlog edit {case} --due.",
     "status.open": "open",
     "status.done": "done",
     # grids
@@ -296,8 +298,10 @@ MESSAGES: dict[str, str] = {
     "edit.epilog": "Examples: gridlog edit 41 --place 9号楼4单元 · gridlog edit 42 --due 下周一 --text '等物业回复'",
     "opt.edit_text": "The new text.",
     "opt.edit_due": "A follow-up's or reminder's new due date.",
+    "opt.edit_follow_up": "Open a follow-up, due then, on an entry that has none.",
     "edit.done": "Changed {type} #{id}.",
     "edit.moved": "Changed {type} #{id}: {before} → {after}.",
+    "edit.opened": "Entry #{id} now has follow-up #{item}, due {due}.",
     "edit.nothing": "nothing to change: give at least one option (see --help).",
     "edit.due_on_entry": "#{id} is an entry; --due changes a follow-up or reminder.",
     "edit.entry_field_on_item": "#{id} is a follow-up: only --text and --due apply; edit entry #{entry} for the rest.",
