@@ -307,3 +307,26 @@ def test_a_follow_up_can_be_opened_later_on_an_entry(gridlog, read_db):
     assert story["place"] == "10号楼"
     third = add(gridlog, "第三次", "--case", str(other["id"]))
     assert (third["case_id"], third["visit_number"]) == (visit["case_id"], 3)
+
+
+def test_show_on_an_entry_shows_the_entry_and_its_case(gridlog):
+    """`show 24` on an entry was an error; it shows the entry, then its case's
+    story (or how to open one)."""
+    alone = add(gridlog, "路灯不亮", "--place", "9号楼", "--resident", "王大爷")
+    shown = gridlog("--lang", "zh", "show", str(alone["id"]))
+    assert shown.exit_code == 0, shown.output
+    assert f"日志 #{alone['id']} · 红四网格 · 9号楼" in shown.stdout
+    assert "路灯不亮" in shown.stdout and "王大爷" in shown.stdout
+    assert f"gridlog edit {alone['id']} --follow-up" in shown.stdout
+
+    case = add(gridlog, "楼顶漏水", "--place", "9号楼", "--follow-up", "下周一")
+    visit = add(gridlog, "第2次上门", "--case", str(case["id"]))
+    screen = gridlog("--lang", "zh", "show", str(visit["entry_id"])).stdout
+    assert f"日志 #{visit['entry_id']}" in screen and "第2次上门" in screen
+    assert f"跟进 #{case['id']}" in screen and "第2次" in screen
+    data = json.loads(gridlog("show", str(visit["entry_id"]), "--json").stdout)
+    assert data["entry"]["id"] == visit["entry_id"]
+    assert [c["id"] for c in data["cases"]] == [case["id"]]
+    assert data["cases"][0]["visits"] == 2
+    missing = gridlog("show", "99999")
+    assert missing.exit_code == 1 and "99999" in missing.stderr

@@ -202,15 +202,15 @@ def show(
     from gridlog.domain import log as reads
 
     with session(ctx, write=False) as (conn, context):
-        result = reads.story(conn, context.zone, parse_id(record))
+        result = reads.record_view(conn, context.zone, parse_id(record))
         if json_out:
             from gridlog.render import shapes
 
-            emit(data=shapes.story(result))
+            emit(data=shapes.record_view(result))
         else:
-            from gridlog.render.log import story_doc
+            from gridlog.render.log import record_doc
 
-            emit(story_doc(result, context.today))
+            emit(record_doc(result, context.today))
 
 
 def log(

@@ -19,6 +19,7 @@ from gridlog.dates.clock import day_start_utc, from_utc_iso
 from gridlog.domain import grids
 from gridlog.domain.items import find_item, stored_clock
 from gridlog.domain.signoffs import Tally, tally
+from gridlog.errors import GridlogError
 
 # The records here are NamedTuples, not frozen dataclasses: every command imports this
 # module, and a frozen dataclass costs about 1 ms to create (it compiles its methods
@@ -318,6 +319,37 @@ def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
         every=item["every"],
         due_time=stored_clock(item["due_time"]),
     )
+
+
+class EntryView(NamedTuple):
+    """`show` on an entry: the entry, and the story of each case it belongs to or
+    opened (none for an entry that opened nothing)."""
+
+    entry: LogEntry
+    cases: list[Story]
+
+
+def record_view(
+    conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int
+) -> Story | EntryView:
+    """What `show ID` shows: a follow-up's or reminder's story, or an entry with
+    its cases."""
+    if conn.execute("SELECT 1 FROM followups WHERE id = ?", (record_id,)).fetchone():
+        return story(conn, zone, record_id)
+    row = conn.execute(
+        "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
+        " WHERE e.id = ?",
+        (record_id,),
+    ).fetchone()
+    if row is None:
+        raise GridlogError("id.unknown", id=record_id)
+    opened = conn.execute(
+        "SELECT id FROM followups WHERE entry_id = ? ORDER BY id", (record_id,)
+    ).fetchall()
+    ids = dict.fromkeys(
+        [i for i in (row["case_id"],) if i is not None] + [r["id"] for r in opened]
+    )
+    return EntryView(log_entry(row, zone), [story(conn, zone, i) for i in ids])
 
 
 def _signoffs(conn: sqlite3.Connection, item_id: int) -> Tally | None:

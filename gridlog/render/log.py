@@ -9,7 +9,14 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from gridlog.domain.grids import GridSummary
-from gridlog.domain.log import RECENT_OVERDUE_DAYS, Backlog, DueItem, LogEntry, Story
+from gridlog.domain.log import (
+    RECENT_OVERDUE_DAYS,
+    Backlog,
+    DueItem,
+    EntryView,
+    LogEntry,
+    Story,
+)
 from gridlog.render.output import Cell, Doc, Heading, Table, clean
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t, tn
@@ -291,6 +298,36 @@ def log_doc(
             ]
         )
     doc.append(Table(rows, highlight=highlight))
+    return doc
+
+
+def record_doc(view: Story | EntryView, today: dt.date) -> Doc:
+    """`show`: a follow-up's story, or an entry and the story of each of its cases."""
+    if isinstance(view, Story):
+        return story_doc(view, today)
+    return entry_doc(view, today)
+
+
+def entry_doc(view: EntryView, today: dt.date) -> Doc:
+    """An entry as the log shows it, then its cases (or how to open one)."""
+    entry = view.entry
+    lang = current_lang()
+    title = t("show.entry_title", id=entry.id, grid=clean(entry.grid))
+    if entry.place:
+        title += " · " + clean(entry.place)
+    what = vocab.label("kind", entry.kind, lang)
+    if entry.category != "other":
+        what += "·" + vocab.label("category", entry.category, lang)
+    facts = [fmt_moment(entry.at, today), what]
+    if entry.resident:
+        facts.append(clean(entry.resident))
+    if entry.tags:
+        facts.append("、".join(clean(tag) for tag in entry.tags))
+    doc: Doc = [Heading(title), t("list.sep").join(facts), clean(entry.text)]
+    if not view.cases:
+        doc.append(t("show.no_case", id=entry.id))
+    for case in view.cases:
+        doc.extend(story_doc(case, today))
     return doc
 
 

@@ -9,7 +9,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from gridlog.domain.grids import GridSummary
-from gridlog.domain.log import DueItem, LogEntry, Story
+from gridlog.domain.log import DueItem, EntryView, LogEntry, Story
 
 if TYPE_CHECKING:  # what `add` returns: `due --json` need not load it
     from gridlog.domain.entries import Added
@@ -81,6 +81,16 @@ def log_entry(entry: LogEntry) -> dict[str, Any]:
 
 def log(entries: list[LogEntry]) -> list[dict[str, Any]]:
     return [log_entry(entry) for entry in entries]
+
+
+def record_view(result: Story | EntryView) -> dict[str, Any]:
+    """`show --json`: a story, or `{"entry", "cases": [story, …]}` for an entry."""
+    if isinstance(result, Story):
+        return story(result)
+    return {
+        "entry": log_entry(result.entry),
+        "cases": [story(case) for case in result.cases],
+    }
 
 
 def story(result: Story) -> dict[str, Any]:

@@ -181,6 +181,8 @@ MESSAGES: dict[str, str] = {
     "show.help": "The whole story of a follow-up: every visit numbered, its status "
     "and time to resolve.",
     "show.epilog": "Example: gridlog show 42 --json",
+    "show.entry_title": "Entry #{id} · {grid}",
+    "show.no_case": "No follow-up; to open one: gridlog edit {id} --follow-up tomorrow",
     "show.title": "{type} #{id} · {grid} · {status}",
     "show.opened": "opened {at}",
     "show.due": "due {due}",

@@ -156,6 +156,8 @@ MESSAGES: dict[str, str] = {
     "opt.snooze_force": "允许把截止日期改到过去。",
     "show.help": "查看一个跟进的来龙去脉：每次上门（第N次）、状态和用时。",
     "show.epilog": "例：gridlog show 42 --json",
+    "show.entry_title": "日志 #{id} · {grid}",
+    "show.no_case": "没有开跟进；需要跟进：gridlog edit {id} --follow-up 明天",
     "show.title": "{type} #{id} · {grid} · {status}",
     "show.opened": "开始 {at}",
     "show.due": "截止 {due}",
