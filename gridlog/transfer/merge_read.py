@@ -35,6 +35,7 @@ KINDS = (
 
 _INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
+_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
 def _text(limit: int, optional: bool = False) -> Callable[[Any], bool]:
@@ -194,6 +195,10 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
         "undoes": _OPT_INT,
     },
 }
+# Fields later schemas added: a file from before them lacks them, and gets NULL.
+OPTIONAL: dict[str, dict[str, Callable[[Any], bool]]] = {
+    "followup": {"due_time": _pattern(_CLOCK, optional=True)},  # m007
+}
 # A reference field → (the column it fills, the kind of record it points at).
 REFERENCES = {
     "grid_uuid": ("grid_id", "grid"),
@@ -264,6 +269,9 @@ def _check_shape(number: int, record: dict[str, Any]) -> None:
         if name not in record:
             raise GridlogError("merge.missing_field", line=number, field=name)
         if not check(record[name]):
+            raise GridlogError("merge.bad_field", line=number, field=name)
+    for name, check in OPTIONAL.get(record["type"], {}).items():
+        if not check(record.get(name)):
             raise GridlogError("merge.bad_field", line=number, field=name)
 
 
