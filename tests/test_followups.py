@@ -296,6 +296,9 @@ def test_a_follow_up_can_be_opened_later_on_an_entry(gridlog, read_db):
     assert again.exit_code == 1 and f"#{item_id}" in again.stderr
     [[count]] = read_db().execute("SELECT count(*) FROM followups")
     assert count == 1
+    both = add(gridlog, "楼道堆物", "--place", "9号楼")
+    fixed = gridlog("edit", str(both["id"]), "--text", "已劝", "--follow-up", "明天")
+    assert "Changed entry" in fixed.stdout and "now has follow-up" in fixed.stdout
 
     other = add(gridlog, "棚子还在", "--place", "10号楼")
     visit = add(

@@ -205,6 +205,7 @@ class Edited:
     moved: tuple[Moment, Moment] | None = None
     opened: int | None = None  # the follow-up opened on the entry, if one was
     opened_due: Moment | None = None
+    changed: bool = True  # False when edit only opened a follow-up
 
 
 def edit_record(
@@ -241,7 +242,7 @@ def edit_record(
         after = from_utc_iso(values["at"], ctx.zone)
         moved = ((before.date(), before.time()), (after.date(), after.time()))
     due = None if opened is None else (edit.follow_up, edit.follow_up_time)
-    return Edited("entry", moved, opened, due)
+    return Edited("entry", moved, opened, due, changed=bool(values))
 
 
 def _edit_item(

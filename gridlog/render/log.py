@@ -142,11 +142,7 @@ def edited_line(edited: Edited, record_id: int, today: dt.date) -> str:
         item=edited.opened,
         due=fmt_due(*edited.opened_due, today),
     )
-    return (
-        opened
-        if edited.moved is None and edited.kind == "entry"
-        else (f"{line}\n{opened}")
-    )
+    return f"{line}\n{opened}" if edited.changed else opened
 
 
 def fmt_every(every: str) -> str:
