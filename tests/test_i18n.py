@@ -34,6 +34,7 @@ FAMILIES = (
     "export.col.",
     "grid.col.",
     "history.",
+    "history.field.",
     "import.stage.",
     "item.",
     "label.",

@@ -118,6 +118,41 @@ def test_export_merged_into_a_new_log_exports_the_same(gridlog, logbook, tmp_pat
     assert added["id"] == 5  # entries 1, 3, 4 and follow-up 2 came before
 
 
+def test_an_appointments_time_travels_with_export_and_merge(
+    gridlog, red_grids, tmp_path
+):
+    """A due time (`明天 9:00`) is in the export and comes back from a merge; a file
+    written before due times existed merges with none."""
+    added = json.loads(
+        ok(
+            gridlog(
+                "add", "约见", "--grid", "红四", "--follow-up", "明天 9:00", "--json"
+            )
+        ).stdout
+    )
+    exported = tmp_path / "timed.jsonl"
+    ok(gridlog("export", str(exported)))
+    [item] = [r for r in lines(exported) if r["type"] == "followup"]
+    assert item["due_time"] == "09:00"
+    copy = tmp_path / "copy.db"
+    ok(gridlog("--db", str(copy), "merge", str(exported)))
+    story = json.loads(
+        ok(gridlog("--db", str(copy), "show", str(added["id"]), "--json")).stdout
+    )
+    assert story["due_time"] == "09:00"
+    older = tmp_path / "older.jsonl"
+    rows = lines(exported)
+    for row in rows:
+        row.pop("due_time", None)
+    older.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    third = tmp_path / "third.db"
+    ok(gridlog("--db", str(third), "merge", str(older)))
+    story = json.loads(
+        ok(gridlog("--db", str(third), "show", str(added["id"]), "--json")).stdout
+    )
+    assert story["due_time"] is None
+
+
 # --- two logs that went their own ways ------------------------------------------------
 
 

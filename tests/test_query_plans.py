@@ -60,14 +60,21 @@ def test_due_uses_the_open_items_index(db):
     assert full_scans(details) == []
 
 
-def test_due_on_screen_ranks_and_counts_on_the_open_items_index(db):
+def test_due_on_screen_reads_recent_items_and_counts_the_backlog_by_index(db):
+    """The morning screen reads a bounded range of the open-items index (today and
+    the last week) and counts the older backlog on the open items' index alone."""
+
     def run(conn):
         day = dt.date(2019, 3, 14)
-        log.due_items(conn, day, days=7, overdue_per_grid=log.OVERDUE_PER_GRID)
-        log.due_counts(conn, day, days=7)
+        log.due_items(conn, day, days=7, recent_only=True)
+        log.due_backlog(conn, day)
 
     found = [p for p in plans(db, run) if "followups" in p[0]]
     assert len(found) == 2
+    recent = found[0]
+    assert "f.due_on >= '2019-03-07'" in recent[0]
+    bounded = "followups_open_due (due_on>? AND due_on<?)"
+    assert any(bounded in line for line in recent[1]), recent
     for sql, details in found:
         assert any("followups_open" in line for line in details), (sql, details)
         assert full_scans(details) == [], (sql, details)

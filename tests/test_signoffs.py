@@ -60,7 +60,7 @@ def test_the_18_household_sign_off_shows_12_of_18_and_the_six_to_visit(gridlog, 
     assert "已签字 12/18 户" in zh and "还要上门 6 户" in zh
     due = json.loads(ok(gridlog, "due", "--json").stdout)
     assert due[0]["signoffs"] == {"signed": 12, "needed": 18}
-    assert "(signed 12/18)" in ok(gridlog, "due").stdout
+    assert "(signed 12/18)" in ok(gridlog, "due", "--all").stdout
 
 
 def test_a_household_off_the_list_is_refused_with_the_way_to_add_it(gridlog, roof):
@@ -83,8 +83,29 @@ def test_the_last_signature_says_it_can_be_closed_and_undo_takes_it_back(gridlog
     ok(gridlog, "undo")
     story = json.loads(ok(gridlog, "show", str(roof), "--json").stdout)
     assert story["signoffs"]["to_visit"] == [HOUSEHOLDS[17]]
-    ok(gridlog, "done", str(roof))
+    ok(gridlog, "done", str(roof), "--force")
     assert gridlog("sign", str(roof), HOUSEHOLDS[17]).exit_code == 1
+
+
+def test_done_with_signatures_missing_names_them_and_asks_for_force(
+    gridlog, roof, read_db
+):
+    """`done 23` at 2/6 signed closed silently; it now says who has not signed
+    (refused ones too), changes nothing, and closes only with --force."""
+    ok(gridlog, "sign", str(roof), *HOUSEHOLDS[:16])
+    ok(gridlog, "sign", str(roof), HOUSEHOLDS[16], "--refused")
+    refused = gridlog("--lang", "zh", "done", str(roof), "--note", "维修完毕")
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert "签字未齐（16/18 户）" in refused.stderr
+    assert f"{HOUSEHOLDS[17]}、{HOUSEHOLDS[16]}" in refused.stderr
+    assert "--force" in refused.stderr
+    [[closed]] = read_db().execute(
+        "SELECT closed_at FROM followups WHERE id = ?", (roof,)
+    )
+    assert closed is None
+    ok(gridlog, "done", str(roof), "--force", "--note", "业主大会表决通过")
+    story = json.loads(ok(gridlog, "show", str(roof), "--json").stdout)
+    assert story["status"] == "done"
 
 
 def test_deleting_the_entry_takes_its_list_and_undo_brings_it_back(gridlog, roof):

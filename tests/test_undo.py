@@ -79,6 +79,59 @@ def test_edit_a_follow_ups_due_date_and_text(gridlog):
     assert str(item["entry_id"]) in wrong.stderr
 
 
+def test_edit_at_a_time_alone_keeps_the_entrys_day_and_says_before_and_after(gridlog):
+    """`edit 40 --at 09:00` on an entry of 10-15 corrects its time, not its day,
+    and prints the move; so does a new due date or a due time alone."""
+    entry = add(gridlog, "补录", "--grid", "红四", "--at", "2018-10-15 10:15")
+    result = gridlog("--lang", "zh", "edit", str(entry["id"]), "--at", "09:00")
+    assert result.exit_code == 0, result.output
+    assert "2018年10月15日 10:15 → 2018年10月15日 09:00" in result.stdout
+    [edited] = log(gridlog)
+    assert edited["at"] == "2018-10-15T09:00:00+08:00"
+    moved = gridlog("edit", str(entry["id"]), "--at", "10月16日 08:00")
+    assert "2018-10-15 09:00 → 2018-10-16 08:00" in moved.stdout
+    item = add(gridlog, "回访", "--grid", "红四", "--follow-up", "3月20日")
+    timed = gridlog("edit", str(item["id"]), "--due", "9:30")
+    assert "2019-03-20 → 2019-03-20 09:30" in timed.stdout
+    later = gridlog("edit", str(item["id"]), "--due", "3月22日")
+    assert "2019-03-20 09:30 → 2019-03-22" in later.stdout
+    assert "→" not in gridlog("edit", str(item["id"]), "--text", "再访").stdout
+
+
+def test_history_reads_in_the_workers_language_and_undo_says_what_it_took_back(
+    gridlog,
+):
+    """No stored field names or UTC instants on screen: `history` names fields as
+    the catalogues do, shows local times and labels, masks numbers; `undo` names
+    the record and the change it reversed."""
+    entry = add(gridlog, "送证明", "--grid", "红四", "--at", "3月10日 00:00")
+    result = gridlog(
+        "edit", str(entry["id"]), "--at", "3月11日 08:00", "--category", "民政",
+        "--phone", "13612345678", "--text", "送证明，电话13612345678",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    screen = gridlog("--lang", "zh", "history", str(entry["id"])).stdout
+    assert "时间：3月10日 00:00 → 3月11日 08:00" in screen
+    assert "类别：其他 → 民政" in screen and "电话：— → 136****5678" in screen
+    assert "内容：送证明 → 送证明，电话136****5678" in screen
+    for raw in ("T16:00", "Z", "category", "civil-affairs", "13612345678"):
+        assert raw not in screen, raw
+    item = add(gridlog, "回访", "--grid", "红四", "--follow-up", "3月20日")
+    assert gridlog("snooze", str(item["id"]), "3月22日").exit_code == 0
+    moved = gridlog("--lang", "zh", "history", str(item["id"])).stdout
+    assert "截止日期：3月20日 → 3月22日" in moved and "due_on" not in moved
+
+    undone = gridlog("--lang", "zh", "undo")
+    assert undone.exit_code == 0, undone.output
+    assert f"跟进 #{item['id']} 改回：截止日期：3月22日 → 3月20日" in undone.stdout
+    took = gridlog("--lang", "zh", "undo").stdout  # the add of the follow-up
+    assert f"它新建的跟进 #{item['id']} 已删除" in took
+    again = gridlog("--lang", "zh", "undo").stdout
+    assert f"日志 #{entry['id']} 改回：" in again
+    assert "时间：3月11日 08:00 → 3月10日 00:00" in again
+    assert "类别：民政 → 其他" in again and "13612345678" not in again
+
+
 def test_delete_and_bring_back(gridlog, db_path):
     item = add(gridlog, "漏水", "--place", "9号楼", "--follow-up", "明天")
     before = dump(db_path)

@@ -34,7 +34,11 @@ def test_construction_waste_is_stopped_in_17_minutes(gridlog, read_db):
         now="2019-03-14T08:12",
     )
     assert added["grid"] == "红四网格"  # inferred from the building
-    assert added["followup"] == {"id": added["id"], "due": "2019-03-14"}
+    assert added["followup"] == {
+        "id": added["id"],
+        "due": "2019-03-14",
+        "due_time": None,
+    }
 
     result = gridlog(
         "done",
@@ -133,7 +137,10 @@ def test_elderly_subsidy_reminder_comes_back_in_2020(gridlog):
     [late] = due_on("2020-01-31")
     assert late["overdue_days"] == 30
 
-    zh = gridlog("--lang", "zh", "due", "--on", "2020-01-31")
+    zh = gridlog("--lang", "zh", "due", "--on", "2020-01-31", "--all")
     assert "逾期30天" in zh.stdout and "红四网格" in zh.stdout
-    en = gridlog("due", "--on", "2020-01-31")
+    en = gridlog("due", "--on", "2020-01-31", "--all")
     assert "30 days overdue" in en.stdout
+    # A month late it is backlog: summed up on the morning screen, not hidden.
+    summed = gridlog("--lang", "zh", "due", "--on", "2020-01-31").stdout
+    assert "红四网格：另有 1 项逾期超过 7 天（1月1日）" in summed

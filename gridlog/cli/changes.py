@@ -22,7 +22,7 @@ from gridlog.cli.common import (
     when,
 )
 from gridlog.words import vocab
-from gridlog.words.i18n import t, tn
+from gridlog.words.i18n import t
 
 
 def edit(
@@ -37,6 +37,9 @@ def edit(
     at: AtOption = None,
     grid: GridOption = None,
     due: Annotated[str | None, typer.Option("--due", help=t("opt.edit_due"))] = None,
+    follow_up: Annotated[
+        str | None, typer.Option("--follow-up", "-f", help=t("opt.edit_follow_up"))
+    ] = None,
     every: Annotated[
         str | None, typer.Option("--every", help=t("opt.edit_every"))
     ] = None,
@@ -45,6 +48,9 @@ def edit(
 
     with session(ctx, write=True) as (conn, context):
         number = parse_id(record)
+        due_when = when(due, context, "future") if due else None
+        at_when = when(at, context, "past") if at else None
+        follow_when = when(follow_up, context, "future") if follow_up else None
         change = EntryEdit(
             text=text,
             place=place,
@@ -52,13 +58,20 @@ def edit(
             phone=phone,
             category=vocab.category(category).key if category else None,
             kind=vocab.kind(kind).key if kind else None,
-            at=when(at, context, "past").at(context.zone) if at else None,
+            at=at_when and at_when.at(context.zone),
+            at_keeps_day=bool(at_when and not at_when.dated),
             grid=grid,
-            due=when(due, context, "future").day if due else None,
+            due=due_when and due_when.day,
+            due_time=due_when and due_when.time,
+            due_keeps_day=bool(due_when and not due_when.dated),
+            follow_up=follow_when and follow_when.day,
+            follow_up_time=follow_when and follow_when.time,
             every=None if every is None else (how_often(every) or ""),
         )
         changed = edit_record(conn, context, number, change)
-        emit(line=t("edit.done", type=t(f"record.{changed}"), id=number))
+        from gridlog.render.log import edited_line
+
+        emit(line=edited_line(changed, number, context.today))
 
 
 def delete(
@@ -78,8 +91,9 @@ def undo(ctx: typer.Context) -> None:
 
     with session(ctx, write=True) as (conn, context):
         undone = undo_last(conn, context)
-        count, command = undone.changes, undone.command or "—"
-        emit(line=tn("undo.done", count, command=command, count=count))
+        from gridlog.render.history import undone_lines
+
+        emit(line=undone_lines(undone, context.today, context.zone))
 
 
 def history(
@@ -89,7 +103,7 @@ def history(
     reveal: RevealOption = False,
 ) -> None:
     from gridlog.domain.revisions import record_history
-    from gridlog.render.log import masked_fields
+    from gridlog.render.history import masked_fields
 
     with session(ctx, write=False) as (conn, context):
         changes = record_history(conn, context.zone, parse_id(record))
@@ -111,9 +125,9 @@ def history(
                 mask=not reveal,
             )
             return
-        from gridlog.render.log import history_doc
+        from gridlog.render.history import history_doc
 
-        emit(history_doc(changes, context.today, reveal), mask=not reveal)
+        emit(history_doc(changes, context.today, context.zone, reveal), mask=not reveal)
 
 
 def register(app: typer.Typer) -> None:

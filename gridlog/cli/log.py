@@ -64,6 +64,8 @@ def add(
     if text == "-":
         text = sys.stdin.read()
     with session(ctx, write=True) as (conn, context):
+        follow_up_when = when(follow_up, context, "future") if follow_up else None
+        remind_when = when(remind, context, "future") if remind else None
         if remind_text is not None and remind is None:
             raise GridlogError("add.remind_text_alone", exit_code=2)
         if every is not None and (follow_up is None) == (remind is None):
@@ -77,8 +79,10 @@ def add(
             phone=phone,
             category=vocab.category(category).key if category else "other",
             kind=vocab.kind(kind).key if kind else "visit",
-            follow_up=when(follow_up, context, "future").day if follow_up else None,
-            remind=when(remind, context, "future").day if remind else None,
+            follow_up=follow_up_when and follow_up_when.day,
+            follow_up_time=follow_up_when and follow_up_when.time,
+            remind=remind_when and remind_when.day,
+            remind_time=remind_when and remind_when.time,
             remind_text=remind_text,
             case_id=parse_id(case) if case else None,
             tags=tag or (),
@@ -119,16 +123,12 @@ def due(
             return
         if json_out or every:  # scripts always get every item
             items = reads.due_items(conn, today, days=days, grid_ids=grid_ids)
-            counts = None
+            backlog = None
         else:
             items = reads.due_items(
-                conn,
-                today,
-                days=days,
-                grid_ids=grid_ids,
-                overdue_per_grid=reads.OVERDUE_PER_GRID,
+                conn, today, days=days, grid_ids=grid_ids, recent_only=True
             )
-            counts = reads.due_counts(conn, today, days=days, grid_ids=grid_ids)
+            backlog = reads.due_backlog(conn, today, grid_ids=grid_ids)
         if json_out:
             from gridlog.render import shapes
 
@@ -136,10 +136,8 @@ def due(
         else:
             from gridlog.render import log as render
 
-            if counts is None:
-                emit(render.due_doc(items, today, days), mask=not reveal)
-            else:
-                emit(render.due_capped_doc(items, today, days, counts), mask=not reveal)
+            items = reads.most_urgent_first(items, today)
+            emit(render.due_doc(items, today, days, backlog), mask=not reveal)
 
 
 def _stale(
@@ -166,13 +164,16 @@ def done(
         str | None, typer.Option("--note", "-n", help=t("opt.note"))
     ] = None,
     at: Annotated[str | None, typer.Option("--at", help=t("opt.done_at"))] = None,
+    force: Annotated[bool, typer.Option("--force", help=t("opt.done_force"))] = False,
 ) -> None:
     from gridlog.domain import entries as writes
 
     with session(ctx, write=True) as (conn, context):
         record_id = parse_id(record)
         closed_at = when(at, context, "past").at(context.zone) if at else None
-        closed = writes.close_item(conn, context, record_id, note=note, at=closed_at)
+        closed = writes.close_item(
+            conn, context, record_id, note=note, at=closed_at, force=force
+        )
         from gridlog.render.log import closed_line
 
         emit(line=closed_line(closed, context.today))
@@ -182,13 +183,16 @@ def snooze(
     ctx: typer.Context,
     record: IdArgument,
     due: Annotated[str, typer.Argument(metavar="WHEN", help=t("arg.when"))],
+    force: Annotated[bool, typer.Option("--force", help=t("opt.snooze_force"))] = False,
 ) -> None:
     from gridlog.domain import entries as writes
 
     with session(ctx, write=True) as (conn, context):
         record_id = parse_id(record)
-        due_on = when(due, context, "future").day
-        item = writes.snooze_item(conn, context, record_id, due_on)
+        due_when = when(due, context, "future")
+        item = writes.snooze_item(
+            conn, context, record_id, due_when.day, due_when.time, force=force
+        )
         from gridlog.render.log import snoozed_line
 
         emit(line=snoozed_line(item, context.today))
@@ -203,15 +207,15 @@ def show(
     from gridlog.domain import log as reads
 
     with session(ctx, write=False) as (conn, context):
-        result = reads.story(conn, context.zone, parse_id(record))
+        result = reads.record_view(conn, context.zone, parse_id(record))
         if json_out:
             from gridlog.render import shapes
 
-            emit(data=shapes.story(result), mask=not reveal)
+            emit(data=shapes.record_view(result), mask=not reveal)
         else:
-            from gridlog.render.log import story_doc
+            from gridlog.render.log import record_doc
 
-            emit(story_doc(result, context.today), mask=not reveal)
+            emit(record_doc(result, context.today), mask=not reveal)
 
 
 def log(

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import partial
 from typing import Literal, TypeVar
@@ -53,6 +53,9 @@ class When:
 
     day: date
     time: time | None  # None when the phrase named only a day
+    # False when the phrase named only a time ("09:00"): `day` is then today, and a
+    # correction of a stored moment keeps that moment's own day instead.
+    dated: bool = field(default=True, compare=False)
 
     def at(self, zone: tzinfo) -> datetime:
         """Aware datetime in `zone`; a day without time means 00:00 that day."""
@@ -580,7 +583,9 @@ def _date_and_time(date_text: str, time_text: str, ctx: _Context) -> When | None
     day = _match(_DATE_RULES, date_text, ctx) if date_text else None
     if date_text and day is None:
         return None
-    return When(day() if day else ctx.today, clock() if clock else None)
+    return When(
+        day() if day else ctx.today, clock() if clock else None, dated=bool(day)
+    )
 
 
 def _parse(text: str, ctx: _Context) -> When:

@@ -13,13 +13,20 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso, to_utc_iso
 from gridlog.domain import grids, settings
-from gridlog.domain.items import Opened, find_item, open_item
+from gridlog.domain.items import (
+    Opened,
+    clock_text,
+    find_item,
+    open_case_on,
+    open_item,
+    stored_clock,
+)
 from gridlog.domain.limits import Field, check_name, check_phone, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
@@ -45,6 +52,8 @@ class Draft:
     kind: str = "visit"
     follow_up: dt.date | None = None
     remind: dt.date | None = None
+    follow_up_time: dt.time | None = None  # an appointment: `明天 9:00`
+    remind_time: dt.time | None = None
     remind_text: str | None = None
     case_id: int | None = None
     tags: Sequence[str] = ()
@@ -66,7 +75,9 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
     place = _optional_name(Field.PLACE, draft.place)
     tags = [check_name(Field.TAG, tag) for tag in dict.fromkeys(draft.tags) if tag]
     with writing(conn, ctx) as changes:
-        case = _open_case(conn, draft.case_id) if draft.case_id is not None else None
+        case = None
+        if draft.case_id is not None:
+            case, draft = _open_case(conn, changes, draft, draft.case_id)
         if case is not None and place is None:
             place = case["place"]
         resident_name = _optional_name(Field.RESIDENT, draft.resident)
@@ -128,15 +139,33 @@ def _optional_name(option: Field, value: str | None) -> str | None:
     return check_name(option, value)
 
 
-def _open_case(conn: sqlite3.Connection, case_id: int) -> sqlite3.Row:
-    """The open case a `--case` names, with the place and category a visit inherits."""
+def _open_case(
+    conn: sqlite3.Connection, changes: Changes, draft: Draft, case_id: int
+) -> tuple[sqlite3.Row, Draft]:
+    """The open case a `--case` names, with the place and category a visit inherits.
+    An entry that opened nothing becomes a case here, due when the draft's
+    `--follow-up` says (which it then uses up), else on the day of this visit."""
+    entry = conn.execute(
+        "SELECT * FROM entries e WHERE id = ? AND case_id IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.entry_id = e.id)",
+        (case_id,),
+    ).fetchone()
+    if entry is not None:
+        due = draft.follow_up or draft.at.date()
+        item_id = open_case_on(changes, entry, due, draft.follow_up_time)
+        draft = replace(draft, follow_up=None, follow_up_time=None)
+        return _case(conn, item_id), draft
     item = find_item(conn, case_id)
     if item["closed_at"] is not None:
         raise GridlogError("case.closed", id=item["id"])
+    return _case(conn, item["id"]), draft
+
+
+def _case(conn: sqlite3.Connection, item_id: int) -> sqlite3.Row:
     return conn.execute(
         "SELECT f.id, f.grid_id, e.place, e.category FROM followups f "
         "JOIN entries e ON e.id = f.entry_id WHERE f.id = ?",
-        (item["id"],),
+        (item_id,),
     ).fetchone()
 
 
@@ -190,16 +219,24 @@ def _open_items(
     """The follow-up (on the entry's text) and the reminder (on its own text, else
     the entry's) that the draft asks for, in that order."""
     opened = []
-    for kind, due, item_text in (
-        ("followup", draft.follow_up, text),
-        ("reminder", draft.remind, draft.remind_text or text),
+    for kind, due, time, item_text in (
+        ("followup", draft.follow_up, draft.follow_up_time, text),
+        ("reminder", draft.remind, draft.remind_time, draft.remind_text or text),
     ):
         if due is not None:
             item_text = check_text(Field.REMIND_TEXT, item_text)
             item_id = open_item(
-                changes, kind, entry_id, grid_id, item_text, due, at, draft.every
+                changes,
+                kind,
+                entry_id,
+                grid_id,
+                item_text,
+                due,
+                at,
+                draft.every,
+                due_time=time,
             )
-            opened.append(Opened(item_id, kind, due))
+            opened.append(Opened(item_id, kind, due, time))
     return opened
 
 
@@ -224,14 +261,19 @@ def close_item(
     *,
     note: str | None = None,
     at: dt.datetime | None = None,
+    force: bool = False,
 ) -> Closed:
-    """Mark a follow-up or reminder done at `at` (default now), with a note."""
+    """Mark a follow-up or reminder done at `at` (default now), with a note. A case
+    whose sign-off list still lacks signatures stays open unless `force`: the
+    maintenance fund cannot be used without them, and closing would hide that."""
     note = None if note is None else check_text(Field.NOTE, note)
     closed_at = at or ctx.now
     with writing(conn, ctx) as changes:
         item = find_item(conn, record_id)
         if item["closed_at"] is not None:
             raise GridlogError("item.already_done", id=item["id"])
+        if not force:
+            _check_signed(conn, item["id"])
         opened = from_utc_iso(item["opened_at"], ctx.zone)
         if closed_at < opened:
             raise GridlogError("item.closed_before_opened", id=item["id"])
@@ -261,23 +303,64 @@ def close_item(
                 to_utc_iso(closed_at),
                 item["every"],
                 item["id"],
+                stored_clock(item["due_time"]),
             )
-            following = Opened(next_id, item["type"], due)
+            following = Opened(
+                next_id, item["type"], due, stored_clock(item["due_time"])
+            )
     minutes = int((closed_at - opened).total_seconds() // 60)
     return Closed(item["id"], item["type"], minutes, following)
 
 
+def _check_signed(conn: sqlite3.Connection, item_id: int) -> None:
+    """Refuse to close a case some households on its sign-off list have not signed."""
+    from gridlog.domain.signoffs import tally
+
+    found = tally(conn, item_id)
+    unsigned = [*found.pending, *found.refused]
+    if unsigned:
+        raise GridlogError(
+            "done.unsigned",
+            id=item_id,
+            signed=len(found.signed),
+            needed=found.needed,
+            households="、".join(unsigned),
+            exit_code=2,
+        )
+
+
+class Snoozed(NamedTuple):
+    item: Opened  # with its new due date and time
+    before: tuple[dt.date, dt.time | None]  # the due date and time it had
+
+
 def snooze_item(
-    conn: sqlite3.Connection, ctx: Context, record_id: int, due: dt.date
-) -> Opened:
-    """Move an open item's due date."""
+    conn: sqlite3.Connection,
+    ctx: Context,
+    record_id: int,
+    due: dt.date,
+    time: dt.time | None = None,
+    *,
+    force: bool = False,
+) -> Snoozed:
+    """Move an open item's due date (and time: none unless one is given). A date
+    before today makes it overdue at once, so it is refused unless `force`."""
     with writing(conn, ctx) as changes:
         item = find_item(conn, record_id)
         if item["closed_at"] is not None:
             raise GridlogError("item.already_done", id=item["id"])
+        if due < ctx.today and not force:
+            raise GridlogError(
+                "snooze.past", id=item["id"], due=due.isoformat(), exit_code=2
+            )
+        before = (dt.date.fromisoformat(item["due_on"]), stored_clock(item["due_time"]))
         changes.update(
             "followups",
             item["id"],
-            {"due_on": due.isoformat(), "updated_at": ctx.now_utc},
+            {
+                "due_on": due.isoformat(),
+                "due_time": clock_text(time),
+                "updated_at": ctx.now_utc,
+            },
         )
-    return Opened(item["id"], item["type"], due)
+    return Snoozed(Opened(item["id"], item["type"], due, time), before)

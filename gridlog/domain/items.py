@@ -28,6 +28,16 @@ class Opened(NamedTuple):
     id: int
     type: str
     due: dt.date
+    time: dt.time | None = None  # an appointment's time of day
+
+
+def clock_text(time: dt.time | None) -> str | None:
+    """A due time as stored: `09:00`, the wall clock of the due day."""
+    return None if time is None else f"{time:%H:%M}"
+
+
+def stored_clock(text: str | None) -> dt.time | None:
+    return None if text is None else dt.time.fromisoformat(text)
 
 
 def open_item(
@@ -40,6 +50,7 @@ def open_item(
     opened_at: str,
     every: str | None = None,
     previous_id: int | None = None,
+    due_time: dt.time | None = None,
 ) -> int:
     """Open a follow-up or reminder (`kind`) of an entry; its id."""
     ctx = changes.ctx
@@ -51,6 +62,7 @@ def open_item(
             "grid_id": grid_id,
             "text": text,
             "due_on": due.isoformat(),
+            "due_time": clock_text(due_time),
             "opened_at": opened_at,
             "every": every,
             "previous_id": previous_id,
@@ -58,6 +70,33 @@ def open_item(
             "updated_at": ctx.now_utc,
         },
     )
+
+
+def open_case_on(
+    changes: Changes, entry: sqlite3.Row, due: dt.date, due_time: dt.time | None
+) -> int:
+    """Open a follow-up, later, on an entry that opened none: the entry becomes the
+    case's first visit, as if `--follow-up` had been given when it was added."""
+    if entry["case_id"] is not None:
+        raise GridlogError("case.already", id=entry["id"], case=entry["case_id"])
+    opened = changes.conn.execute(
+        "SELECT id FROM followups WHERE entry_id = ? AND type = 'followup'",
+        (entry["id"],),
+    ).fetchone()
+    if opened is not None:
+        raise GridlogError("case.already", id=entry["id"], case=opened["id"])
+    item_id = open_item(
+        changes,
+        "followup",
+        entry["id"],
+        entry["grid_id"],
+        entry["text"],
+        due,
+        entry["at"],
+        due_time=due_time,
+    )
+    changes.update("entries", entry["id"], {"case_id": item_id})
+    return item_id
 
 
 def find_item(conn: sqlite3.Connection, record_id: int) -> sqlite3.Row:

@@ -17,8 +17,9 @@ from typing import NamedTuple
 
 from gridlog.dates.clock import day_start_utc, from_utc_iso
 from gridlog.domain import grids
-from gridlog.domain.items import find_item
+from gridlog.domain.items import find_item, stored_clock
 from gridlog.domain.signoffs import Tally, tally
+from gridlog.errors import GridlogError
 
 # The records here are NamedTuples, not frozen dataclasses: every command imports this
 # module, and a frozen dataclass costs about 1 ms to create (it compiles its methods
@@ -38,11 +39,14 @@ class DueItem(NamedTuple):
     signed: int = 0  # households that signed, of
     needed: int = 0  # those on the item's sign-off list (0: it has none)
     every: str | None = None
+    grid_id: int = 0
+    time: dt.time | None = None  # an appointment's time of day
 
 
-# On screen, `gridlog due` lists at most this many overdue items per grid, the oldest
-# first; what falls due today (or within --days) is always listed. --all lifts it.
-OVERDUE_PER_GRID = 10
+# On screen, `gridlog due` lists everything due today (or within --days) and every
+# item overdue by up to this many days; only the older backlog is summed up per grid.
+# --all lists it too.
+RECENT_OVERDUE_DAYS = 7
 
 
 def due_items(
@@ -51,86 +55,109 @@ def due_items(
     *,
     days: int = 0,
     grid_ids: Sequence[int] | None = None,
-    overdue_per_grid: int | None = None,
+    recent_only: bool = False,
 ) -> list[DueItem]:
     """Open items due by `today + days`, overdue ones included, by grid then date;
-    with `overdue_per_grid`, only that many of each grid's overdue items, the oldest."""
+    with `recent_only`, none overdue by more than RECENT_OVERDUE_DAYS. The range on
+    the open-items index bounds the read by what is shown, not by the backlog."""
     until = today + dt.timedelta(days=days)
     where, grid_params = _open_grid_filter(grid_ids)
-    columns = (
-        "SELECT f.id, f.type, f.text, f.due_on, f.every, g.name AS grid, e.place,"
-        " e.resident, (SELECT count(*) FROM entries v WHERE v.case_id = f.id)"
-        " AS visits,"
+    since = ""
+    params: list[object] = [until.isoformat()]
+    if recent_only:
+        since = "AND f.due_on >= ? "
+        params.append(backlog_before(today).isoformat())
+    sql = (
+        "SELECT f.id, f.type, f.text, f.due_on, f.due_time, f.every, f.grid_id,"
+        " g.name AS grid,"
+        " e.place, e.resident,"
+        " (SELECT count(*) FROM entries v WHERE v.case_id = f.id) AS visits,"
         " (SELECT count(*) FROM signoffs s WHERE s.followup_id = f.id) AS needed,"
         " (SELECT count(*) FROM signoffs s WHERE s.followup_id = f.id"
         "  AND s.status = 'signed') AS signed"
+        " FROM followups f JOIN grids g ON g.id = f.grid_id"
+        " JOIN entries e ON e.id = f.entry_id"
+        f" WHERE f.closed_at IS NULL AND f.due_on <= ? {since}{where}"
+        " ORDER BY g.id, f.due_on, f.due_time IS NULL, f.due_time, f.id"
     )
-    joins = " JOIN grids g ON g.id = f.grid_id JOIN entries e ON e.id = f.entry_id"
-    if overdue_per_grid is None:
-        sql = (
-            f"{columns} FROM followups f{joins}"
-            f" WHERE f.closed_at IS NULL AND f.due_on <= ? {where}"
-            " ORDER BY g.id, f.due_on, f.id"
-        )
-        params: list[object] = [until.isoformat(), *grid_params]
-    else:
-        # Number each grid's items oldest first on the open-items index alone, then
-        # read (and join) only the rows that will be shown.
-        sql = (
-            "WITH ranked AS (SELECT f.id, f.due_on, row_number() OVER"
-            " (PARTITION BY f.grid_id ORDER BY f.due_on, f.id) AS n FROM followups f"
-            f" WHERE f.closed_at IS NULL AND f.due_on <= ? {where})"
-            f" {columns} FROM ranked r JOIN followups f ON f.id = r.id{joins}"
-            " WHERE r.n <= ? OR r.due_on >= ? ORDER BY g.id, f.due_on, f.id"
-        )
-        params = [
-            until.isoformat(),
-            *grid_params,
-            overdue_per_grid,
-            today.isoformat(),
-        ]
-    rows = conn.execute(sql, params).fetchall()
-    items = []
-    for row in rows:
-        due = dt.date.fromisoformat(row["due_on"])
-        items.append(
-            DueItem(
-                id=row["id"],
-                type=row["type"],
-                grid=row["grid"],
-                text=row["text"],
-                due=due,
-                overdue_days=max(0, (today - due).days),
-                place=row["place"],
-                resident=row["resident"],
-                visits=row["visits"],
-                signed=row["signed"],
-                needed=row["needed"],
-                every=row["every"],
-            )
-        )
-    return items
+    rows = conn.execute(sql, [*params, *grid_params]).fetchall()
+    return [_due_item(row, today) for row in rows]
 
 
-def due_counts(
+def _due_item(row: sqlite3.Row, today: dt.date) -> DueItem:
+    due = dt.date.fromisoformat(row["due_on"])
+    return DueItem(
+        id=row["id"],
+        type=row["type"],
+        grid=row["grid"],
+        text=row["text"],
+        due=due,
+        overdue_days=max(0, (today - due).days),
+        place=row["place"],
+        resident=row["resident"],
+        visits=row["visits"],
+        signed=row["signed"],
+        needed=row["needed"],
+        every=row["every"],
+        grid_id=row["grid_id"],
+        time=stored_clock(row["due_time"]),
+    )
+
+
+def backlog_before(today: dt.date) -> dt.date:
+    """The first day still shown: items due before it are the backlog."""
+    return today - dt.timedelta(days=RECENT_OVERDUE_DAYS)
+
+
+def most_urgent_first(items: list[DueItem], today: dt.date) -> list[DueItem]:
+    """A grid's items as a worker acts on them: what falls due today, then what is
+    overdue, most recent first (yesterday's phone call before last month's), then
+    what comes later; grids keep their order."""
+    grids_seen = {item.grid_id: n for n, item in reversed(list(enumerate(items)))}
+
+    def urgency(item: DueItem) -> tuple:
+        if item.due == today:  # appointments by their time, then the rest
+            return (grids_seen[item.grid_id], 0, _clock_order(item), item.id)
+        if item.due < today:
+            return (grids_seen[item.grid_id], 1, item.overdue_days, item.id)
+        later = (item.due.toordinal(), _clock_order(item))
+        return (grids_seen[item.grid_id], 2, later, item.id)
+
+    return sorted(items, key=urgency)
+
+
+def _clock_order(item: DueItem) -> tuple[int, dt.time]:
+    return (0, item.time) if item.time is not None else (1, dt.time(0))
+
+
+class Backlog(NamedTuple):
+    grid_id: int
+    grid: str
+    count: int
+    earliest: dt.date
+
+
+def due_backlog(
     conn: sqlite3.Connection,
     today: dt.date,
     *,
-    days: int = 0,
     grid_ids: Sequence[int] | None = None,
-) -> dict[str, tuple[int, int]]:
-    """Per grid, in order: how many open items are due by `today + days`, and how
-    many of them are overdue; counted on the open-items index, nothing else read."""
-    until = today + dt.timedelta(days=days)
+) -> list[Backlog]:
+    """Per grid, in order: how many open items are overdue by more than
+    RECENT_OVERDUE_DAYS and the earliest due date; counted on the open-items index,
+    nothing else read."""
     where, grid_params = _open_grid_filter(grid_ids)
     rows = conn.execute(
-        "SELECT g.name, count(*), sum(f.due_on < ?) FROM followups f"
+        "SELECT f.grid_id, g.name, count(*), min(f.due_on) FROM followups f"
         " JOIN grids g ON g.id = f.grid_id"
-        f" WHERE f.closed_at IS NULL AND f.due_on <= ? {where}"
-        " GROUP BY g.id ORDER BY g.id",
-        [today.isoformat(), until.isoformat(), *grid_params],
+        f" WHERE f.closed_at IS NULL AND f.due_on < ? {where}"
+        " GROUP BY f.grid_id ORDER BY f.grid_id",
+        [backlog_before(today).isoformat(), *grid_params],
     )
-    return {name: (count, overdue) for name, count, overdue in rows}
+    return [
+        Backlog(grid_id, name, count, dt.date.fromisoformat(earliest))
+        for grid_id, name, count, earliest in rows
+    ]
 
 
 def _open_grid_filter(grid_ids: Sequence[int] | None) -> tuple[str, list[object]]:
@@ -259,6 +286,10 @@ class Event(NamedTuple):
     detail: str | None = None
     number: int | None = None
     entry_id: int | None = None
+    # a snooze: the due date and time (None: some time that day) before and after
+    moved: (
+        tuple[tuple[dt.date, dt.time | None], tuple[dt.date, dt.time | None]] | None
+    ) = None
 
 
 class Story(NamedTuple):
@@ -276,6 +307,7 @@ class Story(NamedTuple):
     events: list[Event]
     signoffs: Tally | None = None
     every: str | None = None
+    due_time: dt.time | None = None
 
     @property
     def resolution_minutes(self) -> int | None:
@@ -316,7 +348,39 @@ def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
         events=events,
         signoffs=_signoffs(conn, item["id"]),
         every=item["every"],
+        due_time=stored_clock(item["due_time"]),
     )
+
+
+class EntryView(NamedTuple):
+    """`show` on an entry: the entry, and the story of each case it belongs to or
+    opened (none for an entry that opened nothing)."""
+
+    entry: LogEntry
+    cases: list[Story]
+
+
+def record_view(
+    conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int
+) -> Story | EntryView:
+    """What `show ID` shows: a follow-up's or reminder's story, or an entry with
+    its cases."""
+    if conn.execute("SELECT 1 FROM followups WHERE id = ?", (record_id,)).fetchone():
+        return story(conn, zone, record_id)
+    row = conn.execute(
+        "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
+        " WHERE e.id = ?",
+        (record_id,),
+    ).fetchone()
+    if row is None:
+        raise GridlogError("id.unknown", id=record_id)
+    opened = conn.execute(
+        "SELECT id FROM followups WHERE entry_id = ? ORDER BY id", (record_id,)
+    ).fetchall()
+    ids = dict.fromkeys(
+        [i for i in (row["case_id"],) if i is not None] + [r["id"] for r in opened]
+    )
+    return EntryView(log_entry(row, zone), [story(conn, zone, i) for i in ids])
 
 
 def _signoffs(conn: sqlite3.Connection, item_id: int) -> Tally | None:
@@ -334,7 +398,14 @@ def _snoozes(conn: sqlite3.Connection, zone: dt.tzinfo, item_id: int) -> list[Ev
     for row in rows:
         after = json.loads(row["after"])
         if "due_on" in after:
-            before = json.loads(row["before"])["due_on"]
-            detail = f"{before} → {after['due_on']}"
-            events.append(Event(from_utc_iso(row["at"], zone), "snoozed", detail))
+            before = json.loads(row["before"])
+            detail = f"{before['due_on']} → {after['due_on']}"
+            moved = (_due_moment(before), _due_moment(after))
+            at = from_utc_iso(row["at"], zone)
+            events.append(Event(at, "snoozed", detail, moved=moved))
     return events
+
+
+def _due_moment(values: dict) -> tuple[dt.date, dt.time | None]:
+    """A due date and time as a history row holds them (no time before m009)."""
+    return dt.date.fromisoformat(values["due_on"]), stored_clock(values.get("due_time"))

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso, to_utc_iso
 from gridlog.domain import grids
+from gridlog.domain.items import clock_text, open_case_on, stored_clock
 from gridlog.domain.limits import Field, check_name, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.db import db_errors
@@ -33,6 +34,56 @@ class Change:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     undone: bool
+    record_id: int = 0
+    # "entry", "followup" or "reminder" for the log's records, else the table's name
+    kind: str = ""
+    # the names of the grids its values point at (`grid_id`), for people to read
+    grid_names: dict[int, str] = field(default_factory=dict)
+
+
+def _change(
+    conn: sqlite3.Connection, zone: dt.tzinfo, row: sqlite3.Row, undone: bool
+) -> Change:
+    """A history row as people read it: its record's kind and grids named."""
+    before = row["before"] and json.loads(row["before"])
+    after = row["after"] and json.loads(row["after"])
+    return Change(
+        at=from_utc_iso(row["at"], zone),
+        actor=row["actor"],
+        command=row["command"] or "",
+        action=row["action"],
+        table=row["table_name"],
+        before=before,
+        after=after,
+        undone=undone,
+        record_id=row["record_id"],
+        kind=_kind(conn, row["table_name"], row["record_id"], before, after),
+        grid_names=_grid_names(conn, before, after),
+    )
+
+
+def _kind(conn: sqlite3.Connection, table: str, record_id: int, before, after) -> str:
+    if table == "entries":
+        return "entry"
+    if table != "followups":
+        return table
+    for values in (after, before):
+        if values and values.get("type"):
+            return values["type"]
+    row = conn.execute("SELECT type FROM followups WHERE id = ?", (record_id,))
+    found = row.fetchone()
+    return found[0] if found else "followup"
+
+
+def _grid_names(conn: sqlite3.Connection, *values) -> dict[int, str]:
+    ids = {v["grid_id"] for v in values if v and v.get("grid_id") is not None}
+    return {
+        grid_id: name
+        for grid_id, name in conn.execute(
+            f"SELECT id, name FROM grids WHERE id IN ({', '.join('?' for _ in ids)})",
+            sorted(ids),
+        )
+    }
 
 
 def record_history(
@@ -47,19 +98,7 @@ def record_history(
     ).fetchall()
     if not rows:
         raise GridlogError("id.unknown", id=record_id)
-    return [
-        Change(
-            at=from_utc_iso(row["at"], zone),
-            actor=row["actor"],
-            command=row["command"] or "",
-            action=row["action"],
-            table=row["table_name"],
-            before=row["before"] and json.loads(row["before"]),
-            after=row["after"] and json.loads(row["after"]),
-            undone=bool(row["undone"]),
-        )
-        for row in rows
-    ]
+    return [_change(conn, zone, row, bool(row["undone"])) for row in rows]
 
 
 # --- undo -------------------------------------------------------------------------
@@ -70,6 +109,7 @@ class Undone:
     op: int
     command: str
     changes: int
+    taken_back: list[Change] = field(default_factory=list)  # the changes reversed
 
 
 def undo_last(conn: sqlite3.Connection, ctx: Context) -> Undone:
@@ -89,11 +129,13 @@ def undo_last(conn: sqlite3.Connection, ctx: Context) -> Undone:
             # Undoing an edit is an edit (a newer revision, so that no merge brings
             # the undone version back); undoing a merge puts the revisions back.
             changes.editing = rows[0]["command"] != "merge"
+            # Read before reversing: a record deleted by the undo still has a kind.
+            taken_back = [_change(conn, ctx.zone, row, True) for row in reversed(rows)]
             for row in rows:
                 _reverse(conn, changes, row)
     except db_errors("IntegrityError"):
         raise GridlogError("undo.blocked", command=rows[0]["command"]) from None
-    return Undone(target, rows[0]["command"] or "", len(rows))
+    return Undone(target, rows[0]["command"] or "", len(rows), taken_back)
 
 
 def _reverse(conn: sqlite3.Connection, changes: Changes, row: sqlite3.Row) -> None:
@@ -143,23 +185,42 @@ class EntryEdit:
     category: str | None = None
     kind: str | None = None
     at: dt.datetime | None = None
+    at_keeps_day: bool = False  # only a time was given: the entry keeps its day
     grid: str | None = None
     due: dt.date | None = None
+    due_keeps_day: bool = False  # only a time was given: the item keeps its day
+    follow_up: dt.date | None = None  # open a follow-up, later, on an entry
+    follow_up_time: dt.time | None = None
+    due_time: dt.time | None = None  # with `due`: an appointment's time
     every: str | None = None  # `1w` …; "" stops an item coming back
+
+
+# A day and a time of day (None: some time that day), as a moved record shows them.
+Moment = tuple[dt.date, dt.time | None]
+
+
+@dataclass(frozen=True)
+class Edited:
+    """What `edit` changed: the kind of record ("entry", "followup" or "reminder"),
+    and its day and time before and after when they changed."""
+
+    kind: str
+    moved: tuple[Moment, Moment] | None = None
+    opened: int | None = None  # the follow-up opened on the entry, if one was
+    opened_due: Moment | None = None
+    changed: bool = True  # False when edit only opened a follow-up
 
 
 def edit_record(
     conn: sqlite3.Connection, ctx: Context, record_id: int, edit: EntryEdit
-) -> str:
-    """Change an entry's fields, or a follow-up's text and due date; returns the
-    kind of record changed ("entry", "followup" or "reminder")."""
+) -> Edited:
+    """Change an entry's fields, or a follow-up's text and due date."""
     with writing(conn, ctx) as changes:
         item = conn.execute(
             "SELECT * FROM followups WHERE id = ?", (record_id,)
         ).fetchone()
         if item is not None:
-            _edit_item(changes, item, edit)
-            return item["type"]
+            return Edited(item["type"], _edit_item(changes, item, edit))
         entry = conn.execute(
             "SELECT * FROM entries WHERE id = ?", (record_id,)
         ).fetchone()
@@ -167,19 +228,41 @@ def edit_record(
             raise GridlogError("id.unknown", id=record_id)
         if edit.due is not None or edit.every is not None:
             raise GridlogError("edit.due_on_entry", id=record_id, exit_code=2)
-        values = _entry_values(conn, edit)
-        if not values:
+        before = from_utc_iso(entry["at"], ctx.zone)
+        values = _entry_values(conn, edit, before)
+        if not values and edit.follow_up is None:
             raise GridlogError("edit.nothing", exit_code=2)
-        changes.update("entries", record_id, {**values, "updated_at": ctx.now_utc})
-    return "entry"
+        if values:
+            changes.update("entries", record_id, {**values, "updated_at": ctx.now_utc})
+        opened = None
+        if edit.follow_up is not None:
+            entry = conn.execute(
+                "SELECT * FROM entries WHERE id = ?", (record_id,)
+            ).fetchone()
+            opened = open_case_on(changes, entry, edit.follow_up, edit.follow_up_time)
+    moved = None
+    if "at" in values:
+        after = from_utc_iso(values["at"], ctx.zone)
+        moved = ((before.date(), before.time()), (after.date(), after.time()))
+    due = None if opened is None else (edit.follow_up, edit.follow_up_time)
+    return Edited("entry", moved, opened, due, changed=bool(values))
 
 
-def _edit_item(changes: Changes, item: sqlite3.Row, edit: EntryEdit) -> None:
+def _edit_item(
+    changes: Changes, item: sqlite3.Row, edit: EntryEdit
+) -> tuple[Moment, Moment] | None:
+    """Change a follow-up's text, due date or how often; its due before and after
+    when that changed."""
     values: dict[str, Any] = {}
+    moved = None
     if edit.text is not None:
         values["text"] = check_text(Field.NEW_TEXT, edit.text)
     if edit.due is not None:
-        values["due_on"] = edit.due.isoformat()
+        was = (dt.date.fromisoformat(item["due_on"]), stored_clock(item["due_time"]))
+        day = was[0] if edit.due_keeps_day else edit.due
+        values["due_on"] = day.isoformat()
+        values["due_time"] = clock_text(edit.due_time)
+        moved = (was, (day, edit.due_time))
     if edit.every is not None:
         values["every"] = edit.every or None
     others = (
@@ -190,6 +273,7 @@ def _edit_item(changes: Changes, item: sqlite3.Row, edit: EntryEdit) -> None:
         edit.kind,
         edit.at,
         edit.grid,
+        edit.follow_up,
     )
     if any(value is not None for value in others):
         raise GridlogError(
@@ -203,22 +287,28 @@ def _edit_item(changes: Changes, item: sqlite3.Row, edit: EntryEdit) -> None:
     changes.update(
         "followups", item["id"], {**values, "updated_at": changes.ctx.now_utc}
     )
+    return moved
 
 
-def _entry_values(conn: sqlite3.Connection, edit: EntryEdit) -> dict[str, Any]:
+def _entry_values(
+    conn: sqlite3.Connection, edit: EntryEdit, was: dt.datetime
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if edit.text is not None:
         values["text"] = check_text(Field.NEW_TEXT, edit.text)
-    for field in ("place", "resident", "phone"):
-        value = getattr(edit, field)
+    for name in ("place", "resident", "phone"):
+        value = getattr(edit, name)
         if value is not None:
-            values[field] = check_name(f"--{field}", value) if value.strip() else None
+            values[name] = check_name(f"--{name}", value) if value.strip() else None
     if edit.category is not None:
         values["category"] = edit.category
     if edit.kind is not None:
         values["kind"] = edit.kind
     if edit.at is not None:
-        values["at"] = to_utc_iso(edit.at)
+        at = edit.at
+        if edit.at_keeps_day:
+            at = dt.datetime.combine(was.date(), edit.at.time(), tzinfo=was.tzinfo)
+        values["at"] = to_utc_iso(at)
     if edit.grid is not None:
         values["grid_id"] = grids.find_grid(conn, edit.grid)
     if "place" in values:

@@ -9,14 +9,22 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from gridlog.domain.grids import GridSummary
-from gridlog.domain.log import OVERDUE_PER_GRID, DueItem, LogEntry, Story
+from gridlog.domain.log import (
+    RECENT_OVERDUE_DAYS,
+    Backlog,
+    DueItem,
+    EntryView,
+    LogEntry,
+    Story,
+)
 from gridlog.render.output import Cell, Doc, Heading, Table, clean
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t, tn
 
 if TYPE_CHECKING:  # what `add`, `done` and `snooze` return: `due` need not load it
-    from gridlog.domain.entries import Added, Closed
+    from gridlog.domain.entries import Added, Closed, Snoozed
     from gridlog.domain.items import Opened
+    from gridlog.domain.revisions import Edited
 
 
 def fmt_date(day: dt.date, today: dt.date | None = None) -> str:
@@ -30,6 +38,12 @@ def fmt_date(day: dt.date, today: dt.date | None = None) -> str:
 
 def fmt_moment(moment: dt.datetime, today: dt.date | None = None) -> str:
     return f"{fmt_date(moment.date(), today)} {moment:%H:%M}"
+
+
+def fmt_due(day: dt.date, time: dt.time | None, today: dt.date | None = None) -> str:
+    """A due date, with its time when it is an appointment: `3月16日 09:00`."""
+    shown = fmt_date(day, today)
+    return shown if time is None else f"{shown} {time:%H:%M}"
 
 
 def fmt_weekday(day: dt.date) -> str:
@@ -76,17 +90,59 @@ def _opened_text(item: Opened, today: dt.date) -> str:
         "add.opened",
         type=_item_type(item.type),
         id=item.id,
-        due=fmt_date(item.due, today),
+        due=fmt_due(item.due, item.time, today),
     )
 
 
-def snoozed_line(item: Opened, today: dt.date) -> str:
+def snoozed_line(snoozed: Snoozed, today: dt.date) -> str:
+    """`跟进 #6 推迟到 3月18日 截止（原为 3月14日）。`: 推迟 or 提前 as it is."""
+    item = snoozed.item
+    was_day, was_time = snoozed.before
+    key = _direction((was_day, was_time), (item.due, item.time))
     return t(
-        "snooze.done",
+        key,
         type=_item_type(item.type),
         id=item.id,
-        due=fmt_date(item.due, today),
+        due=fmt_due(item.due, item.time, today),
+        before=fmt_due(was_day, was_time, today),
     )
+
+
+def _direction(before: tuple, after: tuple) -> str:
+    """The message for a due moved later, earlier or not at all, an untimed one
+    counting as the start of its day."""
+
+    def order(moment: tuple) -> tuple:
+        return (moment[0], moment[1] or dt.time(0))
+
+    if order(after) == order(before):
+        return "snooze.done"
+    return "snooze.later" if order(after) > order(before) else "snooze.earlier"
+
+
+def edited_line(edited: Edited, record_id: int, today: dt.date) -> str:
+    """`已修改日志 #40。`, and when its day or time changed, from what to what."""
+    kind = t(f"record.{edited.kind}")
+    if edited.moved is None:
+        line = t("edit.done", type=kind, id=record_id)
+    else:
+        (day, time), (new_day, new_time) = edited.moved
+        line = t(
+            "edit.moved",
+            type=kind,
+            id=record_id,
+            before=fmt_due(day, time, today),
+            after=fmt_due(new_day, new_time, today),
+        )
+    if edited.opened is None or edited.opened_due is None:
+        return line
+    opened = t(
+        "edit.opened",
+        id=record_id,
+        item=edited.opened,
+        due=fmt_due(*edited.opened_due, today),
+    )
+    return f"{line}\n{opened}" if edited.changed else opened
 
 
 def fmt_every(every: str) -> str:
@@ -106,7 +162,9 @@ def closed_line(closed: Closed, today: dt.date | None = None) -> str:
     )
     if closed.next is not None:
         line += ("" if current_lang() == "zh" else " ") + t(
-            "done.next", id=closed.next.id, due=fmt_date(closed.next.due, today)
+            "done.next",
+            id=closed.next.id,
+            due=fmt_due(closed.next.due, closed.next.time, today),
         )
     return line
 
@@ -117,39 +175,40 @@ def overdue_cell(item: DueItem) -> Cell:
     return (t("due.today"), "today") if item.overdue_days == 0 else ""
 
 
-def due_doc(items: list[DueItem], today: dt.date, days: int) -> Doc:
-    """Every due and overdue item, grouped by grid (`due --all`)."""
-    overdue = sum(1 for item in items if item.overdue_days > 0)
-    doc = _due_heading(items, today, days, len(items), overdue)
-    for grid, group in _by_grid(items).items():
-        doc.append(_due_table(grid, group, today))
-    return doc
-
-
-def due_capped_doc(
+def due_doc(
     items: list[DueItem],
     today: dt.date,
     days: int,
-    counts: dict[str, tuple[int, int]],
+    backlog: list[Backlog] | None = None,
 ) -> Doc:
-    """Due and overdue items, grouped by grid, as a worker reads them each morning:
-    `items` holds only the oldest overdue items of each grid (and all that fall due),
-    so the header counts them all from `counts` (per grid: items due, of which
-    overdue), and each grid says how many more are overdue than it lists."""
-    count = sum(due for due, _ in counts.values())
-    overdue = sum(late for _, late in counts.values())
-    doc = _due_heading(items, today, days, count, overdue)
-    hidden = 0
-    for grid, group in _by_grid(items).items():
-        doc.append(_due_table(grid, group, today))
-        listed = sum(1 for item in group if item.overdue_days > 0)
-        more = counts[grid][1] - listed
-        if more > 0:
-            doc.append(tn("due.more", more, count=more))
-            hidden += more
-    if hidden:
-        doc.append(t("due.more_hint", shown=OVERDUE_PER_GRID))
+    """Due and overdue items grouped by grid, in the order given. On the morning
+    screen `items` holds only what is due or overdue by up to RECENT_OVERDUE_DAYS,
+    and `backlog` sums up, per grid, the older items left out (`due --all` lists
+    them and passes no backlog)."""
+    backlog = backlog or []
+    old = sum(late.count for late in backlog)
+    overdue = sum(1 for item in items if item.overdue_days > 0) + old
+    doc = _due_heading(items, today, days, len(items) + old, overdue)
+    groups = _by_grid(items)
+    left_out = {late.grid_id: late for late in backlog}
+    for grid_id in sorted({*groups, *left_out}):
+        if grid_id in groups:
+            doc.append(_due_table(groups[grid_id], today))
+        if grid_id in left_out:
+            doc.append(_backlog_line(left_out[grid_id], today))
     return doc
+
+
+def _backlog_line(late: Backlog, today: dt.date) -> str:
+    """`红四：另有 2,905 项逾期超过 7 天，最早 2024年3月2日；gridlog due --all`."""
+    return tn(
+        "due.backlog",
+        late.count,
+        grid=clean(late.grid),
+        count=f"{late.count:,}",
+        days=RECENT_OVERDUE_DAYS,
+        day=fmt_date(late.earliest, today),
+    )
 
 
 def _due_heading(
@@ -157,13 +216,13 @@ def _due_heading(
 ) -> Doc:
     """The day and how many items are due, of which overdue; or that none is."""
     header = t("due.header", day=fmt_date(today), weekday=fmt_weekday(today))
-    if not items:
+    if not count:
         return [Heading(header), t("due.none_days" if days else "due.none")]
     summary = tn("due.summary", count, count=count, overdue=overdue)
     return [Heading(f"{header} · {summary}")]
 
 
-def _due_table(grid: str, group: list[DueItem], today: dt.date) -> Table:
+def _due_table(group: list[DueItem], today: dt.date) -> Table:
     """One grid's items, a row each: number, type, due date, how late, place, text
     (with its visits, sign-offs and how often it comes back)."""
     rows: list[list[Cell]] = []
@@ -180,19 +239,19 @@ def _due_table(grid: str, group: list[DueItem], today: dt.date) -> Table:
             [
                 f"#{item.id}",
                 _item_type(item.type),
-                fmt_date(item.due, today),
+                fmt_due(item.due, item.time, today),
                 state,
                 clean(item.place) or "—",
                 text,
             ]
         )
-    return Table(rows, title=clean(grid))
+    return Table(rows, title=clean(group[0].grid))
 
 
-def _by_grid(items: list[DueItem]) -> dict[str, list[DueItem]]:
-    groups: dict[str, list[DueItem]] = {}
+def _by_grid(items: list[DueItem]) -> dict[int, list[DueItem]]:
+    groups: dict[int, list[DueItem]] = {}
     for item in items:
-        groups.setdefault(item.grid, []).append(item)
+        groups.setdefault(item.grid_id, []).append(item)
     return groups
 
 
@@ -238,6 +297,36 @@ def log_doc(
     return doc
 
 
+def record_doc(view: Story | EntryView, today: dt.date) -> Doc:
+    """`show`: a follow-up's story, or an entry and the story of each of its cases."""
+    if isinstance(view, Story):
+        return story_doc(view, today)
+    return entry_doc(view, today)
+
+
+def entry_doc(view: EntryView, today: dt.date) -> Doc:
+    """An entry as the log shows it, then its cases (or how to open one)."""
+    entry = view.entry
+    lang = current_lang()
+    title = t("show.entry_title", id=entry.id, grid=clean(entry.grid))
+    if entry.place:
+        title += " · " + clean(entry.place)
+    what = vocab.label("kind", entry.kind, lang)
+    if entry.category != "other":
+        what += "·" + vocab.label("category", entry.category, lang)
+    facts = [fmt_moment(entry.at, today), what]
+    if entry.resident:
+        facts.append(clean(entry.resident))
+    if entry.tags:
+        facts.append("、".join(clean(tag) for tag in entry.tags))
+    doc: Doc = [Heading(title), t("list.sep").join(facts), clean(entry.text)]
+    if not view.cases:
+        doc.append(t("show.no_case", id=entry.id))
+    for case in view.cases:
+        doc.extend(story_doc(case, today))
+    return doc
+
+
 def story_doc(story: Story, today: dt.date) -> Doc:
     """A follow-up from first visit to closing, visits numbered as 第N次."""
     status = t(f"status.{story.status}")
@@ -253,7 +342,7 @@ def story_doc(story: Story, today: dt.date) -> Doc:
     doc: Doc = [Heading(title), clean(story.text)]
     facts = [
         t("show.opened", at=fmt_moment(story.opened_at, today)),
-        t("show.due", due=fmt_date(story.due, today)),
+        t("show.due", due=fmt_due(story.due, story.due_time, today)),
     ]
     if story.every:
         facts.append(fmt_every(story.every))
@@ -272,6 +361,12 @@ def story_doc(story: Story, today: dt.date) -> Doc:
         if event.what == "visit":
             label: Cell = t("show.visit_n", n=event.number)
             rows.append([label, when, f"#{event.entry_id}", clean(event.detail)])
+        elif event.moved is not None:  # a snooze or a new due date
+            was, now = event.moved
+            earlier = _direction(was, now) == "snooze.earlier"
+            label = t("show.brought_forward" if earlier else "show.snoozed")
+            moved = f"{fmt_due(*was, today)} → {fmt_due(*now, today)}"
+            rows.append([(label, "muted"), when, "", moved])
         else:
             style = "ok" if event.what == "done" else "muted"
             rows.append(
@@ -343,54 +438,6 @@ def config_doc(values: dict[str, str], path: str) -> Doc:
     ]
     rows.append([t("config.db"), path])
     return [Table(rows)]
-
-
-def masked_fields(values: dict | None, reveal: bool) -> dict | None:
-    """A history row's values with residents' phone and ID numbers masked."""
-    if values is None or reveal:
-        return values
-    from gridlog.domain.masking import mask_id_number, mask_phone
-
-    masks = {"phone": mask_phone, "id_number": mask_id_number}
-    return {
-        key: masks[key](value) if key in masks and isinstance(value, str) else value
-        for key, value in values.items()
-    }
-
-
-def history_doc(changes, today: dt.date, reveal: bool = False) -> Doc:
-    """A record's changes, oldest first: when, who, which command, what changed."""
-    rows: list[list[Cell]] = []
-    for change in changes:
-        what = t(f"history.{change.action}")
-        before = masked_fields(change.before, reveal)
-        after = masked_fields(change.after, reveal)
-        if change.action == "update" and before and after:
-            what = "; ".join(
-                f"{field}: {clean(_show(before.get(field)))} → {clean(_show(value))}"
-                for field, value in after.items()
-                if field != "updated_at"
-            )
-        when = fmt_moment(change.at, today)
-        row: list[Cell] = [when, clean(change.actor) or "—", change.command, what]
-        if change.undone:
-            row.append((t("history.undone"), "muted"))
-        rows.append(row)
-    return [
-        Table(
-            rows,
-            columns=[
-                t("history.col.at"),
-                t("history.col.actor"),
-                t("history.col.command"),
-                t("history.col.change"),
-            ],
-        )
-    ]
-
-
-def _show(value: object) -> str:
-    return "—" if value is None else str(value)
 
 
 def signoff_lines(tally) -> list[str]:

@@ -9,7 +9,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from gridlog.domain.grids import GridSummary
-from gridlog.domain.log import DueItem, LogEntry, Story
+from gridlog.domain.log import DueItem, EntryView, LogEntry, Story
 
 if TYPE_CHECKING:  # what `add` returns: `due --json` need not load it
     from gridlog.domain.entries import Added
@@ -21,7 +21,11 @@ def dumps(value: Any) -> str:
 
 def added(result: Added) -> dict[str, Any]:
     by_type = {
-        item.type: {"id": item.id, "due": item.due.isoformat()}
+        item.type: {
+            "id": item.id,
+            "due": item.due.isoformat(),
+            "due_time": _clock(item.time),
+        }
         for item in result.opened
     }
     # `id` is what done/snooze/show/--case take: the item opened, else the entry.
@@ -46,6 +50,7 @@ def due(items: list[DueItem]) -> list[dict[str, Any]]:
             "grid": item.grid,
             "text": item.text,
             "due": item.due.isoformat(),
+            "due_time": _clock(item.time),
             "overdue_days": item.overdue_days,
             "place": item.place,
             "resident": item.resident,
@@ -78,6 +83,16 @@ def log(entries: list[LogEntry]) -> list[dict[str, Any]]:
     return [log_entry(entry) for entry in entries]
 
 
+def record_view(result: Story | EntryView) -> dict[str, Any]:
+    """`show --json`: a story, or `{"entry", "cases": [story, …]}` for an entry."""
+    if isinstance(result, Story):
+        return story(result)
+    return {
+        "entry": log_entry(result.entry),
+        "cases": [story(case) for case in result.cases],
+    }
+
+
 def story(result: Story) -> dict[str, Any]:
     return {
         "id": result.id,
@@ -87,6 +102,7 @@ def story(result: Story) -> dict[str, Any]:
         "grid": result.grid,
         "place": result.place,
         "due": result.due.isoformat(),
+        "due_time": _clock(result.due_time),
         "opened_at": result.opened_at.isoformat(),
         "closed_at": result.closed_at and result.closed_at.isoformat(),
         "close_note": result.close_note,
@@ -144,3 +160,8 @@ def stale(households) -> list[dict[str, Any]]:
         }
         for h in households
     ]
+
+
+def _clock(time) -> str | None:
+    """An appointment's time as `HH:MM`; null for an item due some time that day."""
+    return None if time is None else f"{time:%H:%M}"

@@ -354,6 +354,13 @@ def m008_tombstones(db: Database) -> None:
     )
 
 
+def m009_due_time(db: Database) -> None:
+    """The time of day a follow-up or reminder is due, when the worker named one
+    (`--follow-up "明天 9:00"`: an appointment), as `HH:MM` on the wall clock of
+    the day in `due_on`; NULL for an item due some time that day."""
+    _run(db, "ALTER TABLE followups ADD COLUMN due_time TEXT")
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -363,6 +370,7 @@ MIGRATIONS = (
     m006_care_rules,
     m007_revisions,
     m008_tombstones,
+    m009_due_time,
 )
 
 

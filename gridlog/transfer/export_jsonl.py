@@ -61,7 +61,7 @@ SELECTS = {
     ),
     "followup": (
         "SELECT f.uuid, f.id, f.type AS kind, e.uuid AS entry_uuid,"
-        " g.uuid AS grid_uuid, f.text, f.due_on, f.opened_at, f.closed_at,"
+        " g.uuid AS grid_uuid, f.text, f.due_on, f.due_time, f.opened_at, f.closed_at,"
         " f.close_note, f.every, p.uuid AS previous_uuid, f.created_at, f.updated_at,"
         " f.revision"
         " FROM followups f JOIN entries e ON e.id = f.entry_id"

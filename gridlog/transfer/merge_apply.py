@@ -47,6 +47,7 @@ from gridlog.storage.history import Changes, writing
 from gridlog.transfer.export_jsonl import TABLES, record_lines
 from gridlog.transfer.merge_read import (
     KINDS,
+    OPTIONAL,
     REFERENCES,
     SHAPES,
     stage,
@@ -426,6 +427,8 @@ class _Merger:
                 values["tags"] = json.dumps(value, ensure_ascii=False)
             else:
                 values[name] = value
+        for name in OPTIONAL.get(kind, {}):
+            values[name] = record.get(name)
         return values
 
     def _find(self, kind: str, uuid: str) -> int | None:

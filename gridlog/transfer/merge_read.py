@@ -58,6 +58,9 @@ def _printable(value: str) -> bool:
     return not any(unicodedata.category(char) in _NOT_IN_NAMES for char in value)
 
 
+_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
 def _text(limit: int, optional: bool = False) -> Callable[[Any], bool]:
     """A name (limit MAX_NAME: one line of visible characters) or a text, as an
     import would take it: not blank, not too long, valid Unicode."""
@@ -326,6 +329,10 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
 }
 # Fields an older gridlog's export lacks, and what they mean there.
 _DEFAULTS = {"revision": 0}
+# Fields later schemas added: a file from before them lacks them, and gets NULL.
+OPTIONAL: dict[str, dict[str, Callable[[Any], bool]]] = {
+    "followup": {"due_time": _pattern(_CLOCK)[1]},  # m009
+}
 # A reference field → (the column it fills, the kind of record it points at).
 REFERENCES = {
     "grid_uuid": ("grid_id", "grid"),
@@ -401,6 +408,9 @@ def _check_shape(number: int, record: dict[str, Any]) -> None:
             raise GridlogError("merge.bad_field", line=number, field=name)
         if name in REFERENCES and record[name] == record.get("uuid", False):
             raise GridlogError("merge.self_reference", line=number, field=name)
+    for name, check in OPTIONAL.get(record["type"], {}).items():
+        if not check(record.get(name)):
+            raise GridlogError("merge.bad_field", line=number, field=name)
 
 
 def _header(number: int, record: dict[str, Any]) -> dict[str, Any]:
