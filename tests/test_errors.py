@@ -25,8 +25,8 @@ from gridlog.storage import db as gridlog_db
 PREFIX = {"en": "Error: ", "zh": "错误："}
 # What the message for an unreadable date must offer instead.
 DATE_EXAMPLES = ("明天", "下周一", "+3d")
-NASTY = "a\x00b\x1b[31mred"
-NASTY_SHOWN = r"a\x00b\x1b[31mred"
+NASTY = "a\x01b\x1b[31mred"  # a NUL is refused (tests/test_refusals.py)
+NASTY_SHOWN = r"a\x01b\x1b[31mred"
 SQL = "'; DROP TABLE entries; --"
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 

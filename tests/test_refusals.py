@@ -49,6 +49,13 @@ def test_bad_input_is_one_line_and_stores_nothing(gridlog, db_path, args, words)
     assert digest(db_path) == before
 
 
+def test_a_nul_in_a_text_is_refused(gridlog, db_path):
+    before = digest(db_path)
+    refused(gridlog("add", "-", "--grid", "红四", stdin="楼顶\x00漏水"), "NUL")
+    refused(gridlog("resident", "add", "王红", "--place", "9号楼", "--phone", "abc"))
+    assert digest(db_path) == before
+
+
 def test_a_valid_written_phone_is_still_accepted(gridlog):
     result = gridlog("add", "x", "--grid", "红四", "--phone", "+86 138-1234 5678")
     assert result.exit_code == 0, result.output

@@ -59,7 +59,6 @@ def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
     """The database and the moment a command runs in, closed whatever happens."""
     options: Options = ctx.find_root().obj
     path = resolve_path(options.db)
-    _make_private(path)
     new = write and not path.exists()
     new_folder = write and not path.parent.exists()
     commits = committed()
@@ -77,6 +76,7 @@ def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
             command=ctx.command_path.removeprefix("gridlog ").strip(),
         )
         yield conn, context
+        _make_private(path)  # once the command did its work: a refusal touches nothing
     except BaseException:
         conn.close()
         if new and committed() == commits:
@@ -152,7 +152,7 @@ def emit(doc=None, data=None, line: str | None = None, *, mask: bool = False) ->
 
 def _make_private(path: Path) -> None:
     """A database others can read (copied in, or made by an older tool) is made
-    owner-only, and the worker told so in one line."""
+    owner-only, and the worker told so in one line, after a command that worked."""
     from gridlog.storage.db import make_private
 
     if make_private(path):

@@ -41,8 +41,12 @@ _EXCEL_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
 
 
 def check_text(field: Field | str, value: str) -> str:
-    """Entry texts and notes: not empty, not huge, and valid Unicode."""
-    return _check(field, value, MAX_TEXT)
+    """Entry texts and notes: not empty, not huge, valid Unicode, and no NUL (which
+    C tools and exports cut the text at)."""
+    value = _check(field, value, MAX_TEXT)
+    if "\x00" in value:
+        raise GridlogError("field.nul", field=field)
+    return value
 
 
 def check_name(field: Field | str, value: str) -> str:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso
 from gridlog.domain import grids, settings
-from gridlog.domain.limits import Field, check_name, check_text
+from gridlog.domain.limits import Field, check_name, check_phone, check_text
 from gridlog.domain.log import log_entry
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
@@ -182,6 +182,8 @@ def add_resident(conn: sqlite3.Connection, ctx: Context, new: NewResident) -> Ad
 def _optional(value: str | None, option: Field) -> str | None:
     if value is None or not value.strip():
         return None
+    if option is Field.PHONE:
+        return check_phone(option, value)  # as strict as add and import
     return check_name(option, value)
 
 

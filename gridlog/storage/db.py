@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -123,7 +124,7 @@ def make_private(path: Path) -> bool:
             continue
         if each.is_file() and mode & 0o077:
             with contextlib.suppress(OSError):
-                os.chmod(each, FILE_MODE)
+                os.chmod(each, stat.S_IMODE(mode) & 0o700)  # read-only stays so
                 changed = True
     return changed
 

@@ -55,6 +55,7 @@ MESSAGES: dict[str, str] = {
     "field.empty": "{field} must not be empty.",
     "field.too_long": "{field} is too long ({size} characters; the limit is {limit}).",
     "field.control": "{field} must be one line of printable text.",
+    "field.nul": "{field} holds a NUL character (\\x00), which no text needs; remove it.",
     "field.invisible": "{field} holds an invisible formatting character (such as a right-to-left override); type it again without one.",
     "field.phone_bad": "{field}: not a phone number (digits, with + - ( ) or spaces).",
     "field.phone_excel": "{field}: 1.38123E+10 is a phone number Excel turned into a number, with its last digits lost; type the whole number.",

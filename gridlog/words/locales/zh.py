@@ -46,6 +46,7 @@ MESSAGES: dict[str, str] = {
     "field.empty": "{field} 不能为空。",
     "field.too_long": "{field} 太长（{size} 个字符，上限 {limit}）。",
     "field.control": "{field} 只能是一行可打印的文字。",
+    "field.nul": "{field} 含有 NUL 字符（\\x00），文字中不应有它，请删除。",
     "field.invisible": "{field} 含有看不见的格式字符（例如从右到左控制符），请去掉后重新输入。",
     "field.phone_bad": "{field}：不是电话号码（只能有数字和 + - ( ) 空格）。",
     "field.phone_excel": "{field}：1.38123E+10 是被 Excel 转成数字、丢了末几位的电话号码，请输入完整号码。",
