@@ -19,14 +19,21 @@ from hypothesis import strategies as st
 
 from gridlog.words import vocab
 
+# What a log may hold (the rest is refused): a text neither blank nor with a NUL;
+# a name one printable line, without invisible format characters (a right-to-left
+# override, a zero-width space).
 TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40
-).filter(str.strip)  # anything but blank: a blank text is refused, as it should be
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    min_size=1,
+    max_size=40,
+).filter(str.strip)
 NAME = st.builds(
     str.__add__,
-    st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
-    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=19),
-)  # one printable line, not blank
+    st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zs", "Zl", "Zp")),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cf")), max_size=19
+    ),
+)
 MAYBE_NAME = st.one_of(
     st.none(), st.sampled_from(["9号楼2单元301", "冶金一号楼", "王建国"]), NAME
 )

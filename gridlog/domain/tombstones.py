@@ -144,25 +144,25 @@ def scrub(
 ) -> int:
     """Blot what the marks match out of the text columns of entries, follow-ups and
     sign-offs (of the records `only`, else all of them) and out of their history;
-    returns how many records changed. Written as `forget` writes: without history
-    rows or new revisions, so that every log that has the tombstone agrees."""
+    returns how many records and history rows changed. Written as `forget`
+    writes: without history rows or new revisions, so that every log that has the
+    tombstone agrees."""
     if not marks:
         return 0
     conn.execute("PRAGMA secure_delete = ON")
     changed = 0
     for table, columns in TEXT_COLUMNS.items():
-        present = list(columns)
         ids = None if only is None else sorted(only.get(table, ()))
-        for row in _rows(conn, table, present, ids):
-            values = {c: _blot_column(row[c], marks, blot_with) for c in present}
-            if any(values[c] != row[c] for c in present):
+        for row in _rows(conn, table, list(columns), ids):
+            values = {c: _blot_column(c, row[c], marks, blot_with) for c in columns}
+            if any(values[c] != row[c] for c in columns):
                 assignments = ", ".join(f"{c} = ?" for c in values)
                 conn.execute(
                     f"UPDATE {table} SET {assignments} WHERE id = ?",
                     [*values.values(), row["id"]],
                 )
                 changed += 1
-        _scrub_history(conn, table, ids, marks, blot_with)
+        changed += _scrub_history(conn, table, ids, marks, blot_with)
     if changed:
         for index in ("entries_search", "followups_search"):
             # Merging every segment drops the blotted rows' trigrams for good.
@@ -181,16 +181,13 @@ def _rows(
     ).fetchall()
 
 
-def _blot_column(value: Any, marks: list[Mark], blot_with: str) -> Any:
+def _blot_column(column: str, value: Any, marks: list[Mark], blot_with: str) -> Any:
     if not isinstance(value, str):
         return value
-    if value.startswith("["):  # tags, stored as a JSON list
-        try:
-            tags = json.loads(value)
-        except ValueError:
-            tags = None
-        if isinstance(tags, list):
-            return json.dumps(blot(tags, marks, blot_with), ensure_ascii=False)
+    if column == "tags":  # a JSON list: each tag on its own, the JSON kept intact
+        tags = json.loads(value)
+        blotted = blot(tags, marks, blot_with)
+        return value if blotted == tags else json.dumps(blotted, ensure_ascii=False)
     return blot(value, marks, blot_with)
 
 
@@ -206,12 +203,13 @@ def _scrub_history(
     ids: list[int] | None,
     marks: list[Mark],
     blot_with: str,
-) -> None:
+) -> int:
     select = "SELECT id, before, after FROM history WHERE table_name = ?"
     params: list[Any] = [table]
     if ids is not None:
         select += " AND record_id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(ids))
+    changed = 0
     for row in conn.execute(select, params).fetchall():
         values = [_blot_json(row[c], marks, blot_with) for c in ("before", "after")]
         if values != [row["before"], row["after"]]:
@@ -219,3 +217,5 @@ def _scrub_history(
                 "UPDATE history SET before = ?, after = ? WHERE id = ?",
                 [*values, row["id"]],
             )
+            changed += 1
+    return changed

@@ -49,9 +49,9 @@ _HEX = re.compile(r"[0-9a-f]{16,128}")
 _MAX_INT = 2**53
 # Control characters, and the invisible format ones that make a name look like
 # another (right-to-left overrides, zero-width spaces): never in a short field.
-_NOT_IN_NAMES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
-# In a text, line breaks and tabs are fine; NUL and direction overrides are not.
-_NOT_IN_TEXTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_NOT_IN_NAMES = frozenset({"Cc", "Cf", "Cs"})
+# A text may hold what a worker typed, shown escaped; never a NUL.
+_NOT_IN_TEXTS = re.compile("\x00")
 
 
 def _printable(value: str) -> bool:
