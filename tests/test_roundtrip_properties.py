@@ -159,7 +159,7 @@ def test_any_log_survives_export_and_import_unchanged(gridlog, template, data):
             ok(run(db, "export", str(again)))
             assert _records(again) == lines, command
             ok(run(db, "merge", str(exported)))  # twice: no change
-            ok(run(db, "export", str(again)))
+            ok(run(db, "export", "--force", str(again)))
             assert _records(again) == lines, command
 
 
