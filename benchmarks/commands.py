@@ -74,8 +74,10 @@ def measure(
     """Median of B and of each command on a copy of `db` (and of each command of
     the `against` gridlog, run in turn with it)."""
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "bench.db"
+        # Each gridlog gets a copy of its own: a newer one may upgrade its schema.
+        copy, other_copy = Path(tmp) / "bench.db", Path(tmp) / "against.db"
         shutil.copy(db, copy)
+        shutil.copy(db, other_copy)
         env = dict(
             os.environ,
             GRIDLOG_DB=str(copy),
@@ -87,10 +89,13 @@ def measure(
         # Python does by default; a machine that forbids bytecode files would
         # otherwise recompile all of gridlog in every timed run (about 40 ms).
         env.pop("PYTHONDONTWRITEBYTECODE", None)
+        other_env = dict(env, GRIDLOG_DB=str(other_copy))
         chosen = commands(gridlog, copy, args.month)
-        other = commands(against, copy, args.month) if against else {}
-        for argv in [BASELINE, *chosen.values(), *other.values()]:
-            timed(argv, env)  # warm-up: page cache, .pyc files
+        other = commands(against, other_copy, args.month) if against else {}
+        for argv in [BASELINE, *chosen.values()]:
+            timed(argv, env)  # warm-up: page cache, .pyc files, schema upgrade
+        for argv in other.values():
+            timed(argv, other_env)
         base: list[float] = []
         times: dict[str, list[float]] = {label: [] for label in chosen}
         then: dict[str, list[float]] = {label: [] for label in other}
@@ -99,7 +104,7 @@ def measure(
                 base.append(timed(BASELINE, env))
                 times[label].append(timed(argv, env))
                 if other:
-                    then[label].append(timed(other[label], env))
+                    then[label].append(timed(other[label], other_env))
     return (
         statistics.median(base),
         {k: statistics.median(v) for k, v in times.items()},
