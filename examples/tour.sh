@@ -6,7 +6,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 export GRIDLOG_DB="${GRIDLOG_DB:-$here/demo.db}"
 export GRIDLOG_TZ=Asia/Shanghai
 export GRIDLOG_LANG="${GRIDLOG_LANG:-zh}"
-rm -f "$GRIDLOG_DB" "$GRIDLOG_DB-wal" "$GRIDLOG_DB-shm"
+rm -f "$GRIDLOG_DB" "$GRIDLOG_DB-wal" "$GRIDLOG_DB-shm" "$here/2019-03.html" "$here/2019-03.xlsx"
 
 echo "Building the demo community in $GRIDLOG_DB ..."
 # shellcheck source=jinma2.sh
