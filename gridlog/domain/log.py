@@ -194,8 +194,7 @@ def log_entries(
     conn: sqlite3.Connection, zone: dt.tzinfo, filters: LogFilter
 ) -> list[LogEntry]:
     """The newest entries matching `filters`, returned oldest first, as a log reads."""
-    clauses, params = log_clauses(zone, filters)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    where, params = log_where(zone, filters)
     limit = f"LIMIT {int(filters.limit)}" if filters.limit > 0 else ""
     rows = conn.execute(
         "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
@@ -247,16 +246,20 @@ def exported_entries(
     """The entries `filters` select, oldest first, each with its first follow-up's
     and reminder's due dates and when it was closed: one row per line of a
     spreadsheet, streamed off the cursor."""
-    clauses, params = log_clauses(zone, filters)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    yield from conn.execute(f"{_EXPORT_SELECT}{where} ORDER BY e.at, e.id", params)
+    where, params = log_where(zone, filters)
+    yield from conn.execute(f"{_EXPORT_SELECT} {where} ORDER BY e.at, e.id", params)
 
 
 def count_entries(conn: sqlite3.Connection, zone: dt.tzinfo, filters: LogFilter) -> int:
     """How many entries `filters` select."""
+    where, params = log_where(zone, filters)
+    return conn.execute(f"SELECT count(*) FROM entries e {where}", params).fetchone()[0]
+
+
+def log_where(zone: dt.tzinfo, filters: LogFilter) -> tuple[str, list]:
+    """`WHERE …` for the entries `filters` select (empty when they select all)."""
     clauses, params = log_clauses(zone, filters)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    return conn.execute(f"SELECT count(*) FROM entries e{where}", params).fetchone()[0]
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
 def log_entry(row: sqlite3.Row, zone: dt.tzinfo) -> LogEntry:
