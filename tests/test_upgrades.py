@@ -17,7 +17,8 @@ from gridlog.storage.migrations import schema_version
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-*.db"))
 # The schemas releases shipped (1 never left the first session; 3 to 5 came and went
-# within the second; 7 and 8 within the fourth). A release that changes the schema adds its number and fixture.
+# within the second; 7 and 8 within the fourth). A release that changes the schema
+# adds its number and fixture.
 RELEASED = (2, 6, 9)
 
 
