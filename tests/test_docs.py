@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gridlog.cli.app import app
+from gridlog.cli.app import build_app
+
+app = build_app()
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -29,6 +31,28 @@ def test_every_command_has_help_an_example_and_a_readme_section(name, command):
     assert command.help, name
     assert "gridlog " + name.split()[0] in command.epilog, name
     assert f"gridlog {name}" in README, name
+
+
+def test_the_app_that_runs_builds_each_command_as_the_whole_app_would():
+    """`gridlog due` builds only `due`, from the table of `COMMANDS`: the table must
+    name every command, in help order, and each must come out the same."""
+    import click
+    import typer.main
+
+    from gridlog.cli.app import app as lazy
+
+    whole = typer.main.get_command(app)
+    root = typer.main.get_command(lazy)
+    context = click.Context(root)
+    assert root.list_commands(context) == whole.list_commands(context)
+    for name, command in whole.commands.items():
+        built = root.get_command(context, name)
+        assert type(built) is type(command), name
+        assert (built.help, built.epilog) == (command.help, command.epilog), name
+        assert [p.opts for p in built.params] == [p.opts for p in command.params]
+        assert sorted(getattr(built, "commands", {})) == sorted(
+            getattr(command, "commands", {})
+        )
 
 
 def test_readme_opens_with_purpose_then_the_two_setup_commands():

@@ -426,9 +426,9 @@ def test_without_sqlcipher_an_encrypted_start_is_refused_clearly(
 def test_no_command_takes_a_key_on_the_command_line(gridlog):
     import typer
 
-    from gridlog.cli.app import app
+    from gridlog.cli.app import build_app
 
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(build_app())
     names = []
 
     def walk(cmd) -> None:

@@ -79,6 +79,23 @@ def test_everyday_commands_import_nothing_heavy(env, args):
     assert heavy == []
 
 
+@pytest.mark.parametrize(
+    ("args", "module"),
+    [(["due"], "gridlog.cli.log"), (["report", "--help"], "gridlog.cli.report")],
+)
+def test_a_command_imports_its_own_module_only(env, args, module):
+    """Only the command that runs is imported and built (`cli.lazy_group`)."""
+    commands = {m for m in loaded(args, env) if m.startswith("gridlog.cli.")}
+    assert module in commands
+    others = {f"gridlog.cli.{name}" for name in ("transfer", "residents", "safety")}
+    assert commands & others == set()
+
+
+def test_the_list_of_commands_imports_no_command_module(env):
+    commands = {m for m in loaded(["--help"], env) if m.startswith("gridlog.cli.")}
+    assert commands.isdisjoint({"gridlog.cli.log", "gridlog.cli.report"})
+
+
 def test_the_probe_would_notice_a_heavy_import(env):
     """The same probe sees the report formats when `report` runs: it can fail."""
     modules = loaded(["report", "--format", "json"], env)
@@ -96,8 +113,9 @@ def test_command_annotations_are_objects_not_strings():
     `from __future__ import annotations`) would each be compiled and evaluated."""
     import inspect
 
-    from gridlog.cli.app import app
+    from gridlog.cli.app import build_app
 
+    app = build_app()
     groups = [group.typer_instance for group in app.registered_groups]
     everything = [app, *groups]
     assert len(groups) == 3

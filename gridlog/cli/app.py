@@ -5,31 +5,50 @@ Each command module (`cli.log`, `cli.grids`, …) defines plain functions and a
 import circle. Help texts come from `i18n.t`, so the language must be chosen before
 this module is imported (see `cli.main`).
 
+`app` is what runs: its root group imports and builds only the command that is
+invoked (`cli.lazy_group`), so that it knows every command by name and module in
+`COMMANDS`. `build_app()` registers them all at once, for the tests that walk every
+command; `tests/test_docs.py` checks that the two agree.
+
 No `from __future__ import annotations` in the command modules: typer reads every
 command's annotations at each start, and strings would have to be compiled and
 evaluated one by one (~15 ms of every command).
 """
 
+import importlib
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 
-from gridlog.cli import (
-    changes,
-    config,
-    grids,
-    log,
-    report,
-    residents,
-    safety,
-    transfer,
-)
 from gridlog.cli.common import Options
+from gridlog.cli.lazy_group import LazyGroup
 from gridlog.words.i18n import set_lang, t
 
-# The order commands are listed in `gridlog --help`.
-COMMAND_MODULES = (log, config, changes, safety, transfer, report, grids, residents)
+# Each command (or group) and the module under gridlog.cli that registers it, in
+# the order `gridlog --help` lists them.
+COMMANDS = {
+    **dict.fromkeys(("add", "due", "done", "snooze", "show", "log", "search"), "log"),
+    "config": "config",
+    **dict.fromkeys(("edit", "delete", "undo", "history"), "changes"),
+    **dict.fromkeys(("backup", "check", "encrypt", "decrypt"), "safety"),
+    **dict.fromkeys(("export", "merge", "import"), "transfer"),
+    "report": "report",
+    "sign": "residents",
+    "grid": "grids",
+    **dict.fromkeys(("resident", "rule"), "residents"),
+}
+
+
+# The modules, in the order they register (typer lists a Typer's own commands first,
+# then its groups, each in the order registered: hence `sign` before `grid` above).
+COMMAND_MODULES = ("log", "config", "changes", "safety", "transfer", "report")
+COMMAND_MODULES += ("grids", "residents")
+
+
+class _Root(LazyGroup):
+    modules = COMMANDS
 
 
 def _global(
@@ -45,8 +64,8 @@ def _global(
     ctx.obj = Options(db=db, tz=tz)
 
 
-def build_app() -> typer.Typer:
-    """The whole command line: the global options and every command group."""
+def _root(cls: type[typer.core.TyperGroup] | None = None) -> typer.Typer:
+    """The app with its global options and no commands yet."""
     app = typer.Typer(
         name="gridlog",
         help=t("app.help"),
@@ -54,11 +73,18 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
+        cls=cls,
     )
     app.callback()(_global)
-    for module in COMMAND_MODULES:
-        module.register(app)
     return app
 
 
-app = build_app()
+def build_app() -> typer.Typer:
+    """The whole command line, every command registered (and built when run)."""
+    app = _root()
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"gridlog.cli.{module}").register(app)
+    return app
+
+
+app = _root(_Root)
