@@ -13,6 +13,7 @@ import sys
 import pytest
 
 HEAVY = (
+    "click",  # typer carries its own copy; the separate package costs ~15 ms more
     "rich",
     "sqlite_utils",
     "pendulum",

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, MutableMapping
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import click
 import typer
 import typer.core
 import typer.main
 
 from gridlog.words.i18n import t
+
+if TYPE_CHECKING:  # typer carries its own click; importing click itself costs ~15 ms
+    import click
 
 
 class LazyCommands(MutableMapping):
