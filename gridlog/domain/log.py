@@ -247,7 +247,11 @@ def exported_entries(
     and reminder's due dates and when it was closed: one row per line of a
     spreadsheet, streamed off the cursor."""
     where, params = log_where(zone, filters)
-    yield from conn.execute(f"{_EXPORT_SELECT} {where} ORDER BY e.at, e.id", params)
+    rows = conn.execute(f"{_EXPORT_SELECT} {where} ORDER BY e.at, e.id", params)
+    # Not `yield from`: that would close the cursor when the generator is dropped,
+    # which after a failed export may be after the connection closed (an error).
+    for row in rows:  # noqa: UP028
+        yield row
 
 
 def count_entries(conn: sqlite3.Connection, zone: dt.tzinfo, filters: LogFilter) -> int:

@@ -17,6 +17,7 @@ The file is created owner-only whatever the umask: it names households and probl
 
 from __future__ import annotations
 
+import io
 from typing import BinaryIO
 
 from openpyxl import Workbook
@@ -50,7 +51,11 @@ def write_xlsx(report: Report, file: BinaryIO) -> None:
     _counts(workbook.create_sheet(), report, "kind")
     _counts(workbook.create_sheet(), report, "category")
     _hot_spots(workbook.create_sheet(), report)
-    workbook.save(file)
+    # Built in memory (a month's review is small), then written in one go: a disk
+    # that fills up fails the write, and leaves no zip archive open on a closed file.
+    built = io.BytesIO()
+    workbook.save(built)
+    file.write(built.getvalue())
 
 
 def _summary(sheet: Worksheet, report: Report) -> None:
