@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,3 +124,56 @@ def template(gridlog, red_grids, db_path, tmp_path) -> Path:
         source.close()
         copy.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def hub_cluster():
+    """One throw-away PostgreSQL for the session (see tests/postgres.py); where
+    none is installed the hub's tests skip, unless GRIDLOG_REQUIRE_POSTGRES is set
+    (as CI sets it), when they fail."""
+    import postgres
+
+    if postgres.server_binaries() is None:
+        if os.environ.get("GRIDLOG_REQUIRE_POSTGRES"):
+            pytest.fail(
+                "GRIDLOG_REQUIRE_POSTGRES is set but no PostgreSQL is installed"
+            )
+        pytest.skip("no PostgreSQL server here (initdb, pg_ctl)")
+    pytest.importorskip("psycopg")
+    with postgres.cluster() as cluster:
+        yield cluster
+
+
+@dataclass
+class HubDatabase:
+    admin_url: str  # the superuser, over the Unix socket
+    port: int
+    name: str
+
+    def url(self, login: str) -> str:
+        """`login` over TCP, with a password (PGPASSWORD)."""
+        return f"postgresql://{login}@127.0.0.1:{self.port}/{self.name}"
+
+
+@pytest.fixture
+def hub_db(hub_cluster, monkeypatch) -> Iterator[HubDatabase]:
+    """A fresh hub database for one test, its administrator's URL in GRIDLOG_HUB;
+    the workers' logins (roles span the cluster) are dropped afterwards."""
+    import psycopg
+
+    name = f"hub_{os.getpid()}_{next(_HUB_NUMBERS)}"
+    with psycopg.connect(hub_cluster.admin_url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = hub_cluster.admin_url.replace("/postgres?", f"/{name}?")
+    monkeypatch.setenv("GRIDLOG_HUB", url)
+    yield HubDatabase(url, hub_cluster.port, name)
+    with psycopg.connect(hub_cluster.admin_url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        logins = admin.execute(
+            "SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname <> 'postgres'"
+        ).fetchall()
+        for (login,) in logins:
+            admin.execute(f'DROP ROLE "{login}"')
+
+
+_HUB_NUMBERS = iter(range(1, 10**9))

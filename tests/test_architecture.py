@@ -19,8 +19,12 @@ PACKAGE = Path(gridlog.__file__).parent
 # Each part, and the parts it may import besides itself. `errors` is for everyone.
 MAY_IMPORT: dict[str, set[str]] = {
     "__main__": {"cli"},
-    "cli": {"render", "transfer", "domain", "storage", "dates", "words", "context"},
+    "cli": {
+        *("render", "hub", "transfer", "domain", "storage", "dates", "words"),
+        "context",
+    },
     "render": {"domain", "dates", "words", "context"},
+    "hub": {"transfer", "domain", "storage", "dates", "words", "context"},
     "transfer": {"domain", "storage", "dates", "words", "context"},
     "domain": {"storage", "dates", "words", "context"},
     "storage": {"dates", "context"},

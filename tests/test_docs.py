@@ -15,21 +15,21 @@ app = build_app()
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
 
-def commands() -> list[tuple[str, object]]:
-    top = [(c.name or c.callback.__name__, c) for c in app.registered_commands]
-    groups = [(group.name, group.typer_instance) for group in app.registered_groups]
-    sub = [
-        (f"{group} {c.name}", c)
-        for group, typer_app in groups
+def commands(typer_app=app, prefix: str = "") -> list[tuple[str, object]]:
+    """Every command, those of groups within groups too, with its full name."""
+    found = [
+        (prefix + (c.name or c.callback.__name__), c)
         for c in typer_app.registered_commands
     ]
-    return top + sub
+    for group in typer_app.registered_groups:
+        found += commands(group.typer_instance, f"{prefix}{group.name} ")
+    return found
 
 
 @pytest.mark.parametrize(("name", "command"), commands())
 def test_every_command_has_help_an_example_and_a_readme_section(name, command):
     assert command.help, name
-    assert "gridlog " + name.split()[0] in command.epilog, name
+    assert "gridlog " + name in command.epilog, name
     assert f"gridlog {name}" in README, name
 
 

@@ -38,13 +38,14 @@ COMMANDS = {
     "sign": "residents",
     "grid": "grids",
     **dict.fromkeys(("resident", "rule"), "residents"),
+    "hub": "hub",
 }
 
 
 # The modules, in the order they register (typer lists a Typer's own commands first,
 # then its groups, each in the order registered: hence `sign` before `grid` above).
 COMMAND_MODULES = ("log", "config", "changes", "safety", "transfer", "report")
-COMMAND_MODULES += ("grids", "residents")
+COMMAND_MODULES += ("grids", "residents", "hub")
 
 
 class _Root(LazyGroup):

@@ -1,4 +1,5 @@
-"""Every question gridlog asks at a terminal: today, the key of an encrypted log.
+"""Every question gridlog asks at a terminal: the key of an encrypted log, and the
+passwords of the hub.
 
 The key comes from GRIDLOG_KEY or is typed here, never from the command line (where
 `ps` and the shell history would show it). Without a terminal there is nobody to ask,
@@ -48,11 +49,33 @@ def interactive() -> bool:
 
 
 def _ask(prompt: str) -> str:
+    key = _typed(prompt)
+    check_key(key)
+    return key
+
+
+def hub_password(url: str) -> str:
+    """The hub asked for a password libpq could not find (PGPASSWORD, ~/.pgpass)."""
+    if not interactive():
+        raise GridlogError("hub.password_needed", url=url)
+    return _typed(t("hub.password_prompt", url=url))
+
+
+def new_worker_password(login: str) -> str:
+    """A new worker's password: the first line of standard input when piped (so an
+    office can script it), else typed twice at a prompt."""
+    if not interactive():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = _typed(t("hub.worker_password_prompt", login=login))
+    if _typed(t("key.prompt_again")) != password:
+        raise GridlogError("hub.password_mismatch")
+    return password
+
+
+def _typed(prompt: str) -> str:
     import getpass
 
     try:
-        key = getpass.getpass(prompt)
+        return getpass.getpass(prompt)
     except EOFError:  # Ctrl-D at the prompt
         raise GridlogError("cancelled") from None
-    check_key(key)
-    return key

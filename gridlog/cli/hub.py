@@ -1,0 +1,146 @@
+"""`gridlog hub`: the community's PostgreSQL hub, set up and staffed by the office.
+
+The office runs `hub init` once with an administrator's login, then `hub worker add`
+for each grid worker. The domain is `gridlog.hub`; psycopg (the `hub` extra) is
+imported only when a hub command connects.
+"""
+
+import contextlib
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+import typer
+
+from gridlog.cli.common import JsonOption, emit
+from gridlog.cli.prompts import hub_password, new_worker_password
+from gridlog.errors import GridlogError
+from gridlog.words.i18n import t
+
+HubOption = Annotated[
+    str | None, typer.Option("--hub", help=t("opt.hub"), show_default=False)
+]
+LoginArgument = Annotated[str, typer.Argument(metavar="LOGIN", help=t("arg.login"))]
+HubGridsOption = Annotated[
+    list[str] | None, typer.Option("--grid", "-g", help=t("opt.hub_grid"))
+]
+
+
+@contextlib.contextmanager
+def hub(given: str | None, *, ready: bool = True) -> Iterator[Any]:
+    """A connection to the hub, closed whatever happens; `ready`: refused before
+    `hub init`."""
+    from gridlog.hub.connection import connect, hub_url
+    from gridlog.hub.schema import hub_version
+
+    url = hub_url(given)
+    conn = connect(url, ask_password=lambda: hub_password(url))
+    try:
+        if ready and hub_version(conn) == 0:
+            raise GridlogError("hub.not_ready", exit_code=2)
+        conn.rollback()
+        yield conn
+    finally:
+        conn.close()
+
+
+def hub_init(url: HubOption = None) -> None:
+    from gridlog.hub.schema import init
+
+    with hub(url, ready=False) as conn:
+        before, after = init(conn)
+    key = "hub.init_current" if before == after else "hub.init_done"
+    emit(line=t(key, before=before, after=after))
+
+
+def worker_add(
+    login: LoginArgument,
+    name: Annotated[str, typer.Option("--name", help=t("opt.hub_worker_name"))],
+    grid: HubGridsOption = None,
+    office: Annotated[bool, typer.Option("--office", help=t("opt.office"))] = False,
+    url: HubOption = None,
+) -> None:
+    from gridlog.hub import workers
+
+    with hub(url) as conn:
+        added = workers.add(
+            conn, login, name, grid or [], office, new_worker_password(login)
+        )
+    where = t("hub.every_grid") if added.office else "、".join(added.grids)
+    emit(line=t("hub.worker_added", login=added.login, name=added.name, grids=where))
+
+
+def worker_list(json_out: JsonOption = False, url: HubOption = None) -> None:
+    from gridlog.hub import workers
+
+    with hub(url) as conn:
+        found = workers.workers(conn)
+    if json_out:
+        emit(data=[worker._asdict() for worker in found])
+        return
+    from gridlog.render.hub import workers_doc
+
+    emit(workers_doc(found))
+
+
+def worker_remove(login: LoginArgument, url: HubOption = None) -> None:
+    from gridlog.hub import workers
+
+    with hub(url) as conn:
+        workers.remove(conn, login)
+    emit(line=t("hub.worker_removed", login=login))
+
+
+def worker_grant(
+    login: LoginArgument, grid: HubGridsOption = None, url: HubOption = None
+) -> None:
+    from gridlog.hub import workers
+
+    with hub(url) as conn:
+        names = workers.grant(conn, login, _grids(grid))
+    emit(line=t("hub.worker_granted", login=login, grids="、".join(names)))
+
+
+def worker_revoke(
+    login: LoginArgument, grid: HubGridsOption = None, url: HubOption = None
+) -> None:
+    from gridlog.hub import workers
+
+    with hub(url) as conn:
+        names = workers.revoke(conn, login, _grids(grid))
+    emit(line=t("hub.worker_revoked", login=login, grids="、".join(names)))
+
+
+def _grids(given: list[str] | None) -> list[str]:
+    if not given:
+        raise GridlogError("hub.worker_no_grid", exit_code=2)
+    return given
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `hub` group (and its `worker` group) to `app`."""
+    hub_app = typer.Typer(help=t("hub.help"), no_args_is_help=True)
+    hub_app.command("init", help=t("hub.init.help"), epilog=t("hub.init.epilog"))(
+        hub_init
+    )
+    worker_app = typer.Typer(help=t("hub.worker.help"), no_args_is_help=True)
+    worker_app.command(
+        "add", help=t("hub.worker.add.help"), epilog=t("hub.worker.add.epilog")
+    )(worker_add)
+    worker_app.command(
+        "list", help=t("hub.worker.list.help"), epilog=t("hub.worker.list.epilog")
+    )(worker_list)
+    worker_app.command(
+        "remove",
+        help=t("hub.worker.remove.help"),
+        epilog=t("hub.worker.remove.epilog"),
+    )(worker_remove)
+    worker_app.command(
+        "grant", help=t("hub.worker.grant.help"), epilog=t("hub.worker.grant.epilog")
+    )(worker_grant)
+    worker_app.command(
+        "revoke",
+        help=t("hub.worker.revoke.help"),
+        epilog=t("hub.worker.revoke.epilog"),
+    )(worker_revoke)
+    hub_app.add_typer(worker_app, name="worker")
+    app.add_typer(hub_app, name="hub")

@@ -1,0 +1,128 @@
+"""The hub's schema: numbered migrations, like the local database's, applied by
+`gridlog hub init` with an administrator's login. Running it again applies only what
+is missing.
+
+Everything lives in the schema `gridlog`, so an office's database can hold other
+things. The log travels as records, one row per record of a device's jsonl export
+(grid, resident, entry, follow-up, sign-off, tombstone, …) keyed by kind and UUID,
+with the grid it belongs to and its revision; `seq` grows with every write, so that a
+device pulls what changed since the `seq` it last saw.
+
+Who sees what is the database's own business, not gridlog's: every worker is a login
+role in `gridlog_worker` (or `gridlog_office`), and row-level security lets a role
+read and write only the records of its own grids, through gridlog or through psql
+alike. Records of no grid (care rules, tombstones) are for everyone to read; only an
+office writes rules, grids and settings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# One string of SQL per migration; never edit one that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    DO $$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'gridlog_worker') THEN
+            CREATE ROLE gridlog_worker NOLOGIN;
+        END IF;
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'gridlog_office') THEN
+            CREATE ROLE gridlog_office NOLOGIN IN ROLE gridlog_worker;
+        END IF;
+    END $$;
+
+    CREATE TABLE gridlog.workers (
+        login text PRIMARY KEY,
+        name text NOT NULL,
+        office boolean NOT NULL DEFAULT false,
+        added_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE TABLE gridlog.worker_grids (
+        login text NOT NULL REFERENCES gridlog.workers ON DELETE CASCADE,
+        grid_uuid uuid NOT NULL,
+        PRIMARY KEY (login, grid_uuid)
+    );
+    CREATE SEQUENCE gridlog.record_seq;
+    CREATE TABLE gridlog.records (
+        kind text NOT NULL,
+        uuid uuid NOT NULL,
+        grid_uuid uuid,
+        revision bigint NOT NULL DEFAULT 0,
+        body jsonb NOT NULL,
+        seq bigint NOT NULL DEFAULT nextval('gridlog.record_seq'),
+        pushed_by text NOT NULL DEFAULT session_user,
+        pushed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (kind, uuid)
+    );
+    CREATE INDEX records_seq ON gridlog.records (seq);
+    CREATE INDEX records_grid_seq ON gridlog.records (grid_uuid, seq);
+
+    -- SECURITY DEFINER: a worker may not read the tables of grants itself, but the
+    -- policies must; search_path pinned so that no role can slip in its own tables.
+    CREATE FUNCTION gridlog.is_office() RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        AS $f$ SELECT EXISTS (SELECT FROM gridlog.workers
+                              WHERE login = session_user AND office) $f$;
+    CREATE FUNCTION gridlog.may_see(grid uuid) RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        AS $f$ SELECT grid IS NULL OR gridlog.is_office()
+                   OR EXISTS (SELECT FROM gridlog.worker_grids
+                              WHERE login = session_user AND grid_uuid = grid) $f$;
+    CREATE FUNCTION gridlog.may_write(kind text, grid uuid) RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        AS $f$ SELECT gridlog.is_office()
+                   OR (kind NOT IN ('grid', 'building', 'rule', 'setting')
+                       AND (grid IS NULL AND kind = 'tombstone'
+                            OR grid IS NOT NULL AND gridlog.may_see(grid))) $f$;
+
+    ALTER TABLE gridlog.records ENABLE ROW LEVEL SECURITY;
+    ALTER TABLE gridlog.records FORCE ROW LEVEL SECURITY;
+    CREATE POLICY records_read ON gridlog.records FOR SELECT
+        USING (gridlog.may_see(grid_uuid));
+    CREATE POLICY records_insert ON gridlog.records FOR INSERT
+        WITH CHECK (gridlog.may_write(kind, grid_uuid));
+    CREATE POLICY records_update ON gridlog.records FOR UPDATE
+        USING (gridlog.may_write(kind, grid_uuid))
+        WITH CHECK (gridlog.may_write(kind, grid_uuid));
+
+    ALTER TABLE gridlog.workers ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY workers_read ON gridlog.workers FOR SELECT
+        USING (login = session_user OR gridlog.is_office());
+    ALTER TABLE gridlog.worker_grids ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY worker_grids_read ON gridlog.worker_grids FOR SELECT
+        USING (login = session_user OR gridlog.is_office());
+
+    GRANT USAGE ON SCHEMA gridlog TO gridlog_worker;
+    GRANT SELECT ON gridlog.workers, gridlog.worker_grids TO gridlog_worker;
+    GRANT SELECT, INSERT, UPDATE ON gridlog.records TO gridlog_worker;
+    GRANT USAGE ON SEQUENCE gridlog.record_seq TO gridlog_worker;
+    """,
+)
+
+
+def hub_version(conn: Any) -> int:
+    """How many migrations the hub has (0 before `hub init`)."""
+    found = conn.execute("SELECT to_regclass('gridlog.migrations')").fetchone()[0]
+    if found is None:
+        return 0
+    return conn.execute("SELECT count(*) FROM gridlog.migrations").fetchone()[0]
+
+
+def init(conn: Any) -> tuple[int, int]:
+    """Create or bring up to date the hub's schema, in one transaction, one office
+    at a time; (version before, version after)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('gridlog hub init'))")
+        conn.execute("CREATE SCHEMA IF NOT EXISTS gridlog")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS gridlog.migrations ("
+            " version integer PRIMARY KEY,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        before = hub_version(conn)
+        for version, sql in enumerate(MIGRATIONS[before:], start=before + 1):
+            conn.execute(sql)
+            conn.execute(
+                "INSERT INTO gridlog.migrations (version) VALUES (%s)", [version]
+            )
+    return before, len(MIGRATIONS)

@@ -1,0 +1,287 @@
+"""The community hub on a real PostgreSQL: set up by the office, staffed with
+workers who each see only their own grids — through gridlog and through a plain
+PostgreSQL connection with their own password alike."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+psycopg = pytest.importorskip("psycopg")
+
+PASSWORD = "网格员的密码 123"
+FIRST, SECOND = str(uuid.uuid4()), str(uuid.uuid4())
+
+
+@pytest.fixture
+def hub(gridlog, hub_db):
+    """An initialised hub that knows two grids (as an office's sync leaves it)."""
+    assert gridlog("hub", "init").exit_code == 0
+    with psycopg.connect(hub_db.admin_url, autocommit=True) as admin:
+        for grid, name, alias in (
+            (FIRST, "第一网格", "一格"),
+            (SECOND, "第二网格", "二格"),
+        ):
+            admin.execute(
+                "INSERT INTO gridlog.records (kind, uuid, grid_uuid, body)"
+                " VALUES ('grid', %s, %s, %s)",
+                [grid, grid, json.dumps({"name": name, "aliases": [alias]})],
+            )
+            admin.execute(
+                "INSERT INTO gridlog.records (kind, uuid, grid_uuid, body)"
+                " VALUES ('entry', %s, %s, %s)",
+                [str(uuid.uuid4()), grid, json.dumps({"text": f"{name}的走访"})],
+            )
+        admin.execute(
+            "INSERT INTO gridlog.records (kind, uuid, body)"
+            " VALUES ('rule', %s, '{\"age\": 80}')",
+            [str(uuid.uuid4())],
+        )
+    return hub_db
+
+
+def as_worker(hub_db, login: str, monkeypatch):
+    """A plain PostgreSQL connection with the worker's own password, as psql has."""
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)
+    return psycopg.connect(hub_db.url(login), autocommit=True)
+
+
+def visible(conn) -> list[str]:
+    rows = conn.execute(
+        "SELECT kind, coalesce(body->>'name', body->>'text', kind)"
+        " FROM gridlog.records ORDER BY seq"
+    ).fetchall()
+    return [name for _, name in rows]
+
+
+def test_init_creates_the_schema_once_and_again_changes_nothing(gridlog, hub_db):
+    first = gridlog("hub", "init")
+    assert first.exit_code == 0, first.stderr
+    assert "0 → 1" in first.stdout
+    again = gridlog("hub", "init")
+    assert again.exit_code == 0
+    assert "nothing changed" in again.stdout
+    with psycopg.connect(hub_db.admin_url) as admin:
+        applied = admin.execute("SELECT version FROM gridlog.migrations").fetchall()
+    assert applied == [(1,)]
+
+
+def test_a_worker_sees_and_writes_only_their_own_grids(gridlog, hub, monkeypatch):
+    added = gridlog(
+        "hub",
+        "worker",
+        "add",
+        "zhangwei",
+        "--name",
+        "张伟",
+        "--grid",
+        "一格",
+        stdin=PASSWORD + "\n",
+    )
+    assert added.exit_code == 0, added.stderr
+    assert "zhangwei" in added.stdout and "第一网格" in added.stdout
+    with as_worker(hub, "zhangwei", monkeypatch) as conn:
+        assert visible(conn) == ["第一网格", "第一网格的走访", "rule"]
+        assert conn.execute("SELECT login FROM gridlog.workers").fetchall() == [
+            ("zhangwei",)
+        ]
+        conn.execute(
+            "INSERT INTO gridlog.records (kind, uuid, grid_uuid, body)"
+            " VALUES ('entry', %s, %s, '{}')",
+            [str(uuid.uuid4()), FIRST],
+        )
+        for kind, grid in (("entry", SECOND), ("grid", FIRST), ("rule", None)):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(
+                    "INSERT INTO gridlog.records (kind, uuid, grid_uuid, body)"
+                    " VALUES (%s, %s, %s, '{}')",
+                    [kind, str(uuid.uuid4()), grid],
+                )
+        # Another grid's rows cannot be changed, nor can a row move into it.
+        moved = conn.execute(
+            "UPDATE gridlog.records SET body = '{}' WHERE grid_uuid = %s", [SECOND]
+        )
+        assert moved.rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "UPDATE gridlog.records SET grid_uuid = %s WHERE grid_uuid = %s",
+                [SECOND, FIRST],
+            )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO gridlog.worker_grids VALUES ('zhangwei', %s)", [SECOND]
+            )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM gridlog.records")
+
+
+def test_an_office_role_sees_every_grid(gridlog, hub, monkeypatch):
+    added = gridlog(
+        "hub",
+        "worker",
+        "add",
+        "office",
+        "--name",
+        "李书记",
+        "--office",
+        stdin=PASSWORD + "\n",
+    )
+    assert added.exit_code == 0, added.stderr
+    with as_worker(hub, "office", monkeypatch) as conn:
+        assert len(visible(conn)) == 5
+        conn.execute(
+            "INSERT INTO gridlog.records (kind, uuid, grid_uuid, body)"
+            " VALUES ('grid', %s, %s, '{\"name\": \"第三网格\"}')",
+            [new := str(uuid.uuid4()), new],
+        )
+
+
+def test_grant_revoke_list_and_remove(gridlog, hub, monkeypatch):
+    assert (
+        gridlog(
+            "hub",
+            "worker",
+            "add",
+            "wangfang",
+            "--name",
+            "王芳",
+            "--grid",
+            "第一网格",
+            stdin=PASSWORD + "\n",
+        ).exit_code
+        == 0
+    )
+    assert (
+        gridlog("hub", "worker", "grant", "wangfang", "--grid", "二格").exit_code == 0
+    )
+    listed = json.loads(gridlog("hub", "worker", "list", "--json").stdout)
+    assert listed == [
+        {
+            "login": "wangfang",
+            "name": "王芳",
+            "office": False,
+            "grids": ["第一网格", "第二网格"],
+        }
+    ]
+    assert (
+        gridlog("hub", "worker", "revoke", "wangfang", "--grid", "第一网格").exit_code
+        == 0
+    )
+    with as_worker(hub, "wangfang", monkeypatch) as conn:
+        assert visible(conn) == ["第二网格", "第二网格的走访", "rule"]
+    screen = gridlog("--lang", "zh", "hub", "worker", "list").stdout
+    assert "王芳" in screen and "第二网格" in screen
+    removed = gridlog("hub", "worker", "remove", "wangfang")
+    assert removed.exit_code == 0
+    with pytest.raises(psycopg.OperationalError):
+        as_worker(hub, "wangfang", monkeypatch)
+    assert "no workers" in gridlog("hub", "worker", "list").stdout
+
+
+def test_the_password_never_reaches_the_server_in_plain(gridlog, hub):
+    assert (
+        gridlog(
+            "hub",
+            "worker",
+            "add",
+            "zhaolei",
+            "--name",
+            "赵磊",
+            "--grid",
+            "一格",
+            stdin=PASSWORD + "\n",
+        ).exit_code
+        == 0
+    )
+    with psycopg.connect(hub.admin_url) as admin:
+        stored = admin.execute(
+            "SELECT rolpassword FROM pg_authid WHERE rolname = 'zhaolei'"
+        ).fetchone()[0]
+    assert stored.startswith("SCRAM-SHA-256$")
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "words"),
+    [
+        (
+            ("add", "Bad Login", "--name", "x", "--grid", "一格"),
+            "pw\n",
+            "cannot be a login",
+        ),
+        (
+            ("add", "li", "--name", "李", "--grid", "第九网格"),
+            "pw\n",
+            "no grid called 第九网格",
+        ),
+        (("add", "li", "--name", "李"), "pw\n", "--grid"),
+        (("add", "li", "--name", " ", "--grid", "一格"), "pw\n", "needs a name"),
+        (("add", "li", "--name", "李", "--grid", "一格"), "\n", "password is empty"),
+        (("grant", "nobody", "--grid", "一格"), "", "no worker nobody"),
+        (("remove", "nobody"), "", "no worker nobody"),
+    ],
+)
+def test_refusals_are_one_line_and_change_nothing(gridlog, hub, args, stdin, words):
+    result = gridlog("hub", "worker", *args, stdin=stdin)
+    assert result.exit_code != 0
+    assert words in result.stderr
+    assert "Traceback" not in result.output
+    assert json.loads(gridlog("hub", "worker", "list", "--json").stdout) == []
+
+
+def test_a_second_worker_with_the_same_login_is_refused(gridlog, hub):
+    args = ("hub", "worker", "add", "sun", "--name", "孙", "--grid", "一格")
+    assert gridlog(*args, stdin="pw\n").exit_code == 0
+    again = gridlog(*args, stdin="pw\n")
+    assert again.exit_code == 1
+    assert "already exists" in again.stderr
+
+
+def test_a_hub_without_the_schema_says_to_run_init(gridlog, hub_db):
+    result = gridlog("hub", "worker", "list")
+    assert result.exit_code == 2
+    assert "gridlog hub init" in result.stderr
+
+
+def test_where_the_hub_is_must_be_said_and_hold_no_password(gridlog, monkeypatch):
+    monkeypatch.delenv("GRIDLOG_HUB", raising=False)
+    nowhere = gridlog("hub", "init")
+    assert nowhere.exit_code == 2 and "GRIDLOG_HUB" in nowhere.stderr
+    secret = gridlog("hub", "init", "--hub", "postgresql://admin:s3cret@10.0.0.5/hub")
+    assert secret.exit_code == 2 and "PGPASSWORD" in secret.stderr
+    assert "s3cret" not in secret.output
+    query = gridlog("hub", "init", "--hub", "postgresql://admin@h/hub?password=x")
+    assert query.exit_code == 2
+    assert gridlog("hub", "init", "--hub", "mysql://h/hub").exit_code == 2
+
+
+def test_an_unreachable_hub_is_one_line(gridlog):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = gridlog("hub", "init", "--hub", f"postgresql://zhang@127.0.0.1:{port}/x")
+    assert result.exit_code == 1
+    assert "cannot reach the hub" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_hub_that_wants_a_password_says_where_to_put_it(
+    gridlog, hub_cluster, monkeypatch
+):
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    port = hub_cluster.port
+    result = gridlog("hub", "init", "--hub", f"postgresql://zhang@127.0.0.1:{port}/x")
+    assert result.exit_code == 1
+    assert "PGPASSWORD" in result.stderr and "~/.pgpass" in result.stderr
+
+
+def test_without_the_extra_the_hub_says_how_to_install_it(gridlog, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    result = gridlog("hub", "init", "--hub", "postgresql://admin@localhost/hub")
+    assert result.exit_code == 2
+    assert "pip install 'gridlog[hub]'" in result.stderr
