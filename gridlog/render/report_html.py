@@ -31,6 +31,7 @@ METRICS: tuple[Metric, ...] = (
     ("median", attrgetter("median_resolution_minutes"), "minutes"),
     ("longest", attrgetter("longest_resolution_minutes"), "minutes"),
     ("on_time", attrgetter("on_time_share"), "share"),
+    ("scheduled", attrgetter("scheduled"), "count"),
 )
 
 _CSS = """
@@ -103,6 +104,7 @@ def _sections(report: Report) -> list[str]:
         return [f"<p>{_esc(t('report.empty', label=report.period.label))}</p>"]
     return [
         _summary(report),
+        *_scheduled(report),
         _charts(report),
         _counts(report, "kind", t("report.by_kind")),
         _counts(report, "category", t("report.by_category")),
@@ -160,6 +162,28 @@ def _change(now: float | None, before: float | None, unit: str) -> str:
     else:
         text = str(size)
     return f"<small>{arrow}{_esc(text)}</small>"
+
+
+def _scheduled(report: Report) -> list[str]:
+    """Reminders due after the period: listed apart, not counted as open."""
+    from gridlog.render.report_text import (
+        scheduled_heading,
+        scheduled_more,
+        scheduled_rows,
+    )
+
+    if not report.total.scheduled:
+        return []
+    head = [t(f"report.col.{c}") for c in (report.by, "id", "due", "text")]
+    rows = [
+        "<tr>" + "".join(f"<td>{_esc(cell)}</td>" for cell in row) + "</tr>"
+        for row in scheduled_rows(report)
+    ]
+    content = _table(head, rows)
+    if scheduled_more(report) > 0:
+        more = t("report.scheduled_more", count=scheduled_more(report))
+        content += f'\n<p class="note">{_esc(more)}</p>'
+    return [_section(scheduled_heading(report), content)]
 
 
 def _charts(report: Report) -> str:

@@ -29,6 +29,7 @@ _NUMBERS = (
     ("closed", "followups_closed"),
     ("open", "open"),
     ("overdue", "overdue"),
+    ("scheduled", "scheduled"),
 )
 
 
@@ -82,6 +83,7 @@ def report_doc(report: Report) -> Doc:
         return [*doc, t("report.empty", label=report.period.label)]
     doc.append(Table(_screen_rows(report, bars=True), columns=_screen_columns(report)))
     doc.append(t("report.change", label=report.period.previous().label))
+    doc.extend(_scheduled_blocks(report))
     doc.extend(_kinds_and_categories(report))
     doc.extend(_hot_spot_blocks(report))
     doc.extend(_unvisited_blocks(report))
@@ -176,6 +178,42 @@ def _hot_spot_blocks(report: Report) -> Doc:
     return [Heading(t("report.hot_spots")), Table(rows)]
 
 
+def scheduled_heading(report: Report) -> str:
+    return t("report.scheduled", count=report.total.scheduled)
+
+
+def scheduled_rows(report: Report) -> list[list[str]]:
+    """The soonest reminders due after the period: grid (or group), id, due, text."""
+    from gridlog.render.log import fmt_date
+
+    return [
+        [
+            group_label(report, item.group),
+            f"#{item.id}",
+            fmt_date(item.due),
+            item.text,
+        ]
+        for item in report.scheduled
+    ]
+
+
+def scheduled_more(report: Report) -> int:
+    return report.total.scheduled - len(report.scheduled)
+
+
+def _scheduled_blocks(report: Report) -> Doc:
+    """Reminders due after the period, apart from the open work they are not."""
+    if not report.total.scheduled:
+        return []
+    rows: list[list[Cell]] = [
+        [clean(cell) for cell in row] for row in scheduled_rows(report)
+    ]
+    doc: Doc = [Heading(scheduled_heading(report)), Table(rows)]
+    if scheduled_more(report) > 0:
+        doc.append(t("report.scheduled_more", count=scheduled_more(report)))
+    return doc
+
+
 UNVISITED_SHOWN = 20  # the review lists the first households; --json gives them all
 
 
@@ -221,6 +259,20 @@ def report_markdown(report: Report) -> str:
     ]
     lines += _md_table(_screen_columns(report, bars=False), rows)
     lines += ["", t("report.change", label=report.period.previous().label), ""]
+    if report.total.scheduled:
+        lines += [f"## {scheduled_heading(report)}", ""]
+        lines += _md_table(
+            [
+                t(f"report.col.{report.by}"),
+                t("report.col.id"),
+                t("report.col.due"),
+                t("report.col.text"),
+            ],
+            scheduled_rows(report),
+        )
+        if scheduled_more(report) > 0:
+            lines += ["", t("report.scheduled_more", count=scheduled_more(report))]
+        lines.append("")
     lang = current_lang()
     lines += [f"## {t('report.by_category')}", ""]
     lines += _md_table(
@@ -346,6 +398,7 @@ def figures_json(figures: Figures) -> dict[str, Any]:
         "followups_closed": figures.followups_closed,
         "open": figures.open,
         "overdue": figures.overdue,
+        "scheduled": figures.scheduled,
         "median_resolution_minutes": _round(figures.median_resolution_minutes),
         "longest_resolution_minutes": figures.longest_resolution_minutes,
         "due_in_period": figures.due_in_period,
@@ -390,6 +443,15 @@ def report_json(report: Report, zone_name: str) -> dict[str, Any]:
             for s in report.hot_spots
         ],
         "unvisited_households": shapes.stale(report.unvisited),
+        "scheduled_reminders": [
+            {
+                "id": item.id,
+                report.by: item.group,
+                "due": item.due.isoformat(),
+                "text": item.text,
+            }
+            for item in report.scheduled
+        ],
     }
 
 
