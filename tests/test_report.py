@@ -213,7 +213,8 @@ def test_csv_opens_in_excel_with_chinese_headers(gridlog, tmp_path):
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     header = rows[0]
-    assert header[:8] == [
+    assert header[:9] == [
+        "统计期间",
         "网格",
         "日志",
         "走访",
@@ -223,12 +224,13 @@ def test_csv_opens_in_excel_with_chinese_headers(gridlog, tmp_path):
         "未办结",
         "逾期",
     ]
-    by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert by_name["红四网格"]["统计期间"] == "2019-03"
     assert by_name["红四网格"]["日志"] == "4"
-    assert by_name["红四网格"]["中位用时"] == "4320"
+    assert by_name["红四网格"]["中位用时（小时）"] == "72"  # 4320 minutes
     assert by_name["红四网格"]["类别:物业维修"] == "3"
     assert by_name["合计"]["逾期"] == "1"
-    assert by_name["合计"]["按期率"] == "0.5"
+    assert by_name["合计"]["按期率"] == "50%"
     assert (path.stat().st_mode & 0o777) == 0o600
 
 
@@ -396,7 +398,7 @@ def test_the_report_csv_never_starts_a_cell_with_a_formula(gridlog, tmp_path, by
     rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
     cells = [cell for row in rows for cell in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
-    named = {row[0] for row in rows[1:]}
+    named = {row[1] for row in rows[1:]}
     assert ("'" + (HOSTILE_GRID if by == "grid" else "@SUM(1+1)")) in named
 
 

@@ -112,6 +112,16 @@ class ScheduledReminder:
     text: str
 
 
+@dataclass(frozen=True)
+class Masthead:
+    """Whose review it is, for the page that is signed and handed upwards: the
+    community (`gridlog config --community`), the grids it covers and their workers."""
+
+    community: str | None
+    grids: list[str]
+    workers: list[str]
+
+
 @dataclass
 class Report:
     period: Period
@@ -126,6 +136,7 @@ class Report:
     # The first reminders due after the period (soonest first); `total.scheduled`
     # counts them all.
     scheduled: list[ScheduledReminder] = field(default_factory=list)
+    masthead: Masthead = field(default_factory=lambda: Masthead(None, [], []))
 
 
 # --- Computing a report -------------------------------------------------------------
@@ -221,6 +232,28 @@ def build_report(
         hot_spots=_hot_spots(conn, queries[0]),
         unvisited=_unvisited(conn, zone, period, grid_ids),
         scheduled=scheduled,
+        masthead=_masthead(conn, grid_ids),
+    )
+
+
+def _masthead(conn, grid_ids) -> Masthead:
+    """The grids asked for (else every grid), in the order they were registered, and
+    their workers; the worker of `gridlog config` when no grid names one."""
+    from gridlog.domain import settings
+
+    where, params = "", list(grid_ids or [])
+    if params:
+        where = f" WHERE id IN ({', '.join('?' for _ in params)})"
+    rows = conn.execute(
+        f"SELECT name, worker FROM grids{where} ORDER BY id", params
+    ).fetchall()
+    workers = list(dict.fromkeys(row[1] for row in rows if row[1]))
+    if not workers and settings.get(conn, "worker"):
+        workers = [settings.get(conn, "worker")]
+    return Masthead(
+        community=settings.get(conn, "community"),
+        grids=[row[0] for row in rows],
+        workers=workers,
     )
 
 

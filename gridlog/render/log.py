@@ -434,7 +434,7 @@ def grid_doc(grid: GridSummary) -> Doc:
 def config_doc(values: dict[str, str], path: str) -> Doc:
     rows: list[list[Cell]] = [
         [t(f"config.{key}"), clean(values.get(key, "—"))]
-        for key in ("worker", "grid", "tz", "lang")
+        for key in ("worker", "grid", "tz", "lang", "community")
     ]
     rows.append([t("config.db"), path])
     return [Table(rows)]

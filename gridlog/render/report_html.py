@@ -14,6 +14,13 @@ from operator import attrgetter
 from gridlog.domain.report import KINDS, Figures, Report, month_period
 from gridlog.render.log import fmt_date, fmt_minutes
 from gridlog.render.output import clean, width
+from gridlog.render.report_text import (
+    masthead,
+    scheduled_heading,
+    scheduled_more,
+    scheduled_rows,
+    signature,
+)
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t
 
@@ -43,6 +50,8 @@ body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-s
 h1 { font-size: 1.5rem; margin: 0 0 .2rem }
 h2 { font-size: 1.1rem; margin: 1.4rem 0 .4rem }
 p.dates, p.note { margin: 0; color: #444 }
+p.for { margin: 0 0 .3rem; font-weight: bold }
+p.sign { margin: 2.5rem 0 0; font-size: 1.05rem; break-inside: avoid }
 .wrap { overflow-x: auto; -webkit-overflow-scrolling: touch }
 table { border-collapse: collapse; font-size: .9rem }
 td.n { text-align: right; font-variant-numeric: tabular-nums }
@@ -61,7 +70,13 @@ def render_html(report: Report) -> str:
     """The whole review as one self-contained HTML5 document."""
     lang = "zh-CN" if current_lang() == "zh" else "en"
     title = _esc(_title(report))
-    body = [f"<h1>{title}</h1>", _dates(report), *_sections(report)]
+    body = [
+        f"<h1>{title}</h1>",
+        *_masthead(report),
+        _dates(report),
+        *_sections(report),
+        f'<p class="sign">{_esc(signature())}</p>',
+    ]
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -69,6 +84,11 @@ def render_html(report: Report) -> str:
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
+
+
+def _masthead(report: Report) -> list[str]:
+    line = masthead(report)
+    return [f'<p class="for">{_esc(line)}</p>'] if line else []
 
 
 def group_name(by: str, group: str | None) -> str:
@@ -166,12 +186,6 @@ def _change(now: float | None, before: float | None, unit: str) -> str:
 
 def _scheduled(report: Report) -> list[str]:
     """Reminders due after the period: listed apart, not counted as open."""
-    from gridlog.render.report_text import (
-        scheduled_heading,
-        scheduled_more,
-        scheduled_rows,
-    )
-
     if not report.total.scheduled:
         return []
     head = [t(f"report.col.{c}") for c in (report.by, "id", "due", "text")]

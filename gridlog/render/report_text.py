@@ -47,6 +47,38 @@ def title(report: Report) -> str:
     return t(key, label=report.period.label)
 
 
+MASTHEAD_NAMES = 4  # more grids (or workers) than this are summed up, not listed
+
+
+def _names(names: list[str]) -> str:
+    """`红四网格、红一网格`, or `红一网格、红二网格、红三网格等 11 个` for a whole
+    community: the masthead stays one line."""
+    sep = t("report.for.sep")
+    if len(names) <= MASTHEAD_NAMES:
+        return sep.join(names)
+    shown = sep.join(names[: MASTHEAD_NAMES - 1])
+    return t("report.for.more", names=shown, count=len(names))
+
+
+def masthead(report: Report) -> str:
+    """Whose review this is: `社区：三元社区　网格：红四网格　网格员：马辉`.
+    A part with nothing to name (no community set) is left out."""
+    who = report.masthead
+    parts = []
+    if who.community:
+        parts.append(t("report.for.community", name=who.community))
+    if who.grids:
+        parts.append(t("report.for.grids", names=_names(who.grids)))
+    if who.workers:
+        parts.append(t("report.for.workers", names=_names(who.workers)))
+    return clean(t("report.for.gap").join(parts))
+
+
+def signature() -> str:
+    """The line the reviewer signs on paper: 审核人：＿＿＿＿　日期：＿＿＿＿."""
+    return t("report.signature")
+
+
 def fmt_short_minutes(minutes: float | None) -> str:
     """One unit, for tables: 17分钟, 2.5小时, 33.5天 / 17 min, 2.5 h, 33.5 d."""
     if minutes is None:
@@ -79,15 +111,17 @@ def _bar(value: int, largest: int, width: int = 8) -> str:
 def report_doc(report: Report) -> Doc:
     """The review as a document: readable at 80 columns with Chinese grid names."""
     doc: Doc = [Heading(title(report))]
+    if masthead(report):
+        doc.append(masthead(report))
     if not report.groups and not report.total.entries and not report.total.open:
-        return [*doc, t("report.empty", label=report.period.label)]
+        return [*doc, t("report.empty", label=report.period.label), "", signature()]
     doc.append(Table(_screen_rows(report, bars=True), columns=_screen_columns(report)))
     doc.append(t("report.change", label=report.period.previous().label))
     doc.extend(_scheduled_blocks(report))
     doc.extend(_kinds_and_categories(report))
     doc.extend(_hot_spot_blocks(report))
     doc.extend(_unvisited_blocks(report))
-    return doc
+    return [*doc, "", signature()]
 
 
 _SCREEN = ("visits", "opened", "closed", "open", "overdue")
@@ -253,6 +287,11 @@ def _unvisited_blocks(report: Report) -> Doc:
 def report_markdown(report: Report) -> str:
     """The same review as Markdown tables, for a wiki page or a chat message."""
     lines = [f"# {title(report)}", ""]
+    if masthead(report):
+        lines += [_md_text(masthead(report)), ""]
+    if not report.groups and not report.total.entries and not report.total.open:
+        lines += [t("report.empty", label=report.period.label), ""]
+        return "\n".join([*lines, _md_text(signature())]) + "\n"
     rows = [
         [cell if isinstance(cell, str) else cell[0] for cell in row]
         for row in _screen_rows(report, bars=False)
@@ -274,7 +313,16 @@ def report_markdown(report: Report) -> str:
             lines += ["", t("report.scheduled_more", count=scheduled_more(report))]
         lines.append("")
     lang = current_lang()
-    lines += [f"## {t('report.by_category')}", ""]
+    kinds = [k for k in KINDS if report.total.by_kind.get(k)]
+    lines += [f"## {t('report.by_kind')}", ""]
+    lines += _md_table(
+        [t(f"report.col.{report.by}")] + [vocab.label("kind", k, lang) for k in kinds],
+        [
+            [group_label(report, g.group)] + [g.by_kind.get(k, 0) for k in kinds]
+            for g in report.groups
+        ],
+    )
+    lines += ["", f"## {t('report.by_category')}", ""]
     lines += _md_table(
         [t("report.col.category"), t("report.col.count")],
         [
@@ -314,7 +362,13 @@ def report_markdown(report: Report) -> str:
         more = len(report.unvisited) - UNVISITED_SHOWN
         if more > 0:
             lines += ["", t("report.unvisited_more", count=more)]
+    lines += ["", _md_text(signature())]
     return "\n".join(lines) + "\n"
+
+
+def _md_text(text: str) -> str:
+    """A paragraph of user text, escaped as a table cell is."""
+    return html.escape(clean(text), quote=False)
 
 
 def _md_table(header: list[str], rows: list[list[Any]]) -> list[str]:
@@ -338,9 +392,13 @@ def summary_rows(report: Report) -> tuple[list[str], list[list[Any]]]:
     """The summary as a header and plain values (numbers stay numbers): one row per
     group and a total, every kind and category as a column of its own."""
     lang = current_lang()
-    header = [t(f"report.col.{report.by}")]
+    header = [t("report.col.period"), t(f"report.col.{report.by}")]
     header += [t(f"report.col.{key}") for key, _ in _NUMBERS]
-    header += [t("report.col.median"), t("report.col.longest"), t("report.col.on_time")]
+    header += [
+        t("report.csv.hours", name=t("report.col.median")),
+        t("report.csv.hours", name=t("report.col.longest")),
+        t("report.col.on_time"),
+    ]
     kind, category = t("report.col.kind"), t("report.col.category")
     header += [f"{kind}:{vocab.label('kind', k, lang)}" for k in KINDS]
     header += [
@@ -354,17 +412,23 @@ def summary_rows(report: Report) -> tuple[list[str], list[list[Any]]]:
             if figures is report.total
             else group_label(report, figures.group)
         )
-        row: list[Any] = [name]
+        row: list[Any] = [report.period.label, name]
         row += [getattr(figures, attribute) for _, attribute in _NUMBERS]
         row += [
-            _round(figures.median_resolution_minutes),
-            figures.longest_resolution_minutes,
-            None if figures.on_time_share is None else round(figures.on_time_share, 4),
+            _hours(figures.median_resolution_minutes),
+            _hours(figures.longest_resolution_minutes),
+            None if figures.on_time_share is None else fmt_share(figures.on_time_share),
         ]
         row += [figures.by_kind.get(k, 0) for k in KINDS]
         row += [figures.by_category.get(term.key, 0) for term in vocab.CATEGORIES]
         rows.append(row)
     return header, rows
+
+
+def _hours(minutes: float | None) -> float | int | None:
+    """Minutes as hours to one decimal (17 min: 0.3; 4320: 72): what a reader of
+    the sheet counts in, where 4320 minutes means nothing at a glance."""
+    return None if minutes is None else _round(minutes / 60)
 
 
 def _round(value: float | None) -> float | int | None:
