@@ -175,6 +175,20 @@ def test_stale_households_find_last_visits_by_index(db, gridlog):
     assert full_scans(details) == []
 
 
+def test_coverage_looks_up_each_households_visits_by_index(db, gridlog):
+    from gridlog.domain.coverage import visit_coverage
+
+    assert (
+        gridlog("resident", "add", "王建国", "--place", "9号楼1单元101").exit_code == 0
+    )
+    march = (dt.date(2019, 3, 1), dt.date(2019, 4, 1))
+    found = plans(db, lambda c: visit_coverage(c, ZONE, *march))
+    [(_sql, details)] = [p for p in found if "residents" in p[0]]
+    assert any("COVERING INDEX entries_place_at" in line for line in details), details
+    assert any("COVERING INDEX entries_resident" in line for line in details), details
+    assert full_scans(details) == []
+
+
 def test_every_foreign_key_to_a_big_table_has_an_index(db):
     """Deleting a row, or a bulk load that checks its keys at COMMIT, looks up the
     rows that point at it: without an index on the pointing column that is a scan of

@@ -137,6 +137,8 @@ class Report:
     # counts them all.
     scheduled: list[ScheduledReminder] = field(default_factory=list)
     masthead: Masthead = field(default_factory=lambda: Masthead(None, [], []))
+    # Per grid: the register's households visited in the period (domain.coverage).
+    coverage: list = field(default_factory=list)
 
 
 # --- Computing a report -------------------------------------------------------------
@@ -233,7 +235,15 @@ def build_report(
         unvisited=_unvisited(conn, zone, period, grid_ids),
         scheduled=scheduled,
         masthead=_masthead(conn, grid_ids),
+        coverage=_coverage(conn, zone, period, grid_ids),
     )
+
+
+def _coverage(conn, zone: dt.tzinfo, period: Period, grid_ids) -> list:
+    """Households of the register visited during the period, per grid."""
+    from gridlog.domain.coverage import visit_coverage
+
+    return visit_coverage(conn, zone, period.start, period.end, grid_ids)
 
 
 def _masthead(conn, grid_ids) -> Masthead:

@@ -15,6 +15,7 @@ from gridlog.domain.report import KINDS, Figures, Report, month_period
 from gridlog.render.log import fmt_date, fmt_minutes
 from gridlog.render.output import clean, width
 from gridlog.render.report_text import (
+    coverage_rows,
     masthead,
     scheduled_heading,
     scheduled_more,
@@ -129,6 +130,7 @@ def _sections(report: Report) -> list[str]:
         _counts(report, "kind", t("report.by_kind")),
         _counts(report, "category", t("report.by_category")),
         _hot_spots(report),
+        *_coverage(report),
     ]
 
 
@@ -284,6 +286,17 @@ def _hot_spots(report: Report) -> str:
         for s in report.hot_spots
     ]
     return _section(t("report.hot_spots"), _table(head, rows))
+
+
+def _coverage(report: Report) -> list[str]:
+    rows = [
+        f"<tr><td>{_esc(grid)}</td><td>{_esc(shown)}</td></tr>"
+        for grid, shown in coverage_rows(report)
+    ]
+    if not rows:
+        return []
+    head = [t("report.col.grid"), t("report.col.coverage")]
+    return [_section(t("report.coverage"), _table(head, rows))]
 
 
 def _section(heading: str, content: str) -> str:

@@ -120,6 +120,7 @@ def report_doc(report: Report) -> Doc:
     doc.extend(_scheduled_blocks(report))
     doc.extend(_kinds_and_categories(report))
     doc.extend(_hot_spot_blocks(report))
+    doc.extend(_coverage_blocks(report))
     doc.extend(_unvisited_blocks(report))
     return [*doc, "", signature()]
 
@@ -248,6 +249,24 @@ def _scheduled_blocks(report: Report) -> Doc:
     return doc
 
 
+def coverage_rows(report: Report) -> list[list[str]]:
+    """Per grid, households visited over those registered; none at all when the
+    register holds no household of any grid (the section is then left out)."""
+    from gridlog.render.log import fmt_coverage
+
+    if all(c.households is None for c in report.coverage):
+        return []
+    return [[c.grid, fmt_coverage(c)] for c in report.coverage]
+
+
+def _coverage_blocks(report: Report) -> Doc:
+    rows = coverage_rows(report)
+    if not rows:
+        return []
+    table: list[list[Cell]] = [[clean(grid), shown] for grid, shown in rows]
+    return [Heading(t("report.coverage")), Table(table)]
+
+
 UNVISITED_SHOWN = 20  # the review lists the first households; --json gives them all
 
 
@@ -347,6 +366,11 @@ def report_markdown(report: Report) -> str:
         )
     else:
         lines.append(t("report.no_hot_spots"))
+    if coverage_rows(report):
+        lines += ["", f"## {t('report.coverage')}", ""]
+        lines += _md_table(
+            [t("report.col.grid"), t("report.col.coverage")], coverage_rows(report)
+        )
     if report.unvisited:
         lines += ["", f"## {_unvisited_heading(report)}", ""]
         lines += _md_table(
@@ -507,6 +531,7 @@ def report_json(report: Report, zone_name: str) -> dict[str, Any]:
             for s in report.hot_spots
         ],
         "unvisited_households": shapes.stale(report.unvisited),
+        "coverage": [{"grid": c.grid, **shapes.coverage(c)} for c in report.coverage],
         "scheduled_reminders": [
             {
                 "id": item.id,

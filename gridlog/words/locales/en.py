@@ -120,6 +120,10 @@ MESSAGES: dict[str, str] = {
     "grid.col.buildings": "Buildings",
     "grid.col.open": "Open",
     "grid.col.overdue": "Overdue",
+    "grid.col.visited_this_month": "Visited this month",
+    "coverage.share": "{visited}/{households} households ({share})",
+    "coverage.unknown": "unknown: none of its households is in the register "
+    "(gridlog resident add)",
     # add
     "add.help": "Record a visit, patrol, window visitor or meeting in the walking "
     "log; optionally open a follow-up or a reminder.",
@@ -665,6 +669,8 @@ MESSAGES: dict[str, str] = {
     "report.for.more": "{names}, … ({count} in all)",
     "report.for.gap": "   ",
     "report.signature": "Reviewed by: ________    Date: ________",
+    "report.coverage": "Households of the register visited this period",
+    "report.col.coverage": "Visited",
     "label.category.party": "party building",
     "label.category.public-order": "public order",
     "label.category.petitions": "petitions",

@@ -106,6 +106,9 @@ MESSAGES: dict[str, str] = {
     "grid.col.buildings": "楼栋",
     "grid.col.open": "未办结",
     "grid.col.overdue": "逾期",
+    "grid.col.visited_this_month": "本月走访",
+    "coverage.share": "{visited}/{households} 户（{share}）",
+    "coverage.unknown": "未知：登记簿里没有本网格的住户（gridlog resident add）",
     "add.help": "在行走日志里记一笔：走访、巡查、窗口接待或会议；"
     "可同时开一个跟进或设一个提醒。",
     "add.epilog": "例：gridlog add '9号楼有人往下扔建筑垃圾' --place 9号楼 --at 08:10 "
@@ -632,6 +635,8 @@ MESSAGES: dict[str, str] = {
     "report.for.more": "{names}等 {count} 个",
     "report.for.gap": "　",
     "report.signature": "审核人：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿",
+    "report.coverage": "走访覆盖：本期走访过的登记住户",
+    "report.col.coverage": "已走访",
     "label.category.party": "党建",
     "label.category.public-order": "综治",
     "label.category.petitions": "信访",
