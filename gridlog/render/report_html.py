@@ -16,6 +16,7 @@ from gridlog.render.log import fmt_date, fmt_minutes
 from gridlog.render.output import clean, width
 from gridlog.render.report_text import (
     coverage_rows,
+    coverage_unknown,
     masthead,
     scheduled_heading,
     scheduled_more,
@@ -296,7 +297,11 @@ def _coverage(report: Report) -> list[str]:
     if not rows:
         return []
     head = [t("report.col.grid"), t("report.col.coverage")]
-    return [_section(t("report.coverage"), _table(head, rows))]
+    content = _table(head, rows)
+    unknown = coverage_unknown(report)
+    if unknown:
+        content += f'\n<p class="note">{_esc(unknown)}</p>'
+    return [_section(t("report.coverage"), content)]
 
 
 def _section(heading: str, content: str) -> str:

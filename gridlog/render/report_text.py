@@ -250,13 +250,21 @@ def _scheduled_blocks(report: Report) -> Doc:
 
 
 def coverage_rows(report: Report) -> list[list[str]]:
-    """Per grid, households visited over those registered; none at all when the
-    register holds no household of any grid (the section is then left out)."""
+    """Per grid whose households are in the register: visited over registered."""
     from gridlog.render.log import fmt_coverage
 
-    if all(c.households is None for c in report.coverage):
-        return []
-    return [[c.grid, fmt_coverage(c)] for c in report.coverage]
+    return [
+        [c.grid, fmt_coverage(c)] for c in report.coverage if c.households is not None
+    ]
+
+
+def coverage_unknown(report: Report) -> str | None:
+    """One line for the grids the register holds no household of: their coverage
+    is unknown (not 0%). None when the register is empty: the section is left out."""
+    unknown = [c.grid for c in report.coverage if c.households is None]
+    if not unknown or len(unknown) == len(report.coverage):
+        return None
+    return t("report.coverage_unknown", grids=_names(unknown))
 
 
 def _coverage_blocks(report: Report) -> Doc:
@@ -264,7 +272,9 @@ def _coverage_blocks(report: Report) -> Doc:
     if not rows:
         return []
     table: list[list[Cell]] = [[clean(grid), shown] for grid, shown in rows]
-    return [Heading(t("report.coverage")), Table(table)]
+    doc: Doc = [Heading(t("report.coverage")), Table(table)]
+    unknown = coverage_unknown(report)
+    return [*doc, clean(unknown)] if unknown else doc
 
 
 UNVISITED_SHOWN = 20  # the review lists the first households; --json gives them all
@@ -371,6 +381,8 @@ def report_markdown(report: Report) -> str:
         lines += _md_table(
             [t("report.col.grid"), t("report.col.coverage")], coverage_rows(report)
         )
+        if coverage_unknown(report):
+            lines += ["", _md_text(coverage_unknown(report) or "")]
     if report.unvisited:
         lines += ["", f"## {_unvisited_heading(report)}", ""]
         lines += _md_table(

@@ -671,6 +671,7 @@ MESSAGES: dict[str, str] = {
     "report.signature": "Reviewed by: ________    Date: ________",
     "report.coverage": "Households of the register visited this period",
     "report.col.coverage": "Visited",
+    "report.coverage_unknown": "{grids}: unknown, none of their households is in the register.",
     "label.category.party": "party building",
     "label.category.public-order": "public order",
     "label.category.petitions": "petitions",

@@ -637,6 +637,7 @@ MESSAGES: dict[str, str] = {
     "report.signature": "审核人：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿",
     "report.coverage": "走访覆盖：本期走访过的登记住户",
     "report.col.coverage": "已走访",
+    "report.coverage_unknown": "{grids}：未知，登记簿里没有这些网格的住户。",
     "label.category.party": "党建",
     "label.category.public-order": "综治",
     "label.category.petitions": "信访",
