@@ -57,6 +57,8 @@ def test_a_running_month_counts_overdue_as_of_today(gridlog):
     total = march(gridlog, now="2019-03-15T09:00")["total"]
     # Due 10 March: late. Due 20 and 25 March: open, not late yet.
     assert (total["open"], total["overdue"], total["scheduled"]) == (3, 1, 2)
+    # ... nor missed: the on-time share is of the days already over.
+    assert (total["due_in_period"], total["closed_on_time"]) == (1, 0)
 
 
 @pytest.mark.usefixtures("march_with_far_reminders")

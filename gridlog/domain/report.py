@@ -79,7 +79,7 @@ class Figures:
     scheduled: int = 0  # reminders open at the period's end and due after it
     median_resolution_minutes: float | None = None  # follow-ups closed in the period
     longest_resolution_minutes: int | None = None
-    due_in_period: int = 0  # follow-ups and reminders due in the period
+    due_in_period: int = 0  # follow-ups and reminders due in the period (so far)
     closed_on_time: int = 0  # ... of which closed by the end of their due day
 
     @property
@@ -490,10 +490,13 @@ def _median(ordered: list[int]) -> float:
 
 def _due_and_on_time(conn, q: _Query, each) -> None:
     """Of the items due in the period, how many were closed by the end of their due
-    day in the user's zone (the day ends at local midnight, not UTC's)."""
+    day in the user's zone (the day ends at local midnight, not UTC's). While the
+    period runs, only the days already over count: an item due on the 20th is not
+    missed on the 15th."""
     from gridlog.dates.clock import day_start_utc
 
-    days = [q.period.start + dt.timedelta(days=i) for i in range(q.period.days)]
+    over = (q.late_day - q.period.start).days
+    days = [q.period.start + dt.timedelta(days=i) for i in range(over)]
     if not days:
         return
     ends = ", ".join("(?, ?)" for _ in days)
@@ -509,7 +512,7 @@ def _due_and_on_time(conn, q: _Query, each) -> None:
         " SELECT grp, count(*), sum(closed_at IS NOT NULL AND closed_at < ends_at)"
         f" FROM ({_followup_source(q)} WHERE f.due_on >= ? AND f.due_on < ?{where})"
         " JOIN days ON days.day = due_on GROUP BY grp",
-        [*day_params, q.period.start.isoformat(), q.period.end.isoformat(), *params],
+        [*day_params, q.period.start.isoformat(), q.late_day.isoformat(), *params],
     )
     for group, due, on_time in rows:
         for figures in each(group):
