@@ -425,8 +425,10 @@ def _md_table(header: list[str], rows: list[list[Any]]) -> list[str]:
 
 
 def summary_rows(report: Report) -> tuple[list[str], list[list[Any]]]:
-    """The summary as a header and plain values (numbers stay numbers): one row per
-    group and a total, every kind and category as a column of its own."""
+    """The summary as a header and plain values (counts stay numbers): one row per
+    group and a total, each starting with the period so that pasted months stay
+    apart, times in hours and the on-time share as a percentage (Excel reads `50%`
+    as the number 0.5), every kind and category as a column of its own."""
     lang = current_lang()
     header = [t("report.col.period"), t(f"report.col.{report.by}")]
     header += [t(f"report.col.{key}") for key, _ in _NUMBERS]
