@@ -33,7 +33,7 @@ gridlog grid add 红十网格 --alias 红十 --worker 刘芳 --households 233 --
 gridlog grid add 红十一网格 --alias 红十一 --worker 陈静 --households 240 --population 604 \
   --building 20号楼 --building 21号楼
 
-gridlog config --worker 马辉 --grid 红四网格 >/dev/null
+gridlog config --worker 马辉 --grid 红四网格 --community 金马二社区 >/dev/null
 
 # January: the first pages of the 2019 log
 on 2019-01-02T17:00 gridlog add "早8点到岗，整理退役军人资料" --kind 其他 --category 民政 --at 08:00

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +96,63 @@ def test_help_pages_in_both_languages(lang, expected, tmp_path):
         assert word in result.stdout
     for name, _ in commands():
         assert name.split()[0] in result.stdout
+
+
+def _readme_transcript() -> list[tuple[str, str]]:
+    """(command, output) of each `$ gridlog …` in the README's 'A morning in'."""
+    section = README.split("\n## A morning in")[1].split("\n## ")[0]
+    shown = []
+    for block in re.findall(r"```text\n(.*?)```", section, flags=re.S):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            shown.append((command, output.rstrip("\n")))
+    return shown
+
+
+def _transcript(printed: str) -> dict[str, str]:
+    """The tour's `$ command` and what it printed, up to the next command."""
+    found = {}
+    for chunk in re.split(r"^\$ ", printed, flags=re.M)[1:]:
+        command, _, output = chunk.partition("\n")
+        found[command] = output.rstrip("\n")
+    return found
+
+
+def test_the_readme_morning_is_what_the_tour_prints(tmp_path):
+    """Every command of the README's transcript prints there what it prints in the
+    tour (or, when the tour does not run it, on the tour's database just after)."""
+    examples = tmp_path / "examples"
+    shutil.copytree(Path(__file__).parent.parent / "examples", examples)
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "GRIDLOG_DB": str(tmp_path / "demo.db"),
+        "COLUMNS": "200",
+    }
+    tour = subprocess.run(
+        ["bash", str(examples / "tour.sh")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert tour.returncode == 0, tour.stderr
+    printed = _transcript(tour.stdout)
+    after = env | {
+        "GRIDLOG_TZ": "Asia/Shanghai",
+        "GRIDLOG_LANG": "zh",
+        "GRIDLOG_NOW": "2019-03-15T07:50",
+    }
+    shown = _readme_transcript()
+    assert len(shown) >= 8
+    for command, output in shown:
+        if command not in printed:
+            run = subprocess.run(
+                shlex.split(command),
+                capture_output=True,
+                text=True,
+                env=after,
+                check=False,
+            )
+            printed[command] = run.stdout.rstrip("\n")
+        assert output == printed[command], command

@@ -167,13 +167,14 @@ def test_every_figure_of_the_month_in_json(gridlog):
     assert (red1["entries"], red1["places"]) == (3, 3)
     assert red1["by_kind"] == {"patrol": 1, "visit": 1, "window": 1}
     assert (red1["followups_opened"], red1["followups_closed"]) == (1, 1)
-    assert (red1["open"], red1["overdue"]) == (1, 0)  # the reminder, due in April
+    # The reminder, due in April, is scheduled work: not open at March's end.
+    assert (red1["open"], red1["overdue"], red1["scheduled"]) == (0, 0, 1)
     assert red1["median_resolution_minutes"] == 30
     assert red1["on_time_share"] == 1.0  # closed 23:30 on its due day, Shanghai time
 
     assert (total["entries"], total["places"], total["visits"]) == (7, 5, 5)
     assert (total["followups_opened"], total["followups_closed"]) == (4, 4)
-    assert (total["open"], total["overdue"]) == (2, 1)
+    assert (total["open"], total["overdue"], total["scheduled"]) == (1, 1, 1)
     assert total["median_resolution_minutes"] == 2910  # (1500 + 4320) / 2
     assert total["longest_resolution_minutes"] == 14640
     assert total["on_time_share"] == 0.5
@@ -212,7 +213,8 @@ def test_csv_opens_in_excel_with_chinese_headers(gridlog, tmp_path):
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     header = rows[0]
-    assert header[:8] == [
+    assert header[:9] == [
+        "统计期间",
         "网格",
         "日志",
         "走访",
@@ -222,12 +224,13 @@ def test_csv_opens_in_excel_with_chinese_headers(gridlog, tmp_path):
         "未办结",
         "逾期",
     ]
-    by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert by_name["红四网格"]["统计期间"] == "2019-03"
     assert by_name["红四网格"]["日志"] == "4"
-    assert by_name["红四网格"]["中位用时"] == "4320"
+    assert by_name["红四网格"]["中位用时（小时）"] == "72"  # 4320 minutes
     assert by_name["红四网格"]["类别:物业维修"] == "3"
     assert by_name["合计"]["逾期"] == "1"
-    assert by_name["合计"]["按期率"] == "0.5"
+    assert by_name["合计"]["按期率"] == "50%"
     assert (path.stat().st_mode & 0o777) == 0o600
 
 
@@ -320,7 +323,8 @@ def test_xlsx_holds_the_same_figures(gridlog, tmp_path):
     assert figure("红四网格", "日志") == 4
     assert figure("红四网格", "新开") == 3
     assert figure("红四网格", "中位用时（分钟）") == 4320
-    assert figure("红一网格", "未办结") == 1
+    assert figure("红一网格", "未办结") == 0
+    assert figure("红一网格", "已排期提醒") == 1
     assert figure("合计", "逾期") == 1
     assert figure("合计", "按期率") == 0.5
     spots = list(book[book.sheetnames[3]].iter_rows(min_row=2, values_only=True))
@@ -394,7 +398,7 @@ def test_the_report_csv_never_starts_a_cell_with_a_formula(gridlog, tmp_path, by
     rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
     cells = [cell for row in rows for cell in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
-    named = {row[0] for row in rows[1:]}
+    named = {row[1] for row in rows[1:]}
     assert ("'" + (HOSTILE_GRID if by == "grid" else "@SUM(1+1)")) in named
 
 

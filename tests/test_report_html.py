@@ -121,11 +121,12 @@ def test_the_page_shows_grids_totals_and_changes_in_english():
     assert "2019-03-01 to 2019-03-31, 31 days" in page
     assert rows[1][:4] == ["红四网格", "12↑2", "7↓3", "6↑6"]
     assert rows[2][:3] == ["红一网格", "5↑5", "0"]
-    assert rows[2][-3:] == ["—", "—", "—"]  # nothing closed or due: no time, no share
+    # nothing closed or due: no time, no share; nothing scheduled after the month
+    assert rows[2][-4:] == ["—", "—", "—", "0"]
     assert rows[3][0] == "Total"
     assert rows[3][1] == "17↑7"
     assert rows[3][6] == "3"  # open, as in February: no arrow
-    assert rows[1][-1] == "80%↑30 pts"  # 1 of 2 on time in February
+    assert rows[1][-2] == "80%↑30 pts"  # 1 of 2 on time in February
     assert ["home visit", "7", "0", "7"] in rows
     assert ["rentals & migrants", "8", "0", "8"] in rows
     assert ["红四网格", "9号楼", "3"] in rows

@@ -137,6 +137,7 @@ def test_summary_has_each_figure_beside_last_month_and_the_change(tmp_path: Path
         i18n.t("report.col.median") + " (minutes)",
         i18n.t("report.col.longest") + " (minutes)",
         i18n.t("report.col.on_time"),
+        i18n.t("report.col.scheduled"),
     ]
     assert header[1] == "Entries"
     red_four, red_one, total = values(summary, first_row=3)
@@ -145,18 +146,21 @@ def test_summary_has_each_figure_beside_last_month_and_the_change(tmp_path: Path
         [
             *("红四网格", 12, 10, 2, 7, 5, 2, 6, 6, 0, 4, 2, 2, 3, 3, 0, 2, 3, -1),
             *(1, 2, -1, 90, 120, -30, 2880, 1440, 1440, 0.8, 0.5, 0.3),
+            *(0, 0, 0),  # no reminder scheduled after the month
         ]
     )
     assert red_one == (
         [
             *("红一网格", 5, 0, 5, 2, 0, 2, 2, 0, 2, 1, 0, 1, 0, 0, 0, 1, 0, 1),
             *(0, 0, 0, None, None, None, None, None, None, None, None, None),
+            *(0, 0, 0),
         ]
     )
     assert total == pytest.approx(
         [
             *("Total", 17, 10, 7, 9, 5, 4, 8, 6, 2, 5, 2, 3, 3, 3, 0, 3, 3, 0),
             *(1, 2, -1, 90, 120, -30, 2880, 1440, 1440, 0.8, 0.5, 0.3),
+            *(0, 0, 0),
         ]
     )
 

@@ -1,4 +1,5 @@
-"""`gridlog config`: a worker's own defaults (name, grid, time zone, language)."""
+"""`gridlog config`: a worker's own defaults (name, grid, time zone, language) and
+the community named on the monthly review."""
 
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from gridlog.cli.common import (
 )
 from gridlog.dates.clock import zone_named
 from gridlog.domain import grids, settings
+from gridlog.domain.limits import Field, check_name
 from gridlog.errors import GridlogError
 from gridlog.storage.db import resolve_path
 from gridlog.words.i18n import parse_lang, t
@@ -27,6 +29,9 @@ def config(
     tz: Annotated[str | None, typer.Option("--tz", help=t("opt.config_tz"))] = None,
     lang: Annotated[
         str | None, typer.Option("--lang", help=t("opt.config_lang"))
+    ] = None,
+    community: Annotated[
+        str | None, typer.Option("--community", help=t("opt.config_community"))
     ] = None,
     unset: Annotated[
         list[str] | None, typer.Option("--unset", help=t("opt.unset"))
@@ -48,6 +53,12 @@ def config(
         values["lang"] = parse_lang(lang) or _bad_lang(lang)
     if worker is not None:
         values["worker"] = worker.strip() or None
+    if community is not None:
+        values["community"] = (
+            check_name(Field.COMMUNITY, community.strip())
+            if community.strip()
+            else None
+        )
     options: Options = ctx.find_root().obj
     path = resolve_path(options.db)
     with session(ctx, write=bool(values) or grid is not None) as (conn, context):

@@ -89,7 +89,7 @@ def grid_show(
     json_out: JsonOption = False,
 ) -> None:
     with session(ctx, write=False) as (conn, context):
-        summary = grids.show_grid(conn, context.today, name)
+        summary = grids.show_grid(conn, context.today, name, context.zone)
         if json_out:
             from gridlog.render import shapes
 

@@ -32,6 +32,7 @@ SPELLINGS: Mapping[Field, str] = {
     Field.WORKER: "--worker",
     Field.ALIAS: "--alias",
     Field.BUILDING: "--building",
+    Field.COMMUNITY: "--community",
 }
 
 

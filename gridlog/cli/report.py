@@ -70,7 +70,9 @@ def report(
             output = Path(f"gridlog-report-{period.label}.xlsx")
         if output is not None:
             guard_output(ctx, output, force=force)
-        result = build_report(conn, context.zone, period, by=by, grid_ids=grid_ids)
+        result = build_report(
+            conn, context.zone, period, by=by, grid_ids=grid_ids, today=context.today
+        )
         _deliver(result, format, output, str(context.zone))
 
 

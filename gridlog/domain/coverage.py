@@ -41,22 +41,26 @@ def stale_households(
     days: int,
     grid_ids: Sequence[int] | None = None,
 ) -> list[Household]:
-    """Households not visited for `days` days or more: per grid in the order grids
-    were registered, tagged households first, then the longest unvisited."""
+    """Households not visited for `days` days or more as of `today`: per grid in the
+    order grids were registered, tagged households first, then the longest unvisited.
+    A visit after `today` (a past month's review) does not count."""
     where, params = "", []
     if grid_ids:
         where = f"AND r.grid_id IN ({', '.join('?' for _ in grid_ids)})"
         params = list(grid_ids)
+    until = day_start_utc(today + dt.timedelta(days=1), zone)
     rows = conn.execute(
         "SELECT g.id AS grid_id, g.name AS grid, r.place,"
         " json_group_array(r.name) AS names, json_group_array(json(r.tags)) AS tags,"
         " min(r.registered_on) AS registered,"
-        " max((SELECT max(e.at) FROM entries e WHERE e.resident_id = r.id)) AS by_name,"
-        " (SELECT max(e.at) FROM entries e WHERE e.place = r.place) AS by_place"
+        " max((SELECT max(e.at) FROM entries e"
+        "  WHERE e.resident_id = r.id AND e.at < ?)) AS by_name,"
+        " (SELECT max(e.at) FROM entries e"
+        "  WHERE e.place = r.place AND e.at < ?) AS by_place"
         " FROM residents r JOIN grids g ON g.id = r.grid_id"
         f" WHERE r.place IS NOT NULL {where}"
         " GROUP BY r.grid_id, r.place",
-        params,
+        [until, until, *params],
     ).fetchall()
     cutoff = day_start_utc(today - dt.timedelta(days=days - 1), zone)
     found: list[tuple[int, Household]] = []
@@ -89,3 +93,56 @@ def _household(
         registered=registered,
         days=(today - since).days,
     )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Of a grid's households in the register, how many were visited in a period.
+    `households` is None when the register holds none of the grid's households:
+    coverage is then unknown, not 0%."""
+
+    grid_id: int
+    grid: str
+    visited: int
+    households: int | None
+
+    @property
+    def share(self) -> float | None:
+        return self.visited / self.households if self.households else None
+
+
+def visit_coverage(
+    conn: sqlite3.Connection,
+    zone: dt.tzinfo,
+    start: dt.date,
+    end: dt.date,
+    grid_ids: Sequence[int] | None = None,
+) -> list[Coverage]:
+    """Households visited in the local days [start, end), over the households
+    registered before `end`, per grid (every grid, or those asked for) in the order
+    grids were registered. A household is visited as `stale_households` reads it:
+    an entry at its place, or naming one of its residents."""
+    where, params = "", []
+    if grid_ids:
+        where = f" WHERE g.id IN ({', '.join('?' for _ in grid_ids)})"
+        params = list(grid_ids)
+    bounds = [day_start_utc(start, zone), day_start_utc(end, zone)]
+    rows = conn.execute(
+        "SELECT g.id, g.name, count(h.place), coalesce(sum(h.visited), 0)"
+        " FROM grids g LEFT JOIN ("
+        "  SELECT r.grid_id, r.place,"
+        "   EXISTS (SELECT 1 FROM entries e"
+        "    WHERE e.place = r.place AND e.at >= ?1 AND e.at < ?2)"
+        "   OR max(EXISTS (SELECT 1 FROM entries e"
+        "    WHERE e.resident_id = r.id AND e.at >= ?1 AND e.at < ?2)) AS visited"
+        "  FROM residents r"
+        "  WHERE r.place IS NOT NULL AND substr(r.registered_on, 1, 10) < ?3"
+        "  GROUP BY r.grid_id, r.place"
+        f" ) h ON h.grid_id = g.id{where}"  # (a plain ? after ?3 is ?4, ?5, …)
+        " GROUP BY g.id ORDER BY g.id",
+        [*bounds, end.isoformat(), *params],
+    ).fetchall()
+    return [
+        Coverage(grid_id, grid, visited, households or None)
+        for grid_id, grid, households, visited in rows
+    ]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gridlog.context import Context
+from gridlog.domain.coverage import Coverage, visit_coverage
 from gridlog.domain.limits import Field, check_name
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
@@ -30,6 +31,8 @@ class GridSummary:
     buildings: list[str]
     open: int
     overdue: int
+    # Households of the register visited this month (`grid show` only).
+    coverage: Coverage | None = None
 
 
 def add_grid(
@@ -217,6 +220,13 @@ def _column(conn: sqlite3.Connection, table: str, column: str, grid_id: int) -> 
     return [row[0] for row in rows]
 
 
-def show_grid(conn: sqlite3.Connection, today: dt.date, text: str) -> GridSummary:
-    """One grid, found as `find_grid` finds it, with its counts."""
-    return list_grids(conn, today, [find_grid(conn, text)])[0]
+def show_grid(
+    conn: sqlite3.Connection, today: dt.date, text: str, zone: dt.tzinfo
+) -> GridSummary:
+    """One grid, found as `find_grid` finds it, with its counts and how many of its
+    registered households were visited this month (up to today)."""
+    grid_id = find_grid(conn, text)
+    [coverage] = visit_coverage(
+        conn, zone, today.replace(day=1), today + dt.timedelta(days=1), [grid_id]
+    )
+    return replace(list_grids(conn, today, [grid_id])[0], coverage=coverage)

@@ -31,6 +31,7 @@ class Field(Enum):
     WORKER = "worker"
     ALIAS = "alias"
     BUILDING = "building"
+    COMMUNITY = "community"  # the community named on the monthly review
 
 
 MAX_TEXT = 10_000  # characters in an entry's text or a note

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 KINDS = ("visit", "patrol", "window", "meeting", "other")
 GROUPINGS = ("grid", "worker", "category")
@@ -71,11 +71,15 @@ class Figures:
     places: int = 0  # distinct places (households, buildings) with an entry
     followups_opened: int = 0
     followups_closed: int = 0
-    open: int = 0  # follow-ups and reminders still open at the period's end
-    overdue: int = 0  # ... of which past their due date then
+    # Still open at the period's end: every follow-up (a case being worked on), and
+    # the reminders due by then. A reminder due later (a birthday in 2030) is
+    # `scheduled`: future work, not open work.
+    open: int = 0
+    overdue: int = 0  # ... of which past their due date then (or today, if sooner)
+    scheduled: int = 0  # reminders open at the period's end and due after it
     median_resolution_minutes: float | None = None  # follow-ups closed in the period
     longest_resolution_minutes: int | None = None
-    due_in_period: int = 0  # follow-ups and reminders due in the period
+    due_in_period: int = 0  # follow-ups and reminders due in the period (so far)
     closed_on_time: int = 0  # ... of which closed by the end of their due day
 
     @property
@@ -98,6 +102,26 @@ class HotSpot:
     entries: int
 
 
+@dataclass(frozen=True)
+class ScheduledReminder:
+    """A reminder open at the period's end and due after it: listed, not counted."""
+
+    id: int
+    group: str
+    due: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
+class Masthead:
+    """Whose review it is, for the page that is signed and handed upwards: the
+    community (`gridlog config --community`), the grids it covers and their workers."""
+
+    community: str | None
+    grids: list[str]
+    workers: list[str]
+
+
 @dataclass
 class Report:
     period: Period
@@ -109,6 +133,12 @@ class Report:
     hot_spots: list[HotSpot]
     # Households of the register nobody visited during the period (domain.coverage).
     unvisited: list = field(default_factory=list)
+    # The first reminders due after the period (soonest first); `total.scheduled`
+    # counts them all.
+    scheduled: list[ScheduledReminder] = field(default_factory=list)
+    masthead: Masthead = field(default_factory=lambda: Masthead(None, [], []))
+    # Per grid: the register's households visited in the period (domain.coverage).
+    coverage: list = field(default_factory=list)
 
 
 # --- Computing a report -------------------------------------------------------------
@@ -130,7 +160,14 @@ _GROUP_SQL = {
 class _Query:
     """The pieces every report query shares: group expression, grid filter, bounds."""
 
-    def __init__(self, by: str, period: Period, zone: dt.tzinfo, grid_ids) -> None:
+    def __init__(
+        self,
+        by: str,
+        period: Period,
+        zone: dt.tzinfo,
+        grid_ids,
+        today: dt.date | None = None,
+    ) -> None:
         from gridlog.dates.clock import day_start_utc
 
         self.by = by
@@ -139,6 +176,9 @@ class _Query:
         self.start = day_start_utc(period.start, zone)
         self.end = day_start_utc(period.end, zone)
         self.period = period
+        # Overdue means due before this day: the period's end, or today while the
+        # period is still running (a case due on the 20th is not late on the 15th).
+        self.late_day = min(period.end, today) if today else period.end
         self.zone = zone
         self.grid_ids = list(grid_ids or [])
         self.grid_join = " JOIN grids g ON g.id = e.grid_id" if by == "worker" else ""
@@ -163,11 +203,13 @@ def build_report(
     *,
     by: str = "grid",
     grid_ids=None,
+    today: dt.date | None = None,
 ) -> Report:
-    """The figures of `period` and of the period before it, per group and in total."""
+    """The figures of `period` and of the period before it, per group and in total.
+    `today` (when given) bounds what is overdue in a period still running."""
     queries = [
-        _Query(by, period, zone, grid_ids),
-        _Query(by, period.previous(), zone, grid_ids),
+        _Query(by, period, zone, grid_ids, today),
+        _Query(by, period.previous(), zone, grid_ids, today),
     ]
     results = [_figures(conn, q) for q in queries]
     _count_open_at_the_ends(conn, queries, results)
@@ -175,11 +217,13 @@ def build_report(
     for name in previous:
         current.setdefault(name, Figures(name))
     groups = sorted(current.values(), key=_order(conn, by))
+    scheduled = _scheduled(conn, queries[0])
     if by == "grid":
         names = _grid_names(conn)
         for figures in [*groups, *previous.values()]:
             figures.group = names[figures.group]
         previous = {figures.group: figures for figures in previous.values()}
+        scheduled = [replace(s, group=names[s.group]) for s in scheduled]
     return Report(
         period=period,
         by=by,
@@ -189,6 +233,37 @@ def build_report(
         previous_total=previous_total,
         hot_spots=_hot_spots(conn, queries[0]),
         unvisited=_unvisited(conn, zone, period, grid_ids),
+        scheduled=scheduled,
+        masthead=_masthead(conn, grid_ids),
+        coverage=_coverage(conn, zone, period, grid_ids),
+    )
+
+
+def _coverage(conn, zone: dt.tzinfo, period: Period, grid_ids) -> list:
+    """Households of the register visited during the period, per grid."""
+    from gridlog.domain.coverage import visit_coverage
+
+    return visit_coverage(conn, zone, period.start, period.end, grid_ids)
+
+
+def _masthead(conn, grid_ids) -> Masthead:
+    """The grids asked for (else every grid), in the order they were registered, and
+    their workers; the worker of `gridlog config` when no grid names one."""
+    from gridlog.domain import settings
+
+    where, params = "", list(grid_ids or [])
+    if params:
+        where = f" WHERE id IN ({', '.join('?' for _ in params)})"
+    rows = conn.execute(
+        f"SELECT name, worker FROM grids{where} ORDER BY id", params
+    ).fetchall()
+    workers = list(dict.fromkeys(row[1] for row in rows if row[1]))
+    if not workers and settings.get(conn, "worker"):
+        workers = [settings.get(conn, "worker")]
+    return Masthead(
+        community=settings.get(conn, "community"),
+        grids=[row[0] for row in rows],
+        workers=workers,
     )
 
 
@@ -327,27 +402,32 @@ def _count_followups(
 
 
 def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
-    """Items (follow-ups and reminders) open, and overdue, at the end of each period:
-    opened before it and not closed before it. Split so that each half uses an index,
-    and counted for all the periods at once: items still open now (the partial index
-    of open items), and items closed since the earliest end."""
+    """Items (follow-ups and reminders) open, overdue and scheduled at the end of
+    each period: opened before it and not closed before it. Split so that each half
+    uses an index, and counted for all the periods at once: items still open now (the
+    partial index of open items), and items closed since the earliest end."""
     first = queries[0]
     where, names = first.named_grid_filter("f.grid_id")
     params: dict[str, object] = dict(names)
     open_now, open_then = [], []
     for i, q in enumerate(queries):
-        params |= {f"end{i}": q.end, f"day{i}": q.period.end.isoformat()}
-        opened = f"opened_at < :end{i}"
-        late = f"due_on < :day{i}"
-        open_now += [
-            f"count(*) FILTER (WHERE {opened})",
-            f"count(*) FILTER (WHERE {opened} AND {late})",
-        ]
-        closed = f"closed_at >= :end{i} AND {opened}"
-        open_then += [
-            f"count(*) FILTER (WHERE {closed})",
-            f"count(*) FILTER (WHERE {closed} AND {late})",
-        ]
+        params |= {
+            f"end{i}": q.end,
+            f"day{i}": q.period.end.isoformat(),
+            f"late{i}": q.late_day.isoformat(),
+        }
+        counted = f"(type = 'followup' OR due_on < :day{i})"
+        later = f"type = 'reminder' AND due_on >= :day{i}"
+        late = f"due_on < :late{i}"
+        for then, chosen in (
+            (open_now, f"opened_at < :end{i}"),
+            (open_then, f"closed_at >= :end{i} AND opened_at < :end{i}"),
+        ):
+            then += [
+                f"count(*) FILTER (WHERE {chosen} AND {counted})",
+                f"count(*) FILTER (WHERE {chosen} AND {late})",
+                f"count(*) FILTER (WHERE {chosen} AND {later})",
+            ]
     params["latest"] = max(q.end for q in queries)
     params["earliest"] = min(q.end for q in queries)
     source = _followup_source(first)
@@ -364,8 +444,34 @@ def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
     ).fetchall()
     for group, *numbers in [*still_open, *closed_later]:
         for i, (groups, total) in enumerate(results):
-            _add(groups, total, group, "open", numbers[2 * i])
-            _add(groups, total, group, "overdue", numbers[2 * i + 1])
+            _add(groups, total, group, "open", numbers[3 * i])
+            _add(groups, total, group, "overdue", numbers[3 * i + 1])
+            _add(groups, total, group, "scheduled", numbers[3 * i + 2])
+
+
+SCHEDULED_LISTED = 10  # the report lists the soonest; the figure counts them all
+
+
+def _scheduled(conn, q: _Query) -> list[ScheduledReminder]:
+    """The soonest reminders open at the period's end and due after it, read from
+    the due-date index from the period's end on."""
+    where, names = q.named_grid_filter("f.grid_id")
+    rows = conn.execute(
+        f"SELECT f.id, grp, f.due_on, f.text FROM ({_followup_source(q)}"
+        " WHERE f.due_on >= :day AND f.type = 'reminder' AND f.opened_at < :end"
+        f" AND (f.closed_at IS NULL OR f.closed_at >= :end){where}) f"
+        " ORDER BY f.due_on, f.id LIMIT :limit",
+        {
+            "day": q.period.end.isoformat(),
+            "end": q.end,
+            "limit": SCHEDULED_LISTED,
+            **names,
+        },
+    ).fetchall()
+    return [
+        ScheduledReminder(row[0], row[1], dt.date.fromisoformat(row[2]), row[3])
+        for row in rows
+    ]
 
 
 def _add(groups: dict[str, Figures], total: Figures, group, name: str, n: int) -> None:
@@ -384,10 +490,13 @@ def _median(ordered: list[int]) -> float:
 
 def _due_and_on_time(conn, q: _Query, each) -> None:
     """Of the items due in the period, how many were closed by the end of their due
-    day in the user's zone (the day ends at local midnight, not UTC's)."""
+    day in the user's zone (the day ends at local midnight, not UTC's). While the
+    period runs, only the days already over count: an item due on the 20th is not
+    missed on the 15th."""
     from gridlog.dates.clock import day_start_utc
 
-    days = [q.period.start + dt.timedelta(days=i) for i in range(q.period.days)]
+    over = (q.late_day - q.period.start).days
+    days = [q.period.start + dt.timedelta(days=i) for i in range(over)]
     if not days:
         return
     ends = ", ".join("(?, ?)" for _ in days)
@@ -403,7 +512,7 @@ def _due_and_on_time(conn, q: _Query, each) -> None:
         " SELECT grp, count(*), sum(closed_at IS NOT NULL AND closed_at < ends_at)"
         f" FROM ({_followup_source(q)} WHERE f.due_on >= ? AND f.due_on < ?{where})"
         " JOIN days ON days.day = due_on GROUP BY grp",
-        [*day_params, q.period.start.isoformat(), q.period.end.isoformat(), *params],
+        [*day_params, q.period.start.isoformat(), q.late_day.isoformat(), *params],
     )
     for group, due, on_time in rows:
         for figures in each(group):

@@ -1,5 +1,6 @@
-"""A worker's own defaults (name, default grid, time zone, language), kept in the
-database so that they travel with the log in a backup."""
+"""A worker's own defaults (name, default grid, time zone, language) and the
+community the reports are made for, kept in the database so that they travel
+with the log in a backup."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sqlite3
 from gridlog.context import Context
 from gridlog.storage.history import writing
 
-KEYS = ("worker", "grid", "tz", "lang")
+KEYS = ("worker", "grid", "tz", "lang", "community")
 
 
 def get(conn: sqlite3.Connection, key: str) -> str | None:

@@ -425,16 +425,30 @@ def grid_doc(grid: GridSummary) -> Doc:
         (t("grid.col.open"), str(grid.open)),
         (t("grid.col.overdue"), str(grid.overdue)),
     ]
+    if grid.coverage is not None:
+        lines.append((t("grid.col.visited_this_month"), fmt_coverage(grid.coverage)))
     return [
         Heading(clean(grid.name)),
         Table([[label, value] for label, value in lines]),
     ]
 
 
+def fmt_coverage(coverage) -> str:
+    """`412/618 户（67%）`; unknown, not 0%, when the register has no household."""
+    if coverage.households is None:
+        return t("coverage.unknown")
+    return t(
+        "coverage.share",
+        visited=coverage.visited,
+        households=coverage.households,
+        share=f"{coverage.share:.0%}",
+    )
+
+
 def config_doc(values: dict[str, str], path: str) -> Doc:
     rows: list[list[Cell]] = [
         [t(f"config.{key}"), clean(values.get(key, "—"))]
-        for key in ("worker", "grid", "tz", "lang")
+        for key in ("worker", "grid", "tz", "lang", "community")
     ]
     rows.append([t("config.db"), path])
     return [Table(rows)]

@@ -14,6 +14,15 @@ from operator import attrgetter
 from gridlog.domain.report import KINDS, Figures, Report, month_period
 from gridlog.render.log import fmt_date, fmt_minutes
 from gridlog.render.output import clean, width
+from gridlog.render.report_text import (
+    coverage_rows,
+    coverage_unknown,
+    masthead,
+    scheduled_heading,
+    scheduled_more,
+    scheduled_rows,
+    signature,
+)
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t
 
@@ -31,6 +40,7 @@ METRICS: tuple[Metric, ...] = (
     ("median", attrgetter("median_resolution_minutes"), "minutes"),
     ("longest", attrgetter("longest_resolution_minutes"), "minutes"),
     ("on_time", attrgetter("on_time_share"), "share"),
+    ("scheduled", attrgetter("scheduled"), "count"),
 )
 
 _CSS = """
@@ -42,6 +52,8 @@ body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-s
 h1 { font-size: 1.5rem; margin: 0 0 .2rem }
 h2 { font-size: 1.1rem; margin: 1.4rem 0 .4rem }
 p.dates, p.note { margin: 0; color: #444 }
+p.for { margin: 0 0 .3rem; font-weight: bold }
+p.sign { margin: 2.5rem 0 0; font-size: 1.05rem; break-inside: avoid }
 .wrap { overflow-x: auto; -webkit-overflow-scrolling: touch }
 table { border-collapse: collapse; font-size: .9rem }
 td.n { text-align: right; font-variant-numeric: tabular-nums }
@@ -60,7 +72,13 @@ def render_html(report: Report) -> str:
     """The whole review as one self-contained HTML5 document."""
     lang = "zh-CN" if current_lang() == "zh" else "en"
     title = _esc(_title(report))
-    body = [f"<h1>{title}</h1>", _dates(report), *_sections(report)]
+    body = [
+        f"<h1>{title}</h1>",
+        *_masthead(report),
+        _dates(report),
+        *_sections(report),
+        f'<p class="sign">{_esc(signature())}</p>',
+    ]
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -68,6 +86,11 @@ def render_html(report: Report) -> str:
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
+
+
+def _masthead(report: Report) -> list[str]:
+    line = masthead(report)
+    return [f'<p class="for">{_esc(line)}</p>'] if line else []
 
 
 def group_name(by: str, group: str | None) -> str:
@@ -103,10 +126,12 @@ def _sections(report: Report) -> list[str]:
         return [f"<p>{_esc(t('report.empty', label=report.period.label))}</p>"]
     return [
         _summary(report),
+        *_scheduled(report),
         _charts(report),
         _counts(report, "kind", t("report.by_kind")),
         _counts(report, "category", t("report.by_category")),
         _hot_spots(report),
+        *_coverage(report),
     ]
 
 
@@ -160,6 +185,22 @@ def _change(now: float | None, before: float | None, unit: str) -> str:
     else:
         text = str(size)
     return f"<small>{arrow}{_esc(text)}</small>"
+
+
+def _scheduled(report: Report) -> list[str]:
+    """Reminders due after the period: listed apart, not counted as open."""
+    if not report.total.scheduled:
+        return []
+    head = [t(f"report.col.{c}") for c in (report.by, "id", "due", "text")]
+    rows = [
+        "<tr>" + "".join(f"<td>{_esc(cell)}</td>" for cell in row) + "</tr>"
+        for row in scheduled_rows(report)
+    ]
+    content = _table(head, rows)
+    if scheduled_more(report) > 0:
+        more = t("report.scheduled_more", count=scheduled_more(report))
+        content += f'\n<p class="note">{_esc(more)}</p>'
+    return [_section(scheduled_heading(report), content)]
 
 
 def _charts(report: Report) -> str:
@@ -246,6 +287,21 @@ def _hot_spots(report: Report) -> str:
         for s in report.hot_spots
     ]
     return _section(t("report.hot_spots"), _table(head, rows))
+
+
+def _coverage(report: Report) -> list[str]:
+    rows = [
+        f"<tr><td>{_esc(grid)}</td><td>{_esc(shown)}</td></tr>"
+        for grid, shown in coverage_rows(report)
+    ]
+    if not rows:
+        return []
+    head = [t("report.col.grid"), t("report.col.coverage")]
+    content = _table(head, rows)
+    unknown = coverage_unknown(report)
+    if unknown:
+        content += f'\n<p class="note">{_esc(unknown)}</p>'
+    return [_section(t("report.coverage"), content)]
 
 
 def _section(heading: str, content: str) -> str:

@@ -29,6 +29,7 @@ _NUMBERS = (
     ("closed", "followups_closed"),
     ("open", "open"),
     ("overdue", "overdue"),
+    ("scheduled", "scheduled"),
 )
 
 
@@ -44,6 +45,38 @@ def group_label(report: Report, group: str) -> str:
 def title(report: Report) -> str:
     key = "report.title" if len(report.period.label) == 7 else "report.title.period"
     return t(key, label=report.period.label)
+
+
+MASTHEAD_NAMES = 4  # more grids (or workers) than this are summed up, not listed
+
+
+def _names(names: list[str]) -> str:
+    """`红四网格、红一网格`, or `红一网格、红二网格、红三网格等 11 个` for a whole
+    community: the masthead stays one line."""
+    sep = t("report.for.sep")
+    if len(names) <= MASTHEAD_NAMES:
+        return sep.join(names)
+    shown = sep.join(names[: MASTHEAD_NAMES - 1])
+    return t("report.for.more", names=shown, count=len(names))
+
+
+def masthead(report: Report) -> str:
+    """Whose review this is: `社区：三元社区　网格：红四网格　网格员：马辉`.
+    A part with nothing to name (no community set) is left out."""
+    who = report.masthead
+    parts = []
+    if who.community:
+        parts.append(t("report.for.community", name=who.community))
+    if who.grids:
+        parts.append(t("report.for.grids", names=_names(who.grids)))
+    if who.workers:
+        parts.append(t("report.for.workers", names=_names(who.workers)))
+    return clean(t("report.for.gap").join(parts))
+
+
+def signature() -> str:
+    """The line the reviewer signs on paper: 审核人：＿＿＿＿　日期：＿＿＿＿."""
+    return t("report.signature")
 
 
 def fmt_short_minutes(minutes: float | None) -> str:
@@ -78,14 +111,18 @@ def _bar(value: int, largest: int, width: int = 8) -> str:
 def report_doc(report: Report) -> Doc:
     """The review as a document: readable at 80 columns with Chinese grid names."""
     doc: Doc = [Heading(title(report))]
+    if masthead(report):
+        doc.append(masthead(report))
     if not report.groups and not report.total.entries and not report.total.open:
-        return [*doc, t("report.empty", label=report.period.label)]
+        return [*doc, t("report.empty", label=report.period.label), "", signature()]
     doc.append(Table(_screen_rows(report, bars=True), columns=_screen_columns(report)))
     doc.append(t("report.change", label=report.period.previous().label))
+    doc.extend(_scheduled_blocks(report))
     doc.extend(_kinds_and_categories(report))
     doc.extend(_hot_spot_blocks(report))
+    doc.extend(_coverage_blocks(report))
     doc.extend(_unvisited_blocks(report))
-    return doc
+    return [*doc, "", signature()]
 
 
 _SCREEN = ("visits", "opened", "closed", "open", "overdue")
@@ -176,6 +213,70 @@ def _hot_spot_blocks(report: Report) -> Doc:
     return [Heading(t("report.hot_spots")), Table(rows)]
 
 
+def scheduled_heading(report: Report) -> str:
+    return t("report.scheduled", count=report.total.scheduled)
+
+
+def scheduled_rows(report: Report) -> list[list[str]]:
+    """The soonest reminders due after the period: grid (or group), id, due, text."""
+    from gridlog.render.log import fmt_date
+
+    return [
+        [
+            group_label(report, item.group),
+            f"#{item.id}",
+            fmt_date(item.due),
+            item.text,
+        ]
+        for item in report.scheduled
+    ]
+
+
+def scheduled_more(report: Report) -> int:
+    return report.total.scheduled - len(report.scheduled)
+
+
+def _scheduled_blocks(report: Report) -> Doc:
+    """Reminders due after the period, apart from the open work they are not."""
+    if not report.total.scheduled:
+        return []
+    rows: list[list[Cell]] = [
+        [clean(cell) for cell in row] for row in scheduled_rows(report)
+    ]
+    doc: Doc = [Heading(scheduled_heading(report)), Table(rows)]
+    if scheduled_more(report) > 0:
+        doc.append(t("report.scheduled_more", count=scheduled_more(report)))
+    return doc
+
+
+def coverage_rows(report: Report) -> list[list[str]]:
+    """Per grid whose households are in the register: visited over registered."""
+    from gridlog.render.log import fmt_coverage
+
+    return [
+        [c.grid, fmt_coverage(c)] for c in report.coverage if c.households is not None
+    ]
+
+
+def coverage_unknown(report: Report) -> str | None:
+    """One line for the grids the register holds no household of: their coverage
+    is unknown (not 0%). None when the register is empty: the section is left out."""
+    unknown = [c.grid for c in report.coverage if c.households is None]
+    if not unknown or len(unknown) == len(report.coverage):
+        return None
+    return t("report.coverage_unknown", grids=_names(unknown))
+
+
+def _coverage_blocks(report: Report) -> Doc:
+    rows = coverage_rows(report)
+    if not rows:
+        return []
+    table: list[list[Cell]] = [[clean(grid), shown] for grid, shown in rows]
+    doc: Doc = [Heading(t("report.coverage")), Table(table)]
+    unknown = coverage_unknown(report)
+    return [*doc, clean(unknown)] if unknown else doc
+
+
 UNVISITED_SHOWN = 20  # the review lists the first households; --json gives them all
 
 
@@ -215,14 +316,42 @@ def _unvisited_blocks(report: Report) -> Doc:
 def report_markdown(report: Report) -> str:
     """The same review as Markdown tables, for a wiki page or a chat message."""
     lines = [f"# {title(report)}", ""]
+    if masthead(report):
+        lines += [_md_text(masthead(report)), ""]
+    if not report.groups and not report.total.entries and not report.total.open:
+        lines += [t("report.empty", label=report.period.label), ""]
+        return "\n".join([*lines, _md_text(signature())]) + "\n"
     rows = [
         [cell if isinstance(cell, str) else cell[0] for cell in row]
         for row in _screen_rows(report, bars=False)
     ]
     lines += _md_table(_screen_columns(report, bars=False), rows)
     lines += ["", t("report.change", label=report.period.previous().label), ""]
+    if report.total.scheduled:
+        lines += [f"## {scheduled_heading(report)}", ""]
+        lines += _md_table(
+            [
+                t(f"report.col.{report.by}"),
+                t("report.col.id"),
+                t("report.col.due"),
+                t("report.col.text"),
+            ],
+            scheduled_rows(report),
+        )
+        if scheduled_more(report) > 0:
+            lines += ["", t("report.scheduled_more", count=scheduled_more(report))]
+        lines.append("")
     lang = current_lang()
-    lines += [f"## {t('report.by_category')}", ""]
+    kinds = [k for k in KINDS if report.total.by_kind.get(k)]
+    lines += [f"## {t('report.by_kind')}", ""]
+    lines += _md_table(
+        [t(f"report.col.{report.by}")] + [vocab.label("kind", k, lang) for k in kinds],
+        [
+            [group_label(report, g.group)] + [g.by_kind.get(k, 0) for k in kinds]
+            for g in report.groups
+        ],
+    )
+    lines += ["", f"## {t('report.by_category')}", ""]
     lines += _md_table(
         [t("report.col.category"), t("report.col.count")],
         [
@@ -247,6 +376,13 @@ def report_markdown(report: Report) -> str:
         )
     else:
         lines.append(t("report.no_hot_spots"))
+    if coverage_rows(report):
+        lines += ["", f"## {t('report.coverage')}", ""]
+        lines += _md_table(
+            [t("report.col.grid"), t("report.col.coverage")], coverage_rows(report)
+        )
+        if coverage_unknown(report):
+            lines += ["", _md_text(coverage_unknown(report) or "")]
     if report.unvisited:
         lines += ["", f"## {_unvisited_heading(report)}", ""]
         lines += _md_table(
@@ -262,7 +398,13 @@ def report_markdown(report: Report) -> str:
         more = len(report.unvisited) - UNVISITED_SHOWN
         if more > 0:
             lines += ["", t("report.unvisited_more", count=more)]
+    lines += ["", _md_text(signature())]
     return "\n".join(lines) + "\n"
+
+
+def _md_text(text: str) -> str:
+    """A paragraph of user text, escaped as a table cell is."""
+    return html.escape(clean(text), quote=False)
 
 
 def _md_table(header: list[str], rows: list[list[Any]]) -> list[str]:
@@ -283,12 +425,18 @@ def _md_table(header: list[str], rows: list[list[Any]]) -> list[str]:
 
 
 def summary_rows(report: Report) -> tuple[list[str], list[list[Any]]]:
-    """The summary as a header and plain values (numbers stay numbers): one row per
-    group and a total, every kind and category as a column of its own."""
+    """The summary as a header and plain values (counts stay numbers): one row per
+    group and a total, each starting with the period so that pasted months stay
+    apart, times in hours and the on-time share as a percentage (Excel reads `50%`
+    as the number 0.5), every kind and category as a column of its own."""
     lang = current_lang()
-    header = [t(f"report.col.{report.by}")]
+    header = [t("report.col.period"), t(f"report.col.{report.by}")]
     header += [t(f"report.col.{key}") for key, _ in _NUMBERS]
-    header += [t("report.col.median"), t("report.col.longest"), t("report.col.on_time")]
+    header += [
+        t("report.csv.hours", name=t("report.col.median")),
+        t("report.csv.hours", name=t("report.col.longest")),
+        t("report.col.on_time"),
+    ]
     kind, category = t("report.col.kind"), t("report.col.category")
     header += [f"{kind}:{vocab.label('kind', k, lang)}" for k in KINDS]
     header += [
@@ -302,17 +450,23 @@ def summary_rows(report: Report) -> tuple[list[str], list[list[Any]]]:
             if figures is report.total
             else group_label(report, figures.group)
         )
-        row: list[Any] = [name]
+        row: list[Any] = [report.period.label, name]
         row += [getattr(figures, attribute) for _, attribute in _NUMBERS]
         row += [
-            _round(figures.median_resolution_minutes),
-            figures.longest_resolution_minutes,
-            None if figures.on_time_share is None else round(figures.on_time_share, 4),
+            _hours(figures.median_resolution_minutes),
+            _hours(figures.longest_resolution_minutes),
+            None if figures.on_time_share is None else fmt_share(figures.on_time_share),
         ]
         row += [figures.by_kind.get(k, 0) for k in KINDS]
         row += [figures.by_category.get(term.key, 0) for term in vocab.CATEGORIES]
         rows.append(row)
     return header, rows
+
+
+def _hours(minutes: float | None) -> float | int | None:
+    """Minutes as hours to one decimal (17 min: 0.3; 4320: 72): what a reader of
+    the sheet counts in, where 4320 minutes means nothing at a glance."""
+    return None if minutes is None else _round(minutes / 60)
 
 
 def _round(value: float | None) -> float | int | None:
@@ -346,6 +500,7 @@ def figures_json(figures: Figures) -> dict[str, Any]:
         "followups_closed": figures.followups_closed,
         "open": figures.open,
         "overdue": figures.overdue,
+        "scheduled": figures.scheduled,
         "median_resolution_minutes": _round(figures.median_resolution_minutes),
         "longest_resolution_minutes": figures.longest_resolution_minutes,
         "due_in_period": figures.due_in_period,
@@ -390,6 +545,16 @@ def report_json(report: Report, zone_name: str) -> dict[str, Any]:
             for s in report.hot_spots
         ],
         "unvisited_households": shapes.stale(report.unvisited),
+        "coverage": [{"grid": c.grid, **shapes.coverage(c)} for c in report.coverage],
+        "scheduled_reminders": [
+            {
+                "id": item.id,
+                report.by: item.group,
+                "due": item.due.isoformat(),
+                "text": item.text,
+            }
+            for item in report.scheduled
+        ],
     }
 
 

@@ -130,21 +130,31 @@ def story(result: Story) -> dict[str, Any]:
 
 
 def grids(summaries: list[GridSummary]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": grid.id,
-            "name": grid.name,
-            "aliases": grid.aliases,
-            "worker": grid.worker,
-            "phone": grid.phone,
-            "households": grid.households,
-            "population": grid.population,
-            "buildings": grid.buildings,
-            "open": grid.open,
-            "overdue": grid.overdue,
-        }
-        for grid in summaries
-    ]
+    return [_grid(grid) for grid in summaries]
+
+
+def coverage(found) -> dict[str, Any]:
+    """`{"visited", "households"}`; households is null when the register has none."""
+    return {"visited": found.visited, "households": found.households}
+
+
+def _grid(grid: GridSummary) -> dict[str, Any]:
+    """A grid; `grid show` adds the households visited this month."""
+    shape: dict[str, Any] = {
+        "id": grid.id,
+        "name": grid.name,
+        "aliases": grid.aliases,
+        "worker": grid.worker,
+        "phone": grid.phone,
+        "households": grid.households,
+        "population": grid.population,
+        "buildings": grid.buildings,
+        "open": grid.open,
+        "overdue": grid.overdue,
+    }
+    if grid.coverage is not None:
+        shape["visited_this_month"] = coverage(grid.coverage)
+    return shape
 
 
 def stale(households) -> list[dict[str, Any]]:

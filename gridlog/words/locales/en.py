@@ -120,6 +120,10 @@ MESSAGES: dict[str, str] = {
     "grid.col.buildings": "Buildings",
     "grid.col.open": "Open",
     "grid.col.overdue": "Overdue",
+    "grid.col.visited_this_month": "Visited this month",
+    "coverage.share": "{visited}/{households} households ({share})",
+    "coverage.unknown": "unknown: none of its households is in the register "
+    "(gridlog resident add)",
     # add
     "add.help": "Record a visit, patrol, window visitor or meeting in the walking "
     "log; optionally open a follow-up or a reminder.",
@@ -213,16 +217,18 @@ MESSAGES: dict[str, str] = {
     "opt.limit": "Show the newest N entries (0 = all).",
     "log.none": "No entries match.",
     # config
-    "config.help": "Set your defaults: your name, default grid, time zone, language. "
-    "Without options, show them.",
+    "config.help": "Set your defaults: your name, default grid, time zone, language, "
+    "and the community the monthly review names. Without options, show them.",
     "config.epilog": "Example: gridlog config --worker 马辉 --grid 红四网格 "
-    "--tz Asia/Shanghai --lang zh",
+    "--tz Asia/Shanghai --lang zh · gridlog config --community 三元社区",
     "opt.config_worker": "Your name, recorded with each change.",
     "opt.config_grid": "Grid used when add gets none and the place names no building.",
     "opt.config_tz": "Your time zone (used when --tz and GRIDLOG_TZ are not set).",
     "opt.config_lang": "Your language, zh or en (when --lang and GRIDLOG_LANG are "
     "not set).",
-    "opt.unset": "Clear a setting: worker, grid, tz or lang (repeatable).",
+    "opt.config_community": "Your community (社区), named at the top of the monthly "
+    "review.",
+    "opt.unset": "Clear a setting: worker, grid, tz, lang or community (repeatable).",
     "config.saved": "Settings saved.",
     "config.unknown_key": "unknown setting '{key}'; settings are: {keys}.",
     "config.bad_lang": "unknown language '{lang}'; use zh or en.",
@@ -230,6 +236,7 @@ MESSAGES: dict[str, str] = {
     "config.grid": "Default grid",
     "config.tz": "Time zone",
     "config.lang": "Language",
+    "config.community": "Community",
     "config.db": "Database",
     # typer's own words
     "usage.line": "{message} (see: {command} --help)",
@@ -647,6 +654,24 @@ MESSAGES: dict[str, str] = {
     "report.col.residents": "Residents",
     "report.col.tags": "Tags",
     "report.col.last_visit": "Last visit",
+    "report.col.scheduled": "Scheduled reminders",
+    "report.col.id": "No.",
+    "report.col.due": "Due",
+    "report.col.text": "What",
+    "report.scheduled": "Scheduled reminders: {count}, due after the period (not counted as open)",
+    "report.scheduled_more": "… and {count} more, due later still.",
+    "report.col.period": "Period",
+    "report.csv.hours": "{name} (hours)",
+    "report.for.community": "Community: {name}",
+    "report.for.grids": "Grids: {names}",
+    "report.for.workers": "Workers: {names}",
+    "report.for.sep": ", ",
+    "report.for.more": "{names}, … ({count} in all)",
+    "report.for.gap": "   ",
+    "report.signature": "Reviewed by: ________    Date: ________",
+    "report.coverage": "Households of the register visited this period",
+    "report.col.coverage": "Visited",
+    "report.coverage_unknown": "{grids}: unknown, none of their households is in the register.",
     "label.category.party": "party building",
     "label.category.public-order": "public order",
     "label.category.petitions": "petitions",
