@@ -37,6 +37,7 @@ def grid_add(
         list[str] | None, typer.Option("--building", "-b", help=t("opt.building"))
     ] = None,
 ) -> None:
+    buildings = grids.expand_buildings(building or ())
     with session(ctx, write=True) as (conn, context):
         grids.add_grid(
             conn,
@@ -47,9 +48,9 @@ def grid_add(
             phone=phone,
             households=households,
             population=population,
-            buildings=building or (),
+            buildings=buildings,
         )
-        emit(line=t("grid.added", name=name.strip(), buildings=len(building or ())))
+        emit(line=t("grid.added", name=name.strip(), buildings=len(buildings)))
 
 
 def grid_building(
@@ -59,6 +60,7 @@ def grid_building(
         list[str], typer.Argument(metavar="BUILDING...", help=t("arg.buildings"))
     ],
 ) -> None:
+    buildings = grids.expand_buildings(buildings)
     with session(ctx, write=True) as (conn, context):
         grid_id = grids.add_buildings(conn, context, name, buildings)
         emit(

@@ -85,20 +85,21 @@ MESSAGES: dict[str, str] = {
     "grid.add.epilog": "Example: gridlog grid add 红四网格 --alias 红四 --worker 马辉 "
     "--households 210 --building 9号楼 --building 10号楼",
     "grid.building.help": "Add buildings to a grid, so places in them find it.",
-    "grid.building.epilog": "Example: gridlog grid building 红四网格 11号楼 12号楼",
+    "grid.building.epilog": "Example: gridlog grid building 红四网格 11号楼 12号楼; "
+    "a range: gridlog grid building 第八网格 1-12号楼",
     "grid.list.help": "List grids with their open and overdue follow-ups.",
     "grid.list.epilog": "Example: gridlog grid list --json",
     "grid.show.help": "Show one grid: worker, buildings, counts.",
     "grid.show.epilog": "Example: gridlog grid show 红四",
     "arg.grid_name": "The grid's full name, e.g. 红四网格.",
     "arg.grid": "A grid: full name, alias or unique prefix.",
-    "arg.buildings": "Building names, e.g. 9号楼.",
+    "arg.buildings": "Building names, e.g. 9号楼, or a range: 1-12号楼.",
     "opt.alias": "Another name for the grid (repeatable).",
     "opt.worker": "The grid worker's name.",
     "opt.grid_phone": "The grid worker's phone number.",
     "opt.households": "Number of households.",
     "opt.population": "Number of residents.",
-    "opt.building": "A building in the grid (repeatable).",
+    "opt.building": "A building in the grid (repeatable), or a range: 1-12号楼.",
     "grid.added": "Registered grid {name} ({buildings} buildings).",
     "grid.buildings_added": "Added {count} buildings to {grid}.",
     "grid.exists": "a grid or alias named '{name}' already exists.",
@@ -110,6 +111,10 @@ MESSAGES: dict[str, str] = {
     "or set a default with: gridlog config --grid NAME.",
     "grid.none": "No grids yet. Register one: gridlog grid add 红四网格 "
     "--building 9号楼",
+    "building.range_reversed": "building range '{span}' runs backwards: give the "
+    "smaller number first, e.g. 1-12号楼.",
+    "building.range_too_big": "building range '{span}' would add {count} buildings; "
+    "at most {most} at once. Check the numbers, or add it in parts.",
     "building.taken": "building '{building}' already belongs to {grid}.",
     "grid.col.name": "Grid",
     "grid.col.aliases": "Aliases",
