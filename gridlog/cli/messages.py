@@ -9,6 +9,7 @@ escape sequence cannot break the line.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from gridlog.domain.limits import Field
@@ -41,11 +42,18 @@ def describe(error: GridlogError) -> str:
 
 
 def message(key: str, params: Mapping[str, object]) -> str:
-    """The sentence for `key`, with fields spelled as typed and user text escaped."""
-    return t(key, **{name: _shown(value) for name, value in params.items()})
+    """The sentence for `key`, with fields spelled as typed, user text escaped and
+    dates in the style of every other line (`3月13日`; the year shown when the
+    error carries a `today` of another year, or none)."""
+    today = params.get("today")
+    return t(key, **{name: _shown(value, today) for name, value in params.items()})
 
 
-def _shown(value: object) -> object:
+def _shown(value: object, today: object = None) -> object:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        from gridlog.render.log import fmt_date
+
+        return fmt_date(value, today if isinstance(today, dt.date) else None)
     if isinstance(value, Field):
         return SPELLINGS[value]
     return clean(value) if isinstance(value, str) else value
