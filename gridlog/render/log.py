@@ -256,10 +256,15 @@ def _by_grid(items: list[DueItem]) -> dict[int, list[DueItem]]:
 
 
 def log_doc(
-    entries: list[LogEntry], today: dt.date, highlight: str | None = None
+    entries: list[LogEntry],
+    today: dt.date,
+    highlight: str | None = None,
+    in_note: set[int] = frozenset(),
 ) -> Doc:
     """The walking log as the paper one reads: a heading per day, a line per entry
-    (`highlight`: a searched-for word to mark on terminals)."""
+    (`highlight`: a searched-for word to mark on terminals; `in_note`: entries
+    found only in their case's closing note, marked so, since nothing on their
+    line shows the word)."""
     if not entries:
         return [t("log.none")]
     lang = current_lang()
@@ -283,6 +288,8 @@ def log_doc(
                 if lang == "zh"
                 else (f"{clean(entry.resident)}: {text}")
             )
+        if entry.id in in_note:
+            text += t("search.in_note")
         rows.append(
             [
                 f"{entry.at:%H:%M}",

@@ -368,6 +368,7 @@ MESSAGES: dict[str, str] = {
     "history.field.opened_at": "opened",
     "search.help": "Find entries by any part of their text, place, resident, follow-up or closing note (Chinese substrings too), newest first.",
     "search.epilog": "Examples: gridlog search 漏水 · gridlog search 楼北侧 --grid 红四 --since 3月1日 --json",
+    "search.in_note": " (in closing note)",
     "search.text": "What to look for: any 1 or more characters, e.g. 跑水, 9号楼, 吴.",
     "backup.help": "Take a consistent copy of the database, even while others write, verify it, and keep it owner-only.",
     "backup.epilog": "Example: gridlog backup ~/gridlog-2019-03-31.db",

@@ -334,6 +334,7 @@ MESSAGES: dict[str, str] = {
     "history.field.opened_at": "开始时间",
     "search.help": "按内容、地点、居民、跟进或办结说明中的任意片段查找日志（中文片段也行），最新的在前。",
     "search.epilog": "例：gridlog search 漏水 · gridlog search 楼北侧 --grid 红四 --since 3月1日 --json",
+    "search.in_note": "（见办结说明）",
     "search.text": "要找的内容：任意1个以上的字，如 跑水、9号楼、吴。",
     "backup.help": "备份数据库：即使别人正在写入也能得到一致的副本，校验后仅本人可读。",
     "backup.epilog": "例：gridlog backup ~/gridlog-2019-03-31.db",
