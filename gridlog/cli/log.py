@@ -35,7 +35,9 @@ from gridlog.words.i18n import t
 
 def add(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help=t("add.text"), show_default=False)],
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help=t("add.text"), show_default=False)
+    ],
     grid: GridOption = None,
     place: PlaceOption = None,
     resident: ResidentOption = None,

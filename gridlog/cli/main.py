@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from gridlog.cli.messages import describe
 from gridlog.errors import GridlogError
-from gridlog.words.i18n import env_lang, locale_lang, normalize_lang, set_lang, t
+from gridlog.words.i18n import current_lang, locale_lang, parse_lang, set_lang, t
 
 # The groups whose bare name shows their help page.
 _GROUPS = ("grid", "resident", "rule")
@@ -22,6 +22,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = chosen_lang(args, os.environ)
     set_lang(chosen or locale_lang(os.environ), explicit=chosen is not None)
     _never_fail_to_print()
+    unknown = unknown_lang(args, os.environ)
+    if unknown is not None:
+        source, value = unknown
+        if source == "--lang":
+            return _fail(t("lang.unknown", lang=value), 2)
+        sys.stderr.write(t("lang.unknown_env", lang=value, using=current_lang()) + "\n")
     before = _commits_so_far()
     try:
         return _run(args)
@@ -78,16 +84,45 @@ def _after_commit(exc: BaseException) -> int:
 
 
 def chosen_lang(args: Sequence[str], environ: Mapping[str, str]) -> str | None:
-    """The language the user asked for, by `--lang X`/`--lang=X` or GRIDLOG_LANG.
+    """The language the user asked for, by `--lang X`/`--lang=X` or GRIDLOG_LANG;
+    None when nothing or no language gridlog speaks was asked for (the locale's
+    then, see `unknown_lang`).
 
     Read before typer parses anything, because typer fixes help texts when the app
     is built."""
+    for _, value in _asked_langs(args, environ):
+        lang = parse_lang(value)
+        if lang is not None:
+            return lang
+    return None
+
+
+def unknown_lang(
+    args: Sequence[str], environ: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """(where, what) when the language asked for is none gridlog speaks (`--lang
+    fr`): said, rather than silently answered in English."""
+    asked = _asked_langs(args, environ)
+    if not asked or parse_lang(asked[0][1]) is not None:
+        return None
+    return asked[0]
+
+
+def _asked_langs(
+    args: Sequence[str], environ: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """What `--lang` and GRIDLOG_LANG ask for, in that order of precedence."""
+    asked = []
     for i, arg in enumerate(args):
         if arg == "--lang" and i + 1 < len(args):
-            return normalize_lang(args[i + 1])
+            asked.append(("--lang", args[i + 1]))
+            break
         if arg.startswith("--lang="):
-            return normalize_lang(arg.split("=", 1)[1])
-    return env_lang(environ)
+            asked.append(("--lang", arg.split("=", 1)[1]))
+            break
+    if environ.get("GRIDLOG_LANG"):
+        asked.append(("GRIDLOG_LANG", environ["GRIDLOG_LANG"]))
+    return asked
 
 
 def _run(args: list[str]) -> int:

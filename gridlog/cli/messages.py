@@ -10,6 +10,7 @@ escape sequence cannot break the line.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 from gridlog.domain.limits import Field
@@ -36,6 +37,32 @@ SPELLINGS: Mapping[Field, str] = {
 }
 
 
+# The arguments' names as `--help` shows them (`gridlog add [OPTIONS] TEXT`), by
+# their English spelling: help pages, usage errors and field errors name an argument
+# the same way, in the user's language (`内容 不能为空`, `缺少参数 网格`).
+ARGUMENTS: Mapping[str, str] = {
+    "TEXT": "argname.text",
+    "NAME": "argname.name",
+    "ID": "argname.id",
+    "WHEN": "argname.when",
+    "GRID": "argname.grid",
+    "BUILDING": "argname.building",
+    "HOUSEHOLD": "argname.household",
+    "AGE": "argname.age",
+    "FILE": "argname.file",
+}
+
+
+def argument_name(metavar: str) -> str:
+    """`TEXT` → 内容, `BUILDING...` → 楼栋..., `NAME|ID` → 名称|编号 in Chinese;
+    anything else (an option's `--grid`) as it is."""
+    return re.sub(
+        r"[A-Z]+",
+        lambda word: t(ARGUMENTS[word[0]]) if word[0] in ARGUMENTS else word[0],
+        metavar,
+    )
+
+
 def describe(error: GridlogError) -> str:
     """The user-facing line of `error`, in the current language."""
     return message(error.key, error.params)
@@ -55,5 +82,5 @@ def _shown(value: object, today: object = None) -> object:
 
         return fmt_date(value, today if isinstance(today, dt.date) else None)
     if isinstance(value, Field):
-        return SPELLINGS[value]
+        return argument_name(SPELLINGS[value])
     return clean(value) if isinstance(value, str) else value
