@@ -17,6 +17,7 @@ import typer
 
 from gridlog.cli import (
     changes,
+    completion,
     config,
     grids,
     log,
@@ -39,6 +40,26 @@ def _global(
     ] = None,
     tz: Annotated[str | None, typer.Option("--tz", help=t("opt.tz"))] = None,
     lang: Annotated[str | None, typer.Option("--lang", help=t("opt.lang"))] = None,
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            metavar="[bash|zsh|fish]",
+            is_eager=True,
+            callback=completion.show,
+            help=t("opt.show_completion"),
+        ),
+    ] = None,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            metavar="[bash|zsh|fish]",
+            is_eager=True,
+            callback=completion.install,
+            help=t("opt.install_completion"),
+        ),
+    ] = None,
 ) -> None:
     if lang is not None:
         set_lang(lang, explicit=True)

@@ -129,12 +129,19 @@ def _run(args: list[str]) -> int:
     from gridlog.cli.terminal import is_terminal
 
     _check_utf8(args)
+    if "--show-completion" in args or "--install-completion" in args:
+        from gridlog.cli.completion import with_shell
+
+        args = with_shell(args, os.environ)
     with _typer_imported(rich_help=is_terminal(sys.stdout)):
         if _wants_help(args):
             from gridlog.cli.usage import localize_help
 
             localize_help()
         from gridlog.cli.app import app
+        from gridlog.cli.completion import prepare
+
+        prepare()
     code = app(args=args, prog_name="gridlog", standalone_mode=False)
     return code if isinstance(code, int) else 0
 

@@ -165,6 +165,17 @@ def _unique(names: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(name.strip() for name in names if name.strip()))
 
 
+def names_beginning(conn: sqlite3.Connection, text: str) -> list[str]:
+    """Every grid's name and alias that begins with `text`, for the shell to offer."""
+    rows = conn.execute(
+        "SELECT name FROM grids WHERE substr(name, 1, length(:t)) = :t "
+        "UNION SELECT alias FROM grid_aliases WHERE substr(alias, 1, length(:t)) = :t "
+        "ORDER BY 1",
+        {"t": text},
+    )
+    return [row[0] for row in rows]
+
+
 def _grid_id_by_name(conn: sqlite3.Connection, name: str) -> int | None:
     row = conn.execute(
         "SELECT id FROM grids WHERE name = ? "

@@ -280,6 +280,13 @@ MESSAGES: dict[str, str] = {
     "help.type_path": "<path>",
     "lang.unknown": "gridlog does not speak '{lang}': --lang zh (中文) or --lang en (English).",
     "lang.unknown_env": "Note: GRIDLOG_LANG={lang} is not a language gridlog speaks (zh or en); using {using}.",
+    "opt.show_completion": "Print the shell completion script for bash, zsh or fish "
+    "(default: the shell in $SHELL).",
+    "opt.install_completion": "Install shell completion for bash, zsh or fish "
+    "(default: the shell in $SHELL); it works in the next terminal you open.",
+    "completion.installed": "{shell} completion installed in {path}; it works in the next new terminal.",
+    "completion.unknown_shell": "gridlog completes in bash, zsh and fish, not '{shell}'.",
+    "completion.which_shell": "which shell? e.g. gridlog --install-completion bash (or zsh, fish).",
     "help.usage": "Usage: ",
     # report
     "report.title": "Monthly review {label}",
