@@ -89,3 +89,14 @@ def test_the_script_completes_grid_names_and_aliases(gridlog, red_grids, monkeyp
 def test_the_completion_options_are_on_the_help_page(gridlog):
     page = gridlog("--help").stdout
     assert "--show-completion" in page and "--install-completion" in page
+
+
+def test_a_completion_request_prints_no_notice_on_the_terminal(gridlog, monkeypatch):
+    """The shell's request runs at each Tab: a GRIDLOG_LANG notice there would be
+    written across the line being typed."""
+    monkeypatch.setenv("GRIDLOG_LANG", "fr")
+    monkeypatch.setenv("_GRIDLOG_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "gridlog gr")
+    monkeypatch.setenv("COMP_CWORD", "1")
+    result = gridlog()
+    assert result.stdout.split() == ["grid"] and result.stderr == ""

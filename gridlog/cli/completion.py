@@ -8,6 +8,8 @@ one in $SHELL. The script they give asks gridlog itself what comes next
 anything; `prepare` gives it typer's completion classes first.
 
 Nothing here runs unless asked: every other command's start pays for none of it.
+typer is imported inside the functions: `cli.main` imports this module before it
+decides how typer is to be imported.
 No `from __future__ import annotations`: typer reads the callbacks' annotations at
 each start (see `cli.app`).
 """
@@ -15,8 +17,6 @@ each start (see `cli.app`).
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-
-import typer
 
 from gridlog.errors import GridlogError
 from gridlog.words.i18n import t
@@ -43,6 +43,7 @@ def show(value: str | None) -> None:
     """Print the completion script for the shell `value` (an eager option)."""
     if value is None:
         return
+    import typer
     from typer._completion_shared import get_completion_script
 
     shell = _known(value)
@@ -59,6 +60,7 @@ def install(value: str | None) -> None:
     each only once however often it is run."""
     if value is None:
         return
+    import typer
     from typer._completion_shared import install as install_script
 
     shell, path = install_script(
@@ -77,10 +79,15 @@ def _known(shell: str) -> str:
     raise GridlogError("completion.unknown_shell", shell=shell, exit_code=2)
 
 
+def completing(environ: Mapping[str, str]) -> bool:
+    """Is this run the shell asking what comes next (at a Tab)?"""
+    return bool(environ.get(COMPLETE_VAR))
+
+
 def prepare(environ: Mapping[str, str] = os.environ) -> None:
     """When the shell asks what comes next, answer it the way typer's scripts ask
     (the request is answered as typer starts, before any command)."""
-    if environ.get(COMPLETE_VAR):
+    if completing(environ):
         from typer._completion_classes import completion_init
 
         completion_init()

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 
+from gridlog.cli import completion
 from gridlog.cli.messages import describe
 from gridlog.errors import GridlogError
 from gridlog.words.i18n import current_lang, locale_lang, parse_lang, set_lang, t
@@ -22,12 +23,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = chosen_lang(args, os.environ)
     set_lang(chosen or locale_lang(os.environ), explicit=chosen is not None)
     _never_fail_to_print()
-    unknown = unknown_lang(args, os.environ)
-    if unknown is not None:
-        source, value = unknown
-        if source == "--lang":
-            return _fail(t("lang.unknown", lang=value), 2)
-        sys.stderr.write(t("lang.unknown_env", lang=value, using=current_lang()) + "\n")
+    if not _lang_spoken(args):
+        return 2
     before = _commits_so_far()
     try:
         return _run(args)
@@ -47,6 +44,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _commits_so_far() != before:
             return _after_commit(exc)
         return _unexpected(exc)
+
+
+def _lang_spoken(args: Sequence[str]) -> bool:
+    """False (the command refused) for `--lang fr`; GRIDLOG_LANG=fr gets a notice
+    and the command runs in the locale's language."""
+    unknown = unknown_lang(args, os.environ)
+    if unknown is None:
+        return True
+    source, value = unknown
+    if source == "--lang":
+        _fail(t("lang.unknown", lang=value), 2)
+        return False
+    # Not at a Tab: the notice would be written across the line being typed.
+    if not completion.completing(os.environ):
+        notice = t("lang.unknown_env", lang=value, using=current_lang())
+        sys.stderr.write(notice + "\n")
+    return True
 
 
 def _commits_so_far() -> int:
@@ -129,19 +143,15 @@ def _run(args: list[str]) -> int:
     from gridlog.cli.terminal import is_terminal
 
     _check_utf8(args)
-    if "--show-completion" in args or "--install-completion" in args:
-        from gridlog.cli.completion import with_shell
-
-        args = with_shell(args, os.environ)
+    args = completion.with_shell(args, os.environ)
     with _typer_imported(rich_help=is_terminal(sys.stdout)):
         if _wants_help(args):
             from gridlog.cli.usage import localize_help
 
             localize_help()
         from gridlog.cli.app import app
-        from gridlog.cli.completion import prepare
 
-        prepare()
+        completion.prepare(os.environ)
     code = app(args=args, prog_name="gridlog", standalone_mode=False)
     return code if isinstance(code, int) else 0
 
