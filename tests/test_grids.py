@@ -105,7 +105,7 @@ def test_a_range_of_buildings_is_added_one_by_one(gridlog, span):
     assert gridlog("grid", "add", "第八网格", "--alias", "第八").exit_code == 0
     result = gridlog("--lang", "zh", "grid", "building", "第八", span)
     assert result.exit_code == 0, result.output
-    assert "添加 12 栋楼" in result.stdout
+    assert "添加 12 栋楼：1号楼、2号楼 … 12号楼。" in result.stdout
     [grid] = json.loads(gridlog("grid", "list", "--json").stdout)
     assert grid["buildings"] == [f"{n}号楼" for n in range(1, 13)]
     placed = gridlog("add", "巡查", "--place", "7号楼3单元", "--json")

@@ -95,7 +95,8 @@ def prepare(environ: Mapping[str, str] = os.environ) -> None:
 
 def grid_names(incomplete: str) -> list[str]:
     """The grids' names and aliases that begin with what is typed, from the database
-    the command would use; none when there is none yet or it cannot be read."""
+    of GRIDLOG_DB or the default one (a `--db` on the line being typed is not read);
+    none when there is none yet or it cannot be read."""
     from gridlog.domain.grids import names_beginning
     from gridlog.storage.db import open_db, resolve_path
 

@@ -63,13 +63,9 @@ def grid_building(
     buildings = grids.expand_buildings(buildings)
     with session(ctx, write=True) as (conn, context):
         grid_id = grids.add_buildings(conn, context, name, buildings)
-        emit(
-            line=t(
-                "grid.buildings_added",
-                grid=grids.grid_name(conn, grid_id),
-                count=len(buildings),
-            )
-        )
+        from gridlog.render.log import buildings_added_line
+
+        emit(line=buildings_added_line(grids.grid_name(conn, grid_id), buildings))
 
 
 def grid_list(ctx: typer.Context, json_out: JsonOption = False) -> None:

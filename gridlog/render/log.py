@@ -94,6 +94,20 @@ def _opened_text(item: Opened, today: dt.date) -> str:
     )
 
 
+def buildings_added_line(grid: str, names: list[str]) -> str:
+    """`已为 第八网格 添加 12 栋楼：1号楼、2号楼 … 12号楼。`: a range typed is shown
+    as the buildings it made, for the worker to check."""
+    shown = [clean(name) for name in names]
+    if len(shown) > 4:
+        shown = [shown[0], f"{shown[1]} … {shown[-1]}"]
+    return t(
+        "grid.buildings_added",
+        grid=clean(grid),
+        count=len(names),
+        names="、".join(shown),
+    )
+
+
 def snoozed_line(snoozed: Snoozed, today: dt.date) -> str:
     """`跟进 #6 推迟到 3月18日 截止（原为 3月14日）。`: 推迟 or 提前 as it is."""
     item = snoozed.item

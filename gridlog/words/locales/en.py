@@ -101,7 +101,7 @@ MESSAGES: dict[str, str] = {
     "opt.population": "Number of residents.",
     "opt.building": "A building in the grid (repeatable), or a range: 1-12号楼.",
     "grid.added": "Registered grid {name} ({buildings} buildings).",
-    "grid.buildings_added": "Added {count} buildings to {grid}.",
+    "grid.buildings_added": "Added {count} buildings to {grid}: {names}.",
     "grid.exists": "a grid or alias named '{name}' already exists.",
     "grid.alias_taken": "'{alias}' already names a grid.",
     "grid.bad_count": "counts cannot be negative ({value}).",

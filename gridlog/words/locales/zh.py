@@ -88,7 +88,7 @@ MESSAGES: dict[str, str] = {
     "opt.population": "人口数。",
     "opt.building": "网格内的楼栋（可重复），也可写范围，如 1-12号楼。",
     "grid.added": "已登记网格 {name}（{buildings} 栋楼）。",
-    "grid.buildings_added": "已为 {grid} 添加 {count} 栋楼。",
+    "grid.buildings_added": "已为 {grid} 添加 {count} 栋楼：{names}。",
     "grid.exists": "已有名为“{name}”的网格或别名。",
     "grid.alias_taken": "“{alias}”已经是某个网格的名字。",
     "grid.bad_count": "数字不能为负（{value}）。",
