@@ -142,3 +142,21 @@ def test_a_building_name_with_a_dash_but_no_range_stays_as_typed(gridlog):
     assert gridlog("grid", "add", "第八网格", "-b", "3-2", "-b", "A-B座").exit_code == 0
     [grid] = json.loads(gridlog("grid", "list", "--json").stdout)
     assert grid["buildings"] == ["3-2", "A-B座"]
+
+
+def test_a_building_really_named_like_a_range_is_added_as_typed(gridlog):
+    """An estate's 2-1号楼 (phase 2, building 1): the refusal says how, and
+    --as-typed registers it as one building, in `grid add` and `grid building`."""
+    assert gridlog("grid", "add", "第八网格", "--alias", "第八").exit_code == 0
+    refused = gridlog("--lang", "zh", "grid", "building", "第八", "2-1号楼")
+    assert refused.exit_code == 2 and "--as-typed" in refused.stderr
+    added = gridlog("grid", "building", "第八", "2-1号楼", "1-2号楼", "--as-typed")
+    assert added.exit_code == 0, added.output
+    assert (
+        gridlog("grid", "add", "第九网格", "-b", "3-1号楼", "--as-typed").exit_code == 0
+    )
+    grids = json.loads(gridlog("grid", "list", "--json").stdout)
+    assert [grid["buildings"] for grid in grids] == [
+        ["2-1号楼", "1-2号楼"],
+        ["3-1号楼"],
+    ]

@@ -129,10 +129,13 @@ _RANGE = re.compile(
 MOST_BUILDINGS_IN_A_RANGE = 200
 
 
-def expand_buildings(names: Sequence[str]) -> list[str]:
+def expand_buildings(names: Sequence[str], *, as_typed: bool = False) -> list[str]:
     """The buildings a worker typed, a range such as `1-12号楼` standing for each
     of 1号楼 … 12号楼 (a grid is registered floor plan in hand, not one by one);
-    blanks and repeats dropped. A reversed or huge range is a typing slip: refused."""
+    blanks and repeats dropped. A reversed or huge range is a typing slip: refused.
+    `as_typed`: no ranges, for an estate whose building is really called 2-1号楼."""
+    if as_typed:
+        return _unique(names)
     expanded: list[str] = []
     for name in names:
         expanded.extend(_building_range(name.strip()))

@@ -99,6 +99,7 @@ MESSAGES: dict[str, str] = {
     "opt.grid_phone": "The grid worker's phone number.",
     "opt.households": "Number of households.",
     "opt.population": "Number of residents.",
+    "opt.as_typed": "Take each building name as typed: 2-1号楼 is one building, not a range.",
     "opt.building": "A building in the grid (repeatable), or a range: 1-12号楼.",
     "grid.added": "Registered grid {name} ({buildings} buildings).",
     "grid.buildings_added": "Added {count} buildings to {grid}: {names}.",
@@ -112,7 +113,7 @@ MESSAGES: dict[str, str] = {
     "grid.none": "No grids yet. Register one: gridlog grid add 红四网格 "
     "--building 9号楼",
     "building.range_reversed": "building range '{span}' runs backwards: give the "
-    "smaller number first, e.g. 1-12号楼.",
+    "smaller number first, e.g. 1-12号楼; if it is one building's name, add --as-typed.",
     "building.range_too_big": "building range '{span}' would add {count} buildings; "
     "at most {most} at once. Check the numbers, or add it in parts.",
     "building.taken": "building '{building}' already belongs to {grid}.",

@@ -86,6 +86,7 @@ MESSAGES: dict[str, str] = {
     "opt.grid_phone": "网格员电话。",
     "opt.households": "户数。",
     "opt.population": "人口数。",
+    "opt.as_typed": "楼栋名称照原样登记：2-1号楼 就是一栋楼，不当作范围。",
     "opt.building": "网格内的楼栋（可重复），也可写范围，如 1-12号楼。",
     "grid.added": "已登记网格 {name}（{buildings} 栋楼）。",
     "grid.buildings_added": "已为 {grid} 添加 {count} 栋楼：{names}。",
@@ -97,7 +98,7 @@ MESSAGES: dict[str, str] = {
     "grid.missing": "记到哪个网格？请加 --grid，或用已登记楼栋里的 --place，"
     "或设置默认网格：gridlog config --grid 网格名。",
     "grid.none": "还没有网格。先登记一个：gridlog grid add 红四网格 --building 9号楼",
-    "building.range_reversed": "楼栋范围“{span}”写反了：请从小到大写，如 1-12号楼。",
+    "building.range_reversed": "楼栋范围“{span}”写反了：请从小到大写，如 1-12号楼；如果这就是一栋楼的名字，请加 --as-typed。",
     "building.range_too_big": "楼栋范围“{span}”会一次添加 {count} 栋楼，最多 {most} 栋。请核对数字，或分几次添加。",
     "building.taken": "楼栋“{building}”已属于 {grid}。",
     "grid.col.name": "网格",
