@@ -89,6 +89,12 @@ def test_usage_errors_name_things_in_the_users_language(gridlog, args, zh, en):
     assert "Possible options" not in english.stderr
 
 
+@pytest.mark.parametrize("args", [("GRID",), ("add", "TEXT", "ID")])
+def test_what_the_user_typed_is_echoed_as_typed_not_translated(gridlog, args):
+    refused = gridlog("--lang", "zh", *args)
+    assert refused.exit_code == 2 and args[-1] in refused.stderr, refused.stderr
+
+
 def test_an_empty_text_or_household_is_named_in_chinese(gridlog, red_grids):
     empty = gridlog("--lang", "zh", "add", "", "--grid", "红四")
     assert empty.exit_code == 1 and "内容 不能为空" in empty.stderr

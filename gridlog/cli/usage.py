@@ -34,6 +34,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 
+# The messages whose {name} is a parameter's (`TEXT`, `--days`), not the user's words.
+_NAMING_A_PARAMETER = ("usage.missing_argument", "usage.bad_value")
+
 _DETAILS: tuple[tuple[str, str], ...] = (
     (r"'(?P<value>.*)' is not a valid (?:integer|int|int range)\.?", "usage.not_int"),
     (r"(?P<value>\S+) is not in the range (?P<range>.*?)\.?$", "usage.out_of_range"),
@@ -64,7 +67,9 @@ def _reword(text: str, patterns: tuple[tuple[str, str], ...]) -> str:
             if "detail" in params:
                 params["detail"] = _reword(params["detail"], _DETAILS)
             if "name" in params:
-                params["name"] = argument_name(params["name"].replace("'", ""))
+                params["name"] = params["name"].replace("'", "")
+            if key in _NAMING_A_PARAMETER:  # not what the user typed (`gridlog TEXT`)
+                params["name"] = argument_name(params["name"])
             if params.get("hints"):
                 params["hint"] = t("usage.hint_sep").join(params["hints"].split(", "))
             if "range" in params:
