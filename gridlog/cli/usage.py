@@ -133,13 +133,13 @@ def _localize_usage_prefix() -> None:
 
     original = HelpFormatter.write_usage
     pieces = {
-        "[OPTIONS]": t("help.options_metavar"),
-        "COMMAND [ARGS]...": t("help.command_metavar"),
+        "[OPTIONS]": "help.options_metavar",
+        "COMMAND [ARGS]...": "help.command_metavar",
     }
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None):
-        for english, ours in pieces.items():
-            args = args.replace(english, ours)
+        for english, key in pieces.items():  # worded at each call, like the prefix
+            args = args.replace(english, t(key))
         return original(self, prog, args, prefix or t("help.usage"))
 
     HelpFormatter.write_usage = write_usage
@@ -171,14 +171,19 @@ def _localize_metavars() -> None:
 
     type_metavar = ParamType.get_metavar
 
+    # Each checks the language when called: a process (a test run) may go on in
+    # English after a Chinese help page has patched these.
     def type_in_words(self, param, ctx) -> str | None:
         key = _TYPES.get(f"<{self.name}>")  # flags' <boolean> stays: rich hides it
-        return t(key) if key else type_metavar(self, param, ctx)
+        if key and current_lang() == "zh":
+            return t(key)
+        return type_metavar(self, param, ctx)
 
     describe_range = _NumberRangeBase._describe_range
 
     def range_in_words(self) -> str:
-        return range_words(describe_range(self))
+        described = describe_range(self)
+        return range_words(described) if current_lang() == "zh" else described
 
     TyperArgument.__init__ = named_argument
     ParamType.get_metavar = type_in_words
