@@ -232,7 +232,7 @@ IN_CHINESE = [
         ["snooze", "{open}", "2023-02-29"], 1, ["2023-02-29"], id="impossible date"
     ),
     pytest.param(["due", "--on", "02/03/2024"], 1, ["02/03/2024"], id="ambiguous date"),
-    pytest.param(["add", "", "--grid", "红四"], 1, ["TEXT"], id="empty text"),
+    pytest.param(["add", "", "--grid", "红四"], 1, ["内容"], id="empty text"),
     pytest.param(
         ["add", "x" * (MAX_TEXT + 1), "--grid", "红四"],
         1,
@@ -261,7 +261,7 @@ def test_errors_speak_chinese_with_lang_zh(
 
 PARSER_USAGE = [
     # (args, what the message must name, language)
-    pytest.param(["add"], ["text"], "en", id="missing argument"),
+    pytest.param(["add"], ["TEXT"], "en", id="missing argument"),
     pytest.param(["add", "x", "--bogus"], ["--bogus"], "en", id="unknown option"),
     pytest.param(["bogus"], ["bogus"], "en", id="unknown command"),
     pytest.param(["due", "--days", "abc"], ["abc"], "en", id="not a number"),
@@ -274,7 +274,7 @@ PARSER_USAGE = [
         id="negative households",
     ),
     pytest.param(["snooze", "{open}"], [], "en", id="missing WHEN"),
-    pytest.param(["add"], ["text"], "zh", id="missing argument in Chinese"),
+    pytest.param(["add"], ["内容"], "zh", id="missing argument in Chinese"),
     pytest.param(["due", "--days", "abc"], ["abc"], "zh", id="not a number in Chinese"),
     pytest.param(["bogus"], ["bogus"], "zh", id="unknown command in Chinese"),
 ]

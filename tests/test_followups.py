@@ -189,6 +189,7 @@ def test_snooze_says_earlier_or_later_and_a_past_date_needs_force(gridlog, read_
     assert "推迟到 3月20日 09:00 截止（原为 3月17日）" in later.stdout
     past = gridlog("--lang", "zh", "snooze", str(item["id"]), "昨天")
     assert past.exit_code == 2 and "--force" in past.stderr
+    assert "3月13日 已经过去" in past.stderr and "2019-03-13" not in past.stderr
     assert past.stderr.count("\n") == 1 and "Traceback" not in past.output
     [[stored]] = read_db().execute(
         "SELECT due_on FROM followups WHERE id = ?", (item["id"],)

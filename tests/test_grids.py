@@ -98,3 +98,65 @@ def test_conflicting_registrations_are_refused(gridlog, red_grids, args):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ")
     assert gridlog("grid", "list", "--json").stdout == before
+
+
+@pytest.mark.parametrize("span", ["1-12号楼", "1号楼-12号楼", "1～12号楼", "1至12号楼"])
+def test_a_range_of_buildings_is_added_one_by_one(gridlog, span):
+    assert gridlog("grid", "add", "第八网格", "--alias", "第八").exit_code == 0
+    result = gridlog("--lang", "zh", "grid", "building", "第八", span)
+    assert result.exit_code == 0, result.output
+    assert "添加 12 栋楼：1号楼、2号楼 … 12号楼。" in result.stdout
+    [grid] = json.loads(gridlog("grid", "list", "--json").stdout)
+    assert grid["buildings"] == [f"{n}号楼" for n in range(1, 13)]
+    placed = gridlog("add", "巡查", "--place", "7号楼3单元", "--json")
+    assert json.loads(placed.stdout)["grid"] == "第八网格"
+
+
+def test_a_range_mixes_with_single_buildings_when_a_grid_is_added(gridlog):
+    result = gridlog("grid", "add", "第八网格", "-b", "1-3号楼", "-b", "冶金楼")
+    assert result.exit_code == 0, result.output
+    assert "(4 buildings)" in result.stdout
+    [grid] = json.loads(gridlog("grid", "list", "--json").stdout)
+    assert grid["buildings"] == ["1号楼", "2号楼", "3号楼", "冶金楼"]
+
+
+@pytest.mark.parametrize(
+    ("span", "zh", "en"),
+    [
+        ("12-1号楼", "从小到大", "smaller number first"),
+        ("1-500号楼", "最多 200 栋", "at most 200"),
+    ],
+)
+def test_an_absurd_range_of_buildings_is_refused(gridlog, span, zh, en):
+    assert gridlog("grid", "add", "第八网格", "-b", "老楼").exit_code == 0
+    before = gridlog("grid", "list", "--json").stdout
+    refused = gridlog("--lang", "zh", "grid", "building", "第八", span)
+    assert refused.exit_code == 2 and zh in refused.stderr and span in refused.stderr
+    assert refused.stderr.count("\n") == 1
+    assert en in gridlog("grid", "building", "第八", span).stderr
+    assert gridlog("grid", "list", "--json").stdout == before
+
+
+def test_a_building_name_with_a_dash_but_no_range_stays_as_typed(gridlog):
+    """`3-2` is building 3 entrance 2 in many offices' notation: not a range."""
+    assert gridlog("grid", "add", "第八网格", "-b", "3-2", "-b", "A-B座").exit_code == 0
+    [grid] = json.loads(gridlog("grid", "list", "--json").stdout)
+    assert grid["buildings"] == ["3-2", "A-B座"]
+
+
+def test_a_building_really_named_like_a_range_is_added_as_typed(gridlog):
+    """An estate's 2-1号楼 (phase 2, building 1): the refusal says how, and
+    --as-typed registers it as one building, in `grid add` and `grid building`."""
+    assert gridlog("grid", "add", "第八网格", "--alias", "第八").exit_code == 0
+    refused = gridlog("--lang", "zh", "grid", "building", "第八", "2-1号楼")
+    assert refused.exit_code == 2 and "--as-typed" in refused.stderr
+    added = gridlog("grid", "building", "第八", "2-1号楼", "1-2号楼", "--as-typed")
+    assert added.exit_code == 0, added.output
+    assert (
+        gridlog("grid", "add", "第九网格", "-b", "3-1号楼", "--as-typed").exit_code == 0
+    )
+    grids = json.loads(gridlog("grid", "list", "--json").stdout)
+    assert [grid["buildings"] for grid in grids] == [
+        ["2-1号楼", "1-2号楼"],
+        ["3-1号楼"],
+    ]

@@ -164,3 +164,31 @@ def test_an_old_log_imported_later_is_shown_in_the_order_of_its_visits(
         "十一月楼道堆物",
         "五月楼道堆物",
     ]
+
+
+def test_search_lists_newest_first_on_screen_as_in_json(gridlog):
+    """The help says newest first: the screen and --json agree."""
+    for day, text in (("03-01", "一号楼道堆物"), ("03-12", "十二号楼道堆物")):
+        added = gridlog("add", text, "--grid", "红四", now=f"2019-{day}T09:00")
+        assert added.exit_code == 0, added.output
+    assert found(gridlog, "楼道堆物") == ["十二号楼道堆物", "一号楼道堆物"]
+    for word in ("楼道堆物", "堆物"):  # the index, and the walk
+        screen = gridlog("search", word).stdout
+        assert screen.index("十二号楼道堆物") < screen.index("一号楼道堆物"), screen
+        assert screen.index("2019-03-12") < screen.index("2019-03-01")
+    assert "newest first" in gridlog("search", "--help").stdout
+
+
+def test_a_match_only_in_a_closing_note_is_marked(gridlog, log):
+    """`辖区单位` is only in how the case was closed: the line says so, in both
+    languages and in --json; a match in the entry itself is not marked."""
+    en = gridlog("search", "辖区单位")
+    assert "大面积跑水 (in closing note)" in en.stdout, en.stdout
+    zh = gridlog("--lang", "zh", "search", "辖区单位")
+    assert "大面积跑水（见办结说明）" in zh.stdout, zh.stdout
+    [entry] = json.loads(gridlog("search", "辖区单位", "--json").stdout)
+    assert entry["in_closing_note"] is True
+    assert "closing note" not in gridlog("search", "大面积跑水").stdout
+    [entry] = json.loads(gridlog("search", "大面积跑水", "--json").stdout)
+    assert entry["in_closing_note"] is False
+    assert "in_closing_note" not in gridlog("log", "--json").stdout

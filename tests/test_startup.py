@@ -74,6 +74,7 @@ def env(gridlog, red_grids, db_path, tmp_path):
         ["grid", "list"],
         ["--help"],  # piped: plain help, no rich
         ["add", "--help"],
+        ["--show-completion", "bash"],  # what the shell's script runs: as light
     ],
 )
 def test_everyday_commands_import_nothing_heavy(env, args):

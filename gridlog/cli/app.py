@@ -22,6 +22,7 @@ from typing import Annotated
 import typer
 import typer.core
 
+from gridlog.cli import completion
 from gridlog.cli.common import Options
 from gridlog.cli.lazy_group import LazyGroup
 from gridlog.words.i18n import set_lang, t
@@ -59,6 +60,26 @@ def _global(
     ] = None,
     tz: Annotated[str | None, typer.Option("--tz", help=t("opt.tz"))] = None,
     lang: Annotated[str | None, typer.Option("--lang", help=t("opt.lang"))] = None,
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            metavar="[bash|zsh|fish]",
+            is_eager=True,
+            callback=completion.show,
+            help=t("opt.show_completion"),
+        ),
+    ] = None,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            metavar="[bash|zsh|fish]",
+            is_eager=True,
+            callback=completion.install,
+            help=t("opt.install_completion"),
+        ),
+    ] = None,
 ) -> None:
     if lang is not None:
         set_lang(lang, explicit=True)

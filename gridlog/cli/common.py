@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from gridlog.cli.completion import grid_names
 from gridlog.context import Context
 from gridlog.dates.clock import now as clock_now
 from gridlog.dates.clock import system_zone, zone_named
@@ -30,7 +31,10 @@ class Options:
 
 JsonOption = Annotated[bool, typer.Option("--json", help=t("opt.json"))]
 # Options several commands share, declared once.
-GridOption = Annotated[str | None, typer.Option("--grid", "-g", help=t("opt.grid"))]
+GridOption = Annotated[
+    str | None,
+    typer.Option("--grid", "-g", help=t("opt.grid"), autocompletion=grid_names),
+]
 PlaceOption = Annotated[str | None, typer.Option("--place", "-p", help=t("opt.place"))]
 ResidentOption = Annotated[
     str | None, typer.Option("--resident", "-r", help=t("opt.resident"))
@@ -50,7 +54,8 @@ ForceOption = Annotated[bool, typer.Option("--force", help=t("opt.force"))]
 RevealOption = Annotated[bool, typer.Option("--reveal", help=t("opt.reveal"))]
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))]
 GridsOption = Annotated[
-    list[str] | None, typer.Option("--grid", "-g", help=t("opt.grid_filter"))
+    list[str] | None,
+    typer.Option("--grid", "-g", help=t("opt.grid_filter"), autocompletion=grid_names),
 ]
 
 

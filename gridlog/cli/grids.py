@@ -12,6 +12,9 @@ from gridlog.cli.common import (
 from gridlog.domain import grids
 from gridlog.words.i18n import t
 
+# `2-1号楼` as a building's own name, not a range (and not refused as a reversed one).
+AsTypedOption = Annotated[bool, typer.Option("--as-typed", help=t("opt.as_typed"))]
+
 
 def grid_add(
     ctx: typer.Context,
@@ -36,7 +39,9 @@ def grid_add(
     building: Annotated[
         list[str] | None, typer.Option("--building", "-b", help=t("opt.building"))
     ] = None,
+    as_typed: AsTypedOption = False,
 ) -> None:
+    buildings = grids.expand_buildings(building or (), as_typed=as_typed)
     with session(ctx, write=True) as (conn, context):
         grids.add_grid(
             conn,
@@ -47,9 +52,9 @@ def grid_add(
             phone=phone,
             households=households,
             population=population,
-            buildings=building or (),
+            buildings=buildings,
         )
-        emit(line=t("grid.added", name=name.strip(), buildings=len(building or ())))
+        emit(line=t("grid.added", name=name.strip(), buildings=len(buildings)))
 
 
 def grid_building(
@@ -58,16 +63,14 @@ def grid_building(
     buildings: Annotated[
         list[str], typer.Argument(metavar="BUILDING...", help=t("arg.buildings"))
     ],
+    as_typed: AsTypedOption = False,
 ) -> None:
+    buildings = grids.expand_buildings(buildings, as_typed=as_typed)
     with session(ctx, write=True) as (conn, context):
         grid_id = grids.add_buildings(conn, context, name, buildings)
-        emit(
-            line=t(
-                "grid.buildings_added",
-                grid=grids.grid_name(conn, grid_id),
-                count=len(buildings),
-            )
-        )
+        from gridlog.render.log import buildings_added_line
+
+        emit(line=buildings_added_line(grids.grid_name(conn, grid_id), buildings))
 
 
 def grid_list(ctx: typer.Context, json_out: JsonOption = False) -> None:

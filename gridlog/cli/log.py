@@ -35,7 +35,9 @@ from gridlog.words.i18n import t
 
 def add(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help=t("add.text"), show_default=False)],
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help=t("add.text"), show_default=False)
+    ],
     grid: GridOption = None,
     place: PlaceOption = None,
     resident: ResidentOption = None,
@@ -259,9 +261,7 @@ def _log_filter(
     )
 
 
-def _emit_entries(
-    entries, context, json_out: bool, reveal: bool, highlight: str | None = None
-):
+def _emit_entries(entries, context, json_out: bool, reveal: bool):
     """Entries oldest first, as JSON or as the walking log reads."""
     if json_out:
         from gridlog.render import shapes
@@ -270,7 +270,7 @@ def _emit_entries(
     else:
         from gridlog.render.log import log_doc
 
-        emit(log_doc(entries, context.today, highlight=highlight), mask=not reveal)
+        emit(log_doc(entries, context.today), mask=not reveal)
 
 
 def search(
@@ -285,16 +285,21 @@ def search(
     json_out: JsonOption = False,
     reveal: RevealOption = False,
 ) -> None:
-    from gridlog.domain.search import search_entries
+    from gridlog.domain.search import found_only_in_closing_notes, search_entries
 
     with session(ctx, write=False) as (conn, context):
         filters = _log_filter(conn, context, grid, since, until, category, kind, limit)
-        found = search_entries(conn, context.zone, text, filters)
+        found = search_entries(conn, context.zone, text, filters)  # newest first
+        in_note = found_only_in_closing_notes(conn, found, text)
         if json_out:
-            _emit_entries(found, context, json_out, reveal)  # newest first, as found
+            from gridlog.render import shapes
+
+            emit(data=shapes.found(found, in_note), mask=not reveal)
         else:
-            newest_last = list(reversed(found))
-            _emit_entries(newest_last, context, False, reveal, text.strip())
+            from gridlog.render.log import log_doc
+
+            doc = log_doc(found, context.today, text.strip(), in_note)
+            emit(doc, mask=not reveal)
 
 
 def register(app: typer.Typer) -> None:

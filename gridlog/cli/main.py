@@ -8,9 +8,10 @@ import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 
+from gridlog.cli import completion
 from gridlog.cli.messages import describe
 from gridlog.errors import GridlogError
-from gridlog.words.i18n import env_lang, locale_lang, normalize_lang, set_lang, t
+from gridlog.words.i18n import current_lang, locale_lang, parse_lang, set_lang, t
 
 # The groups whose bare name shows their help page.
 _GROUPS = ("grid", "resident", "rule")
@@ -22,6 +23,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = chosen_lang(args, os.environ)
     set_lang(chosen or locale_lang(os.environ), explicit=chosen is not None)
     _never_fail_to_print()
+    if not _lang_spoken(args):
+        return 2
     before = _commits_so_far()
     try:
         return _run(args)
@@ -41,6 +44,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _commits_so_far() != before:
             return _after_commit(exc)
         return _unexpected(exc)
+
+
+def _lang_spoken(args: Sequence[str]) -> bool:
+    """False (the command refused) for `--lang fr`; GRIDLOG_LANG=fr gets a notice
+    and the command runs in the locale's language."""
+    unknown = unknown_lang(args, os.environ)
+    if unknown is None:
+        return True
+    source, value = unknown
+    if source == "--lang":
+        _fail(t("lang.unknown", lang=value), 2)
+        return False
+    # Not at a Tab: the notice would be written across the line being typed.
+    if not completion.completing(os.environ):
+        notice = t("lang.unknown_env", lang=value, using=current_lang())
+        sys.stderr.write(notice + "\n")
+    return True
 
 
 def _commits_so_far() -> int:
@@ -78,28 +98,60 @@ def _after_commit(exc: BaseException) -> int:
 
 
 def chosen_lang(args: Sequence[str], environ: Mapping[str, str]) -> str | None:
-    """The language the user asked for, by `--lang X`/`--lang=X` or GRIDLOG_LANG.
+    """The language the user asked for, by `--lang X`/`--lang=X` or GRIDLOG_LANG;
+    None when nothing or no language gridlog speaks was asked for (the locale's
+    then, see `unknown_lang`).
 
     Read before typer parses anything, because typer fixes help texts when the app
     is built."""
+    for _, value in _asked_langs(args, environ):
+        lang = parse_lang(value)
+        if lang is not None:
+            return lang
+    return None
+
+
+def unknown_lang(
+    args: Sequence[str], environ: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """(where, what) when the language asked for is none gridlog speaks (`--lang
+    fr`): said, rather than silently answered in English."""
+    asked = _asked_langs(args, environ)
+    if not asked or parse_lang(asked[0][1]) is not None:
+        return None
+    return asked[0]
+
+
+def _asked_langs(
+    args: Sequence[str], environ: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """What `--lang` and GRIDLOG_LANG ask for, in that order of precedence."""
+    asked = []
     for i, arg in enumerate(args):
         if arg == "--lang" and i + 1 < len(args):
-            return normalize_lang(args[i + 1])
+            asked.append(("--lang", args[i + 1]))
+            break
         if arg.startswith("--lang="):
-            return normalize_lang(arg.split("=", 1)[1])
-    return env_lang(environ)
+            asked.append(("--lang", arg.split("=", 1)[1]))
+            break
+    if environ.get("GRIDLOG_LANG"):
+        asked.append(("GRIDLOG_LANG", environ["GRIDLOG_LANG"]))
+    return asked
 
 
 def _run(args: list[str]) -> int:
     from gridlog.cli.terminal import is_terminal
 
     _check_utf8(args)
+    args = completion.with_shell(args, os.environ)
     with _typer_imported(rich_help=is_terminal(sys.stdout)):
         if _wants_help(args):
             from gridlog.cli.usage import localize_help
 
             localize_help()
         from gridlog.cli.app import app
+
+        completion.prepare(os.environ)
     code = app(args=args, prog_name="gridlog", standalone_mode=False)
     return code if isinstance(code, int) else 0
 

@@ -9,6 +9,8 @@ escape sequence cannot break the line.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping
 
 from gridlog.domain.limits import Field
@@ -36,17 +38,50 @@ SPELLINGS: Mapping[Field, str] = {
 }
 
 
+# The arguments' names as `--help` shows them (`gridlog add [OPTIONS] TEXT`), by
+# their English spelling: help pages, usage errors and field errors name an argument
+# the same way, in the user's language (`内容 不能为空`, `缺少参数 网格`).
+ARGUMENTS: Mapping[str, str] = {
+    "TEXT": "argname.text",
+    "NAME": "argname.name",
+    "ID": "argname.id",
+    "WHEN": "argname.when",
+    "GRID": "argname.grid",
+    "BUILDING": "argname.building",
+    "HOUSEHOLD": "argname.household",
+    "AGE": "argname.age",
+    "FILE": "argname.file",
+}
+
+
+def argument_name(metavar: str) -> str:
+    """`TEXT` → 内容, `BUILDING...` → 楼栋..., `NAME|ID` → 名称|编号 in Chinese;
+    anything else (an option's `--grid`) as it is."""
+    return re.sub(
+        r"[A-Z]+",
+        lambda word: t(ARGUMENTS[word[0]]) if word[0] in ARGUMENTS else word[0],
+        metavar,
+    )
+
+
 def describe(error: GridlogError) -> str:
     """The user-facing line of `error`, in the current language."""
     return message(error.key, error.params)
 
 
 def message(key: str, params: Mapping[str, object]) -> str:
-    """The sentence for `key`, with fields spelled as typed and user text escaped."""
-    return t(key, **{name: _shown(value) for name, value in params.items()})
+    """The sentence for `key`, with fields spelled as typed, user text escaped and
+    dates in the style of every other line (`3月13日`; the year shown when the
+    error carries a `today` of another year, or none)."""
+    today = params.get("today")
+    return t(key, **{name: _shown(value, today) for name, value in params.items()})
 
 
-def _shown(value: object) -> object:
+def _shown(value: object, today: object = None) -> object:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        from gridlog.render.log import fmt_date
+
+        return fmt_date(value, today if isinstance(today, dt.date) else None)
     if isinstance(value, Field):
-        return SPELLINGS[value]
+        return argument_name(SPELLINGS[value])
     return clean(value) if isinstance(value, str) else value

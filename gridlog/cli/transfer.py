@@ -116,7 +116,10 @@ def _lines(source: str):
 def import_(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help=t("import.file"), show_default=False, dir_okay=False)
+        Path,
+        typer.Argument(
+            metavar="FILE", help=t("import.file"), show_default=False, dir_okay=False
+        ),
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help=t("opt.dry_run"))] = False,
     skip_bad: Annotated[

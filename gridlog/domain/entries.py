@@ -351,7 +351,7 @@ def snooze_item(
             raise GridlogError("item.already_done", id=item["id"])
         if due < ctx.today and not force:
             raise GridlogError(
-                "snooze.past", id=item["id"], due=due.isoformat(), exit_code=2
+                "snooze.past", id=item["id"], due=due, today=ctx.today, exit_code=2
             )
         before = (dt.date.fromisoformat(item["due_on"]), stored_clock(item["due_time"]))
         changes.update(

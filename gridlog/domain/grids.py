@@ -8,6 +8,7 @@ building its name begins with, so `9号楼4单元301` needs no `--grid`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -122,8 +123,63 @@ def _add_building(
     )
 
 
+# `1-12号楼`, `1号楼-12号楼`, `1～12号楼`, `1至12号楼`: the unit after the last number
+# is required, so `3-2` (building 3, entrance 2 in many offices' notation) stays a name.
+_RANGE = re.compile(
+    r"(?P<prefix>\D*?)(?P<first>\d+)(?P<unit>\D*?)\s*[-‐–—~～〜至到]\s*"
+    r"(?P=prefix)?(?P<last>\d+)(?P<suffix>\D+)"
+)
+MOST_BUILDINGS_IN_A_RANGE = 200
+
+
+def expand_buildings(names: Sequence[str], *, as_typed: bool = False) -> list[str]:
+    """The buildings a worker typed, a range such as `1-12号楼` standing for each
+    of 1号楼 … 12号楼 (a grid is registered floor plan in hand, not one by one);
+    blanks and repeats dropped. A reversed or huge range is a typing slip: refused.
+    `as_typed`: no ranges, for an estate whose building is really called 2-1号楼."""
+    if as_typed:
+        return _unique(names)
+    expanded: list[str] = []
+    for name in names:
+        expanded.extend(_building_range(name.strip()))
+    return _unique(expanded)
+
+
+def _building_range(text: str) -> list[str]:
+    match = _RANGE.fullmatch(text)
+    if match is None or match["unit"] not in ("", match["suffix"]):
+        return [text]
+    first, last = int(match["first"]), int(match["last"])
+    if first > last:
+        raise GridlogError("building.range_reversed", span=text, exit_code=2)
+    if last - first + 1 > MOST_BUILDINGS_IN_A_RANGE:
+        raise GridlogError(
+            "building.range_too_big",
+            span=text,
+            count=last - first + 1,
+            most=MOST_BUILDINGS_IN_A_RANGE,
+            exit_code=2,
+        )
+    width = len(match["first"]) if match["first"].startswith("0") else 0
+    return [
+        f"{match['prefix']}{number:0{width}d}{match['suffix']}"
+        for number in range(first, last + 1)
+    ]
+
+
 def _unique(names: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(name.strip() for name in names if name.strip()))
+
+
+def names_beginning(conn: sqlite3.Connection, text: str) -> list[str]:
+    """Every grid's name and alias that begins with `text`, for the shell to offer."""
+    rows = conn.execute(
+        "SELECT name FROM grids WHERE substr(name, 1, length(:t)) = :t "
+        "UNION SELECT alias FROM grid_aliases WHERE substr(alias, 1, length(:t)) = :t "
+        "ORDER BY 1",
+        {"t": text},
+    )
+    return [row[0] for row in rows]
 
 
 def _grid_id_by_name(conn: sqlite3.Connection, name: str) -> int | None:

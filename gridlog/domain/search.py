@@ -120,3 +120,37 @@ def _by_visit(rows: list[sqlite3.Row], zone: dt.tzinfo) -> list[LogEntry]:
     """Newest visit first (stored instants sort as text)."""
     rows = sorted(rows, key=lambda row: (row["at"], row["id"]), reverse=True)
     return [log_entry(row, zone) for row in rows]
+
+
+def found_only_in_closing_notes(
+    conn: sqlite3.Connection, entries: list[LogEntry], text: str
+) -> set[int]:
+    """The ids among `entries` that matched `text` only through how their case was
+    closed: nothing on the line shown says why it was found, so the worker is told.
+    (Compared case-blind, as the trigram index matches; a page of ids at a time, as
+    `search --limit 0` may find more than a statement can take.)"""
+    needle = text.strip().lower()
+    found: set[int] = set()
+    for start in range(0, len(entries) if needle else 0, _PAGE_OF_IDS):
+        page = entries[start : start + _PAGE_OF_IDS]
+        ids = {f"id{i}": entry.id for i, entry in enumerate(page)}
+        marks = ", ".join(f":{name}" for name in ids)
+        rows = conn.execute(
+            _ONLY_IN_CLOSING_NOTE.format(marks=marks), {"n": needle, **ids}
+        )
+        found.update(row[0] for row in rows)
+    return found
+
+
+_PAGE_OF_IDS = 500
+_ONLY_IN_CLOSING_NOTE = (
+    "SELECT e.id FROM entries e WHERE e.id IN ({marks})"
+    " AND NOT (instr(lower(e.text), :n) OR instr(lower(coalesce(e.place, '')), :n)"
+    "  OR instr(lower(coalesce(e.resident, '')), :n)"
+    "  OR instr(lower(coalesce(e.phone, '')), :n))"
+    " AND EXISTS (SELECT 1 FROM followups f"
+    "  WHERE (f.entry_id = e.id OR f.id = e.case_id)"
+    "  AND instr(lower(coalesce(f.close_note, '')), :n))"
+    " AND NOT EXISTS (SELECT 1 FROM followups f"
+    "  WHERE (f.entry_id = e.id OR f.id = e.case_id) AND instr(lower(f.text), :n))"
+)

@@ -94,6 +94,20 @@ def _opened_text(item: Opened, today: dt.date) -> str:
     )
 
 
+def buildings_added_line(grid: str, names: list[str]) -> str:
+    """`已为 第八网格 添加 12 栋楼：1号楼、2号楼 … 12号楼。`: a range typed is shown
+    as the buildings it made, for the worker to check."""
+    shown = [clean(name) for name in names]
+    if len(shown) > 4:
+        shown = [shown[0], f"{shown[1]} … {shown[-1]}"]
+    return t(
+        "grid.buildings_added",
+        grid=clean(grid),
+        count=len(names),
+        names="、".join(shown),
+    )
+
+
 def snoozed_line(snoozed: Snoozed, today: dt.date) -> str:
     """`跟进 #6 推迟到 3月18日 截止（原为 3月14日）。`: 推迟 or 提前 as it is."""
     item = snoozed.item
@@ -256,10 +270,15 @@ def _by_grid(items: list[DueItem]) -> dict[int, list[DueItem]]:
 
 
 def log_doc(
-    entries: list[LogEntry], today: dt.date, highlight: str | None = None
+    entries: list[LogEntry],
+    today: dt.date,
+    highlight: str | None = None,
+    in_note: set[int] = frozenset(),
 ) -> Doc:
     """The walking log as the paper one reads: a heading per day, a line per entry
-    (`highlight`: a searched-for word to mark on terminals)."""
+    (`highlight`: a searched-for word to mark on terminals; `in_note`: entries
+    found only in their case's closing note, marked so, since nothing on their
+    line shows the word)."""
     if not entries:
         return [t("log.none")]
     lang = current_lang()
@@ -283,6 +302,8 @@ def log_doc(
                 if lang == "zh"
                 else (f"{clean(entry.resident)}: {text}")
             )
+        if entry.id in in_note:
+            text += t("search.in_note")
         rows.append(
             [
                 f"{entry.at:%H:%M}",

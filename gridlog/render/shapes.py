@@ -83,6 +83,15 @@ def log(entries: list[LogEntry]) -> list[dict[str, Any]]:
     return [log_entry(entry) for entry in entries]
 
 
+def found(entries: list[LogEntry], in_note: set[int]) -> list[dict[str, Any]]:
+    """`search --json`: the log's shape, and whether each entry was found only in
+    its case's closing note."""
+    return [
+        {**log_entry(entry), "in_closing_note": entry.id in in_note}
+        for entry in entries
+    ]
+
+
 def record_view(result: Story | EntryView) -> dict[str, Any]:
     """`show --json`: a story, or `{"entry", "cases": [story, …]}` for an entry."""
     if isinstance(result, Story):

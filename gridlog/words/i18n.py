@@ -23,9 +23,10 @@ def detect_lang(environ: Mapping[str, str]) -> str:
 
 
 def env_lang(environ: Mapping[str, str]) -> str | None:
-    """The language the user asked for in GRIDLOG_LANG, if any."""
+    """The language the user asked for in GRIDLOG_LANG, if any it speaks (the
+    command line says when it does not)."""
     if environ.get("GRIDLOG_LANG"):
-        return normalize_lang(environ["GRIDLOG_LANG"])
+        return parse_lang(environ["GRIDLOG_LANG"])
     return None
 
 
