@@ -43,7 +43,9 @@ def test_the_app_that_runs_builds_each_command_as_the_whole_app_would():
     import typer.main
 
     from gridlog.cli.app import app as lazy
+    from gridlog.words.i18n import set_lang
 
+    set_lang("en")  # as this module's `app` was built
     whole = typer.main.get_command(app)
     root = typer.main.get_command(lazy)
     context = click.Context(root)
