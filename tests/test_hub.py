@@ -285,3 +285,18 @@ def test_without_the_extra_the_hub_says_how_to_install_it(gridlog, monkeypatch):
     result = gridlog("hub", "init", "--hub", "postgresql://admin@localhost/hub")
     assert result.exit_code == 2
     assert "pip install 'gridlog[hub]'" in result.stderr
+
+
+def test_config_keeps_the_hub_for_this_device_only(
+    gridlog, hub_db, monkeypatch, tmp_path
+):
+    monkeypatch.delenv("GRIDLOG_HUB")
+    assert gridlog("config", "--hub", hub_db.admin_url).exit_code == 0
+    assert gridlog("hub", "init").exit_code == 0  # found in the log's settings
+    export = tmp_path / "all.jsonl"
+    assert gridlog("export", str(export)).exit_code == 0
+    assert hub_db.admin_url not in export.read_text(encoding="utf-8")
+    refused = gridlog("config", "--hub", "postgresql://a:secret@h/hub")
+    assert refused.exit_code == 2 and "PGPASSWORD" in refused.stderr
+    assert gridlog("config", "--unset", "hub").exit_code == 0
+    assert gridlog("hub", "init").exit_code == 2  # nowhere to go now

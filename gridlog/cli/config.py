@@ -33,6 +33,9 @@ def config(
     community: Annotated[
         str | None, typer.Option("--community", help=t("opt.config_community"))
     ] = None,
+    hub: Annotated[
+        str | None, typer.Option("--hub", help=t("opt.config_hub"), show_default=False)
+    ] = None,
     unset: Annotated[
         list[str] | None, typer.Option("--unset", help=t("opt.unset"))
     ] = None,
@@ -59,6 +62,10 @@ def config(
             if community.strip()
             else None
         )
+    if hub is not None:
+        from gridlog.hub.connection import checked_url
+
+        values["hub"] = checked_url(hub.strip()) if hub.strip() else None
     options: Options = ctx.find_root().obj
     path = resolve_path(options.db)
     with session(ctx, write=bool(values) or grid is not None) as (conn, context):

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-from gridlog.cli.common import JsonOption, emit
-from gridlog.cli.prompts import hub_password, new_worker_password
+from gridlog.cli.common import JsonOption, Options, emit
+from gridlog.cli.prompts import hub_password, key_to_open, new_worker_password
 from gridlog.errors import GridlogError
 from gridlog.words.i18n import t
 
@@ -26,13 +26,13 @@ HubGridsOption = Annotated[
 
 
 @contextlib.contextmanager
-def hub(given: str | None, *, ready: bool = True) -> Iterator[Any]:
+def hub(ctx: typer.Context, given: str | None, *, ready: bool = True) -> Iterator[Any]:
     """A connection to the hub, closed whatever happens; `ready`: refused before
     `hub init`."""
     from gridlog.hub.connection import connect, hub_url
     from gridlog.hub.schema import hub_version
 
-    url = hub_url(given)
+    url = hub_url(given, lambda: _configured(ctx))
     conn = connect(url, ask_password=lambda: hub_password(url))
     try:
         if ready and hub_version(conn) == 0:
@@ -43,16 +43,33 @@ def hub(given: str | None, *, ready: bool = True) -> Iterator[Any]:
         conn.close()
 
 
-def hub_init(url: HubOption = None) -> None:
+def _configured(ctx: typer.Context) -> str | None:
+    """`gridlog config --hub`, kept in this device's log (if it has one)."""
+    from gridlog.domain import settings
+    from gridlog.storage.db import open_db, resolve_path
+
+    options: Options = ctx.find_root().obj
+    path = resolve_path(options.db)
+    if not path.exists():
+        return None
+    conn = open_db(path, write=False, ask_key=key_to_open)
+    try:
+        return settings.get(conn, "hub")
+    finally:
+        conn.close()
+
+
+def hub_init(ctx: typer.Context, url: HubOption = None) -> None:
     from gridlog.hub.schema import init
 
-    with hub(url, ready=False) as conn:
+    with hub(ctx, url, ready=False) as conn:
         before, after = init(conn)
     key = "hub.init_current" if before == after else "hub.init_done"
     emit(line=t(key, before=before, after=after))
 
 
 def worker_add(
+    ctx: typer.Context,
     login: LoginArgument,
     name: Annotated[str, typer.Option("--name", help=t("opt.hub_worker_name"))],
     grid: HubGridsOption = None,
@@ -61,7 +78,7 @@ def worker_add(
 ) -> None:
     from gridlog.hub import workers
 
-    with hub(url) as conn:
+    with hub(ctx, url) as conn:
         added = workers.add(
             conn, login, name, grid or [], office, new_worker_password(login)
         )
@@ -69,10 +86,12 @@ def worker_add(
     emit(line=t("hub.worker_added", login=added.login, name=added.name, grids=where))
 
 
-def worker_list(json_out: JsonOption = False, url: HubOption = None) -> None:
+def worker_list(
+    ctx: typer.Context, json_out: JsonOption = False, url: HubOption = None
+) -> None:
     from gridlog.hub import workers
 
-    with hub(url) as conn:
+    with hub(ctx, url) as conn:
         found = workers.workers(conn)
     if json_out:
         emit(data=[worker._asdict() for worker in found])
@@ -82,30 +101,38 @@ def worker_list(json_out: JsonOption = False, url: HubOption = None) -> None:
     emit(workers_doc(found))
 
 
-def worker_remove(login: LoginArgument, url: HubOption = None) -> None:
+def worker_remove(
+    ctx: typer.Context, login: LoginArgument, url: HubOption = None
+) -> None:
     from gridlog.hub import workers
 
-    with hub(url) as conn:
+    with hub(ctx, url) as conn:
         workers.remove(conn, login)
     emit(line=t("hub.worker_removed", login=login))
 
 
 def worker_grant(
-    login: LoginArgument, grid: HubGridsOption = None, url: HubOption = None
+    ctx: typer.Context,
+    login: LoginArgument,
+    grid: HubGridsOption = None,
+    url: HubOption = None,
 ) -> None:
     from gridlog.hub import workers
 
-    with hub(url) as conn:
+    with hub(ctx, url) as conn:
         names = workers.grant(conn, login, _grids(grid))
     emit(line=t("hub.worker_granted", login=login, grids="、".join(names)))
 
 
 def worker_revoke(
-    login: LoginArgument, grid: HubGridsOption = None, url: HubOption = None
+    ctx: typer.Context,
+    login: LoginArgument,
+    grid: HubGridsOption = None,
+    url: HubOption = None,
 ) -> None:
     from gridlog.hub import workers
 
-    with hub(url) as conn:
+    with hub(ctx, url) as conn:
         names = workers.revoke(conn, login, _grids(grid))
     emit(line=t("hub.worker_revoked", login=login, grids="、".join(names)))
 

@@ -17,11 +17,16 @@ from gridlog.errors import GridlogError
 Asker = Callable[[], str]
 
 
-def hub_url(given: str | None) -> str:
-    """The hub's URL, given or from GRIDLOG_HUB; refused if it holds a password."""
-    url = given or os.environ.get("GRIDLOG_HUB")
+def hub_url(given: str | None, saved: Callable[[], str | None] = lambda: None) -> str:
+    """The hub's URL: `--hub`, else GRIDLOG_HUB, else `gridlog config --hub`."""
+    url = given or os.environ.get("GRIDLOG_HUB") or saved()
     if not url:
         raise GridlogError("hub.no_url", exit_code=2)
+    return checked_url(url)
+
+
+def checked_url(url: str) -> str:
+    """`url` if it is a PostgreSQL URL without a password in it."""
     if not url.startswith(("postgresql://", "postgres://")):
         raise GridlogError("hub.bad_url", url=url, exit_code=2)
     if _password_in(url):

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from gridlog.context import Context
-from gridlog.domain import tombstones
+from gridlog.domain import settings, tombstones
 from gridlog.storage.migrations import schema_version
 
 # One jsonl line per record: the columns a record type carries, its references as the
@@ -123,6 +123,8 @@ def write_jsonl(conn: sqlite3.Connection, ctx: Context, out: TextIO) -> dict[str
     _put(out, header)
     counts = {"settings": 0}
     for row in conn.execute("SELECT key, value FROM settings ORDER BY key"):
+        if row["key"] in settings.DEVICE_ONLY:
+            continue
         _put(out, {"type": "setting", "key": row["key"], "value": row["value"]})
         counts["settings"] += 1
     for kind in SELECTS:

@@ -201,7 +201,7 @@ _HISTORY_TABLES = (
 # What each line must hold: field → check. Other fields are ignored.
 SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
     "gridlog": {"schema": _int(1, 10_000)},
-    "setting": {"key": _one_of(*settings.KEYS), "value": _NAME},
+    "setting": {"key": _one_of(*settings.SHARED), "value": _NAME},
     "grid": {
         "uuid": _UUID,
         "id": _ID,

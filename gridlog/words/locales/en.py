@@ -779,4 +779,5 @@ MESSAGES: dict[str, str] = {
     "hub.unknown_grid": "the hub has no grid called {grid} yet: the office adds it (grid add) and syncs first",
     "hub.bad_login": "{login} cannot be a login: use lower-case letters, digits and _ (starting with a letter), at most 63",
     "hub.unknown_worker": "the hub has no worker {login} (gridlog hub worker list)",
+    "opt.config_hub": "This device's hub (a postgresql:// URL without a password); GRIDLOG_HUB and --hub come first. Not carried by exports.",
 }

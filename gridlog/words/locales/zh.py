@@ -741,4 +741,5 @@ MESSAGES: dict[str, str] = {
     "hub.unknown_grid": "枢纽上还没有 {grid}：请社区办公室先添加（grid add）并同步",
     "hub.bad_login": "{login} 不能作登录名：请用小写字母、数字和下划线（以字母开头），最多 63 个字符",
     "hub.unknown_worker": "枢纽上没有网格员 {login}（gridlog hub worker list）",
+    "opt.config_hub": "本设备的枢纽地址（postgresql://，不含密码）；GRIDLOG_HUB 和 --hub 优先。导出时不带上。",
 }
