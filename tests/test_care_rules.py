@@ -64,7 +64,7 @@ def test_a_resident_added_alone_gets_a_register_entry_to_hang_reminders_on(gridl
         "2040-05-20",
     ]
     # Someone already in the log gets theirs on their earliest entry instead.
-    ok(gridlog, "add", "走访", "--resident", "王芳", "--place", "9号楼1单元101")
+    ok(gridlog, "add", "走访", "-r", "王芳", "-p", "9号楼1单元101", "--register")
     ok(gridlog, "resident", "edit", "王芳", "--birth", "1939-07-01")
     shown = json.loads(ok(gridlog, "resident", "show", "王芳", "--json").stdout)
     assert [entry["text"] for entry in shown["entries"]] == ["走访"]

@@ -57,9 +57,9 @@ def ok(result) -> dict | None:
 
 def add_args(data, homes: dict[str, str | None]) -> list[str]:
     """`gridlog add` with options as `--name=value`, so that a value may begin with
-    a dash, and the text after `--`. A resident's first visit registers them at its
-    place (`homes`); a visit to them elsewhere is rightly refused as ambiguous, so
-    later visits to them are at that place."""
+    a dash, and the text after `--`. A resident's first visit registers them
+    (`--register`) at its place (`homes`); a visit to them elsewhere is rightly
+    refused as ambiguous, so later visits to them are at that place."""
     draw = data.draw
     args = [
         f"--grid={draw(st.sampled_from(['红四网格', '红一网格']))}",
@@ -81,6 +81,8 @@ def add_args(data, homes: dict[str, str | None]) -> list[str]:
     ):
         if value is not None:
             args.append(f"{option}={value}")
+    if resident is not None:
+        args.append("--register")
     args += [f"--tag={tag}" for tag in draw(st.lists(NAME, max_size=2))]
     return ["add", *args, "--json", "--", draw(TEXT)]
 

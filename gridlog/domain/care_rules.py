@@ -26,6 +26,9 @@ from gridlog.storage.history import Changes
 from gridlog.words import vocab
 
 MAX_AGE = 130
+# The text of the entry a resident registered alone gets for their reminders to hang
+# on (`_anchor`); `domain.coverage` tells it from a visit by it.
+REGISTER_ENTRY = "登记居民 "
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ def _anchor(changes: Changes, row: sqlite3.Row) -> int:
             "resident_id": row["resident_id"],
             "category": row["category"],
             "kind": "other",
-            "text": f"登记居民 {row['name']}",
+            "text": f"{REGISTER_ENTRY}{row['name']}",
             "tags": "[]",
             "worker": ctx.worker,
             "created_at": ctx.now_utc,

@@ -2,8 +2,10 @@
 
 A household is a place of the register (`9号楼2单元301`) with the residents living
 there. It counts as visited by any entry at that place, or naming one of its
-residents. Households with the tags the articles single out (独居, 高龄, 重点人员) are
-listed first: an elder living alone not seen for a month is the one to walk to.
+residents, but for the register entry someone registered alone gets (`care_rules`):
+writing a person down is no visit to them. Households with the tags the articles
+single out (独居, 高龄, 重点人员) are listed first: an elder living alone not seen for a
+month is the one to walk to.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gridlog.dates.clock import day_start_utc, from_utc_iso
+from gridlog.domain.care_rules import REGISTER_ENTRY
 
 PRIORITY_TAGS = ("独居", "高龄", "重点人员")
 
@@ -43,16 +46,21 @@ def stale_households(
 ) -> list[Household]:
     """Households not visited for `days` days or more: per grid in the order grids
     were registered, tagged households first, then the longest unvisited."""
-    where, params = "", []
+    where, params = "", [REGISTER_ENTRY, REGISTER_ENTRY]
     if grid_ids:
         where = f"AND r.grid_id IN ({', '.join('?' for _ in grid_ids)})"
-        params = list(grid_ids)
+        params += list(grid_ids)
+    # The newest entry first, off the (resident_id, at) and (place, at) indexes,
+    # passing over register entries: writing someone down is no visit to them.
+    visit = "NOT (e.kind = 'other' AND substr(e.text, 1, 5) = ?)"
     rows = conn.execute(
         "SELECT g.id AS grid_id, g.name AS grid, r.place,"
         " json_group_array(r.name) AS names, json_group_array(json(r.tags)) AS tags,"
         " min(r.registered_on) AS registered,"
-        " max((SELECT max(e.at) FROM entries e WHERE e.resident_id = r.id)) AS by_name,"
-        " (SELECT max(e.at) FROM entries e WHERE e.place = r.place) AS by_place"
+        " max((SELECT e.at FROM entries e WHERE e.resident_id = r.id"
+        f" AND {visit} ORDER BY e.at DESC LIMIT 1)) AS by_name,"
+        " (SELECT e.at FROM entries e WHERE e.place = r.place"
+        f" AND {visit} ORDER BY e.at DESC LIMIT 1) AS by_place"
         " FROM residents r JOIN grids g ON g.id = r.grid_id"
         f" WHERE r.place IS NOT NULL {where}"
         " GROUP BY r.grid_id, r.place",

@@ -319,7 +319,8 @@ def link_entry(
 ) -> tuple[int, str]:
     """The register's id and name for an entry's `--resident`: the matched resident
     (given what the entry adds: a phone, a first household), or a new one registered
-    with the entry's place."""
+    with the entry's place. Only a worker who asks registers someone new: the name
+    in a note about a shed's builder is not a household of the grid."""
     ctx = changes.ctx
     if row is None:
         resident_id = changes.insert(

@@ -131,7 +131,8 @@ MESSAGES: dict[str, str] = {
     "opt.grid": "The grid (name, alias or prefix); default: the place's building's "
     "grid, else your default grid.",
     "opt.place": "Where: building, entrance, door, e.g. 9号楼4单元301.",
-    "opt.resident": "The resident concerned.",
+    "opt.resident": "The resident concerned: a registered name links the entry to them; another name stays on the entry as typed.",
+    "opt.register": "Register a --resident not yet in the register, in the entry's household.",
     "opt.phone": "The resident's phone number.",
     "opt.category": "Line of work: 党建 综治 信访 出租屋 计生 民政 城管 就业 安全生产 "
     "环境卫生 卫健 物业维修 矛盾纠纷 社区活动 其他 (or the English keys).",
@@ -144,6 +145,9 @@ MESSAGES: dict[str, str] = {
     "opt.case": "Record this as another visit on open follow-up ID.",
     "opt.tag": "A tag (repeatable), e.g. 独居, 高龄.",
     "add.remind_text_alone": "--remind-text needs --remind WHEN.",
+    "add.register_alone": "--register needs --resident NAME (the one to register).",
+    "add.not_registered": "{name} is not in the register (not registered); add --register to register them",
+    "add.registered": "registered {name} as resident #{id}",
     "add.stored": "Logged #{id} · {grid} · {at}",
     "add.visit": "visit {n} on case #{case}",
     "add.opened": "{type} #{id} due {due}",
