@@ -234,6 +234,7 @@ def sign(
 RuleCategoryOption = Annotated[
     str | None, typer.Option("--category", "-c", help=t("opt.rule_category"))
 ]
+BackfillOption = Annotated[bool, typer.Option("--backfill", help=t("opt.backfill"))]
 
 
 def rule_list(ctx: typer.Context, json_out: JsonOption = False) -> None:
@@ -253,15 +254,17 @@ def rule_add(
     age: Annotated[int, typer.Argument(metavar="AGE", help=t("arg.rule_age"))],
     text: Annotated[str, typer.Argument(metavar="TEXT", help=t("arg.rule_text"))],
     category: RuleCategoryOption = None,
+    backfill: BackfillOption = False,
 ) -> None:
     from gridlog.domain import care_rules
+    from gridlog.render.residents import rule_saved_doc
     from gridlog.storage.history import writing
 
     with session(ctx, write=True) as (conn, context), writing(conn, context) as changes:
         saved = care_rules.add_rule(
-            conn, changes, age, text, category or "civil-affairs"
+            conn, changes, age, text, category or "civil-affairs", backfill=backfill
         )
-    emit(line=t("rule.added", id=saved.rule.id, age=saved.rule.age, n=saved.opened))
+    emit(rule_saved_doc(saved, "rule.added"), mask=True)
 
 
 def rule_edit(
@@ -273,14 +276,18 @@ def rule_edit(
     on: Annotated[
         bool | None, typer.Option("--on/--off", help=t("opt.rule_on"))
     ] = None,
+    backfill: BackfillOption = False,
 ) -> None:
     from gridlog.domain import care_rules
+    from gridlog.render.residents import rule_saved_doc
     from gridlog.storage.history import writing
 
     edit = care_rules.RuleEdit(age=age, text=text, category=category, active=on)
     with session(ctx, write=True) as (conn, context), writing(conn, context) as changes:
-        saved = care_rules.edit_rule(conn, changes, parse_id(rule), edit)
-    emit(line=t("rule.edited", id=saved.rule.id, age=saved.rule.age, n=saved.opened))
+        saved = care_rules.edit_rule(
+            conn, changes, parse_id(rule), edit, backfill=backfill
+        )
+    emit(rule_saved_doc(saved, "rule.edited"), mask=True)
 
 
 def register(app: typer.Typer) -> None:
