@@ -89,6 +89,9 @@ def resident_list(
         list[str] | None, typer.Option("--tag", "-t", help=t("opt.tag_filter"))
     ] = None,
     age: Annotated[str | None, typer.Option("--age", help=t("opt.age"))] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help=t("opt.phone_filter"))
+    ] = None,
     limit: LimitOption = 0,
     json_out: JsonOption = False,
     reveal: RevealOption = False,
@@ -104,6 +107,7 @@ def resident_list(
             tags=tag or (),
             min_age=low,
             max_age=high,
+            phone=phone,
             limit=limit,
         )
         found = residents.list_residents(conn, context.today, filters)
