@@ -115,6 +115,9 @@ def test_naming_someone_unknown_keeps_the_name_and_registers_no_one(gridlog, rea
     assert [e["resident"] for e in data(gridlog, "log")] == ["赵老板"]
     assert [e["text"] for e in data(gridlog, "search", "赵老板")] == ["违建棚子"]
     assert "赵老板" in ok(gridlog, "log").stdout
+    lines = ok(gridlog, "export", "-").stdout.splitlines()
+    exported = [json.loads(line) for line in lines]
+    assert [r["resident"] for r in exported if r["type"] == "entry"] == ["赵老板"]
     assert "No residents" in ok(gridlog, "resident", "list").stdout
     zh = ok(
         gridlog, "--lang", "zh", "add", "再次劝拆", "-r", "赵老板", "-p", "9号楼北侧"
