@@ -66,8 +66,8 @@ def _split(digits: str, cuts: list[int]) -> list[str]:
 
 
 def stored_digits(stored: str | None) -> str | None:
-    """The digits of a number as stored (typed), for SQL (`phone_digits(r.phone)`
-    once `with_digits` has taught the connection): every other character dropped."""
+    """The digits of a number as stored (typed), every other character dropped; in
+    SQL `digits_of(r.phone)`, once `with_digits` has taught the connection."""
     if stored is None:
         return None
     if not stored.isascii():
@@ -76,7 +76,7 @@ def stored_digits(stored: str | None) -> str | None:
 
 
 def with_digits(conn: sqlite3.Connection) -> sqlite3.Connection:
-    """`conn` with `phone_digits(x)` for its queries (never for the schema: other
+    """`conn` with `digits_of(x)` for its queries (never for the schema: other
     programs writing the log would not know it)."""
-    conn.create_function("phone_digits", 1, stored_digits, deterministic=True)
+    conn.create_function("digits_of", 1, stored_digits, deterministic=True)
     return conn

@@ -473,7 +473,7 @@ def list_residents(
                 "resident.phone_filter_bad", text=filters.phone, exit_code=2
             )
         with_digits(conn)
-        clauses.append("instr(phone_digits(r.phone), :phone) > 0")
+        clauses.append("instr(digits_of(r.phone), :phone) > 0")
         params["phone"] = digits
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     limit = f"LIMIT {int(filters.limit)}" if filters.limit > 0 else ""
