@@ -129,3 +129,16 @@ def test_search_finds_the_last_digits_of_a_number(gridlog):
     assert texts(gridlog, "1111") == ["楼道灯坏了，报修电话 13600001111"]
     shown = ok(gridlog, "search", "13812345678").stdout
     assert "138****5678" in shown and "13812345678" not in shown
+
+
+def test_an_imported_log_is_searched_by_its_phones_too(gridlog, red_grids, tmp_path):
+    old_log = tmp_path / "2018.csv"
+    old_log.write_text(
+        "日期,网格,内容,电话\n"
+        "2018-11-02,红四,楼道灯坏了,138 1234 5678\n"
+        "2018-11-03,红四,回访,\n",
+        encoding="utf-8",
+    )
+    ok(gridlog, "import", str(old_log))
+    assert texts(gridlog, "13812345678") == ["楼道灯坏了"]
+    assert texts(gridlog, "5678") == ["楼道灯坏了"]
