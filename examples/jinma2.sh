@@ -42,7 +42,7 @@ on 2019-01-02T17:10 gridlog add "下午到办事处开安全生产会" --kind �
 lamp=$(new 2019-01-03T08:30 "居民反映路灯不亮，需要协调物业解决" --place 7号楼 \
   --category 物业维修 --follow-up 后天)
 on 2019-01-03T15:00 gridlog add "摸底调查辖区适龄儿童入托问题" --kind 巡查 --grid 红二 --category 其他
-on 2019-01-04T09:00 gridlog add "王女士补交党费120元" --kind 窗口 --category 党建 --resident 王女士
+on 2019-01-04T09:00 gridlog add "王女士补交党费120元" --kind 窗口 --category 党建 --resident 王女士 --register
 on 2019-01-04T19:00 gridlog add "社区开展新春联谊会" --kind 其他 --category 社区活动
 on 2019-01-05T10:00 gridlog done "$lamp" --note "物业更换灯泡，路灯已亮"
 
@@ -55,7 +55,7 @@ done
 
 # February and March
 eye=$(new 2019-02-20T09:20 "独居老人臧树花右眼白内障，想做免费手术" --place 6号楼2单元101 \
-  --resident 臧树花 --category 卫健 --tag 独居 --tag 高龄 --follow-up 3月14日)
+  --resident 臧树花 --register --category 卫健 --tag 独居 --tag 高龄 --follow-up 3月14日)
 flood=$(new 2019-03-11T07:40 "社区楼北侧发现大面积跑水，联系辖区单位解决" --place 12号楼 \
   --kind 巡查 --category 物业维修 --follow-up 明天)
 on 2019-03-12T11:00 gridlog done "$flood" --note "辖区单位关闭阀门并维修管道"
@@ -66,14 +66,14 @@ on 2019-03-13T16:00 gridlog add "20号楼前违规摆摊设点，劝离" --place
 
 # 14 March, the day the reporters came (seeds/000)
 waste=$(new 2019-03-14T08:12 "9号楼前小白楼装修工从二楼往下扔建筑垃圾，吴大妈拍照反映" \
-  --place 9号楼 --resident 吴大妈 --category 城管 --at 08:10 --follow-up 今天)
+  --place 9号楼 --resident 吴大妈 --register --category 城管 --at 08:10 --follow-up 今天)
 on 2019-03-14T08:30 gridlog done "$waste" --at 08:27 --note "马书记到场制止，物业跟进，施工方承诺文明施工"
 on 2019-03-14T09:15 gridlog add "郭宝贵家遇到经济纠纷，对方失联，想走法律途径" --place 9号楼4单元 \
-  --resident 郭宝贵 --category 矛盾纠纷 --follow-up 3天后
+  --resident 郭宝贵 --register --category 矛盾纠纷 --follow-up 3天后
 on 2019-03-14T10:20 gridlog add "找到可免费做白内障手术的医院，告知臧树花阿姨" --case "$eye"
 on 2019-03-14T10:50 gridlog add "第12次上门，只剩一户还没同意，住户答应考虑" --case "$roof"
 on 2019-03-14T11:00 gridlog add "舞蹈队牛新娟希望协调活动室时间" --kind 窗口 --grid 红二 \
-  --resident 牛新娟 --category 社区活动 --follow-up 下周一
+  --resident 牛新娟 --register --category 社区活动 --follow-up 下周一
 on 2019-03-14T11:10 gridlog add "居民咨询高龄补贴，还差一岁" --kind 窗口 --grid 红二 --category 民政 \
   --remind 2020年 --remind-text "2020年，老人将享受高龄补贴，记得电话通知"
 on 2019-03-14T14:00 gridlog add "调解7号楼3单元邻里纠纷" --place 7号楼3单元 --category 矛盾纠纷

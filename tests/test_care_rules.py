@@ -64,7 +64,7 @@ def test_a_resident_added_alone_gets_a_register_entry_to_hang_reminders_on(gridl
         "2040-05-20",
     ]
     # Someone already in the log gets theirs on their earliest entry instead.
-    ok(gridlog, "add", "走访", "--resident", "王芳", "--place", "9号楼1单元101")
+    ok(gridlog, "add", "走访", "-r", "王芳", "-p", "9号楼1单元101", "--register")
     ok(gridlog, "resident", "edit", "王芳", "--birth", "1939-07-01")
     shown = json.loads(ok(gridlog, "resident", "show", "王芳", "--json").stdout)
     assert [entry["text"] for entry in shown["entries"]] == ["走访"]
@@ -96,11 +96,52 @@ def test_a_new_rule_fires_for_everyone_already_registered(gridlog):
     register(gridlog, "臧树花", "1940-05-20")
     register(gridlog, "王芳", "1945-08-01", place="9号楼1单元101")
     register(gridlog, "李四", "", place="9号楼1单元102")  # no birth date: nothing
-    added = ok(gridlog, "rule", "add", "75", "{name}满75岁，登记体检").stdout
-    assert "2 reminder" in added
+    added = ok(gridlog, "rule", "add", "75", "{name}满75岁，登记体检", "--backfill")
+    assert "2 reminder" in added.stdout
     items = [i for i in due(gridlog, "2021-01-01T09:00") if "75岁" in i["text"]]
     assert texts(items) == ["臧树花满75岁，登记体检", "王芳满75岁，登记体检"]
     assert [item["due"] for item in items] == ["2019-03-14", "2020-08-01"]
+
+
+def test_a_new_rule_files_birthdays_from_today_and_lists_those_already_past(gridlog):
+    register(gridlog, "臧树花", "1940-02-01")  # 79 on 14 March 2019
+    register(gridlog, "钱七", "1937-12-05", place="9号楼1单元101")  # 81
+    register(gridlog, "王芳", "1959-05-01", place="9号楼1单元102")  # 60 on 1 May
+    added = ok(gridlog, "rule", "add", "60", "满60岁 优待证").stdout
+    assert "1 reminder(s)" in added
+    assert "2 resident(s) are already past 60" in added and "--backfill" in added
+    assert "臧树花" in added and "钱七" in added and "王芳" not in added
+    assert "9号楼2单元101" in added and "79" in added and "81" in added
+    # Nothing floods the morning; the birthday still to come is filed.
+    assert not [t for t in texts(due(gridlog, "2019-03-14T09:00")) if "优待证" in t]
+    later = [t for t in texts(due(gridlog, "2019-05-01T09:00")) if "优待证" in t]
+    assert later == ["王芳 满60岁 优待证"]
+    # Asked for, those past the age are filed, due today.
+    backfilled = ok(gridlog, "rule", "add", "65", "满65岁 体检", "--backfill").stdout
+    assert "3 reminder(s)" in backfilled and "past" not in backfilled
+    items = [i for i in due(gridlog, "2019-03-14T09:00") if "体检" in i["text"]]
+    assert sorted(texts(items)) == ["臧树花 满65岁 体检", "钱七 满65岁 体检"]
+    assert {item["due"] for item in items} == {"2019-03-14"}
+    zh = ok(gridlog, "--lang", "zh", "rule", "add", "70", "满70岁 上门").stdout
+    assert "2 位居民已过 70 岁" in zh and "--backfill" in zh
+
+
+def test_an_identical_rule_is_refused(gridlog, read_db):
+    ok(gridlog, "rule", "add", "60", "满60岁 优待证")
+    again = gridlog("rule", "add", "60", "满60岁  优待证")  # a space more is the same
+    assert again.exit_code == 1
+    assert (
+        "care rule #4 already" in again.stderr and "gridlog rule edit 4" in again.stderr
+    )
+    zh = gridlog("--lang", "zh", "rule", "add", "80", "满80岁，电话通知办理高龄补贴")
+    assert zh.exit_code == 1 and "已有相同的关怀规则 #1" in zh.stderr
+    assert read_db().execute("SELECT count(*) FROM care_rules").fetchone()[0] == 4
+    # Another age, or another text, is another rule.
+    ok(gridlog, "rule", "add", "65", "满60岁 优待证")
+    ok(gridlog, "rule", "add", "60", "满60岁 免费乘公交")
+    # An edit that would make two rules the same is refused too.
+    edited = gridlog("rule", "edit", "5", "--age", "60")
+    assert edited.exit_code == 1 and "care rule #4 already" in edited.stderr
 
 
 def test_a_rule_switched_off_makes_no_new_reminders(gridlog):

@@ -86,3 +86,21 @@ def test_the_monthly_review_lists_the_households_nobody_visited(gridlog, househo
     assert "## Households not visited this period (2)" in markdown
     february = gridlog("report", "--month", "2019-02", "--format", "json").stdout
     assert [h["place"] for h in json.loads(february)["unvisited_households"]] == []
+
+
+def test_registering_someone_is_not_a_visit(gridlog, red_grids):
+    # A birth date gives the care reminders a register entry (登记居民 …) to hang on;
+    # writing it down is no walk to the door.
+    born = ["--birth", "1935-05-01"]
+    args = ["resident", "add", "王建国", "--place", "9号楼1单元101", *born]
+    assert gridlog(*args, now="2019-02-01T09:00").exit_code == 0
+    # Naming someone unknown registers no household either.
+    shed = ["add", "违建棚子", "--resident", "赵老板", "--place", "10号楼北侧"]
+    assert gridlog(*shed, now="2019-02-02T09:00").exit_code == 0
+    found = stale(gridlog, "30")
+    assert [(h["place"], h["last_visit"]) for h in found] == [("9号楼1单元101", None)]
+    result = gridlog("report", "--month", "2019-03", "--format", "json")
+    unvisited = json.loads(result.stdout)["unvisited_households"]
+    assert [(h["place"], h["last_visit"]) for h in unvisited] == [
+        ("9号楼1单元101", None)
+    ]

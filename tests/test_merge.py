@@ -56,6 +56,7 @@ def logbook(gridlog, red_grids) -> None:
             "9号楼",
             "--resident",
             "王师傅",
+            "--register",
             "--phone",
             "13812341234",
             "--follow-up",

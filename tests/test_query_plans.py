@@ -214,3 +214,19 @@ def _leading_columns(conn, table: str) -> set[str]:
         conn.execute(f"PRAGMA index_info({index['name']})").fetchone()["name"]
         for index in conn.execute(f"PRAGMA index_list({table})").fetchall()
     }
+
+
+def test_search_for_a_number_reads_the_phone_index_and_the_trigram_indexes(db):
+    from gridlog.domain.search import search_entries
+
+    found = plans(
+        db, lambda c: search_entries(c, ZONE, "138-1234", log.LogFilter(limit=20))
+    )
+    details = [" ".join(d) for _sql, d in found]
+    assert any("entries_search VIRTUAL TABLE INDEX" in d for d in details)
+    assert any("INDEX entries_phone" in d for d in details), found
+    # Walking the partial index of the entries with a phone, newest first to the
+    # limit, is fine: it holds those few, not the whole log.
+    for _sql, lines in found:
+        scans = [line for line in full_scans(lines) if "entries_phone" not in line]
+        assert scans == [], lines

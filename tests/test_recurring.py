@@ -67,6 +67,7 @@ def test_a_weekly_visit_done_late_schedules_the_next_a_week_after_it_was_done(gr
             "3月14日",
             "--every",
             "每周",
+            "--register",
             "--json",
         ).stdout
     )

@@ -101,17 +101,72 @@ def test_the_same_person_is_not_registered_twice(gridlog):
     assert "already registered" in again.stderr and "#1" in again.stderr
 
 
-def test_add_with_a_new_name_registers_it_with_the_entrys_place(gridlog, read_db):
-    entry = data(
-        gridlog, "add", "上门看望", "--resident", "臧树花", "--place", "10号楼3单元202"
+def test_naming_someone_unknown_keeps_the_name_and_registers_no_one(gridlog, read_db):
+    added = ok(
+        gridlog, "add", "违建棚子", "--resident", "赵老板", "--place", "9号楼北侧"
     )
+    assert "赵老板 is not in the register (not registered)" in added.stdout
+    assert "--register" in added.stdout
     conn = read_db()
+    assert conn.execute("SELECT count(*) FROM residents").fetchone()[0] == 0
+    row = conn.execute("SELECT resident, resident_id FROM entries").fetchone()
+    assert tuple(row) == ("赵老板", None)
+    # The entry keeps the name as typed wherever it is read back.
+    assert [e["resident"] for e in data(gridlog, "log")] == ["赵老板"]
+    assert [e["text"] for e in data(gridlog, "search", "赵老板")] == ["违建棚子"]
+    assert "赵老板" in ok(gridlog, "log").stdout
+    lines = ok(gridlog, "export", "-").stdout.splitlines()
+    exported = [json.loads(line) for line in lines]
+    assert [r["resident"] for r in exported if r["type"] == "entry"] == ["赵老板"]
+    assert "No residents" in ok(gridlog, "resident", "list").stdout
+    zh = ok(
+        gridlog, "--lang", "zh", "add", "再次劝拆", "-r", "赵老板", "-p", "9号楼北侧"
+    )
+    assert "赵老板 不在住户名册中，未登记；加 --register 登记" in zh.stdout
+    # Registering later links both entries.
+    later = ok(gridlog, "resident", "add", "赵老板", "--place", "9号楼北侧")
+    assert "linked 2 earlier entries" in later.stdout
+
+
+def test_add_with_a_new_name_and_register_registers_it_with_the_entrys_place(
+    gridlog, read_db
+):
+    added = ok(
+        gridlog,
+        "add",
+        "上门看望",
+        "--resident",
+        "臧树花",
+        "--place",
+        "10号楼3单元202",
+        "--register",
+    )
+    assert "registered 臧树花 as resident #1" in added.stdout
+    entry = data(
+        gridlog, "add", "再次上门", "--resident", "臧树花", "--register"
+    )  # known now: linked, nobody registered twice
+    assert (entry["resident_id"], entry["registered"]) == (1, False)
+    conn = read_db()
+    assert conn.execute("SELECT count(*) FROM residents").fetchone()[0] == 1
+    alone = gridlog("add", "走访", "-p", "9号楼", "--register")
+    assert alone.exit_code == 2 and "--register needs --resident" in alone.stderr
     resident = conn.execute("SELECT * FROM residents").fetchone()
     assert (resident["name"], resident["place"]) == ("臧树花", "10号楼3单元202")
-    linked = conn.execute(
-        "SELECT resident, resident_id FROM entries WHERE id = ?", (entry["entry_id"],)
-    ).fetchone()
-    assert tuple(linked) == ("臧树花", resident["id"])
+    linked = conn.execute("SELECT resident, resident_id FROM entries").fetchall()
+    assert [tuple(row) for row in linked] == [("臧树花", resident["id"])] * 2
+    zh = ok(
+        gridlog,
+        "--lang",
+        "zh",
+        "add",
+        "走访",
+        "-r",
+        "王芳",
+        "-p",
+        "9号楼",
+        "--register",
+    )
+    assert "已将 王芳 登记为居民 #2" in zh.stdout
 
 
 def test_add_with_a_known_name_takes_their_household_and_grid(gridlog, read_db):

@@ -17,6 +17,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from gridlog.domain.phones import phone_digits
 from gridlog.words import vocab
 
 # What a log may hold (the rest is refused): a text neither blank nor with a NUL;
@@ -37,11 +38,18 @@ NAME = st.builds(
 MAYBE_NAME = st.one_of(
     st.none(), st.sampled_from(["9号楼2单元301", "冶金一号楼", "王建国"]), NAME
 )
-# `--resident 12` or `#12` names resident #12 of the register, not a person called 12.
+# `--resident 12` or `#12` names resident #12 of the register, not a person called 12,
+# and `--resident 138-1234-5678` whoever has that phone.
 RESIDENT = st.one_of(
     st.none(),
     st.sampled_from(["王建国", "李秀英"]),
-    NAME.map(lambda name: "居" + name if name.strip("# ").isdigit() else name),
+    NAME.map(
+        lambda name: (
+            "居" + name
+            if name.strip("# ").isdigit() or phone_digits(name.strip("# "))
+            else name
+        )
+    ),
 )
 MOMENT = st.datetimes(dt.datetime(2018, 1, 1), dt.datetime(2019, 3, 14, 8, 0)).map(
     lambda moment: moment.strftime("%Y-%m-%d %H:%M")
@@ -57,9 +65,9 @@ def ok(result) -> dict | None:
 
 def add_args(data, homes: dict[str, str | None]) -> list[str]:
     """`gridlog add` with options as `--name=value`, so that a value may begin with
-    a dash, and the text after `--`. A resident's first visit registers them at its
-    place (`homes`); a visit to them elsewhere is rightly refused as ambiguous, so
-    later visits to them are at that place."""
+    a dash, and the text after `--`. A resident's first visit registers them
+    (`--register`) at its place (`homes`); a visit to them elsewhere is rightly
+    refused as ambiguous, so later visits to them are at that place."""
     draw = data.draw
     args = [
         f"--grid={draw(st.sampled_from(['红四网格', '红一网格']))}",
@@ -81,6 +89,8 @@ def add_args(data, homes: dict[str, str | None]) -> list[str]:
     ):
         if value is not None:
             args.append(f"{option}={value}")
+    if resident is not None:
+        args.append("--register")
     args += [f"--tag={tag}" for tag in draw(st.lists(NAME, max_size=2))]
     return ["add", *args, "--json", "--", draw(TEXT)]
 

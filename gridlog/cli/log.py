@@ -59,6 +59,9 @@ def add(
         list[str] | None, typer.Option("--tag", "-t", help=t("opt.tag"))
     ] = None,
     every: Annotated[str | None, typer.Option("--every", help=t("opt.every"))] = None,
+    register: Annotated[
+        bool, typer.Option("--register", help=t("opt.register"))
+    ] = False,
     json_out: JsonOption = False,
 ) -> None:
     from gridlog.domain import entries as writes
@@ -72,6 +75,8 @@ def add(
             raise GridlogError("add.remind_text_alone", exit_code=2)
         if every is not None and (follow_up is None) == (remind is None):
             raise GridlogError("add.every_which", exit_code=2)
+        if register and not (resident and resident.strip()):
+            raise GridlogError("add.register_alone", exit_code=2)
         draft = writes.Draft(
             text=text,
             at=when(at, context, "past").at(context.zone) if at else context.now,
@@ -89,6 +94,7 @@ def add(
             case_id=parse_id(case) if case else None,
             tags=tag or (),
             every=how_often(every) if every else None,
+            register=register,
         )
         added = writes.add_entry(conn, context, draft)
         if json_out:

@@ -89,6 +89,9 @@ def resident_list(
         list[str] | None, typer.Option("--tag", "-t", help=t("opt.tag_filter"))
     ] = None,
     age: Annotated[str | None, typer.Option("--age", help=t("opt.age"))] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help=t("opt.phone_filter"))
+    ] = None,
     limit: LimitOption = 0,
     json_out: JsonOption = False,
     reveal: RevealOption = False,
@@ -104,6 +107,7 @@ def resident_list(
             tags=tag or (),
             min_age=low,
             max_age=high,
+            phone=phone,
             limit=limit,
         )
         found = residents.list_residents(conn, context.today, filters)
@@ -234,6 +238,7 @@ def sign(
 RuleCategoryOption = Annotated[
     str | None, typer.Option("--category", "-c", help=t("opt.rule_category"))
 ]
+BackfillOption = Annotated[bool, typer.Option("--backfill", help=t("opt.backfill"))]
 
 
 def rule_list(ctx: typer.Context, json_out: JsonOption = False) -> None:
@@ -253,15 +258,17 @@ def rule_add(
     age: Annotated[int, typer.Argument(metavar="AGE", help=t("arg.rule_age"))],
     text: Annotated[str, typer.Argument(metavar="TEXT", help=t("arg.rule_text"))],
     category: RuleCategoryOption = None,
+    backfill: BackfillOption = False,
 ) -> None:
     from gridlog.domain import care_rules
+    from gridlog.render.residents import rule_saved_doc
     from gridlog.storage.history import writing
 
     with session(ctx, write=True) as (conn, context), writing(conn, context) as changes:
         saved = care_rules.add_rule(
-            conn, changes, age, text, category or "civil-affairs"
+            conn, changes, age, text, category or "civil-affairs", backfill=backfill
         )
-    emit(line=t("rule.added", id=saved.rule.id, age=saved.rule.age, n=saved.opened))
+    emit(rule_saved_doc(saved, "rule.added"), mask=True)
 
 
 def rule_edit(
@@ -273,14 +280,18 @@ def rule_edit(
     on: Annotated[
         bool | None, typer.Option("--on/--off", help=t("opt.rule_on"))
     ] = None,
+    backfill: BackfillOption = False,
 ) -> None:
     from gridlog.domain import care_rules
+    from gridlog.render.residents import rule_saved_doc
     from gridlog.storage.history import writing
 
     edit = care_rules.RuleEdit(age=age, text=text, category=category, active=on)
     with session(ctx, write=True) as (conn, context), writing(conn, context) as changes:
-        saved = care_rules.edit_rule(conn, changes, parse_id(rule), edit)
-    emit(line=t("rule.edited", id=saved.rule.id, age=saved.rule.age, n=saved.opened))
+        saved = care_rules.edit_rule(
+            conn, changes, parse_id(rule), edit, backfill=backfill
+        )
+    emit(rule_saved_doc(saved, "rule.edited"), mask=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,9 @@ that has produced its reminder, and the pair never fires again, whatever later h
 to the reminder (done, deleted, edited) or to the rule. Reminders are made when it is
 cheap and certain: when a resident is registered or their birth date is changed, and
 when a rule is added or edited; `due` only reads `followups`, as for any reminder.
+A rule added or edited files only the birthdays from today on: the residents already
+past its age are named to the worker once, and filed (due today) only when asked
+(`backfill`), so that a new rule does not flood the morning with old birthdays.
 
 A reminder hangs off the resident's earliest linked entry; someone registered with
 `resident add` alone first gets a register entry (登记居民 NAME) to hang it on.
@@ -26,6 +29,9 @@ from gridlog.storage.history import Changes
 from gridlog.words import vocab
 
 MAX_AGE = 130
+# The text of the entry a resident registered alone gets for their reminders to hang
+# on (`_anchor`); `domain.coverage` tells it from a visit by it.
+REGISTER_ENTRY = "登记居民 "
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,22 @@ class Rule:
     active: bool
     reminders: int  # reminders this rule has produced
     open: int  # of them still open
+
+
+@dataclass(frozen=True)
+class Passed:
+    """A resident already past a new rule's age, not filed unless asked."""
+
+    resident_id: int
+    name: str
+    place: str | None
+    age: int  # today
+
+
+@dataclass(frozen=True)
+class Fired:
+    opened: int  # reminders opened
+    passed: list[Passed]  # residents past the age, left unfiled
 
 
 @dataclass(frozen=True)
@@ -84,11 +106,13 @@ def fire(
     *,
     resident_ids: Sequence[int] | None = None,
     rule_ids: Sequence[int] | None = None,
-) -> int:
+    backfill: bool = True,
+) -> Fired:
     """Open the reminders of every active rule for every resident with a birth date
-    (of those given) that has not fired yet; returns how many were opened. A
-    threshold already passed fires too, due today: the subsidy may never have been
-    claimed, and a reminder tells the worker to check."""
+    (of those given) that has not fired yet. A threshold already passed fires too,
+    due today (for someone just registered, the subsidy may never have been claimed,
+    and a reminder tells the worker to check), unless not `backfill`: then it is
+    left unfired, to fire on a later backfill, and returned in `passed`."""
     conn, ctx = changes.conn, changes.ctx
     clauses = ["r.born_on IS NOT NULL", "c.active = 1"]
     params: list[object] = []
@@ -106,9 +130,15 @@ def fire(
         params,
     ).fetchall()
     anchors: dict[int, int] = {}
+    passed: list[Passed] = []
     for row in rows:
         born = dt.date.fromisoformat(row["born_on"])
-        due = max(reaches(born, bool(row["born_year_only"]), row["age"]), ctx.today)
+        reached = reaches(born, bool(row["born_year_only"]), row["age"])
+        if reached < ctx.today and not backfill:
+            age = _age(born, bool(row["born_year_only"]), ctx.today)
+            passed.append(Passed(row["resident_id"], row["name"], row["place"], age))
+            continue
+        due = max(reached, ctx.today)
         resident_id = row["resident_id"]
         if resident_id not in anchors:
             anchors[resident_id] = _anchor(changes, row)
@@ -130,7 +160,15 @@ def fire(
                 "fired_at": ctx.now_utc,
             },
         )
-    return len(rows)
+    return Fired(len(rows) - len(passed), passed)
+
+
+def _age(born: dt.date, year_only: bool, today: dt.date) -> int:
+    """Whole years on `today`; with only a year known, the age reached this year."""
+    years = today.year - born.year
+    if not year_only and (today.month, today.day) < (born.month, born.day):
+        years -= 1
+    return years
 
 
 def _json(ids: Sequence[int]) -> str:
@@ -158,7 +196,7 @@ def _anchor(changes: Changes, row: sqlite3.Row) -> int:
             "resident_id": row["resident_id"],
             "category": row["category"],
             "kind": "other",
-            "text": f"登记居民 {row['name']}",
+            "text": f"{REGISTER_ENTRY}{row['name']}",
             "tags": "[]",
             "worker": ctx.worker,
             "created_at": ctx.now_utc,
@@ -244,25 +282,59 @@ def _rule(row: sqlite3.Row) -> Rule:
 class Saved:
     rule: Rule
     opened: int  # reminders opened for residents already registered
+    passed: list[Passed]  # residents already past its age, not filed
 
 
 def add_rule(
-    conn: sqlite3.Connection, changes: Changes, age: int, text: str, category: str
+    conn: sqlite3.Connection,
+    changes: Changes,
+    age: int,
+    text: str,
+    category: str,
+    *,
+    backfill: bool = False,
 ) -> Saved:
+    """A new rule, refused when one of the same age and text exists (it would file
+    every reminder twice); it files the birthdays from today on, and those already
+    past only with `backfill`."""
     ctx = changes.ctx
+    age, text = check_age(age), check_text(Field.TEXT, text)
+    _refuse_a_twin(conn, age, text)
     rule_id = changes.insert(
         "care_rules",
         {
-            "age": check_age(age),
-            "text": check_text(Field.TEXT, text),
+            "age": age,
+            "text": text,
             "category": vocab.category(category).key,
             "active": 1,
             "created_at": ctx.now_utc,
             "updated_at": ctx.now_utc,
         },
     )
-    opened = fire(changes, rule_ids=[rule_id])
-    return Saved(get_rule(conn, rule_id), opened)
+    fired = fire(changes, rule_ids=[rule_id], backfill=backfill)
+    return Saved(get_rule(conn, rule_id), fired.opened, fired.passed)
+
+
+def _same_text(text: str) -> str:
+    """A rule's text as compared for twins: width and spacing do not matter."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _refuse_a_twin(
+    conn: sqlite3.Connection, age: int, text: str, rule_id: int | None = None
+) -> None:
+    """Two rules of one age and one text (on or off) would remind twice of one
+    thing; the worker is sent to the one there is."""
+    wanted = _same_text(text)
+    rows = conn.execute(
+        "SELECT id, text FROM care_rules WHERE age = ? AND id IS NOT ?",
+        (age, rule_id),
+    ).fetchall()
+    for row in rows:
+        if _same_text(row["text"]) == wanted:
+            raise GridlogError("rule.exists", id=row["id"], age=age, text=row["text"])
 
 
 @dataclass(frozen=True)
@@ -274,10 +346,16 @@ class RuleEdit:
 
 
 def edit_rule(
-    conn: sqlite3.Connection, changes: Changes, rule_id: int, edit: RuleEdit
+    conn: sqlite3.Connection,
+    changes: Changes,
+    rule_id: int,
+    edit: RuleEdit,
+    *,
+    backfill: bool = False,
 ) -> Saved:
     """Change a rule; it then fires for the residents it has not fired for yet (the
-    reminders it already made keep their date and text)."""
+    reminders it already made keep their date and text), as a new rule does: those
+    already past its age only with `backfill`."""
     row = conn.execute("SELECT * FROM care_rules WHERE id = ?", (rule_id,)).fetchone()
     if row is None:
         raise GridlogError("rule.unknown", id=rule_id)
@@ -292,9 +370,12 @@ def edit_rule(
         values["active"] = int(edit.active)
     if not values:
         raise GridlogError("edit.nothing", exit_code=2)
+    if "age" in values or "text" in values:
+        age, text = values.get("age", row["age"]), values.get("text", row["text"])
+        _refuse_a_twin(conn, age, text, rule_id)
     changes.update("care_rules", rule_id, {**values, "updated_at": changes.ctx.now_utc})
-    opened = fire(changes, rule_ids=[rule_id])
-    return Saved(get_rule(conn, rule_id), opened)
+    fired = fire(changes, rule_ids=[rule_id], backfill=backfill)
+    return Saved(get_rule(conn, rule_id), fired.opened, fired.passed)
 
 
 def upcoming(

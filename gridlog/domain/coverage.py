@@ -2,8 +2,10 @@
 
 A household is a place of the register (`9号楼2单元301`) with the residents living
 there. It counts as visited by any entry at that place, or naming one of its
-residents. Households with the tags the articles single out (独居, 高龄, 重点人员) are
-listed first: an elder living alone not seen for a month is the one to walk to.
+residents, but for the register entry someone registered alone gets (`care_rules`):
+writing a person down is no visit to them. Households with the tags the articles
+single out (独居, 高龄, 重点人员) are listed first: an elder living alone not seen for a
+month is the one to walk to.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gridlog.dates.clock import day_start_utc, from_utc_iso
+from gridlog.domain.care_rules import REGISTER_ENTRY
 
 PRIORITY_TAGS = ("独居", "高龄", "重点人员")
 
@@ -44,23 +47,26 @@ def stale_households(
     """Households not visited for `days` days or more as of `today`: per grid in the
     order grids were registered, tagged households first, then the longest unvisited.
     A visit after `today` (a past month's review) does not count."""
-    where, params = "", []
+    where, grid_params = "", []
     if grid_ids:
         where = f"AND r.grid_id IN ({', '.join('?' for _ in grid_ids)})"
-        params = list(grid_ids)
+        grid_params = list(grid_ids)
     until = day_start_utc(today + dt.timedelta(days=1), zone)
+    # The newest entry first, off the (resident_id, at) and (place, at) indexes,
+    # passing over register entries: writing someone down is no visit to them.
+    visit = "NOT (e.kind = 'other' AND substr(e.text, 1, 5) = ?)"
     rows = conn.execute(
         "SELECT g.id AS grid_id, g.name AS grid, r.place,"
         " json_group_array(r.name) AS names, json_group_array(json(r.tags)) AS tags,"
         " min(r.registered_on) AS registered,"
-        " max((SELECT max(e.at) FROM entries e"
-        "  WHERE e.resident_id = r.id AND e.at < ?)) AS by_name,"
-        " (SELECT max(e.at) FROM entries e"
-        "  WHERE e.place = r.place AND e.at < ?) AS by_place"
+        " max((SELECT e.at FROM entries e WHERE e.resident_id = r.id AND e.at < ?"
+        f" AND {visit} ORDER BY e.at DESC LIMIT 1)) AS by_name,"
+        " (SELECT e.at FROM entries e WHERE e.place = r.place AND e.at < ?"
+        f" AND {visit} ORDER BY e.at DESC LIMIT 1) AS by_place"
         " FROM residents r JOIN grids g ON g.id = r.grid_id"
         f" WHERE r.place IS NOT NULL {where}"
         " GROUP BY r.grid_id, r.place",
-        [until, until, *params],
+        [until, REGISTER_ENTRY, until, REGISTER_ENTRY, *grid_params],
     ).fetchall()
     cutoff = day_start_utc(today - dt.timedelta(days=days - 1), zone)
     found: list[tuple[int, Household]] = []
@@ -111,6 +117,10 @@ class Coverage:
         return self.visited / self.households if self.households else None
 
 
+# Writing someone into the register is no visit to them (`care_rules.REGISTER_ENTRY`).
+_VISIT = "NOT (e.kind = 'other' AND substr(e.text, 1, 5) = ?4)"
+
+
 def visit_coverage(
     conn: sqlite3.Connection,
     zone: dt.tzinfo,
@@ -132,15 +142,16 @@ def visit_coverage(
         " FROM grids g LEFT JOIN ("
         "  SELECT r.grid_id, r.place,"
         "   EXISTS (SELECT 1 FROM entries e"
-        "    WHERE e.place = r.place AND e.at >= ?1 AND e.at < ?2)"
+        f"    WHERE e.place = r.place AND e.at >= ?1 AND e.at < ?2 AND {_VISIT})"
         "   OR max(EXISTS (SELECT 1 FROM entries e"
-        "    WHERE e.resident_id = r.id AND e.at >= ?1 AND e.at < ?2)) AS visited"
+        "    WHERE e.resident_id = r.id AND e.at >= ?1 AND e.at < ?2"
+        f"    AND {_VISIT})) AS visited"
         "  FROM residents r"
         "  WHERE r.place IS NOT NULL AND substr(r.registered_on, 1, 10) < ?3"
         "  GROUP BY r.grid_id, r.place"
-        f" ) h ON h.grid_id = g.id{where}"  # (a plain ? after ?3 is ?4, ?5, …)
+        f" ) h ON h.grid_id = g.id{where}"  # (a plain ? after ?4 is ?5, ?6, …)
         " GROUP BY g.id ORDER BY g.id",
-        [*bounds, end.isoformat(), *params],
+        [*bounds, end.isoformat(), REGISTER_ENTRY, *params],
     ).fetchall()
     return [
         Coverage(grid_id, grid, visited, households or None)

@@ -58,6 +58,7 @@ class Draft:
     case_id: int | None = None
     tags: Sequence[str] = ()
     every: str | None = None  # the follow-up or reminder comes back: `1w`, `1m` …
+    register: bool = False  # an unknown `resident` joins the register
 
 
 class Added(NamedTuple):
@@ -67,6 +68,9 @@ class Added(NamedTuple):
     opened: list[Opened]
     case_id: int | None = None
     visit_number: int | None = None
+    resident: str | None = None  # the name the entry keeps
+    resident_id: int | None = None  # None: a name not in the register, kept as typed
+    registered: bool = False  # this entry registered them (`register`)
 
 
 def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
@@ -91,7 +95,7 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
             conn, draft.grid, place, case, None if known is None else known["grid_id"]
         )
         resident_id = None
-        if resident_name is not None:
+        if known is not None or (resident_name is not None and draft.register):
             from gridlog.domain import residents
 
             resident_id, resident_name = residents.link_entry(
@@ -130,6 +134,9 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
         opened=opened,
         case_id=None if case is None else case["id"],
         visit_number=visit_number,
+        resident=resident_name,
+        resident_id=resident_id,
+        registered=known is None and resident_id is not None,
     )
 
 

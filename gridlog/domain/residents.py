@@ -236,8 +236,13 @@ def _link_earlier_entries(
 
 
 def _by_ref(conn: sqlite3.Connection, ref: str) -> sqlite3.Row | None:
-    """`#12` (or `12` when no one has that name) names a resident by number."""
+    """`#12` (or `12` when no one has that name) names a resident by number; a
+    phone number (a mobile's 11 digits, or digits written with dashes or spaces)
+    names whoever has it."""
     text = ref.strip()
+    by_phone = _by_phone(conn, text)
+    if by_phone is not None:
+        return by_phone
     number = text.lstrip("#")
     if not (number.isascii() and number.isdigit() and len(number) < 18):
         return None
@@ -251,6 +256,41 @@ def _by_ref(conn: sqlite3.Connection, ref: str) -> sqlite3.Row | None:
     if row is None:
         raise GridlogError("resident.unknown_id", id=int(number))
     return row
+
+
+def _by_phone(conn: sqlite3.Connection, text: str) -> sqlite3.Row | None:
+    """The resident whose phone `text` is, when it reads as a phone number rather
+    than a record's number: an id never has 11 digits, nor dashes or spaces."""
+    from gridlog.domain.masking import mask_phone
+    from gridlog.domain.phones import is_mobile, phone_digits, same_number
+
+    digits = None if text.startswith("#") else phone_digits(text)
+    if digits is None:
+        return None
+    written = not (text.isascii() and text.isdigit())
+    if not (is_mobile(digits) or (written and len(digits) >= 7)):
+        return None
+    rows = [
+        row
+        for row in conn.execute(
+            "SELECT * FROM residents WHERE phone IS NOT NULL ORDER BY id"
+        )
+        if same_number(row["phone"], digits)
+    ]
+    if len(rows) == 1:
+        return rows[0]
+    if not rows:
+        raise GridlogError("resident.unknown_phone", phone=mask_phone(text))
+    places = "、".join(
+        f"#{row['id']} {row['name']} {row['place'] or '—'}" for row in rows
+    )
+    raise GridlogError(
+        "resident.shared_phone",
+        phone=mask_phone(text),
+        count=len(rows),
+        residents=places,
+        id=rows[0]["id"],
+    )
 
 
 def match_resident(
@@ -319,7 +359,8 @@ def link_entry(
 ) -> tuple[int, str]:
     """The register's id and name for an entry's `--resident`: the matched resident
     (given what the entry adds: a phone, a first household), or a new one registered
-    with the entry's place."""
+    with the entry's place. Only a worker who asks registers someone new: the name
+    in a note about a shed's builder is not a household of the grid."""
     ctx = changes.ctx
     if row is None:
         resident_id = changes.insert(
@@ -380,6 +421,7 @@ class ResidentFilter(NamedTuple):
     tags: Sequence[str] = ()  # all of them
     min_age: int | None = None
     max_age: int | None = None
+    phone: str | None = None  # any part of their number, however written
     limit: int = 0
 
 
@@ -422,6 +464,17 @@ def list_residents(
     if filters.max_age is not None:
         clauses.append("r.born_on > :youngest_birth")
         params["youngest_birth"] = _years_before(today, filters.max_age + 1).isoformat()
+    if filters.phone is not None:
+        from gridlog.domain.phones import phone_digits, with_digits
+
+        digits = phone_digits(filters.phone)
+        if digits is None:
+            raise GridlogError(
+                "resident.phone_filter_bad", text=filters.phone, exit_code=2
+            )
+        with_digits(conn)
+        clauses.append("instr(digits_of(r.phone), :phone) > 0")
+        params["phone"] = digits
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     limit = f"LIMIT {int(filters.limit)}" if filters.limit > 0 else ""
     rows = conn.execute(

@@ -5,6 +5,10 @@ with their closing notes), newest first straight off the index. One or two chara
 cannot make a trigram; they walk the entries newest first by id and stop at the limit,
 so a common word returns at once and only a rare one reads far back.
 
+A number (`13812345678`, `138-1234-5678`, `５６７８`: digits with dashes or spaces)
+is looked for in each way a text may write it (`phones.written_forms`), one phrase
+of the trigram query each, and in the phone an entry carries, by its digits.
+
 "Newest" picks the entries most recently written down; they are then shown in the
 order of their visits, since an imported old log is written down long after.
 """
@@ -25,13 +29,29 @@ def search_entries(
     needle = text.strip()
     if not needle:
         return []
+    from gridlog.domain.phones import phone_digits, written_forms
+
+    digits = phone_digits(needle)
+    if digits is not None and len(digits) >= 3:
+        forms = dict.fromkeys([needle, *written_forms(digits)])  # as typed, too
+        phrase = " OR ".join(_quoted(form) for form in forms)
+        return _indexed(conn, zone, phrase, filters, digits)
     if len(needle) < 3:
         return _scan(conn, zone, needle, filters)
-    return _indexed(conn, zone, '"' + needle.replace('"', '""') + '"', filters)
+    return _indexed(conn, zone, _quoted(needle), filters)
+
+
+def _quoted(text: str) -> str:
+    """`text` as one FTS5 phrase: its syntax quoted away."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _indexed(
-    conn: sqlite3.Connection, zone: dt.tzinfo, phrase: str, filters: LogFilter
+    conn: sqlite3.Connection,
+    zone: dt.tzinfo,
+    phrase: str,
+    filters: LogFilter,
+    digits: str | None = None,
 ) -> list[LogEntry]:
     """Read matches newest first off the trigram indexes a page at a time, keep those
     the filters allow, and stop once `limit` are found: a word in every tenth entry
@@ -43,7 +63,7 @@ def _indexed(
     seen: set[int] = set()  # an entry may match in a page and via a later one
     below: int | None = None  # only ids below this one: the pages already read
     while wanted is None or len(found) < wanted:
-        ids, below = _matching_ids(conn, phrase, below, page)
+        ids, below = _matching_ids(conn, phrase, below, page, digits)
         ids = [entry_id for entry_id in ids if entry_id not in seen]
         seen.update(ids)
         if ids:
@@ -61,17 +81,24 @@ def _indexed(
 
 
 def _matching_ids(
-    conn: sqlite3.Connection, phrase: str, below: int | None, page: int
+    conn: sqlite3.Connection,
+    phrase: str,
+    below: int | None,
+    page: int,
+    digits: str | None = None,
 ) -> tuple[list[int], int | None]:
     """The next newest entry ids (below `below`) that match, in an entry itself or in
     a follow-up (then its opening entry and its visits match), and where the next
     page begins (None after the last). Follow-ups share the id sequence, so one
-    bound pages through both indexes: down to the higher of the two pages' lowest
-    ids, since below that a full page may have left matches unread."""
+    bound pages through every source: down to the highest of the pages' lowest
+    ids, since below that a full page may have left matches unread. A number
+    (`digits`) is also looked for in the phones entries carry."""
     entries = _fts_ids(conn, "entries_search", phrase, below, page)
     items = _fts_ids(conn, "followups_search", phrase, below, page)
-    lowest = [ids[-1] for ids in (entries, items) if len(ids) == page]
+    phones = [] if digits is None else _phone_ids(conn, digits, below, page)
+    lowest = [ids[-1] for ids in (entries, items, phones) if len(ids) == page]
     floor = max(lowest) if lowest else None
+    entries += phones
     if floor is not None:
         entries = [entry_id for entry_id in entries if entry_id >= floor]
         items = [item_id for item_id in items if item_id >= floor]
@@ -96,6 +123,23 @@ def _fts_ids(
         f"SELECT rowid FROM {table} WHERE {table} MATCH :phrase{bound}"
         " ORDER BY rowid DESC LIMIT :page",
         {"phrase": phrase, "below": below, "page": page},
+    )
+    return [row[0] for row in rows]
+
+
+def _phone_ids(
+    conn: sqlite3.Connection, digits: str, below: int | None, page: int
+) -> list[int]:
+    """Entries whose phone holds `digits`, newest first, off the index of the entries
+    that carry one (`entries_phone`): most carry none."""
+    from gridlog.storage.migrations import ENTRY_PHONE_DIGITS
+
+    bound = "" if below is None else " AND id < :below"
+    rows = conn.execute(
+        "SELECT id FROM entries INDEXED BY entries_phone WHERE phone IS NOT NULL"
+        f" AND instr({ENTRY_PHONE_DIGITS}, :digits) > 0{bound}"
+        " ORDER BY id DESC LIMIT :page",
+        {"digits": digits, "below": below, "page": page},
     )
     return [row[0] for row in rows]
 

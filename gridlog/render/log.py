@@ -82,6 +82,11 @@ def added_line(added: Added, today: dt.date) -> str:
         parts.append(t("add.visit", case=added.case_id, n=added.visit_number))
     for item in added.opened:
         parts.append(_opened_text(item, today))
+    if added.registered:
+        name = clean(added.resident)
+        parts.append(t("add.registered", name=name, id=added.resident_id))
+    elif added.resident is not None and added.resident_id is None:
+        parts.append(t("add.not_registered", name=clean(added.resident)))
     return t("list.sep").join(parts)
 
 

@@ -234,3 +234,23 @@ def rule_json(rule: Any) -> dict[str, Any]:
         "reminders": rule.reminders,
         "open": rule.open,
     }
+
+
+def rule_saved_doc(saved: Any, key: str) -> Doc:
+    """`rule add`/`rule edit`: what the rule filed, then, once, the residents already
+    past its age that it did not (a backfill files theirs)."""
+    rule = saved.rule
+    doc: Doc = [t(key, id=rule.id, age=rule.age, n=saved.opened)]
+    if saved.passed:
+        doc.append(t("rule.passed", count=len(saved.passed), age=rule.age))
+        rows: list[list[Cell]] = [
+            [
+                f"#{who.resident_id}",
+                clean(who.name),
+                clean(who.place) or "—",
+                t("rule.passed_age", age=who.age),
+            ]
+            for who in saved.passed
+        ]
+        doc.append(Table(rows))
+    return doc

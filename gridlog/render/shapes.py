@@ -39,6 +39,8 @@ def added(result: Added) -> dict[str, Any]:
         "reminder": by_type.get("reminder"),
         "case_id": result.case_id,
         "visit_number": result.visit_number,
+        "resident_id": result.resident_id,
+        "registered": result.registered,
     }
 
 
