@@ -77,3 +77,39 @@ def test_the_review_shows_coverage_in_every_printed_format(gridlog, fmt):
     assert "走访覆盖" in shown
     assert "2/3 户（67%）" in shown
     assert "未知" in shown
+
+
+def test_registering_someone_is_no_visit_in_the_coverage(gridlog, red_grids):
+    """A birth date on registering writes a 登记居民 entry at the household: that is
+    the register, not a visit."""
+    run(
+        gridlog,
+        "resident",
+        "add",
+        "钱大妈",
+        "--place",
+        "9号楼3单元301",
+        "--birth",
+        "1950-05-01",
+        now="2019-02-20T09:00",
+    )
+    run(
+        gridlog,
+        "resident",
+        "add",
+        "孙大爷",
+        "--place",
+        "9号楼4单元401",
+        now="2019-02-20T09:00",
+    )
+    run(
+        gridlog,
+        "resident",
+        "edit",
+        "孙大爷",
+        "--birth",
+        "1941-06-01",
+        now="2019-03-05T09:00",
+    )
+    data = json.loads(run(gridlog, "grid", "show", "红四", "--json"))
+    assert data["visited_this_month"] == {"visited": 0, "households": 2}
