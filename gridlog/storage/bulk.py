@@ -33,6 +33,7 @@ class LoadItem:
     due_on: dt.date
     text: str | None = None  # the entry's text when None
     closed_at: dt.datetime | None = None
+    close_note: str | None = None
 
 
 @dataclass(slots=True)
@@ -72,6 +73,7 @@ class LoadRow:
                 item.text or self.text,
                 item.due_on.isoformat(),
                 to_utc_iso(item.closed_at) if item.closed_at else None,
+                item.close_note,
             )
             for item in self.items
         )
@@ -103,7 +105,8 @@ def named(row: StoredRow, entry_uuid: str) -> StoredRow:
 
 
 # A row as written: (uuid, at, grid_id, place, building_id, resident, phone, category,
-# kind, text, tags, worker, items), each item (uuid, type, text, due_on, closed_at).
+# kind, text, tags, worker, items), each item (uuid, type, text, due_on, closed_at,
+# close_note).
 StoredRow = tuple[Any, ...]
 GRID_ID = 2  # where a stored row holds its grid
 
@@ -275,9 +278,9 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[StoredRow]) -> ra
         entry_id, next_id = next_id, next_id + 1
         case_id = None
         at, grid_id = row[1], row[2]
-        for item_uuid, kind, text, due_on, closed_at in row[-1]:
+        for item_uuid, kind, text, due_on, closed_at, note in row[-1]:
             item = (next_id, item_uuid, kind, entry_id, grid_id, text, due_on, at)
-            followups.append((*item, closed_at, now, now))
+            followups.append((*item, closed_at, note, now, now))
             if case_id is None and kind == "followup":
                 case_id = next_id
             next_id += 1
@@ -290,8 +293,8 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[StoredRow]) -> ra
     )
     conn.executemany(
         "INSERT INTO followups (id, uuid, type, entry_id, grid_id, text, due_on,"
-        " opened_at, closed_at, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " opened_at, closed_at, close_note, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         followups,
     )
     changes.remember_batch(

@@ -182,6 +182,7 @@ READERS: dict[str, tuple[Callable[[Any, str], Any], bool]] = {
     "worker": (_name, True),
     "status": (_closed, True),
     "reminder_text": (_text, False),
+    "close_note": (_text, False),
 }
 
 

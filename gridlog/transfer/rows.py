@@ -12,6 +12,7 @@ times, and the loop over a row's cells stays in one flat method.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import sqlite3
@@ -59,6 +60,7 @@ class Options:
     encoding: str | None = None
     batch: int = 20_000  # rows per chunk read, and per transaction stored
     apart: bool | None = None  # read in a second process; None: if the file is large
+    maps: dict[str, str] = field(default_factory=dict)  # --map, see `parse_maps`
 
 
 @dataclass
@@ -92,7 +94,7 @@ class RowReader:
         self, conn: sqlite3.Connection, ctx: Context, sheet: Sheet, options: Options
     ) -> None:
         self.conn, self.ctx, self.sheet, self.options = conn, ctx, sheet, options
-        self.columns, unknown = map_columns(sheet.headers)
+        self.columns, unknown = map_columns(sheet.headers, options.maps)
         self.checked = Checked(sheet.encoding, unknown)
         self._labels = {key: self._label(key) for key in COLUMNS}
         self._positions = {self._labels[k]: i for k, i in self.columns.items()}
@@ -114,6 +116,9 @@ class RowReader:
         self._tomorrow = dt.datetime.combine(tomorrow, dt.time(), tzinfo=ctx.zone)
         self._default_grid: int | GridlogError | None = None
         self._grid_names: dict[int, str] = {}
+        named = [i for i, header in enumerate(sheet.headers) if header.strip()]
+        self._width = named[-1] + 1 if named else 0
+        self._unnamed = frozenset(range(self._width)) - frozenset(named)
 
     def rows(
         self, on_problem: Callable[[BadRow], None]
@@ -121,7 +126,9 @@ class RowReader:
         """The good rows with their identity; each bad one goes to `on_problem`."""
         for number, values in self.sheet.rows:
             problems: list[Problem] = []
-            row = self._row(number, values, problems)
+            if len(values) > self._width or self._unnamed:
+                self._extra_cells(number, values, problems)
+            row = None if problems else self._row(number, values, problems)
             if problems:
                 self.checked.rows += 1
                 self.checked.bad_rows += 1
@@ -129,6 +136,20 @@ class RowReader:
             elif row is not None:
                 self.checked.rows += 1
                 yield row
+
+    def _extra_cells(
+        self, number: int, values: list[Any], problems: list[Problem]
+    ) -> None:
+        """A row with a cell under no header is refused, not read shifted: most
+        often a comma typed inside a cell of a CSV without quotes, which moves
+        every cell after it one column on. Blank cells past the end are fine."""
+        width, size = self._width, len(values)
+        unnamed = [i for i in self._unnamed if i < size and filled(values[i])]
+        unnamed += [width + i for i, v in enumerate(values[width:]) if filled(v)]
+        if unnamed:
+            cells = max(unnamed[-1] + 1, width)
+            params = {"row": number, "cells": cells, "columns": self._width}
+            problems.append(Problem(number, "", "import.extra_cells", params))
 
     def _label(self, column: str) -> str:
         """A column as the file heads it, or as gridlog would when it has none."""
@@ -161,9 +182,12 @@ class RowReader:
         items: list[bulk.LoadItem] = []
         if at is not None and (followup is not None or reminder is not None):
             items = self._items(number, followup, reminder, cells, at, problems)
+        elif at is not None and cells.get("close_note") is not None:
+            items = [self._case_of_the_visit(cells, at)]
         if problems or at is None or text is None or grid_id is None:
             problems.sort(key=lambda problem: self._positions.get(problem.column, 0))
             return None
+        text, items = self._with_result(text, cells.get("close_note"), items)
         return self._load(at, grid_id, text, place, building, cells, items)
 
     # -- a row's phases, in the order `_row` runs them --
@@ -248,6 +272,34 @@ class RowReader:
             if item is not None:
                 items.append(item)
         return items
+
+    def _case_of_the_visit(
+        self, cells: dict[str, Any], at: dt.datetime
+    ) -> bulk.LoadItem:
+        """A row with a 处理结果 but no follow-up date: the visit opened a case, due
+        that day, closed unless the 状态 says it is still open."""
+        closed_at = None
+        if cells.get("closed") is not None:
+            closed_on = cells["closed"]
+            day_start = dt.datetime.combine(closed_on, dt.time(), tzinfo=at.tzinfo)
+            closed_at = max(at, day_start)
+        elif cells.get("status") is not False:
+            closed_at = at
+        return bulk.LoadItem("followup", at.date(), None, closed_at)
+
+    def _with_result(
+        self, text: str, result: str | None, items: list[bulk.LoadItem]
+    ) -> tuple[str, list[bulk.LoadItem]]:
+        """The 处理结果 is the closing note of the item the row closes; on a case
+        still open it stays with the entry's text, under its header, so that
+        nothing the office wrote is lost."""
+        if result is None:
+            return text, items
+        for index, item in enumerate(items):
+            if item.closed_at is not None:
+                items[index] = dataclasses.replace(item, close_note=result)
+                return text, items
+        return f"{text}\n{self._labels['close_note']}：{result}", items
 
     def _load(
         self,
