@@ -361,6 +361,24 @@ def m009_due_time(db: Database) -> None:
     _run(db, "ALTER TABLE followups ADD COLUMN due_time TEXT")
 
 
+def m010_precision(db: Database) -> None:
+    """Only what was given: an entry whose old log gave a day but no time
+    (`day_only`: `at` is that day's start, shown as the day alone); a case closed
+    on a day nobody wrote down (`closed_day_unknown`: `closed_at` only says that it
+    is closed, and stands at its opening, so it counts as closed then but has no
+    time to resolve); a birth month without its day (`born_month_only`: `born_on`
+    is the month's first day). Rows already stored keep 0: nothing says that they
+    lacked a time."""
+    _run(
+        db,
+        """
+        ALTER TABLE entries ADD COLUMN day_only INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE followups ADD COLUMN closed_day_unknown INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE residents ADD COLUMN born_month_only INTEGER NOT NULL DEFAULT 0
+        """,
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -371,6 +389,7 @@ MIGRATIONS = (
     m007_revisions,
     m008_tombstones,
     m009_due_time,
+    m010_precision,
 )
 
 

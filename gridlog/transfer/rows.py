@@ -34,9 +34,10 @@ from gridlog.transfer.cells import (
     cell,
     filled,
     given,
+    read_closed_on,
     read_due,
-    read_moment,
     read_time_of_day,
+    read_visit,
     unquoted,
 )
 from gridlog.transfer.columns import COLUMNS, map_columns
@@ -106,7 +107,7 @@ class RowReader:
                 known = memoised.known if memo else {}  # `{}`: nothing kept
                 self._readers.append((key, index, self._labels[key], memoised, known))
         self._special = [self.columns.get(key) for key in _SPECIAL]
-        self._moment_memo = Memo(lambda value, _: read_moment(value, ctx))
+        self._moment_memo = Memo(lambda value, _: read_visit(value, ctx))
         self._time_memo = Memo(lambda value, _: read_time_of_day(value, ctx))
         self._grid_memo = Memo(self._grid)
         self._building_memo = Memo(lambda place, _: self._building(place))
@@ -170,7 +171,7 @@ class RowReader:
         blank = not cells and date is None and grid is None and not problems
         if blank and not any(filled(value) for value in values):
             return None
-        at = self._when(number, date, time, problems)
+        at, day_only = self._when(number, date, time, problems) or (None, False)
         text = cells.get("text")
         if text is None and "text" not in cells:
             label = self._labels["text"]
@@ -188,7 +189,9 @@ class RowReader:
             problems.sort(key=lambda problem: self._positions.get(problem.column, 0))
             return None
         text, items = self._with_result(text, cells.get("close_note"), items)
-        return self._load(at, grid_id, text, place, building, cells, items)
+        load = self._load(at, grid_id, text, place, building, cells, items)
+        load[0].day_only = day_only  # kept out of the row's identity
+        return load
 
     # -- a row's phases, in the order `_row` runs them --
 
@@ -222,8 +225,9 @@ class RowReader:
 
     def _when(
         self, number: int, date: Any, time: Any, problems: list[Problem]
-    ) -> dt.datetime | None:
-        """The visit's moment, or None and a problem under the date column."""
+    ) -> tuple[dt.datetime, bool] | None:
+        """The visit's moment and whether only its day is known, or None and a
+        problem under the date column."""
         label = self._labels["date"]
         try:
             return self._at(date, time, label)
@@ -278,14 +282,25 @@ class RowReader:
     ) -> bulk.LoadItem:
         """A row with a 处理结果 but no follow-up date: the visit opened a case, due
         that day, closed unless the 状态 says it is still open."""
-        closed_at = None
-        if cells.get("closed") is not None:
-            closed_on = cells["closed"]
+        closing = self._closing(cells, at, cells.get("status") is not False)
+        return bulk.LoadItem("followup", at.date(), None, *closing)
+
+    def _closing(
+        self, cells: dict[str, Any], at: dt.datetime, closed: bool
+    ) -> tuple[dt.datetime | None, bool]:
+        """When an item of the row was closed, and whether that day is unknown:
+        the 办结日期 if the row has one (for this item), else, when `closed` (the
+        状态 says so), a day nobody wrote down. No time is made up for it: it stands
+        at the opening, counted closed then, with no time to resolve."""
+        closed_on = cells.get("closed")
+        if closed_on is True:  # 办结日期 said 已办结
+            return at, True
+        if closed_on is not None:
             day_start = dt.datetime.combine(closed_on, dt.time(), tzinfo=at.tzinfo)
-            closed_at = max(at, day_start)
-        elif cells.get("status") is not False:
-            closed_at = at
-        return bulk.LoadItem("followup", at.date(), None, closed_at)
+            return max(at, day_start), False
+        if closed:
+            return at, True
+        return None, False
 
     def _with_result(
         self, text: str, result: str | None, items: list[bulk.LoadItem]
@@ -330,20 +345,21 @@ class RowReader:
 
     # -- cells --
 
-    def _at(self, value: Any, time_value: Any, label: str) -> dt.datetime:
-        """When the visit was: the 日期 cell, at the 时间 cell's time if there is one.
-        Each distinct date and time is read once (a log repeats them all day)."""
+    def _at(self, value: Any, time_value: Any, label: str) -> tuple[dt.datetime, bool]:
+        """When the visit was: the 日期 cell, at the 时间 cell's time if there is one;
+        and whether only the day is known. Each distinct date and time is read once
+        (a log repeats them all day)."""
         if value is None:
             raise GridlogError("field.empty", field=label)
-        moment = self._moment_memo(value, None)
+        moment, day_only = self._moment_memo(value, None)
         if time_value is not None:
             day = moment.replace(hour=0, minute=0, second=0)
-            moment = day + self._time_memo(time_value, None)
+            moment, day_only = day + self._time_memo(time_value, None), False
         if moment >= self._tomorrow:
             raise GridlogError("import.future", text=as_text(value))
         if moment.year < 1900:  # and year 1 cannot even be stored in UTC
             raise GridlogError("import.too_old", text=as_text(value))
-        return moment
+        return moment, day_only
 
     def _grid(self, cell: tuple[Any, int | None], label: str) -> int:
         """The 网格 column, else the place's building's grid, else the default."""
@@ -407,19 +423,16 @@ class RowReader:
             return None
         due = read_due(value, at)
         text = cells.get("reminder_text") if kind == "reminder" else None
-        closed_at = None
-        closed_on = cells.get("closed")
-        if closed_on is not None and closes:
-            day_start = dt.datetime.combine(closed_on, dt.time(), tzinfo=at.tzinfo)
-            closed_at = max(at, day_start)
-        elif cells.get("status"):
-            day_start = dt.datetime.combine(due, dt.time(), tzinfo=at.tzinfo)
-            closed_at = max(at, day_start)
-        return bulk.LoadItem(kind, due, text, closed_at)
+        status = bool(cells.get("status"))
+        if closes:
+            closed_at, unknown = self._closing(cells, at, status)
+        else:
+            closed_at, unknown = (at, True) if status else (None, False)
+        return bulk.LoadItem(kind, due, text, closed_at, closed_day_unknown=unknown)
 
-    def _closed_on(self, value: Any, _label: str) -> dt.date:
+    def _closed_on(self, value: Any, _label: str) -> dt.date | bool:
         """The 办结日期 of gridlog's own csv: the day the row's case was closed."""
-        return read_moment(value, self.ctx).date()
+        return read_closed_on(value, self.ctx)
 
 
 def identity(row: bulk.LoadRow, grid: str) -> bytes:
