@@ -29,9 +29,13 @@ def check_office_rows(read_db) -> None:
     )
     assert second["at"] == "2019-03-12T06:05:00Z"
     assert (second["place"], second["category"]) == ("10号楼", "civil-affairs")
-    notes = query(read_db, "SELECT entry_id, close_note, closed_at FROM followups")
+    notes = query(
+        read_db,
+        "SELECT entry_id, close_note, closed_at, closed_day_unknown FROM followups",
+    )
     assert [(row[0], row[1]) for row in notes] == [(first["id"], "已联系物业更换")]
     assert notes[0][2] is not None  # 已办结: the case is closed
+    assert notes[0][3] == 1  # on a day the sheet does not say
 
 
 def test_a_gbk_csv_with_an_offices_headers_is_understood(

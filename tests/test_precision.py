@@ -163,3 +163,22 @@ def test_a_time_given_later_is_kept(gridlog, red_grids, tmp_path):
     ok(gridlog, "edit", "1", "--at", "2019-03-11 09:30")
     entry = json.loads(ok(gridlog, "log", "--json").stdout)[0]
     assert entry["at"] == "2019-03-11T09:30:00+08:00"
+
+
+def test_a_birth_month_travels_in_the_jsonl_export(gridlog, red_grids, tmp_path):
+    ok(
+        gridlog,
+        "resident",
+        "add",
+        "臧树花",
+        "-p",
+        "9号楼2单元101",
+        "--birth",
+        "1940-03",
+    )
+    out = tmp_path / "all.jsonl"
+    ok(gridlog, "export", str(out))
+    other = ["--db", str(tmp_path / "other.db")]
+    ok(gridlog, *other, "merge", str(out))
+    shown = ok(gridlog, *other, "resident", "show", "臧树花", "--json").stdout
+    assert json.loads(shown)["born"] == "1940-03"

@@ -282,8 +282,10 @@ class RowReader:
     ) -> bulk.LoadItem:
         """A row with a 处理结果 but no follow-up date: the visit opened a case, due
         that day, closed unless the 状态 says it is still open."""
-        closing = self._closing(cells, at, cells.get("status") is not False)
-        return bulk.LoadItem("followup", at.date(), None, *closing)
+        closed_at, unknown = self._closing(cells, at, cells.get("status") is not False)
+        return bulk.LoadItem(
+            "followup", at.date(), None, closed_at, closed_day_unknown=unknown
+        )
 
     def _closing(
         self, cells: dict[str, Any], at: dt.datetime, closed: bool
