@@ -462,7 +462,9 @@ def test_json_summary(gridlog, red_grids, tmp_path):
         ("empty.csv", b"", "the file has no rows", 1),
         ("latin1.csv", "日期,内容\n".encode() + b"\xff\xfe\xfa", "neither UTF-8", 1),
         ("fake.xlsx", b"not a zip", "is not a readable .xlsx", 1),
-        ("cols.csv", "时间,地点\n08:00,9号楼\n".encode(), "no column 日期/date", 1),
+        ("cols.csv", "地点,居民\n9号楼,王\n".encode(), "no column 日期/date", 1),
+        # A lone 时间 column holds the date (and time): only the text is missing.
+        ("time.csv", "时间,地点\n08:00,9号楼\n".encode(), "no column 内容/text", 1),
     ],
 )
 def test_files_that_cannot_be_imported(

@@ -137,12 +137,17 @@ def import_(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help=t("opt.encoding"))
     ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option("--map", metavar="列名=字段", help=t("opt.import_map")),
+    ] = None,
     batch: Annotated[int, typer.Option("--batch-size", min=1, hidden=True)] = 20_000,
     apart: Annotated[bool | None, typer.Option("--apart/--here", hidden=True)] = None,
     as_json: JsonOption = False,
     force: ForceOption = False,
 ) -> None:
     from gridlog.transfer import importing, sheets
+    from gridlog.transfer.columns import parse_maps
 
     if sheets.kind_of(file) == "jsonl":
         merge(ctx, str(file))  # gridlog's own export: matched record by record
@@ -151,7 +156,9 @@ def import_(
     if skip_bad and not dry_run:
         target = rejects or _free_reject_name(file)
         guard_output(ctx, target, force=force, inputs=(file,))
-    options = importing.Options(grid, create_grids, encoding, batch, apart)
+    options = importing.Options(
+        grid, create_grids, encoding, batch, apart, parse_maps(maps or ())
+    )
     stage = "check" if dry_run else "store"
     with (
         session(ctx, write=not dry_run) as (conn, context),
@@ -193,6 +200,8 @@ def _print_problem(stream):
 
 def _problem_line(problem) -> str:
     reason = message(problem.key, problem.params)
+    if not problem.column:  # a problem of the whole row, which names it
+        return reason
     return t("import.problem", row=problem.row, column=problem.column, reason=reason)
 
 
@@ -247,7 +256,10 @@ class _Rejects:
                 [t("import.reject.row"), t("import.reject.reason"), *bad.headers]
             )
         reasons = t("list.sep").join(
-            f"{p.column}: {message(p.key, p.params)}" for p in bad.problems
+            f"{p.column}: {message(p.key, p.params)}"
+            if p.column
+            else message(p.key, p.params)
+            for p in bad.problems
         )
         # Import takes the apostrophe off again, so a fixed file reads back as typed.
         cells = [

@@ -178,6 +178,7 @@ class LogEntry(NamedTuple):
     text: str
     tags: list[str]
     case_id: int | None
+    day_only: bool = False  # an old log gave its day, no time: `at` is its start
 
 
 class LogFilter(NamedTuple):
@@ -234,8 +235,10 @@ _EXPORT_SELECT = (
     "  AND f.type = 'followup' ORDER BY f.id LIMIT 1) AS follow_up,"
     " (SELECT due_on FROM followups f WHERE f.entry_id = e.id"
     "  AND f.type = 'reminder' ORDER BY f.id LIMIT 1) AS reminder,"
-    " (SELECT closed_at FROM followups f WHERE f.entry_id = e.id"
-    "  ORDER BY f.type, f.id LIMIT 1) AS closed_at"
+    " (SELECT CASE WHEN closed_day_unknown THEN 'unknown' ELSE closed_at END"
+    "  FROM followups f"
+    "  WHERE f.entry_id = e.id ORDER BY f.type, f.id LIMIT 1) AS closed_at,"
+    " e.day_only"
     " FROM entries e JOIN grids g ON g.id = e.grid_id"
 )
 
@@ -244,7 +247,8 @@ def exported_entries(
     conn: sqlite3.Connection, zone: dt.tzinfo, filters: LogFilter
 ) -> Iterator[sqlite3.Row]:
     """The entries `filters` select, oldest first, each with its first follow-up's
-    and reminder's due dates and when it was closed: one row per line of a
+    and reminder's due dates and when it was closed (`unknown` for a case closed
+    on a day nobody wrote down): one row per line of a
     spreadsheet, streamed off the cursor."""
     where, params = log_where(zone, filters)
     rows = conn.execute(f"{_EXPORT_SELECT} {where} ORDER BY e.at, e.id", params)
@@ -279,6 +283,7 @@ def log_entry(row: sqlite3.Row, zone: dt.tzinfo) -> LogEntry:
         text=row["text"],
         tags=json.loads(row["tags"]),
         case_id=row["case_id"],
+        day_only=bool(row["day_only"]),
     )
 
 
@@ -297,6 +302,8 @@ class Event(NamedTuple):
     moved: (
         tuple[tuple[dt.date, dt.time | None], tuple[dt.date, dt.time | None]] | None
     ) = None
+    day_only: bool = False  # only the day of `at` is known
+    unknown: bool = False  # not even the day: `at` only places it in the story
 
 
 class Story(NamedTuple):
@@ -315,9 +322,14 @@ class Story(NamedTuple):
     signoffs: Tally | None = None
     every: str | None = None
     due_time: dt.time | None = None
+    # Closed on a day nobody wrote down (an old log's 已办结): `closed_at` is None.
+    closed_day_unknown: bool = False
+    opened_day_only: bool = False  # opened by an entry with a day and no time
 
     @property
     def resolution_minutes(self) -> int | None:
+        """Minutes from opening to closing; None while open or when the day it
+        was closed is not known."""
         if self.closed_at is None:
             return None
         return int((self.closed_at - self.opened_at).total_seconds() // 60)
@@ -333,13 +345,23 @@ def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
     ).fetchall()
     visits = [Visit(n, log_entry(row, zone)) for n, row in enumerate(rows, start=1)]
     events = [
-        Event(v.entry.at, "visit", v.entry.text, v.number, v.entry.id) for v in visits
+        Event(
+            v.entry.at,
+            "visit",
+            v.entry.text,
+            v.number,
+            v.entry.id,
+            day_only=v.entry.day_only,
+        )
+        for v in visits
     ]
     events.extend(_snoozes(conn, zone, item["id"]))
     closed_at = item["closed_at"] and from_utc_iso(item["closed_at"], zone)
+    unknown = bool(item["closed_day_unknown"])
     if closed_at:
-        events.append(Event(closed_at, "done", item["close_note"]))
+        events.append(Event(closed_at, "done", item["close_note"], unknown=unknown))
     events.sort(key=lambda event: event.at)
+    opener = next((v.entry for v in visits if v.entry.id == item["entry_id"]), None)
     return Story(
         id=item["id"],
         type=item["type"],
@@ -349,13 +371,15 @@ def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
         status="open" if item["closed_at"] is None else "done",
         due=dt.date.fromisoformat(item["due_on"]),
         opened_at=from_utc_iso(item["opened_at"], zone),
-        closed_at=closed_at or None,
+        closed_at=None if unknown else closed_at or None,
         close_note=item["close_note"],
         visits=visits,
         events=events,
         signoffs=_signoffs(conn, item["id"]),
         every=item["every"],
         due_time=stored_clock(item["due_time"]),
+        closed_day_unknown=unknown,
+        opened_day_only=opener is not None and opener.day_only,
     )
 
 

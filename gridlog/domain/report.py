@@ -79,6 +79,8 @@ class Figures:
     scheduled: int = 0  # reminders open at the period's end and due after it
     median_resolution_minutes: float | None = None  # follow-ups closed in the period
     longest_resolution_minutes: int | None = None
+    # ... of which closed on a day nobody wrote down: left out of those times
+    unknown_resolution: int = 0
     due_in_period: int = 0  # follow-ups and reminders due in the period (so far)
     closed_on_time: int = 0  # ... of which closed by the end of their due day
 
@@ -377,17 +379,20 @@ def _count_followups(
     for group, count in rows:
         _add(groups, total, group, "followups_opened", count)
     rows = conn.execute(
-        f"SELECT grp, count(*), json_group_array({_MINUTES_TO_CLOSE})"
+        f"SELECT grp, count(*), sum(closed_day_unknown), json_group_array("
+        f"CASE WHEN closed_day_unknown THEN NULL ELSE {_MINUTES_TO_CLOSE} END)"
         f" FROM ({source} WHERE f.type = 'followup'"
         f" AND f.closed_at >= :start AND f.closed_at < :end{where}) GROUP BY grp",
         params,
     )
     everyone: list[int] = []
-    for group, count, minutes in rows:
+    for group, count, unknown, minutes in rows:
         _add(groups, total, group, "followups_closed", count)
+        if unknown:
+            _add(groups, total, group, "unknown_resolution", unknown)
         # Median and longest minutes to resolve, over follow-ups closed in the period.
         ordered = json.loads(minutes)
-        if None in ordered:  # a timestamp SQLite cannot read
+        if None in ordered:  # closed on an unknown day, or a timestamp unreadable
             ordered = [m for m in ordered if m is not None]
         ordered.sort()
         if ordered:

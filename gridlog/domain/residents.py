@@ -45,9 +45,11 @@ class Resident(NamedTuple):
     tags: list[str]
     note: str | None
     registered_on: dt.date
+    born_month_only: bool = False  # `born_on` is the first of the month given
 
     def age(self, today: dt.date) -> int | None:
-        """Whole years on `today`; with only a year known, the age reached this year."""
+        """Whole years on `today`; with only a year known, the age reached this year
+        (with only a month, the age reached this month)."""
         if self.born_on is None:
             return None
         born = self.born_on
@@ -58,8 +60,12 @@ class Resident(NamedTuple):
 
 
 class Birth(NamedTuple):
+    """A birth date as far as it is known: a year alone or a month alone stands at
+    its first day (and a care rule falls due then)."""
+
     day: dt.date
     year_only: bool
+    month_only: bool = False
 
 
 class NewResident(NamedTuple):
@@ -80,10 +86,13 @@ class Added(NamedTuple):
 
 def parse_birth(text: str, now: dt.datetime) -> Birth:
     """`1940-05-20`, `1940/5/20`, `19400520`, `1940年5月20日`; or a year alone,
-    `1940`, `1940年`, `一九四〇年`."""
+    `1940`, `1940年`, `一九四〇年`; or a month alone, `1940-03`, `1940年3月`."""
     today = now.date()
     value = dates_digits(text.strip())
     year = re.fullmatch(r"(\d{4})年?", value)
+    month = _BIRTH_MONTH.fullmatch(value)
+    if month:
+        return _birth_month(int(month[1]), int(month[2]), text, today)
     if year:
         day = dt.date(int(year[1]), 1, 1)
         year_only = True
@@ -97,6 +106,19 @@ def parse_birth(text: str, now: dt.datetime) -> Birth:
     if day > today or day.year < 1880:
         raise GridlogError("resident.birth_impossible", text=text)
     return Birth(day, year_only)
+
+
+_BIRTH_MONTH = re.compile(r"(\d{4})(?:[-/.]|年)(\d{1,2})月?")
+
+
+def _birth_month(year: int, month: int, text: str, today: dt.date) -> Birth:
+    """A birth month without its day: kept as a month, never as its first day."""
+    if not 1 <= month <= 12:
+        raise GridlogError("date.impossible", text=text)
+    day = dt.date(year, month, 1)
+    if day > today or year < 1880:
+        raise GridlogError("resident.birth_impossible", text=text)
+    return Birth(day, False, True)
 
 
 def dates_digits(text: str) -> str:
@@ -164,6 +186,7 @@ def add_resident(conn: sqlite3.Connection, ctx: Context, new: NewResident) -> Ad
                 "id_number": id_number,
                 "born_on": birth and birth.day.isoformat(),
                 "born_year_only": int(bool(birth and birth.year_only)),
+                "born_month_only": int(bool(birth and birth.month_only)),
                 "tags": json.dumps(tags, ensure_ascii=False),
                 "note": note,
                 "registered_on": ctx.today.isoformat(),
@@ -412,6 +435,7 @@ def _resident(row: sqlite3.Row) -> Resident:
         tags=json.loads(row["tags"]),
         note=row["note"],
         registered_on=dt.date.fromisoformat(row["registered_on"]),
+        born_month_only=bool(row["born_month_only"]),
     )
 
 
@@ -606,8 +630,9 @@ def _edited_values(
     if edit.birth is not None:
         values["born_on"] = edit.birth.day.isoformat()
         values["born_year_only"] = int(edit.birth.year_only)
+        values["born_month_only"] = int(edit.birth.month_only)
     elif edit.clear_birth:
-        values.update(born_on=None, born_year_only=0)
+        values.update(born_on=None, born_year_only=0, born_month_only=0)
     if edit.add_tags or edit.remove_tags:
         values["tags"] = _edited_tags(row, edit)
     if edit.note is not None:

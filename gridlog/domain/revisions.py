@@ -230,6 +230,8 @@ def edit_record(
             raise GridlogError("edit.due_on_entry", id=record_id, exit_code=2)
         before = from_utc_iso(entry["at"], ctx.zone)
         values = _entry_values(conn, edit, before)
+        if "at" in values and entry["day_only"]:
+            values["day_only"] = 0  # a time given now is a time known
         if not values and edit.follow_up is None:
             raise GridlogError("edit.nothing", exit_code=2)
         if values:

@@ -63,6 +63,8 @@ class TableRow:
     follow_up: dt.date | None
     reminder: dt.date | None
     closed: dt.date | None
+    day_only: bool = False  # no time was given: the time cell stays empty
+    closed_unknown: bool = False  # closed on a day nobody wrote down
 
 
 def table_rows(
@@ -85,8 +87,16 @@ def table_rows(
             text=hide(row["text"]),
             follow_up=_day(row["follow_up"]),
             reminder=_day(row["reminder"]),
-            closed=row["closed_at"] and from_utc_iso(row["closed_at"], ctx.zone).date(),
+            closed=_closed_on(row["closed_at"], ctx),
+            day_only=bool(row["day_only"]),
+            closed_unknown=row["closed_at"] == "unknown",
         )
+
+
+def _closed_on(closed_at: str | None, ctx: Context) -> dt.date | None:
+    if closed_at is None or closed_at == "unknown":
+        return None
+    return from_utc_iso(closed_at, ctx.zone).date()
 
 
 def _same(text: str) -> str:
@@ -113,9 +123,10 @@ def write_csv(out: TextIO, rows: Iterator[TableRow]) -> int:
             [
                 row.id,
                 row.at.date().isoformat(),
-                row.at.strftime("%H:%M"),
+                "" if row.day_only else row.at.strftime("%H:%M"),
                 *(csv_text(value) for value in _texts(row)),
-                *(_iso(day) for day in (row.follow_up, row.reminder, row.closed)),
+                *(_iso(day) for day in (row.follow_up, row.reminder)),
+                _closed(row) or _iso(row.closed),
             ]
         )
         count += 1
@@ -136,6 +147,12 @@ def _texts(row: TableRow) -> tuple[str | None, ...]:
 
 def _iso(day: dt.date | None) -> str:
     return "" if day is None else day.isoformat()
+
+
+def _closed(row: TableRow) -> str | None:
+    """A case closed on a day nobody wrote down: its 办结日期 cell says only 已办结
+    (which `import` reads back as that), never a made-up day."""
+    return t("export.closed_unknown") if row.closed_unknown else None
 
 
 def check_xlsx_size(conn: sqlite3.Connection, ctx: Context, filters: LogFilter) -> None:
@@ -173,9 +190,10 @@ def write_xlsx(out: BinaryIO, rows: Iterator[TableRow]) -> int:
             [
                 row.id,
                 date_cell(row.at.date()),
-                time_cell(row.at.time().replace(tzinfo=None)),
+                None if row.day_only else time_cell(row.at.time().replace(tzinfo=None)),
                 *(_xlsx_text(WriteOnlyCell, sheet, value) for value in _texts(row)),
-                *(date_cell(day) for day in (row.follow_up, row.reminder, row.closed)),
+                *(date_cell(day) for day in (row.follow_up, row.reminder)),
+                _closed(row) or date_cell(row.closed),
             ]
         )
         count += 1

@@ -36,7 +36,13 @@ def fmt_date(day: dt.date, today: dt.date | None = None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def fmt_moment(moment: dt.datetime, today: dt.date | None = None) -> str:
+def fmt_moment(
+    moment: dt.datetime, today: dt.date | None = None, day_only: bool = False
+) -> str:
+    """`3月15日 09:30`; the day alone when that is all that is known (`day_only`:
+    an old log gave no time, and 00:00 would be one made up)."""
+    if day_only:
+        return fmt_date(moment.date(), today)
     return f"{fmt_date(moment.date(), today)} {moment:%H:%M}"
 
 
@@ -311,7 +317,7 @@ def log_doc(
             text += t("search.in_note")
         rows.append(
             [
-                f"{entry.at:%H:%M}",
+                "—" if entry.day_only else f"{entry.at:%H:%M}",
                 f"#{entry.id}",
                 clean(entry.grid),
                 clean(entry.place) or "—",
@@ -340,7 +346,7 @@ def entry_doc(view: EntryView, today: dt.date) -> Doc:
     what = vocab.label("kind", entry.kind, lang)
     if entry.category != "other":
         what += "·" + vocab.label("category", entry.category, lang)
-    facts = [fmt_moment(entry.at, today), what]
+    facts = [fmt_moment(entry.at, today, entry.day_only), what]
     if entry.resident:
         facts.append(clean(entry.resident))
     if entry.tags:
@@ -367,12 +373,14 @@ def story_doc(story: Story, today: dt.date) -> Doc:
         title += " · " + clean(story.place)
     doc: Doc = [Heading(title), clean(story.text)]
     facts = [
-        t("show.opened", at=fmt_moment(story.opened_at, today)),
+        t("show.opened", at=fmt_moment(story.opened_at, today, story.opened_day_only)),
         t("show.due", due=fmt_due(story.due, story.due_time, today)),
     ]
     if story.every:
         facts.append(fmt_every(story.every))
-    if story.closed_at is not None:
+    if story.closed_day_unknown:
+        facts += [t("show.closed_unknown"), t("show.took_unknown")]
+    elif story.closed_at is not None:
         facts.append(t("show.closed", at=fmt_moment(story.closed_at, today)))
         facts.append(t("show.took", took=fmt_minutes(story.resolution_minutes or 0)))
     elif story.due < today:
@@ -383,7 +391,9 @@ def story_doc(story: Story, today: dt.date) -> Doc:
         doc.extend(signoff_lines(story.signoffs))
     rows: list[list[Cell]] = []
     for event in story.events:
-        when = fmt_moment(event.at, today)
+        when = fmt_moment(event.at, today, event.day_only)
+        if event.unknown:
+            when = t("show.day_unknown")
         if event.what == "visit":
             label: Cell = t("show.visit_n", n=event.number)
             rows.append([label, when, f"#{event.entry_id}", clean(event.detail)])

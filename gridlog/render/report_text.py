@@ -117,6 +117,7 @@ def report_doc(report: Report) -> Doc:
         return [*doc, t("report.empty", label=report.period.label), "", signature()]
     doc.append(Table(_screen_rows(report, bars=True), columns=_screen_columns(report)))
     doc.append(t("report.change", label=report.period.previous().label))
+    doc.extend(_unknown_times(report))
     doc.extend(_scheduled_blocks(report))
     doc.extend(_kinds_and_categories(report))
     doc.extend(_hot_spot_blocks(report))
@@ -126,6 +127,13 @@ def report_doc(report: Report) -> Doc:
 
 
 _SCREEN = ("visits", "opened", "closed", "open", "overdue")
+
+
+def _unknown_times(report: Report) -> list[str]:
+    """Cases closed on a day nobody wrote down (an old log's 已办结) have no time
+    to resolve: the report says how many it left out of its times."""
+    count = report.total.unknown_resolution
+    return [t("report.unknown_times", count=count)] if count else []
 
 
 def _screen_columns(report: Report, bars: bool = True) -> list[str]:
@@ -327,6 +335,7 @@ def report_markdown(report: Report) -> str:
     ]
     lines += _md_table(_screen_columns(report, bars=False), rows)
     lines += ["", t("report.change", label=report.period.previous().label), ""]
+    lines += [*_unknown_times(report), ""] if report.total.unknown_resolution else []
     if report.total.scheduled:
         lines += [f"## {scheduled_heading(report)}", ""]
         lines += _md_table(
@@ -503,6 +512,7 @@ def figures_json(figures: Figures) -> dict[str, Any]:
         "scheduled": figures.scheduled,
         "median_resolution_minutes": _round(figures.median_resolution_minutes),
         "longest_resolution_minutes": figures.longest_resolution_minutes,
+        "unknown_resolution": figures.unknown_resolution,
         "due_in_period": figures.due_in_period,
         "closed_on_time": figures.closed_on_time,
         "on_time_share": None

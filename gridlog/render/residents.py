@@ -22,11 +22,20 @@ def _id_number(value: str | None, reveal: bool) -> str | None:
     return value if reveal else mask_id_number(value)
 
 
+def _fmt_month(day: dt.date) -> str:
+    """A month without its day, as `fmt_date` writes dates: `1940年3月`, `1940-03`."""
+    if current_lang() == "zh":
+        return f"{day.year}年{day.month}月"
+    return day.isoformat()[:7]
+
+
 def fmt_born(resident: Resident, today: dt.date) -> str:
     if resident.born_on is None:
         return "—"
     if resident.born_year_only:
         born = t("resident.born_year", year=resident.born_on.year)
+    elif resident.born_month_only:
+        born = _fmt_month(resident.born_on)
     else:
         born = fmt_date(resident.born_on)
     return t("resident.born_age", born=born, age=resident.age(today))
@@ -112,7 +121,7 @@ def story_doc(story: ResidentStory, today: dt.date, reveal: bool) -> Doc:
             what += "·" + vocab.label("category", entry.category, lang)
         rows.append(
             [
-                fmt_moment(entry.at, today),
+                fmt_moment(entry.at, today, entry.day_only),
                 f"#{entry.id}",
                 clean(entry.place) or "—",
                 (what, "muted"),
@@ -176,6 +185,8 @@ def _born_json(resident: Resident) -> str | None:
         return None
     if resident.born_year_only:
         return str(resident.born_on.year)
+    if resident.born_month_only:
+        return resident.born_on.isoformat()[:7]  # 1940-03
     return resident.born_on.isoformat()
 
 

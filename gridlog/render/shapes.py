@@ -5,6 +5,7 @@ Times are local ISO-8601 with their offset; dates are `YYYY-MM-DD`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -69,7 +70,7 @@ def due(items: list[DueItem]) -> list[dict[str, Any]]:
 def log_entry(entry: LogEntry) -> dict[str, Any]:
     return {
         "id": entry.id,
-        "at": entry.at.isoformat(),
+        "at": _moment(entry.at, entry.day_only),
         "grid": entry.grid,
         "place": entry.place,
         "resident": entry.resident,
@@ -114,8 +115,9 @@ def story(result: Story) -> dict[str, Any]:
         "place": result.place,
         "due": result.due.isoformat(),
         "due_time": _clock(result.due_time),
-        "opened_at": result.opened_at.isoformat(),
+        "opened_at": _moment(result.opened_at, result.opened_day_only),
         "closed_at": result.closed_at and result.closed_at.isoformat(),
+        "closed_day_unknown": result.closed_day_unknown,
         "close_note": result.close_note,
         "resolution_minutes": result.resolution_minutes,
         "visits": len(result.visits),
@@ -130,7 +132,7 @@ def story(result: Story) -> dict[str, Any]:
         "history": [
             {
                 "event": event.what,
-                "at": event.at.isoformat(),
+                "at": None if event.unknown else _moment(event.at, event.day_only),
                 "number": event.number,
                 "entry_id": event.entry_id,
                 "text": event.detail,
@@ -186,3 +188,9 @@ def stale(households) -> list[dict[str, Any]]:
 def _clock(time) -> str | None:
     """An appointment's time as `HH:MM`; null for an item due some time that day."""
     return None if time is None else f"{time:%H:%M}"
+
+
+def _moment(moment: dt.datetime, day_only: bool) -> str:
+    """An instant in ISO 8601, or its day alone (`2019-03-11`) when no time is
+    known: a reader must not take a made-up midnight for a time."""
+    return moment.date().isoformat() if day_only else moment.isoformat()

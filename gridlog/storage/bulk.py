@@ -33,6 +33,8 @@ class LoadItem:
     due_on: dt.date
     text: str | None = None  # the entry's text when None
     closed_at: dt.datetime | None = None
+    close_note: str | None = None
+    closed_day_unknown: bool = False  # closed, on a day nobody wrote down
 
 
 @dataclass(slots=True)
@@ -55,6 +57,7 @@ class LoadRow:
     worker: str | None = None
     items: tuple[LoadItem, ...] = ()
     uuid: str | None = None
+    day_only: bool = False  # only the day of `at` is known: it stands at its start
 
     def stored(self) -> StoredRow:
         """The row as it is written: instants in UTC, dates as text, items resolved,
@@ -72,6 +75,8 @@ class LoadRow:
                 item.text or self.text,
                 item.due_on.isoformat(),
                 to_utc_iso(item.closed_at) if item.closed_at else None,
+                item.close_note,
+                int(item.closed_day_unknown),
             )
             for item in self.items
         )
@@ -88,6 +93,7 @@ class LoadRow:
             self.text,
             self.tags,
             self.worker,
+            int(self.day_only),
             items,
         )
 
@@ -103,7 +109,8 @@ def named(row: StoredRow, entry_uuid: str) -> StoredRow:
 
 
 # A row as written: (uuid, at, grid_id, place, building_id, resident, phone, category,
-# kind, text, tags, worker, items), each item (uuid, type, text, due_on, closed_at).
+# kind, text, tags, worker, day_only, items), each item (uuid, type, text, due_on,
+# closed_at, close_note, closed_day_unknown).
 StoredRow = tuple[Any, ...]
 GRID_ID = 2  # where a stored row holds its grid
 
@@ -275,23 +282,23 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[StoredRow]) -> ra
         entry_id, next_id = next_id, next_id + 1
         case_id = None
         at, grid_id = row[1], row[2]
-        for item_uuid, kind, text, due_on, closed_at in row[-1]:
+        for item_uuid, kind, text, due_on, closed_at, note, unknown in row[-1]:
             item = (next_id, item_uuid, kind, entry_id, grid_id, text, due_on, at)
-            followups.append((*item, closed_at, now, now))
+            followups.append((*item, closed_at, note, unknown, now, now))
             if case_id is None and kind == "followup":
                 case_id = next_id
             next_id += 1
         entries.append((entry_id, *row[:-1], case_id, now, now))
     conn.executemany(
         "INSERT INTO entries (id, uuid, at, grid_id, place, building_id, resident,"
-        " phone, category, kind, text, tags, worker, case_id, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " phone, category, kind, text, tags, worker, day_only, case_id, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         entries,
     )
     conn.executemany(
         "INSERT INTO followups (id, uuid, type, entry_id, grid_id, text, due_on,"
-        " opened_at, closed_at, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " opened_at, closed_at, close_note, closed_day_unknown, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         followups,
     )
     changes.remember_batch(

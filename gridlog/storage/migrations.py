@@ -388,6 +388,30 @@ def m010_entry_phones(db: Database) -> None:
     )
 
 
+def m011_precision(db: Database) -> None:
+    """Only what was given: an entry whose old log gave a day but no time
+    (`day_only`: `at` is that day's start, shown as the day alone); a case closed
+    on a day nobody wrote down (`closed_day_unknown`: `closed_at` only says that it
+    is closed, and stands at its opening, so it counts as closed then but has no
+    time to resolve); a birth month without its day (`born_month_only`: `born_on`
+    is the month's first day). Rows already stored keep 0: nothing says that they
+    lacked a time. The report's index of closed items gains the flag, so that it
+    still counts them, and their times, from the index alone."""
+    _run(
+        db,
+        """
+        ALTER TABLE entries ADD COLUMN day_only INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE followups ADD COLUMN closed_day_unknown INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE residents ADD COLUMN born_month_only INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX followups_closed;
+        CREATE INDEX followups_closed
+            ON followups (closed_at, type, grid_id, opened_at, due_on,
+                closed_day_unknown)
+            WHERE closed_at IS NOT NULL
+        """,
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -399,6 +423,7 @@ MIGRATIONS = (
     m008_tombstones,
     m009_due_time,
     m010_entry_phones,
+    m011_precision,
 )
 
 

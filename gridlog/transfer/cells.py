@@ -182,22 +182,41 @@ READERS: dict[str, tuple[Callable[[Any, str], Any], bool]] = {
     "worker": (_name, True),
     "status": (_closed, True),
     "reminder_text": (_text, False),
+    "close_note": (_text, False),
 }
 
 
 def read_moment(value: Any, ctx: Context) -> dt.datetime:
     """A cell holding when a visit was: Excel dates as they are, text with a year."""
+    return read_visit(value, ctx)[0]
+
+
+def read_visit(value: Any, ctx: Context) -> tuple[dt.datetime, bool]:
+    """When a visit was, and whether the cell gave only its day (then the moment is
+    the day's start, which is not a time anybody wrote). An Excel date cell holds
+    midnight: a day, unless it shows seconds' worth of a time."""
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=ctx.zone) if value.tzinfo is None else value
+        moment = value.replace(tzinfo=ctx.zone) if value.tzinfo is None else value
+        return moment, value.time() == dt.time()
     if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time(), tzinfo=ctx.zone)
+        return dt.datetime.combine(value, dt.time(), tzinfo=ctx.zone), True
     text = as_text(value)
     match = _ISO.fullmatch(text)
     if match:
-        return _iso_moment(match, text, ctx)
+        return _iso_moment(match, text, ctx), match[4] is None
     if not re.search(r"\d{4}|[〇零一二三四五六七八九]{4}年", text):
         raise GridlogError("import.no_year", text=text)
-    return parse_when(text, ctx.now, "past").at(ctx.zone)
+    when = parse_when(text, ctx.now, "past")
+    return when.at(ctx.zone), when.time is None
+
+
+def read_closed_on(value: Any, ctx: Context) -> dt.date | bool:
+    """A 办结日期 cell: the day a case was closed, or `True` for a cell that says
+    only that it was (已办结, closed: gridlog's own export of a case closed on a day
+    nobody wrote down)."""
+    if not isinstance(value, dt.date) and as_text(value).lower() in _CLOSED:
+        return True
+    return read_moment(value, ctx).date()
 
 
 def _iso_moment(match: re.Match[str], text: str, ctx: Context) -> dt.datetime:

@@ -42,8 +42,8 @@ SELECTS = {
     "resident": (
         "SELECT p.uuid, p.id, p.name, p.place, g.uuid AS grid_uuid,"
         " b.uuid AS building_uuid, p.phone, p.id_number, p.born_on,"
-        " p.born_year_only, p.tags, p.note, p.registered_on, p.created_at,"
-        " p.updated_at, p.revision FROM residents p"
+        " p.born_year_only, p.born_month_only, p.tags, p.note, p.registered_on,"
+        " p.created_at, p.updated_at, p.revision FROM residents p"
         " JOIN grids g ON g.id = p.grid_id"
         " LEFT JOIN buildings b ON b.id = p.building_id",
         "p",
@@ -52,7 +52,7 @@ SELECTS = {
         "SELECT e.uuid, e.id, e.at, g.uuid AS grid_uuid, e.place,"
         " b.uuid AS building_uuid, e.resident, r.uuid AS resident_uuid, e.phone,"
         " e.category, e.kind, e.text, e.tags, e.worker, c.uuid AS case_uuid,"
-        " e.created_at, e.updated_at, e.revision"
+        " e.created_at, e.updated_at, e.revision, e.day_only"
         " FROM entries e JOIN grids g ON g.id = e.grid_id"
         " LEFT JOIN buildings b ON b.id = e.building_id"
         " LEFT JOIN residents r ON r.id = e.resident_id"
@@ -63,7 +63,7 @@ SELECTS = {
         "SELECT f.uuid, f.id, f.type AS kind, e.uuid AS entry_uuid,"
         " g.uuid AS grid_uuid, f.text, f.due_on, f.due_time, f.opened_at, f.closed_at,"
         " f.close_note, f.every, p.uuid AS previous_uuid, f.created_at, f.updated_at,"
-        " f.revision"
+        " f.revision, f.closed_day_unknown"
         " FROM followups f JOIN entries e ON e.id = f.entry_id"
         " JOIN grids g ON g.id = f.grid_id"
         " LEFT JOIN followups p ON p.id = f.previous_id",

@@ -48,6 +48,7 @@ from gridlog.transfer.export_jsonl import TABLES, record_lines
 from gridlog.transfer.merge_read import (
     KINDS,
     OPTIONAL,
+    OPTIONAL_DEFAULTS,
     REFERENCES,
     SHAPES,
     stage,
@@ -429,6 +430,8 @@ class _Merger:
                 values[name] = value
         for name in OPTIONAL.get(kind, {}):
             values[name] = record.get(name)
+            if values[name] is None:
+                values[name] = OPTIONAL_DEFAULTS.get(name)
         return values
 
     def _find(self, kind: str, uuid: str) -> int | None:

@@ -331,8 +331,15 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
 _DEFAULTS = {"revision": 0}
 # Fields later schemas added: a file from before them lacks them, and gets NULL.
 OPTIONAL: dict[str, dict[str, Callable[[Any], bool]]] = {
-    "followup": {"due_time": _pattern(_CLOCK)[1]},  # m009
+    "followup": {
+        "due_time": _pattern(_CLOCK)[1],  # m009
+        "closed_day_unknown": lambda value: value is None or _FLAG(value),  # m010
+    },
+    "entry": {"day_only": lambda value: value is None or _FLAG(value)},  # m010
+    "resident": {"born_month_only": lambda value: value is None or _FLAG(value)},
 }
+# What an optional field a file lacks means, when not NULL.
+OPTIONAL_DEFAULTS = {"closed_day_unknown": 0, "day_only": 0, "born_month_only": 0}
 # A reference field → (the column it fills, the kind of record it points at).
 REFERENCES = {
     "grid_uuid": ("grid_id", "grid"),

@@ -12,6 +12,7 @@ times, and the loop over a row's cells stays in one flat method.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import sqlite3
@@ -33,9 +34,10 @@ from gridlog.transfer.cells import (
     cell,
     filled,
     given,
+    read_closed_on,
     read_due,
-    read_moment,
     read_time_of_day,
+    read_visit,
     unquoted,
 )
 from gridlog.transfer.columns import COLUMNS, map_columns
@@ -59,6 +61,7 @@ class Options:
     encoding: str | None = None
     batch: int = 20_000  # rows per chunk read, and per transaction stored
     apart: bool | None = None  # read in a second process; None: if the file is large
+    maps: dict[str, str] = field(default_factory=dict)  # --map, see `parse_maps`
 
 
 @dataclass
@@ -92,7 +95,7 @@ class RowReader:
         self, conn: sqlite3.Connection, ctx: Context, sheet: Sheet, options: Options
     ) -> None:
         self.conn, self.ctx, self.sheet, self.options = conn, ctx, sheet, options
-        self.columns, unknown = map_columns(sheet.headers)
+        self.columns, unknown = map_columns(sheet.headers, options.maps)
         self.checked = Checked(sheet.encoding, unknown)
         self._labels = {key: self._label(key) for key in COLUMNS}
         self._positions = {self._labels[k]: i for k, i in self.columns.items()}
@@ -104,7 +107,7 @@ class RowReader:
                 known = memoised.known if memo else {}  # `{}`: nothing kept
                 self._readers.append((key, index, self._labels[key], memoised, known))
         self._special = [self.columns.get(key) for key in _SPECIAL]
-        self._moment_memo = Memo(lambda value, _: read_moment(value, ctx))
+        self._moment_memo = Memo(lambda value, _: read_visit(value, ctx))
         self._time_memo = Memo(lambda value, _: read_time_of_day(value, ctx))
         self._grid_memo = Memo(self._grid)
         self._building_memo = Memo(lambda place, _: self._building(place))
@@ -114,6 +117,9 @@ class RowReader:
         self._tomorrow = dt.datetime.combine(tomorrow, dt.time(), tzinfo=ctx.zone)
         self._default_grid: int | GridlogError | None = None
         self._grid_names: dict[int, str] = {}
+        named = [i for i, header in enumerate(sheet.headers) if header.strip()]
+        self._width = named[-1] + 1 if named else 0
+        self._unnamed = frozenset(range(self._width)) - frozenset(named)
 
     def rows(
         self, on_problem: Callable[[BadRow], None]
@@ -121,7 +127,9 @@ class RowReader:
         """The good rows with their identity; each bad one goes to `on_problem`."""
         for number, values in self.sheet.rows:
             problems: list[Problem] = []
-            row = self._row(number, values, problems)
+            if len(values) > self._width or self._unnamed:
+                self._extra_cells(number, values, problems)
+            row = None if problems else self._row(number, values, problems)
             if problems:
                 self.checked.rows += 1
                 self.checked.bad_rows += 1
@@ -129,6 +137,20 @@ class RowReader:
             elif row is not None:
                 self.checked.rows += 1
                 yield row
+
+    def _extra_cells(
+        self, number: int, values: list[Any], problems: list[Problem]
+    ) -> None:
+        """A row with a cell under no header is refused, not read shifted: most
+        often a comma typed inside a cell of a CSV without quotes, which moves
+        every cell after it one column on. Blank cells past the end are fine."""
+        width, size = self._width, len(values)
+        unnamed = [i for i in self._unnamed if i < size and filled(values[i])]
+        unnamed += [width + i for i, v in enumerate(values[width:]) if filled(v)]
+        if unnamed:
+            cells = max(unnamed[-1] + 1, width)
+            params = {"row": number, "cells": cells, "columns": self._width}
+            problems.append(Problem(number, "", "import.extra_cells", params))
 
     def _label(self, column: str) -> str:
         """A column as the file heads it, or as gridlog would when it has none."""
@@ -149,7 +171,7 @@ class RowReader:
         blank = not cells and date is None and grid is None and not problems
         if blank and not any(filled(value) for value in values):
             return None
-        at = self._when(number, date, time, problems)
+        at, day_only = self._when(number, date, time, problems) or (None, False)
         text = cells.get("text")
         if text is None and "text" not in cells:
             label = self._labels["text"]
@@ -161,10 +183,15 @@ class RowReader:
         items: list[bulk.LoadItem] = []
         if at is not None and (followup is not None or reminder is not None):
             items = self._items(number, followup, reminder, cells, at, problems)
+        elif at is not None and cells.get("close_note") is not None:
+            items = [self._case_of_the_visit(cells, at)]
         if problems or at is None or text is None or grid_id is None:
             problems.sort(key=lambda problem: self._positions.get(problem.column, 0))
             return None
-        return self._load(at, grid_id, text, place, building, cells, items)
+        text, items = self._with_result(text, cells.get("close_note"), items)
+        load = self._load(at, grid_id, text, place, building, cells, items)
+        load[0].day_only = day_only  # kept out of the row's identity
+        return load
 
     # -- a row's phases, in the order `_row` runs them --
 
@@ -198,8 +225,9 @@ class RowReader:
 
     def _when(
         self, number: int, date: Any, time: Any, problems: list[Problem]
-    ) -> dt.datetime | None:
-        """The visit's moment, or None and a problem under the date column."""
+    ) -> tuple[dt.datetime, bool] | None:
+        """The visit's moment and whether only its day is known, or None and a
+        problem under the date column."""
         label = self._labels["date"]
         try:
             return self._at(date, time, label)
@@ -249,6 +277,47 @@ class RowReader:
                 items.append(item)
         return items
 
+    def _case_of_the_visit(
+        self, cells: dict[str, Any], at: dt.datetime
+    ) -> bulk.LoadItem:
+        """A row with a 处理结果 but no follow-up date: the visit opened a case, due
+        that day, closed unless the 状态 says it is still open."""
+        closed_at, unknown = self._closing(cells, at, cells.get("status") is not False)
+        return bulk.LoadItem(
+            "followup", at.date(), None, closed_at, closed_day_unknown=unknown
+        )
+
+    def _closing(
+        self, cells: dict[str, Any], at: dt.datetime, closed: bool
+    ) -> tuple[dt.datetime | None, bool]:
+        """When an item of the row was closed, and whether that day is unknown:
+        the 办结日期 if the row has one (for this item), else, when `closed` (the
+        状态 says so), a day nobody wrote down. No time is made up for it: it stands
+        at the opening, counted closed then, with no time to resolve."""
+        closed_on = cells.get("closed")
+        if closed_on is True:  # 办结日期 said 已办结
+            return at, True
+        if closed_on is not None:
+            day_start = dt.datetime.combine(closed_on, dt.time(), tzinfo=at.tzinfo)
+            return max(at, day_start), False
+        if closed:
+            return at, True
+        return None, False
+
+    def _with_result(
+        self, text: str, result: str | None, items: list[bulk.LoadItem]
+    ) -> tuple[str, list[bulk.LoadItem]]:
+        """The 处理结果 is the closing note of the item the row closes; on a case
+        still open it stays with the entry's text, under its header, so that
+        nothing the office wrote is lost."""
+        if result is None:
+            return text, items
+        for index, item in enumerate(items):
+            if item.closed_at is not None:
+                items[index] = dataclasses.replace(item, close_note=result)
+                return text, items
+        return f"{text}\n{self._labels['close_note']}：{result}", items
+
     def _load(
         self,
         at: dt.datetime,
@@ -278,20 +347,21 @@ class RowReader:
 
     # -- cells --
 
-    def _at(self, value: Any, time_value: Any, label: str) -> dt.datetime:
-        """When the visit was: the 日期 cell, at the 时间 cell's time if there is one.
-        Each distinct date and time is read once (a log repeats them all day)."""
+    def _at(self, value: Any, time_value: Any, label: str) -> tuple[dt.datetime, bool]:
+        """When the visit was: the 日期 cell, at the 时间 cell's time if there is one;
+        and whether only the day is known. Each distinct date and time is read once
+        (a log repeats them all day)."""
         if value is None:
             raise GridlogError("field.empty", field=label)
-        moment = self._moment_memo(value, None)
+        moment, day_only = self._moment_memo(value, None)
         if time_value is not None:
             day = moment.replace(hour=0, minute=0, second=0)
-            moment = day + self._time_memo(time_value, None)
+            moment, day_only = day + self._time_memo(time_value, None), False
         if moment >= self._tomorrow:
             raise GridlogError("import.future", text=as_text(value))
         if moment.year < 1900:  # and year 1 cannot even be stored in UTC
             raise GridlogError("import.too_old", text=as_text(value))
-        return moment
+        return moment, day_only
 
     def _grid(self, cell: tuple[Any, int | None], label: str) -> int:
         """The 网格 column, else the place's building's grid, else the default."""
@@ -355,19 +425,16 @@ class RowReader:
             return None
         due = read_due(value, at)
         text = cells.get("reminder_text") if kind == "reminder" else None
-        closed_at = None
-        closed_on = cells.get("closed")
-        if closed_on is not None and closes:
-            day_start = dt.datetime.combine(closed_on, dt.time(), tzinfo=at.tzinfo)
-            closed_at = max(at, day_start)
-        elif cells.get("status"):
-            day_start = dt.datetime.combine(due, dt.time(), tzinfo=at.tzinfo)
-            closed_at = max(at, day_start)
-        return bulk.LoadItem(kind, due, text, closed_at)
+        status = bool(cells.get("status"))
+        if closes:
+            closed_at, unknown = self._closing(cells, at, status)
+        else:
+            closed_at, unknown = (at, True) if status else (None, False)
+        return bulk.LoadItem(kind, due, text, closed_at, closed_day_unknown=unknown)
 
-    def _closed_on(self, value: Any, _label: str) -> dt.date:
+    def _closed_on(self, value: Any, _label: str) -> dt.date | bool:
         """The 办结日期 of gridlog's own csv: the day the row's case was closed."""
-        return read_moment(value, self.ctx).date()
+        return read_closed_on(value, self.ctx)
 
 
 def identity(row: bulk.LoadRow, grid: str) -> bytes:
