@@ -41,6 +41,7 @@ from typing import Any
 
 from gridlog.context import Context
 from gridlog.domain import tombstones
+from gridlog.domain.numbers import digits, exact
 from gridlog.storage.db import transaction
 from gridlog.storage.history import Changes
 
@@ -52,11 +53,6 @@ _TEXT_COLUMNS = {
     "signoffs": ("household",),
     "residents": ("note",),
 }
-# Numbers shorter than this are not a person's (a room number, a count).
-_SHORTEST_NUMBER = 7
-# Between the digits of a number as people write it: a space, a dash, a dot.
-_GAP = "[ \\-.\u3000\uff0d\u2010\u2014\u00b7]?"
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 # Evidence that a short name next to other words stands for a person: what is
 # written just before a person (说王红…, 走访王红…) or just after (王红家, 王红反映).
 _BEFORE_PERSON = (
@@ -150,9 +146,9 @@ def person_of(conn: sqlite3.Connection, resident_id: int) -> Person:
         "SELECT phone FROM entries WHERE resident_id = ?", (resident_id,)
     ):
         found.append(phone)
-    numbers = tuple(dict.fromkeys(n for n in map(_digits, found) if n))
+    numbers = tuple(dict.fromkeys(n for n in map(digits, found) if n))
     others = {
-        _digits(value)
+        digits(value)
         for value in _column_values(conn, resident_id, "phone")
         + _column_values(conn, resident_id, "id_number")
     }
@@ -216,10 +212,10 @@ class _Scrubber:
     left_in: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.everywhere = _numbers_pattern(
+        self.everywhere = exact(
             [n for n in self.person.numbers if n not in self.person.shared]
         )
-        self.theirs = _numbers_pattern(list(self.person.numbers))
+        self.theirs = exact(list(self.person.numbers))
 
     def finds(self, text: str | None) -> bool:
         """Might `text` hold something of theirs? (a fast test for SQL)"""
@@ -259,38 +255,6 @@ class _Scrubber:
         if isinstance(value, dict):
             return {key: self.json_value(item, theirs) for key, item in value.items()}
         return value
-
-
-def _digits(value: Any) -> str | None:
-    """A number as its digits (and an ID's X), or None when it is too short."""
-    if not isinstance(value, str):
-        return None
-    value = value.translate(_FULL_WIDTH).strip()
-    digits = "".join(c for c in value if c.isdigit())
-    if value[-1:] in ("X", "x"):
-        digits += "X"  # an ID number's check digit 10
-    return digits if sum(c.isdigit() for c in digits) >= _SHORTEST_NUMBER else None
-
-
-def _numbers_pattern(numbers: list[str]) -> re.Pattern[str] | None:
-    """Each number however written: ASCII or full-width digits, a space, dash or
-    dot between any two; never a piece of a longer number."""
-    if not numbers:
-        return None
-
-    def spelt(number: str) -> str:
-        chars = []
-        for char in number:
-            wide = chr(ord(char) + 0xFEE0)
-            chars.append("[Xx\uff38\uff58]" if char == "X" else f"[{char}{wide}]")
-        return _GAP.join(chars)
-
-    alternatives = "|".join(spelt(n) for n in sorted(numbers, key=len, reverse=True))
-    edge = "0-9\uff10-\uff19"
-    country = f"(?:[+\uff0b]?(?:86|\uff18\uff16){_GAP})?"  # +86 138…
-    return re.compile(
-        f"(?<![{edge}]){country}(?:{alternatives})(?![{edge}Xx\uff38\uff58])"
-    )
 
 
 def _stands_alone(text: str, found: re.Match[str], name: str) -> bool:

@@ -9,7 +9,10 @@ arrive later is blotted out.
 A tombstone never holds the personal data itself: only the forgotten record's UUID
 and, for each value forgotten (name, phone, ID number), its length and a keyed hash
 (BLAKE2b, a random key per tombstone). A text is scrubbed by hashing each stretch of
-it of that length and blotting out the stretches that match.
+it of that length and blotting out the stretches that match. A number is marked by
+its digits alone, so each number in a text, however written (138-1234-1234, full-width
+digits, +86 …), is read the way `forget` reads it (`domain.numbers`) and its digits
+hashed: a variant of a forgotten number is blotted out as the number itself is.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gridlog.context import Context
+from gridlog.domain import numbers
 
 # Columns that may hold what someone typed about a person (as `privacy` scrubs).
 TEXT_COLUMNS = {
@@ -125,6 +129,7 @@ def blot(value: Any, marks: list[Mark], blot_with: str) -> Any:
 
 
 def _blot_text(text: str, marks: list[Mark], blot_with: str) -> str:
+    text = _blot_numbers(text, marks, blot_with)
     for mark in marks:
         start = 0
         while start + mark.length <= len(text):
@@ -133,6 +138,25 @@ def _blot_text(text: str, marks: list[Mark], blot_with: str) -> str:
                 start += len(blot_with)
             else:
                 start += 1
+    return text
+
+
+def _blot_numbers(text: str, marks: list[Mark], blot_with: str) -> str:
+    """Every number in `text`, however written, whose digits a mark matches."""
+    for length in sorted({mark.length for mark in marks}, reverse=True):
+        written = numbers.any_of_length(length)
+        if written is None:
+            continue
+        same_length = [mark for mark in marks if mark.length == length]
+        pieces, kept, start = [], 0, 0
+        while found := written.search(text, start):
+            value = numbers.digits(found["number"])
+            if value is not None and any(m.matches(value) for m in same_length):
+                pieces += [text[kept : found.start()], blot_with]
+                kept = start = found.end()
+            else:
+                start = found.start() + 1
+        text = "".join(pieces) + text[kept:]
     return text
 
 
