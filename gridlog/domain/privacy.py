@@ -23,9 +23,11 @@ Their name is harder: it is also a piece of other words and other names. Forgett
 What is left is counted, with the records it is in, so the worker can look at them.
 
 This is the one change that rewrites the history, and it cannot be undone. The file is
-rewritten afterwards (VACUUM, with secure_delete on for the change itself) because
-SQLite leaves old versions of rows in free space; on a large log that takes a while.
-The pieces (`person_of`, `scrub_person`, `rewrite_file`) are separate so that
+rewritten afterwards (`storage.wipe`, with secure_delete on for the change itself)
+because SQLite leaves old versions of rows in free space; on a large log that takes a
+while, and on a full disk it fails after the change has committed: the wipe stays
+owed until `gridlog check --compact` does it.
+The pieces (`person_of`, `scrub_person`) are separate so that
 something else that must forget a person (a merge honouring a forget made on another
 device) can do the same.
 """
@@ -44,6 +46,7 @@ from gridlog.domain import tombstones
 from gridlog.domain.numbers import digits, exact
 from gridlog.storage.db import transaction
 from gridlog.storage.history import Changes
+from gridlog.storage.wipe import owe_wipe, wipe_after_commit
 
 BLOT = "***"
 # Columns that may hold what someone typed about a person.
@@ -105,11 +108,12 @@ def forget_resident(
         ).fetchone()[0]
         gone = scrub_person(conn, person)
         tombstones.bury(conn, ctx, uuid, _marked(person))
+        owe_wipe(conn)
         Changes(conn, ctx).remember_erasure(
             "residents", resident_id, {"entries": gone.entries, "items": gone.items}
         )
     if not merging:
-        rewrite_file(conn)
+        wipe_after_commit(conn)
     return gone
 
 
@@ -118,12 +122,6 @@ def _marked(person: Person) -> list[str]:
     (unless a namesake is registered) and the numbers no one else has."""
     name = [person.name] if person.name_elsewhere else []
     return name + [n for n in person.numbers if n not in person.shared]
-
-
-def rewrite_file(conn: sqlite3.Connection) -> None:
-    """SQLite keeps old versions of rows in free pages and the WAL: rewrite both."""
-    conn.execute("VACUUM")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def person_of(conn: sqlite3.Connection, resident_id: int) -> Person:
