@@ -4,6 +4,7 @@ stored; and a database others can read is made owner-only, with a notice."""
 from __future__ import annotations
 
 import hashlib
+import json
 import stat
 from pathlib import Path
 
@@ -98,3 +99,37 @@ def test_a_refused_first_command_creates_no_database_nor_folder(
     new.parent.mkdir()
     refused(gridlog(*args))
     assert list(new.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("phone", "word"),
+    [("abc", "--phone"), ("1.38123E+10", "Excel")],
+    ids=["abc", "excel"],
+)
+def test_every_phone_option_checks_the_phone(gridlog, db_path, phone, word):
+    """`grid add --phone` and `edit --phone` as strict as `add` and `resident`."""
+    added = gridlog("add", "x", "--grid", "红四", "--json")
+    assert added.exit_code == 0, added.output
+    entry = str(json.loads(added.stdout)["id"])
+    before = digest(db_path)
+    for args in (
+        ["grid", "add", "红九网格", "--phone", phone],
+        ["edit", entry, "--phone", phone],
+        ["add", "y", "--grid", "红四", "--phone", phone],
+        ["resident", "add", "王红", "--place", "9号楼", "--phone", phone],
+        ["resident", "add", "王红", "--place", "9号楼"],
+        ["resident", "edit", "王红", "--phone", phone],
+    ):
+        result = gridlog(*args)
+        if args[-1] == "9号楼":  # registered, to be edited next
+            assert result.exit_code == 0, result.output
+            before = digest(db_path)
+            continue
+        refused(result, word)
+    assert digest(db_path) == before
+    written = "+86 138-1234 5678"
+    for args in (
+        ["grid", "add", "红九网格", "--phone", written],
+        ["edit", entry, "--phone", written],
+    ):
+        assert gridlog(*args).exit_code == 0, args
