@@ -84,13 +84,20 @@ def test_a_database_others_can_read_is_made_owner_only_with_a_notice(gridlog, db
 
 
 @pytest.mark.parametrize(
+    "key", [None, "马辉的口令 it's long enough"], ids=["plain", "key"]
+)
+@pytest.mark.parametrize(
     "args",
     [["add", "x", "--remind-text", "y"], ["add", "x", "--grid", "不存在"]],
     ids=["remind-text alone", "unknown grid"],
 )
 def test_a_refused_first_command_creates_no_database_nor_folder(
-    gridlog, monkeypatch, tmp_path, args
+    gridlog, monkeypatch, tmp_path, args, key
 ):
+    """With GRIDLOG_KEY set too: no empty encrypted file is left behind."""
+    if key is not None:
+        pytest.importorskip("sqlcipher3", reason="sqlcipher3 missing")
+        monkeypatch.setenv("GRIDLOG_KEY", key)
     new = tmp_path / "new" / "gridlog.db"
     monkeypatch.setenv("GRIDLOG_DB", str(new))
     refused(gridlog(*args))
