@@ -107,7 +107,7 @@ def forget_resident(
             "SELECT uuid FROM residents WHERE id = ?", (resident_id,)
         ).fetchone()[0]
         gone = scrub_person(conn, person)
-        tombstones.bury(conn, ctx, uuid, _marked(person))
+        tombstones.bury(conn, ctx, uuid, *_marked(person))
         owe_wipe(conn)
         Changes(conn, ctx).remember_erasure(
             "residents", resident_id, {"entries": gone.entries, "items": gone.items}
@@ -117,11 +117,11 @@ def forget_resident(
     return gone
 
 
-def _marked(person: Person) -> list[str]:
+def _marked(person: Person) -> tuple[list[str], list[str]]:
     """What a tombstone marks, for merges to blot where it arrives again: the name
-    (unless a namesake is registered) and the numbers no one else has."""
+    (unless a namesake is registered), and the numbers no one else has."""
     name = [person.name] if person.name_elsewhere else []
-    return name + [n for n in person.numbers if n not in person.shared]
+    return name, [n for n in person.numbers if n not in person.shared]
 
 
 def person_of(conn: sqlite3.Connection, resident_id: int) -> Person:
