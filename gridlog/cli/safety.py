@@ -35,6 +35,7 @@ def check(
     from gridlog.storage.wipe import free_pages, wipe, wipe_owed
 
     path = resolve_path(ctx.find_root().obj.db)
+    compact = compact and path.exists()  # no database yet: nothing to wipe
     compacted = []
     with session(ctx, write=compact) as (conn, _context):
         if compact:
