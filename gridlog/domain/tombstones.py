@@ -46,8 +46,9 @@ TEXT_COLUMNS = {
 }
 
 
-# How many stretches a mark remembers to have hashed in vain.
-_MISSES_AT_MOST = 1 << 20
+# How many stretches all marks together remember to have hashed in vain (a few
+# hundred MB at most); a mark that has remembered its share forgets and starts again.
+_MISSES_AT_MOST = 1 << 21
 
 
 @dataclass(eq=False)
@@ -63,6 +64,7 @@ class Mark:
     number: bool | None = None
     value: str | None = None
     misses: set[str] = field(default_factory=set, repr=False)
+    remembers: int = _MISSES_AT_MOST  # its share of the misses to remember
 
     def matches(self, stretch: str) -> bool:
         if self.value is not None:
@@ -79,7 +81,7 @@ class Mark:
             stretches = set(self._stretches().findall(text)) - self.misses
             if any(self.matches(stretch) for stretch in stretches):
                 return self.value
-            if len(self.misses) > _MISSES_AT_MOST:
+            if len(self.misses) > self.remembers:
                 self.misses.clear()
             self.misses |= stretches
             return None
@@ -166,6 +168,7 @@ def buried_residents(conn: sqlite3.Connection) -> list[int]:
 
 
 def marks(conn: sqlite3.Connection) -> list[Mark]:
+    """Every tombstone's marks, each with its share of what a scrub remembers."""
     found = []
     for key, stored in conn.execute("SELECT key, marks FROM tombstones"):
         for mark in json.loads(stored):
@@ -177,6 +180,8 @@ def marks(conn: sqlite3.Connection) -> list[Mark]:
                     mark.get("number"),
                 )
             )
+    for mark in found:
+        mark.remembers = max(1 << 12, _MISSES_AT_MOST // len(found))
     return found
 
 
