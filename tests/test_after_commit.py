@@ -149,3 +149,29 @@ def test_a_wipe_the_full_disk_stopped_is_noticed_and_redone(
     again = gridlog("check")
     assert again.exit_code == 0, again.output
     assert "--compact" not in again.stdout
+
+
+def test_a_merge_that_forgets_on_a_full_disk_names_the_wipe_too(
+    gridlog, monkeypatch, db_path, tmp_path
+):
+    """The forget arrives from another device; the merge commits, the rewrite fails."""
+    ok = gridlog("resident", "add", "臧树花", "--place", "9号楼1单元101")
+    assert ok.exit_code == 0, ok.output
+    other = tmp_path / "other.db"
+    exported = tmp_path / "mine.jsonl"
+    assert gridlog("export", str(exported)).exit_code == 0
+    assert gridlog("--db", str(other), "merge", str(exported)).exit_code == 0
+    assert gridlog("--db", str(other), "resident", "forget", "臧树花").exit_code == 0
+    forgotten = tmp_path / "forgotten.jsonl"
+    assert gridlog("--db", str(other), "export", str(forgotten)).exit_code == 0
+
+    monkeypatch.setattr(gridlog_db, "_connect", _connect_full_on_vacuum)
+    failed = gridlog("merge", str(forgotten))
+    monkeypatch.setattr(gridlog_db, "_connect", _real_connect)
+
+    assert failed.exit_code == 1
+    assert "was stored" in failed.stderr and "gridlog check --compact" in failed.stderr
+    assert "臧树花" not in gridlog("resident", "list").stdout
+    assert gridlog("check").exit_code == 1
+    assert gridlog("check", "--compact").exit_code == 0
+    assert gridlog("check").exit_code == 0
