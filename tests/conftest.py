@@ -3,9 +3,15 @@ asks for Chinese; `gridlog(...)` runs the real entry point in-process."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -58,16 +64,115 @@ def gridlog(monkeypatch: pytest.MonkeyPatch) -> Runner:
         pinned = os.environ["GRIDLOG_NOW"]
         if now is not None:
             os.environ["GRIDLOG_NOW"] = now
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        out, err = io.StringIO(), io.StringIO()
         try:
+            if run.through is not None:  # another user's process: `unprivileged`
+                return run.through(list(args), stdin)
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+            out, err = io.StringIO(), io.StringIO()
             with redirect_stdout(out), redirect_stderr(err):
                 code = main(list(args))
         finally:
             os.environ["GRIDLOG_NOW"] = pinned
         return Result(code, out.getvalue(), err.getvalue())
 
+    run.through = None
     return run
+
+
+# --- a user whom file modes bind ----------------------------------------------------
+
+NOBODY = 65534  # the uid and gid of nobody/nogroup (nobody/nobody elsewhere)
+# Ways for root to run a process as nobody, tried in this order.
+_DROP_PRIVILEGES = (
+    ("setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"),
+    ("runuser", "-u", "nobody", "--"),
+)
+
+
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+@functools.cache
+def _drop_privileges() -> tuple[str, ...] | None:
+    """A command prefix that runs this Python, with gridlog importable, as nobody;
+    None when there is none (no setpriv nor runuser, or nobody cannot reach it)."""
+    for prefix in _DROP_PRIVILEGES:
+        if shutil.which(prefix[0]) is None:
+            continue
+        probe = [*prefix, sys.executable, "-c", "import gridlog"]
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            done = subprocess.run(probe, capture_output=True, cwd="/", timeout=60)
+            if done.returncode == 0:
+                return prefix
+    return None
+
+
+def _run_process(prefix: tuple[str, ...], home: Path, args: list[str], stdin: str):
+    done = subprocess.run(
+        [*prefix, sys.executable, "-m", "gridlog", *args],
+        input=stdin,
+        capture_output=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONUTF8": "1"},
+        cwd=home,
+        timeout=120,
+    )
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+@dataclass
+class Unprivileged:
+    home: Path  # a folder that the user running gridlog owns
+    db: Path  # the database gridlog now uses
+    uid: int | None  # whom to give what the test makes for it (None: ourselves)
+
+    def own(self, path: Path) -> Path:
+        if self.uid is not None:
+            os.chown(path, self.uid, self.uid)
+        return path
+
+
+@pytest.fixture
+def unprivileged(
+    request: pytest.FixtureRequest,
+    gridlog: Runner,
+    db_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[[], Unprivileged]:
+    """From the call on, `gridlog(...)` runs as a user whom file modes bind, so that
+    a refusal on a read-only file or folder is really exercised: ourselves, or, as
+    root (as CI runs), a real gridlog process run as nobody on a copy of the
+    database in a folder of its own. Skips only when root cannot drop privileges."""
+
+    def become() -> Unprivileged:
+        if not is_root():
+            return Unprivileged(tmp_path, db_path, None)
+        prefix = _drop_privileges()
+        if prefix is None:
+            pytest.skip(
+                "root, and neither setpriv nor runuser can run gridlog as nobody"
+            )
+        home = Path(tempfile.mkdtemp(prefix="gridlog-nobody-"))
+        request.addfinalizer(lambda: shutil.rmtree(home, ignore_errors=True))
+        db = home / db_path.name
+        source, copy = sqlite3.connect(db_path), sqlite3.connect(db)
+        try:
+            source.backup(copy)
+        finally:
+            source.close()
+            copy.close()
+        for path in (home, db):
+            os.chown(path, NOBODY, NOBODY)
+        monkeypatch.setenv("GRIDLOG_DB", str(db))
+        monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg"))
+        monkeypatch.setattr(
+            gridlog, "through", functools.partial(_run_process, prefix, home)
+        )
+        return Unprivileged(home, db, NOBODY)
+
+    return become
 
 
 @pytest.fixture

@@ -101,3 +101,77 @@ def test_a_failure_after_a_commit_names_what_failed(gridlog, monkeypatch):
     assert "was stored" in result.stderr and "RuntimeError" in result.stderr
     monkeypatch.setattr(log_commands, "emit", real_emit)
     assert gridlog("log").stdout.count("楼顶漏水") == 1
+
+
+def file_bytes(db_path: Path) -> bytes:
+    return b"".join(
+        path.read_bytes()
+        for path in (db_path, db_path.with_name(db_path.name + "-wal"))
+        if path.exists()
+    )
+
+
+def test_a_wipe_the_full_disk_stopped_is_noticed_and_redone(
+    gridlog, monkeypatch, db_path
+):
+    """forget commits, then the disk is full when it rewrites the file: what was
+    deleted may still be in the file's free space. The message names the command
+    that finishes the wipe; `check` notices until it has run; it leaves no trace."""
+    phone = "13812345678"
+    ok = gridlog("resident", "add", "臧树花", "--place", "9号楼1单元101",
+                 "--phone", phone, "--note", "独居" * 2000)  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    monkeypatch.setattr(gridlog_db, "_connect", _connect_full_on_vacuum)
+    failed = gridlog("resident", "forget", "臧树花")
+    assert failed.exit_code == 1
+    assert "was stored" in failed.stderr and "disk" in failed.stderr
+    assert "gridlog check --compact" in failed.stderr
+    assert failed.stderr.count("\n") == 1
+    monkeypatch.setattr(gridlog_db, "_connect", _real_connect)
+
+    noticed = gridlog("check")
+    assert noticed.exit_code == 1
+    assert "(0 free pages)" not in noticed.stdout  # the long note's pages
+    assert "gridlog check --compact" in noticed.stdout
+    zh = gridlog("--lang", "zh", "check")
+    assert "gridlog check --compact" in zh.stdout and "空闲" in zh.stdout
+
+    monkeypatch.setattr(gridlog_db, "_connect", _connect_full_on_vacuum)
+    still_full = gridlog("check", "--compact")
+    assert still_full.exit_code == 1 and "nothing was changed" in still_full.stderr
+    monkeypatch.setattr(gridlog_db, "_connect", _real_connect)
+    assert gridlog("check").exit_code == 1  # the mark stays until a wipe succeeds
+
+    compacted = gridlog("check", "--compact")
+    assert compacted.exit_code == 0, compacted.output
+    assert "rewritten" in compacted.stdout
+    assert phone.encode() not in file_bytes(db_path)
+    again = gridlog("check")
+    assert again.exit_code == 0, again.output
+    assert "--compact" not in again.stdout
+
+
+def test_a_merge_that_forgets_on_a_full_disk_names_the_wipe_too(
+    gridlog, monkeypatch, db_path, tmp_path
+):
+    """The forget arrives from another device; the merge commits, the rewrite fails."""
+    ok = gridlog("resident", "add", "臧树花", "--place", "9号楼1单元101")
+    assert ok.exit_code == 0, ok.output
+    other = tmp_path / "other.db"
+    exported = tmp_path / "mine.jsonl"
+    assert gridlog("export", str(exported)).exit_code == 0
+    assert gridlog("--db", str(other), "merge", str(exported)).exit_code == 0
+    assert gridlog("--db", str(other), "resident", "forget", "臧树花").exit_code == 0
+    forgotten = tmp_path / "forgotten.jsonl"
+    assert gridlog("--db", str(other), "export", str(forgotten)).exit_code == 0
+
+    monkeypatch.setattr(gridlog_db, "_connect", _connect_full_on_vacuum)
+    failed = gridlog("merge", str(forgotten))
+    monkeypatch.setattr(gridlog_db, "_connect", _real_connect)
+
+    assert failed.exit_code == 1
+    assert "was stored" in failed.stderr and "gridlog check --compact" in failed.stderr
+    assert "臧树花" not in gridlog("resident", "list").stdout
+    assert gridlog("check").exit_code == 1
+    assert gridlog("check", "--compact").exit_code == 0
+    assert gridlog("check").exit_code == 0

@@ -655,31 +655,28 @@ def _connect_read_only(target: str, key: str | None = None) -> sqlite3.Connectio
     return conn
 
 
-def _is_root() -> bool:
-    return hasattr(os, "geteuid") and os.geteuid() == 0
-
-
 @pytest.fixture(params=["chmod 0o444", "chmod 0o444 and mode=ro"])
-def read_only_db(request, monkeypatch, db_path, logbook) -> dict[str, str]:
-    """The log, made read-only; root ignores file modes, so also open it mode=ro."""
-    if request.param == "chmod 0o444" and _is_root():
-        pytest.skip("root writes through file modes; the mode=ro case covers it")
-    db_path.chmod(0o444)
+def read_only_db(request, monkeypatch, db_path, logbook, unprivileged) -> dict:
+    """The log, made read-only (its path is "db"). Root writes through file modes,
+    so the chmod case runs gridlog as nobody (`unprivileged`); the other also
+    opens the file mode=ro, as on a read-only mount."""
     if "mode=ro" in request.param:
+        db_path.chmod(0o444)
         monkeypatch.setattr(gridlog_db, "_connect", _connect_read_only)
-    return logbook
+        return {**logbook, "db": db_path}
+    user = unprivileged()
+    user.db.chmod(0o444)
+    return {**logbook, "db": user.db}
 
 
 @pytest.mark.parametrize("args", WRITES)
-def test_a_read_only_database_refuses_writes_untouched(
-    gridlog, db_path, read_only_db, args
-):
-    before = snapshot(db_path)
+def test_a_read_only_database_refuses_writes_untouched(gridlog, read_only_db, args):
+    before = snapshot(read_only_db["db"])
 
     result = gridlog(*(arg.format(**read_only_db) for arg in args))
 
     error_line(result, 1, "read-only")
-    assert snapshot(db_path) == before
+    assert snapshot(read_only_db["db"]) == before
 
 
 def test_a_read_only_database_can_still_be_read(gridlog, read_only_db):

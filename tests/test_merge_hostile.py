@@ -117,6 +117,7 @@ BAD = [
     ("history", "table", "sqlite_master"),
     ("history", "after", {"text": {"deep": ["er"]}}),
     ("tombstone", "marks", [{"length": 3, "hash": "not hex"}]),
+    ("tombstone", "marks", [{"length": 3, "hash": "ab", "number": "yes"}]),
 ]
 
 

@@ -4,6 +4,7 @@ stored; and a database others can read is made owner-only, with a notice."""
 from __future__ import annotations
 
 import hashlib
+import json
 import stat
 from pathlib import Path
 
@@ -83,13 +84,20 @@ def test_a_database_others_can_read_is_made_owner_only_with_a_notice(gridlog, db
 
 
 @pytest.mark.parametrize(
+    "key", [None, "马辉的口令 it's long enough"], ids=["plain", "key"]
+)
+@pytest.mark.parametrize(
     "args",
     [["add", "x", "--remind-text", "y"], ["add", "x", "--grid", "不存在"]],
     ids=["remind-text alone", "unknown grid"],
 )
 def test_a_refused_first_command_creates_no_database_nor_folder(
-    gridlog, monkeypatch, tmp_path, args
+    gridlog, monkeypatch, tmp_path, args, key
 ):
+    """With GRIDLOG_KEY set too: no empty encrypted file is left behind."""
+    if key is not None:
+        pytest.importorskip("sqlcipher3", reason="sqlcipher3 missing")
+        monkeypatch.setenv("GRIDLOG_KEY", key)
     new = tmp_path / "new" / "gridlog.db"
     monkeypatch.setenv("GRIDLOG_DB", str(new))
     refused(gridlog(*args))
@@ -98,3 +106,37 @@ def test_a_refused_first_command_creates_no_database_nor_folder(
     new.parent.mkdir()
     refused(gridlog(*args))
     assert list(new.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("phone", "word"),
+    [("abc", "--phone"), ("1.38123E+10", "Excel")],
+    ids=["abc", "excel"],
+)
+def test_every_phone_option_checks_the_phone(gridlog, db_path, phone, word):
+    """`grid add --phone` and `edit --phone` as strict as `add` and `resident`."""
+    added = gridlog("add", "x", "--grid", "红四", "--json")
+    assert added.exit_code == 0, added.output
+    entry = str(json.loads(added.stdout)["id"])
+    before = digest(db_path)
+    for args in (
+        ["grid", "add", "红九网格", "--phone", phone],
+        ["edit", entry, "--phone", phone],
+        ["add", "y", "--grid", "红四", "--phone", phone],
+        ["resident", "add", "王红", "--place", "9号楼", "--phone", phone],
+        ["resident", "add", "王红", "--place", "9号楼"],
+        ["resident", "edit", "王红", "--phone", phone],
+    ):
+        result = gridlog(*args)
+        if args[-1] == "9号楼":  # registered, to be edited next
+            assert result.exit_code == 0, result.output
+            before = digest(db_path)
+            continue
+        refused(result, word)
+    assert digest(db_path) == before
+    written = "+86 138-1234 5678"
+    for args in (
+        ["grid", "add", "红九网格", "--phone", written],
+        ["edit", entry, "--phone", written],
+    ):
+        assert gridlog(*args).exit_code == 0, args

@@ -83,10 +83,10 @@ def session(ctx: typer.Context, *, write: bool) -> Iterator[tuple]:
         yield conn, context
         _make_private(path)  # once the command did its work: a refusal touches nothing
     except BaseException:
-        conn.close()
         if new and committed() == commits:
             # A refused first command leaves no database (nor folder) behind.
-            discard_unused(path, folder=new_folder)
+            discard_unused(conn, path, folder=new_folder)
+        conn.close()
         raise
     finally:
         conn.close()

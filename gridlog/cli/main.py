@@ -91,6 +91,8 @@ def _after_commit(exc: BaseException) -> int:
     error = exc
     if isinstance(exc, Exception) and isinstance(exc, db_errors()):
         error = user_error(exc)
+    if isinstance(error, GridlogError) and error.key.startswith("after_commit."):
+        return _fail(describe(error), error.exit_code)  # it says what was stored
     if isinstance(error, GridlogError) and error.key == "db.full":
         return _fail(t("error.after_commit_full"), 1)
     kind = error.key if isinstance(error, GridlogError) else type(exc).__name__

@@ -26,13 +26,31 @@ def backup(
         emit(line=t("backup.done", path=str(target), entries=health.counts["entries"]))
 
 
-def check(ctx: typer.Context) -> None:
+def check(
+    ctx: typer.Context,
+    compact: Annotated[bool, typer.Option("--compact", help=t("opt.compact"))] = False,
+) -> None:
     from gridlog.storage.backup import check as check_health
     from gridlog.storage.db import resolve_path
+    from gridlog.storage.wipe import free_pages, wipe, wipe_owed
 
     path = resolve_path(ctx.find_root().obj.db)
-    with session(ctx, write=False) as (conn, _context):
+    compact = compact and path.exists()  # no database yet: nothing to wipe
+    compacted = []
+    with session(ctx, write=compact) as (conn, _context):
+        if compact:
+            before = path.stat().st_size
+            wipe(conn)
+            compacted.append(
+                t(
+                    "check.compacted",
+                    before=f"{before / 1e6:.1f}",
+                    after=f"{path.stat().st_size / 1e6:.1f}",
+                )
+            )
         health = check_health(conn, path)
+        owed = wipe_owed(conn)
+        free = free_pages(conn)
     if health.cipher_version is None:
         encryption = t("check.plain")
     else:
@@ -41,8 +59,9 @@ def check(ctx: typer.Context) -> None:
     # the rollback journal, which every start puts back (storage.leftovers).
     journal = health.journal_mode
     journal_ok = journal in ("wal", "memory")
-    ok = health.ok and journal_ok
+    ok = health.ok and journal_ok and not owed
     lines = [
+        *compacted,
         t("check.ok" if ok else "check.bad", path=str(path)),
         t("check.version", version=health.schema_version),
         t(
@@ -52,6 +71,7 @@ def check(ctx: typer.Context) -> None:
         encryption,
         t("check.size", mb=f"{health.size_bytes / 1e6:.1f}"),
         t("check.counts", **health.counts, open=health.open_items),
+        *([t("check.wipe_owed", pages=free)] if owed else []),
         *health.problems[:20],
         *(
             t("check.foreign_key", table=table, parent=parent)

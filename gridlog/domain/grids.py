@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from gridlog.context import Context
 from gridlog.domain.coverage import Coverage, visit_coverage
-from gridlog.domain.limits import Field, check_name
+from gridlog.domain.limits import Field, check_name, check_phone
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
 
@@ -51,7 +51,7 @@ def add_grid(
     """Register a grid with its aliases and buildings; returns its id."""
     name = check_name(Field.NAME, name)
     worker = None if worker is None else check_name(Field.WORKER, worker)
-    phone = None if phone is None else check_name(Field.PHONE, phone)
+    phone = None if phone is None else check_phone(Field.PHONE, phone)
     for count in (households, population):
         if count is not None and count < 0:
             raise GridlogError("grid.bad_count", value=count)

@@ -23,9 +23,11 @@ Their name is harder: it is also a piece of other words and other names. Forgett
 What is left is counted, with the records it is in, so the worker can look at them.
 
 This is the one change that rewrites the history, and it cannot be undone. The file is
-rewritten afterwards (VACUUM, with secure_delete on for the change itself) because
-SQLite leaves old versions of rows in free space; on a large log that takes a while.
-The pieces (`person_of`, `scrub_person`, `rewrite_file`) are separate so that
+rewritten afterwards (`storage.wipe`, with secure_delete on for the change itself)
+because SQLite leaves old versions of rows in free space; on a large log that takes a
+while, and on a full disk it fails after the change has committed: the wipe stays
+owed until `gridlog check --compact` does it.
+The pieces (`person_of`, `scrub_person`) are separate so that
 something else that must forget a person (a merge honouring a forget made on another
 device) can do the same.
 """
@@ -41,8 +43,10 @@ from typing import Any
 
 from gridlog.context import Context
 from gridlog.domain import tombstones
+from gridlog.domain.numbers import digits, exact
 from gridlog.storage.db import transaction
 from gridlog.storage.history import Changes
+from gridlog.storage.wipe import owe_wipe, wipe_after_commit
 
 BLOT = "***"
 # Columns that may hold what someone typed about a person.
@@ -52,11 +56,6 @@ _TEXT_COLUMNS = {
     "signoffs": ("household",),
     "residents": ("note",),
 }
-# Numbers shorter than this are not a person's (a room number, a count).
-_SHORTEST_NUMBER = 7
-# Between the digits of a number as people write it: a space, a dash, a dot.
-_GAP = "[ \\-.\u3000\uff0d\u2010\u2014\u00b7]?"
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 # Evidence that a short name next to other words stands for a person: what is
 # written just before a person (说王红…, 走访王红…) or just after (王红家, 王红反映).
 _BEFORE_PERSON = (
@@ -108,26 +107,21 @@ def forget_resident(
             "SELECT uuid FROM residents WHERE id = ?", (resident_id,)
         ).fetchone()[0]
         gone = scrub_person(conn, person)
-        tombstones.bury(conn, ctx, uuid, _marked(person))
+        tombstones.bury(conn, ctx, uuid, *_marked(person))
+        owe_wipe(conn)
         Changes(conn, ctx).remember_erasure(
             "residents", resident_id, {"entries": gone.entries, "items": gone.items}
         )
     if not merging:
-        rewrite_file(conn)
+        wipe_after_commit(conn)
     return gone
 
 
-def _marked(person: Person) -> list[str]:
+def _marked(person: Person) -> tuple[list[str], list[str]]:
     """What a tombstone marks, for merges to blot where it arrives again: the name
-    (unless a namesake is registered) and the numbers no one else has."""
+    (unless a namesake is registered), and the numbers no one else has."""
     name = [person.name] if person.name_elsewhere else []
-    return name + [n for n in person.numbers if n not in person.shared]
-
-
-def rewrite_file(conn: sqlite3.Connection) -> None:
-    """SQLite keeps old versions of rows in free pages and the WAL: rewrite both."""
-    conn.execute("VACUUM")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return name, [n for n in person.numbers if n not in person.shared]
 
 
 def person_of(conn: sqlite3.Connection, resident_id: int) -> Person:
@@ -150,9 +144,9 @@ def person_of(conn: sqlite3.Connection, resident_id: int) -> Person:
         "SELECT phone FROM entries WHERE resident_id = ?", (resident_id,)
     ):
         found.append(phone)
-    numbers = tuple(dict.fromkeys(n for n in map(_digits, found) if n))
+    numbers = tuple(dict.fromkeys(n for n in map(digits, found) if n))
     others = {
-        _digits(value)
+        digits(value)
         for value in _column_values(conn, resident_id, "phone")
         + _column_values(conn, resident_id, "id_number")
     }
@@ -216,10 +210,10 @@ class _Scrubber:
     left_in: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.everywhere = _numbers_pattern(
+        self.everywhere = exact(
             [n for n in self.person.numbers if n not in self.person.shared]
         )
-        self.theirs = _numbers_pattern(list(self.person.numbers))
+        self.theirs = exact(list(self.person.numbers))
 
     def finds(self, text: str | None) -> bool:
         """Might `text` hold something of theirs? (a fast test for SQL)"""
@@ -259,38 +253,6 @@ class _Scrubber:
         if isinstance(value, dict):
             return {key: self.json_value(item, theirs) for key, item in value.items()}
         return value
-
-
-def _digits(value: Any) -> str | None:
-    """A number as its digits (and an ID's X), or None when it is too short."""
-    if not isinstance(value, str):
-        return None
-    value = value.translate(_FULL_WIDTH).strip()
-    digits = "".join(c for c in value if c.isdigit())
-    if value[-1:] in ("X", "x"):
-        digits += "X"  # an ID number's check digit 10
-    return digits if sum(c.isdigit() for c in digits) >= _SHORTEST_NUMBER else None
-
-
-def _numbers_pattern(numbers: list[str]) -> re.Pattern[str] | None:
-    """Each number however written: ASCII or full-width digits, a space, dash or
-    dot between any two; never a piece of a longer number."""
-    if not numbers:
-        return None
-
-    def spelt(number: str) -> str:
-        chars = []
-        for char in number:
-            wide = chr(ord(char) + 0xFEE0)
-            chars.append("[Xx\uff38\uff58]" if char == "X" else f"[{char}{wide}]")
-        return _GAP.join(chars)
-
-    alternatives = "|".join(spelt(n) for n in sorted(numbers, key=len, reverse=True))
-    edge = "0-9\uff10-\uff19"
-    country = f"(?:[+\uff0b]?(?:86|\uff18\uff16){_GAP})?"  # +86 138…
-    return re.compile(
-        f"(?<![{edge}]){country}(?:{alternatives})(?![{edge}Xx\uff38\uff58])"
-    )
 
 
 def _stands_alone(text: str, found: re.Match[str], name: str) -> bool:

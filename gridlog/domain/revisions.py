@@ -16,7 +16,7 @@ from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso, to_utc_iso
 from gridlog.domain import grids
 from gridlog.domain.items import clock_text, open_case_on, stored_clock
-from gridlog.domain.limits import Field, check_name, check_text
+from gridlog.domain.limits import Field, check_name, check_phone, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.db import db_errors
 from gridlog.storage.history import Changes, writing
@@ -302,6 +302,8 @@ def _entry_values(
         value = getattr(edit, name)
         if value is not None:
             values[name] = check_name(f"--{name}", value) if value.strip() else None
+    if values.get("phone") is not None:
+        values["phone"] = check_phone(Field.PHONE, values["phone"])  # as add does
     if edit.category is not None:
         values["category"] = edit.category
     if edit.kind is not None:

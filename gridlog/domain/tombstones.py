@@ -7,22 +7,36 @@ back: a record whose UUID is buried is forgotten again as soon as a merge brings
 arrive later is blotted out.
 
 A tombstone never holds the personal data itself: only the forgotten record's UUID
-and, for each value forgotten (name, phone, ID number), its length and a keyed hash
-(BLAKE2b, a random key per tombstone). A text is scrubbed by hashing each stretch of
-it of that length and blotting out the stretches that match.
+and, for each value forgotten (name, phone, ID number), its length, a keyed hash
+(BLAKE2b, a random key per tombstone) and whether it is a number. A text is
+scrubbed by hashing each stretch of it of that length and blotting out the
+stretches that match. A number is marked by
+its digits alone, so each number in a text, however written (138-1234-1234, full-width
+digits, +86 …), is read the way `forget` reads it (`domain.numbers`) and its digits
+hashed: a variant of a forgotten number is blotted out as the number itself is.
+
+A merge that brings a new tombstone scrubs the whole log, and hashing every stretch of
+every text is slow on a large one. So each distinct stretch is hashed once per mark
+for the whole scrub, and once one is the value, the value is simply looked for; a
+number's mark is looked for as written only among digits (its value is nothing
+else). A mark from an older gridlog, which does not say whether it is a number, is
+looked for everywhere: slower, and the same result.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import re
 import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gridlog.context import Context
+from gridlog.domain import numbers
 
 # Columns that may hold what someone typed about a person (as `privacy` scrubs).
 TEXT_COLUMNS = {
@@ -32,16 +46,59 @@ TEXT_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
+# How many stretches all marks together remember to have hashed in vain (a few
+# hundred MB at most); a mark that has remembered its share forgets and starts again.
+_MISSES_AT_MOST = 1 << 21
+
+
+@dataclass(eq=False)
 class Mark:
-    """One forgotten value: its length and its keyed hash."""
+    """One forgotten value: its length, its keyed hash, and whether it is a number
+    (None: a mark from an older gridlog, which did not say). Once a stretch of a
+    text turns out to be the value, the scrub knows the value (in memory only) and
+    finds it as any text is found."""
 
     key: bytes
     length: int
     digest: str
+    number: bool | None = None
+    value: str | None = None
+    misses: set[str] = field(default_factory=set, repr=False)
+    remembers: int = _MISSES_AT_MOST  # its share of the misses to remember
 
     def matches(self, stretch: str) -> bool:
-        return _digest(self.key, stretch) == self.digest
+        if self.value is not None:
+            return stretch == self.value
+        if len(stretch) != self.length or _digest(self.key, stretch) != self.digest:
+            return False
+        self.value = stretch
+        return True
+
+    def found_in(self, text: str) -> str | None:
+        """The value, if `text` holds it as written. Until it is known, each
+        distinct stretch where it may stand is hashed once for the whole scrub."""
+        if self.value is None:
+            stretches = set(self._stretches().findall(text)) - self.misses
+            if any(self.matches(stretch) for stretch in stretches):
+                return self.value
+            if len(self.misses) > self.remembers:
+                self.misses.clear()
+            self.misses |= stretches
+            return None
+        return self.value if self.value in text else None
+
+    def _stretches(self) -> re.Pattern[str]:
+        """Every stretch of the mark's length (overlapping); of a number's, only
+        digits (and an X), since its value is nothing else."""
+        return _stretches(self.length, bool(self.number))
+
+
+@functools.lru_cache(maxsize=64)
+def _stretches(length: int, digits_only: bool) -> re.Pattern[str]:
+    return re.compile(
+        f"(?=([0-9X]{{{length}}}))" if digits_only else f"(?=(.{{{length}}}))",
+        re.DOTALL,
+    )
 
 
 def _digest(key: bytes, value: str) -> str:
@@ -49,15 +106,21 @@ def _digest(key: bytes, value: str) -> str:
 
 
 def bury(
-    conn: sqlite3.Connection, ctx: Context, uuid: str, forgotten: Iterable[str]
+    conn: sqlite3.Connection,
+    ctx: Context,
+    uuid: str,
+    names: Iterable[str],
+    numbers: Iterable[str],
 ) -> None:
     """Record that the resident `uuid` was forgotten, with marks of the values
-    that were blotted out; inside the forget's transaction."""
+    that were blotted out (`numbers` as `domain.numbers.digits` gives them);
+    inside the forget's transaction."""
     key = secrets.token_bytes(16)
+    forgotten = {value: False for value in names if value}
+    forgotten.update((value, True) for value in numbers if value)
     marks = [
-        {"length": len(value), "hash": _digest(key, value)}
-        for value in dict.fromkeys(forgotten)
-        if value
+        {"length": len(value), "hash": _digest(key, value), "number": number}
+        for value, number in forgotten.items()
     ]
     conn.execute(
         "INSERT OR IGNORE INTO tombstones (uuid, kind, forgotten_at, key, marks)"
@@ -105,10 +168,20 @@ def buried_residents(conn: sqlite3.Connection) -> list[int]:
 
 
 def marks(conn: sqlite3.Connection) -> list[Mark]:
+    """Every tombstone's marks, each with its share of what a scrub remembers."""
     found = []
     for key, stored in conn.execute("SELECT key, marks FROM tombstones"):
         for mark in json.loads(stored):
-            found.append(Mark(bytes.fromhex(key), mark["length"], mark["hash"]))
+            found.append(
+                Mark(
+                    bytes.fromhex(key),
+                    mark["length"],
+                    mark["hash"],
+                    mark.get("number"),
+                )
+            )
+    for mark in found:
+        mark.remembers = max(1 << 12, _MISSES_AT_MOST // len(found))
     return found
 
 
@@ -125,14 +198,30 @@ def blot(value: Any, marks: list[Mark], blot_with: str) -> Any:
 
 
 def _blot_text(text: str, marks: list[Mark], blot_with: str) -> str:
+    text = _blot_numbers(text, marks, blot_with)
     for mark in marks:
-        start = 0
-        while start + mark.length <= len(text):
-            if mark.matches(text[start : start + mark.length]):
-                text = text[:start] + blot_with + text[start + mark.length :]
-                start += len(blot_with)
+        value = mark.found_in(text)
+        if value is not None:
+            text = text.replace(value, blot_with)  # leftmost first, as read
+    return text
+
+
+def _blot_numbers(text: str, marks: list[Mark], blot_with: str) -> str:
+    """Every number in `text`, however written, whose digits a mark matches."""
+    for length in sorted({mark.length for mark in marks}, reverse=True):
+        written = numbers.any_of_length(length)
+        if written is None:
+            continue
+        same_length = [mark for mark in marks if mark.length == length]
+        pieces, kept, start = [], 0, 0
+        while found := written.search(text, start):
+            value = numbers.digits(found["number"])
+            if value is not None and any(m.matches(value) for m in same_length):
+                pieces += [text[kept : found.start()], blot_with]
+                kept = start = found.end()
             else:
-                start += 1
+                start = found.start() + 1
+        text = "".join(pieces) + text[kept:]
     return text
 
 

@@ -95,16 +95,19 @@ def open_db(
     return conn
 
 
-def discard_unused(path: Path, *, folder: bool) -> None:
-    """Remove a database this command created and nobody has written to (a refused
-    first command must not leave an empty log behind), and its folder when the
-    command created that too and it is empty."""
+def discard_unused(conn: sqlite3.Connection, path: Path, *, folder: bool) -> None:
+    """Close `conn`, and remove the database this command created with it if nobody
+    has written to it (a refused first command must not leave an empty log behind,
+    an encrypted one included: `conn` has its key), and its folder when the command
+    created that too and it is empty."""
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as c:
-            if c.execute("SELECT count(*) FROM history").fetchone()[0]:
-                return  # another gridlog wrote to it meanwhile: keep it
-    except sqlite3.Error:
-        return  # encrypted, or not ours to judge: keep it
+        used = conn.execute("SELECT count(*) FROM history").fetchone()[0]
+    except db_errors():
+        used = 1  # not ours to judge: keep it
+    finally:
+        conn.close()
+    if used:
+        return  # another gridlog wrote to it meanwhile: keep it
     for each in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
         with contextlib.suppress(FileNotFoundError):
             each.unlink()

@@ -44,6 +44,7 @@ from gridlog.domain import settings, tombstones
 from gridlog.domain.privacy import BLOT, forget_resident
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
+from gridlog.storage.wipe import owe_wipe, wipe_after_commit
 from gridlog.transfer.export_jsonl import TABLES, record_lines
 from gridlog.transfer.merge_read import (
     KINDS,
@@ -88,8 +89,7 @@ def merge_lines(
         conn.execute("DROP TABLE temp.merge_ids")
     if merger.result.forgotten or merger.result.scrubbed:
         # As `resident forget` does: no old version of the rows left in free space.
-        conn.execute("VACUUM")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        wipe_after_commit(conn)
     return merger.result
 
 
@@ -467,6 +467,8 @@ class _Merger:
         only = None if new else self._arrived()
         marks = tombstones.marks(self.conn)
         self.result.scrubbed = tombstones.scrub(self.conn, marks, BLOT, only)
+        if self.result.scrubbed:
+            owe_wipe(self.conn)
 
     def _arrived(self) -> dict[str, set[int]]:
         """The local ids of the entries, follow-ups and sign-offs in the file."""

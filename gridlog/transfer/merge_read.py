@@ -181,6 +181,7 @@ def _marks(value: Any) -> bool:
         and _int(1, MAX_NAME)(mark.get("length"))
         and type(mark.get("hash")) is str
         and _HEX.fullmatch(mark["hash"]) is not None
+        and type(mark.get("number", False)) is bool
         for mark in value
     )
 
