@@ -16,6 +16,7 @@ from gridlog.cli.common import (
     KindOption,
     LimitOption,
     PhoneOption,
+    PhotoOption,
     PlaceOption,
     ResidentOption,
     RevealOption,
@@ -57,6 +58,7 @@ def add(
         list[str] | None, typer.Option("--tag", "-t", help=t("opt.tag"))
     ] = None,
     every: Annotated[str | None, typer.Option("--every", help=t("opt.every"))] = None,
+    photo: PhotoOption = None,
     json_out: JsonOption = False,
 ) -> None:
     from gridlog.domain import entries as writes
@@ -87,6 +89,7 @@ def add(
             case_id=parse_id(case) if case else None,
             tags=tag or (),
             every=how_often(every) if every else None,
+            photos=tuple(photo or ()),
         )
         added = writes.add_entry(conn, context, draft)
         if json_out:

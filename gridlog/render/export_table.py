@@ -41,8 +41,9 @@ COLUMNS = (
     "follow_up",
     "reminder",
     "closed",
+    "photos",  # the names of the photos kept with the entry; not read by import
 )
-_WIDTHS = (8, 12, 7, 12, 18, 10, 15, 12, 10, 60, 12, 12, 12)
+_WIDTHS = (8, 12, 7, 12, 18, 10, 15, 12, 10, 60, 12, 12, 12, 24)
 XLSX_MAX_ROWS = 1_048_575  # Excel's rows, less the header
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -63,6 +64,7 @@ class TableRow:
     follow_up: dt.date | None
     reminder: dt.date | None
     closed: dt.date | None
+    photos: str | None = None  # their names, joined by 、
 
 
 def table_rows(
@@ -86,6 +88,7 @@ def table_rows(
             follow_up=_day(row["follow_up"]),
             reminder=_day(row["reminder"]),
             closed=row["closed_at"] and from_utc_iso(row["closed_at"], ctx.zone).date(),
+            photos=row["photos"] and hide(row["photos"]),
         )
 
 
@@ -116,6 +119,7 @@ def write_csv(out: TextIO, rows: Iterator[TableRow]) -> int:
                 row.at.strftime("%H:%M"),
                 *(csv_text(value) for value in _texts(row)),
                 *(_iso(day) for day in (row.follow_up, row.reminder, row.closed)),
+                csv_text(row.photos),
             ]
         )
         count += 1
@@ -176,6 +180,7 @@ def write_xlsx(out: BinaryIO, rows: Iterator[TableRow]) -> int:
                 time_cell(row.at.time().replace(tzinfo=None)),
                 *(_xlsx_text(WriteOnlyCell, sheet, value) for value in _texts(row)),
                 *(date_cell(day) for day in (row.follow_up, row.reminder, row.closed)),
+                _xlsx_text(WriteOnlyCell, sheet, row.photos),
             ]
         )
         count += 1

@@ -39,6 +39,7 @@ def added(result: Added) -> dict[str, Any]:
         "reminder": by_type.get("reminder"),
         "case_id": result.case_id,
         "visit_number": result.visit_number,
+        "photos": result.photos,
     }
 
 
@@ -87,8 +88,12 @@ def record_view(result: Story | EntryView) -> dict[str, Any]:
     """`show --json`: a story, or `{"entry", "cases": [story, …]}` for an entry."""
     if isinstance(result, Story):
         return story(result)
+    photos = [
+        {"name": photo.name, "size": photo.size, "path": str(photo.path)}
+        for photo in result.photos
+    ]
     return {
-        "entry": log_entry(result.entry),
+        "entry": {**log_entry(result.entry), "photos": photos},
         "cases": [story(case) for case in result.cases],
     }
 

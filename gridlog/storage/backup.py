@@ -4,7 +4,9 @@ The backup goes through SQLite's online backup API from a read transaction, so i
 one consistent snapshot that includes whatever the WAL holds, which a file copy could
 miss. It is written beside its target under a temporary name, verified with
 `PRAGMA integrity_check`, and only then renamed into place, owner-only; the copy of an
-encrypted database is encrypted with the same key.
+encrypted database is encrypted with the same key. The photos kept with entries are
+copied beside the copy (`saved.db` → `saved.db.photos/`), owner-only, so that the
+backup restores the log whole.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gridlog.errors import GridlogError
+from gridlog.storage import photos
 from gridlog.storage.db import backup, connect_file, key_of
 from gridlog.storage.leftovers import announced, temporary_name
 from gridlog.storage.migrations import schema_version
@@ -34,6 +37,7 @@ class Health:
     size_bytes: int
     journal_mode: str  # "wal" for a database in use; see `check`
     cipher_version: str | None = None  # SQLCipher's, for an encrypted database
+    photos: int = 0  # photo files a backup copied beside the copy
 
 
 def back_up(conn: sqlite3.Connection, target: Path) -> Health:
@@ -54,12 +58,14 @@ def back_up(conn: sqlite3.Connection, target: Path) -> Health:
                     *(f"{t} → {p}" for t, p in health.orphans),
                 ]
                 raise GridlogError("backup.bad_copy", problems="; ".join(problems))
+            # The photos first: a copy of the log in place is a complete one.
+            copied = photos.copy_folder(photos.database_of(conn), target)
             os.replace(partial, target)
     finally:
         for leftover in (partial, partial.with_name(partial.name + "-journal")):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
-    return health
+    return replace(health, photos=copied)
 
 
 def _copy(conn: sqlite3.Connection, partial: Path) -> None:

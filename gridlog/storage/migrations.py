@@ -361,6 +361,30 @@ def m009_due_time(db: Database) -> None:
     _run(db, "ALTER TABLE followups ADD COLUMN due_time TEXT")
 
 
+def m010_photos(db: Database) -> None:
+    """Photos kept with an entry (`add --photo`): the file lives beside the
+    database, named by its SHA-256 (`storage.photos`), so the same photo is kept
+    once however many entries have it; a row here says which entry has it, under
+    what name the worker knew it, and how large it is. A photo is never edited:
+    it is added, and goes with its entry."""
+    _run(
+        db,
+        """
+        CREATE TABLE photos (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            entry_id INTEGER NOT NULL REFERENCES entries (id),
+            sha256 TEXT NOT NULL,
+            name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            added_at TEXT NOT NULL,
+            UNIQUE (entry_id, sha256)
+        );
+        CREATE INDEX photos_sha256 ON photos (sha256)
+        """,
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -371,6 +395,7 @@ MIGRATIONS = (
     m007_revisions,
     m008_tombstones,
     m009_due_time,
+    m010_photos,
 )
 
 
