@@ -354,3 +354,18 @@ def test_encrypt_says_that_photos_already_kept_stay_in_plain(
     monkeypatch.setenv("GRIDLOG_KEY", KEY)
     result = ok(gridlog("encrypt"))
     assert "1 photo" in result.stdout and str(folder(db_path)) in result.stdout
+
+
+def test_a_photo_a_killed_gridlog_was_writing_is_cleared_at_the_next_start(
+    gridlog, db_path, photo
+):
+    import subprocess
+
+    add_json(gridlog, "下水道堵塞", "--grid", "红四", "--photo", str(photo))
+    finished = subprocess.Popen(["true"])
+    finished.wait()  # its id now names no running process
+    half = folder(db_path) / f".{key(OTHER)}.{finished.pid}.partial"
+    half.write_bytes(OTHER[:10])
+    ok(gridlog("log"))
+    assert not half.exists()
+    assert stored(db_path) == {key(JPEG): JPEG}

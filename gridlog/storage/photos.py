@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from gridlog.errors import GridlogError
 from gridlog.storage.files import open_private, write_private, writing_errors
+from gridlog.storage.leftovers import PHOTOS_SUFFIX
 
 # Larger than any phone photo; a video or a scan of a whole folder is not a photo.
 LIMIT_MB = 20
@@ -49,7 +50,7 @@ class Incoming(NamedTuple):
 
 def folder_of(database: Path) -> Path:
     """Where the photos of the log at `database` are kept."""
-    return database.with_name(database.name + ".photos")
+    return database.with_name(database.name + PHOTOS_SUFFIX)
 
 
 def database_of(conn: sqlite3.Connection) -> Path:
