@@ -369,3 +369,24 @@ def test_a_photo_a_killed_gridlog_was_writing_is_cleared_at_the_next_start(
     ok(gridlog("log"))
     assert not half.exists()
     assert stored(db_path) == {key(JPEG): JPEG}
+
+
+def test_forget_blots_their_name_out_of_the_names_of_other_photos(gridlog, tmp_path):
+    ok(gridlog("resident", "add", "臧树花", "--place", "9号楼2单元101"))
+    named = tmp_path / "臧树花家门口.jpg"
+    named.write_bytes(JPEG)
+    other = add_json(gridlog, "楼道堆物", "--grid", "红四", "--photo", str(named))
+    ok(gridlog("resident", "forget", "臧树花"))
+    names = [p["name"] for p in entry_photos(gridlog, other["id"])]
+    assert names == ["***家门口.jpg"]
+
+
+def test_an_export_missing_a_photo_file_is_refused_naming_it(
+    gridlog, db_path, photo, tmp_path
+):
+    added = add_json(gridlog, "下水道堵塞", "--grid", "红四", "--photo", str(photo))
+    (folder(db_path) / key(JPEG)).unlink()  # someone tidied the folder by hand
+    target = tmp_path / "out.jsonl"
+    message = refused(gridlog("export", str(target)), "sewer.jpg", f"#{added['id']}")
+    assert "Traceback" not in message
+    assert not target.exists()
