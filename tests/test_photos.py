@@ -390,3 +390,15 @@ def test_an_export_missing_a_photo_file_is_refused_naming_it(
     message = refused(gridlog("export", str(target)), "sewer.jpg", f"#{added['id']}")
     assert "Traceback" not in message
     assert not target.exists()
+
+
+def test_a_deleted_entrys_photo_goes_once_a_forget_bars_the_undo(
+    gridlog, db_path, photo
+):
+    ok(gridlog("resident", "add", "臧树花", "--place", "9号楼2单元101"))
+    added = add_json(gridlog, "下水道堵塞", "--grid", "红四", "--photo", str(photo))
+    ok(gridlog("delete", str(added["id"])))
+    assert stored(db_path) == {key(JPEG): JPEG}
+    ok(gridlog("resident", "forget", "臧树花"))  # about someone else entirely
+    refused(gridlog("undo"))  # undo stops at a forget
+    assert stored(db_path) == {}

@@ -114,12 +114,12 @@ def forget_resident(
         Changes(conn, ctx).remember_erasure(
             "residents", resident_id, {"entries": gone.entries, "items": gone.items}
         )
-    if gone.photos:
+    if not merging:  # a merge sweeps once it has committed
         from gridlog.domain.photos import sweep
 
-        if not merging:  # a merge sweeps once it has committed
-            sweep(conn)
-    if not merging:
+        # Their photos, and those of entries deleted before: `undo` cannot pass
+        # a forget, so nothing can bring those back any more.
+        sweep(conn)
         rewrite_file(conn)
     return gone
 
