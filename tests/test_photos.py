@@ -402,3 +402,15 @@ def test_a_deleted_entrys_photo_goes_once_a_forget_bars_the_undo(
     ok(gridlog("resident", "forget", "臧树花"))  # about someone else entirely
     refused(gridlog("undo"))  # undo stops at a forget
     assert stored(db_path) == {}
+
+
+def test_check_counts_the_photos_and_names_one_whose_file_is_gone(
+    gridlog, db_path, photo
+):
+    added = add_json(gridlog, "下水道堵塞", "--grid", "红四", "--photo", str(photo))
+    assert "Photos kept with entries: 1" in ok(gridlog("check")).stdout
+    (folder(db_path) / key(JPEG)).unlink()
+    result = gridlog("check")
+    assert result.exit_code == 1, result.output
+    assert f"photo sewer.jpg of entry #{added['id']}" in result.stdout
+    assert "missing" in result.stdout

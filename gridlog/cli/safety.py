@@ -60,6 +60,7 @@ def check(ctx: typer.Context) -> None:
         encryption,
         t("check.size", mb=f"{health.size_bytes / 1e6:.1f}"),
         t("check.counts", **health.counts, open=health.open_items),
+        *_photo_lines(health),
         *health.problems[:20],
         *(
             t("check.foreign_key", table=table, parent=parent)
@@ -69,6 +70,18 @@ def check(ctx: typer.Context) -> None:
     emit(line="\n".join(lines))
     if not ok:
         raise typer.Exit(1)
+
+
+def _photo_lines(health) -> list[str]:
+    """How many photos entries have; each one whose file has gone, by name."""
+    if not health.photos:
+        return []
+    lines = [t("check.photos", count=health.photos)]
+    lines += [
+        t("check.photo_missing", entry=entry, name=name)
+        for entry, name in health.missing_photos[:20]
+    ]
+    return lines
 
 
 def encrypt(ctx: typer.Context) -> None:

@@ -690,4 +690,6 @@ MESSAGES: dict[str, str] = {
     "backup.photos.one": "1 photo copied to {path}.",
     "encrypt.photos_plain": "Note: the {count} photos kept in {path} are not encrypted; anyone who can read that folder can see them. New photos are refused while the log is encrypted.",
     "encrypt.photos_plain.one": "Note: the 1 photo kept in {path} is not encrypted; anyone who can read that folder can see it. New photos are refused while the log is encrypted.",
+    "check.photos": "Photos kept with entries: {count}",
+    "check.photo_missing": "photo {name} of entry #{entry}: its file is missing from the photos folder (put it back from a backup)",
 }

@@ -658,4 +658,6 @@ MESSAGES: dict[str, str] = {
     "resident.forget_photos.one": "与其有关的日志所附照片 1 张已删除，照片文件一并删除。",
     "backup.photos.one": "照片 1 张已复制到 {path}。",
     "encrypt.photos_plain.one": "注意：{path} 中保存的 1 张照片没有加密，能读取该文件夹的人都能看到。日志库加密期间不再接受新照片。",
+    "check.photos": "日志所附照片：{count} 张",
+    "check.photo_missing": "日志 #{entry} 的照片 {name}：照片文件夹中找不到该文件（请从备份中放回）",
 }
