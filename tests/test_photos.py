@@ -414,3 +414,32 @@ def test_check_counts_the_photos_and_names_one_whose_file_is_gone(
     assert result.exit_code == 1, result.output
     assert f"photo sewer.jpg of entry #{added['id']}" in result.stdout
     assert "missing" in result.stdout
+
+
+def test_a_photo_named_oddly_is_kept_under_a_name_every_command_can_show(
+    gridlog, tmp_path
+):
+    odd = tmp_path / "门口\n\u202egpj.jpg"
+    odd.write_bytes(JPEG)
+    long = tmp_path / ("x" * 240 + ".jpg")
+    long.write_bytes(OTHER)
+    added = add_json(
+        gridlog, "楼道堆物", "--grid", "红四", "--photo", str(odd), "--photo",
+        str(long),
+    )  # fmt: skip
+    names = [p["name"] for p in entry_photos(gridlog, added["id"])]
+    assert names[0] == "门口??gpj.jpg"
+    assert len(names[1]) == 200 and names[1].endswith("….jpg")
+    exported = tmp_path / "out.jsonl"
+    ok(gridlog("export", str(exported)))
+    copy = tmp_path / "copy.db"
+    ok(gridlog("--db", str(copy), "merge", str(exported)))
+    assert [
+        p["name"] for p in entry_photos(gridlog, added["id"], "--db", str(copy))
+    ] == names
+
+
+def test_a_photo_that_is_not_a_plain_file_is_refused(gridlog, tmp_path):
+    pipe = tmp_path / "pipe.jpg"
+    os.mkfifo(pipe)
+    refused(gridlog("add", "照片", "--grid", "红四", "--photo", str(pipe)), "pipe.jpg")

@@ -18,10 +18,12 @@ encrypted database, which is the very leak encryption is there to stop.
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from gridlog.domain.limits import MAX_NAME
 from gridlog.errors import GridlogError
 from gridlog.storage import photos as files
 from gridlog.storage.db import key_of, transaction
@@ -38,7 +40,25 @@ class Photo(NamedTuple):
 
 def read_photos(paths: Sequence[Path]) -> list[files.Incoming]:
     """The photos a worker named, read and checked before anything is written."""
-    return [files.read_photo(Path(path)) for path in paths]
+    photos = [files.read_photo(Path(path)) for path in paths]
+    return [photo._replace(name=kept_name(photo.name)) for photo in photos]
+
+
+def kept_name(name: str) -> str:
+    """A file's name as gridlog keeps it: one printable line, as every name it
+    keeps, so that every command (and a merge, which checks names) can take it.
+    Control and invisible characters (a newline, a right-to-left override, bytes
+    that are not UTF-8) become `?`; a name too long loses the middle of its stem."""
+    shown = "".join(
+        "?" if unicodedata.category(char) in _NOT_SHOWN else char for char in name
+    ).strip()
+    if len(shown) > MAX_NAME:
+        suffix = Path(shown).suffix[:20]
+        shown = shown[: MAX_NAME - len(suffix) - 1] + "…" + suffix
+    return shown or "photo"
+
+
+_NOT_SHOWN = frozenset({"Cc", "Cf", "Cs"})
 
 
 def attach(

@@ -78,6 +78,8 @@ def read_photo(path: Path) -> Incoming:
         raise GridlogError("photo.is_dir", path=str(path), exit_code=2)
     if not path.exists():
         raise GridlogError("photo.missing", path=str(path), exit_code=2)
+    if not path.is_file():  # a pipe or a device: reading it might never end
+        raise GridlogError("photo.unreadable", path=str(path), exit_code=2)
     try:
         size = path.stat().st_size
         if size > LIMIT:
