@@ -443,3 +443,18 @@ def test_a_photo_that_is_not_a_plain_file_is_refused(gridlog, tmp_path):
     pipe = tmp_path / "pipe.jpg"
     os.mkfifo(pipe)
     refused(gridlog("add", "照片", "--grid", "红四", "--photo", str(pipe)), "pipe.jpg")
+
+
+@needs_sqlcipher
+def test_a_merge_bringing_photos_into_an_encrypted_log_is_refused(
+    gridlog, photo, tmp_path, monkeypatch
+):
+    add_json(gridlog, "下水道堵塞", "--grid", "红四", "--photo", str(photo))
+    exported = tmp_path / "out.jsonl"
+    ok(gridlog("export", str(exported)))
+    monkeypatch.setenv("GRIDLOG_KEY", KEY)
+    locked = tmp_path / "locked.db"
+    ok(gridlog("--db", str(locked), "grid", "add", "红九网格"))  # created encrypted
+    refused(gridlog("--db", str(locked), "merge", str(exported)), "encrypted")
+    assert json.loads(ok(gridlog("--db", str(locked), "log", "--json")).stdout) == []
+    assert stored(locked) == {}
