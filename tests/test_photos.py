@@ -458,3 +458,19 @@ def test_a_merge_bringing_photos_into_an_encrypted_log_is_refused(
     refused(gridlog("--db", str(locked), "merge", str(exported)), "encrypted")
     assert json.loads(ok(gridlog("--db", str(locked), "log", "--json")).stdout) == []
     assert stored(locked) == {}
+
+
+def test_history_and_undo_name_the_photos_added_and_removed(gridlog, photo):
+    added = add_json(gridlog, "违建棚子", "--grid", "红四")
+    ok(gridlog("edit", str(added["id"]), "--photo", str(photo)))
+    shown = ok(gridlog("history", str(added["id"]))).stdout
+    assert "photo added: sewer.jpg" in shown
+    zh = ok(gridlog("--lang", "zh", "history", str(added["id"]))).stdout
+    assert "添加照片：sewer.jpg" in zh
+    ok(gridlog("delete", str(added["id"])))
+    back = ok(gridlog("undo")).stdout
+    assert f"photo sewer.jpg of entry #{added['id']}, which it removed, is back" in back
+    gone = ok(
+        gridlog("--lang", "zh", "undo")
+    ).stdout  # the delete's undo is not undone;
+    assert "照片 sewer.jpg" in gone  # this takes back the edit that added it

@@ -90,11 +90,16 @@ def _grid_names(conn: sqlite3.Connection, *values) -> dict[int, str]:
 def record_history(
     conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int
 ) -> list[Change]:
-    """Every change to entry or follow-up `record_id`, oldest first."""
+    """Every change to entry or follow-up `record_id`, oldest first, with the
+    photos added to or removed from an entry."""
+    undone = "EXISTS (SELECT 1 FROM history u WHERE u.undoes = h.op) AS undone"
     rows = conn.execute(
-        "SELECT h.*, EXISTS (SELECT 1 FROM history u WHERE u.undoes = h.op) AS undone"
-        " FROM history h WHERE h.table_name IN ('entries', 'followups')"
-        " AND h.record_id = ? ORDER BY h.id",
+        f"SELECT h.*, {undone} FROM history h"
+        " WHERE h.table_name IN ('entries', 'followups') AND h.record_id = ?1"
+        f" UNION ALL SELECT h.*, {undone} FROM history h"
+        " WHERE h.table_name = 'photos'"
+        " AND json_extract(coalesce(h.after, h.before), '$.entry_id') = ?1"
+        " ORDER BY id",
         (record_id,),
     ).fetchall()
     if not rows:

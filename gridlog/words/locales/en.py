@@ -692,4 +692,8 @@ MESSAGES: dict[str, str] = {
     "encrypt.photos_plain.one": "Note: the 1 photo kept in {path} is not encrypted; anyone who can read that folder can see it. New photos are refused while the log is encrypted.",
     "check.photos": "Photos kept with entries: {count}",
     "check.photo_missing": "photo {name} of entry #{entry}: its file is missing from the photos folder (put it back from a backup)",
+    "history.photo_insert": "photo added: {name}",
+    "history.photo_delete": "photo removed: {name}",
+    "undo.took_photo_insert": "  photo {name}, which it added to entry #{entry}, is gone.",
+    "undo.took_photo_delete": "  photo {name} of entry #{entry}, which it removed, is back.",
 }

@@ -660,4 +660,8 @@ MESSAGES: dict[str, str] = {
     "encrypt.photos_plain.one": "注意：{path} 中保存的 1 张照片没有加密，能读取该文件夹的人都能看到。日志库加密期间不再接受新照片。",
     "check.photos": "日志所附照片：{count} 张",
     "check.photo_missing": "日志 #{entry} 的照片 {name}：照片文件夹中找不到该文件（请从备份中放回）",
+    "history.photo_insert": "添加照片：{name}",
+    "history.photo_delete": "移除照片：{name}",
+    "undo.took_photo_insert": "  它给日志 #{entry} 添加的照片 {name} 已移除。",
+    "undo.took_photo_delete": "  它从日志 #{entry} 移除的照片 {name} 已恢复。",
 }
