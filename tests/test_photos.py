@@ -474,3 +474,24 @@ def test_history_and_undo_name_the_photos_added_and_removed(gridlog, photo):
         gridlog("--lang", "zh", "undo")
     ).stdout  # the delete's undo is not undone;
     assert "照片 sewer.jpg" in gone  # this takes back the edit that added it
+
+
+def test_the_stored_path_shown_is_never_masked_as_a_phone_number(
+    gridlog, db_path, tmp_path
+):
+    """`show` masks every run of digits that looks like a mobile number; a photo
+    named by its hex hash would sometimes hold one (`…a13812345678f…`)."""
+    import re
+
+    looks_like_a_phone = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+    data = next(
+        bytes([n % 256, n // 256, 7])
+        for n in range(65536)
+        if looks_like_a_phone.search(sha(bytes([n % 256, n // 256, 7])))
+    )
+    picture = tmp_path / "gate.jpg"
+    picture.write_bytes(data)
+    added = add_json(gridlog, "门岗", "--grid", "红四", "--photo", str(picture))
+    where = str(folder(db_path) / key(data))
+    assert where in ok(gridlog("show", str(added["id"]))).stdout.replace("\n", "")
+    assert [p["path"] for p in entry_photos(gridlog, added["id"])] == [where]
