@@ -238,7 +238,8 @@ def test_export_and_merge_carry_the_photo_to_another_log(
 ):
     added = add_json(gridlog, "下水道堵塞", "--grid", "红四", "--photo", str(photo))
     exported = tmp_path / "out.jsonl"
-    ok(gridlog("export", str(exported)))
+    said = ok(gridlog("export", str(exported))).stdout
+    assert "1 photo kept with an entry" in said
     [line] = [
         json.loads(text)
         for text in exported.read_text(encoding="utf-8").splitlines()

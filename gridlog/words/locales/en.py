@@ -696,4 +696,6 @@ MESSAGES: dict[str, str] = {
     "history.photo_delete": "photo removed: {name}",
     "undo.took_photo_insert": "  photo {name}, which it added to entry #{entry}, is gone.",
     "undo.took_photo_delete": "  photo {name} of entry #{entry}, which it removed, is back.",
+    "export.photos": "With it, {count} photos kept with entries (their bytes are in the file).",
+    "export.photos.one": "With it, 1 photo kept with an entry (its bytes are in the file).",
 }

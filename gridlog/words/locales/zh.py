@@ -664,4 +664,6 @@ MESSAGES: dict[str, str] = {
     "history.photo_delete": "移除照片：{name}",
     "undo.took_photo_insert": "  它给日志 #{entry} 添加的照片 {name} 已移除。",
     "undo.took_photo_delete": "  它从日志 #{entry} 移除的照片 {name} 已恢复。",
+    "export.photos": "一并导出日志所附照片 {count} 张（照片内容在文件中）。",
+    "export.photos.one": "一并导出日志所附照片 1 张（照片内容在文件中）。",
 }
