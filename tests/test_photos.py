@@ -382,15 +382,23 @@ def test_forget_blots_their_name_out_of_the_names_of_other_photos(gridlog, tmp_p
     assert names == ["***家门口.jpg"]
 
 
+@pytest.mark.parametrize("harm", ["deleted", "changed"])
 def test_an_export_missing_a_photo_file_is_refused_naming_it(
-    gridlog, db_path, photo, tmp_path
+    gridlog, db_path, photo, tmp_path, harm
 ):
     added = add_json(gridlog, "下水道堵塞", "--grid", "红四", "--photo", str(photo))
-    (folder(db_path) / key(JPEG)).unlink()  # someone tidied the folder by hand
+    kept = folder(db_path) / key(JPEG)
+    if harm == "deleted":
+        kept.unlink()  # someone tidied the folder by hand
+    else:
+        kept.write_bytes(OTHER)  # or an editor saved over it
     target = tmp_path / "out.jsonl"
     message = refused(gridlog("export", str(target)), "sewer.jpg", f"#{added['id']}")
     assert "Traceback" not in message
     assert not target.exists()
+    if harm == "changed":  # adding the photo again mends the copy
+        add_json(gridlog, "又一张", "--grid", "红四", "--photo", str(photo))
+        ok(gridlog("export", str(target)))
 
 
 def test_a_deleted_entrys_photo_goes_once_a_forget_bars_the_undo(

@@ -106,19 +106,21 @@ def keep(database: Path, photo: Incoming) -> bool:
     """Store `photo` beside `database` unless it is there already; True when this
     call wrote the file (so that a failed command can take it away again)."""
     target = path_of(database, photo.sha256)
-    if target.exists():
-        return False
+    if target.is_file() and target.stat().st_size == photo.size:
+        return False  # the same content, by its name (a copy cut short is rewritten)
     _private_folder(folder_of(database))
     write_private(target, photo.data)
     return True
 
 
 def load(database: Path, sha256: str) -> bytes | None:
-    """A kept photo's bytes, or None when its file is gone."""
+    """A kept photo's bytes, or None when its file is gone or no longer holds
+    them (changed on disk by something else)."""
     try:
-        return path_of(database, sha256).read_bytes()
-    except FileNotFoundError:
+        data = path_of(database, sha256).read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
         return None
+    return data if hashlib.sha256(data).hexdigest() == sha256 else None
 
 
 def discard(database: Path, sha256s: Iterable[str]) -> int:

@@ -681,7 +681,7 @@ MESSAGES: dict[str, str] = {
     "photo.unreadable": "cannot read the photo {path}; nothing was stored.",
     "photo.encrypted": "this log is encrypted, and a photo would be kept beside it unencrypted, so encrypted logs keep no photos. Nothing was stored.",
     "photo.no_folder": "this log is not a file on disk, so there is nowhere to keep a photo.",
-    "photo.lost": "the photo {name} of entry #{entry} is missing ({path}); put the file back from a backup, or the export would not be complete. Nothing was written.",
+    "photo.lost": "the photo {name} of entry #{entry} is missing or damaged ({path}); put the file back from a backup, or the export would not be complete. Nothing was written.",
     "merge.bad_photo": "line {line}: the photo {name} is damaged (its bytes do not match its size and SHA-256); nothing was merged.",
     "merge.what.photo": "photos",
     "resident.forget_photos": "{count} photos of entries about them are deleted, their files too.",

@@ -647,7 +647,7 @@ MESSAGES: dict[str, str] = {
     "photo.unreadable": "无法读取照片 {path}；没有保存任何内容。",
     "photo.encrypted": "此日志库已加密，而照片会以未加密的形式存放在旁边，因此加密的日志库不保存照片。没有保存任何内容。",
     "photo.no_folder": "此日志库不是磁盘上的文件，没有地方保存照片。",
-    "photo.lost": "日志 #{entry} 的照片 {name} 不见了（{path}）；请从备份中放回该文件，否则导出不完整。没有写入任何内容。",
+    "photo.lost": "日志 #{entry} 的照片 {name} 不见了或已损坏（{path}）；请从备份中放回该文件，否则导出不完整。没有写入任何内容。",
     "merge.bad_photo": "第 {line} 行：照片 {name} 已损坏（内容与其大小和 SHA-256 不符）；没有合并任何内容。",
     "merge.what.photo": "照片",
     "resident.forget_photos": "与其有关的日志所附照片 {count} 张已删除，照片文件一并删除。",
