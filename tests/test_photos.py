@@ -504,3 +504,25 @@ def test_the_stored_path_shown_is_never_masked_as_a_phone_number(
     where = str(folder(db_path) / key(data))
     assert where in ok(gridlog("show", str(added["id"]))).stdout.replace("\n", "")
     assert [p["path"] for p in entry_photos(gridlog, added["id"])] == [where]
+
+
+def test_photos_a_killed_backup_was_copying_are_cleared_at_the_next_start(
+    gridlog, db_path, photo, tmp_path
+):
+    """What a backup killed while copying the photos leaves: its half-filled
+    folder, announced beside the database."""
+    import subprocess
+
+    add_json(gridlog, "下水道堵塞", "--grid", "红四", "--photo", str(photo))
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    half = usb / f".copy.db.photos.{finished.pid}.partial"
+    half.mkdir(mode=0o700)
+    (half / key(JPEG)).write_bytes(JPEG[:10])
+    note = db_path.with_name(f".{db_path.name}.{finished.pid}.pending-1")
+    note.symlink_to(half)
+    ok(gridlog("log"))
+    assert not half.exists() and not note.is_symlink()
+    assert stored(db_path) == {key(JPEG): JPEG}

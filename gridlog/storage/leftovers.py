@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,6 +152,9 @@ def _alive(pid: int) -> bool:
 
 
 def _remove(path: Path) -> list[Path]:
+    if path.is_dir() and not path.is_symlink():  # a backup's photos, half copied
+        shutil.rmtree(path, ignore_errors=True)
+        return [path]
     removed = []
     for each in (path, *(path.with_name(path.name + s) for s in _COMPANIONS)):
         with contextlib.suppress(FileNotFoundError, IsADirectoryError):

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from gridlog.errors import GridlogError
 from gridlog.storage.files import open_private, write_private, writing_errors
-from gridlog.storage.leftovers import PHOTOS_SUFFIX
+from gridlog.storage.leftovers import PHOTOS_SUFFIX, announced, temporary_name
 
 # Larger than any phone photo; a video or a scan of a whole folder is not a photo.
 LIMIT_MB = 20
@@ -156,8 +156,6 @@ def remove_unwanted(database: Path, wanted: Iterable[str]) -> int:
 def copy_folder(database: Path, target: Path) -> int:
     """Copy the photos of the log at `database` beside the copy `target`, into a
     private folder renamed into place once complete; returns how many."""
-    from gridlog.storage.leftovers import temporary_name
-
     names = sorted(kept_names(database))
     if not names:
         return 0
@@ -165,6 +163,15 @@ def copy_folder(database: Path, target: Path) -> int:
     if destination.exists():
         raise GridlogError("backup.exists", path=str(destination))
     partial = temporary_name(destination, "partial")
+    with announced(partial):
+        _copy_into(database, names, partial, destination)
+    return len(names)
+
+
+def _copy_into(
+    database: Path, names: list[str], partial: Path, destination: Path
+) -> None:
+    """Copy into `partial`, rename it to `destination`; never leave `partial`."""
     try:
         _private_folder(partial)
         for name in names:
@@ -173,7 +180,6 @@ def copy_folder(database: Path, target: Path) -> int:
         os.replace(partial, destination)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
-    return len(names)
 
 
 def _private_folder(folder: Path) -> None:
