@@ -526,3 +526,13 @@ def test_photos_a_killed_backup_was_copying_are_cleared_at_the_next_start(
     ok(gridlog("log"))
     assert not half.exists() and not note.is_symlink()
     assert stored(db_path) == {key(JPEG): JPEG}
+
+
+def test_the_photos_are_owner_only_even_under_umask_zero(gridlog, db_path, photo):
+    old = os.umask(0)
+    try:
+        add_json(gridlog, "下水道堵塞", "--grid", "红四", "--photo", str(photo))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(folder(db_path).stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder(db_path) / key(JPEG)).stat().st_mode) == 0o600
