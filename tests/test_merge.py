@@ -413,7 +413,7 @@ def corrupt(path: Path, number: int, text: str) -> None:
     [
         (5, '{"type": "entry", "uuid": ', "line 5 is not a JSON object"),
         (5, "[1, 2]", "line 5 is not a JSON object"),
-        (5, '{"type": "photo"}', "line 5 has an unknown type 'photo'"),
+        (5, '{"type": "video"}', "line 5 has an unknown type 'video'"),
         (1, '{"type": "grid"}', "line 1 should be the gridlog header"),
         (1, '{"type": "gridlog", "schema": 99}', "newer gridlog"),
     ],

@@ -12,6 +12,7 @@ from gridlog.cli.common import (
     IdArgument,
     KindOption,
     PhoneOption,
+    PhotoOption,
     PlaceOption,
     ResidentOption,
     RevealOption,
@@ -43,6 +44,7 @@ def edit(
     every: Annotated[
         str | None, typer.Option("--every", help=t("opt.edit_every"))
     ] = None,
+    photo: PhotoOption = None,
 ) -> None:
     from gridlog.domain.revisions import EntryEdit, edit_record
 
@@ -67,6 +69,7 @@ def edit(
             follow_up=follow_when and follow_when.day,
             follow_up_time=follow_when and follow_when.time,
             every=None if every is None else (how_often(every) or ""),
+            photos=tuple(photo or ()),
         )
         changed = edit_record(conn, context, number, change)
         from gridlog.render.log import edited_line

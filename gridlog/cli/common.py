@@ -53,6 +53,9 @@ LimitOption = Annotated[
 ForceOption = Annotated[bool, typer.Option("--force", help=t("opt.force"))]
 RevealOption = Annotated[bool, typer.Option("--reveal", help=t("opt.reveal"))]
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help=t("arg.id"))]
+PhotoOption = Annotated[
+    list[Path] | None, typer.Option("--photo", metavar="FILE", help=t("opt.photo"))
+]
 GridsOption = Annotated[
     list[str] | None,
     typer.Option("--grid", "-g", help=t("opt.grid_filter"), autocompletion=grid_names),

@@ -16,6 +16,7 @@ from gridlog.cli.common import (
     KindOption,
     LimitOption,
     PhoneOption,
+    PhotoOption,
     PlaceOption,
     ResidentOption,
     RevealOption,
@@ -62,6 +63,7 @@ def add(
     register: Annotated[
         bool, typer.Option("--register", help=t("opt.register"))
     ] = False,
+    photo: PhotoOption = None,
     json_out: JsonOption = False,
 ) -> None:
     from gridlog.domain import entries as writes
@@ -95,6 +97,7 @@ def add(
             tags=tag or (),
             every=how_often(every) if every else None,
             register=register,
+            photos=tuple(photo or ()),
         )
         added = writes.add_entry(conn, context, draft)
         if json_out:

@@ -16,7 +16,7 @@ from gridlog.cli.common import (
     parse_id,
     session,
 )
-from gridlog.words.i18n import t
+from gridlog.words.i18n import t, tn
 
 NameArgument = Annotated[
     str, typer.Argument(metavar="NAME", help=t("arg.resident_name"))
@@ -198,6 +198,8 @@ def resident_forget(
             history=gone.history,
         )
     ]
+    if gone.photos:
+        lines.append(tn("resident.forget_photos", gone.photos, count=gone.photos))
     if gone.left:
         ids = t("list.sep").join(f"#{record}" for record in gone.left_in)
         lines.append(t("resident.forget_left", count=gone.left, ids=ids))

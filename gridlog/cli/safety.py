@@ -11,7 +11,7 @@ from gridlog.cli.common import (
     session,
 )
 from gridlog.errors import GridlogError
-from gridlog.words.i18n import t
+from gridlog.words.i18n import t, tn
 
 
 def backup(
@@ -23,7 +23,15 @@ def backup(
     guard_output(ctx, target, force=False)  # a backup never replaces a file
     with session(ctx, write=False) as (conn, _context):
         health = back_up(conn, target)
-        emit(line=t("backup.done", path=str(target), entries=health.counts["entries"]))
+        lines = [t("backup.done", path=str(target), entries=health.counts["entries"])]
+        if health.photos:
+            from gridlog.storage.photos import folder_of
+
+            where = str(folder_of(target))
+            lines.append(
+                tn("backup.photos", health.photos, count=health.photos, path=where)
+            )
+        emit(line="\n".join(lines))
 
 
 def check(
@@ -72,6 +80,7 @@ def check(
         t("check.size", mb=f"{health.size_bytes / 1e6:.1f}"),
         t("check.counts", **health.counts, open=health.open_items),
         *([t("check.wipe_owed", pages=free)] if owed else []),
+        *_photo_lines(health),
         *health.problems[:20],
         *(
             t("check.foreign_key", table=table, parent=parent)
@@ -81,6 +90,18 @@ def check(
     emit(line="\n".join(lines))
     if not ok:
         raise typer.Exit(1)
+
+
+def _photo_lines(health) -> list[str]:
+    """How many photos entries have; each one whose file has gone, by name."""
+    if not health.photos:
+        return []
+    lines = [t("check.photos", count=health.photos)]
+    lines += [
+        t("check.photo_missing", entry=entry, name=name)
+        for entry, name in health.missing_photos[:20]
+    ]
+    return lines
 
 
 def encrypt(ctx: typer.Context) -> None:
@@ -98,7 +119,19 @@ def encrypt(ctx: typer.Context) -> None:
     if done.plain_leftovers:
         names = ", ".join(str(p) for p in done.plain_leftovers)
         lines.append(t("encrypt.leftovers", paths=names))
+    lines += _plain_photos(path)
     emit(line="\n".join(lines))
+
+
+def _plain_photos(path: Path) -> list[str]:
+    """Photos kept before `encrypt` stay as they were: say so, and where."""
+    from gridlog.storage.photos import folder_of, kept_names
+
+    count = len(kept_names(path))
+    if not count:
+        return []
+    where = str(folder_of(path))
+    return [tn("encrypt.photos_plain", count, count=count, path=where)]
 
 
 def decrypt(ctx: typer.Context) -> None:

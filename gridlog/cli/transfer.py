@@ -27,7 +27,7 @@ from gridlog.cli.messages import message
 from gridlog.domain import grids
 from gridlog.errors import GridlogError
 from gridlog.render.cells import csv_text
-from gridlog.words.i18n import t
+from gridlog.words.i18n import t, tn
 
 
 def export(
@@ -68,7 +68,11 @@ def export(
 
 def _export_summary(done, path: str) -> str:
     if done.format == "jsonl":
-        return t("export.done_jsonl", path=path, **done.counts)
+        line = t("export.done_jsonl", path=path, **done.counts)
+        photos = done.counts.get("photos", 0)
+        if photos:
+            line += "\n" + tn("export.photos", photos, count=photos)
+        return line
     key = "export.done_masked" if done.masked else "export.done_unmasked"
     return t(key, path=path, format=done.format, entries=done.counts["entries"])
 

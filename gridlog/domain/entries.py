@@ -14,6 +14,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import NamedTuple
 
 from gridlog.context import Context
@@ -59,6 +60,7 @@ class Draft:
     tags: Sequence[str] = ()
     every: str | None = None  # the follow-up or reminder comes back: `1w`, `1m` …
     register: bool = False  # an unknown `resident` joins the register
+    photos: Sequence[Path] = ()  # files to keep a copy of with the entry
 
 
 class Added(NamedTuple):
@@ -71,6 +73,7 @@ class Added(NamedTuple):
     resident: str | None = None  # the name the entry keeps
     resident_id: int | None = None  # None: a name not in the register, kept as typed
     registered: bool = False  # this entry registered them (`register`)
+    photos: int = 0
 
 
 def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
@@ -78,6 +81,7 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
     text = check_text(Field.TEXT, draft.text)
     place = _optional_name(Field.PLACE, draft.place)
     tags = [check_name(Field.TAG, tag) for tag in dict.fromkeys(draft.tags) if tag]
+    incoming = _read_photos(conn, draft.photos)
     with writing(conn, ctx) as changes:
         case = None
         if draft.case_id is not None:
@@ -127,6 +131,7 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
             # A follow-up of no case starts one: the entry is its first visit.
             changes.update("entries", entry_id, {"case_id": opened[0].id})
         visit_number = None if case is None else _visit_count(conn, case["id"])
+        photos = _attach(conn, changes, entry_id, incoming)
     return Added(
         id=entry_id,
         grid=grids.grid_name(conn, grid_id),
@@ -137,7 +142,27 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
         resident=resident_name,
         resident_id=resident_id,
         registered=known is None and resident_id is not None,
+        photos=photos,
     )
+
+
+def _read_photos(conn: sqlite3.Connection, paths: Sequence[Path]) -> list:
+    """The photos to keep, read and checked before anything is written. The photo
+    module is imported only when there are photos: most entries have none."""
+    if not paths:
+        return []
+    from gridlog.domain import photos
+
+    photos.refuse_if_encrypted(conn)
+    return photos.read_photos(paths)
+
+
+def _attach(conn: sqlite3.Connection, changes: Changes, entry_id: int, incoming) -> int:
+    if not incoming:
+        return 0
+    from gridlog.domain import photos
+
+    return photos.attach(conn, changes, entry_id, incoming)
 
 
 def _optional_name(option: Field, value: str | None) -> str | None:

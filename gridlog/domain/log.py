@@ -238,7 +238,9 @@ _EXPORT_SELECT = (
     " (SELECT CASE WHEN closed_day_unknown THEN 'unknown' ELSE closed_at END"
     "  FROM followups f"
     "  WHERE f.entry_id = e.id ORDER BY f.type, f.id LIMIT 1) AS closed_at,"
-    " e.day_only"
+    " e.day_only,"
+    " (SELECT group_concat(name, '、') FROM (SELECT p.name FROM photos p"
+    "  WHERE p.entry_id = e.id ORDER BY p.id)) AS photos"
     " FROM entries e JOIN grids g ON g.id = e.grid_id"
 )
 
@@ -247,8 +249,9 @@ def exported_entries(
     conn: sqlite3.Connection, zone: dt.tzinfo, filters: LogFilter
 ) -> Iterator[sqlite3.Row]:
     """The entries `filters` select, oldest first, each with its first follow-up's
-    and reminder's due dates and when it was closed (`unknown` for a case closed
-    on a day nobody wrote down): one row per line of a
+    and reminder's due dates, when it was closed (`unknown` for a case closed on a
+    day nobody wrote down) and the names of its photos (joined by 、): one row per
+    line of a
     spreadsheet, streamed off the cursor."""
     where, params = log_where(zone, filters)
     rows = conn.execute(f"{_EXPORT_SELECT} {where} ORDER BY e.at, e.id", params)
@@ -389,6 +392,7 @@ class EntryView(NamedTuple):
 
     entry: LogEntry
     cases: list[Story]
+    photos: Sequence = ()  # of `domain.photos.Photo`, in the order they were added
 
 
 def record_view(
@@ -411,7 +415,13 @@ def record_view(
     ids = dict.fromkeys(
         [i for i in (row["case_id"],) if i is not None] + [r["id"] for r in opened]
     )
-    return EntryView(log_entry(row, zone), [story(conn, zone, i) for i in ids])
+    from gridlog.domain.photos import entry_photos
+
+    return EntryView(
+        log_entry(row, zone),
+        [story(conn, zone, i) for i in ids],
+        entry_photos(conn, record_id),
+    )
 
 
 def _signoffs(conn: sqlite3.Connection, item_id: int) -> Tally | None:

@@ -55,6 +55,7 @@ _TEXT_COLUMNS = {
     "followups": ("text", "close_note"),
     "signoffs": ("household",),
     "residents": ("note",),
+    "photos": ("name",),  # a file name the worker gave: `王红家门口.jpg`
 }
 # Evidence that a short name next to other words stands for a person: what is
 # written just before a person (说王红…, 走访王红…) or just after (王红家, 王红反映).
@@ -80,6 +81,7 @@ class Forgotten:
     history: int  # history rows blotted
     left: int = 0  # times the name was left as written (part of a word or a name)
     left_in: tuple[int, ...] = ()  # the entries and follow-ups it was left in
+    photos: int = 0  # photos of the entries about them, removed with their files
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,12 @@ def forget_resident(
         Changes(conn, ctx).remember_erasure(
             "residents", resident_id, {"entries": gone.entries, "items": gone.items}
         )
-    if not merging:
+    if not merging:  # a merge sweeps once it has committed
+        from gridlog.domain.photos import sweep
+
+        # Their photos, and those of entries deleted before: `undo` cannot pass
+        # a forget, so nothing can bring those back any more.
+        sweep(conn)
         wipe_after_commit(conn)
     return gone
 
@@ -182,7 +189,9 @@ def scrub_person(conn: sqlite3.Connection, person: Person) -> Forgotten:
     items = _scrub(conn, scrubber, "followups", their_items)
     _scrub(conn, scrubber, "signoffs", set())
     _scrub(conn, scrubber, "residents", set())
+    _scrub(conn, scrubber, "photos", set())
     history = _scrub_history(conn, scrubber, person.resident_id, linked, their_items)
+    photos = _forget_photos(conn, entries)
     conn.execute("DELETE FROM residents WHERE id = ?", (person.resident_id,))
     for index in ("entries_search", "followups_search"):
         # Merging every segment drops the deleted rows' trigrams for good.
@@ -194,7 +203,15 @@ def scrub_person(conn: sqlite3.Connection, person: Person) -> Forgotten:
         history,
         scrubber.left,
         tuple(sorted(scrubber.left_in)),
+        photos,
     )
+
+
+def _forget_photos(conn: sqlite3.Connection, entries: set[int]) -> int:
+    """A photo with an entry about them may show them or their door: it goes."""
+    from gridlog.domain.photos import forget_photos
+
+    return forget_photos(conn, entries)
 
 
 # --- what to blot ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from gridlog.context import Context
@@ -89,11 +90,16 @@ def _grid_names(conn: sqlite3.Connection, *values) -> dict[int, str]:
 def record_history(
     conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int
 ) -> list[Change]:
-    """Every change to entry or follow-up `record_id`, oldest first."""
+    """Every change to entry or follow-up `record_id`, oldest first, with the
+    photos added to or removed from an entry."""
+    undone = "EXISTS (SELECT 1 FROM history u WHERE u.undoes = h.op) AS undone"
     rows = conn.execute(
-        "SELECT h.*, EXISTS (SELECT 1 FROM history u WHERE u.undoes = h.op) AS undone"
-        " FROM history h WHERE h.table_name IN ('entries', 'followups')"
-        " AND h.record_id = ? ORDER BY h.id",
+        f"SELECT h.*, {undone} FROM history h"
+        " WHERE h.table_name IN ('entries', 'followups') AND h.record_id = ?1"
+        f" UNION ALL SELECT h.*, {undone} FROM history h"
+        " WHERE h.table_name = 'photos'"
+        " AND json_extract(coalesce(h.after, h.before), '$.entry_id') = ?1"
+        " ORDER BY id",
         (record_id,),
     ).fetchall()
     if not rows:
@@ -135,6 +141,10 @@ def undo_last(conn: sqlite3.Connection, ctx: Context) -> Undone:
                 _reverse(conn, changes, row)
     except db_errors("IntegrityError"):
         raise GridlogError("undo.blocked", command=rows[0]["command"]) from None
+    if any(row["table_name"] == "photos" for row in rows):
+        from gridlog.domain.photos import sweep
+
+        sweep(conn)  # a photo the undo took away for good goes with its file
     return Undone(target, rows[0]["command"] or "", len(rows), taken_back)
 
 
@@ -193,6 +203,7 @@ class EntryEdit:
     follow_up_time: dt.time | None = None
     due_time: dt.time | None = None  # with `due`: an appointment's time
     every: str | None = None  # `1w` …; "" stops an item coming back
+    photos: tuple[Path, ...] = ()  # files to keep with the entry, besides its own
 
 
 # A day and a time of day (None: some time that day), as a moved record shows them.
@@ -209,12 +220,14 @@ class Edited:
     opened: int | None = None  # the follow-up opened on the entry, if one was
     opened_due: Moment | None = None
     changed: bool = True  # False when edit only opened a follow-up
+    photos: int = 0  # photos added to the entry
 
 
 def edit_record(
     conn: sqlite3.Connection, ctx: Context, record_id: int, edit: EntryEdit
 ) -> Edited:
     """Change an entry's fields, or a follow-up's text and due date."""
+    incoming = _read_photos(conn, edit.photos)
     with writing(conn, ctx) as changes:
         item = conn.execute(
             "SELECT * FROM followups WHERE id = ?", (record_id,)
@@ -232,7 +245,7 @@ def edit_record(
         values = _entry_values(conn, edit, before)
         if "at" in values and entry["day_only"]:
             values["day_only"] = 0  # a time given now is a time known
-        if not values and edit.follow_up is None:
+        if not values and edit.follow_up is None and not incoming:
             raise GridlogError("edit.nothing", exit_code=2)
         if values:
             changes.update("entries", record_id, {**values, "updated_at": ctx.now_utc})
@@ -242,12 +255,26 @@ def edit_record(
                 "SELECT * FROM entries WHERE id = ?", (record_id,)
             ).fetchone()
             opened = open_case_on(changes, entry, edit.follow_up, edit.follow_up_time)
+        photos = 0
+        if incoming:
+            from gridlog.domain.photos import attach
+
+            photos = attach(conn, changes, record_id, incoming)
     moved = None
     if "at" in values:
         after = from_utc_iso(values["at"], ctx.zone)
         moved = ((before.date(), before.time()), (after.date(), after.time()))
     due = None if opened is None else (edit.follow_up, edit.follow_up_time)
-    return Edited("entry", moved, opened, due, changed=bool(values))
+    return Edited("entry", moved, opened, due, changed=bool(values), photos=photos)
+
+
+def _read_photos(conn: sqlite3.Connection, paths: tuple[Path, ...]) -> list:
+    if not paths:
+        return []
+    from gridlog.domain import photos
+
+    photos.refuse_if_encrypted(conn)
+    return photos.read_photos(paths)
 
 
 def _edit_item(
@@ -276,6 +303,7 @@ def _edit_item(
         edit.at,
         edit.grid,
         edit.follow_up,
+        edit.photos or None,
     )
     if any(value is not None for value in others):
         raise GridlogError(
@@ -361,8 +389,17 @@ def delete_entry(conn: sqlite3.Connection, ctx: Context, record_id: int) -> int:
             ).fetchall():
                 changes.delete("signoffs", signoff["id"])
             changes.delete("followups", item["id"])
+        _remove_photos(conn, changes, record_id)
         changes.delete("entries", record_id)
     return 1 + len(items)
+
+
+def _remove_photos(conn: sqlite3.Connection, changes: Changes, entry_id: int) -> None:
+    """Its photo rows go with the entry; the files stay while `undo` may want them."""
+    if conn.execute("SELECT 1 FROM photos WHERE entry_id = ?", (entry_id,)).fetchone():
+        from gridlog.domain.photos import remove_with_entry
+
+        remove_with_entry(changes, entry_id)
 
 
 def _later_first(items: list[sqlite3.Row]) -> list[sqlite3.Row]:

@@ -41,8 +41,9 @@ COLUMNS = (
     "follow_up",
     "reminder",
     "closed",
+    "photos",  # the names of the photos kept with the entry; not read by import
 )
-_WIDTHS = (8, 12, 7, 12, 18, 10, 15, 12, 10, 60, 12, 12, 12)
+_WIDTHS = (8, 12, 7, 12, 18, 10, 15, 12, 10, 60, 12, 12, 12, 24)
 XLSX_MAX_ROWS = 1_048_575  # Excel's rows, less the header
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -65,6 +66,7 @@ class TableRow:
     closed: dt.date | None
     day_only: bool = False  # no time was given: the time cell stays empty
     closed_unknown: bool = False  # closed on a day nobody wrote down
+    photos: str | None = None  # their names, joined by 、
 
 
 def table_rows(
@@ -90,6 +92,7 @@ def table_rows(
             closed=_closed_on(row["closed_at"], ctx),
             day_only=bool(row["day_only"]),
             closed_unknown=row["closed_at"] == "unknown",
+            photos=row["photos"] and hide(row["photos"]),
         )
 
 
@@ -127,6 +130,7 @@ def write_csv(out: TextIO, rows: Iterator[TableRow]) -> int:
                 *(csv_text(value) for value in _texts(row)),
                 *(_iso(day) for day in (row.follow_up, row.reminder)),
                 _closed(row) or _iso(row.closed),
+                csv_text(row.photos),
             ]
         )
         count += 1
@@ -194,6 +198,7 @@ def write_xlsx(out: BinaryIO, rows: Iterator[TableRow]) -> int:
                 *(_xlsx_text(WriteOnlyCell, sheet, value) for value in _texts(row)),
                 *(date_cell(day) for day in (row.follow_up, row.reminder)),
                 _closed(row) or date_cell(row.closed),
+                _xlsx_text(WriteOnlyCell, sheet, row.photos),
             ]
         )
         count += 1

@@ -94,6 +94,8 @@ def describe(
     change: Change, today: dt.date, zone: dt.tzinfo, reveal: bool = False
 ) -> str:
     """`新建`, `删除`, or each changed field: `地点：9号楼 → 10号楼2单元`."""
+    if change.table == "photos" and change.action in _PHOTO:
+        return t(_PHOTO[change.action], name=_photo_name(change))
     before = masked_fields(change.before, reveal)
     after = masked_fields(change.after, reveal)
     if change.action != "update" or not before or not after:
@@ -120,6 +122,12 @@ def describe(
         )
         for name, old, new in moves
     )
+
+
+def _photo_name(change: Change) -> str:
+    """A photo's name as it was given (none once a forget took the photo away)."""
+    values = change.after or change.before or {}
+    return clean(str(values.get("name") or "—"))
 
 
 def _field(name: str) -> str:
@@ -155,6 +163,12 @@ def undone_lines(undone: Undone, today: dt.date, zone: dt.tzinfo) -> str:
     count, command = undone.changes, undone.command or "—"
     lines = [tn("undo.done", count, command=command, count=count)]
     for change in undone.taken_back:
+        if change.table == "photos" and change.action in _TOOK_PHOTO:
+            values = change.after or change.before or {}
+            entry = values.get("entry_id", "?")
+            key = _TOOK_PHOTO[change.action]
+            lines.append(t(key, name=_photo_name(change), entry=entry))
+            continue
         if change.kind not in ("entry", "followup", "reminder"):
             continue
         # As the undo changed it: back from the edit's after to its before.
@@ -175,3 +189,6 @@ _TOOK_BACK = {
     "update": "undo.took_update",
     "delete": "undo.took_delete",
 }
+# A photo is added with its entry (or by `edit --photo`) and goes with it.
+_PHOTO = {"insert": "history.photo_insert", "delete": "history.photo_delete"}
+_TOOK_PHOTO = {"insert": "undo.took_photo_insert", "delete": "undo.took_photo_delete"}

@@ -36,6 +36,15 @@ def fmt_date(day: dt.date, today: dt.date | None = None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def fmt_size(size: int) -> str:
+    """`812 B`, `1.2 KB`, `3.4 MB`: a file's size as people read it."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 def fmt_moment(
     moment: dt.datetime, today: dt.date | None = None, day_only: bool = False
 ) -> str:
@@ -93,6 +102,8 @@ def added_line(added: Added, today: dt.date) -> str:
         parts.append(t("add.registered", name=name, id=added.resident_id))
     elif added.resident is not None and added.resident_id is None:
         parts.append(t("add.not_registered", name=clean(added.resident)))
+    if added.photos:
+        parts.append(tn("add.photos", added.photos, count=added.photos))
     return t("list.sep").join(parts)
 
 
@@ -159,15 +170,21 @@ def edited_line(edited: Edited, record_id: int, today: dt.date) -> str:
             before=fmt_due(day, time, today),
             after=fmt_due(new_day, new_time, today),
         )
-    if edited.opened is None or edited.opened_due is None:
-        return line
-    opened = t(
-        "edit.opened",
-        id=record_id,
-        item=edited.opened,
-        due=fmt_due(*edited.opened_due, today),
-    )
-    return f"{line}\n{opened}" if edited.changed else opened
+    lines = [line] if edited.changed else []
+    if edited.opened is not None and edited.opened_due is not None:
+        lines.append(
+            t(
+                "edit.opened",
+                id=record_id,
+                item=edited.opened,
+                due=fmt_due(*edited.opened_due, today),
+            )
+        )
+    if edited.photos:
+        lines.append(
+            tn("edit.photos", edited.photos, id=record_id, count=edited.photos)
+        )
+    return "\n".join(lines)
 
 
 def fmt_every(every: str) -> str:
@@ -352,6 +369,15 @@ def entry_doc(view: EntryView, today: dt.date) -> Doc:
     if entry.tags:
         facts.append("、".join(clean(tag) for tag in entry.tags))
     doc: Doc = [Heading(title), t("list.sep").join(facts), clean(entry.text)]
+    for photo in view.photos:
+        doc.append(
+            t(
+                "show.photo",
+                name=clean(photo.name),
+                size=fmt_size(photo.size),
+                path=clean(str(photo.path)),
+            )
+        )
     if not view.cases:
         doc.append(t("show.no_case", id=entry.id))
     for case in view.cases:

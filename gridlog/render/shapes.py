@@ -42,6 +42,7 @@ def added(result: Added) -> dict[str, Any]:
         "visit_number": result.visit_number,
         "resident_id": result.resident_id,
         "registered": result.registered,
+        "photos": result.photos,
     }
 
 
@@ -99,8 +100,12 @@ def record_view(result: Story | EntryView) -> dict[str, Any]:
     """`show --json`: a story, or `{"entry", "cases": [story, …]}` for an entry."""
     if isinstance(result, Story):
         return story(result)
+    photos = [
+        {"name": photo.name, "size": photo.size, "path": str(photo.path)}
+        for photo in result.photos
+    ]
     return {
-        "entry": log_entry(result.entry),
+        "entry": {**log_entry(result.entry), "photos": photos},
         "cases": [story(case) for case in result.cases],
     }
 

@@ -4,7 +4,9 @@ The backup goes through SQLite's online backup API from a read transaction, so i
 one consistent snapshot that includes whatever the WAL holds, which a file copy could
 miss. It is written beside its target under a temporary name, verified with
 `PRAGMA integrity_check`, and only then renamed into place, owner-only; the copy of an
-encrypted database is encrypted with the same key.
+encrypted database is encrypted with the same key. The photos kept with entries are
+copied beside the copy (`saved.db` → `saved.db.photos/`), owner-only, so that the
+backup restores the log whole.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gridlog.errors import GridlogError
+from gridlog.storage import photos
 from gridlog.storage.db import backup, connect_file, key_of
 from gridlog.storage.leftovers import announced, temporary_name
 from gridlog.storage.migrations import schema_version
@@ -34,6 +37,8 @@ class Health:
     size_bytes: int
     journal_mode: str  # "wal" for a database in use; see `check`
     cipher_version: str | None = None  # SQLCipher's, for an encrypted database
+    photos: int = 0  # photos kept with entries (a backup: the files it copied)
+    missing_photos: list[tuple[int, str]] = field(default_factory=list)  # (entry, name)
 
 
 def back_up(conn: sqlite3.Connection, target: Path) -> Health:
@@ -47,19 +52,21 @@ def back_up(conn: sqlite3.Connection, target: Path) -> Health:
         with announced(partial):
             _copy(conn, partial)
             with contextlib.closing(connect_file(partial, key_of(conn))) as copy:
-                health = check(copy, partial)
+                health = check(copy, partial, photos=False)  # copied next
             if not health.ok:
                 problems = [
                     *health.problems,
                     *(f"{t} → {p}" for t, p in health.orphans),
                 ]
                 raise GridlogError("backup.bad_copy", problems="; ".join(problems))
+            # The photos first: a copy of the log in place is a complete one.
+            copied = photos.copy_folder(photos.database_of(conn), target)
             os.replace(partial, target)
     finally:
         for leftover in (partial, partial.with_name(partial.name + "-journal")):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
-    return health
+    return replace(health, photos=copied)
 
 
 def _copy(conn: sqlite3.Connection, partial: Path) -> None:
@@ -70,8 +77,9 @@ def _copy(conn: sqlite3.Connection, partial: Path) -> None:
         backup(conn, partial)
 
 
-def check(conn: sqlite3.Connection, path: Path | None) -> Health:
-    """Integrity, schema version and what the log holds."""
+def check(conn: sqlite3.Connection, path: Path | None, photos: bool = True) -> Health:
+    """Integrity, schema version and what the log holds; with `photos`, that each
+    photo an entry has is there in the photos folder."""
     integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     problems = [] if integrity == ["ok"] else integrity
     orphans = [(row[0], row[2]) for row in conn.execute("PRAGMA foreign_key_check")]
@@ -86,8 +94,9 @@ def check(conn: sqlite3.Connection, path: Path | None) -> Health:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     journal = conn.execute("PRAGMA journal_mode").fetchone()[0].lower()
     size = path.stat().st_size if path is not None and path.exists() else 0
+    kept, missing = _photos(conn) if photos else (0, [])
     return Health(
-        ok=ok and version == schema_version(),
+        ok=ok and version == schema_version() and not missing,
         problems=problems,
         orphans=orphans,
         schema_version=version,
@@ -96,7 +105,24 @@ def check(conn: sqlite3.Connection, path: Path | None) -> Health:
         size_bytes=size,
         cipher_version=_cipher_version(conn),
         journal_mode=journal,
+        photos=kept,
+        missing_photos=missing,
     )
+
+
+def _photos(conn: sqlite3.Connection) -> tuple[int, list[tuple[int, str]]]:
+    """How many photos entries have, and those whose file has gone."""
+    rows = conn.execute(
+        "SELECT entry_id, name, sha256 FROM photos ORDER BY entry_id, id"
+    ).fetchall()
+    if not rows:
+        return 0, []
+    database = photos.database_of(conn)
+    there = photos.kept_names(database)
+    missing = [
+        (row[0], row[1]) for row in rows if photos.file_name(row[2]) not in there
+    ]
+    return len(rows), missing
 
 
 def _cipher_version(conn: sqlite3.Connection) -> str | None:

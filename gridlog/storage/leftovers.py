@@ -1,13 +1,15 @@
 """What a killed gridlog leaves behind, and how the next start clears it.
 
 A command that writes a file writes it under a temporary name first: a private
-`.NAME.PID.partial` beside an export, report or backup, a `.NAME.PID.converting`
-copy beside the database while `encrypt`/`decrypt` runs (plain text, for
-`decrypt`). A SIGKILL leaves that file. So each temporary file beside some other
-folder is announced beside the database by a `.DB.PID.pending-N` symlink to it,
-and every start removes what a dead process left: its temporary files, their
-SQLite companions and the announcements. A killed `encrypt`/`decrypt` also leaves
-the database in rollback-journal mode, which the start puts back to WAL.
+`.NAME.PID.partial` beside an export, report or backup, or in the folder of the
+photos kept with entries, a `.NAME.PID.converting` copy beside the database while
+`encrypt`/`decrypt` runs (plain text, for `decrypt`). A SIGKILL leaves that file.
+So each temporary file beside some other folder is announced beside the database
+by a `.DB.PID.pending-N` symlink to it, and every start removes what a dead
+process left: its temporary files, their SQLite companions and the announcements
+(and a photo's temporary file, which it also looks for in the photos folder). A
+killed `encrypt`/`decrypt` also leaves the database in rollback-journal mode,
+which the start puts back to WAL.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 _SUFFIXES = (".partial", ".converting")
+# The folder of the photos kept with entries (`storage.photos`), beside the database:
+# a photo being written there is a `.NAME.PID.partial` of its own.
+PHOTOS_SUFFIX = ".photos"
 _COMPANIONS = ("-journal", "-wal", "-shm")
 _count = itertools.count(1)
 _database: Path | None = None  # the database this process opened (see `clear`)
@@ -78,6 +84,20 @@ def clear(database: Path) -> list[Path]:
             removed += _remove(path)
         elif name.endswith(_SUFFIXES):
             removed += _remove(path)
+    return removed + _clear_photos(database.with_name(database.name + PHOTOS_SUFFIX))
+
+
+def _clear_photos(folder: Path) -> list[Path]:
+    """A photo a dead process was writing, found even if it could not announce it."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    removed: list[Path] = []
+    for name in names:
+        pid = _owner(name) if name.startswith(".") else None
+        if pid is not None and not _alive(pid) and name.endswith(".partial"):
+            removed += _remove(folder / name)
     return removed
 
 
@@ -132,6 +152,9 @@ def _alive(pid: int) -> bool:
 
 
 def _remove(path: Path) -> list[Path]:
+    if path.is_dir() and not path.is_symlink():  # a backup's photos, half copied
+        shutil.rmtree(path, ignore_errors=True)
+        return [path]
     removed = []
     for each in (path, *(path.with_name(path.name + s) for s in _COMPANIONS)):
         with contextlib.suppress(FileNotFoundError, IsADirectoryError):

@@ -412,6 +412,30 @@ def m011_precision(db: Database) -> None:
     )
 
 
+def m012_photos(db: Database) -> None:
+    """Photos kept with an entry (`add --photo`): the file lives beside the
+    database, named by its SHA-256 (`storage.photos`), so the same photo is kept
+    once however many entries have it; a row here says which entry has it, under
+    what name the worker knew it, and how large it is. A photo is never edited:
+    it is added, and goes with its entry."""
+    _run(
+        db,
+        """
+        CREATE TABLE photos (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            entry_id INTEGER NOT NULL REFERENCES entries (id),
+            sha256 TEXT NOT NULL,
+            name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            added_at TEXT NOT NULL,
+            UNIQUE (entry_id, sha256)
+        );
+        CREATE INDEX photos_sha256 ON photos (sha256)
+        """,
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -424,6 +448,7 @@ MIGRATIONS = (
     m009_due_time,
     m010_entry_phones,
     m011_precision,
+    m012_photos,
 )
 
 

@@ -12,6 +12,7 @@ is `cli.exporting`'s business.
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from typing import Any, TextIO
 
 from gridlog.context import Context
 from gridlog.domain import settings, tombstones
+from gridlog.errors import GridlogError
 from gridlog.storage.migrations import schema_version
 
 # One jsonl line per record: the columns a record type carries, its references as the
@@ -84,6 +86,13 @@ SELECTS = {
         " LEFT JOIN followups f ON f.id = c.followup_id",
         "c",
     ),
+    # A photo kept with an entry; its bytes travel in the line (`data`, base64), so
+    # that one file still carries the whole log from one device to another.
+    "photo": (
+        "SELECT ph.uuid, ph.id, e.uuid AS entry_uuid, ph.sha256, ph.name, ph.size,"
+        " ph.added_at FROM photos ph JOIN entries e ON e.id = ph.entry_id",
+        "ph",
+    ),
 }
 TABLES = {
     "grid": "grids",
@@ -94,6 +103,7 @@ TABLES = {
     "followup": "followups",
     "signoff": "signoffs",
     "fired": "care_rule_fired",
+    "photo": "photos",
 }
 _RECORD_TABLES = frozenset(TABLES.values())
 _HISTORY_SELECT = (
@@ -105,6 +115,7 @@ _HISTORY_SELECT = (
     " WHEN 'residents' THEN (SELECT uuid FROM residents WHERE id = h.record_id)"
     " WHEN 'signoffs' THEN (SELECT uuid FROM signoffs WHERE id = h.record_id)"
     " WHEN 'care_rules' THEN (SELECT uuid FROM care_rules WHERE id = h.record_id)"
+    " WHEN 'photos' THEN (SELECT uuid FROM photos WHERE id = h.record_id)"
     " END AS current_uuid FROM history h ORDER BY h.id"
 )
 
@@ -169,7 +180,29 @@ def record_lines(
                     (row["id"],),
                 )
             ]
+        elif kind == "photo":
+            line["data"] = _photo_data(conn, row)
         yield line
+
+
+def _photo_data(conn: sqlite3.Connection, row: sqlite3.Row) -> str:
+    """A kept photo's bytes as base64; a file gone from its folder stops the
+    export, which would otherwise look complete without it."""
+    from gridlog.storage import photos
+
+    database = photos.database_of(conn)
+    data = photos.load(database, row["sha256"])
+    if data is None:
+        entry = conn.execute(
+            "SELECT entry_id FROM photos WHERE id = ?", (row["id"],)
+        ).fetchone()[0]
+        raise GridlogError(
+            "photo.lost",
+            name=row["name"],
+            entry=entry,
+            path=str(photos.path_of(database, row["sha256"])),
+        )
+    return base64.b64encode(data).decode("ascii")
 
 
 def history_line(row: sqlite3.Row) -> dict[str, Any]:

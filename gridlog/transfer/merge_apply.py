@@ -33,6 +33,7 @@ tombstones mark, so that no merge from any device brings a forgotten person back
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -40,9 +41,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gridlog.context import Context
-from gridlog.domain import settings, tombstones
+from gridlog.domain import photos, settings, tombstones
 from gridlog.domain.privacy import BLOT, forget_resident
 from gridlog.errors import GridlogError
+from gridlog.storage import photos as photo_files
 from gridlog.storage.history import Changes, writing
 from gridlog.storage.wipe import owe_wipe, wipe_after_commit
 from gridlog.transfer.export_jsonl import TABLES, record_lines
@@ -78,15 +80,24 @@ def merge_lines(
     conn: sqlite3.Connection, ctx: Context, lines: Iterable[str]
 ) -> MergeResult:
     """Merge the lines of a jsonl export into the log, in one transaction."""
-    with writing(conn, ctx) as changes:
-        changes.editing = False  # revisions come with the records
-        # Entries point at their case and cases at their entry: check at COMMIT.
-        conn.execute("PRAGMA defer_foreign_keys = ON")
-        counter = stage(conn, lines)
-        merger = _Merger(conn, changes, fresh=_never_held_records(conn))
-        merger.run(counter)
-        conn.execute("DROP TABLE temp.merge_in")
-        conn.execute("DROP TABLE temp.merge_ids")
+    written: list[str] = []  # photo files this merge wrote, removed if it fails
+    try:
+        with writing(conn, ctx) as changes:
+            changes.editing = False  # revisions come with the records
+            # Entries point at their case and cases at their entry: check at COMMIT.
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            counter = stage(conn, lines)
+            merger = _Merger(conn, changes, fresh=_never_held_records(conn))
+            merger.written = written
+            merger.run(counter)
+            conn.execute("DROP TABLE temp.merge_in")
+            conn.execute("DROP TABLE temp.merge_ids")
+    except BaseException:
+        if written:
+            photo_files.discard(photo_files.database_of(conn), written)
+        raise
+    if merger.result.forgotten:
+        photos.sweep(conn)  # photos of the entries of whoever was forgotten again
     if merger.result.forgotten or merger.result.scrubbed:
         # As `resident forget` does: no old version of the rows left in free space.
         wipe_after_commit(conn)
@@ -141,6 +152,7 @@ class _Merger:
         self.fresh = fresh
         self.writer: Changes | _Restoring = _Restoring(conn) if fresh else changes
         self.result = MergeResult()
+        self.written: list[str] = []  # the photo files it wrote (see merge_lines)
         # Incoming grid and building UUIDs → local ids (few: kept in memory).
         self.local: dict[str, dict[str, int]] = {
             kind: {} for kind in ("grid", "building", "rule", "resident", "signoff")
@@ -158,6 +170,7 @@ class _Merger:
         self._link_cases()
         self._records("signoff")
         self._fired()
+        self._photos()
         if self.fresh:
             self._restore_history()
         self._tombstones()
@@ -448,6 +461,64 @@ class _Merger:
             f"SELECT id FROM {TABLES[kind]} WHERE uuid = ?", (uuid,)
         ).fetchone()
         return None if row is None else int(row[0])
+
+    # photos -----------------------------------------------------------------------
+
+    def _photos(self) -> None:
+        """Photos are never edited: one this log has (by UUID, or the same photo on
+        the same entry) stays as it is; a new one is kept, its file written. The
+        bytes were checked against their size and SHA-256 when the line was read."""
+        database = None
+        for line, record in staged(self.conn, "photo"):
+            if database is None:
+                photos.refuse_if_encrypted(self.conn)
+                database = photo_files.database_of(self.conn)
+            if self._has_photo(record):
+                self._count("unchanged", "photo")
+                continue
+            entry_id = self._find("entry", record["entry_uuid"])
+            if entry_id is None:
+                raise GridlogError(
+                    "merge.unknown_reference",
+                    line=line,
+                    field="entry_uuid",
+                    uuid=record["entry_uuid"],
+                )
+            if photos.has_photo(self.conn, entry_id, record["sha256"]):
+                self._count("unchanged", "photo")
+                continue
+            data = base64.b64decode(record["data"])
+            incoming = photo_files.Incoming(record["name"], data, record["sha256"])
+            if photo_files.keep(database, incoming):
+                self.written.append(record["sha256"])
+            values = {
+                "uuid": record["uuid"],
+                "entry_id": entry_id,
+                "sha256": record["sha256"],
+                "name": record["name"],
+                "size": record["size"],
+                "added_at": record["added_at"],
+            }
+            if self.fresh and not self._photo_id_taken(record["id"]):
+                values = {"id": record["id"], **values}
+            self.writer.insert("photos", values)
+            self._count("added", "photo")
+
+    def _has_photo(self, record: dict) -> bool:
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM photos WHERE uuid = ?", (record["uuid"],)
+            ).fetchone()
+            is not None
+        )
+
+    def _photo_id_taken(self, photo_id: int) -> bool:
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM photos WHERE id = ?", (photo_id,)
+            ).fetchone()
+            is not None
+        )
 
     # tombstones -------------------------------------------------------------------
 

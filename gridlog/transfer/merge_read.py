@@ -10,7 +10,10 @@ the log itself.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import hashlib
 import json
 import re
 import sqlite3
@@ -22,6 +25,7 @@ from gridlog.domain import settings
 from gridlog.domain.limits import MAX_NAME, MAX_TEXT
 from gridlog.errors import GridlogError
 from gridlog.storage.migrations import schema_version
+from gridlog.storage.photos import LIMIT as PHOTO_LIMIT
 from gridlog.words import vocab
 
 KINDS = (
@@ -34,6 +38,7 @@ KINDS = (
     "followup",
     "signoff",
     "fired",
+    "photo",
     "tombstone",
 )
 
@@ -45,6 +50,7 @@ _YEARS = range(1900, 3000)
 _BIRTH_YEARS = range(1880, 3000)
 _EVERY = re.compile(r"[1-9]\d{0,2}[dwmy]")
 _HEX = re.compile(r"[0-9a-f]{16,128}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 # Largest id, count or revision taken: far below SQLite's 64-bit integers.
 _MAX_INT = 2**53
 # Control characters, and the invisible format ones that make a name look like
@@ -197,6 +203,7 @@ _HISTORY_TABLES = (
     "signoffs",
     "care_rules",
     "care_rule_fired",
+    "photos",
 )
 
 # What each line must hold: field → check. Other fields are ignored.
@@ -306,6 +313,16 @@ SHAPES: dict[str, dict[str, Callable[[Any], bool]]] = {
         "followup_uuid": _OPT_UUID,
         "fired_at": _AT,
     },
+    "photo": {
+        "uuid": _UUID,
+        "id": _ID,
+        "entry_uuid": _UUID,
+        "sha256": _pattern(_SHA256)[0],
+        "name": _NAME,
+        "size": _int(0, PHOTO_LIMIT),
+        "added_at": _AT,
+        "data": _of(str),
+    },
     "history": {
         "id": _ID,
         "op": _ID,
@@ -378,6 +395,8 @@ def stage(conn: sqlite3.Connection, lines: Iterable[str]) -> int:
             if record["type"] == "gridlog":
                 raise GridlogError("merge.second_header", line=number)
             _check_shape(number, record)
+            if record["type"] == "photo":
+                _check_photo(number, record)
             key = record.get("uuid", record.get("key"))
             try:
                 conn.execute(
@@ -419,6 +438,21 @@ def _check_shape(number: int, record: dict[str, Any]) -> None:
     for name, check in OPTIONAL.get(record["type"], {}).items():
         if not check(record.get(name)):
             raise GridlogError("merge.bad_field", line=number, field=name)
+
+
+def _check_photo(number: int, record: dict[str, Any]) -> None:
+    """A photo's bytes are what its line says they are (size and SHA-256): a file
+    damaged on its way, or edited by hand, is refused, never kept half right."""
+    try:
+        data = base64.b64decode(record["data"], validate=True)
+    except (ValueError, binascii.Error):
+        data = None
+    if (
+        data is None
+        or len(data) != record["size"]
+        or hashlib.sha256(data).hexdigest() != record["sha256"]
+    ):
+        raise GridlogError("merge.bad_photo", line=number, name=record["name"])
 
 
 def _header(number: int, record: dict[str, Any]) -> dict[str, Any]:
