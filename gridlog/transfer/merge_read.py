@@ -351,9 +351,9 @@ _DEFAULTS = {"revision": 0}
 OPTIONAL: dict[str, dict[str, Callable[[Any], bool]]] = {
     "followup": {
         "due_time": _pattern(_CLOCK)[1],  # m009
-        "closed_day_unknown": lambda value: value is None or _FLAG(value),  # m010
+        "closed_day_unknown": lambda value: value is None or _FLAG(value),  # m011
     },
-    "entry": {"day_only": lambda value: value is None or _FLAG(value)},  # m010
+    "entry": {"day_only": lambda value: value is None or _FLAG(value)},  # m011
     "resident": {"born_month_only": lambda value: value is None or _FLAG(value)},
 }
 # What an optional field a file lacks means, when not NULL.
