@@ -4,6 +4,7 @@ anything but a GridlogError."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -299,8 +300,23 @@ WINTER = datetime(2019, 12, 20, 9, 0, tzinfo=SHANGHAI)
         (NOW, "2019年12月1日", "past", on(12, 1)),
         (NOW, "昨天", "future", on(3, 13)),
         (NOW, "明天", "past", on(3, 15)),
-        (NOW, "周一", "future", on(3, 11)),
         (NOW, "下月", "past", on(4, 1)),
+        # A bare weekday: a due date means the coming one, a look back the last one;
+        # today is today either way, and 这周一/下周一/上周五 never move.
+        (NOW, "周一", "future", on(3, 18)),
+        (NOW, "星期三", "future", on(3, 20)),
+        (NOW, "周五", "future", on(3, 15)),
+        (NOW, "周四", "future", on(3, 14)),
+        (NOW, "周五", "past", on(3, 8)),
+        (NOW, "礼拜天", "past", on(3, 10)),
+        (NOW, "周一", "past", on(3, 11)),
+        (NOW, "周四", "past", on(3, 14)),
+        (NOW, "周一", None, on(3, 11)),
+        (NOW, "周一 9:00", "future", on(3, 18, 9)),
+        (NOW, "这周一", "future", on(3, 11)),
+        (NOW, "本周五", "past", on(3, 15)),
+        (NOW, "下周一", "past", on(3, 18)),
+        (NOW, "上周五", "future", on(3, 8)),
     ],
 )
 def test_prefer(now: datetime, text: str, prefer: Prefer, expected: When) -> None:
@@ -439,3 +455,38 @@ def test_nothing_but_gridlog_errors_escape(
         assert type(found.day) is date
         assert found.time is None or type(found.time) is time
         assert found.time is None or (found.time.second, found.time.tzinfo) == (0, None)
+
+
+# --- Through the command line: which way a bare weekday leans. ----------------------
+
+WEDNESDAY = "2019-03-13T09:00"
+
+
+def _added(gridlog, *args: str) -> dict:
+    result = gridlog("add", "走访", "--grid", "红四", *args, "--json", now=WEDNESDAY)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.usefixtures("red_grids")
+def test_a_bare_weekday_as_a_due_date_is_the_coming_one(gridlog):
+    assert _added(gridlog, "--follow-up", "周一")["followup"]["due"] == "2019-03-18"
+    assert _added(gridlog, "--remind", "星期二")["reminder"]["due"] == "2019-03-19"
+    assert _added(gridlog, "--follow-up", "周五")["followup"]["due"] == "2019-03-15"
+    assert _added(gridlog, "--follow-up", "这周一")["followup"]["due"] == "2019-03-11"
+
+
+@pytest.mark.usefixtures("red_grids")
+def test_a_bare_weekday_when_looking_back_is_the_last_one(gridlog):
+    added = _added(gridlog, "--at", "周五 10:00")
+    assert added["at"].startswith("2019-03-08T10:00")
+    assert _added(gridlog, "--at", "周一")["at"].startswith("2019-03-11")
+
+
+@pytest.mark.usefixtures("red_grids")
+def test_snoozing_to_a_bare_weekday_that_has_passed_moves_to_the_coming_one(gridlog):
+    item = _added(gridlog, "--follow-up", "明天")
+    result = gridlog("snooze", str(item["id"]), "周一", now=WEDNESDAY)
+    assert result.exit_code == 0, result.output
+    shown = gridlog("show", str(item["id"]), "--json", now=WEDNESDAY)
+    assert json.loads(shown.stdout)["due"] == "2019-03-18"

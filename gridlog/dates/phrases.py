@@ -115,7 +115,14 @@ PHRASES: list[tuple[str, str, str]] = [
         "minutes or hours from now",
     ),
     (
-        "周五, 星期五, 礼拜天, 本周五, 这个星期五",
+        "周五, 星期五, 礼拜天",
+        "到期日、提醒：下一个周五（今天是周五即今天）；--at、--since：最近过去的周五；"
+        "其余：本周的周五",
+        "due dates and reminders: the coming Friday (today if it is Friday); --at, "
+        "--since: the last one; elsewhere: Friday of this week",
+    ),
+    (
+        "本周五, 这周五, 这个星期五",
         "本周（周一到周日）的那天",
         "that day of this week (Monday to Sunday)",
     ),
@@ -313,9 +320,21 @@ def _cn_month(m: re.Match[str], ctx: _Context) -> date:
 
 def _cn_week(m: re.Match[str], ctx: _Context) -> date:
     """周五 is Friday of this week (Monday to Sunday), 下周一 Monday of the next; a
-    week without a day (下周) means its Monday."""
+    week without a day (下周) means its Monday.
+
+    A bare weekday leans the way the date looks: as a due date (prefer="future") a
+    周一 already past this week is the coming Monday, not an item overdue the moment
+    it is made; looking back (prefer="past") a 周五 still ahead is last Friday. 本周/
+    这周/下周/上周 say which week, and never move."""
     monday = add_days(ctx.today, -ctx.today.weekday())
-    return add_days(monday, 7 * _which(m) + _CN_WEEKDAYS[m["day"] or "1"])
+    found = add_days(monday, 7 * _which(m) + _CN_WEEKDAYS[m["day"] or "1"])
+    if m["which"] or not m["day"]:
+        return found
+    if ctx.prefer == "future" and found < ctx.today:
+        return add_days(found, 7)
+    if ctx.prefer == "past" and found > ctx.today:
+        return add_days(found, -7)
+    return found
 
 
 def _en_weekday(m: re.Match[str], ctx: _Context) -> date:
