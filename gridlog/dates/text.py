@@ -22,12 +22,24 @@ def normalise(text: str) -> str:
     return " ".join(folded.split())
 
 
-# Patterns stay strings: `re` compiles each on first use and caches it, which keeps
-# importing this module (done on every CLI run) cheap. re.ASCII: \d must not accept
-# other scripts' digits, which int() would then read.
+# Patterns stay strings, each compiled on first use, which keeps importing this
+# module (done on every CLI run) cheap. Our own cache, not `re`'s: its look-up (the
+# flags, the type checks) cost more than the matching itself, several hundred times
+# per phrase. re.ASCII: \d must not accept other scripts' digits, which int() would
+# then read.
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    found = _COMPILED.get(pattern)
+    if found is None:
+        found = _COMPILED[pattern] = re.compile(pattern, re.ASCII)
+    return found
+
+
 def sub(pattern: str, replace: str | Callable[[re.Match[str]], str], text: str) -> str:
-    return re.sub(pattern, replace, text, flags=re.ASCII)
+    return _compiled(pattern).sub(replace, text)
 
 
 def fullmatch(pattern: str, text: str) -> re.Match[str] | None:
-    return re.fullmatch(pattern, text, re.ASCII)
+    return _compiled(pattern).fullmatch(text)
