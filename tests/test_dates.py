@@ -237,6 +237,233 @@ PHRASE_TABLE: list[tuple[str, When]] = [
 ]
 
 
+# Issue 15: the kinds of phrase rectification notices, work plans and phones use, as
+# the peers' corpora (duckling, Recognizers-Text, JioNLP, chrono, dateparser) have them.
+KINDS_TABLE: list[tuple[str, When]] = [
+    # 1. deadlines within a span: the last day of the span (today not counted)
+    ("七日内", on(3, 21)),
+    ("7天内", on(3, 21)),
+    ("三日内", on(3, 17)),
+    ("十日内", on(3, 24)),
+    ("两个礼拜内", on(3, 28)),
+    ("3周以内", on(4, 4)),
+    ("1个月之内", on(4, 14)),
+    ("半个月内", on(3, 29)),
+    ("一年内", day_in(2020, 3, 14)),
+    ("限期7日内", on(3, 21)),
+    ("限期7日内整改", on(3, 21)),
+    ("限15日内完成", on(3, 29)),
+    ("本周内", on(3, 17)),
+    ("本月内", on(3, 31)),
+    ("今年内", on(12, 31)),
+    ("24小时内", on(3, 15, 10, 30)),
+    ("within 7 days", on(3, 21)),
+    ("within a month", on(4, 14)),
+    # 4. parts of a month, colloquial periods
+    ("上旬", on(3, 1)),
+    ("中旬", on(3, 11)),
+    ("下旬", on(3, 21)),
+    ("3月下旬", on(3, 21)),
+    ("4月中旬", on(4, 11)),
+    ("下月上旬", on(4, 1)),
+    ("明年1月下旬", day_in(2020, 1, 21)),
+    ("3月份", on(3, 1)),
+    ("明年3月份", day_in(2020, 3, 1)),
+    ("上一周", on(3, 4)),
+    ("这一周", on(3, 11)),
+    ("下一周", on(3, 18)),
+    ("下一周的周三", on(3, 20)),
+    ("上一个月", on(2, 1)),
+    ("这一年", on(1, 1)),
+    ("上年", day_in(2018, 1, 1)),
+    ("下年", day_in(2020, 1, 1)),
+    ("本年度", on(1, 1)),
+    ("前日", on(3, 12)),
+    ("本日", on(3, 14)),
+    ("大大后天", on(3, 18)),
+    ("大大前天", on(3, 10)),
+    ("下周周六", on(3, 23)),
+    ("下周的周六", on(3, 23)),
+    ("十二月月底", on(12, 31)),
+    ("上个月月底", on(2, 28)),
+    ("年初", on(1, 1)),
+    ("明年年初", day_in(2020, 1, 1)),
+    ("年底", on(12, 31)),
+    # 5. as typed on phones and in WPS
+    ("2016年 2月 5日", day_in(2016, 2, 5)),
+    ("2008 年", day_in(2008, 1, 1)),
+    ("二零一六年，九月三号", day_in(2016, 9, 3)),
+    ("2016年2月5日，下午3点", day_in(2016, 2, 5, 15)),
+    ("２０１６年２月５日", day_in(2016, 2, 5)),
+    ("两千零四年", day_in(2004, 1, 1)),
+    ("二千年", day_in(2000, 1, 1)),
+    ("两千零一十九年三月十四日", on(3, 14)),
+    ("晚8点", today_at(20)),
+    ("早8点", today_at(8)),
+    ("八点零五", today_at(8, 5)),
+    ("八点零五分", today_at(8, 5)),
+    ("3点45分钟", today_at(3, 45)),
+    ("明天晚8点", on(3, 15, 20)),
+    # 7. English
+    ("the day after tomorrow", on(3, 16)),
+    ("day after tomorrow", on(3, 16)),
+    ("the day before yesterday", on(3, 12)),
+    ("two days ago", on(3, 12)),
+    ("a week ago", on(3, 7)),
+    ("in two weeks", on(3, 28)),
+    ("two weeks from now", on(3, 28)),
+    ("3 days later", on(3, 17)),
+    ("next week on friday", on(3, 22)),
+    ("next week friday", on(3, 22)),
+    ("wednesday of next week", on(3, 20)),
+    ("friday next week", on(3, 22)),
+    ("friday of last week", on(3, 8)),
+    ("march 3", on(3, 3)),
+    ("march 3rd, 2020", day_in(2020, 3, 3)),
+    ("3 march", on(3, 3)),
+    ("the 3rd of march", on(3, 3)),
+    ("Mar 15 2020", day_in(2020, 3, 15)),
+    ("march 2020", day_in(2020, 3, 1)),
+    ("the 20th of next month", on(4, 20)),
+    ("on the 20th", on(3, 20)),
+    ("end of next month", on(4, 30)),
+    ("tomorrow morning", on(3, 15, 9)),
+    ("tomorrow at 9am", on(3, 15, 9)),
+    ("friday at 3pm", on(3, 15, 15)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), KINDS_TABLE)
+def test_phrase_of_the_kinds_people_write(text: str, expected: When) -> None:
+    assert parse_when(text, NOW) == expected
+
+
+# 6. Two-digit years: looked back on, the last such year; as a due date, the coming
+# one within fifty years, else the last (never 2098).
+@pytest.mark.parametrize(
+    ("text", "prefer", "expected"),
+    [
+        ("98年4月", "past", day_in(1998, 4, 1)),
+        ("98年4月", "future", day_in(1998, 4, 1)),
+        ("98年4月", None, day_in(1998, 4, 1)),
+        ("98年4月3日", "past", day_in(1998, 4, 3)),
+        ("05年", "past", day_in(2005, 1, 1)),
+        ("20年3月", "future", day_in(2020, 3, 1)),
+        ("20年3月", None, day_in(2020, 3, 1)),
+        ("20年3月", "past", day_in(1920, 3, 1)),
+        ("18年", "future", day_in(2018, 1, 1)),
+        ("19年3月14日", "past", on(3, 14)),
+        ("19年3月14日", "future", on(3, 14)),
+    ],
+)
+def test_two_digit_years(text: str, prefer: Prefer, expected: When) -> None:
+    assert parse_when(text, NOW, prefer) == expected
+
+
+# 2. Working days on the official calendar, 调休 included; 3. holidays, the lunar
+# ones too. Each with the day it is said on.
+CALENDAR_TABLE: list[tuple[datetime, str, Prefer, When]] = [
+    (NOW, "3个工作日内", None, on(3, 19)),  # Thu: Fri, Mon, Tue
+    (NOW, "5个工作日后", None, on(3, 21)),
+    (NOW, "三个工作日之内", None, on(3, 19)),
+    (NOW, "下个工作日", None, on(3, 15)),
+    (NOW, "下一个工作日", None, on(3, 15)),
+    (NOW, "within 3 working days", None, on(3, 19)),
+    (NOW, "in 5 business days", None, on(3, 21)),
+    # Fri 27 Sep 2019: Sunday the 29th is a working day (调休), 1-7 October are not.
+    (
+        datetime(2019, 9, 27, 9, tzinfo=SHANGHAI),
+        "3个工作日内",
+        None,
+        day_in(2019, 10, 8),
+    ),
+    (
+        datetime(2019, 9, 27, 9, tzinfo=SHANGHAI),
+        "1个工作日内",
+        None,
+        day_in(2019, 9, 29),
+    ),
+    (NOW, "元旦", None, on(1, 1)),
+    (NOW, "元旦", "future", day_in(2020, 1, 1)),
+    (NOW, "春节", None, on(2, 5)),
+    (NOW, "春节", "future", day_in(2020, 1, 25)),
+    (NOW, "明年春节", None, day_in(2020, 1, 25)),
+    (NOW, "去年春节", None, day_in(2018, 2, 16)),
+    (NOW, "除夕", None, on(2, 4)),
+    (NOW, "大年三十", None, on(2, 4)),
+    (NOW, "清明", None, on(4, 5)),
+    (NOW, "清明节", "past", day_in(2018, 4, 5)),
+    (NOW, "五一", None, on(5, 1)),
+    (NOW, "劳动节", None, on(5, 1)),
+    (NOW, "端午节", None, on(6, 7)),
+    (NOW, "中秋", None, on(9, 13)),
+    (NOW, "明年中秋节", None, day_in(2020, 10, 1)),
+    (NOW, "国庆", None, on(10, 1)),
+    (NOW, "去年国庆节", None, day_in(2018, 10, 1)),
+    (NOW, "儿童节", None, on(6, 1)),
+    (NOW, "妇女节", None, on(3, 8)),
+    (NOW, "妇女节", "future", day_in(2020, 3, 8)),
+    (NOW, "教师节", None, on(9, 10)),
+    (NOW, "重阳", None, on(10, 7)),
+    (NOW, "重阳节", None, on(10, 7)),
+    (NOW, "2020年春节", None, day_in(2020, 1, 25)),
+    (NOW, "中秋 晚上8点", None, on(9, 13, 20)),
+    (NOW, "national day", None, on(10, 1)),
+    (NOW, "mid-autumn festival", None, on(9, 13)),
+]
+
+
+@pytest.mark.parametrize(("now", "text", "prefer", "expected"), CALENDAR_TABLE)
+def test_working_days_and_holidays(
+    now: datetime, text: str, prefer: Prefer, expected: When
+) -> None:
+    assert parse_when(text, now, prefer) == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "package"),
+    [
+        (datetime(2040, 3, 14, tzinfo=SHANGHAI), "3个工作日内", "chinesecalendar"),
+        (datetime(2040, 3, 14, tzinfo=SHANGHAI), "下个工作日", "chinesecalendar"),
+        (NOW, "2100年春节", "lunardate"),
+        (NOW, "1850年中秋", "lunardate"),
+        (NOW, "2150年清明", "chinesecalendar"),
+    ],
+)
+def test_a_date_beyond_the_calendar_is_refused_in_so_many_words(
+    now: datetime, text: str, package: str
+) -> None:
+    with pytest.raises(GridlogError) as caught:
+        parse_when(text, now)
+    assert caught.value.key == "date.beyond_calendar"
+    assert caught.value.params["text"] == text
+    assert caught.value.params["package"] == package
+
+
+@pytest.mark.usefixtures("red_grids")
+@pytest.mark.parametrize(
+    ("lang", "says"), [("en", "beyond the years"), ("zh", "超出了日历所知的年份")]
+)
+def test_working_days_beyond_the_calendar_are_refused_in_both_languages(
+    gridlog, lang: str, says: str
+):
+    result = gridlog(
+        "--lang",
+        lang,
+        "add",
+        "整改",
+        "--grid",
+        "红四",
+        "--follow-up",
+        "3个工作日内",
+        now="2040-03-14T09:00",
+    )
+    assert result.exit_code != 0
+    assert says in result.stderr and "3个工作日内" in result.stderr
+    assert "Traceback" not in result.output
+    assert gridlog("log", "--json", now="2040-03-14T09:00").stdout.strip() == "[]"
+
+
 @pytest.mark.parametrize(("text", "expected"), PHRASE_TABLE)
 def test_phrase(text: str, expected: When) -> None:
     assert parse_when(text, NOW) == expected
@@ -408,9 +635,12 @@ def test_importing_stays_light() -> None:
 
 # --- No string escapes as anything but a GridlogError. ------------------------------
 
+TEXTS = [text for text, _ in PHRASE_TABLE + KINDS_TABLE] + [
+    text for _, text, _, _ in CALENDAR_TABLE
+]
 FRAGMENTS = sorted(
-    {piece for text, _ in PHRASE_TABLE for piece in re.findall(r"\d+|[a-z]+|.", text)}
-    | {text for text, _ in PHRASE_TABLE}
+    {piece for text in TEXTS for piece in re.findall(r"\d+|[a-z]+|.", text)}
+    | set(TEXTS)
     | {
         " ",
         "\x00",
@@ -426,7 +656,7 @@ FRAGMENTS = sorted(
     }
     | {"+08:00", "T", "Z", "-", "/", ".", "十", "〇", "两", "半", "个", "号", "时"}
 )
-KEYS = {"date.invalid", "date.impossible", "date.ambiguous"}
+KEYS = {"date.invalid", "date.impossible", "date.ambiguous", "date.beyond_calendar"}
 EDGE_NOWS = [
     NOW,
     datetime(1, 1, 1, 0, 5, tzinfo=SHANGHAI),
@@ -450,7 +680,7 @@ def test_nothing_but_gridlog_errors_escape(
         found = parse_when(text, now, prefer)
     except GridlogError as err:
         assert err.key in KEYS
-        assert err.params == {"text": text}
+        assert err.params["text"] == text
     else:
         assert type(found.day) is date
         assert found.time is None or type(found.time) is time

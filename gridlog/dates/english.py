@@ -1,8 +1,10 @@
 """English date phrases rewritten into their Chinese twins ("next monday" -> 下周1,
-"in 3 days" -> 3天后, "tomorrow" -> 明天), so that the parser's rules exist once.
+"in 3 days" -> 3天后, "march 3rd, 2020" -> 2020年3月3日, "the day after tomorrow" ->
+后天), so that the parser's rules exist once.
 
 The weekday names stay public: the one rule that has no Chinese twin ("friday", the
-next Friday after today) reads them itself.
+next Friday after today) reads them itself. The patterns stay strings, compiled on
+first use (`dates.text`): this module is imported on every run.
 """
 
 from __future__ import annotations
@@ -22,20 +24,67 @@ EN_WEEKDAYS = {
     **dict.fromkeys(("sunday", "sun"), 6),
 }
 EN_WEEKDAY = "|".join(sorted(EN_WEEKDAYS, key=len, reverse=True))
-_EN_WHICH_WEEK = rf"\b(next|this|last) ({EN_WEEKDAY})\b"
-_EN_COUNT = r"(\d+|an?|one)"
-_EN_UNIT = r"(day|week|month|year|minute|min|hour|hr)s?"
-_EN_IN = rf"\bin {_EN_COUNT} {_EN_UNIT}\b"
-_EN_AGO = rf"\b{_EN_COUNT} {_EN_UNIT} ago\b"
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_NUMBERS = {
+    word: n
+    for n, word in enumerate(
+        (
+            *("one", "two", "three", "four", "five", "six"),
+            *("seven", "eight", "nine", "ten", "eleven", "twelve"),
+        ),
+        start=1,
+    )
+} | {"a": 1, "an": 1, "a couple of": 2, "couple of": 2, "fifteen": 15, "twenty": 20}
+_WHICH = {"next": "下", "this": "本", "last": "上", "coming": "下"}
+_EN_COUNT = "(\\d+|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
+_EN_UNIT = (
+    r"(working day|business day|workday|day|week|fortnight|month|year|minute|min"
+    r"|hour|hr)s?"
+)
 _EN_UNITS_CN = {"day": "天", "week": "周", "month": "个月", "year": "年"}
 _EN_UNITS_CN |= {"minute": "分钟", "min": "分钟", "hour": "小时", "hr": "小时"}
+_EN_UNITS_CN |= dict.fromkeys(("working day", "business day", "workday"), "个工作日")
+_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?\b"
 _EN_WORDS = {
     "now": "现在",
     "today": "今天",
     "tonight": "今晚",
     "tomorrow": "明天",
     "yesterday": "昨天",
+    "the day after tomorrow": "后天",
+    "day after tomorrow": "后天",
+    "the day before yesterday": "前天",
+    "day before yesterday": "前天",
+    "this morning": "今天上午",
+    "this afternoon": "今天下午",
+    "this evening": "今晚",
+    "morning": "上午",
+    "afternoon": "下午",
+    "evening": "晚上",
+    "night": "晚上",
     "noon": "中午12点",
+    "midday": "中午12点",
     "midnight": "0点",
     "this week": "本周",
     "next week": "下周",
@@ -48,31 +97,182 @@ _EN_WORDS = {
     "last year": "去年",
     "end of month": "月底",
     "end of the month": "月底",
+    "end of this month": "月底",
+    "end of next month": "下月底",
+    "end of last month": "上月底",
+    "beginning of next month": "下月初",
+    "start of next month": "下月初",
     "eom": "月底",
     "end of year": "年底",
     "end of the year": "年底",
+    "end of this year": "年底",
+    "end of next year": "明年年底",
     "eoy": "年底",
+    "next working day": "下个工作日",
+    "next business day": "下个工作日",
+    "new year's day": "元旦",
+    "new year": "元旦",
+    "spring festival": "春节",
+    "chinese new year": "春节",
+    "lunar new year": "春节",
+    "qingming festival": "清明",
+    "qingming": "清明",
+    "tomb-sweeping day": "清明",
+    "tomb sweeping day": "清明",
+    "labour day": "劳动节",
+    "may day": "劳动节",
+    "dragon boat festival": "端午",
+    "mid-autumn festival": "中秋",
+    "mid autumn festival": "中秋",
+    "national day": "国庆",
+    "children's day": "儿童节",
+    "women's day": "妇女节",
+    "teachers' day": "教师节",
+    "teacher's day": "教师节",
+    "double ninth festival": "重阳",
+    "christmas eve": "平安夜",
+    "christmas day": "圣诞节",
+    "christmas": "圣诞节",
 }
 _EN_WORD = (
     r"\b(?:"
     + "|".join(sorted(map(re.escape, _EN_WORDS), key=len, reverse=True))
-    + r")\b"
+    + r")(?![\w'])"
 )
+_MONTH_PART = {
+    "beginning": "初",
+    "start": "初",
+    "early": "上旬",
+    "mid": "中",
+    "middle": "中",
+    "late": "下旬",
+    "end": "底",
+}
+
+
+def _number(word: str) -> str:
+    return word if word.isdigit() else str(_NUMBERS[word])
+
+
+def _day_first(m: re.Match[str]) -> str:
+    """the 3rd of march 2020, 3 march -> 2020年3月3日"""
+    year = f"{m[3]}年" if m[3] else ""
+    return f"{year}{_MONTHS[m[2]]}月{m[1]}日"
+
+
+def _month_first(m: re.Match[str]) -> str:
+    """march 3rd, 2020 -> 2020年3月3日"""
+    year = f"{m[3]}年" if m[3] else ""
+    return f"{year}{_MONTHS[m[1]]}月{m[2]}日"
+
+
+def _month_alone(m: re.Match[str]) -> str:
+    """march 2020 -> 2020年3月; march -> 3月"""
+    return f"{m[2]}年{_MONTHS[m[1]]}月" if m[2] else f"{_MONTHS[m[1]]}月"
+
+
+def _part_of_month(m: re.Match[str]) -> str:
+    """end of march -> 3月底; mid march -> 3月中; early march -> 3月上旬"""
+    return f"{_MONTHS[m[2]]}月{_MONTH_PART[m[1]]}"
+
+
+def _week_day(which: str, day: str) -> str:
+    return f"{_WHICH[which]}周{'123456日'[EN_WEEKDAYS[day]]}"
+
+
+def _count(m: re.Match[str], direction: str) -> str:
+    """in two weeks -> 2周后; a fortnight -> 2周"""
+    number, unit = int(_number(m[1])), m[2]
+    if unit == "fortnight":
+        number, unit = 2 * number, "week"
+    return f"{number}{_EN_UNITS_CN[unit]}{direction}"
+
+
+def _rewrite_counts(text: str) -> str:
+    """in 3 days, 3 days from now, 3 days later -> 3天后; 3 days ago -> 3天前;
+    within 3 days -> 3天内. Each pattern is compiled only when its words are there."""
+    after = partial(_count, direction="后")
+    if "in " in text:
+        text = sub(rf"\bin {_EN_COUNT} {_EN_UNIT}\b", after, text)
+    if any(word in text for word in ("from now", "from today", "later", "hence")):
+        text = sub(
+            rf"\b{_EN_COUNT} {_EN_UNIT} (?:from now|from today|later|hence)\b",
+            after,
+            text,
+        )
+    if any(word in text for word in ("ago", "before", "earlier")):
+        text = sub(
+            rf"\b{_EN_COUNT} {_EN_UNIT} (?:ago|before|earlier)\b",
+            partial(_count, direction="前"),
+            text,
+        )
+    if "within" in text:
+        text = sub(
+            rf"\bwithin (?:the next )?{_EN_COUNT} {_EN_UNIT}\b",
+            partial(_count, direction="内"),
+            text,
+        )
+    return text
+
+
+def _rewrite_weeks(text: str) -> str:
+    """next monday, next week on friday, wednesday of next week -> 下周N."""
+    which = "next|this|last|coming"
+    if not any(word in text for word in ("next", "this", "last", "coming")):
+        return text
+    text = sub(
+        rf"\b({which}) week,? (?:on )?({EN_WEEKDAY})\b",
+        lambda m: _week_day(m[1], m[2]),
+        text,
+    )
+    text = sub(
+        rf"\b({EN_WEEKDAY}),? (?:of )?(?:the )?({which}) week\b",
+        lambda m: _week_day(m[2], m[1]),
+        text,
+    )
+    return sub(
+        rf"\b(next|this|last) ({EN_WEEKDAY})\b", lambda m: _week_day(m[1], m[2]), text
+    )
+
+
+def _rewrite_months(text: str) -> str:
+    """march 3 -> 3月3日; the 3rd of march -> 3月3日; end of march -> 3月底;
+    on the 20th -> 20号."""
+    if not any(month[:3] in text for month in _MONTHS):
+        return sub(r"\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b", r"\1号", text)
+    parts = "beginning|start|early|mid|middle|late|end"
+    text = sub(
+        rf"\b(?:the )?({parts})(?: of|-)? ({_MONTH})\b",
+        _part_of_month,
+        text,
+    )
+    text = sub(
+        rf"\b(?:the )?{_ORDINAL} (?:of )?({_MONTH})\b(?:,? (\d{{4}})\b)?",
+        _day_first,
+        text,
+    )
+    text = sub(
+        rf"\b({_MONTH})\.? (?:the )?{_ORDINAL}(?:,? (\d{{4}})\b)?", _month_first, text
+    )
+    text = sub(rf"\b({_MONTH})\b(?:,? (\d{{4}})\b)?", _month_alone, text)
+    # on the 20th -> 20号
+    return sub(r"\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b", r"\1号", text)
 
 
 def english_to_chinese(text: str) -> str:
     """Rewrite English phrases into the Chinese ones meaning the same, so that one rule
     serves both ("next monday" -> 下周1, "in 3 days" -> 3天后, "today" -> 今天)."""
-    which = {"next": "下", "this": "本", "last": "上"}
-
-    def week(m: re.Match[str]) -> str:
-        return f"{which[m[1]]}周{'123456日'[EN_WEEKDAYS[m[2]]]}"
-
-    def count(m: re.Match[str], direction: str) -> str:
-        number = m[1] if m[1].isdigit() else "1"
-        return f"{number}{_EN_UNITS_CN[m[2]]}{direction}"
-
-    text = sub(_EN_WHICH_WEEK, week, text)
-    text = sub(_EN_IN, partial(count, direction="后"), text)
-    text = sub(_EN_AGO, partial(count, direction="前"), text)
-    return sub(_EN_WORD, lambda m: _EN_WORDS[m[0]], text)
+    if not any("a" <= c <= "z" for c in text):
+        return text  # nothing English to rewrite: the common case, kept cheap
+    text = sub(r"\b(?:on|at|by) (?=\S)", "", text)
+    text = _rewrite_counts(text)
+    text = _rewrite_weeks(text)
+    if " of " in text and "month" in text:
+        # the 20th of next month -> 下月20号, before "next month" alone is rewritten
+        text = sub(
+            rf"\b(?:the )?{_ORDINAL} of (?:the )?(next|this|last) month\b",
+            lambda m: f"{_WHICH[m[2]]}月{m[1]}号",
+            text,
+        )
+    text = sub(_EN_WORD, lambda m: _EN_WORDS[m[0]], text)
+    return _rewrite_months(text)

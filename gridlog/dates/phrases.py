@@ -38,6 +38,12 @@ from gridlog.dates.days import (
     shift,
 )
 from gridlog.dates.english import EN_WEEKDAY, EN_WEEKDAYS, english_to_chinese
+from gridlog.dates.holidays import (
+    HOLIDAY,
+    HOLIDAY_NAMES,
+    holiday_in,
+    working_days_from,
+)
 from gridlog.dates.numerals import cn_numerals_to_digits
 from gridlog.dates.text import MAX_LENGTH, fullmatch, normalise, sub
 from gridlog.errors import GridlogError
@@ -217,12 +223,49 @@ def _nearest(
 
 
 _ISO_T = r"(?<=\d)t(?=\d)"
-_EVENING_THEN_TIME = r"([今明昨])([早晚])(?!上)"
+_EVENING_THEN_TIME = r"([今明昨])([早晚])(?!上|间)"
+# Words around a deadline that name no day: 限期7日内整改, 自即日起15日内完成.
+_DEADLINE_WORDS = (
+    r"^(?:限期?|(?:自|从)?(?:今天|今日|即日|本日|当日|通知之日)起)"
+    r"|(?<=内)(?:整改到位|整改|完成|办结|答复|回复|处理|解决|落实|上报|办理|反馈|提交)+$"
+)
+
+
+def _typed(text: str) -> str:
+    """What phones and WPS put inside a date, taken out: commas (二零一六年，九月三号)
+    and 的 (下周的周六)."""
+    text = text.replace(",", " ").replace("、", " ").replace("的", "")
+    return " ".join(text.split())
+
+
+def _glued(text: str) -> str:
+    """2016年 2月 5日 -> 2016年2月5日, 2008 年 -> 2008年, 3 天后 -> 3天后 (once
+    numerals are digits)."""
+    if " " not in text:
+        return text
+    return sub(r"(?<=\d) +(?=[年月日号天周个])|(?<=[年月]) +(?=\d)", "", text)
+
+
+def _colloquial(text: str) -> str:
+    """One spelling for what is said several ways: 上一周 -> 上周, 上一个月 -> 上个月,
+    下周周六 -> 下周6, 十二月月底 -> 12月底, 3月份 -> 3月, 本年度 -> 本年. The
+    patterns are compiled only when their words are there: this runs on every
+    phrase."""
+    if "1" in text:
+        text = sub(r"([上下这本])1(个?)(?=周|星期|礼拜|月|年|工作日)", r"\1\2", text)
+    if sum(text.count(word) for word in ("周", "星期", "礼拜")) > 1:
+        text = sub(rf"({_WEEK_RE})(?:{_WEEK_RE})(?=[1-6日天])", r"\1", text)
+    if "月份" in text or "月月" in text:
+        text = sub(r"月份|月月(?=[初中底末上下])", "月", text)
+    return text.replace("年度", "年")
 
 
 def _canonical(text: str) -> str:
     """The normalised text in the only spelling the rules below know."""
-    text = cn_numerals_to_digits(english_to_chinese(text))
+    text = _glued(cn_numerals_to_digits(english_to_chinese(_typed(text))))
+    if "限" in text or "起" in text or "内" in text:
+        text = sub(_DEADLINE_WORDS, "", text)
+    text = _colloquial(text)
     text = sub(_ISO_T, " ", text)  # 2019-03-14T08:10 is a date part and a time part
     # 下周一9:00 became 下周19:00: keep the weekday apart from the clock after it.
     text = sub(rf"((?:{_WEEK_RE})[1-6日天])(?=\d)", r"\1 ", text)
@@ -239,7 +282,19 @@ _CN_WEEKDAYS = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "日": 6, "天":
 _WHICH = {"": 0, "本": 0, "这": 0, "下": 1, "下下": 2, "上": -1, "上上": -2}
 _WHICH_RE = "本|这个?|下下?个?|上上?个?"
 _WEEK_RE = "周|星期|礼拜"
-_AFTER_RE = "(?P<dir>[以之]?[后前])"
+# 内 (七日内, 3个工作日之内): a deadline is the last day of the span, so it counts
+# forward like 后.
+_AFTER_RE = "(?P<dir>[以之]?[后前内])"
+# 今年, 明年, 上年 ...: years said as words, relative to this one.
+_YEAR_WORDS = {
+    **dict.fromkeys("今本这", 0),
+    **dict.fromkeys("明下", 1),
+    **dict.fromkeys("去上", -1),
+    **{"后": 2, "前": -2, "大后": 3, "大前": -3},
+}
+_YEAR_RE = r"\d+|大[前后]|[今本这明下去上前后]"
+# How far ahead a two-digit year may lie and still be the coming one (2098 is not).
+_TWO_DIGIT_AHEAD = 50
 
 
 def _which(m: re.Match[str]) -> int:
@@ -251,12 +306,28 @@ def _sign(m: re.Match[str]) -> int:
     return -1 if m["dir"].endswith("前") else 1
 
 
-def _year(token: str, today: date) -> int:
-    """今/明/去/前/后 relative to this year; 19 means 2019; other digits as written."""
-    words = {"今": 0, "明": 1, "后": 2, "去": -1, "前": -2}
-    if token in words:
-        return today.year + words[token]
-    return 2000 + int(token) if len(token) <= 2 else int(token)
+def _year(token: str, ctx: _Context) -> int:
+    """今/明/去/上/前/后 relative to this year; two digits by `_two_digit_year`; other
+    digits as written."""
+    if token in _YEAR_WORDS:
+        return ctx.today.year + _YEAR_WORDS[token]
+    return _two_digit_year(int(token), ctx) if len(token) <= 2 else int(token)
+
+
+def _two_digit_year(short: int, ctx: _Context) -> int:
+    """98年 looked back on is 1998 and 19年 is 2019: the last year ending so. As a due
+    date it is the coming one (20年 said in 2019 is 2020), unless that lies more than
+    fifty years ahead: 98年 is then 1998, never 2098. With no side, the nearest."""
+    this = ctx.today.year
+    century = this - this % 100
+    years = [century + step * 100 + short for step in (-1, 0, 1)]
+    last = max(year for year in years if year <= this)
+    coming = min(year for year in years if year >= this)
+    if ctx.prefer == "past":
+        return last
+    if ctx.prefer == "future":
+        return coming if coming - this <= _TWO_DIGIT_AHEAD else last
+    return coming if coming - this <= this - last else last
 
 
 def _ambiguous(m: re.Match[str], ctx: _Context) -> date:
@@ -272,20 +343,33 @@ def _year_alone(m: re.Match[str], ctx: _Context) -> date:
     return checked_date(int(m["y"]), 1, 1)
 
 
+# The day a part of a month begins on; 底 and 末 mean its last day.
+_MONTH_PARTS = {"初": 1, "中": 15, "上旬": 1, "中旬": 11, "下旬": 21}
+_MONTH_PART_RE = "初|中|底|末|[上中下]旬"
+
+
+def _part_of_month(year: int, month: int, part: str | None, day: str | None) -> date:
+    """3月底 is 31 March, 4月初 the 1st, 5月中 the 15th, 下旬 the 21st; else day `day`
+    (the 1st when none)."""
+    if part in ("底", "末"):
+        return checked_date(year, month, days_in_month(year, month))
+    if part:
+        return checked_date(year, month, _MONTH_PARTS[part])
+    return checked_date(year, month, int(day or 1))
+
+
 def _cn_date(m: re.Match[str], ctx: _Context) -> date:
     """Y年M月D日, with the year or the day left out; 3月底 is 31 March, 4月初 the 1st,
-    5月中 the 15th."""
+    5月中 the 15th, 3月下旬 the 21st."""
     groups = m.groupdict()
     month = int(m["mo"])
     part = groups.get("part")
 
     def on(year: int) -> date:
-        if part in ("底", "末"):
-            return add_days(add_months(checked_date(year, month, 1), 1), -1)
-        return checked_date(year, month, 15 if part == "中" else int(m["d"] or 1))
+        return _part_of_month(year, month, part, groups.get("d"))
 
     if groups.get("y"):
-        return on(_year(m["y"], ctx.today))
+        return on(_year(m["y"], ctx))
     whole_month = m["d"] is None and part is None
     return _nearest(lambda k: on(ctx.today.year + k), ctx, by_month=whole_month)
 
@@ -298,7 +382,7 @@ def _weekend(m: re.Match[str], ctx: _Context) -> date:
 
 def _cn_year(m: re.Match[str], ctx: _Context) -> date:
     """2020年, 明年 -> 1 January; 年底, 明年年底 -> 31 December."""
-    year = _year(m["y"] or "今", ctx.today)
+    year = _year(m["y"] or "今", ctx)
     return (
         checked_date(year, 12, 31)
         if m["part"] in ("底", "末")
@@ -307,15 +391,43 @@ def _cn_year(m: re.Match[str], ctx: _Context) -> date:
 
 
 def _cn_month(m: re.Match[str], ctx: _Context) -> date:
-    """下个月, 本月 -> the 1st; 月中 -> the 15th; 月底 -> the last day; 下月15号."""
+    """下个月, 本月 -> the 1st; 月中 -> the 15th; 月底 -> the last day; 下月15号;
+    上旬, 下月下旬 -> the 1st or 21st."""
     first = add_months(ctx.today.replace(day=1), _which(m))
-    if m["d"]:
-        return checked_date(first.year, first.month, int(m["d"]))
-    if m["part"] == "中":
-        return first.replace(day=15)
-    if m["part"] in ("底", "末"):
-        return first.replace(day=days_in_month(first.year, first.month))
-    return first
+    groups = m.groupdict()
+    return _part_of_month(first.year, first.month, groups["part"], groups.get("d"))
+
+
+def _within_period(m: re.Match[str], ctx: _Context) -> date:
+    """本周内 -> this Sunday; 本月内, 月内 -> the month's last day; 今年内 -> 31
+    December: a deadline is the last day of the period."""
+    if m["unit_y"]:
+        return checked_date(_year(m["y"] or "今", ctx), 12, 31)
+    if m["unit"] == "月":
+        first = add_months(ctx.today.replace(day=1), _which(m))
+        return _part_of_month(first.year, first.month, "底", None)
+    monday = add_days(ctx.today, -ctx.today.weekday())
+    return add_days(monday, 7 * _which(m) + 6)
+
+
+def _holiday(m: re.Match[str], ctx: _Context) -> date:
+    """国庆, 明年春节, 2020年中秋: the holiday in that year, or without a year this
+    year's, moved by `prefer` (a 春节 due date said in March is next year's)."""
+    if m["y"]:
+        return holiday_in(m["name"], _year(m["y"], ctx))
+    return _nearest(
+        lambda k: holiday_in(m["name"], ctx.today.year + k),
+        ctx,
+        by_month=False,
+        late_days=0,
+    )
+
+
+def _working_days(m: re.Match[str], ctx: _Context) -> date:
+    """3个工作日内, 5个工作日后, 下个工作日: counted on the official calendar."""
+    if m["which"]:
+        return working_days_from(ctx.today, 1 if m["which"] == "下" else -1)
+    return working_days_from(ctx.today, int(m["n"]) * _sign(m))
 
 
 def _cn_week(m: re.Match[str], ctx: _Context) -> date:
@@ -358,10 +470,12 @@ def _day_of_month(m: re.Match[str], ctx: _Context) -> date:
 
 
 _DAY_WORDS = {
-    **dict.fromkeys(("今天", "今日", "今晚"), 0),
-    **dict.fromkeys(("明天", "明日", "明晚"), 1),
-    **dict.fromkeys(("昨天", "昨日", "昨晚"), -1),
-    **{"后天": 2, "大后天": 3, "前天": -2, "大前天": -3},
+    **dict.fromkeys(("今天", "今日", "今晚", "本日", "当天", "当日", "今儿"), 0),
+    **dict.fromkeys(("明天", "明日", "明晚", "明儿", "次日", "翌日"), 1),
+    **dict.fromkeys(("昨天", "昨日", "昨晚", "昨儿"), -1),
+    **dict.fromkeys(("后天", "后日"), 2),
+    **dict.fromkeys(("前天", "前日"), -2),
+    **{"大后天": 3, "大前天": -3, "大大后天": 4, "大大前天": -4},
 }
 
 
@@ -395,8 +509,8 @@ _DATE_RULES: Sequence[_Rule[date]] = (
     (r"\d{1,2}(?P<sep>[-/.])\d{1,2}(?P=sep)\d{2,4}", _ambiguous),
     (r"(?P<y>19\d\d|2[01]\d\d)", _year_alone),
     (
-        r"(?:(?P<y>\d+|[今明去前后])年)?(?P<mo>\d{1,2})月"
-        r"(?:(?P<d>\d{1,2})[日号]?|(?P<part>初|中|底|末))?",
+        rf"(?:(?P<y>{_YEAR_RE})年)?(?P<mo>\d{{1,2}})月"
+        rf"(?:(?P<d>\d{{1,2}})[日号]?|(?P<part>{_MONTH_PART_RE}))?",
         _cn_date,
     ),
     # 3/15, 3-15: month and day, the way they are written in China (no year given).
@@ -404,13 +518,13 @@ _DATE_RULES: Sequence[_Rule[date]] = (
     (rf"(?P<which>{_WHICH_RE})?(?:{_WEEK_RE})末", _weekend),
     # The lookaheads refuse a bare 年, 月 or 周, and 月15号, which name no day.
     (
-        r"(?!年$)(?P<y>\d+|[今明去前后])?年(?:年?(?P<part>初|底|末))?",
+        rf"(?!年$)(?P<y>{_YEAR_RE})?年(?:年?(?P<part>初|底|末))?",
         _cn_year,
     ),
     (
         (
             rf"(?!月(?:\d|$))(?P<which>{_WHICH_RE})?月"
-            r"(?:(?P<part>初|中|底|末)|(?P<d>\d{1,2})[日号]?)?"
+            rf"(?:(?P<part>{_MONTH_PART_RE})|(?P<d>\d{{1,2}})[日号]?)?"
         ),
         _cn_month,
     ),
@@ -431,8 +545,44 @@ _DATE_RULES: Sequence[_Rule[date]] = (
     ),
 )
 
-_MORNING = ("凌晨", "早上", "早晨", "清晨", "上午")
-_EVENING = ("中午", "下午", "傍晚", "晚上", "夜里")
+# Rules tried only when the text holds one of their words: most phrases hold none, and
+# a rule never tried is never compiled. After the rules above, which they never
+# contradict (1年内 is a span, read above; 2019年内 a period, read here).
+_RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
+    (("旬",), (rf"(?P<which>{_WHICH_RE})?(?P<part>[上中下]旬)", _cn_month)),
+    (
+        ("内",),
+        (
+            (
+                rf"(?:(?P<which>{_WHICH_RE})?(?P<unit>月|{_WEEK_RE})"
+                r"|(?P<y>\d{4}|大[前后]|[今本这明下去上前后])?(?P<unit_y>年))[以之]?内"
+            ),
+            _within_period,
+        ),
+    ),
+    (
+        HOLIDAY_NAMES,
+        (rf"(?:(?P<y>{_YEAR_RE})年)?(?P<name>{HOLIDAY})", _holiday),
+    ),
+    (
+        ("工作日",),
+        (
+            rf"(?:(?P<n>\d+)个?工作日{_AFTER_RE}|(?P<which>[上下])个?工作日)",
+            _working_days,
+        ),
+    ),
+)
+
+
+def _date_rules(text: str) -> Sequence[_Rule[date]]:
+    """The rules that may read a part of `text`: every part is a piece of it, so a
+    rule whose words the whole text lacks can be left out once."""
+    rare = [rule for words, rule in _RARE_DATE_RULES if any(w in text for w in words)]
+    return (*_DATE_RULES, *rare) if rare else _DATE_RULES
+
+
+_MORNING = ("凌晨", "早上", "早晨", "清晨", "上午", "早间", "早")
+_EVENING = ("中午", "下午", "午后", "傍晚", "晚上", "夜里", "晚间", "夜间", "晚", "夜")
 
 
 def _hour(hour: int, period: str | None, ampm: str | None) -> int:
@@ -453,7 +603,9 @@ def _hour(hour: int, period: str | None, ampm: str | None) -> int:
         return hour
     if 1 <= hour <= 11:
         return hour + 12
-    if hour == 0 or (hour == 12 and period in ("晚上", "夜里")):
+    if hour == 0 or (
+        hour == 12 and period in ("晚上", "夜里", "晚间", "夜间", "晚", "夜")
+    ):
         return -1
     return hour
 
@@ -482,6 +634,9 @@ _PERIOD_HOURS = {
     "傍晚": 18,
     "晚上": 20,
     "夜里": 22,
+    "午后": 15,
+    "晚间": 20,
+    "夜间": 22,
 }
 
 
@@ -496,7 +651,7 @@ _TIME_RULES: Sequence[_Rule[time]] = (
             rf"(?:(?P<period>{'|'.join(_MORNING + _EVENING)}) ?)?"
             r"(?P<h>\d{1,2})(?=[:点时]| ?[ap]\.?m)"  # a bare number is not a time
             r"(?::(?P<m>\d{2})(?::(?P<s>\d{2}))?"
-            r"|[点时]钟?(?:(?P<half>半)|(?P<q>[13])刻|(?P<cm>\d{1,2})分?|整)?)?"
+            r"|[点时]钟?(?:(?P<half>半)|(?P<q>[13])刻|过?(?P<cm>\d{1,2})(?:分钟?)?|整)?)?"
             r"(?: ?(?P<ampm>[ap])\.?m\.?)?"
         ),
         _clock,
@@ -594,12 +749,14 @@ def _splits(text: str) -> Iterator[tuple[str, str]]:
             yield tail, head
 
 
-def _date_and_time(date_text: str, time_text: str, ctx: _Context) -> When | None:
+def _date_and_time(
+    date_text: str, time_text: str, ctx: _Context, date_rules: Sequence[_Rule[date]]
+) -> When | None:
     """The When if both parts are recognised (an empty part is absent), else None."""
     clock = _match(_TIME_RULES, time_text, ctx) if time_text else None
     if time_text and clock is None:
         return None
-    day = _match(_DATE_RULES, date_text, ctx) if date_text else None
+    day = _match(date_rules, date_text, ctx) if date_text else None
     if date_text and day is None:
         return None
     return When(
@@ -614,9 +771,10 @@ def _parse(text: str, ctx: _Context) -> When:
     # A cut may read "3月158点" as 3月1 + 58点 (impossible) before 3月15 + 8点; so an
     # error is kept and only raised if no cut reads the whole text.
     rejected: Rejected | None = None
+    date_rules = _date_rules(text)
     for date_text, time_text in _splits(text):
         try:
-            found = _date_and_time(date_text, time_text, ctx)
+            found = _date_and_time(date_text, time_text, ctx, date_rules)
         except Rejected as problem:
             rejected = rejected or problem
             continue
@@ -641,4 +799,4 @@ def parse_when(text: str, now: datetime, prefer: Prefer | None = None) -> When:
             raise Rejected("date.invalid")
         return _parse(_canonical(normal), _Context(now, prefer))
     except Rejected as problem:
-        raise GridlogError(problem.key, text=text) from None
+        raise GridlogError(problem.key, text=text, **problem.params) from None

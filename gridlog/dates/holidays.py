@@ -1,0 +1,127 @@
+"""Holidays (国庆, 春节, 中秋, 清明) and working days on China's official calendar.
+
+A deadline such as 3个工作日内 counts the days the State Council's calendar makes
+working days, holidays and adjusted working days (调休) included; that calendar is
+published year by year, so it comes from a maintained package (`chinesecalendar`)
+rather than a table of ours, and a date beyond the years the package knows is
+refused in so many words. Lunar holidays (春节, 端午, 中秋, 重阳) come from
+`lunardate`, 清明 (a solar term) from `chinesecalendar`.
+
+Both packages are imported inside the functions below, only when such a phrase is
+typed: the phrase parser imports this module on every run, and the names alone cost
+nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from gridlog.dates.days import Rejected, add_days, checked_date
+
+# (month, day) in the Gregorian calendar.
+_SOLAR = {
+    "元旦": (1, 1),
+    "情人节": (2, 14),
+    "妇女节": (3, 8),
+    "植树节": (3, 12),
+    "劳动节": (5, 1),
+    "青年节": (5, 4),
+    "儿童节": (6, 1),
+    "建党节": (7, 1),
+    "建军节": (8, 1),
+    "教师节": (9, 10),
+    "国庆节": (10, 1),
+    "平安夜": (12, 24),
+    "圣诞节": (12, 25),
+}
+# (month, day) in the lunar calendar.
+_LUNAR = {
+    "春节": (1, 1),
+    "元宵节": (1, 15),
+    "端午节": (5, 5),
+    "七夕": (7, 7),
+    "中秋节": (8, 15),
+    "重阳节": (9, 9),
+}
+# What people call them; the numerals were already made digits (大年三十 -> 大年30).
+_ALIASES = {
+    **{name: name for name in (*_SOLAR, *_LUNAR, "除夕", "清明节")},
+    **dict.fromkeys(("五一", "五一劳动节"), "劳动节"),
+    **dict.fromkeys(("国庆",), "国庆节"),
+    **dict.fromkeys(("六一", "六一儿童节"), "儿童节"),
+    **dict.fromkeys(("三八", "三八节", "三八妇女节"), "妇女节"),
+    **dict.fromkeys(("五四", "五四青年节"), "青年节"),
+    **dict.fromkeys(("七一",), "建党节"),
+    **dict.fromkeys(("八一",), "建军节"),
+    **dict.fromkeys(("圣诞",), "圣诞节"),
+    **dict.fromkeys(("大年初1", "新春", "农历新年"), "春节"),
+    **dict.fromkeys(("大年30", "大年29"), "除夕"),
+    **dict.fromkeys(("元宵",), "元宵节"),
+    **dict.fromkeys(("清明",), "清明节"),
+    **dict.fromkeys(("端午", "端阳", "端阳节"), "端午节"),
+    **dict.fromkeys(("七夕节",), "七夕"),
+    **dict.fromkeys(("中秋",), "中秋节"),
+    **dict.fromkeys(("重阳", "重九"), "重阳节"),
+}
+HOLIDAY_NAMES = tuple(_ALIASES)
+HOLIDAY = "|".join(sorted(_ALIASES, key=len, reverse=True))
+
+_LUNAR_YEARS = (1900, 2099)  # what lunardate knows
+_SOLAR_TERM_YEARS = (1900, 2100)  # what chinesecalendar's solar terms know
+
+
+def holiday_in(name: str, year: int) -> date:
+    """The day of holiday `name` (any spelling in `HOLIDAY`) in Gregorian `year`;
+    除夕 is the eve of that year's 春节."""
+    canonical = _ALIASES[name]
+    if canonical in _SOLAR:
+        return checked_date(year, *_SOLAR[canonical])
+    if canonical == "清明节":
+        return _qingming(year)
+    if canonical == "除夕":
+        return add_days(_lunar(year, 1, 1), -1)
+    return _lunar(year, *_LUNAR[canonical])
+
+
+def _beyond(years: tuple[int, int], package: str) -> Rejected:
+    return Rejected(
+        "date.beyond_calendar", first=years[0], last=years[1], package=package
+    )
+
+
+def _lunar(year: int, month: int, day: int) -> date:
+    first, last = _LUNAR_YEARS
+    if not first <= year <= last:
+        raise _beyond(_LUNAR_YEARS, "lunardate")
+    from lunardate import LunarDate  # ~20 ms: only when a lunar holiday is typed
+
+    return LunarDate(year, month, day).to_solar_date()
+
+
+def _qingming(year: int) -> date:
+    first, last = _SOLAR_TERM_YEARS
+    if not first <= year <= last:
+        raise _beyond(_SOLAR_TERM_YEARS, "chinesecalendar")
+    import chinese_calendar  # ~30 ms: only when 清明 or working days are typed
+
+    terms = chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30))
+    return next(day for day, term in terms if term == "清明")
+
+
+def working_days_from(day: date, count: int) -> date:
+    """The `count`-th working day after `day` (before it when negative), `day` itself
+    not counted, on the official calendar: 3个工作日内 said on a Friday before 国庆
+    skips the holiday and counts the Sunday made a working day (调休)."""
+    import chinese_calendar  # ~30 ms: only when working days are typed
+
+    known = sorted({holiday.year for holiday in chinese_calendar.holidays})
+    years = (known[0], known[-1])
+    step = 1 if count >= 0 else -1
+    found = 0
+    while found < abs(count):
+        day = add_days(day, step)
+        if not years[0] <= day.year <= years[1]:
+            raise _beyond(years, "chinesecalendar")
+        if chinese_calendar.is_workday(day):
+            found += 1
+    return day
