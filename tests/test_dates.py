@@ -289,6 +289,12 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("年初", on(1, 1)),
     ("明年年初", day_in(2020, 1, 1)),
     ("年底", on(12, 31)),
+    ("月尾", on(3, 31)),
+    ("一季度", on(1, 1)),
+    ("第三季度末", on(9, 30)),
+    ("下个季度", on(4, 1)),
+    ("十月第一个星期一", on(10, 7)),
+    ("下个月第二个周五", on(4, 12)),
     # 5. as typed on phones and in WPS
     ("2016年 2月 5日", day_in(2016, 2, 5)),
     ("2008 年", day_in(2008, 1, 1)),
@@ -304,6 +310,13 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("八点零五分", today_at(8, 5)),
     ("3点45分钟", today_at(3, 45)),
     ("明天晚8点", on(3, 15, 20)),
+    ("周一晚", on(3, 11, 20)),
+    ("2019年3月15日（星期五）", on(3, 15)),
+    ("周日, 二月十号", on(2, 10)),
+    ("2010 01 29", day_in(2010, 1, 29)),
+    ("下週一", on(3, 18)),
+    ("三個禮拜後", on(4, 4)),
+    ("俩礼拜后", on(3, 28)),
     # 7. English
     ("the day after tomorrow", on(3, 16)),
     ("day after tomorrow", on(3, 16)),
@@ -330,6 +343,14 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("tomorrow morning", on(3, 15, 9)),
     ("tomorrow at 9am", on(3, 15, 9)),
     ("friday at 3pm", on(3, 15, 15)),
+    ("this coming friday", on(3, 15)),
+    ("Mon.", on(3, 18)),
+    ("Nov. 25, 2010", day_in(2010, 11, 25)),
+    ("25th November, 2010", day_in(2010, 11, 25)),
+    ("mid-march", on(3, 15)),
+    ("next month on the 10th", on(4, 10)),
+    ("last day of next month", on(4, 30)),
+    ("at 4 o'clock", today_at(4)),
 ]
 
 
@@ -409,6 +430,10 @@ CALENDAR_TABLE: list[tuple[datetime, str, Prefer, When]] = [
     (NOW, "2020年春节", None, day_in(2020, 1, 25)),
     (NOW, "中秋 晚上8点", None, on(9, 13, 20)),
     (NOW, "national day", None, on(10, 1)),
+    (NOW, "五一国际劳动节", None, on(5, 1)),
+    (NOW, "國慶節", None, on(10, 1)),
+    (NOW, "母亲节", None, on(5, 12)),
+    (NOW, "感恩节", None, on(11, 28)),
     (NOW, "mid-autumn festival", None, on(9, 13)),
 ]
 

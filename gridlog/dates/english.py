@@ -96,6 +96,11 @@ _EN_WORDS = {
     "next year": "明年",
     "last year": "去年",
     "end of month": "月底",
+    "last day of the month": "月底",
+    "last day of this month": "月底",
+    "last day of next month": "下月底",
+    "first day of next month": "下月初",
+    "first day of the month": "月初",
     "end of the month": "月底",
     "end of this month": "月底",
     "end of next month": "下月底",
@@ -242,7 +247,7 @@ def _rewrite_months(text: str) -> str:
         return sub(r"\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b", r"\1号", text)
     parts = "beginning|start|early|mid|middle|late|end"
     text = sub(
-        rf"\b(?:the )?({parts})(?: of|-)? ({_MONTH})\b",
+        rf"\b(?:the )?({parts})(?: of |-| )({_MONTH})\b",
         _part_of_month,
         text,
     )
@@ -264,7 +269,12 @@ def english_to_chinese(text: str) -> str:
     serves both ("next monday" -> 下周1, "in 3 days" -> 3天后, "today" -> 今天)."""
     if not any("a" <= c <= "z" for c in text):
         return text  # nothing English to rewrite: the common case, kept cheap
-    text = sub(r"\b(?:on|at|by) (?=\S)", "", text)
+    # Mon., Nov. 25: an abbreviation's dot (not the one of p.m.); 4 o'clock; this
+    # coming friday is the next Friday after today, which the bare name means.
+    text = sub(r"(?<=[a-z]{3})\.", "", text).replace(" o'clock", "点")
+    text = sub(
+        rf"\b(?:on|at|by) (?=\S)|\b(?:this )?coming (?=(?:{EN_WEEKDAY})\b)", "", text
+    )
     text = _rewrite_counts(text)
     text = _rewrite_weeks(text)
     if " of " in text and "month" in text:

@@ -24,6 +24,8 @@ _SOLAR = {
     "情人节": (2, 14),
     "妇女节": (3, 8),
     "植树节": (3, 12),
+    "消费者权益日": (3, 15),
+    "愚人节": (4, 1),
     "劳动节": (5, 1),
     "青年节": (5, 4),
     "儿童节": (6, 1),
@@ -31,6 +33,7 @@ _SOLAR = {
     "建军节": (8, 1),
     "教师节": (9, 10),
     "国庆节": (10, 1),
+    "万圣节": (10, 31),
     "平安夜": (12, 24),
     "圣诞节": (12, 25),
 }
@@ -43,16 +46,22 @@ _LUNAR = {
     "中秋节": (8, 15),
     "重阳节": (9, 9),
 }
+# (month, weekday with Monday 0, which one): 母亲节 is May's second Sunday.
+_NTH_WEEKDAY = {"母亲节": (5, 6, 2), "父亲节": (6, 6, 3), "感恩节": (11, 3, 4)}
 # What people call them; the numerals were already made digits (大年三十 -> 大年30).
 _ALIASES = {
-    **{name: name for name in (*_SOLAR, *_LUNAR, "除夕", "清明节")},
-    **dict.fromkeys(("五一", "五一劳动节"), "劳动节"),
+    **{name: name for name in (*_SOLAR, *_LUNAR, *_NTH_WEEKDAY, "除夕", "清明节")},
+    **dict.fromkeys(("元旦节", "阳历新年", "新年"), "元旦"),
+    **dict.fromkeys(("五一", "五一劳动节", "国际劳动节", "五一国际劳动节"), "劳动节"),
     **dict.fromkeys(("国庆",), "国庆节"),
-    **dict.fromkeys(("六一", "六一儿童节"), "儿童节"),
-    **dict.fromkeys(("三八", "三八节", "三八妇女节"), "妇女节"),
+    **dict.fromkeys(("六一", "六一儿童节", "国际儿童节"), "儿童节"),
+    **dict.fromkeys(
+        ("三八", "三八节", "三八妇女节", "国际妇女节", "三八国际妇女节"), "妇女节"
+    ),
+    **dict.fromkeys(("三一五", "国际消费者权益日"), "消费者权益日"),
     **dict.fromkeys(("五四", "五四青年节"), "青年节"),
-    **dict.fromkeys(("七一",), "建党节"),
-    **dict.fromkeys(("八一",), "建军节"),
+    **dict.fromkeys(("七一", "七一建党节"), "建党节"),
+    **dict.fromkeys(("八一", "八一建军节"), "建军节"),
     **dict.fromkeys(("圣诞",), "圣诞节"),
     **dict.fromkeys(("大年初1", "新春", "农历新年"), "春节"),
     **dict.fromkeys(("大年30", "大年29"), "除夕"),
@@ -76,6 +85,10 @@ def holiday_in(name: str, year: int) -> date:
     canonical = _ALIASES[name]
     if canonical in _SOLAR:
         return checked_date(year, *_SOLAR[canonical])
+    if canonical in _NTH_WEEKDAY:
+        month, weekday, nth = _NTH_WEEKDAY[canonical]
+        first = checked_date(year, month, 1)
+        return add_days(first, (weekday - first.weekday()) % 7 + 7 * (nth - 1))
     if canonical == "清明节":
         return _qingming(year)
     if canonical == "除夕":

@@ -257,7 +257,18 @@ def _colloquial(text: str) -> str:
         text = sub(rf"({_WEEK_RE})(?:{_WEEK_RE})(?=[1-6日天])", r"\1", text)
     if "月份" in text or "月月" in text:
         text = sub(r"月份|月月(?=[初中底末上下])", "月", text)
-    return text.replace("年度", "年")
+    if "头" in text or "尾" in text:  # 月头, 年尾 (said in the south)
+        text = sub(r"(?<=[月年])头", "初", sub(r"(?<=[月年])尾", "底", text))
+    return text.replace("年度", "年").replace("今个", "这个")
+
+
+def _without_weekday(text: str) -> str:
+    """2019年3月15日（星期五）, 周日, 2月10号: the date says the day, the weekday
+    written beside it adds nothing."""
+    if not any(word in text for word in ("周", "星期", "礼拜")):
+        return text
+    text = sub(rf"(?<=[日号]) ?\(?(?:{_WEEK_RE})[1-6日天]\)?$", "", text)
+    return sub(rf"^(?:{_WEEK_RE})[1-6日天] (?=(?:\d+年)?\d+月\d+[日号]?$)", "", text)
 
 
 def _canonical(text: str) -> str:
@@ -265,7 +276,7 @@ def _canonical(text: str) -> str:
     text = _glued(cn_numerals_to_digits(english_to_chinese(_typed(text))))
     if "限" in text or "起" in text or "内" in text:
         text = sub(_DEADLINE_WORDS, "", text)
-    text = _colloquial(text)
+    text = _without_weekday(_colloquial(text))
     text = sub(_ISO_T, " ", text)  # 2019-03-14T08:10 is a date part and a time part
     # 下周一9:00 became 下周19:00: keep the weekday apart from the clock after it.
     text = sub(rf"((?:{_WEEK_RE})[1-6日天])(?=\d)", r"\1 ", text)
@@ -410,6 +421,43 @@ def _within_period(m: re.Match[str], ctx: _Context) -> date:
     return add_days(monday, 7 * _which(m) + 6)
 
 
+def _quarter(m: re.Match[str], ctx: _Context) -> date:
+    """一季度, 第三季度末, 本季度, 下个季度初: a quarter's first day, or with 末/底
+    its last."""
+    year = _year(m["y"] or "今", ctx)
+    if m["q"]:
+        first = checked_date(year, 3 * int(m["q"]) - 2, 1)
+    else:
+        current = ctx.today.replace(month=3 * ((ctx.today.month - 1) // 3) + 1, day=1)
+        first = add_months(current, 3 * _which(m))
+    if m["part"] in ("末", "底"):
+        return add_days(add_months(first, 3), -1)
+    return first
+
+
+def _nth_weekday(m: re.Match[str], ctx: _Context) -> date:
+    """十月第一个星期一, 下个月第二个周五: counted from the month's first day."""
+    weekday, nth = _CN_WEEKDAYS[m["day"]], int(m["n"])
+
+    def candidate(first: date) -> date:
+        gap = (weekday - first.weekday()) % 7
+        found = add_days(first, gap + 7 * (nth - 1))
+        if found.month != first.month:
+            raise Rejected("date.impossible")  # 二月第五个周一
+        return found
+
+    if m["mo"] is None:
+        return candidate(add_months(ctx.today.replace(day=1), _which(m)))
+    month = int(m["mo"])
+    if m["y"]:
+        return candidate(checked_date(_year(m["y"], ctx), month, 1))
+    return _nearest(
+        lambda k: candidate(checked_date(ctx.today.year + k, month, 1)),
+        ctx,
+        by_month=True,
+    )
+
+
 def _holiday(m: re.Match[str], ctx: _Context) -> date:
     """国庆, 明年春节, 2020年中秋: the holiday in that year, or without a year this
     year's, moved by `prefer` (a 春节 due date said in March is next year's)."""
@@ -502,7 +550,7 @@ def _cn_relative(m: re.Match[str], ctx: _Context) -> date:
 
 _DATE_RULES: Sequence[_Rule[date]] = (
     (
-        r"(?P<y>\d{4})(?P<sep>[-/.])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})",
+        r"(?P<y>\d{4})(?P<sep>[-/. ])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})",
         _ymd,
     ),
     (r"(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})", _ymd),
@@ -510,7 +558,7 @@ _DATE_RULES: Sequence[_Rule[date]] = (
     (r"(?P<y>19\d\d|2[01]\d\d)", _year_alone),
     (
         rf"(?:(?P<y>{_YEAR_RE})年)?(?P<mo>\d{{1,2}})月"
-        rf"(?:(?P<d>\d{{1,2}})[日号]?|(?P<part>{_MONTH_PART_RE}))?",
+        rf"(?:初?(?P<d>\d{{1,2}})[日号]?|(?P<part>{_MONTH_PART_RE}))?",
         _cn_date,
     ),
     # 3/15, 3-15: month and day, the way they are written in China (no year given).
@@ -563,6 +611,26 @@ _RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
     (
         HOLIDAY_NAMES,
         (rf"(?:(?P<y>{_YEAR_RE})年)?(?P<name>{HOLIDAY})", _holiday),
+    ),
+    (
+        ("季",),
+        (
+            (
+                rf"(?:(?P<y>{_YEAR_RE})年)?(?:第?(?P<q>[1-4])|(?P<which>{_WHICH_RE}))?"
+                r"个?季度?(?P<part>初|末|底)?"
+            ),
+            _quarter,
+        ),
+    ),
+    (
+        ("第",),
+        (
+            (
+                rf"(?:(?:(?P<y>{_YEAR_RE})年)?(?P<mo>\d{{1,2}})月|(?P<which>{_WHICH_RE})月)"
+                rf"第(?P<n>[1-5])个(?:{_WEEK_RE})(?P<day>[1-6日天])"
+            ),
+            _nth_weekday,
+        ),
     ),
     (
         ("工作日",),
@@ -637,6 +705,8 @@ _PERIOD_HOURS = {
     "午后": 15,
     "晚间": 20,
     "夜间": 22,
+    "早": 8,
+    "晚": 20,
 }
 
 
