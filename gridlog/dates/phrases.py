@@ -224,10 +224,17 @@ def _nearest(
 
 _ISO_T = r"(?<=\d)t(?=\d)"
 _EVENING_THEN_TIME = r"([今明昨])([早晚])(?!上|间)"
-# Words around a deadline that name no day: 限期7日内整改, 自即日起15日内完成.
+# Words around a deadline that name no day: 限期7日内整改, 自即日起15日内完成,
+# 截至3月15日, 于月底前完成.
 _DEADLINE_WORDS = (
-    r"^(?:限期?|(?:自|从)?(?:今天|今日|即日|本日|当日|通知之日)起)"
-    r"|(?<=内)(?:整改到位|整改|完成|办结|答复|回复|处理|解决|落实|上报|办理|反馈|提交)+$"
+    r"^(?:限期?|于|在|截至|截止(?:到|至)?|(?:自|从)?(?:今天|今日|即日|本日|当日|通知之日)起)"
+    r"|(?:整改到位|整改|完成|办结|答复|回复|处理|解决|落实|上报|办理|反馈|提交|到期|截止)+$"
+)
+_DEADLINE_CHARS = "限于在截起成改结复理决实报办馈交期止"
+# 月底前, 3月15日前, 周五之前, 国庆节前: by that day, which is the due date. Not
+# after a count: 3天前 and 两周前 are days ago.
+_BEFORE_A_DAY = (
+    r"([底末旬号节夕旦秋庆午]|月\d{1,2}日|(?:周|星期|礼拜)[1-6日天])(?:之|以)?前$"
 )
 
 
@@ -274,8 +281,10 @@ def _without_weekday(text: str) -> str:
 def _canonical(text: str) -> str:
     """The normalised text in the only spelling the rules below know."""
     text = _glued(cn_numerals_to_digits(english_to_chinese(_typed(text))))
-    if "限" in text or "起" in text or "内" in text:
+    if any(c in text for c in _DEADLINE_CHARS):
         text = sub(_DEADLINE_WORDS, "", text)
+    if text.endswith("前"):
+        text = sub(_BEFORE_A_DAY, r"\1", text)
     text = _without_weekday(_colloquial(text))
     text = sub(_ISO_T, " ", text)  # 2019-03-14T08:10 is a date part and a time part
     # 下周一9:00 became 下周19:00: keep the weekday apart from the clock after it.
@@ -867,6 +876,9 @@ def parse_when(text: str, now: datetime, prefer: Prefer | None = None) -> When:
     try:
         if not normal or len(normal) > MAX_LENGTH:
             raise Rejected("date.invalid")
-        return _parse(_canonical(normal), _Context(now, prefer))
+        canonical = _canonical(normal)
+        if not canonical:  # "完成", "限期": only the words around a date
+            raise Rejected("date.invalid")
+        return _parse(canonical, _Context(now, prefer))
     except Rejected as problem:
         raise GridlogError(problem.key, text=text, **problem.params) from None
