@@ -56,7 +56,32 @@ _NUMBERS = {
         start=1,
     )
 } | {"a": 1, "an": 1, "a couple of": 2, "couple of": 2, "fifteen": 15, "twenty": 20}
-_WHICH = {"next": "下", "this": "本", "last": "上", "coming": "下"}
+_WHICH = {"next": "下", "this": "本", "last": "上", "coming": "下", "previous": "上"}
+# Number words up to 31, cardinal and ordinal: "twenty-first" -> 21st, "two" -> 2.
+_ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_ONES_TH = ("first", "second", "third", "fourth", "fifth")
+_ONES_TH += ("sixth", "seventh", "eighth", "ninth")
+_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen")
+_TEENS += ("seventeen", "eighteen", "nineteen")
+_TEENS_TH = [
+    "tenth",
+    "eleventh",
+    "twelfth",
+    *(f"{word[:-1] if word.endswith('t') else word}th" for word in _TEENS[3:]),
+]
+_WORD_VALUES = {
+    **{w: (n, "") for n, w in enumerate(_ONES, start=1)},
+    **{w: (n, "th") for n, w in enumerate(_ONES_TH, start=1)},
+    **{w: (n, "") for n, w in enumerate(_TEENS, start=10)},
+    **{w: (n, "th") for n, w in enumerate(_TEENS_TH, start=10)},
+    **{"twenty": (20, ""), "thirty": (30, ""), "twentieth": (20, "th")},
+    "thirtieth": (30, "th"),
+}
+_UNIT_WORD = "|".join(sorted((*_ONES, *_ONES_TH), key=len, reverse=True))
+_NUMBER_WORD = (
+    rf"\b(?:(twenty|thirty)[- ]?({_UNIT_WORD})\b|"
+    rf"({'|'.join(sorted(_WORD_VALUES, key=len, reverse=True))})\b)"
+)
 _EN_COUNT = "(\\d+|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
 _EN_UNIT = (
     r"(working day|business day|workday|day|week|fortnight|month|year|minute|min"
@@ -66,11 +91,14 @@ _EN_UNITS_CN = {"day": "天", "week": "周", "month": "个月", "year": "年"}
 _EN_UNITS_CN |= {"minute": "分钟", "min": "分钟", "hour": "小时", "hr": "小时"}
 _EN_UNITS_CN |= dict.fromkeys(("working day", "business day", "workday"), "个工作日")
 _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?\b"
+_THE_DAY = r"\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)?\b"  # on the 20th -> 20号
 _EN_WORDS = {
     "now": "现在",
     "today": "今天",
     "tonight": "今晚",
     "tomorrow": "明天",
+    "tmrw": "明天",
+    "tmr": "明天",
     "yesterday": "昨天",
     "the day after tomorrow": "后天",
     "day after tomorrow": "后天",
@@ -99,8 +127,8 @@ _EN_WORDS = {
     "last day of the month": "月底",
     "last day of this month": "月底",
     "last day of next month": "下月底",
-    "first day of next month": "下月初",
-    "first day of the month": "月初",
+    "1th day of next month": "下月初",
+    "1th day of the month": "月初",
     "end of the month": "月底",
     "end of this month": "月底",
     "end of next month": "下月底",
@@ -116,7 +144,21 @@ _EN_WORDS = {
     "next working day": "下个工作日",
     "next business day": "下个工作日",
     "new year's day": "元旦",
+    "new year's eve": "12月31日",
+    "new year eve": "12月31日",
     "new year": "元旦",
+    "yuandan": "元旦",
+    "thanksgiving day": "感恩节",
+    "thanksgiving": "感恩节",
+    "thanks giving day": "感恩节",
+    "father's day": "父亲节",
+    "mother's day": "母亲节",
+    "halloween": "万圣节",
+    "valentine's day": "情人节",
+    "april fools' day": "愚人节",
+    "april fool's day": "愚人节",
+    "international workers' day": "劳动节",
+    "int'l workers day": "劳动节",
     "spring festival": "春节",
     "chinese new year": "春节",
     "lunar new year": "春节",
@@ -153,6 +195,16 @@ _MONTH_PART = {
     "late": "下旬",
     "end": "底",
 }
+
+
+def _number_word(m: re.Match[str]) -> str:
+    """twenty-first -> 21th (any suffix reads as an ordinal), seven -> 7."""
+    if m[1]:
+        tens, _ = _WORD_VALUES[m[1]]
+        ones, suffix = _WORD_VALUES[m[2]]
+        return f"{tens + ones}{suffix}"
+    value, suffix = _WORD_VALUES[m[3]]
+    return f"{value}{suffix}"
 
 
 def _number(word: str) -> str:
@@ -199,9 +251,10 @@ def _rewrite_counts(text: str) -> str:
     after = partial(_count, direction="后")
     if "in " in text:
         text = sub(rf"\bin {_EN_COUNT} {_EN_UNIT}\b", after, text)
-    if any(word in text for word in ("from now", "from today", "later", "hence")):
+    later = ("from now", "from today", "after today", "later", "hence")
+    if any(word in text for word in later):
         text = sub(
-            rf"\b{_EN_COUNT} {_EN_UNIT} (?:from now|from today|later|hence)\b",
+            rf"\b{_EN_COUNT} {_EN_UNIT} (?:{'|'.join(later)})\b",
             after,
             text,
         )
@@ -244,7 +297,7 @@ def _rewrite_months(text: str) -> str:
     """march 3 -> 3月3日; the 3rd of march -> 3月3日; end of march -> 3月底;
     on the 20th -> 20号."""
     if not any(month[:3] in text for month in _MONTHS):
-        return sub(r"\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b", r"\1号", text)
+        return sub(_THE_DAY, r"\1号", text)
     parts = "beginning|start|early|mid|middle|late|end"
     text = sub(
         rf"\b(?:the )?({parts})(?: of |-| )({_MONTH})\b",
@@ -257,11 +310,28 @@ def _rewrite_months(text: str) -> str:
         text,
     )
     text = sub(
-        rf"\b({_MONTH})\.? (?:the )?{_ORDINAL}(?:,? (\d{{4}})\b)?", _month_first, text
+        rf"\b({_MONTH})(?:\.? |-|/)?(?:the )?{_ORDINAL}(?:,? (\d{{4}})\b)?",
+        _month_first,
+        text,
     )
     text = sub(rf"\b({_MONTH})\b(?:,? (\d{{4}})\b)?", _month_alone, text)
-    # on the 20th -> 20号
-    return sub(r"\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b", r"\1号", text)
+    return sub(_THE_DAY, r"\1号", text)
+
+
+def _rewrite_nth_weekday(text: str) -> str:
+    """the first friday of july -> 7月第1个周5; the second monday of next month ->
+    下月第2个周1 (the Chinese rule counts them)."""
+
+    def nth(m: re.Match[str]) -> str:
+        month = f"{_WHICH[m[3]]}月" if m[3] else f"{_MONTHS[m[4]]}月"
+        return f"{month}第{m[1]}个周{'123456日'[EN_WEEKDAYS[m[2]]]}"
+
+    return sub(
+        rf"\b(?:the )?([1-5])(?:st|nd|rd|th) ({EN_WEEKDAY}) (?:of|in) (?:the )?"
+        rf"(?:(next|this|last|previous) month|({_MONTH}))\b",
+        nth,
+        text,
+    )
 
 
 def english_to_chinese(text: str) -> str:
@@ -275,6 +345,8 @@ def english_to_chinese(text: str) -> str:
     text = sub(
         rf"\b(?:on|at|by) (?=\S)|\b(?:this )?coming (?=(?:{EN_WEEKDAY})\b)", "", text
     )
+    text = sub(_NUMBER_WORD, _number_word, text)
+    text = _rewrite_nth_weekday(text)
     text = _rewrite_counts(text)
     text = _rewrite_weeks(text)
     if " of " in text and "month" in text:
@@ -285,4 +357,9 @@ def english_to_chinese(text: str) -> str:
             text,
         )
     text = sub(_EN_WORD, lambda m: _EN_WORDS[m[0]], text)
-    return _rewrite_months(text)
+    text = _rewrite_months(text)
+    # thanksgiving 2010 -> 2010年感恩节; christmas of next year -> 明年圣诞节
+    text = sub(r"^([^\x00-\x7f]+) (?:of )?(?:the )?(\d{4}) ?$", r"\2年\1", text)
+    text = sub(r"^([^\x00-\x7f]+) of (?:the )?(明年|去年|今年)$", r"\2\1", text)
+    # monday january 12th 2016, thursday the 21st: the date says the day
+    return sub(rf"^(?:{EN_WEEKDAY}) (?=(?:\d+年)?\d+月\d+日$|\d+号$)", "", text)

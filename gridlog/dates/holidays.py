@@ -42,7 +42,7 @@ _LUNAR = {
     "春节": (1, 1),
     "元宵节": (1, 15),
     "端午节": (5, 5),
-    "七夕": (7, 7),
+    "7夕": (7, 7),  # 七夕, its numeral already made a digit
     "中秋节": (8, 15),
     "重阳节": (9, 9),
 }
@@ -68,9 +68,9 @@ _ALIASES = {
     **dict.fromkeys(("元宵",), "元宵节"),
     **dict.fromkeys(("清明",), "清明节"),
     **dict.fromkeys(("端午", "端阳", "端阳节"), "端午节"),
-    **dict.fromkeys(("七夕节",), "七夕"),
+    **dict.fromkeys(("7夕节",), "7夕"),
     **dict.fromkeys(("中秋",), "中秋节"),
-    **dict.fromkeys(("重阳", "重九"), "重阳节"),
+    **dict.fromkeys(("重阳", "重9"), "重阳节"),
 }
 HOLIDAY_NAMES = tuple(_ALIASES)
 HOLIDAY = "|".join(sorted(_ALIASES, key=len, reverse=True))
