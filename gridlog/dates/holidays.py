@@ -106,9 +106,18 @@ def _lunar(year: int, month: int, day: int) -> date:
     first, last = _LUNAR_YEARS
     if not first <= year <= last:
         raise _beyond(_LUNAR_YEARS, "lunardate")
-    from lunardate import LunarDate  # ~20 ms: only when a lunar holiday is typed
+    from lunardate import LunarDate  # ~20 ms: only when a lunar date is typed
 
-    return LunarDate(year, month, day).to_solar_date()
+    try:
+        return LunarDate(year, month, day).to_solar_date()
+    except ValueError:  # 腊月三十 in a year whose 腊月 has 29 days
+        raise Rejected("date.impossible") from None
+
+
+def lunar_date(year: int, month: int, day: int) -> date:
+    """The Gregorian day of lunar `year`-`month`-`day` (农历八月十五, 腊月二十三):
+    older residents give their birthdays so."""
+    return _lunar(year, month, day)
 
 
 def _qingming(year: int) -> date:

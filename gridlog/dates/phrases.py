@@ -42,6 +42,7 @@ from gridlog.dates.holidays import (
     HOLIDAY,
     HOLIDAY_NAMES,
     holiday_in,
+    lunar_date,
     working_days_from,
 )
 from gridlog.dates.numerals import cn_numerals_to_digits
@@ -223,7 +224,7 @@ def _nearest(
 
 
 _ISO_T = r"(?<=\d)t(?=\d)"
-_EVENING_THEN_TIME = r"([今明昨])([早晚])(?!上|间)"
+_EVENING_THEN_TIME = r"([今明昨当])([早晚])(?!上|间)"
 # Words around a deadline that name no day: 限期7日内整改, 自即日起15日内完成,
 # 截至3月15日, 于月底前完成.
 _DEADLINE_WORDS = (
@@ -241,9 +242,32 @@ _BEFORE_A_DAY = (
 
 def _typed(text: str) -> str:
     """What phones and WPS put inside a date, taken out: commas (二零一六年，九月三号)
-    and 的 (下周的周六)."""
+    and 的 (下周的周六); 廿 and 卅 spelled out (腊月廿三)."""
     text = text.replace(",", " ").replace("、", " ").replace("的", "")
+    if "廿" in text or "卅" in text:
+        text = text.replace("廿", "二十").replace("卅", "三十")
     return " ".join(text.split())
+
+
+# 近30天, 最近两周, 过去3个月 (since then) and 未来7天, 今后两周 (until then).
+_UNIT_COUNT = r"(\d+(?:天|日|个?(?:周|星期|礼拜)|个月|年|个?小时|分钟))"
+_LOOKING = (
+    (rf"^(?:最近|近|过去|前)的?{_UNIT_COUNT}(?:来|以来|内|里|之内)?$", r"\1前"),
+    (rf"^(?:未来|今后|接下来|往后)的?{_UNIT_COUNT}(?:内|里|之内)?$", r"\1后"),
+)
+
+
+def _approximate(text: str) -> str:
+    """下午3点左右, 5点多钟, 8点许, 中秋节前后: about that day or hour is that day or
+    hour; 近30天 is 30天前, 未来7天 is 7天后."""
+    if text.endswith(("左右", "前后", "上下", "许")):
+        text = sub(r"(?:左右|前后|上下|许)$", "", text)
+    if "点多" in text:
+        text = text.replace("点多", "点")
+    for pattern, replace in _LOOKING:
+        if text[:1] in "最近过前未今接往":
+            text = sub(pattern, replace, text)
+    return text
 
 
 def _glued(text: str) -> str:
@@ -267,7 +291,12 @@ def _colloquial(text: str) -> str:
         text = sub(r"月份|月月(?=[初中底末上下])", "月", text)
     if "头" in text or "尾" in text:  # 月头, 年尾 (said in the south)
         text = sub(r"(?<=[月年])头", "初", sub(r"(?<=[月年])尾", "底", text))
-    return text.replace("年度", "年").replace("今个", "这个")
+    if "半年" in text:  # 下半年 is this year's
+        text = sub(r"(?<![年\d])(?=[上下]半年)", "今年", text)
+    if "当" in text or "次" in text:  # 当月, 当年; 次年 is the next
+        text = sub(r"当(?=[月年周])", "本", text).replace("次年", "明年")
+    text = text.replace("伊始", "初").replace("年度", "年")
+    return text.replace("今个", "这个")
 
 
 def _without_weekday(text: str) -> str:
@@ -275,7 +304,7 @@ def _without_weekday(text: str) -> str:
     written beside it adds nothing."""
     if not any(word in text for word in ("周", "星期", "礼拜")):
         return text
-    text = sub(rf"(?<=[日号]) ?\(?(?:{_WEEK_RE})[1-6日天]\)?$", "", text)
+    text = sub(rf"(?<=[日号]) ?\(?(?:{_WEEK_RE})[1-6日天]\)?(?=$| |\D)", "", text)
     return sub(rf"^(?:{_WEEK_RE})[1-6日天] (?=(?:\d+年)?\d+月\d+[日号]?$)", "", text)
 
 
@@ -286,7 +315,7 @@ def _canonical(text: str) -> str:
         text = sub(_DEADLINE_WORDS, "", text)
     if text.endswith("前"):
         text = sub(_BEFORE_A_DAY, r"\1", text)
-    text = _without_weekday(_colloquial(text))
+    text = _without_weekday(_colloquial(_approximate(text)))
     text = sub(_ISO_T, " ", text)  # 2019-03-14T08:10 is a date part and a time part
     # 下周一9:00 became 下周19:00: keep the weekday apart from the clock after it.
     text = sub(rf"((?:{_WEEK_RE})[1-6日天])(?=\d)", r"\1 ", text)
@@ -402,13 +431,11 @@ def _weekend(m: re.Match[str], ctx: _Context) -> date:
 
 
 def _cn_year(m: re.Match[str], ctx: _Context) -> date:
-    """2020年, 明年 -> 1 January; 年底, 明年年底 -> 31 December."""
+    """2020年, 明年 -> 1 January; 年底, 明年年底 -> 31 December; 下半年 -> 1 July."""
     year = _year(m["y"] or "今", ctx)
-    return (
-        checked_date(year, 12, 31)
-        if m["part"] in ("底", "末")
-        else checked_date(year, 1, 1)
-    )
+    if m["part"] in ("底", "末"):
+        return checked_date(year, 12, 31)
+    return checked_date(year, 7 if m["half"] == "下半年" else 1, 1)
 
 
 def _cn_month(m: re.Match[str], ctx: _Context) -> date:
@@ -465,6 +492,26 @@ def _nth_weekday(m: re.Match[str], ctx: _Context) -> date:
         lambda k: candidate(checked_date(ctx.today.year + k, month, 1)),
         ctx,
         by_month=True,
+    )
+
+
+_LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
+
+
+def _lunar(m: re.Match[str], ctx: _Context) -> date:
+    """农历八月十五, 正月十五, 腊月廿三, 大年初五, 2012年农历正月十五: a lunar date,
+    in the lunar year given, or else this one's, moved by `prefer`."""
+    token = m["mo"] or m["mo2"] or "正"
+    month = _LUNAR_MONTHS.get(token) or int(token)
+    day = int(m["d"] or m["d0"] or 1)
+    year = m["y"] or m["y2"]
+    if year:
+        return lunar_date(_year(year, ctx), month, day)
+    return _nearest(
+        lambda k: lunar_date(ctx.today.year + k, month, day),
+        ctx,
+        by_month=False,
+        late_days=0,
     )
 
 
@@ -528,7 +575,9 @@ def _day_of_month(m: re.Match[str], ctx: _Context) -> date:
 
 
 _DAY_WORDS = {
-    **dict.fromkeys(("今天", "今日", "今晚", "本日", "当天", "当日", "今儿"), 0),
+    **dict.fromkeys(
+        ("今天", "今日", "今晚", "当晚", "本日", "当天", "当日", "今儿"), 0
+    ),
     **dict.fromkeys(("明天", "明日", "明晚", "明儿", "次日", "翌日"), 1),
     **dict.fromkeys(("昨天", "昨日", "昨晚", "昨儿"), -1),
     **dict.fromkeys(("后天", "后日"), 2),
@@ -576,7 +625,7 @@ _DATE_RULES: Sequence[_Rule[date]] = (
     (rf"(?P<which>{_WHICH_RE})?(?:{_WEEK_RE})末", _weekend),
     # The lookaheads refuse a bare 年, 月 or 周, and 月15号, which name no day.
     (
-        rf"(?!年$)(?P<y>{_YEAR_RE})?年(?:年?(?P<part>初|底|末))?",
+        rf"(?!年$)(?P<y>{_YEAR_RE})?年(?:年?(?P<part>初|底|末)|(?P<half>[上下]半年))?",
         _cn_year,
     ),
     (
@@ -596,8 +645,9 @@ _DATE_RULES: Sequence[_Rule[date]] = (
     (r"(?P<sign>[+-])(?P<n>\d+)(?P<unit>[dwmy]?)", _offset),
     (
         (
-            rf"(?:(?P<n>\d+)(?P<unit>天|日|个?(?:{_WEEK_RE})|个月|年)|半(?P<half>个月|年))"
-            + _AFTER_RE
+            # 2024年内 and 2025年前 name a year, not a count of them
+            rf"(?:(?!\d{{4}}年)(?P<n>\d+)(?P<unit>天|日|个?(?:{_WEEK_RE})|个月|年)"
+            r"|半(?P<half>个月|年))" + _AFTER_RE
         ),
         _cn_relative,
     ),
@@ -621,6 +671,17 @@ _RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
     (
         HOLIDAY_NAMES,
         (rf"(?:(?P<y>{_YEAR_RE})年)?(?P<name>{HOLIDAY})", _holiday),
+    ),
+    (
+        ("农历", "阴历", "正月", "腊月", "冬月", "大年初"),
+        (
+            (
+                rf"(?:(?P<y>{_YEAR_RE})年)?(?:(?:农历|阴历)(?:(?P<y2>{_YEAR_RE})年)?"
+                r"(?P<mo>\d{1,2}|[正冬腊])|(?P<mo2>[正冬腊]))月(?:初?(?P<d>\d{1,2})[日号]?)?"
+                r"|大年初(?P<d0>\d{1,2})"
+            ),
+            _lunar,
+        ),
     ),
     (
         ("季",),
@@ -758,8 +819,10 @@ def _moment(instant: datetime, ctx: _Context) -> When:
 
 
 def _cn_relative_clock(m: re.Match[str], ctx: _Context) -> When:
-    """10分钟后, 2小时前, 半小时后: counted in elapsed time, so through UTC."""
-    minutes = int(m["n"]) * (1 if m["unit"] == "分钟" else 60) if m["n"] else 30
+    """10分钟后, 2小时前, 半小时后, 1刻钟后: counted in elapsed time, so through
+    UTC."""
+    per_unit = {"分钟": 1, "刻钟": 15}.get(m["unit"] or "", 60)
+    minutes = int(m["n"]) * per_unit if m["n"] else 30
     try:
         utc = ctx.now.astimezone(UTC)
         instant = utc + timedelta(minutes=minutes * _sign(m))
@@ -787,9 +850,9 @@ def _iso_instant(m: re.Match[str], ctx: _Context) -> When:
 # Rules for text naming a moment at once; these take no separate time part.
 _WHOLE_RULES: Sequence[_Rule[When]] = (
     ("现在|刚才|刚刚", _now),
-    ("[今明昨]晚", _evening),
+    ("[今明昨当]晚", _evening),
     (
-        rf"(?:(?P<n>\d+)个?(?P<unit>分钟|小时|钟头)|半个?(?:小时|钟头)){_AFTER_RE}",
+        rf"(?:(?P<n>\d+)个?(?P<unit>分钟|小时|钟头|刻钟)|半个?(?:小时|钟头)){_AFTER_RE}",
         _cn_relative_clock,
     ),
     (
