@@ -164,6 +164,69 @@ PHRASES: list[tuple[str, str, str]] = [
         "that day (or month) in that year",
     ),
     ("2020年, 二〇二〇年, 2020, 明年", "那年1月1日", "1 January of that year"),
+    (
+        "七日内, 7天内, 两个礼拜内, 1个月之内, 一年内, 限期7日内整改, within 7 days",
+        "期限的最后一天（今天不算）",
+        "the last day of the span (today not counted)",
+    ),
+    (
+        "本周内, 本月内, 今年内, 月底前, 3月15日前, 截至4月1日",
+        "那段时间（那天）为止：周日、月末、12月31日",
+        "by then: Sunday, the month's last day, 31 December, that day",
+    ),
+    (
+        "近30天, 最近两周, 过去3个月, 未来7天",
+        "那么久以前（回看的起点）；未来几天为那么久以后",
+        "that long ago (where a look back starts); 未来 that long from today",
+    ),
+    (
+        "3个工作日内, 5个工作日后, 下个工作日, within 3 working days",
+        "按国家法定节假日和调休安排数工作日",
+        "working days on China's official calendar, holidays and 调休 included",
+    ),
+    (
+        "国庆, 春节, 除夕, 清明, 五一, 端午, 中秋, 重阳, 元旦, 明年春节, 去年国庆",
+        "那个节日（农历节日按农历推算）；没说年份时按到期日/回看取下一个或上一个",
+        "that holiday (lunar ones by the lunar calendar); without a year, the coming "
+        "one for a due date, the last one looking back",
+    ),
+    (
+        "农历八月十五, 正月十五, 腊月廿三, 大年初五",
+        "农历日期",
+        "a date in the lunar calendar",
+    ),
+    (
+        "上旬, 中旬, 下旬, 3月下旬, 下月上旬",
+        "那月1日、11日、21日",
+        "the 1st, 11th or 21st of that month",
+    ),
+    (
+        "3月份, 明年3月份, 上一周, 这一周, 上一个月, 这一年, 上年, 下年, 下半年",
+        "那一周/月/年（半年）的第一天",
+        "the first day of that week, month, year (or half)",
+    ),
+    (
+        "前日, 本日, 大后天, 大大后天, 下周周六, 十二月月底, 年初, 一季度, 第三季度末",
+        "那一天；季度的第一天或最后一天",
+        "that day; a quarter's first or last day",
+    ),
+    (
+        "2016年 2月 5日, 二零一六年，九月三号, 两千零四年, 晚8点, 八点零五, 3点45分钟",
+        "日期里的空格、逗号，全角数字，带千的年份，晚/早几点",
+        "spaces and commas inside a date, full-width digits, years with 千, 晚8点",
+    ),
+    (
+        "98年4月, 05年",
+        "回看取最近的那一年（1998年）；到期日取将来五十年内的那一年，否则取过去的",
+        "looking back the last such year (1998); for a due date the coming one "
+        "within fifty years, else the last (never 2098)",
+    ),
+    (
+        "the day after tomorrow, two days ago, two weeks from now, "
+        "next week on friday, wednesday of next week, march 3, the 20th of next month",
+        "英文的相对日期和月份名",
+        "English relative days and month names",
+    ),
 ]
 
 
