@@ -261,6 +261,8 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("本月内", on(3, 31)),
     ("今年内", on(12, 31)),
     ("24小时内", on(3, 15, 10, 30)),
+    ("一个钟之内", today_at(11, 30)),
+    ("3天过后", on(3, 17)),
     ("within 7 days", on(3, 21)),
     ("within a month", on(4, 14)),
     # 4. parts of a month, colloquial periods
@@ -368,6 +370,12 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("next month on the 10th", on(4, 10)),
     ("last day of next month", on(4, 30)),
     ("at 4 o'clock", today_at(4)),
+    ("2 days after tomorrow", on(3, 17)),
+    ("a week before yesterday", on(3, 6)),
+    ("this weekend", on(3, 16)),
+    ("Sun, Mar. 10, 2019", on(3, 10)),
+    ("Aug 9, 96", day_in(1996, 8, 9)),
+    ("last night", on(3, 13, 20)),
 ]
 
 

@@ -114,6 +114,16 @@ _EN_WORDS = {
     "noon": "中午12点",
     "midday": "中午12点",
     "midnight": "0点",
+    "last night": "昨晚",
+    "this weekend": "本周末",
+    "next weekend": "下周末",
+    "last weekend": "上周末",
+    "weekend": "周末",
+    "this quarter": "本季度",
+    "next quarter": "下季度",
+    "last quarter": "上季度",
+    "end of the quarter": "季度末",
+    "end of quarter": "季度末",
     "this week": "本周",
     "next week": "下周",
     "last week": "上周",
@@ -245,22 +255,36 @@ def _count(m: re.Match[str], direction: str) -> str:
     return f"{number}{_EN_UNITS_CN[unit]}{direction}"
 
 
+def _from_a_neighbour(m: re.Match[str]) -> str:
+    """2 days after tomorrow -> 3天后; a week before yesterday -> 8天前."""
+    days = int(_number(m[1])) * (7 if m[2] == "week" else 1) + 1
+    return f"{days}天{'后' if m[3] in ('after', 'from') else '前'}"
+
+
 def _rewrite_counts(text: str) -> str:
     """in 3 days, 3 days from now, 3 days later -> 3天后; 3 days ago -> 3天前;
     within 3 days -> 3天内. Each pattern is compiled only when its words are there."""
     after = partial(_count, direction="后")
+    if "tomorrow" in text or "yesterday" in text:
+        text = sub(
+            rf"\b{_EN_COUNT} (day|week)s? (after|from|before) "
+            r"(?:(?<=after )tomorrow|(?<=from )tomorrow|(?<=before )yesterday)\b",
+            _from_a_neighbour,
+            text,
+        )
     if "in " in text:
         text = sub(rf"\bin {_EN_COUNT} {_EN_UNIT}\b", after, text)
-    later = ("from now", "from today", "after today", "later", "hence")
+    later = ("from now", "from today", "after today", "later", "hence", "out")
     if any(word in text for word in later):
         text = sub(
             rf"\b{_EN_COUNT} {_EN_UNIT} (?:{'|'.join(later)})\b",
             after,
             text,
         )
-    if any(word in text for word in ("ago", "before", "earlier")):
+    earlier = ("ago", "before today", "before", "earlier")
+    if any(word in text for word in earlier):
         text = sub(
-            rf"\b{_EN_COUNT} {_EN_UNIT} (?:ago|before|earlier)\b",
+            rf"\b{_EN_COUNT} {_EN_UNIT} (?:{'|'.join(earlier)})\b",
             partial(_count, direction="前"),
             text,
         )
@@ -310,7 +334,7 @@ def _rewrite_months(text: str) -> str:
         text,
     )
     text = sub(
-        rf"\b({_MONTH})(?:\.? |-|/)?(?:the )?{_ORDINAL}(?:,? (\d{{4}})\b)?",
+        rf"\b({_MONTH})(?:\.? |-|/)?(?:the )?{_ORDINAL}(?:,? (\d{{4}}|\d\d)\b(?!:))?",
         _month_first,
         text,
     )
@@ -343,7 +367,10 @@ def english_to_chinese(text: str) -> str:
     # coming friday is the next Friday after today, which the bare name means.
     text = sub(r"(?<=[a-z]{3})\.", "", text).replace(" o'clock", "点")
     text = sub(
-        rf"\b(?:on|at|by) (?=\S)|\b(?:this )?coming (?=(?:{EN_WEEKDAY})\b)", "", text
+        rf"\b(?:on|at|by|around|about) (?=\S)|\b(?:before|after) (?=\d)"
+        rf"|\b(?:this )?coming (?=(?:{EN_WEEKDAY})\b)",
+        "",
+        text,
     )
     text = sub(_NUMBER_WORD, _number_word, text)
     text = _rewrite_nth_weekday(text)

@@ -397,7 +397,7 @@ _WHICH_RE = "本|这个?|下下?个?|上上?个?"
 _WEEK_RE = "周|星期|礼拜"
 # 内 (七日内, 3个工作日之内): a deadline is the last day of the span, so it counts
 # forward like 后.
-_AFTER_RE = "(?P<dir>[以之]?[后前内])"
+_AFTER_RE = "(?P<dir>[以之过]?[后前内])"
 # 今年, 明年, 上年 ...: years said as words, relative to this one.
 _YEAR_WORDS = {
     **dict.fromkeys("今本这", 0),
@@ -915,7 +915,8 @@ _WHOLE_RULES: Sequence[_Rule[When]] = (
     ("现在|刚才|刚刚", _now),
     ("[今明昨当]晚", _evening),
     (
-        rf"(?:(?P<n>\d+)个?(?P<unit>分钟|小时|钟头|刻钟)|半个?(?:小时|钟头)){_AFTER_RE}",
+        # 一个钟之内: 钟 alone is an hour, as said in the south
+        rf"(?:(?P<n>\d+)个?(?P<unit>分钟|小时|钟头|刻钟|钟)|半个?(?:小时|钟头)){_AFTER_RE}",
         _cn_relative_clock,
     ),
     (
