@@ -373,6 +373,8 @@ def english_to_chinese(text: str) -> str:
         text,
     )
     text = sub(_NUMBER_WORD, _number_word, text)
+    if "q" in text:  # q3 -> 3季度
+        text = sub(r"\bq([1-4])\b", r"\1季度", text)
     text = _rewrite_nth_weekday(text)
     text = _rewrite_counts(text)
     text = _rewrite_weeks(text)

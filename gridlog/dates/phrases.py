@@ -334,11 +334,14 @@ def _approximate(text: str) -> str:
 
 
 def _glued(text: str) -> str:
-    """2016年 2月 5日 -> 2016年2月5日, 2008 年 -> 2008年, 3 天后 -> 3天后 (once
-    numerals are digits)."""
+    """2016年 2月 5日 -> 2016年2月5日, 2008 年 -> 2008年, 近 3 年 -> 近3年 (once
+    numerals are digits): a space beside a Chinese character says nothing. One
+    between two numbers stays: 3月15 8点 is not 3月158点."""
     if " " not in text:
         return text
-    return sub(r"(?<=\d) +(?=[年月日号天周个])|(?<=[年月]) +(?=\d)", "", text)
+    return sub(
+        r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f\d]|\d)|(?<=\d) +(?=[^\x00-\x7f])", "", text
+    )
 
 
 def _colloquial(text: str) -> str:
@@ -358,7 +361,7 @@ def _colloquial(text: str) -> str:
         text = sub(r"(?<![年\d])(?=[上下]半年)", "今年", text)
     if "当" in text or "次" in text:  # 当月, 当年; 次年 is the next
         text = sub(r"当(?=[月年周])", "本", text).replace("次年", "明年")
-    text = text.replace("伊始", "初").replace("年度", "年")
+    text = text.replace("伊始", "初").replace("年度", "年").replace("首季度", "1季度")
     return text.replace("今个", "这个")
 
 
@@ -368,7 +371,7 @@ def _without_weekday(text: str) -> str:
     if not any(word in text for word in ("周", "星期", "礼拜")):
         return text
     text = sub(rf"(?<=[日号]) ?\(?(?:{_WEEK_RE})[1-6日天]\)?(?=$| |\D)", "", text)
-    return sub(rf"^(?:{_WEEK_RE})[1-6日天] (?=(?:\d+年)?\d+月\d+[日号]?$)", "", text)
+    return sub(rf"^(?:{_WEEK_RE})[1-6日天] ?(?=(?:\d+年)?\d+月\d+[日号]?$)", "", text)
 
 
 def _canonical(text: str) -> str:
@@ -536,8 +539,9 @@ def _quarter(m: re.Match[str], ctx: _Context) -> date:
 
 
 def _nth_weekday(m: re.Match[str], ctx: _Context) -> date:
-    """十月第一个星期一, 下个月第二个周五: counted from the month's first day."""
-    weekday, nth = _CN_WEEKDAYS[m["day"]], int(m["n"])
+    """十月第一个星期一, 下个月第二个周五: counted from the month's first day;
+    十月第一周 is its first Monday."""
+    weekday, nth = _CN_WEEKDAYS[m["day"] or "1"], int(m["n"])
 
     def candidate(first: date) -> date:
         gap = (weekday - first.weekday()) % 7
@@ -761,7 +765,7 @@ _RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
         (
             (
                 rf"(?:(?:(?P<y>{_YEAR_RE})年)?(?P<mo>\d{{1,2}})月|(?P<which>{_WHICH_RE})月)"
-                rf"第(?P<n>[1-5])个(?:{_WEEK_RE})(?P<day>[1-6日天])"
+                rf"第(?P<n>[1-5])个?(?:{_WEEK_RE})(?P<day>[1-6日天])?"
             ),
             _nth_weekday,
         ),
