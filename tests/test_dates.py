@@ -340,6 +340,8 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("下週一", on(3, 18)),
     ("三個禮拜後", on(4, 4)),
     ("俩礼拜后", on(3, 28)),
+    ("聽日", on(3, 15)),
+    ("今礼拜二", on(3, 12)),
     # 7. English
     ("the day after tomorrow", on(3, 16)),
     ("day after tomorrow", on(3, 16)),
@@ -380,6 +382,13 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("Sun, Mar. 10, 2019", on(3, 10)),
     ("Aug 9, 96", day_in(1996, 8, 9)),
     ("last night", on(3, 13, 20)),
+    ("On 24th", on(3, 24)),
+    ("Tuesday 19th", on(3, 19)),
+    ("the third day of october", on(10, 3)),
+    ("last day of october 2015", day_in(2015, 10, 31)),
+    ("31-Oct-74", day_in(1974, 10, 31)),
+    ("last week's sunday", on(3, 10)),
+    ("xmas", on(12, 25)),
 ]
 
 

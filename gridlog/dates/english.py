@@ -57,6 +57,7 @@ _NUMBERS = {
     )
 } | {"a": 1, "an": 1, "a couple of": 2, "couple of": 2, "fifteen": 15, "twenty": 20}
 _WHICH = {"next": "下", "this": "本", "last": "上", "coming": "下", "previous": "上"}
+_WHICH["current"] = "本"
 # Number words up to 31, cardinal and ordinal: "twenty-first" -> 21st, "two" -> 2.
 _ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _ONES_TH = ("first", "second", "third", "fourth", "fifth")
@@ -91,7 +92,8 @@ _EN_UNITS_CN = {"day": "天", "week": "周", "month": "个月", "year": "年"}
 _EN_UNITS_CN |= {"minute": "分钟", "min": "分钟", "hour": "小时", "hr": "小时"}
 _EN_UNITS_CN |= dict.fromkeys(("working day", "business day", "workday"), "个工作日")
 _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?\b"
-_THE_DAY = r"\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)?\b"  # on the 20th -> 20号
+# on the 20th, the 27, 24th -> 20号
+_THE_DAY = r"\b(?:on )?(?:the (\d{1,2})(?:st|nd|rd|th)?|(\d{1,2})(?:st|nd|rd|th))\b"
 _EN_WORDS = {
     "now": "现在",
     "today": "今天",
@@ -155,7 +157,15 @@ _EN_WORDS = {
     "next business day": "下个工作日",
     "new year's day": "元旦",
     "new year's eve": "12月31日",
+    "new years eve": "12月31日",
     "new year eve": "12月31日",
+    "new years day": "元旦",
+    "xmas": "圣诞节",
+    "valentine day": "情人节",
+    "chinese new year's day": "春节",
+    "chinese lunar new year's day": "春节",
+    "chinese lunar new year": "春节",
+    "chinese new years": "春节",
     "new year": "元旦",
     "yuandan": "元旦",
     "thanksgiving day": "感恩节",
@@ -303,12 +313,12 @@ def _rewrite_weeks(text: str) -> str:
     if not any(word in text for word in ("next", "this", "last", "coming")):
         return text
     text = sub(
-        rf"\b({which}) week,? (?:on )?({EN_WEEKDAY})\b",
+        rf"\b({which}) week(?:'s|,)? (?:on )?({EN_WEEKDAY})\b",
         lambda m: _week_day(m[1], m[2]),
         text,
     )
     text = sub(
-        rf"\b({EN_WEEKDAY}),? (?:of )?(?:the )?({which}) week\b",
+        rf"\b({EN_WEEKDAY}),? (?:of |from )?(?:the )?({which}) week\b",
         lambda m: _week_day(m[2], m[1]),
         text,
     )
@@ -321,7 +331,12 @@ def _rewrite_months(text: str) -> str:
     """march 3 -> 3月3日; the 3rd of march -> 3月3日; end of march -> 3月底;
     on the 20th -> 20号."""
     if not any(month[:3] in text for month in _MONTHS):
-        return sub(_THE_DAY, r"\1号", text)
+        return sub(_THE_DAY, lambda m: f"{m[1] or m[2]}号", text)
+    text = sub(
+        rf"\blast day (?:of|in) ({_MONTH})\b(?:,? (\d{{4}})\b)?",
+        lambda m: f"{m[2] + '年' if m[2] else ''}{_MONTHS[m[1]]}月底",
+        text,
+    )
     parts = "beginning|start|early|mid|middle|late|end"
     text = sub(
         rf"\b(?:the )?({parts})(?: of |-| )({_MONTH})\b",
@@ -329,7 +344,8 @@ def _rewrite_months(text: str) -> str:
         text,
     )
     text = sub(
-        rf"\b(?:the )?{_ORDINAL} (?:of )?({_MONTH})\b(?:,? (\d{{4}})\b)?",
+        rf"\b(?:the )?{_ORDINAL}(?: |-|/)?(?:of )?({_MONTH})\b"
+        r"(?:[ ,/-]+(\d{4}|\d\d)\b(?!:))?",
         _day_first,
         text,
     )
@@ -339,7 +355,7 @@ def _rewrite_months(text: str) -> str:
         text,
     )
     text = sub(rf"\b({_MONTH})\b(?:,? (\d{{4}})\b)?", _month_alone, text)
-    return sub(_THE_DAY, r"\1号", text)
+    return sub(_THE_DAY, lambda m: f"{m[1] or m[2]}号", text)
 
 
 def _rewrite_nth_weekday(text: str) -> str:
@@ -378,10 +394,13 @@ def english_to_chinese(text: str) -> str:
     text = _rewrite_nth_weekday(text)
     text = _rewrite_counts(text)
     text = _rewrite_weeks(text)
+    if " day of " in text or " day in " in text:  # the third day of october
+        text = sub(r"\b(\d{1,2})(?:st|nd|rd|th)? day (?:of|in) ", r"\1th of ", text)
     if " of " in text and "month" in text:
         # the 20th of next month -> 下月20号, before "next month" alone is rewritten
         text = sub(
-            rf"\b(?:the )?{_ORDINAL} of (?:the )?(next|this|last) month\b",
+            rf"\b(?:the )?{_ORDINAL} (?:day )?of (?:the )?"
+            r"(next|this|last|current|previous) month\b",
             lambda m: f"{_WHICH[m[2]]}月{m[1]}号",
             text,
         )

@@ -362,7 +362,9 @@ def _colloquial(text: str) -> str:
     if "当" in text or "次" in text:  # 当月, 当年; 次年 is the next
         text = sub(r"当(?=[月年周])", "本", text).replace("次年", "明年")
     text = text.replace("伊始", "初").replace("年度", "年").replace("首季度", "1季度")
-    return text.replace("今个", "这个")
+    if "今" in text:  # 今个星期三, 今礼拜二 (Cantonese): this week's
+        text = sub(r"今个?(?=周|星期|礼拜)", "这个", text)
+    return text
 
 
 def _without_weekday(text: str) -> str:
@@ -650,6 +652,8 @@ _DAY_WORDS = {
     **dict.fromkeys(("后天", "后日"), 2),
     **dict.fromkeys(("前天", "前日"), -2),
     **{"大后天": 3, "大前天": -3, "大大后天": 4, "大大前天": -4},
+    # said in Guangdong and Hong Kong
+    **{"听日": 1, "寻日": -1, "大后日": 3, "大前日": -3},
 }
 
 
