@@ -5,18 +5,22 @@ goes through `parse_when`, so the CLI accepts the same phrases everywhere. It is
 function of the text and `now`: the tests pin the clock with one argument instead of
 patching it.
 
-How it works. The text is normalised (NFKC, ASCII case, spaces); English phrases are
-rewritten into their Chinese twins and Chinese numerals into digits, so that each rule
-exists once. Then either one whole-text rule matches (a moment such as 现在, 10分钟后 or
-an ISO instant), or the text splits into a date part and a time part, in either order,
-each matched by one regex rule. A rule is matched first and built second, so a
-well-formed text naming no real day ("2月30日") is reported as impossible, not as
-unrecognised.
+How it works. The text is normalised (NFKC, ASCII case, spaces, traditional
+characters); English phrases are rewritten into their Chinese twins and Chinese
+numerals into digits, and what people type around a date says nothing (commas, 的,
+限期…整改, 左右) is taken out, so that each rule exists once. Then either one
+whole-text rule matches (a moment such as 现在, 10分钟后 or an ISO instant), or the
+text splits into a date part and a time part, in either order, each matched by one
+regex rule. A rule is matched first and built second, so a well-formed text naming no
+real day ("2月30日") is reported as impossible, not as unrecognised.
 
 English phrases (`dates.english`), Chinese numerals (`dates.numerals`), the folding
-of the text (`dates.text`) and the calendar arithmetic (`dates.days`) live in modules
-of their own, the last three shared with items that come back (`dates.recurrence`).
-Standard library only: the CLI imports this module on every run.
+of the text (`dates.text`), holidays and working days (`dates.holidays`) and the
+calendar arithmetic (`dates.days`) live in modules of their own, the folding, the
+numerals and the arithmetic shared with items that come back (`dates.recurrence`).
+The CLI imports this module on every run: the standard library only, the calendar
+packages only inside `dates.holidays` and only when a phrase names a holiday or
+working days, and every pattern compiled the first time a phrase needs it.
 """
 
 from __future__ import annotations
