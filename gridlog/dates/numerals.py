@@ -17,9 +17,10 @@ CN_DIGITS = {
     **dict.fromkeys("一", 1),
     **dict.fromkeys("二两俩", 2),
     **{c: n for n, c in enumerate("三四五六七八九", start=3)},
+    "仨": 3,
 }
-CN_NUMERAL_RUN = "[〇零一二两俩三四五六七八九十百千]+"
-_NONZERO = "[一二两俩三四五六七八九]"
+CN_NUMERAL_RUN = "[〇零一二两俩三仨四五六七八九十百千]+"
+_NONZERO = "[一二两俩三仨四五六七八九]"
 # 两千零四, 二千, 一百二十, 十五, 二十一: each unit at most once, 零 only to skip one.
 _POSITIONAL = (
     rf"(?:(?P<k>{_NONZERO})千)?(?:零?(?P<h>{_NONZERO})百)?"

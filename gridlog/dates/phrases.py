@@ -303,7 +303,7 @@ _DEADLINE_CHARS = "限于在截起成改毕结复理决实报办馈交期止治�
 # 月底前, 3月15日前, 周五之前, 国庆节前: by that day, which is the due date. Not
 # after a count: 3天前 and 两周前 are days ago.
 _BEFORE_A_DAY = (
-    r"([底末旬号节夕旦秋庆午]|月\d{1,2}日|(?:周|星期|礼拜)[1-6日天])(?:之|以)?前$"
+    r"([底末旬号节夕旦秋庆午点]|月\d{1,2}日|(?:周|星期|礼拜)[1-6日天])(?:之|以)?前$"
 )
 
 
@@ -317,11 +317,17 @@ def _typed(text: str) -> str:
 
 
 # 近30天, 最近两周, 过去3个月 (since then) and 未来7天, 今后两周 (until then).
-_UNIT_COUNT = r"(\d+(?:天|日|个?(?:周|星期|礼拜)|个月|年|个?小时|分钟))"
+_UNIT_COUNT = r"(\d+)(天|日|个?(?:周|星期|礼拜)|个?月|年|个?小时|分钟)"
 _LOOKING = (
-    (rf"^(?:最近|近|过去|前)的?{_UNIT_COUNT}(?:来|以来|内|里|之内)?$", r"\1前"),
-    (rf"^(?:未来|今后|接下来|往后)的?{_UNIT_COUNT}(?:内|里|之内)?$", r"\1后"),
+    (rf"^(?:最近|近|过去|前)的?{_UNIT_COUNT}(?:来|以来|内|里|之内)?$", "前"),
+    (rf"^(?:未来|今后|接下来|往后)的?{_UNIT_COUNT}(?:内|里|之内)?$", "后"),
 )
+
+
+def _count_of(m: re.Match[str], direction: str) -> str:
+    """近3月 -> 3个月前: a count of months is said with 个 in the rules."""
+    unit = "个月" if m[2] == "月" else m[2]
+    return f"{m[1]}{unit}{direction}"
 
 
 def _approximate(text: str) -> str:
@@ -331,9 +337,9 @@ def _approximate(text: str) -> str:
         text = sub(r"(?:左右|前后|上下|许)$", "", text)
     if "点多" in text:
         text = text.replace("点多", "点")
-    for pattern, replace in _LOOKING:
-        if text[:1] in "最近过前未今接往":
-            text = sub(pattern, replace, text)
+    if text[:1] in "最近过前未今接往":
+        for pattern, direction in _LOOKING:
+            text = sub(pattern, partial(_count_of, direction=direction), text)
     return text
 
 
@@ -363,9 +369,10 @@ def _colloquial(text: str) -> str:
         text = sub(r"(?<=[月年])头", "初", sub(r"(?<=[月年])尾", "底", text))
     if "半年" in text:  # 下半年 is this year's
         text = sub(r"(?<![年\d])(?=[上下]半年)", "今年", text)
-    if "当" in text or "次" in text:  # 当月, 当年; 次年 is the next
-        text = sub(r"当(?=[月年周])", "本", text).replace("次年", "明年")
+    if "当" in text or "次" in text or "同" in text:  # 当月, 同月; 次年 is the next
+        text = sub(r"[当同](?=[月年周])", "本", text).replace("次年", "明年")
     text = text.replace("伊始", "初").replace("年度", "年").replace("首季度", "1季度")
+    text = text.replace("首月", "1月")
     if "今" in text:  # 今个星期三, 今礼拜二 (Cantonese): this week's
         text = sub(r"今个?(?=周|星期|礼拜)", "这个", text)
     return text
@@ -588,6 +595,22 @@ def _lunar(m: re.Match[str], ctx: _Context) -> date:
     )
 
 
+def _nth_of_year(m: re.Match[str], ctx: _Context) -> date:
+    """2025年第一天, 2023年第十天; 21年第一个礼拜, 20年第52周 (weeks counted from the
+    year's first Monday)."""
+    first = checked_date(_year(m["y"], ctx), 1, 1)
+    nth = int(m["n"])
+    if nth < 1:
+        raise Rejected("date.impossible")
+    if m["unit"] == "天":
+        found = add_days(first, nth - 1)
+    else:
+        found = add_days(first, (0 - first.weekday()) % 7 + 7 * (nth - 1))
+    if found.year != first.year:
+        raise Rejected("date.impossible")  # 2023年第400天
+    return found
+
+
 def _holiday(m: re.Match[str], ctx: _Context) -> date:
     """国庆, 明年春节, 2020年中秋: the holiday in that year, or without a year this
     year's, moved by `prefer` (a 春节 due date said in March is next year's)."""
@@ -696,7 +719,8 @@ _DATE_RULES: Sequence[_Rule[date]] = (
         _cn_date,
     ),
     # 3/15, 3-15: month and day, the way they are written in China (no year given).
-    (r"(?P<mo>\d{1,2})[/-](?P<d>\d{1,2})", _cn_date),
+    # 6·30 as in news headlines; 11/3号
+    (r"(?P<mo>\d{1,2})[/\-·](?P<d>\d{1,2})[日号]?", _cn_date),
     (rf"(?P<which>{_WHICH_RE})?(?:{_WEEK_RE})末", _weekend),
     # The lookaheads refuse a bare 年, 月 or 周, and 月15号, which name no day.
     (
@@ -779,6 +803,13 @@ _RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
         ),
     ),
     (
+        ("第",),
+        (
+            rf"(?P<y>{_YEAR_RE})年第(?P<n>\d{{1,3}})(?P<unit>天|个?(?:{_WEEK_RE}))",
+            _nth_of_year,
+        ),
+    ),
+    (
         ("工作日",),
         (
             rf"(?:(?P<n>\d+)个?工作日{_AFTER_RE}|(?P<which>[上下])个?工作日)",
@@ -851,6 +882,8 @@ _PERIOD_HOURS = {
     "午后": 15,
     "晚间": 20,
     "夜间": 22,
+    "午夜": 0,
+    "黎明": 5,
     "早": 8,
     "晚": 20,
 }
