@@ -319,6 +319,10 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("6·30", on(6, 30)),
     ("11/3号", on(11, 3)),
     ("下月15号下午6点前", on(4, 15, 18)),
+    ("1年11个月前", day_in(2017, 4, 14)),
+    ("2周3天后", on(3, 31)),
+    ("去年的今天", day_in(2018, 3, 14)),
+    ("1个月后的今天", on(4, 14)),
     # 5. as typed on phones and in WPS
     ("2016年 2月 5日", day_in(2016, 2, 5)),
     ("2008 年", day_in(2008, 1, 1)),
@@ -395,6 +399,8 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("31-Oct-74", day_in(1974, 10, 31)),
     ("last week's sunday", on(3, 10)),
     ("xmas", on(12, 25)),
+    ("1 year 2 months ago", day_in(2018, 1, 14)),
+    ("1 month and 21 days ago", on(1, 24)),
 ]
 
 

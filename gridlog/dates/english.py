@@ -271,10 +271,25 @@ def _from_a_neighbour(m: re.Match[str]) -> str:
     return f"{days}天{'后' if m[3] in ('after', 'from') else '前'}"
 
 
+def _parts(m: re.Match[str]) -> str:
+    """1 year 2 months ago -> 1年2个月前"""
+    pairs = re.findall(rf"{_EN_COUNT} {_EN_UNIT}", m["parts"])
+    said = "".join(f"{_number(n)}{_EN_UNITS_CN.get(u, u)}" for n, u in pairs)
+    return said + ("前" if m["dir"] in ("ago", "before", "earlier") else "后")
+
+
 def _rewrite_counts(text: str) -> str:
     """in 3 days, 3 days from now, 3 days later -> 3天后; 3 days ago -> 3天前;
     within 3 days -> 3天内. Each pattern is compiled only when its words are there."""
     after = partial(_count, direction="后")
+    if " and " in text or text.count(" ") > 3:  # 1 year, 2 months and 3 days ago
+        text = sub(
+            rf"\b(?P<parts>(?:{_EN_COUNT} {_EN_UNIT},? (?:and )?){{1,3}}"
+            rf"{_EN_COUNT} {_EN_UNIT}) "
+            r"(?P<dir>ago|before|earlier|later|from now|hence)\b",
+            _parts,
+            text,
+        )
     if "tomorrow" in text or "yesterday" in text:
         text = sub(
             rf"\b{_EN_COUNT} (day|week)s? (after|from|before) "

@@ -371,11 +371,25 @@ def _colloquial(text: str) -> str:
         text = sub(r"(?<![年\d])(?=[上下]半年)", "今年", text)
     if "当" in text or "次" in text or "同" in text:  # 当月, 同月; 次年 is the next
         text = sub(r"[当同](?=[月年周])", "本", text).replace("次年", "明年")
+    if text.endswith("今天"):  # 去年今天, 下个月的今天, 1个月后的今天
+        text = sub(r"(?<=[后前])今天$", "", text)
+        text = sub(
+            r"^(?:去年|明年|前年|后年|[上下]个?月|[上下]周)今天$", _same_day, text
+        )
     text = text.replace("伊始", "初").replace("年度", "年").replace("首季度", "1季度")
     text = text.replace("首月", "1月")
     if "今" in text:  # 今个星期三, 今礼拜二 (Cantonese): this week's
         text = sub(r"今个?(?=周|星期|礼拜)", "这个", text)
     return text
+
+
+_SAME_DAY = {"去年": "1年前", "明年": "1年后", "前年": "2年前", "后年": "2年后"}
+_SAME_DAY |= {"上月": "1个月前", "下月": "1个月后", "上周": "1周前", "下周": "1周后"}
+
+
+def _same_day(m: re.Match[str]) -> str:
+    """去年今天 -> 1年前: this day a year (month, week) away."""
+    return _SAME_DAY[m[0].removesuffix("今天").replace("个", "")]
 
 
 def _without_weekday(text: str) -> str:
@@ -705,6 +719,18 @@ def _cn_relative(m: re.Match[str], ctx: _Context) -> date:
     return shift(ctx.today, int(m["n"]) * _sign(m), unit)
 
 
+_COUNTED_UNITS = {"年": "y", "月": "m", "周": "w", "星期": "w", "礼拜": "w"}
+_COUNT_PART = r"(\d+)(年|个月|个?(?:周|星期|礼拜)|天|日)"
+
+
+def _cn_relative_parts(m: re.Match[str], ctx: _Context) -> date:
+    """1年11个月前, 2周3天后: each part in turn, the largest first, as said."""
+    day, sign = ctx.today, _sign(m)
+    for count, unit in re.findall(_COUNT_PART, m["parts"]):
+        day = shift(day, int(count) * sign, _COUNTED_UNITS.get(unit.lstrip("个"), "d"))
+    return day
+
+
 _DATE_RULES: Sequence[_Rule[date]] = (
     (
         r"(?P<y>\d{4})(?P<sep>[-/. ])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})",
@@ -749,6 +775,10 @@ _DATE_RULES: Sequence[_Rule[date]] = (
             r"|半(?P<half>个月|年))" + _AFTER_RE
         ),
         _cn_relative,
+    ),
+    (
+        rf"(?P<parts>(?:(?!\d{{4}}年){_COUNT_PART}){{2,4}})零?" + _AFTER_RE,
+        _cn_relative_parts,
     ),
 )
 
