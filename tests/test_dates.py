@@ -807,3 +807,23 @@ def test_snoozing_to_a_bare_weekday_that_has_passed_moves_to_the_coming_one(grid
     assert result.exit_code == 0, result.output
     shown = gridlog("show", str(item["id"]), "--json", now=WEDNESDAY)
     assert json.loads(shown.stdout)["due"] == "2019-03-18"
+
+
+@pytest.mark.usefixtures("red_grids")
+@pytest.mark.parametrize(
+    ("phrase", "due"),
+    [
+        ("限期7日内整改", "2019-03-20"),
+        ("3个工作日内", "2019-03-18"),
+        ("国庆节前", "2019-10-01"),
+        ("下旬", "2019-03-21"),
+        ("two weeks from now", "2019-03-27"),
+    ],
+)
+def test_a_notice_s_deadline_is_a_follow_up_s_due_date(gridlog, phrase, due):
+    assert _added(gridlog, "--follow-up", phrase)["followup"]["due"] == due
+
+
+@pytest.mark.usefixtures("red_grids")
+def test_a_two_digit_year_looked_back_on_is_last_century_s(gridlog):
+    assert _added(gridlog, "--at", "98年4月3日 9:00")["at"].startswith("1998-04-03")
