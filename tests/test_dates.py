@@ -484,6 +484,10 @@ CALENDAR_TABLE: list[tuple[datetime, str, Prefer, When]] = [
     (NOW, "國慶節", None, on(10, 1)),
     (NOW, "母亲节", None, on(5, 12)),
     (NOW, "中秋节前后", None, on(9, 13)),
+    (NOW, "冬至", None, on(12, 22)),
+    (NOW, "腊八", "future", day_in(2020, 1, 2)),
+    (NOW, "全国消防日", None, on(11, 9)),
+    (NOW, "双十一", None, on(11, 11)),
     # lunar dates, as older residents give their birthdays
     (NOW, "农历八月十五", None, on(9, 13)),
     (NOW, "正月十五", None, on(2, 19)),

@@ -25,7 +25,17 @@ _SOLAR = {
     "妇女节": (3, 8),
     "植树节": (3, 12),
     "消费者权益日": (3, 15),
+    "女生节": (3, 7),
     "愚人节": (4, 1),
+    "国家安全教育日": (4, 15),
+    "护士节": (5, 12),
+    "环境日": (6, 5),
+    "禁毒日": (6, 26),
+    "记者节": (11, 8),
+    "消防日": (11, 9),
+    "光棍节": (11, 11),
+    "残疾人日": (12, 3),
+    "宪法日": (12, 4),
     "劳动节": (5, 1),
     "青年节": (5, 4),
     "儿童节": (6, 1),
@@ -41,16 +51,27 @@ _SOLAR = {
 _LUNAR = {
     "春节": (1, 1),
     "元宵节": (1, 15),
+    "龙抬头": (2, 2),
+    "中元节": (7, 15),
+    "腊八节": (12, 8),
+    "小年": (12, 23),
     "端午节": (5, 5),
     "7夕": (7, 7),  # 七夕, its numeral already made a digit
     "中秋节": (8, 15),
     "重阳节": (9, 9),
 }
+# The 24 solar terms, by chinesecalendar: 清明 is one, and 冬至 is kept too.
+_SOLAR_TERMS = (
+    *("小寒", "大寒", "立春", "雨水", "惊蛰", "春分", "清明", "谷雨", "立夏", "小满"),
+    *("芒种", "夏至", "小暑", "大暑", "立秋", "处暑", "白露", "秋分", "寒露", "霜降"),
+    *("立冬", "小雪", "大雪", "冬至"),
+)
 # (month, weekday with Monday 0, which one): 母亲节 is May's second Sunday.
 _NTH_WEEKDAY = {"母亲节": (5, 6, 2), "父亲节": (6, 6, 3), "感恩节": (11, 3, 4)}
 # What people call them; the numerals were already made digits (大年三十 -> 大年30).
 _ALIASES = {
-    **{name: name for name in (*_SOLAR, *_LUNAR, *_NTH_WEEKDAY, "除夕", "清明节")},
+    **{name: name for name in (*_SOLAR, *_LUNAR, *_NTH_WEEKDAY, *_SOLAR_TERMS)},
+    "除夕": "除夕",
     **dict.fromkeys(("元旦节", "阳历新年", "新年"), "元旦"),
     **dict.fromkeys(("五一", "五一劳动节", "国际劳动节", "五一国际劳动节"), "劳动节"),
     **dict.fromkeys(("国庆",), "国庆节"),
@@ -66,7 +87,16 @@ _ALIASES = {
     **dict.fromkeys(("大年初1", "新春", "农历新年"), "春节"),
     **dict.fromkeys(("大年30", "大年29"), "除夕"),
     **dict.fromkeys(("元宵",), "元宵节"),
-    **dict.fromkeys(("清明",), "清明节"),
+    **dict.fromkeys(("清明节",), "清明"),
+    **dict.fromkeys(("冬至节",), "冬至"),
+    **dict.fromkeys(("腊8", "腊8节"), "腊八节"),
+    **dict.fromkeys(("双11",), "光棍节"),
+    **dict.fromkeys(("世界环境日",), "环境日"),
+    **dict.fromkeys(("国际禁毒日",), "禁毒日"),
+    **dict.fromkeys(("全国消防日", "119消防日"), "消防日"),
+    **dict.fromkeys(("国家宪法日",), "宪法日"),
+    **dict.fromkeys(("国际残疾人日",), "残疾人日"),
+    **dict.fromkeys(("国际护士节",), "护士节"),
     **dict.fromkeys(("端午", "端阳", "端阳节"), "端午节"),
     **dict.fromkeys(("7夕节",), "7夕"),
     **dict.fromkeys(("中秋",), "中秋节"),
@@ -89,8 +119,8 @@ def holiday_in(name: str, year: int) -> date:
         month, weekday, nth = _NTH_WEEKDAY[canonical]
         first = checked_date(year, month, 1)
         return add_days(first, (weekday - first.weekday()) % 7 + 7 * (nth - 1))
-    if canonical == "清明节":
-        return _qingming(year)
+    if canonical in _SOLAR_TERMS:
+        return _solar_term(canonical, year)
     if canonical == "除夕":
         return add_days(_lunar(year, 1, 1), -1)
     return _lunar(year, *_LUNAR[canonical])
@@ -120,14 +150,14 @@ def lunar_date(year: int, month: int, day: int) -> date:
     return _lunar(year, month, day)
 
 
-def _qingming(year: int) -> date:
+def _solar_term(name: str, year: int) -> date:
     first, last = _SOLAR_TERM_YEARS
     if not first <= year <= last:
         raise _beyond(_SOLAR_TERM_YEARS, "chinesecalendar")
-    import chinese_calendar  # ~30 ms: only when 清明 or working days are typed
+    import chinese_calendar  # ~30 ms: only when a solar term or working days are typed
 
-    terms = chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30))
-    return next(day for day, term in terms if term == "清明")
+    terms = chinese_calendar.get_solar_terms(date(year, 1, 1), date(year, 12, 31))
+    return next(day for day, term in terms if term == name)
 
 
 def working_days_from(day: date, count: int) -> date:
