@@ -14,10 +14,11 @@ text splits into a date part and a time part, in either order, each matched by o
 regex rule. A rule is matched first and built second, so a well-formed text naming no
 real day ("2月30日") is reported as impossible, not as unrecognised.
 
-English phrases (`dates.english`), Chinese numerals (`dates.numerals`), the folding
-of the text (`dates.text`), holidays and working days (`dates.holidays`) and the
-calendar arithmetic (`dates.days`) live in modules of their own, the folding, the
-numerals and the arithmetic shared with items that come back (`dates.recurrence`).
+The one spelling (`dates.spelling`, over `dates.english` and `dates.numerals`), the
+folding of the text (`dates.text`), holidays and working days (`dates.holidays`), the
+calendar arithmetic (`dates.days`) and the table of phrases for the README
+(`dates.examples`) live in modules of their own, the folding, the numerals and the
+arithmetic shared with items that come back (`dates.recurrence`).
 The CLI imports this module on every run: the standard library only, the calendar
 packages only inside `dates.holidays` and only when a phrase names a holiday or
 working days, and every pattern compiled the first time a phrase needs it.
@@ -41,7 +42,7 @@ from gridlog.dates.days import (
     days_in_month,
     shift,
 )
-from gridlog.dates.english import EN_WEEKDAY, EN_WEEKDAYS, english_to_chinese
+from gridlog.dates.english import EN_WEEKDAY, EN_WEEKDAYS
 from gridlog.dates.holidays import (
     HOLIDAY,
     HOLIDAY_NAMES,
@@ -49,11 +50,22 @@ from gridlog.dates.holidays import (
     lunar_date,
     working_days_from,
 )
-from gridlog.dates.numerals import cn_numerals_to_digits
-from gridlog.dates.text import MAX_LENGTH, fullmatch, normalise, sub
+from gridlog.dates.spelling import WEEK, canonical
+from gridlog.dates.text import MAX_LENGTH, fullmatch, normalise
 from gridlog.errors import GridlogError
 
-__all__ = ["EXAMPLES", "PHRASES", "When", "parse_when"]
+__all__ = ["When", "parse_when"]  # and EXAMPLES, PHRASES: see __getattr__
+
+
+def __getattr__(name: str) -> object:
+    """EXAMPLES and PHRASES, for the README and the tests: a CLI run never loads
+    them (`dates.examples`)."""
+    if name in ("EXAMPLES", "PHRASES"):
+        from gridlog.dates import examples
+
+        return getattr(examples, name)
+    raise AttributeError(name)
+
 
 Prefer = Literal["past", "future"]
 
@@ -71,167 +83,6 @@ class When:
     def at(self, zone: tzinfo) -> datetime:
         """Aware datetime in `zone`; a day without time means 00:00 that day."""
         return datetime.combine(self.day, self.time or time(0, 0), tzinfo=zone)
-
-
-# Shown by the CLI when a phrase is not understood.
-EXAMPLES = (
-    "明天",
-    "下周一",
-    "3月15日",
-    "2020年",
-    "+3d",
-    "2019-03-14 08:10",
-    "08:27",
-    "两周后",
-)
-
-# The phrase families, for the README: (examples, 中文说明, English meaning).
-PHRASES: list[tuple[str, str, str]] = [
-    ("2019-03-14, 2019/3/14, 20190314", "某一天", "that day"),
-    ("2019-03-14 08:10, 2019-03-14T08:10Z", "某天某时", "that day and time"),
-    ("08:27, 8点半, 下午3点, 3pm, noon", "今天的这个时刻", "that time today"),
-    (
-        "明天 9:00, 明天上午9点, 9:00 tomorrow",
-        "那天的这个时刻",
-        "that time on that day",
-    ),
-    ("今天, 明天, 昨天, 后天, 前天", "相对今天的某天", "a day near today"),
-    ("现在, 刚才, now", "此刻", "this minute"),
-    ("今晚, 明晚, tonight", "那天晚上8点", "20:00 that evening"),
-    (
-        "今天下午, 明天上午, 明早, 下周三上午",
-        "那天的上午9点、中午12点、下午3点、晚上8点（早上8点）",
-        "that day at 9:00 (上午), 12:00, 15:00, 20:00 (早上 8:00)",
-    ),
-    ("周末, 下周末", "本周或下周的周六", "Saturday of this or next week"),
-    (
-        "3月底, 4月初, 5月中",
-        "那月最后一天、1日、15日",
-        "last, 1st or 15th of that month",
-    ),
-    ("3/15, 3-15", "今年3月15日（月/日）", "15 March (month/day, as written in China)"),
-    (
-        "+3d, +2w, +1m, +1y, -2d, +3",
-        "今天往后/往前几天、周、月、年",
-        "days, weeks, months, years from today",
-    ),
-    (
-        "3天后, 两周后, 3个月前, 半个月后, in 3 days, 3 days ago",
-        "几天/周/月/年之后或之前",
-        "that long from today, or ago",
-    ),
-    (
-        "10分钟后, 2小时后, 半小时后, in 2 hours",
-        "从现在起几分钟/小时之后",
-        "minutes or hours from now",
-    ),
-    (
-        "周五, 星期五, 礼拜天",
-        "到期日、提醒：下一个周五（今天是周五即今天）；--at、--since：最近过去的周五；"
-        "其余：本周的周五",
-        "due dates and reminders: the coming Friday (today if it is Friday); --at, "
-        "--since: the last one; elsewhere: Friday of this week",
-    ),
-    (
-        "本周五, 这周五, 这个星期五",
-        "本周（周一到周日）的那天",
-        "that day of this week (Monday to Sunday)",
-    ),
-    (
-        "下周一, 下个星期五, 下下周一, 上周五",
-        "下周、下下周、上周的那天",
-        "that day of next, the following or last week",
-    ),
-    (
-        "friday, next monday, last friday",
-        "今天之后的下一个周五；下周一；上周五",
-        "the next Friday after today; Monday next week; Friday last week",
-    ),
-    (
-        "下周, 下个月, 明年, next month",
-        "下一周/月/年的第一天",
-        "the first day of the next week, month or year",
-    ),
-    (
-        "月初, 月中, 月底, 下月底, 年底, eom",
-        "本月1日、15日、最后一天；年底为12月31日",
-        "1st, 15th or last day of the month; 31 December",
-    ),
-    (
-        "3月15日, 三月十五日, 12月, 15号",
-        "今年的那天（那月1日）；本月的那天",
-        "that day (or month) this year; that day this month",
-    ),
-    (
-        "2019年3月14日, 19年3月14日, 明年3月",
-        "那年的那天（那月1日）",
-        "that day (or month) in that year",
-    ),
-    ("2020年, 二〇二〇年, 2020, 明年", "那年1月1日", "1 January of that year"),
-    (
-        "七日内, 7天内, 两个礼拜内, 1个月之内, 一年内, 限期7日内整改, within 7 days",
-        "期限的最后一天（今天不算）",
-        "the last day of the span (today not counted)",
-    ),
-    (
-        "本周内, 本月内, 今年内, 月底前, 3月15日前, 截至4月1日",
-        "那段时间（那天）为止：周日、月末、12月31日",
-        "by then: Sunday, the month's last day, 31 December, that day",
-    ),
-    (
-        "近30天, 最近两周, 过去3个月, 未来7天",
-        "那么久以前（回看的起点）；未来几天为那么久以后",
-        "that long ago (where a look back starts); 未来 that long from today",
-    ),
-    (
-        "3个工作日内, 5个工作日后, 下个工作日, within 3 working days",
-        "按国家法定节假日和调休安排数工作日",
-        "working days on China's official calendar, holidays and 调休 included",
-    ),
-    (
-        "国庆, 春节, 除夕, 清明, 五一, 端午, 中秋, 重阳, 元旦, 明年春节, 去年国庆",
-        "那个节日（农历节日按农历推算）；没说年份时按到期日/回看取下一个或上一个",
-        "that holiday (lunar ones by the lunar calendar); without a year, the coming "
-        "one for a due date, the last one looking back",
-    ),
-    (
-        "农历八月十五, 正月十五, 腊月廿三, 大年初五",
-        "农历日期",
-        "a date in the lunar calendar",
-    ),
-    (
-        "上旬, 中旬, 下旬, 3月下旬, 下月上旬",
-        "那月1日、11日、21日",
-        "the 1st, 11th or 21st of that month",
-    ),
-    (
-        "3月份, 明年3月份, 上一周, 这一周, 上一个月, 这一年, 上年, 下年, 下半年",
-        "那一周/月/年（半年）的第一天",
-        "the first day of that week, month, year (or half)",
-    ),
-    (
-        "前日, 本日, 大后天, 大大后天, 下周周六, 十二月月底, 年初, 一季度, 第三季度末",
-        "那一天；季度的第一天或最后一天",
-        "that day; a quarter's first or last day",
-    ),
-    (
-        "2016年 2月 5日, 二零一六年，九月三号, 两千零四年, 晚8点, 八点零五, 3点45分钟",
-        "日期里的空格、逗号，全角数字，带千的年份，晚/早几点",
-        "spaces and commas inside a date, full-width digits, years with 千, 晚8点",
-    ),
-    (
-        "98年4月, 05年",
-        "回看取最近的那一年（1998年）；到期日取将来五十年内的那一年，否则取过去的",
-        "looking back the last such year (1998); for a due date the coming one "
-        "within fifty years, else the last (never 2098)",
-    ),
-    (
-        "the day after tomorrow, two days ago, two weeks from now, "
-        "next week on friday, wednesday of next week, march 3, the 20th of next month",
-        "英文的相对日期和月份名",
-        "English relative days and month names",
-    ),
-]
 
 
 @dataclass(frozen=True)
@@ -290,132 +141,6 @@ def _nearest(
     raise Rejected("date.impossible")
 
 
-_ISO_T = r"(?<=\d)t(?=\d)"
-_EVENING_THEN_TIME = r"([今明昨当])([早晚])(?!上|间)"
-# Words around a deadline that name no day: 限期7日内整改, 自即日起15日内完成,
-# 截至3月15日, 于月底前完成.
-_DEADLINE_WORDS = (
-    r"^(?:限期?|于|在|截至|截止(?:到|至)?|(?:自|从)?(?:今天|今日|即日|本日|当日|通知之日)起)"
-    r"|(?:整改到位|整改完毕|整改|完成|完毕|办结|答复|回复|处理|解决|落实|上报|办理|反馈"
-    r"|提交|到期|截止|整治|清理|拆除)+$"
-)
-_DEADLINE_CHARS = "限于在截起成改毕结复理决实报办馈交期止治除"
-# 月底前, 3月15日前, 周五之前, 国庆节前: by that day, which is the due date. Not
-# after a count: 3天前 and 两周前 are days ago.
-_BEFORE_A_DAY = (
-    r"([底末旬号节夕旦秋庆午点]|月\d{1,2}日|(?:周|星期|礼拜)[1-6日天])(?:之|以)?前$"
-)
-
-
-def _typed(text: str) -> str:
-    """What phones and WPS put inside a date, taken out: commas (二零一六年，九月三号)
-    and 的 (下周的周六); 廿 and 卅 spelled out (腊月廿三)."""
-    text = text.replace(",", " ").replace("、", " ").replace("的", "")
-    if "廿" in text or "卅" in text:
-        text = text.replace("廿", "二十").replace("卅", "三十")
-    return " ".join(text.split())
-
-
-# 近30天, 最近两周, 过去3个月 (since then) and 未来7天, 今后两周 (until then).
-_UNIT_COUNT = r"(\d+)(天|日|个?(?:周|星期|礼拜)|个?月|年|个?小时|分钟)"
-_LOOKING = (
-    (rf"^(?:最近|近|过去|前)的?{_UNIT_COUNT}(?:来|以来|内|里|之内)?$", "前"),
-    (rf"^(?:未来|今后|接下来|往后)的?{_UNIT_COUNT}(?:内|里|之内)?$", "后"),
-)
-
-
-def _count_of(m: re.Match[str], direction: str) -> str:
-    """近3月 -> 3个月前: a count of months is said with 个 in the rules."""
-    unit = "个月" if m[2] == "月" else m[2]
-    return f"{m[1]}{unit}{direction}"
-
-
-def _approximate(text: str) -> str:
-    """下午3点左右, 5点多钟, 8点许, 中秋节前后: about that day or hour is that day or
-    hour; 近30天 is 30天前, 未来7天 is 7天后."""
-    if text.endswith(("左右", "前后", "上下", "许")):
-        text = sub(r"(?:左右|前后|上下|许)$", "", text)
-    if "点多" in text:
-        text = text.replace("点多", "点")
-    if text[:1] in "最近过前未今接往":
-        for pattern, direction in _LOOKING:
-            text = sub(pattern, partial(_count_of, direction=direction), text)
-    return text
-
-
-def _glued(text: str) -> str:
-    """2016年 2月 5日 -> 2016年2月5日, 2008 年 -> 2008年, 近 3 年 -> 近3年 (once
-    numerals are digits): a space beside a Chinese character says nothing. One
-    between two numbers stays: 3月15 8点 is not 3月158点."""
-    if " " not in text:
-        return text
-    return sub(
-        r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f\d]|\d)|(?<=\d) +(?=[^\x00-\x7f])", "", text
-    )
-
-
-def _colloquial(text: str) -> str:
-    """One spelling for what is said several ways: 上一周 -> 上周, 上一个月 -> 上个月,
-    下周周六 -> 下周6, 十二月月底 -> 12月底, 3月份 -> 3月, 本年度 -> 本年. The
-    patterns are compiled only when their words are there: this runs on every
-    phrase."""
-    if "1" in text:
-        text = sub(r"([上下这本])1(个?)(?=周|星期|礼拜|月|年|工作日)", r"\1\2", text)
-    if sum(text.count(word) for word in ("周", "星期", "礼拜")) > 1:
-        text = sub(rf"({_WEEK_RE})(?:{_WEEK_RE})(?=[1-6日天])", r"\1", text)
-    if "月份" in text or "月月" in text:
-        text = sub(r"月份|月月(?=[初中底末上下])", "月", text)
-    if "头" in text or "尾" in text:  # 月头, 年尾 (said in the south)
-        text = sub(r"(?<=[月年])头", "初", sub(r"(?<=[月年])尾", "底", text))
-    if "半年" in text:  # 下半年 is this year's
-        text = sub(r"(?<![年\d])(?=[上下]半年)", "今年", text)
-    if "当" in text or "次" in text or "同" in text:  # 当月, 同月; 次年 is the next
-        text = sub(r"[当同](?=[月年周])", "本", text).replace("次年", "明年")
-    if text.endswith("今天"):  # 去年今天, 下个月的今天, 1个月后的今天
-        text = sub(r"(?<=[后前])今天$", "", text)
-        text = sub(
-            r"^(?:去年|明年|前年|后年|[上下]个?月|[上下]周)今天$", _same_day, text
-        )
-    text = text.replace("伊始", "初").replace("年度", "年").replace("首季度", "1季度")
-    text = text.replace("首月", "1月")
-    if "今" in text:  # 今个星期三, 今礼拜二 (Cantonese): this week's
-        text = sub(r"今个?(?=周|星期|礼拜)", "这个", text)
-    return text
-
-
-_SAME_DAY = {"去年": "1年前", "明年": "1年后", "前年": "2年前", "后年": "2年后"}
-_SAME_DAY |= {"上月": "1个月前", "下月": "1个月后", "上周": "1周前", "下周": "1周后"}
-
-
-def _same_day(m: re.Match[str]) -> str:
-    """去年今天 -> 1年前: this day a year (month, week) away."""
-    return _SAME_DAY[m[0].removesuffix("今天").replace("个", "")]
-
-
-def _without_weekday(text: str) -> str:
-    """2019年3月15日（星期五）, 周日, 2月10号: the date says the day, the weekday
-    written beside it adds nothing."""
-    if not any(word in text for word in ("周", "星期", "礼拜")):
-        return text
-    text = sub(rf"(?<=[日号]) ?\(?(?:{_WEEK_RE})[1-6日天]\)?(?=$| |\D)", "", text)
-    return sub(rf"^(?:{_WEEK_RE})[1-6日天] ?(?=(?:\d+年)?\d+月\d+[日号]?$)", "", text)
-
-
-def _canonical(text: str) -> str:
-    """The normalised text in the only spelling the rules below know."""
-    text = _glued(cn_numerals_to_digits(english_to_chinese(_typed(text))))
-    if any(c in text for c in _DEADLINE_CHARS):
-        text = sub(_DEADLINE_WORDS, "", text)
-    if text.endswith("前"):
-        text = sub(_BEFORE_A_DAY, r"\1", text)
-    text = _without_weekday(_colloquial(_approximate(text)))
-    text = sub(_ISO_T, " ", text)  # 2019-03-14T08:10 is a date part and a time part
-    # 下周一9:00 became 下周19:00: keep the weekday apart from the clock after it.
-    text = sub(rf"((?:{_WEEK_RE})[1-6日天])(?=\d)", r"\1 ", text)
-    # 今晚8点 is 20:00, not 08:00: read it as 今天晚上8点 (and 明早9点 as 明天早上9点).
-    return sub(_EVENING_THEN_TIME, lambda m: f"{m[1]}天{m[2]}上", text)
-
-
 # --- Rules: a regex matched against the whole part, and a builder. --------------------
 
 T = TypeVar("T")
@@ -424,7 +149,7 @@ _Rule = tuple[str, Callable[[re.Match[str], _Context], T]]
 _CN_WEEKDAYS = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "日": 6, "天": 6}
 _WHICH = {"": 0, "本": 0, "这": 0, "下": 1, "下下": 2, "上": -1, "上上": -2}
 _WHICH_RE = "本|这个?|下下?个?|上上?个?"
-_WEEK_RE = "周|星期|礼拜"
+_WEEK_RE = WEEK
 # 内 (七日内, 3个工作日之内): a deadline is the last day of the span, so it counts
 # forward like 后.
 _AFTER_RE = "(?P<dir>[以之过]?[后前内])"
@@ -1079,9 +804,9 @@ def parse_when(text: str, now: datetime, prefer: Prefer | None = None) -> When:
     try:
         if not normal or len(normal) > MAX_LENGTH:
             raise Rejected("date.invalid")
-        canonical = _canonical(normal)
-        if not canonical:  # "完成", "限期": only the words around a date
+        spelled = canonical(normal)
+        if not spelled:  # "完成", "限期": only the words around a date
             raise Rejected("date.invalid")
-        return _parse(canonical, _Context(now, prefer))
+        return _parse(spelled, _Context(now, prefer))
     except Rejected as problem:
         raise GridlogError(problem.key, text=text, **problem.params) from None
