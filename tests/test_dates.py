@@ -352,6 +352,7 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("俩礼拜后", on(3, 28)),
     ("聽日", on(3, 15)),
     ("今礼拜二", on(3, 12)),
+    ("今個月廿號", on(3, 20)),
     # 7. English
     ("the day after tomorrow", on(3, 16)),
     ("day after tomorrow", on(3, 16)),

@@ -112,8 +112,8 @@ def _colloquial(text: str) -> str:
         )
     text = text.replace("伊始", "初").replace("年度", "年").replace("首季度", "1季度")
     text = text.replace("首月", "1月")
-    if "今" in text:  # 今个星期三, 今礼拜二 (Cantonese): this week's
-        text = sub(r"今个?(?=周|星期|礼拜)", "这个", text)
+    if "今" in text:  # 今个星期三, 今礼拜二, 今个月 (Cantonese): this week's, month's
+        text = sub(r"今个?(?=周|星期|礼拜)|今个(?=月)", "这个", text)
     return text
 
 
