@@ -64,6 +64,20 @@ def test_a_birth_year_alone_is_kept_as_a_year(gridlog):
     assert "needs a year" in refused.stderr
 
 
+def test_a_two_digit_birth_year_is_the_last_such_year(gridlog):
+    """Kind 6 of issue 15: 38年5月20日 said of a resident is 1938, never 2038."""
+    added = data(
+        gridlog, "resident", "add", "孙八", "-p", "9号楼", "--birth", "38年5月20日"
+    )
+    assert added["born"] == "1938-05-20"
+    assert (
+        data(gridlog, "resident", "add", "周九", "-p", "9号楼", "--birth", "52年")[
+            "born"
+        ]
+        == "1952"
+    )
+
+
 def test_the_id_number_is_checked_and_gives_the_birth_date(gridlog):
     bad = gridlog(
         "resident", "add", "王芳", "-p", "9号楼", "--id-number", "110101194005201234"

@@ -2,7 +2,7 @@
 they do not use (rich only on a terminal, sqlite-utils only to migrate, pendulum
 only for durations in words, the report and its formats only for `report`, the
 register of residents only when one is named, SQLCipher only for an encrypted
-database)."""
+database, the calendars of China only when a working day or a holiday is typed)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ HEAVY = (
     "gridlog.storage.cipher",
     "psycopg",
     "gridlog.hub",
+    "chinese_calendar",
+    "lunardate",
 )
 
 PROBE = """
@@ -110,6 +112,15 @@ def test_the_probe_would_notice_the_register(env):
     """Naming a resident does load the register: its absence above means something."""
     modules = loaded(["add", "走访", "--grid", "红四", "--resident", "王建国"], env)
     assert "gridlog.domain.residents" in modules
+
+
+@pytest.mark.parametrize(
+    ("phrase", "package"), [("3个工作日内", "chinese_calendar"), ("中秋", "lunardate")]
+)
+def test_the_probe_would_notice_the_calendars(env, phrase, package):
+    """A working day or a lunar holiday does load its calendar: only then."""
+    modules = loaded(["add", "走访", "--grid", "红四", "--follow-up", phrase], env)
+    assert package in modules
 
 
 def test_command_annotations_are_objects_not_strings():

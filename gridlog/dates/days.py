@@ -13,11 +13,12 @@ from datetime import date, time, timedelta
 
 
 class Rejected(Exception):
-    """Raised by the rules; `parse_when` adds the user's text to it."""
+    """Raised by the rules; `parse_when` adds the user's text to its parameters."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, **params: object) -> None:
         super().__init__(key)
         self.key = key
+        self.params = params
 
 
 def checked_date(year: int, month: int, day: int) -> date:

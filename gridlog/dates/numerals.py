@@ -1,5 +1,5 @@
-"""Chinese numerals in date phrases: 十五 is 15, 两 is 2, and a year is read digit by
-digit (二〇二〇年 is 2020年).
+"""Chinese numerals in date phrases: 十五 is 15, 两 is 2, 两千零四 is 2004, 零五 after
+a clock is 05, and a year is read digit by digit (二〇二〇年 is 2020年).
 
 Phrases are read after their numerals become digits, so each rule of the parser
 (`dates.phrases`) and of recurrence (`dates.recurrence`) is written once; the register
@@ -10,39 +10,55 @@ from __future__ import annotations
 
 import re
 
-from gridlog.dates.text import sub
+from gridlog.dates.text import fullmatch, sub
 
 CN_DIGITS = {
     **dict.fromkeys("〇零", 0),
     **dict.fromkeys("一", 1),
-    **dict.fromkeys("二两", 2),
+    **dict.fromkeys("二两俩", 2),
     **{c: n for n, c in enumerate("三四五六七八九", start=3)},
+    "仨": 3,
 }
-CN_NUMERAL_RUN = "[〇零一二两三四五六七八九十]+"
+CN_NUMERAL_RUN = "[〇零一二两俩三仨四五六七八九十百千]+"
+_NONZERO = "[一二两俩三仨四五六七八九]"
+# 两千零四, 二千, 一百二十, 十五, 二十一: each unit at most once, 零 only to skip one.
+_POSITIONAL = (
+    rf"(?:(?P<k>{_NONZERO})千)?(?:零?(?P<h>{_NONZERO})百)?"
+    rf"(?:零?(?P<t>{_NONZERO})?(?P<ten>十))?(?:零?(?P<o>{_NONZERO}))?"
+)
 
 
 def cn_number(run: str) -> int | None:
-    """The value of a Chinese numeral up to 99 (五, 十, 十五, 二十, 二十一), or None."""
+    """The value of a Chinese numeral up to 9999 (五, 十, 十五, 二十一, 两千零四), or
+    None when it is not one (三五, 二十零, 零十)."""
     if run in CN_DIGITS:
         return CN_DIGITS[run]
-    tens, ten, ones = run.partition("十")
-    if not ten or len(tens) > 1 or len(ones) > 1:
+    if not any(unit in run for unit in "十百千"):
         return None
-    high = CN_DIGITS.get(tens, 0) if tens else 1
-    low = CN_DIGITS.get(ones, 0) if ones else 0
-    if high == 0 or (ones and low == 0):
+    m = fullmatch(_POSITIONAL, run)
+    if m is None or run[0] in "零〇":
         return None
-    return 10 * high + low
+    value = 0
+    for group, weight in (("k", 1000), ("h", 100), ("t", 10), ("o", 1)):
+        if m[group]:
+            value += CN_DIGITS[m[group]] * weight
+    if m["ten"] and not m["t"]:
+        value += 10  # 十五, 一百十
+    return value
 
 
 def cn_numerals_to_digits(text: str) -> str:
-    """三月十五日 -> 3月15日, 两周后 -> 2周后; a year is read digit by digit
-    (二〇二〇年 -> 2020年). A run that is neither is left alone and fails later."""
+    """三月十五日 -> 3月15日, 两周后 -> 2周后, 两千零四年 -> 2004年; a year is read
+    digit by digit (二〇二〇年 -> 2020年), and 零五 (八点零五) is 05. A run that is none
+    of these is left alone and fails later."""
 
     def digits(m: re.Match[str]) -> str:
         run = m[0]
-        if len(run) > 1 and "十" not in run and text.startswith("年", m.end()):
+        plain = not any(unit in run for unit in "十百千")
+        if len(run) > 1 and plain and text.startswith("年", m.end()):
             return "".join(str(CN_DIGITS[c]) for c in run)
+        if len(run) == 2 and run[0] in "零〇" and run[1] in CN_DIGITS:
+            return f"0{CN_DIGITS[run[1]]}"
         value = cn_number(run)
         return run if value is None else str(value)
 

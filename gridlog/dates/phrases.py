@@ -5,18 +5,23 @@ goes through `parse_when`, so the CLI accepts the same phrases everywhere. It is
 function of the text and `now`: the tests pin the clock with one argument instead of
 patching it.
 
-How it works. The text is normalised (NFKC, ASCII case, spaces); English phrases are
-rewritten into their Chinese twins and Chinese numerals into digits, so that each rule
-exists once. Then either one whole-text rule matches (a moment such as 现在, 10分钟后 or
-an ISO instant), or the text splits into a date part and a time part, in either order,
-each matched by one regex rule. A rule is matched first and built second, so a
-well-formed text naming no real day ("2月30日") is reported as impossible, not as
-unrecognised.
+How it works. The text is normalised (NFKC, ASCII case, spaces, traditional
+characters); English phrases are rewritten into their Chinese twins and Chinese
+numerals into digits, and what people type around a date says nothing (commas, 的,
+限期…整改, 左右) is taken out, so that each rule exists once. Then either one
+whole-text rule matches (a moment such as 现在, 10分钟后 or an ISO instant), or the
+text splits into a date part and a time part, in either order, each matched by one
+regex rule. A rule is matched first and built second, so a well-formed text naming no
+real day ("2月30日") is reported as impossible, not as unrecognised.
 
-English phrases (`dates.english`), Chinese numerals (`dates.numerals`), the folding
-of the text (`dates.text`) and the calendar arithmetic (`dates.days`) live in modules
-of their own, the last three shared with items that come back (`dates.recurrence`).
-Standard library only: the CLI imports this module on every run.
+The one spelling (`dates.spelling`, over `dates.english` and `dates.numerals`), the
+folding of the text (`dates.text`), holidays and working days (`dates.holidays`), the
+calendar arithmetic (`dates.days`) and the table of phrases for the README
+(`dates.examples`) live in modules of their own, the folding, the numerals and the
+arithmetic shared with items that come back (`dates.recurrence`).
+The CLI imports this module on every run: the standard library only, the calendar
+packages only inside `dates.holidays` and only when a phrase names a holiday or
+working days, and every pattern compiled the first time a phrase needs it.
 """
 
 from __future__ import annotations
@@ -37,12 +42,30 @@ from gridlog.dates.days import (
     days_in_month,
     shift,
 )
-from gridlog.dates.english import EN_WEEKDAY, EN_WEEKDAYS, english_to_chinese
-from gridlog.dates.numerals import cn_numerals_to_digits
-from gridlog.dates.text import MAX_LENGTH, fullmatch, normalise, sub
+from gridlog.dates.english import EN_WEEKDAY, EN_WEEKDAYS
+from gridlog.dates.holidays import (
+    HOLIDAY,
+    HOLIDAY_NAMES,
+    holiday_in,
+    lunar_date,
+    working_days_from,
+)
+from gridlog.dates.spelling import WEEK, canonical
+from gridlog.dates.text import MAX_LENGTH, fullmatch, normalise
 from gridlog.errors import GridlogError
 
-__all__ = ["EXAMPLES", "PHRASES", "When", "parse_when"]
+__all__ = ["When", "parse_when"]  # and EXAMPLES, PHRASES: see __getattr__
+
+
+def __getattr__(name: str) -> object:
+    """EXAMPLES and PHRASES, for the README and the tests: a CLI run never loads
+    them (`dates.examples`)."""
+    if name in ("EXAMPLES", "PHRASES"):
+        from gridlog.dates import examples
+
+        return getattr(examples, name)
+    raise AttributeError(name)
+
 
 Prefer = Literal["past", "future"]
 
@@ -60,97 +83,6 @@ class When:
     def at(self, zone: tzinfo) -> datetime:
         """Aware datetime in `zone`; a day without time means 00:00 that day."""
         return datetime.combine(self.day, self.time or time(0, 0), tzinfo=zone)
-
-
-# Shown by the CLI when a phrase is not understood.
-EXAMPLES = (
-    "明天",
-    "下周一",
-    "3月15日",
-    "2020年",
-    "+3d",
-    "2019-03-14 08:10",
-    "08:27",
-    "两周后",
-)
-
-# The phrase families, for the README: (examples, 中文说明, English meaning).
-PHRASES: list[tuple[str, str, str]] = [
-    ("2019-03-14, 2019/3/14, 20190314", "某一天", "that day"),
-    ("2019-03-14 08:10, 2019-03-14T08:10Z", "某天某时", "that day and time"),
-    ("08:27, 8点半, 下午3点, 3pm, noon", "今天的这个时刻", "that time today"),
-    (
-        "明天 9:00, 明天上午9点, 9:00 tomorrow",
-        "那天的这个时刻",
-        "that time on that day",
-    ),
-    ("今天, 明天, 昨天, 后天, 前天", "相对今天的某天", "a day near today"),
-    ("现在, 刚才, now", "此刻", "this minute"),
-    ("今晚, 明晚, tonight", "那天晚上8点", "20:00 that evening"),
-    (
-        "今天下午, 明天上午, 明早, 下周三上午",
-        "那天的上午9点、中午12点、下午3点、晚上8点（早上8点）",
-        "that day at 9:00 (上午), 12:00, 15:00, 20:00 (早上 8:00)",
-    ),
-    ("周末, 下周末", "本周或下周的周六", "Saturday of this or next week"),
-    (
-        "3月底, 4月初, 5月中",
-        "那月最后一天、1日、15日",
-        "last, 1st or 15th of that month",
-    ),
-    ("3/15, 3-15", "今年3月15日（月/日）", "15 March (month/day, as written in China)"),
-    (
-        "+3d, +2w, +1m, +1y, -2d, +3",
-        "今天往后/往前几天、周、月、年",
-        "days, weeks, months, years from today",
-    ),
-    (
-        "3天后, 两周后, 3个月前, 半个月后, in 3 days, 3 days ago",
-        "几天/周/月/年之后或之前",
-        "that long from today, or ago",
-    ),
-    (
-        "10分钟后, 2小时后, 半小时后, in 2 hours",
-        "从现在起几分钟/小时之后",
-        "minutes or hours from now",
-    ),
-    (
-        "周五, 星期五, 礼拜天, 本周五, 这个星期五",
-        "本周（周一到周日）的那天",
-        "that day of this week (Monday to Sunday)",
-    ),
-    (
-        "下周一, 下个星期五, 下下周一, 上周五",
-        "下周、下下周、上周的那天",
-        "that day of next, the following or last week",
-    ),
-    (
-        "friday, next monday, last friday",
-        "今天之后的下一个周五；下周一；上周五",
-        "the next Friday after today; Monday next week; Friday last week",
-    ),
-    (
-        "下周, 下个月, 明年, next month",
-        "下一周/月/年的第一天",
-        "the first day of the next week, month or year",
-    ),
-    (
-        "月初, 月中, 月底, 下月底, 年底, eom",
-        "本月1日、15日、最后一天；年底为12月31日",
-        "1st, 15th or last day of the month; 31 December",
-    ),
-    (
-        "3月15日, 三月十五日, 12月, 15号",
-        "今年的那天（那月1日）；本月的那天",
-        "that day (or month) this year; that day this month",
-    ),
-    (
-        "2019年3月14日, 19年3月14日, 明年3月",
-        "那年的那天（那月1日）",
-        "that day (or month) in that year",
-    ),
-    ("2020年, 二〇二〇年, 2020, 明年", "那年1月1日", "1 January of that year"),
-]
 
 
 @dataclass(frozen=True)
@@ -209,20 +141,6 @@ def _nearest(
     raise Rejected("date.impossible")
 
 
-_ISO_T = r"(?<=\d)t(?=\d)"
-_EVENING_THEN_TIME = r"([今明昨])([早晚])(?!上)"
-
-
-def _canonical(text: str) -> str:
-    """The normalised text in the only spelling the rules below know."""
-    text = cn_numerals_to_digits(english_to_chinese(text))
-    text = sub(_ISO_T, " ", text)  # 2019-03-14T08:10 is a date part and a time part
-    # 下周一9:00 became 下周19:00: keep the weekday apart from the clock after it.
-    text = sub(rf"((?:{_WEEK_RE})[1-6日天])(?=\d)", r"\1 ", text)
-    # 今晚8点 is 20:00, not 08:00: read it as 今天晚上8点 (and 明早9点 as 明天早上9点).
-    return sub(_EVENING_THEN_TIME, lambda m: f"{m[1]}天{m[2]}上", text)
-
-
 # --- Rules: a regex matched against the whole part, and a builder. --------------------
 
 T = TypeVar("T")
@@ -231,8 +149,20 @@ _Rule = tuple[str, Callable[[re.Match[str], _Context], T]]
 _CN_WEEKDAYS = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "日": 6, "天": 6}
 _WHICH = {"": 0, "本": 0, "这": 0, "下": 1, "下下": 2, "上": -1, "上上": -2}
 _WHICH_RE = "本|这个?|下下?个?|上上?个?"
-_WEEK_RE = "周|星期|礼拜"
-_AFTER_RE = "(?P<dir>[以之]?[后前])"
+_WEEK_RE = WEEK
+# 内 (七日内, 3个工作日之内): a deadline is the last day of the span, so it counts
+# forward like 后.
+_AFTER_RE = "(?P<dir>[以之过]?[后前内])"
+# 今年, 明年, 上年 ...: years said as words, relative to this one.
+_YEAR_WORDS = {
+    **dict.fromkeys("今本这", 0),
+    **dict.fromkeys("明下", 1),
+    **dict.fromkeys("去上", -1),
+    **{"后": 2, "前": -2, "大后": 3, "大前": -3},
+}
+_YEAR_RE = r"\d+|大[前后]|[今本这明下去上前后]"
+# How far ahead a two-digit year may lie and still be the coming one (2098 is not).
+_TWO_DIGIT_AHEAD = 50
 
 
 def _which(m: re.Match[str]) -> int:
@@ -244,12 +174,28 @@ def _sign(m: re.Match[str]) -> int:
     return -1 if m["dir"].endswith("前") else 1
 
 
-def _year(token: str, today: date) -> int:
-    """今/明/去/前/后 relative to this year; 19 means 2019; other digits as written."""
-    words = {"今": 0, "明": 1, "后": 2, "去": -1, "前": -2}
-    if token in words:
-        return today.year + words[token]
-    return 2000 + int(token) if len(token) <= 2 else int(token)
+def _year(token: str, ctx: _Context) -> int:
+    """今/明/去/上/前/后 relative to this year; two digits by `_two_digit_year`; other
+    digits as written."""
+    if token in _YEAR_WORDS:
+        return ctx.today.year + _YEAR_WORDS[token]
+    return _two_digit_year(int(token), ctx) if len(token) <= 2 else int(token)
+
+
+def _two_digit_year(short: int, ctx: _Context) -> int:
+    """98年 looked back on is 1998 and 19年 is 2019: the last year ending so. As a due
+    date it is the coming one (20年 said in 2019 is 2020), unless that lies more than
+    fifty years ahead: 98年 is then 1998, never 2098. With no side, the nearest."""
+    this = ctx.today.year
+    century = this - this % 100
+    years = [century + step * 100 + short for step in (-1, 0, 1)]
+    last = max(year for year in years if year <= this)
+    coming = min(year for year in years if year >= this)
+    if ctx.prefer == "past":
+        return last
+    if ctx.prefer == "future":
+        return coming if coming - this <= _TWO_DIGIT_AHEAD else last
+    return coming if coming - this <= this - last else last
 
 
 def _ambiguous(m: re.Match[str], ctx: _Context) -> date:
@@ -265,20 +211,33 @@ def _year_alone(m: re.Match[str], ctx: _Context) -> date:
     return checked_date(int(m["y"]), 1, 1)
 
 
+# The day a part of a month begins on; 底 and 末 mean its last day.
+_MONTH_PARTS = {"初": 1, "中": 15, "上旬": 1, "中旬": 11, "下旬": 21}
+_MONTH_PART_RE = "初|中|底|末|[上中下]旬"
+
+
+def _part_of_month(year: int, month: int, part: str | None, day: str | None) -> date:
+    """3月底 is 31 March, 4月初 the 1st, 5月中 the 15th, 下旬 the 21st; else day `day`
+    (the 1st when none)."""
+    if part in ("底", "末"):
+        return checked_date(year, month, days_in_month(year, month))
+    if part:
+        return checked_date(year, month, _MONTH_PARTS[part])
+    return checked_date(year, month, int(day or 1))
+
+
 def _cn_date(m: re.Match[str], ctx: _Context) -> date:
     """Y年M月D日, with the year or the day left out; 3月底 is 31 March, 4月初 the 1st,
-    5月中 the 15th."""
+    5月中 the 15th, 3月下旬 the 21st."""
     groups = m.groupdict()
     month = int(m["mo"])
     part = groups.get("part")
 
     def on(year: int) -> date:
-        if part in ("底", "末"):
-            return add_days(add_months(checked_date(year, month, 1), 1), -1)
-        return checked_date(year, month, 15 if part == "中" else int(m["d"] or 1))
+        return _part_of_month(year, month, part, groups.get("d"))
 
     if groups.get("y"):
-        return on(_year(m["y"], ctx.today))
+        return on(_year(m["y"], ctx))
     whole_month = m["d"] is None and part is None
     return _nearest(lambda k: on(ctx.today.year + k), ctx, by_month=whole_month)
 
@@ -290,32 +249,144 @@ def _weekend(m: re.Match[str], ctx: _Context) -> date:
 
 
 def _cn_year(m: re.Match[str], ctx: _Context) -> date:
-    """2020年, 明年 -> 1 January; 年底, 明年年底 -> 31 December."""
-    year = _year(m["y"] or "今", ctx.today)
-    return (
-        checked_date(year, 12, 31)
-        if m["part"] in ("底", "末")
-        else checked_date(year, 1, 1)
-    )
+    """2020年, 明年 -> 1 January; 年底, 明年年底 -> 31 December; 下半年 -> 1 July."""
+    year = _year(m["y"] or "今", ctx)
+    if m["part"] in ("底", "末"):
+        return checked_date(year, 12, 31)
+    return checked_date(year, 7 if m["half"] == "下半年" else 1, 1)
 
 
 def _cn_month(m: re.Match[str], ctx: _Context) -> date:
-    """下个月, 本月 -> the 1st; 月中 -> the 15th; 月底 -> the last day; 下月15号."""
+    """下个月, 本月 -> the 1st; 月中 -> the 15th; 月底 -> the last day; 下月15号;
+    上旬, 下月下旬 -> the 1st or 21st."""
     first = add_months(ctx.today.replace(day=1), _which(m))
-    if m["d"]:
-        return checked_date(first.year, first.month, int(m["d"]))
-    if m["part"] == "中":
-        return first.replace(day=15)
-    if m["part"] in ("底", "末"):
-        return first.replace(day=days_in_month(first.year, first.month))
+    groups = m.groupdict()
+    return _part_of_month(first.year, first.month, groups["part"], groups.get("d"))
+
+
+def _within_period(m: re.Match[str], ctx: _Context) -> date:
+    """本周内 -> this Sunday; 本月内, 月内 -> the month's last day; 今年内 -> 31
+    December: a deadline is the last day of the period."""
+    if m["unit_y"]:
+        return checked_date(_year(m["y"] or "今", ctx), 12, 31)
+    if m["unit"] == "月":
+        first = add_months(ctx.today.replace(day=1), _which(m))
+        return _part_of_month(first.year, first.month, "底", None)
+    monday = add_days(ctx.today, -ctx.today.weekday())
+    return add_days(monday, 7 * _which(m) + 6)
+
+
+def _quarter(m: re.Match[str], ctx: _Context) -> date:
+    """一季度, 第三季度末, 本季度, 下个季度初: a quarter's first day, or with 末/底
+    its last."""
+    year = _year(m["y"] or "今", ctx)
+    if m["q"]:
+        first = checked_date(year, 3 * int(m["q"]) - 2, 1)
+    else:
+        current = ctx.today.replace(month=3 * ((ctx.today.month - 1) // 3) + 1, day=1)
+        first = add_months(current, 3 * _which(m))
+    if m["part"] in ("末", "底"):
+        return add_days(add_months(first, 3), -1)
     return first
+
+
+def _nth_weekday(m: re.Match[str], ctx: _Context) -> date:
+    """十月第一个星期一, 下个月第二个周五: counted from the month's first day;
+    十月第一周 is its first Monday."""
+    weekday, nth = _CN_WEEKDAYS[m["day"] or "1"], int(m["n"])
+
+    def candidate(first: date) -> date:
+        gap = (weekday - first.weekday()) % 7
+        found = add_days(first, gap + 7 * (nth - 1))
+        if found.month != first.month:
+            raise Rejected("date.impossible")  # 二月第五个周一
+        return found
+
+    if m["mo"] is None:
+        return candidate(add_months(ctx.today.replace(day=1), _which(m)))
+    month = int(m["mo"])
+    if m["y"]:
+        return candidate(checked_date(_year(m["y"], ctx), month, 1))
+    return _nearest(
+        lambda k: candidate(checked_date(ctx.today.year + k, month, 1)),
+        ctx,
+        by_month=True,
+    )
+
+
+_LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
+
+
+def _lunar(m: re.Match[str], ctx: _Context) -> date:
+    """农历八月十五, 正月十五, 腊月廿三, 大年初五, 2012年农历正月十五: a lunar date,
+    in the lunar year given, or else this one's, moved by `prefer`."""
+    token = m["mo"] or m["mo2"] or "正"
+    month = _LUNAR_MONTHS.get(token) or int(token)
+    day = int(m["d"] or m["d0"] or 1)
+    year = m["y"] or m["y2"]
+    if year:
+        return lunar_date(_year(year, ctx), month, day)
+    return _nearest(
+        lambda k: lunar_date(ctx.today.year + k, month, day),
+        ctx,
+        by_month=False,
+        late_days=0,
+    )
+
+
+def _nth_of_year(m: re.Match[str], ctx: _Context) -> date:
+    """2025年第一天, 2023年第十天; 21年第一个礼拜, 20年第52周 (weeks counted from the
+    year's first Monday)."""
+    first = checked_date(_year(m["y"], ctx), 1, 1)
+    nth = int(m["n"])
+    if nth < 1:
+        raise Rejected("date.impossible")
+    if m["unit"] == "天":
+        found = add_days(first, nth - 1)
+    else:
+        found = add_days(first, (0 - first.weekday()) % 7 + 7 * (nth - 1))
+    if found.year != first.year:
+        raise Rejected("date.impossible")  # 2023年第400天
+    return found
+
+
+def _holiday(m: re.Match[str], ctx: _Context) -> date:
+    """国庆, 明年春节, 2020年中秋: the holiday in that year, or without a year this
+    year's, moved by `prefer` (a 春节 due date said in March is next year's)."""
+    if m["y"]:
+        return holiday_in(m["name"], _year(m["y"], ctx))
+    return _nearest(
+        lambda k: holiday_in(m["name"], ctx.today.year + k),
+        ctx,
+        by_month=False,
+        late_days=0,
+    )
+
+
+def _working_days(m: re.Match[str], ctx: _Context) -> date:
+    """3个工作日内, 5个工作日后, 下个工作日: counted on the official calendar."""
+    if m["which"]:
+        return working_days_from(ctx.today, 1 if m["which"] == "下" else -1)
+    return working_days_from(ctx.today, int(m["n"]) * _sign(m))
 
 
 def _cn_week(m: re.Match[str], ctx: _Context) -> date:
     """周五 is Friday of this week (Monday to Sunday), 下周一 Monday of the next; a
-    week without a day (下周) means its Monday."""
+    week without a day (下周) means its Monday.
+
+    A bare weekday leans the way the date looks: as a due date (prefer="future") a
+    周一 already past this week is the coming Monday, not an item overdue the moment
+    it is made; looking back (prefer="past") a 周五 still ahead is last Friday. 本周/
+    这周/下周/上周 say which week, and never move."""
     monday = add_days(ctx.today, -ctx.today.weekday())
-    return add_days(monday, 7 * _which(m) + _CN_WEEKDAYS[m["day"] or "1"])
+    found = add_days(monday, 7 * _which(m) + _CN_WEEKDAYS[m["day"] or "1"])
+    if m["which"] or not m["day"]:
+        return found
+    if ctx.prefer == "future" and found < ctx.today:
+        return add_days(found, 7)
+    if ctx.prefer == "past" and found > ctx.today:
+        return add_days(found, -7)
+    return found
 
 
 def _en_weekday(m: re.Match[str], ctx: _Context) -> date:
@@ -339,10 +410,16 @@ def _day_of_month(m: re.Match[str], ctx: _Context) -> date:
 
 
 _DAY_WORDS = {
-    **dict.fromkeys(("今天", "今日", "今晚"), 0),
-    **dict.fromkeys(("明天", "明日", "明晚"), 1),
-    **dict.fromkeys(("昨天", "昨日", "昨晚"), -1),
-    **{"后天": 2, "大后天": 3, "前天": -2, "大前天": -3},
+    **dict.fromkeys(
+        ("今天", "今日", "今晚", "当晚", "本日", "当天", "当日", "今儿"), 0
+    ),
+    **dict.fromkeys(("明天", "明日", "明晚", "明儿", "次日", "翌日"), 1),
+    **dict.fromkeys(("昨天", "昨日", "昨晚", "昨儿"), -1),
+    **dict.fromkeys(("后天", "后日"), 2),
+    **dict.fromkeys(("前天", "前日"), -2),
+    **{"大后天": 3, "大前天": -3, "大大后天": 4, "大大前天": -4},
+    # said in Guangdong and Hong Kong
+    **{"听日": 1, "寻日": -1, "大后日": 3, "大前日": -3},
 }
 
 
@@ -367,31 +444,44 @@ def _cn_relative(m: re.Match[str], ctx: _Context) -> date:
     return shift(ctx.today, int(m["n"]) * _sign(m), unit)
 
 
+_COUNTED_UNITS = {"年": "y", "月": "m", "周": "w", "星期": "w", "礼拜": "w"}
+_COUNT_PART = r"(\d+)(年|个月|个?(?:周|星期|礼拜)|天|日)"
+
+
+def _cn_relative_parts(m: re.Match[str], ctx: _Context) -> date:
+    """1年11个月前, 2周3天后: each part in turn, the largest first, as said."""
+    day, sign = ctx.today, _sign(m)
+    for count, unit in re.findall(_COUNT_PART, m["parts"]):
+        day = shift(day, int(count) * sign, _COUNTED_UNITS.get(unit.lstrip("个"), "d"))
+    return day
+
+
 _DATE_RULES: Sequence[_Rule[date]] = (
     (
-        r"(?P<y>\d{4})(?P<sep>[-/.])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})",
+        r"(?P<y>\d{4})(?P<sep>[-/. ])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})",
         _ymd,
     ),
     (r"(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})", _ymd),
     (r"\d{1,2}(?P<sep>[-/.])\d{1,2}(?P=sep)\d{2,4}", _ambiguous),
     (r"(?P<y>19\d\d|2[01]\d\d)", _year_alone),
     (
-        r"(?:(?P<y>\d+|[今明去前后])年)?(?P<mo>\d{1,2})月"
-        r"(?:(?P<d>\d{1,2})[日号]?|(?P<part>初|中|底|末))?",
+        rf"(?:(?P<y>{_YEAR_RE})年)?(?P<mo>\d{{1,2}})月"
+        rf"(?:初?(?P<d>\d{{1,2}})[日号]?|(?P<part>{_MONTH_PART_RE}))?",
         _cn_date,
     ),
     # 3/15, 3-15: month and day, the way they are written in China (no year given).
-    (r"(?P<mo>\d{1,2})[/-](?P<d>\d{1,2})", _cn_date),
+    # 6·30 as in news headlines; 11/3号
+    (r"(?P<mo>\d{1,2})[/\-·](?P<d>\d{1,2})[日号]?", _cn_date),
     (rf"(?P<which>{_WHICH_RE})?(?:{_WEEK_RE})末", _weekend),
     # The lookaheads refuse a bare 年, 月 or 周, and 月15号, which name no day.
     (
-        r"(?!年$)(?P<y>\d+|[今明去前后])?年(?:年?(?P<part>初|底|末))?",
+        rf"(?!年$)(?P<y>{_YEAR_RE})?年(?:年?(?P<part>初|底|末)|(?P<half>[上下]半年))?",
         _cn_year,
     ),
     (
         (
             rf"(?!月(?:\d|$))(?P<which>{_WHICH_RE})?月"
-            r"(?:(?P<part>初|中|底|末)|(?P<d>\d{1,2})[日号]?)?"
+            rf"(?:(?P<part>{_MONTH_PART_RE})|(?P<d>\d{{1,2}})[日号]?)?"
         ),
         _cn_month,
     ),
@@ -405,15 +495,94 @@ _DATE_RULES: Sequence[_Rule[date]] = (
     (r"(?P<sign>[+-])(?P<n>\d+)(?P<unit>[dwmy]?)", _offset),
     (
         (
-            rf"(?:(?P<n>\d+)(?P<unit>天|日|个?(?:{_WEEK_RE})|个月|年)|半(?P<half>个月|年))"
-            + _AFTER_RE
+            # 2024年内 and 2025年前 name a year, not a count of them
+            rf"(?:(?!\d{{4}}年)(?P<n>\d+)(?P<unit>天|日|个?(?:{_WEEK_RE})|个月|年)"
+            r"|半(?P<half>个月|年))" + _AFTER_RE
         ),
         _cn_relative,
     ),
+    (
+        rf"(?P<parts>(?:(?!\d{{4}}年){_COUNT_PART}){{2,4}})零?" + _AFTER_RE,
+        _cn_relative_parts,
+    ),
 )
 
-_MORNING = ("凌晨", "早上", "早晨", "清晨", "上午")
-_EVENING = ("中午", "下午", "傍晚", "晚上", "夜里")
+# Rules tried only when the text holds one of their words: most phrases hold none, and
+# a rule never tried is never compiled. After the rules above, which they never
+# contradict (1年内 is a span, read above; 2019年内 a period, read here).
+_RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
+    (("旬",), (rf"(?P<which>{_WHICH_RE})?(?P<part>[上中下]旬)", _cn_month)),
+    (
+        ("内",),
+        (
+            (
+                rf"(?:(?P<which>{_WHICH_RE})?(?P<unit>月|{_WEEK_RE})"
+                r"|(?P<y>\d{4}|大[前后]|[今本这明下去上前后])?(?P<unit_y>年))[以之]?内"
+            ),
+            _within_period,
+        ),
+    ),
+    (
+        HOLIDAY_NAMES,
+        (rf"(?:(?P<y>{_YEAR_RE})年)?(?P<name>{HOLIDAY})", _holiday),
+    ),
+    (
+        ("农历", "阴历", "正月", "腊月", "冬月", "大年初"),
+        (
+            (
+                rf"(?:(?P<y>{_YEAR_RE})年)?(?:(?:农历|阴历)(?:(?P<y2>{_YEAR_RE})年)?"
+                r"(?P<mo>\d{1,2}|[正冬腊])|(?P<mo2>[正冬腊]))月(?:初?(?P<d>\d{1,2})[日号]?)?"
+                r"|大年初(?P<d0>\d{1,2})"
+            ),
+            _lunar,
+        ),
+    ),
+    (
+        ("季",),
+        (
+            (
+                rf"(?:(?P<y>{_YEAR_RE})年)?(?:第?(?P<q>[1-4])|(?P<which>{_WHICH_RE}))?"
+                r"个?季度?(?P<part>初|末|底)?"
+            ),
+            _quarter,
+        ),
+    ),
+    (
+        ("第",),
+        (
+            (
+                rf"(?:(?:(?P<y>{_YEAR_RE})年)?(?P<mo>\d{{1,2}})月|(?P<which>{_WHICH_RE})月)"
+                rf"第(?P<n>[1-5])个?(?:{_WEEK_RE})(?P<day>[1-6日天])?"
+            ),
+            _nth_weekday,
+        ),
+    ),
+    (
+        ("第",),
+        (
+            rf"(?P<y>{_YEAR_RE})年第(?P<n>\d{{1,3}})(?P<unit>天|个?(?:{_WEEK_RE}))",
+            _nth_of_year,
+        ),
+    ),
+    (
+        ("工作日",),
+        (
+            rf"(?:(?P<n>\d+)个?工作日{_AFTER_RE}|(?P<which>[上下])个?工作日)",
+            _working_days,
+        ),
+    ),
+)
+
+
+def _date_rules(text: str) -> Sequence[_Rule[date]]:
+    """The rules that may read a part of `text`: every part is a piece of it, so a
+    rule whose words the whole text lacks can be left out once."""
+    rare = [rule for words, rule in _RARE_DATE_RULES if any(w in text for w in words)]
+    return (*_DATE_RULES, *rare) if rare else _DATE_RULES
+
+
+_MORNING = ("凌晨", "早上", "早晨", "清晨", "上午", "早间", "早")
+_EVENING = ("中午", "下午", "午后", "傍晚", "晚上", "夜里", "晚间", "夜间", "晚", "夜")
 
 
 def _hour(hour: int, period: str | None, ampm: str | None) -> int:
@@ -434,7 +603,9 @@ def _hour(hour: int, period: str | None, ampm: str | None) -> int:
         return hour
     if 1 <= hour <= 11:
         return hour + 12
-    if hour == 0 or (hour == 12 and period in ("晚上", "夜里")):
+    if hour == 0 or (
+        hour == 12 and period in ("晚上", "夜里", "晚间", "夜间", "晚", "夜")
+    ):
         return -1
     return hour
 
@@ -463,6 +634,13 @@ _PERIOD_HOURS = {
     "傍晚": 18,
     "晚上": 20,
     "夜里": 22,
+    "午后": 15,
+    "晚间": 20,
+    "夜间": 22,
+    "午夜": 0,
+    "黎明": 5,
+    "早": 8,
+    "晚": 20,
 }
 
 
@@ -477,7 +655,7 @@ _TIME_RULES: Sequence[_Rule[time]] = (
             rf"(?:(?P<period>{'|'.join(_MORNING + _EVENING)}) ?)?"
             r"(?P<h>\d{1,2})(?=[:点时]| ?[ap]\.?m)"  # a bare number is not a time
             r"(?::(?P<m>\d{2})(?::(?P<s>\d{2}))?"
-            r"|[点时]钟?(?:(?P<half>半)|(?P<q>[13])刻|(?P<cm>\d{1,2})分?|整)?)?"
+            r"|[点时]钟?(?:(?P<half>半)|(?P<q>[13])刻|过?(?P<cm>\d{1,2})(?:分钟?)?|整)?)?"
             r"(?: ?(?P<ampm>[ap])\.?m\.?)?"
         ),
         _clock,
@@ -504,8 +682,10 @@ def _moment(instant: datetime, ctx: _Context) -> When:
 
 
 def _cn_relative_clock(m: re.Match[str], ctx: _Context) -> When:
-    """10分钟后, 2小时前, 半小时后: counted in elapsed time, so through UTC."""
-    minutes = int(m["n"]) * (1 if m["unit"] == "分钟" else 60) if m["n"] else 30
+    """10分钟后, 2小时前, 半小时后, 1刻钟后: counted in elapsed time, so through
+    UTC."""
+    per_unit = {"分钟": 1, "刻钟": 15}.get(m["unit"] or "", 60)
+    minutes = int(m["n"]) * per_unit if m["n"] else 30
     try:
         utc = ctx.now.astimezone(UTC)
         instant = utc + timedelta(minutes=minutes * _sign(m))
@@ -533,9 +713,10 @@ def _iso_instant(m: re.Match[str], ctx: _Context) -> When:
 # Rules for text naming a moment at once; these take no separate time part.
 _WHOLE_RULES: Sequence[_Rule[When]] = (
     ("现在|刚才|刚刚", _now),
-    ("[今明昨]晚", _evening),
+    ("[今明昨当]晚", _evening),
     (
-        rf"(?:(?P<n>\d+)个?(?P<unit>分钟|小时|钟头)|半个?(?:小时|钟头)){_AFTER_RE}",
+        # 一个钟之内: 钟 alone is an hour, as said in the south
+        rf"(?:(?P<n>\d+)个?(?P<unit>分钟|小时|钟头|刻钟|钟)|半个?(?:小时|钟头)){_AFTER_RE}",
         _cn_relative_clock,
     ),
     (
@@ -575,12 +756,14 @@ def _splits(text: str) -> Iterator[tuple[str, str]]:
             yield tail, head
 
 
-def _date_and_time(date_text: str, time_text: str, ctx: _Context) -> When | None:
+def _date_and_time(
+    date_text: str, time_text: str, ctx: _Context, date_rules: Sequence[_Rule[date]]
+) -> When | None:
     """The When if both parts are recognised (an empty part is absent), else None."""
     clock = _match(_TIME_RULES, time_text, ctx) if time_text else None
     if time_text and clock is None:
         return None
-    day = _match(_DATE_RULES, date_text, ctx) if date_text else None
+    day = _match(date_rules, date_text, ctx) if date_text else None
     if date_text and day is None:
         return None
     return When(
@@ -595,9 +778,10 @@ def _parse(text: str, ctx: _Context) -> When:
     # A cut may read "3月158点" as 3月1 + 58点 (impossible) before 3月15 + 8点; so an
     # error is kept and only raised if no cut reads the whole text.
     rejected: Rejected | None = None
+    date_rules = _date_rules(text)
     for date_text, time_text in _splits(text):
         try:
-            found = _date_and_time(date_text, time_text, ctx)
+            found = _date_and_time(date_text, time_text, ctx, date_rules)
         except Rejected as problem:
             rejected = rejected or problem
             continue
@@ -620,6 +804,9 @@ def parse_when(text: str, now: datetime, prefer: Prefer | None = None) -> When:
     try:
         if not normal or len(normal) > MAX_LENGTH:
             raise Rejected("date.invalid")
-        return _parse(_canonical(normal), _Context(now, prefer))
+        spelled = canonical(normal)
+        if not spelled:  # "完成", "限期": only the words around a date
+            raise Rejected("date.invalid")
+        return _parse(spelled, _Context(now, prefer))
     except Rejected as problem:
-        raise GridlogError(problem.key, text=text) from None
+        raise GridlogError(problem.key, text=text, **problem.params) from None

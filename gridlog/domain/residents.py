@@ -86,7 +86,9 @@ class Added(NamedTuple):
 
 def parse_birth(text: str, now: dt.datetime) -> Birth:
     """`1940-05-20`, `1940/5/20`, `19400520`, `1940年5月20日`; or a year alone,
-    `1940`, `1940年`, `一九四〇年`; or a month alone, `1940-03`, `1940年3月`."""
+    `1940`, `1940年`, `一九四〇年`; or a month alone, `1940-03`, `1940年3月`. Two digits
+    are the last such year: `38年5月20日` is 1938 (the date parser reads them so when
+    looking back)."""
     today = now.date()
     value = dates_digits(text.strip())
     year = re.fullmatch(r"(\d{4})年?", value)
@@ -100,8 +102,8 @@ def parse_birth(text: str, now: dt.datetime) -> Birth:
         from gridlog.dates.phrases import parse_when
 
         parsed = parse_when(value, now, "past")
-        day, year_only = parsed.day, False
-        if not re.search(r"\d{4}", value):
+        day, year_only = parsed.day, bool(re.fullmatch(r"\d{2}年", value))
+        if not re.search(r"\d{4}|\d{2}年", value):
             raise GridlogError("resident.birth_needs_year", text=text)
     if day > today or day.year < 1880:
         raise GridlogError("resident.birth_impossible", text=text)

@@ -21,6 +21,7 @@ MESSAGES: dict[str, str] = {
     "明天, 下周一, 3月15日, 2019年3月14日 8点10分, 2020年, 两周后, +3d, 08:27, "
     "2019-03-14 08:10, tomorrow (see the README for all).",
     "date.impossible": "there is no such date or time: '{text}'.",
+    "date.beyond_calendar": "cannot place '{text}': it lies beyond the years the calendar of holidays and working days knows ({first} to {last}, package {package}). Write the date itself (e.g. 2027-01-04), or update the package: pip install -U {package}.",
     "date.out_of_range": "'{text}' is outside the years a walking log can hold (1900 to 2099).",
     "date.ambiguous": "'{text}' is ambiguous (day/month or month/day?); write "
     "2024-03-02 or 2024年3月2日.",

@@ -18,6 +18,7 @@ MESSAGES: dict[str, str] = {
     "2019年3月14日 8点10分、2020年、两周后、+3d、08:27、2019-03-14 08:10"
     "（完整列表见 README）。",
     "date.impossible": "没有这个日期或时间：“{text}”。",
+    "date.beyond_calendar": "无法确定“{text}”：它超出了日历所知的年份（{first} 至 {last} 年，来自 {package} 包），推算不了节假日和工作日。请直接写日期（如 2027-01-04），或更新该包：pip install -U {package}。",
     "date.out_of_range": "'{text}' 超出了行走日志能记录的年份（1900 至 2099 年）。",
     "date.ambiguous": "“{text}”有歧义（分不清日/月顺序），请写成 2024-03-02 或 2024年3月2日。",
     "clock.bad_now": "GRIDLOG_NOW 不是 ISO 日期时间：“{value}”（例如 2019-03-14T08:10）。",
