@@ -20,14 +20,15 @@ from hypothesis import strategies as st
 from gridlog.domain.phones import phone_digits
 from gridlog.words import vocab
 
-# What a log may hold (the rest is refused): a text neither blank nor with a NUL;
+# What a log may hold (the rest is refused): a text neither blank nor with a NUL
+# (nor a lone `-`, which `add` reads as "the text is on standard input");
 # a name one printable line, without invisible format characters (a right-to-left
 # override, a zero-width space).
 TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
     min_size=1,
     max_size=40,
-).filter(str.strip)
+).filter(lambda text: text.strip() and text != "-")
 NAME = st.builds(
     str.__add__,
     st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zs", "Zl", "Zp")),
