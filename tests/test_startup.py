@@ -22,6 +22,8 @@ HEAVY = (
     "gridlog.domain.report",
     "gridlog.render.report_text",
     "gridlog.domain.residents",
+    "gridlog.domain.care_rules",  # only when a resident or a rule is written
+    "gridlog.domain.coverage",  # only for `due --stale`, `grid show` and the report
     "gridlog.render.report_html",
     "gridlog.render.report_xlsx",
     "sqlcipher3",

@@ -22,16 +22,13 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gridlog.domain.items import open_item
+from gridlog.domain.items import REGISTER_ENTRY, open_item
 from gridlog.domain.limits import Field, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes
 from gridlog.words import vocab
 
 MAX_AGE = 130
-# The text of the entry a resident registered alone gets for their reminders to hang
-# on (`_anchor`); `domain.coverage` tells it from a visit by it.
-REGISTER_ENTRY = "登记居民 "
 
 
 @dataclass(frozen=True)

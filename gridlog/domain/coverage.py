@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gridlog.dates.clock import day_start_utc, from_utc_iso
-from gridlog.domain.care_rules import REGISTER_ENTRY
+from gridlog.domain.items import REGISTER_ENTRY
 
 PRIORITY_TAGS = ("独居", "高龄", "重点人员")
 
@@ -117,7 +117,7 @@ class Coverage:
         return self.visited / self.households if self.households else None
 
 
-# Writing someone into the register is no visit to them (`care_rules.REGISTER_ENTRY`).
+# Writing someone into the register is no visit to them (`items.REGISTER_ENTRY`).
 _VISIT = "NOT (e.kind = 'other' AND substr(e.text, 1, 5) = ?4)"
 
 

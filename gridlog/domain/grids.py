@@ -12,12 +12,15 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from gridlog.context import Context
-from gridlog.domain.coverage import Coverage, visit_coverage
 from gridlog.domain.limits import Field, check_name, check_phone
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes, writing
+
+if TYPE_CHECKING:
+    from gridlog.domain.coverage import Coverage
 
 
 @dataclass(frozen=True)
@@ -281,6 +284,8 @@ def show_grid(
 ) -> GridSummary:
     """One grid, found as `find_grid` finds it, with its counts and how many of its
     registered households were visited this month (up to today)."""
+    from gridlog.domain.coverage import visit_coverage
+
     grid_id = find_grid(conn, text)
     [coverage] = visit_coverage(
         conn, zone, today.replace(day=1), today + dt.timedelta(days=1), [grid_id]

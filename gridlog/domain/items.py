@@ -19,6 +19,11 @@ from typing import NamedTuple
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes
 
+# The text of the entry a resident registered alone gets for their reminders to hang
+# on (`care_rules`); `coverage` tells it from a visit by it. Here, in the light module
+# both use, so that `due` (which reads coverage through `grids`) pays for neither.
+REGISTER_ENTRY = "登记居民 "
+
 # The records here are NamedTuples, not frozen dataclasses: every command imports this
 # module, and a frozen dataclass costs about 1 ms to create (it compiles its methods
 # from source), a NamedTuple a fraction of that. Both are immutable and equal by value.
