@@ -104,6 +104,16 @@ def test_the_list_of_commands_imports_no_command_module(env):
     assert commands.isdisjoint({"gridlog.cli.log", "gridlog.cli.report"})
 
 
+@pytest.mark.parametrize(
+    "args", [["due"], ["log", "--limit", "50"], ["grid", "list"], ["--help"]]
+)
+def test_reading_commands_generate_no_dataclass(env, args):
+    """A dataclass is generated from source when its module is imported (~1 ms each
+    here): the records every command builds (`Context`, the options, tables) are
+    NamedTuples, and a command that only reads never loads `dataclasses` at all."""
+    assert "dataclasses" not in loaded(args, env)
+
+
 def test_the_probe_would_notice_a_heavy_import(env):
     """The same probe sees the report formats when `report` runs: it can fail."""
     modules = loaded(["report", "--format", "json"], env)

@@ -5,9 +5,8 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 import typer
 
@@ -21,9 +20,9 @@ from gridlog.storage.db import committed, discard_unused, open_db, resolve_path
 from gridlog.words.i18n import is_explicit, set_lang, t
 
 
-@dataclass
-class Options:
-    """The global options, kept on the root context by `cli.app`."""
+class Options(NamedTuple):
+    """The global options, kept on the root context by `cli.app` (a NamedTuple, not a
+    dataclass: see `context.Context`)."""
 
     db: Path | None
     tz: str | None

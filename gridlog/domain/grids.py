@@ -11,8 +11,7 @@ import datetime as dt
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from gridlog.context import Context
 from gridlog.domain.limits import Field, check_name, check_phone
@@ -23,8 +22,7 @@ if TYPE_CHECKING:
     from gridlog.domain.coverage import Coverage
 
 
-@dataclass(frozen=True)
-class GridSummary:
+class GridSummary(NamedTuple):  # (not a dataclass: see `context.Context`)
     id: int
     name: str
     aliases: list[str]
@@ -290,4 +288,4 @@ def show_grid(
     [coverage] = visit_coverage(
         conn, zone, today.replace(day=1), today + dt.timedelta(days=1), [grid_id]
     )
-    return replace(list_grids(conn, today, [grid_id])[0], coverage=coverage)
+    return list_grids(conn, today, [grid_id])[0]._replace(coverage=coverage)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gridlog.context import Context
 from gridlog.domain.items import find_item
@@ -18,8 +18,7 @@ from gridlog.storage.history import writing
 STATUSES = ("pending", "signed", "refused")
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):  # (not a dataclass: see `context.Context`)
     item_id: int
     signed: list[str]
     refused: list[str]
