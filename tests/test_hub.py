@@ -42,6 +42,11 @@ def hub(gridlog, hub_db):
     return hub_db
 
 
+def add_worker(gridlog, login: str, *args: str):
+    """`gridlog hub worker add LOGIN ARGS`, the password piped in as an office does."""
+    return gridlog("hub", "worker", "add", login, *args, stdin=PASSWORD + "\n")
+
+
 def as_worker(hub_db, login: str, monkeypatch):
     """A plain PostgreSQL connection with the worker's own password, as psql has."""
     monkeypatch.setenv("PGPASSWORD", PASSWORD)
@@ -69,17 +74,7 @@ def test_init_creates_the_schema_once_and_again_changes_nothing(gridlog, hub_db)
 
 
 def test_a_worker_sees_and_writes_only_their_own_grids(gridlog, hub, monkeypatch):
-    added = gridlog(
-        "hub",
-        "worker",
-        "add",
-        "zhangwei",
-        "--name",
-        "张伟",
-        "--grid",
-        "一格",
-        stdin=PASSWORD + "\n",
-    )
+    added = add_worker(gridlog, "zhangwei", "--name", "张伟", "--grid", "一格")
     assert added.exit_code == 0, added.stderr
     assert "zhangwei" in added.stdout and "第一网格" in added.stdout
     with as_worker(hub, "zhangwei", monkeypatch) as conn:
@@ -118,16 +113,7 @@ def test_a_worker_sees_and_writes_only_their_own_grids(gridlog, hub, monkeypatch
 
 
 def test_an_office_role_sees_every_grid(gridlog, hub, monkeypatch):
-    added = gridlog(
-        "hub",
-        "worker",
-        "add",
-        "office",
-        "--name",
-        "李书记",
-        "--office",
-        stdin=PASSWORD + "\n",
-    )
+    added = add_worker(gridlog, "office", "--name", "李书记", "--office")
     assert added.exit_code == 0, added.stderr
     with as_worker(hub, "office", monkeypatch) as conn:
         assert len(visible(conn)) == 5
@@ -140,16 +126,8 @@ def test_an_office_role_sees_every_grid(gridlog, hub, monkeypatch):
 
 def test_grant_revoke_list_and_remove(gridlog, hub, monkeypatch):
     assert (
-        gridlog(
-            "hub",
-            "worker",
-            "add",
-            "wangfang",
-            "--name",
-            "王芳",
-            "--grid",
-            "第一网格",
-            stdin=PASSWORD + "\n",
+        add_worker(
+            gridlog, "wangfang", "--name", "王芳", "--grid", "第一网格"
         ).exit_code
         == 0
     )
@@ -182,17 +160,7 @@ def test_grant_revoke_list_and_remove(gridlog, hub, monkeypatch):
 
 def test_the_password_never_reaches_the_server_in_plain(gridlog, hub):
     assert (
-        gridlog(
-            "hub",
-            "worker",
-            "add",
-            "zhaolei",
-            "--name",
-            "赵磊",
-            "--grid",
-            "一格",
-            stdin=PASSWORD + "\n",
-        ).exit_code
+        add_worker(gridlog, "zhaolei", "--name", "赵磊", "--grid", "一格").exit_code
         == 0
     )
     with psycopg.connect(hub.admin_url) as admin:

@@ -117,11 +117,7 @@ def worker_grant(
     grid: HubGridsOption = None,
     url: HubOption = None,
 ) -> None:
-    from gridlog.hub import workers
-
-    with hub(ctx, url) as conn:
-        names = workers.grant(conn, login, _grids(grid))
-    emit(line=t("hub.worker_granted", login=login, grids="、".join(names)))
+    _change_grids(ctx, url, login, grid, granting=True)
 
 
 def worker_revoke(
@@ -130,11 +126,24 @@ def worker_revoke(
     grid: HubGridsOption = None,
     url: HubOption = None,
 ) -> None:
+    _change_grids(ctx, url, login, grid, granting=False)
+
+
+def _change_grids(
+    ctx: typer.Context,
+    url: str | None,
+    login: str,
+    grid: list[str] | None,
+    *,
+    granting: bool,
+) -> None:
     from gridlog.hub import workers
 
+    change = workers.grant if granting else workers.revoke
     with hub(ctx, url) as conn:
-        names = workers.revoke(conn, login, _grids(grid))
-    emit(line=t("hub.worker_revoked", login=login, grids="、".join(names)))
+        names = change(conn, login, _grids(grid))
+    key = "hub.worker_granted" if granting else "hub.worker_revoked"
+    emit(line=t(key, login=login, grids="、".join(names)))
 
 
 def _grids(given: list[str] | None) -> list[str]:
