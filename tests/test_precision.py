@@ -182,3 +182,64 @@ def test_a_birth_month_travels_in_the_jsonl_export(gridlog, red_grids, tmp_path)
     ok(gridlog, *other, "merge", str(out))
     shown = ok(gridlog, *other, "resident", "show", "臧树花", "--json").stdout
     assert json.loads(shown)["born"] == "1940-03"
+
+
+# --- a close date without its hour ---------------------------------------------------
+
+CLOSED_ON_A_DAY = [
+    "日期,时间,网格,内容,跟进日期,办结日期",
+    "2019-03-01,09:00,红四,楼顶漏水,2019-03-05,2019-03-07",
+    "2019-03-02,09:00,红四,楼道堆物,2019-03-06,2019-03-02",
+]
+
+
+def test_a_close_date_without_its_hour_shows_no_midnight_and_days_taken(
+    gridlog, red_grids, tmp_path
+):
+    imported(gridlog, tmp_path, CLOSED_ON_A_DAY)
+    case = json.loads(ok(gridlog, "show", "2", "--json").stdout)
+    assert case["closed_at"] == "2019-03-07"
+    assert (case["resolution_minutes"], case["resolution_days"]) == (None, 6)
+    zh = ok(gridlog, "--lang", "zh", "show", "2").stdout
+    assert "办结 3月7日" in zh and "00:00" not in zh and "约6天" in zh
+    same_day = ok(gridlog, "--lang", "zh", "show", "4").stdout
+    assert "当天" in same_day
+
+
+def test_the_review_leaves_a_close_without_its_hour_out_of_the_times(
+    gridlog, red_grids, tmp_path
+):
+    imported(gridlog, tmp_path, CLOSED_ON_A_DAY)
+    report = json.loads(
+        ok(gridlog, "report", "--month", "2019-03", "--format", "json").stdout
+    )
+    assert report["total"]["followups_closed"] == 2
+    assert report["total"]["unknown_resolution"] == 2
+    assert report["total"]["median_resolution_minutes"] is None
+
+
+def test_a_close_without_its_hour_travels_in_the_jsonl_export(
+    gridlog, red_grids, tmp_path
+):
+    imported(gridlog, tmp_path, CLOSED_ON_A_DAY)
+    out = tmp_path / "all.jsonl"
+    ok(gridlog, "export", str(out))
+    other = tmp_path / "other.db"
+    ok(gridlog, "--db", str(other), "merge", str(out))
+    case = json.loads(ok(gridlog, "--db", str(other), "show", "2", "--json").stdout)
+    assert case["closed_at"] == "2019-03-07"
+    assert case["resolution_days"] == 6
+
+
+def test_done_on_a_case_opened_on_a_day_without_its_hour_says_days(
+    gridlog, red_grids, tmp_path
+):
+    imported(
+        gridlog,
+        tmp_path,
+        ["日期,网格,内容,跟进日期", "2019-03-11,红四,楼顶漏水,2019-03-13"],
+    )
+    done = ok(gridlog, "--lang", "zh", "done", "2", now="2019-03-14T16:30").stdout
+    assert "约3天" in done and "16小时" not in done
+    shown = ok(gridlog, "--lang", "zh", "show", "2").stdout
+    assert "约3天" in shown

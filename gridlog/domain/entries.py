@@ -282,8 +282,9 @@ def _visit_count(conn: sqlite3.Connection, item_id: int) -> int:
 class Closed(NamedTuple):
     id: int
     type: str
-    minutes: int
+    minutes: int | None  # None: opened on a day whose hour nobody wrote (`days`)
     next: Opened | None = None  # the next time of an item that comes back
+    days: int = 0  # from the opening day to the closing day
 
 
 def close_item(
@@ -341,7 +342,15 @@ def close_item(
                 next_id, item["type"], due, stored_clock(item["due_time"])
             )
     minutes = int((closed_at - opened).total_seconds() // 60)
-    return Closed(item["id"], item["type"], minutes, following)
+    days = (closed_at.astimezone(ctx.zone).date() - opened.date()).days
+    if _opened_day_only(conn, item["entry_id"]):
+        minutes = None  # from a midnight nobody wrote: only the days are known
+    return Closed(item["id"], item["type"], minutes, following, days)
+
+
+def _opened_day_only(conn: sqlite3.Connection, entry_id: int) -> bool:
+    row = conn.execute("SELECT day_only FROM entries WHERE id = ?", (entry_id,))
+    return bool(row.fetchone()[0])
 
 
 def _check_signed(conn: sqlite3.Connection, item_id: int) -> None:

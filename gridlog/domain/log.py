@@ -328,14 +328,22 @@ class Story(NamedTuple):
     # Closed on a day nobody wrote down (an old log's 已办结): `closed_at` is None.
     closed_day_unknown: bool = False
     opened_day_only: bool = False  # opened by an entry with a day and no time
+    closed_time_unknown: bool = False  # closed on `closed_at`'s day, hour unknown
 
     @property
     def resolution_minutes(self) -> int | None:
-        """Minutes from opening to closing; None while open or when the day it
-        was closed is not known."""
-        if self.closed_at is None:
+        """Minutes from opening to closing; None while open, or when either end is
+        known only to its day (the days between are `resolution_days`)."""
+        if self.closed_at is None or self.opened_day_only or self.closed_time_unknown:
             return None
         return int((self.closed_at - self.opened_at).total_seconds() // 60)
+
+    @property
+    def resolution_days(self) -> int | None:
+        """Days from the opening day to the closing day, when one end has no hour."""
+        if self.closed_at is None:
+            return None
+        return (self.closed_at.date() - self.opened_at.date()).days
 
 
 def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
@@ -362,7 +370,15 @@ def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
     closed_at = item["closed_at"] and from_utc_iso(item["closed_at"], zone)
     unknown = bool(item["closed_day_unknown"])
     if closed_at:
-        events.append(Event(closed_at, "done", item["close_note"], unknown=unknown))
+        events.append(
+            Event(
+                closed_at,
+                "done",
+                item["close_note"],
+                unknown=unknown,
+                day_only=bool(item["closed_time_unknown"]),
+            )
+        )
     events.sort(key=lambda event: event.at)
     opener = next((v.entry for v in visits if v.entry.id == item["entry_id"]), None)
     return Story(
@@ -383,6 +399,7 @@ def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
         due_time=stored_clock(item["due_time"]),
         closed_day_unknown=unknown,
         opened_day_only=opener is not None and opener.day_only,
+        closed_time_unknown=bool(item["closed_time_unknown"]),
     )
 
 

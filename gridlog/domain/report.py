@@ -379,8 +379,9 @@ def _count_followups(
     for group, count in rows:
         _add(groups, total, group, "followups_opened", count)
     rows = conn.execute(
-        f"SELECT grp, count(*), sum(closed_day_unknown), json_group_array("
-        f"CASE WHEN closed_day_unknown THEN NULL ELSE {_MINUTES_TO_CLOSE} END)"
+        "SELECT grp, count(*), sum(closed_day_unknown OR closed_time_unknown),"
+        " json_group_array(CASE WHEN closed_day_unknown OR closed_time_unknown"
+        f" THEN NULL ELSE {_MINUTES_TO_CLOSE} END)"
         f" FROM ({source} WHERE f.type = 'followup'"
         f" AND f.closed_at >= :start AND f.closed_at < :end{where}) GROUP BY grp",
         params,

@@ -55,6 +55,19 @@ def fmt_moment(
     return f"{fmt_date(moment.date(), today)} {moment:%H:%M}"
 
 
+def _took(story) -> str:
+    took = _days_or_minutes(story.resolution_minutes, story.resolution_days or 0)
+    return t("show.took", took=took)
+
+
+def _days_or_minutes(minutes: int | None, days: int) -> str:
+    """用时 as far as it is known: in minutes and hours when both ends have their
+    hour, else in days (an old log gave a day without its hour)."""
+    if minutes is not None:
+        return fmt_minutes(minutes)
+    return tn("took.days", days, days=days) if days else t("took.same_day")
+
+
 def fmt_due(day: dt.date, time: dt.time | None, today: dt.date | None = None) -> str:
     """A due date, with its time when it is an appointment: `3月16日 09:00`."""
     shown = fmt_date(day, today)
@@ -200,7 +213,7 @@ def closed_line(closed: Closed, today: dt.date | None = None) -> str:
         "done.done",
         type=_item_type(closed.type),
         id=closed.id,
-        took=fmt_minutes(closed.minutes),
+        took=_days_or_minutes(closed.minutes, closed.days),
     )
     if closed.next is not None:
         line += ("" if current_lang() == "zh" else " ") + t(
@@ -407,8 +420,9 @@ def story_doc(story: Story, today: dt.date) -> Doc:
     if story.closed_day_unknown:
         facts += [t("show.closed_unknown"), t("show.took_unknown")]
     elif story.closed_at is not None:
-        facts.append(t("show.closed", at=fmt_moment(story.closed_at, today)))
-        facts.append(t("show.took", took=fmt_minutes(story.resolution_minutes or 0)))
+        closed = fmt_moment(story.closed_at, today, story.closed_time_unknown)
+        facts.append(t("show.closed", at=closed))
+        facts.append(_took(story))
     elif story.due < today:
         late = (today - story.due).days
         facts.append(tn("due.overdue", late, days=late))

@@ -121,10 +121,15 @@ def story(result: Story) -> dict[str, Any]:
         "due": result.due.isoformat(),
         "due_time": _clock(result.due_time),
         "opened_at": _moment(result.opened_at, result.opened_day_only),
-        "closed_at": result.closed_at and result.closed_at.isoformat(),
+        "closed_at": result.closed_at
+        and _moment(result.closed_at, result.closed_time_unknown),
         "closed_day_unknown": result.closed_day_unknown,
         "close_note": result.close_note,
         "resolution_minutes": result.resolution_minutes,
+        # When one end is known only to its day: the days between (else null).
+        "resolution_days": None
+        if result.resolution_minutes is not None
+        else result.resolution_days,
         "visits": len(result.visits),
         "every": result.every,
         "signoffs": result.signoffs

@@ -35,6 +35,7 @@ class LoadItem:
     closed_at: dt.datetime | None = None
     close_note: str | None = None
     closed_day_unknown: bool = False  # closed, on a day nobody wrote down
+    closed_time_unknown: bool = False  # closed on that day, at an hour nobody wrote
 
 
 @dataclass(slots=True)
@@ -77,6 +78,7 @@ class LoadRow:
                 to_utc_iso(item.closed_at) if item.closed_at else None,
                 item.close_note,
                 int(item.closed_day_unknown),
+                int(item.closed_time_unknown),
             )
             for item in self.items
         )
@@ -110,7 +112,7 @@ def named(row: StoredRow, entry_uuid: str) -> StoredRow:
 
 # A row as written: (uuid, at, grid_id, place, building_id, resident, phone, category,
 # kind, text, tags, worker, day_only, items), each item (uuid, type, text, due_on,
-# closed_at, close_note, closed_day_unknown).
+# closed_at, close_note, closed_day_unknown, closed_time_unknown).
 StoredRow = tuple[Any, ...]
 GRID_ID = 2  # where a stored row holds its grid
 
@@ -282,9 +284,9 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[StoredRow]) -> ra
         entry_id, next_id = next_id, next_id + 1
         case_id = None
         at, grid_id = row[1], row[2]
-        for item_uuid, kind, text, due_on, closed_at, note, unknown in row[-1]:
+        for item_uuid, kind, text, due_on, closed_at, note, *unknown in row[-1]:
             item = (next_id, item_uuid, kind, entry_id, grid_id, text, due_on, at)
-            followups.append((*item, closed_at, note, unknown, now, now))
+            followups.append((*item, closed_at, note, *unknown, now, now))
             if case_id is None and kind == "followup":
                 case_id = next_id
             next_id += 1
@@ -297,8 +299,8 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[StoredRow]) -> ra
     )
     conn.executemany(
         "INSERT INTO followups (id, uuid, type, entry_id, grid_id, text, due_on,"
-        " opened_at, closed_at, close_note, closed_day_unknown, created_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " opened_at, closed_at, close_note, closed_day_unknown, closed_time_unknown,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         followups,
     )
     changes.remember_batch(

@@ -436,6 +436,24 @@ def m012_photos(db: Database) -> None:
     )
 
 
+def m013_closed_time_unknown(db: Database) -> None:
+    """A case closed on a day an old log gave without its time (`办结日期 2019-03-20`):
+    `closed_at` is that day's start, and `closed_time_unknown` says the hour is not
+    known, so no one shows 00:00 or a time to resolve measured from midnight. The
+    report's index of closed items gains it, as it gained `closed_day_unknown`."""
+    _run(
+        db,
+        """
+        ALTER TABLE followups ADD COLUMN closed_time_unknown INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX followups_closed;
+        CREATE INDEX followups_closed
+            ON followups (closed_at, type, grid_id, opened_at, due_on,
+                closed_day_unknown, closed_time_unknown)
+            WHERE closed_at IS NOT NULL
+        """,
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -449,6 +467,7 @@ MIGRATIONS = (
     m010_entry_phones,
     m011_precision,
     m012_photos,
+    m013_closed_time_unknown,
 )
 
 

@@ -352,12 +352,18 @@ OPTIONAL: dict[str, dict[str, Callable[[Any], bool]]] = {
     "followup": {
         "due_time": _pattern(_CLOCK)[1],  # m009
         "closed_day_unknown": lambda value: value is None or _FLAG(value),  # m011
+        "closed_time_unknown": lambda value: value is None or _FLAG(value),  # m013
     },
     "entry": {"day_only": lambda value: value is None or _FLAG(value)},  # m011
     "resident": {"born_month_only": lambda value: value is None or _FLAG(value)},
 }
 # What an optional field a file lacks means, when not NULL.
-OPTIONAL_DEFAULTS = {"closed_day_unknown": 0, "day_only": 0, "born_month_only": 0}
+OPTIONAL_DEFAULTS = {
+    "closed_day_unknown": 0,
+    "closed_time_unknown": 0,
+    "day_only": 0,
+    "born_month_only": 0,
+}
 # A reference field → (the column it fills, the kind of record it points at).
 REFERENCES = {
     "grid_uuid": ("grid_id", "grid"),

@@ -282,27 +282,36 @@ class RowReader:
     ) -> bulk.LoadItem:
         """A row with a 处理结果 but no follow-up date: the visit opened a case, due
         that day, closed unless the 状态 says it is still open."""
-        closed_at, unknown = self._closing(cells, at, cells.get("status") is not False)
+        closed_at, day, hour = self._closing(
+            cells, at, cells.get("status") is not False
+        )
         return bulk.LoadItem(
-            "followup", at.date(), None, closed_at, closed_day_unknown=unknown
+            "followup",
+            at.date(),
+            None,
+            closed_at,
+            closed_day_unknown=day,
+            closed_time_unknown=hour,
         )
 
     def _closing(
         self, cells: dict[str, Any], at: dt.datetime, closed: bool
-    ) -> tuple[dt.datetime | None, bool]:
+    ) -> tuple[dt.datetime | None, bool, bool]:
         """When an item of the row was closed, and whether that day is unknown:
         the 办结日期 if the row has one (for this item), else, when `closed` (the
         状态 says so), a day nobody wrote down. No time is made up for it: it stands
         at the opening, counted closed then, with no time to resolve."""
         closed_on = cells.get("closed")
         if closed_on is True:  # 办结日期 said 已办结
-            return at, True
+            return at, True, False
         if closed_on is not None:
+            # A day without its hour: it stands at the day's start (or at the visit,
+            # closed the day it was opened), and its hour is not known.
             day_start = dt.datetime.combine(closed_on, dt.time(), tzinfo=at.tzinfo)
-            return max(at, day_start), False
+            return max(at, day_start), False, True
         if closed:
-            return at, True
-        return None, False
+            return at, True, False
+        return None, False, False
 
     def _with_result(
         self, text: str, result: str | None, items: list[bulk.LoadItem]
@@ -427,10 +436,17 @@ class RowReader:
         text = cells.get("reminder_text") if kind == "reminder" else None
         status = bool(cells.get("status"))
         if closes:
-            closed_at, unknown = self._closing(cells, at, status)
+            closed_at, day, hour = self._closing(cells, at, status)
         else:
-            closed_at, unknown = (at, True) if status else (None, False)
-        return bulk.LoadItem(kind, due, text, closed_at, closed_day_unknown=unknown)
+            closed_at, day, hour = (at, True, False) if status else (None, False, False)
+        return bulk.LoadItem(
+            kind,
+            due,
+            text,
+            closed_at,
+            closed_day_unknown=day,
+            closed_time_unknown=hour,
+        )
 
     def _closed_on(self, value: Any, _label: str) -> dt.date | bool:
         """The 办结日期 of gridlog's own csv: the day the row's case was closed."""

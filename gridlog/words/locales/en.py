@@ -330,7 +330,7 @@ MESSAGES: dict[str, str] = {
     "report.hot_spots": "Hot spots: places with 3 or more entries that opened follow-ups",
     "report.no_hot_spots": "No hot spots.",
     "report.change": "↑↓: change against {label}.",
-    "report.unknown_times": "{count} closed with no close date (imported as 已办结): left out of the times to resolve.",
+    "report.unknown_times": "{count} closed with no close date or hour (imported as 已办结, or with a date alone): left out of the times to resolve.",
     "report.empty": "No entries or follow-ups in {label}.",
     "report.sheet.summary": "Summary",
     "report.sheet.kinds": "By kind",
@@ -839,4 +839,7 @@ MESSAGES: dict[str, str] = {
     "undo.took_photo_delete": "  photo {name} of entry #{entry}, which it removed, is back.",
     "export.photos": "With it, {count} photos kept with entries (their bytes are in the file).",
     "export.photos.one": "With it, 1 photo kept with an entry (its bytes are in the file).",
+    "took.days": "about {days} days (the hour of a day was not written down)",
+    "took.days.one": "about 1 day (the hour of a day was not written down)",
+    "took.same_day": "within the day (the hour was not written down)",
 }

@@ -292,7 +292,7 @@ MESSAGES: dict[str, str] = {
     "report.hot_spots": "问题多发地点：同一地点3条以上开了跟进的日志",
     "report.no_hot_spots": "没有问题多发地点。",
     "report.change": "↑↓ 为与 {label} 相比的增减。",
-    "report.unknown_times": "{count} 项已办结但没有办结日期（导入时只写了“已办结”），未计入用时。",
+    "report.unknown_times": "{count} 项已办结但办结日期或时刻不详（导入时只写了“已办结”或只写了日期），未计入用时。",
     "report.empty": "{label} 没有日志或跟进。",
     "report.sheet.summary": "汇总",
     "report.sheet.kinds": "按类型",
@@ -801,4 +801,7 @@ MESSAGES: dict[str, str] = {
     "undo.took_photo_delete": "  它从日志 #{entry} 移除的照片 {name} 已恢复。",
     "export.photos": "一并导出日志所附照片 {count} 张（照片内容在文件中）。",
     "export.photos.one": "一并导出日志所附照片 1 张（照片内容在文件中）。",
+    "took.days": "约{days}天（有一头只记了日期）",
+    "took.days.one": "约1天（有一头只记了日期）",
+    "took.same_day": "当天（只记了日期）",
 }
