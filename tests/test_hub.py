@@ -268,3 +268,149 @@ def test_config_keeps_the_hub_for_this_device_only(
     assert refused.exit_code == 2 and "PGPASSWORD" in refused.stderr
     assert gridlog("config", "--unset", "hub").exit_code == 0
     assert gridlog("hub", "init").exit_code == 2  # nowhere to go now
+
+
+# --- sync ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def community(gridlog, hub_db, tmp_path, monkeypatch):
+    """An office device that made two grids and synced them to the hub, and two
+    workers' logins, one per grid; each device is its own database."""
+    assert gridlog("hub", "init").exit_code == 0
+    assert add_worker(gridlog, "office", "--name", "李书记", "--office").exit_code == 0
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)
+    monkeypatch.delenv("GRIDLOG_HUB")
+    devices = {
+        login: (str(tmp_path / f"{login}.db"), hub_db.url(login))
+        for login in ("office", "zhang", "wang")
+    }
+
+    def on(login: str, *args: str, now: str | None = None):
+        db, url = devices[login]
+        if args and args[0] == "sync":
+            args = (*args, "--hub", url)
+        return gridlog("--db", db, *args, now=now)
+
+    for grid in ("第一网格", "第二网格"):
+        assert on("office", "grid", "add", grid).exit_code == 0
+    assert on("office", "sync").exit_code == 0
+    monkeypatch.setenv("GRIDLOG_HUB", hub_db.admin_url)
+    for login, grid in (("zhang", "第一网格"), ("wang", "第二网格")):
+        assert (
+            add_worker(gridlog, login, "--name", login, "--grid", grid).exit_code == 0
+        )
+    monkeypatch.delenv("GRIDLOG_HUB")
+    return on
+
+
+def moved(result) -> dict:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def texts(on, login: str) -> list[str]:
+    return [entry["text"] for entry in json.loads(on(login, "log", "--json").stdout)]
+
+
+def test_a_workers_visit_reaches_the_office_and_the_offices_case_reaches_due(
+    community,
+):
+    on = community
+    assert moved(on("zhang", "sync", "--json"))["pulled"] >= 1  # the grid
+    added = on("zhang", "add", "楼顶漏水", "--grid", "第一网格", "--follow-up", "明天")
+    assert added.exit_code == 0, added.output
+    assert moved(on("zhang", "sync", "--json"))["pushed"] >= 2  # entry, follow-up
+    assert moved(on("office", "sync", "--json"))["pulled"] >= 2
+    assert texts(on, "office") == ["楼顶漏水"]
+    case = on(
+        "office", "add", "请核实违建", "--grid", "第一网格", "--follow-up", "明天"
+    )
+    assert case.exit_code == 0, case.output
+    on("office", "sync")
+    on("zhang", "sync")
+    due = json.loads(on("zhang", "due", "--days", "3", "--json").stdout)
+    assert sorted(item["text"] for item in due) == ["楼顶漏水", "请核实违建"]
+    [item] = [item for item in due if item["text"] == "请核实违建"]
+    assert on("zhang", "done", str(item["id"]), "--note", "已拆除").exit_code == 0
+    on("zhang", "sync")
+    on("office", "sync")
+    office_due = json.loads(on("office", "due", "--days", "3", "--json").stdout)
+    assert [item["text"] for item in office_due] == ["楼顶漏水"]  # the case closed
+
+
+def test_a_second_sync_with_nothing_new_moves_nothing(community):
+    on = community
+    on("zhang", "sync")
+    on("zhang", "add", "走访", "--grid", "第一网格")
+    on("zhang", "sync")
+    assert moved(on("zhang", "sync", "--json")) == {
+        "pushed": 0,
+        "pulled": 0,
+        "kept_here": 0,
+    }
+
+
+def test_a_worker_syncs_only_their_own_grid(community):
+    on = community
+    on("zhang", "sync")
+    on("zhang", "add", "一格的走访", "--grid", "第一网格")
+    on("zhang", "sync")
+    on("wang", "sync")
+    assert texts(on, "wang") == []
+    grids = json.loads(on("wang", "grid", "list", "--json").stdout)
+    assert [grid["name"] for grid in grids] == ["第二网格"]
+
+
+def test_a_grid_a_worker_made_stays_on_their_device(community):
+    on = community
+    on("zhang", "sync")
+    on("zhang", "grid", "add", "自建网格")
+    result = moved(on("zhang", "sync", "--json"))
+    assert result["kept_here"] == 1
+    on("office", "sync")
+    grids = json.loads(on("office", "grid", "list", "--json").stdout)
+    assert "自建网格" not in [grid["name"] for grid in grids]
+
+
+def test_an_edit_made_later_wins_on_every_device(community):
+    on = community
+    on("zhang", "sync")
+    on("zhang", "add", "初稿", "--grid", "第一网格")
+    on("zhang", "sync")
+    on("office", "sync")
+    [entry] = json.loads(on("office", "log", "--json").stdout)
+    on("office", "edit", str(entry["id"]), "--text", "办公室改过")
+    on("office", "sync")
+    on("zhang", "sync")
+    assert texts(on, "zhang") == ["办公室改过"]
+    assert texts(on, "office") == ["办公室改过"]
+
+
+def test_a_forget_travels_through_the_hub(community):
+    on = community
+    on("zhang", "sync")
+    registered = on(
+        "zhang",
+        "add",
+        "看望",
+        "--grid",
+        "第一网格",
+        "--resident",
+        "王建国",
+        "--place",
+        "9号楼101",
+        "--register",
+        "--phone",
+        "13812345678",
+    )
+    assert registered.exit_code == 0, registered.output
+    on("zhang", "sync")
+    on("office", "sync")
+    assert "王建国" in on("office", "resident", "list").stdout
+    forgot = on("zhang", "resident", "forget", "王建国")
+    assert forgot.exit_code == 0, forgot.output
+    on("zhang", "sync")
+    on("office", "sync")
+    assert "王建国" not in on("office", "resident", "list").stdout
+    assert "13812345678" not in on("office", "log", "--reveal").stdout

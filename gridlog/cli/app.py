@@ -37,6 +37,7 @@ COMMANDS = {
     **dict.fromkeys(("export", "merge", "import"), "transfer"),
     "report": "report",
     "sign": "residents",
+    "sync": "hub",
     "grid": "grids",
     **dict.fromkeys(("resident", "rule"), "residents"),
     "hub": "hub",
@@ -44,7 +45,8 @@ COMMANDS = {
 
 
 # The modules, in the order they register (typer lists a Typer's own commands first,
-# then its groups, each in the order registered: hence `sign` before `grid` above).
+# then its groups, each in the order registered: hence `sign` and `sync` before
+# `grid` above).
 COMMAND_MODULES = ("log", "config", "changes", "safety", "transfer", "report")
 COMMAND_MODULES += ("grids", "residents", "hub")
 

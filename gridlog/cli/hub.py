@@ -146,6 +146,23 @@ def _change_grids(
     emit(line=t(key, login=login, grids="、".join(names)))
 
 
+def sync(
+    ctx: typer.Context, json_out: JsonOption = False, url: HubOption = None
+) -> None:
+    from gridlog.cli.common import session
+    from gridlog.hub.sync import sync as sync_with
+
+    with hub(ctx, url) as conn, session(ctx, write=True) as (log, context):
+        moved = sync_with(log, context, conn)
+    if json_out:
+        emit(data=moved._asdict())
+        return
+    line = t("sync.done", pushed=moved.pushed, pulled=moved.pulled)
+    if moved.kept_here:
+        line += t("sync.kept_here", count=moved.kept_here)
+    emit(line=line)
+
+
 def _grids(given: list[str] | None) -> list[str]:
     if not given:
         raise GridlogError("hub.worker_no_grid", exit_code=2)
@@ -179,4 +196,5 @@ def register(app: typer.Typer) -> None:
         epilog=t("hub.worker.revoke.epilog"),
     )(worker_revoke)
     hub_app.add_typer(worker_app, name="worker")
+    app.command("sync", help=t("sync.help"), epilog=t("sync.epilog"))(sync)
     app.add_typer(hub_app, name="hub")

@@ -93,7 +93,8 @@ MIGRATIONS: tuple[str, ...] = (
         USING (login = session_user OR gridlog.is_office());
 
     GRANT USAGE ON SCHEMA gridlog TO gridlog_worker;
-    GRANT SELECT ON gridlog.workers, gridlog.worker_grids TO gridlog_worker;
+    GRANT SELECT ON gridlog.migrations, gridlog.workers, gridlog.worker_grids
+        TO gridlog_worker;
     GRANT SELECT, INSERT, UPDATE ON gridlog.records TO gridlog_worker;
     GRANT USAGE ON SEQUENCE gridlog.record_seq TO gridlog_worker;
     """,

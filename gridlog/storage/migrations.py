@@ -454,6 +454,25 @@ def m013_closed_time_unknown(db: Database) -> None:
     )
 
 
+def m014_hub_sent(db: Database) -> None:
+    """What this device last sent the hub of each record (a digest of its export
+    line), so that `gridlog sync` pushes only what changed since; and how far it has
+    pulled (`counters.hub_pulled`, the hub's `seq`). This device's alone: no export
+    carries it."""
+    _run(
+        db,
+        """
+        CREATE TABLE hub_sent (
+            kind TEXT NOT NULL,
+            uuid TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            PRIMARY KEY (kind, uuid)
+        ) WITHOUT ROWID;
+        INSERT INTO counters (name, value) VALUES ('hub_pulled', 0)
+        """,
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -468,6 +487,7 @@ MIGRATIONS = (
     m011_precision,
     m012_photos,
     m013_closed_time_unknown,
+    m014_hub_sent,
 )
 
 

@@ -77,9 +77,11 @@ class MergeResult:
 
 
 def merge_lines(
-    conn: sqlite3.Connection, ctx: Context, lines: Iterable[str]
+    conn: sqlite3.Connection, ctx: Context, lines: Iterable[str], *, restore=True
 ) -> MergeResult:
-    """Merge the lines of a jsonl export into the log, in one transaction."""
+    """Merge the lines of a jsonl export into the log, in one transaction.
+    `restore`: into a new log, take the file's history as it is (a sync, which
+    carries records without history, writes its own instead)."""
     written: list[str] = []  # photo files this merge wrote, removed if it fails
     try:
         with writing(conn, ctx) as changes:
@@ -87,7 +89,8 @@ def merge_lines(
             # Entries point at their case and cases at their entry: check at COMMIT.
             conn.execute("PRAGMA defer_foreign_keys = ON")
             counter = stage(conn, lines)
-            merger = _Merger(conn, changes, fresh=_never_held_records(conn))
+            fresh = restore and _never_held_records(conn)
+            merger = _Merger(conn, changes, fresh=fresh)
             merger.written = written
             merger.run(counter)
             conn.execute("DROP TABLE temp.merge_in")
