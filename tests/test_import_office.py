@@ -8,8 +8,7 @@ import datetime as dt
 import json
 
 from openpyxl import Workbook
-
-from tests.test_import import query, stored, stored_entries, write_csv
+from test_import import query, stored, stored_entries, write_csv
 
 OFFICE_HEADER = "走访时间,网格,住址,居民,问题类别,情况记录,处理结果,办结情况"
 OFFICE_ROWS = [

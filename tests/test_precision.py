@@ -8,7 +8,7 @@ import csv
 import io
 import json
 
-from tests.test_import import query, write_csv
+from test_import import query, write_csv
 
 
 def ok(gridlog, *args: str, now: str | None = None):
