@@ -414,3 +414,9 @@ def test_a_forget_travels_through_the_hub(community):
     on("office", "sync")
     assert "王建国" not in on("office", "resident", "list").stdout
     assert "13812345678" not in on("office", "log", "--reveal").stdout
+
+
+def test_a_new_device_leaves_nothing_behind_that_the_hub_already_has(community):
+    """Every new log starts with the same care rules, which only an office writes:
+    they are the hub's own, not a worker's records left on the device."""
+    assert moved(community("zhang", "sync", "--json"))["kept_here"] == 0

@@ -88,7 +88,9 @@ def push(conn: sqlite3.Connection, hub: Any) -> tuple[int, int]:
                     "SELECT gridlog.may_write(%s, %s)", [record.kind, record.grid_uuid]
                 ).fetchone()[0]
             if not writable[key]:
-                left += 1
+                # The same as the hub's (a care rule every new log starts with, a
+                # grid pulled from it): nothing to send, and nothing left behind.
+                left += not _hub_has(hub, record)
                 continue
             cursor = hub.execute(
                 _UPSERT,
@@ -113,6 +115,14 @@ def push(conn: sqlite3.Connection, hub: Any) -> tuple[int, int]:
             ],
         )
     return taken, left
+
+
+def _hub_has(hub: Any, record: Outgoing) -> bool:
+    row = hub.execute(
+        "SELECT body FROM gridlog.records WHERE kind = %s AND uuid = %s",
+        [record.kind, record.uuid],
+    ).fetchone()
+    return row is not None and digest(row[0]) == record.digest
 
 
 def pull(conn: sqlite3.Connection, ctx: Context, hub: Any) -> int:
