@@ -84,6 +84,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE POLICY records_update ON gridlog.records FOR UPDATE
         USING (gridlog.may_write(kind, grid_uuid))
         WITH CHECK (gridlog.may_write(kind, grid_uuid));
+    -- A forget reaches the hub: the person's record, the reminders their care rules
+    -- made and the photos of entries about them go (`hub.sync`). Nothing else is
+    -- ever deleted here.
+    CREATE POLICY records_forget ON gridlog.records FOR DELETE
+        USING (kind IN ('resident', 'fired', 'photo')
+               AND gridlog.may_write(kind, grid_uuid));
 
     ALTER TABLE gridlog.workers ENABLE ROW LEVEL SECURITY;
     CREATE POLICY workers_read ON gridlog.workers FOR SELECT
@@ -95,7 +101,7 @@ MIGRATIONS: tuple[str, ...] = (
     GRANT USAGE ON SCHEMA gridlog TO gridlog_worker;
     GRANT SELECT ON gridlog.migrations, gridlog.workers, gridlog.worker_grids
         TO gridlog_worker;
-    GRANT SELECT, INSERT, UPDATE ON gridlog.records TO gridlog_worker;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON gridlog.records TO gridlog_worker;
     GRANT USAGE ON SEQUENCE gridlog.record_seq TO gridlog_worker;
     """,
 )

@@ -78,6 +78,8 @@ def push(conn: sqlite3.Connection, hub: Any) -> tuple[int, int]:
         for record in outgoing(conn)
         if sent.get(f"{record.kind} {record.uuid}") != record.digest
     ]
+    # Tombstones first: what the hub buries is found by the entries as they were.
+    changed.sort(key=lambda record: record.kind != "tombstone")
     writable: dict[tuple[str, str | None], bool] = {}
     taken, left = 0, 0
     with hub.transaction():
@@ -103,6 +105,8 @@ def push(conn: sqlite3.Connection, hub: Any) -> tuple[int, int]:
                 ],
             )
             taken += cursor.rowcount
+            if record.kind == "tombstone":
+                _bury(hub, record.uuid)
     # Remembered once the hub has committed: a push cut short is sent again.
     with transaction(conn):
         conn.executemany(
@@ -115,6 +119,21 @@ def push(conn: sqlite3.Connection, hub: Any) -> tuple[int, int]:
             ],
         )
     return taken, left
+
+
+def _bury(hub: Any, person: str) -> None:
+    """What the hub holds of a forgotten resident and nobody's device will send
+    again (deletions do not travel): their record, the reminders their care rules
+    made, and the photos of entries about them. Their entries, scrubbed where they
+    were forgotten, arrive as newer versions."""
+    hub.execute(
+        "DELETE FROM gridlog.records WHERE kind = 'photo' AND body->>'entry_uuid' IN"
+        " (SELECT uuid::text FROM gridlog.records"
+        "  WHERE kind = 'entry' AND body->>'resident_uuid' = %(person)s)"
+        " OR (kind = 'fired' AND body->>'resident_uuid' = %(person)s)"
+        " OR (kind = 'resident' AND uuid::text = %(person)s)",
+        {"person": person},
+    )
 
 
 def _hub_has(hub: Any, record: Outgoing) -> bool:
