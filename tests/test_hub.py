@@ -434,3 +434,33 @@ def test_a_new_device_leaves_nothing_behind_that_the_hub_already_has(community):
     """Every new log starts with the same care rules, which only an office writes:
     they are the hub's own, not a worker's records left on the device."""
     assert moved(community("zhang", "sync", "--json"))["kept_here"] == 0
+
+
+def test_a_sync_cut_short_is_finished_by_the_next(community, monkeypatch):
+    """The push is one transaction on the hub and the pull one on the device: a
+    sync that fails between them (a network drop, a kill) leaves both consistent,
+    and the next one does what is left, once."""
+    from gridlog.transfer import merge_apply
+
+    on = community
+    on("zhang", "sync")
+    on("office", "add", "办公室交办", "--grid", "第一网格", "--follow-up", "明天")
+    on("office", "sync")
+    on("zhang", "add", "网格员走访", "--grid", "第一网格")
+    real = merge_apply.merge_lines
+
+    def network_drop(*args, **kwargs):
+        raise ConnectionResetError("the hub went away")
+
+    monkeypatch.setattr(merge_apply, "merge_lines", network_drop)
+    cut = on("zhang", "sync")
+    assert cut.exit_code == 1 and "Traceback" not in cut.output, cut.output
+    assert "run gridlog sync again" in cut.stderr
+    monkeypatch.setattr(merge_apply, "merge_lines", real)
+    assert texts(on, "zhang") == ["网格员走访"]  # the pull did not happen
+    again = moved(on("zhang", "sync", "--json"))
+    assert again["pushed"] == 0  # the push had been taken
+    assert sorted(texts(on, "zhang")) == ["办公室交办", "网格员走访"]
+    on("office", "sync")
+    assert sorted(texts(on, "office")) == ["办公室交办", "网格员走访"]
+    assert moved(on("zhang", "sync", "--json"))["pulled"] == 0

@@ -153,7 +153,10 @@ def sync(
     from gridlog.hub.sync import sync as sync_with
 
     with hub(ctx, url) as conn, session(ctx, write=True) as (log, context):
-        moved = sync_with(log, context, conn)
+        try:
+            moved = sync_with(log, context, conn)
+        except Exception as exc:  # a dropped network, a refused record, …
+            raise _cut_short(exc) from exc
     if json_out:
         emit(data=moved._asdict())
         return
@@ -161,6 +164,15 @@ def sync(
     if moved.kept_here:
         line += t("sync.kept_here", count=moved.kept_here)
     emit(line=line)
+
+
+def _cut_short(exc: Exception) -> GridlogError:
+    """A sync that stopped midway: each side kept whole steps (a push is one
+    transaction on the hub, a pull one here), so the advice is to run it again."""
+    from gridlog.cli.messages import describe
+
+    reason = describe(exc) if isinstance(exc, GridlogError) else type(exc).__name__
+    return GridlogError("after_commit.sync_cut_short", reason=reason)
 
 
 def _grids(given: list[str] | None) -> list[str]:

@@ -846,4 +846,5 @@ MESSAGES: dict[str, str] = {
     "sync.epilog": "Example: gridlog sync · gridlog sync --json",
     "sync.done": "Synced with the hub: {pushed} records sent, {pulled} taken.",
     "sync.kept_here": " {count} records of grids this login may not write stay on this device.",
+    "after_commit.sync_cut_short": "the sync stopped midway ({reason}); what either side had taken is kept whole: run gridlog sync again to finish.",
 }

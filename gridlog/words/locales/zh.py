@@ -808,4 +808,5 @@ MESSAGES: dict[str, str] = {
     "sync.epilog": "例：gridlog sync · gridlog sync --json",
     "sync.done": "已与枢纽同步：发出 {pushed} 条，取回 {pulled} 条。",
     "sync.kept_here": "另有 {count} 条属于本账号不能记录的网格，留在本设备。",
+    "after_commit.sync_cut_short": "同步中途停止（{reason}）；两边已完成的部分都完整保存：再运行一次 gridlog sync 即可接着完成。",
 }
