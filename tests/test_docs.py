@@ -158,3 +158,16 @@ def test_the_readme_morning_is_what_the_tour_prints(tmp_path):
             )
             printed[command] = run.stdout.rstrip("\n")
         assert output == printed[command], command
+
+
+def test_every_test_the_safety_table_cites_exists():
+    """'Your data is safe' names its proof by test function: a renamed or removed
+    test would leave a promise standing on nothing."""
+    table = README.split("\n## Your data is safe")[1].split("\n### ")[0]
+    cited = set(re.findall(r"`(test_[a-z0-9_]+)`", table))
+    sources = "".join(
+        path.read_text(encoding="utf-8")
+        for path in (Path(__file__).parent).glob("test_*.py")
+    )
+    assert len(cited) > 100
+    assert sorted(name for name in cited if f"def {name}(" not in sources) == []
