@@ -333,3 +333,32 @@ def test_resident_edit_changes_the_record_and_keeps_the_old_values(gridlog, read
     assert json.loads(history[0])["place"] == "9号楼1单元101"
     assert ok(gridlog, "undo").exit_code == 0
     assert data(gridlog, "resident", "show", "王大爷")["place"] == "9号楼1单元101"
+
+
+def test_editing_the_resident_of_an_entry_moves_its_link(gridlog, read_db):
+    """`edit --resident` links the entry to whom it names now (as `add` would), never
+    leaving it on the person it named before."""
+    ok(gridlog, "resident", "add", "王建国", "--place", "9号楼1单元101")
+    ok(gridlog, "resident", "add", "李秀英", "--place", "9号楼2单元201")
+    added = data(gridlog, "add", "送药", "--resident", "王建国")
+    entry = added["entry_id"]
+
+    def linked() -> tuple:
+        conn = read_db()
+        try:
+            row = conn.execute(
+                "SELECT e.resident, r.name FROM entries e"
+                " LEFT JOIN residents r ON r.id = e.resident_id WHERE e.id = ?",
+                (entry,),
+            ).fetchone()
+        finally:
+            conn.close()
+        return tuple(row)
+
+    assert linked() == ("王建国", "王建国")
+    ok(gridlog, "edit", str(entry), "--resident", "李秀英")
+    assert linked() == ("李秀英", "李秀英")
+    ok(gridlog, "edit", str(entry), "--resident", "路过的快递员")
+    assert linked() == ("路过的快递员", None)
+    ok(gridlog, "undo")
+    assert linked() == ("李秀英", "李秀英")

@@ -245,6 +245,8 @@ def edit_record(
         values = _entry_values(conn, edit, before)
         if "at" in values and entry["day_only"]:
             values["day_only"] = 0  # a time given now is a time known
+        if "resident" in values:
+            values |= _relinked(conn, values["resident"], values.get("place"))
         if not values and edit.follow_up is None and not incoming:
             raise GridlogError("edit.nothing", exit_code=2)
         if values:
@@ -266,6 +268,23 @@ def edit_record(
         moved = ((before.date(), before.time()), (after.date(), after.time()))
     due = None if opened is None else (edit.follow_up, edit.follow_up_time)
     return Edited("entry", moved, opened, due, changed=bool(values), photos=photos)
+
+
+def _relinked(
+    conn: sqlite3.Connection, name: str | None, place: str | None
+) -> dict[str, Any]:
+    """A new `--resident` links the entry to whom it names now, as `add` would: the
+    registered resident of that name (at `--place`, when the edit gives one), or
+    nobody for a name not in the register. The old link never stays on someone
+    else's name. (The entry's place stays as it is: it may have been typed.)"""
+    if name is None:
+        return {"resident_id": None}
+    from gridlog.domain.residents import match_resident
+
+    known = match_resident(conn, name, place)
+    if known is None:
+        return {"resident_id": None}
+    return {"resident_id": known["id"], "resident": known["name"]}
 
 
 def _read_photos(conn: sqlite3.Connection, paths: tuple[Path, ...]) -> list:
