@@ -243,3 +243,23 @@ def test_done_on_a_case_opened_on_a_day_without_its_hour_says_days(
     assert "约3天" in done and "16小时" not in done
     shown = ok(gridlog, "--lang", "zh", "show", "2").stdout
     assert "约3天" in shown
+
+
+def test_the_printed_review_says_how_many_closes_it_left_out_of_the_times(
+    gridlog, red_grids, tmp_path
+):
+    imported(gridlog, tmp_path, CLOSED_ON_A_DAY)
+    page = tmp_path / "review.html"
+    ok(
+        gridlog,
+        "--lang",
+        "zh",
+        "report",
+        "--month",
+        "2019-03",
+        "--format",
+        "html",
+        "--output",
+        str(page),
+    )
+    assert "2 项已办结但办结日期或时刻不详" in page.read_text(encoding="utf-8")

@@ -126,6 +126,7 @@ def _sections(report: Report) -> list[str]:
         return [f"<p>{_esc(t('report.empty', label=report.period.label))}</p>"]
     return [
         _summary(report),
+        *_unknown_times(report),
         *_scheduled(report),
         _charts(report),
         _counts(report, "kind", t("report.by_kind")),
@@ -133,6 +134,14 @@ def _sections(report: Report) -> list[str]:
         _hot_spots(report),
         *_coverage(report),
     ]
+
+
+def _unknown_times(report: Report) -> list[str]:
+    """How many closed cases the times to resolve leave out (a day or an hour
+    nobody wrote down): the printed review says so, as the screen does."""
+    count = report.total.unknown_resolution
+    note = t("report.unknown_times", count=count)
+    return [f'<p class="note">{_esc(note)}</p>'] if count else []
 
 
 def _summary(report: Report) -> str:
