@@ -389,10 +389,6 @@ def test_an_edit_made_later_wins_on_every_device(community):
     assert texts(on, "office") == ["办公室改过"]
 
 
-def hub_admin_url(on) -> str:
-    return on.admin_url
-
-
 def leftovers(admin_url: str, *words: str) -> list[str]:
     """The hub's records that still say any of `words`, read as its administrator."""
     with psycopg.connect(admin_url) as admin:
@@ -427,7 +423,7 @@ def test_a_forget_travels_through_the_hub(community):
     on("office", "sync")
     assert "王建国" not in on("office", "resident", "list").stdout
     assert "13812345678" not in on("office", "log", "--reveal").stdout
-    assert leftovers(hub_admin_url(on), "王建国", "13812345678") == []
+    assert leftovers(on.admin_url, "王建国", "13812345678") == []
 
 
 def test_a_new_device_leaves_nothing_behind_that_the_hub_already_has(community):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_forget import file_bytes
 
 pytestmark = pytest.mark.usefixtures("red_grids")
 NAME = "臧树花"
@@ -23,15 +24,6 @@ SECRETS = (NAME.encode(), PHONE.encode(), ID_NUMBER.encode())
 def ok(result):
     assert result.exit_code == 0, result.output
     return result
-
-
-def file_bytes(db: Path) -> bytes:
-    """Everything SQLite keeps on disk for this database."""
-    return b"".join(
-        path.read_bytes()
-        for path in (db, db.with_name(db.name + "-wal"))
-        if path.exists()
-    )
 
 
 def leaked(db: Path) -> list[bytes]:
