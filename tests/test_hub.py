@@ -5,6 +5,8 @@ PostgreSQL connection with their own password alike."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -303,6 +305,15 @@ def community(gridlog, hub_db, tmp_path, monkeypatch):
         )
     monkeypatch.delenv("GRIDLOG_HUB")
     on.admin_url = hub_db.admin_url
+    on.url = hub_db.url
+    on.db = lambda login: devices[login][0]
+    on.at = lambda db, *args: gridlog("--db", db, *args)
+    on.texts_at = lambda db: [
+        entry["text"]
+        for entry in json.loads(
+            gridlog("--db", db, "log", "--json", "--limit", "1000").stdout
+        )
+    ]
     return on
 
 
@@ -460,3 +471,176 @@ def test_a_sync_cut_short_is_finished_by_the_next(community, monkeypatch):
     on("office", "sync")
     assert sorted(texts(on, "office")) == ["办公室交办", "网格员走访"]
     assert moved(on("zhang", "sync", "--json"))["pulled"] == 0
+
+
+def sync_process(on, login: str, db: str) -> subprocess.Popen:
+    """A whole `gridlog sync` process for the device `db` of `login`, started now."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gridlog",
+            "--db",
+            db,
+            "sync",
+            "--json",
+            "--hub",
+            on.url(login),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_thirty_two_devices_syncing_at_once_lose_and_double_nothing(
+    community, tmp_path
+):
+    """Each device pulls what changed after the last `seq` it saw, so a push whose
+    `seq` was drawn earlier but committed later must never be passed over."""
+    on = community
+    devices = [
+        (("zhang", "wang")[n % 2], str(tmp_path / f"d{n}.db")) for n in range(32)
+    ]
+
+    def all_sync() -> None:
+        running = [sync_process(on, login, db) for login, db in devices]
+        for process in running:
+            _, err = process.communicate(timeout=300)
+            assert process.returncode == 0, err
+
+    all_sync()  # each device's first pull: its grid
+    for n, (login, db) in enumerate(devices):
+        grid = "第一网格" if login == "zhang" else "第二网格"
+        for visit in range(2):
+            added = on.at(db, "add", f"设备{n}走访{visit}", "--grid", grid)
+            assert added.exit_code == 0, added.output
+    all_sync()
+    all_sync()
+    expected = {
+        login: sorted(
+            f"设备{n}走访{visit}"
+            for n, (who, _) in enumerate(devices)
+            if who == login
+            for visit in range(2)
+        )
+        for login in ("zhang", "wang")
+    }
+    for login, db in devices:
+        assert sorted(on.texts_at(db)) == expected[login]
+    on("office", "sync")
+    office = sorted(on.texts_at(on.db("office")))
+    assert office == sorted(expected["zhang"] + expected["wang"])
+    with psycopg.connect(on.admin_url) as admin:
+        entries = admin.execute(
+            "SELECT count(*) FROM gridlog.records WHERE kind = 'entry'"
+        ).fetchone()[0]
+    assert entries == 32 * 2
+
+
+def test_a_grid_granted_later_arrives_whole(community, monkeypatch):
+    """Its records were written before the `seq` the device last pulled to: a pull
+    that went only by `seq` would never bring them."""
+    on = community
+    on("wang", "sync")
+    on("wang", "add", "二格的老案子", "--grid", "第二网格", "--follow-up", "明天")
+    on("wang", "sync")
+    on("zhang", "sync")
+    assert texts(on, "zhang") == []
+    monkeypatch.setenv("GRIDLOG_HUB", on.admin_url)
+    granted = on("office", "hub", "worker", "grant", "zhang", "--grid", "第二网格")
+    assert granted.exit_code == 0, granted.output
+    monkeypatch.delenv("GRIDLOG_HUB")
+    assert moved(on("zhang", "sync", "--json"))["pulled"] >= 3  # grid, entry, case
+    assert texts(on, "zhang") == ["二格的老案子"]
+    assert moved(on("zhang", "sync", "--json"))["pulled"] == 0
+
+
+def due_texts(on, login: str) -> list[str]:
+    due = json.loads(on(login, "due", "--days", "30", "--json").stdout)
+    return sorted(item["text"] for item in due)
+
+
+def entry_id(on, login: str, text: str) -> str:
+    entries = json.loads(on(login, "log", "--json").stdout)
+    [entry] = [entry for entry in entries if entry["text"] == text]
+    return str(entry["id"])
+
+
+def shared_case(on, text: str = "楼顶漏水") -> None:
+    """A case zhang opened in his grid, on his device, the hub and the office's."""
+    on("zhang", "sync")
+    added = on("zhang", "add", text, "--grid", "第一网格", "--follow-up", "明天")
+    assert added.exit_code == 0, added.output
+    on("zhang", "sync")
+    on("office", "sync")
+    assert texts(on, "office") == [text]
+
+
+def test_a_deletion_reaches_every_device_and_the_hub(community):
+    on = community
+    shared_case(on)
+    deleted = on("zhang", "delete", entry_id(on, "zhang", "楼顶漏水"))
+    assert deleted.exit_code == 0, deleted.output
+    assert moved(on("zhang", "sync", "--json"))["pushed"] == 2  # entry, follow-up
+    assert moved(on("office", "sync", "--json"))["pulled"] == 2
+    assert texts(on, "office") == [] and due_texts(on, "office") == []
+    assert leftovers(on.admin_url, "楼顶漏水") == []
+    assert moved(on("zhang", "sync", "--json"))["pulled"] == 0
+
+
+def test_undoing_a_delete_brings_the_record_back_everywhere(community):
+    on = community
+    shared_case(on)
+    on("zhang", "delete", entry_id(on, "zhang", "楼顶漏水"))
+    on("zhang", "sync")
+    on("office", "sync")
+    assert on("zhang", "undo").exit_code == 0
+    on("zhang", "sync")
+    on("office", "sync")
+    assert texts(on, "office") == ["楼顶漏水"]
+    assert due_texts(on, "office") == ["楼顶漏水"]
+    edited = on(
+        "zhang", "edit", entry_id(on, "zhang", "楼顶漏水"), "--text", "漏水已查"
+    )
+    assert edited.exit_code == 0, edited.output
+    on("zhang", "sync")
+    on("office", "sync")
+    assert texts(on, "office") == ["漏水已查"]  # later edits still win
+
+
+def test_an_edit_the_deleting_device_had_not_seen_wins(community):
+    """Nothing is lost to a deletion made on an older version."""
+    on = community
+    shared_case(on)
+    office_edit = on(
+        "office",
+        "edit",
+        entry_id(on, "office", "楼顶漏水"),
+        "--text",
+        "楼顶漏水,已报物业",
+    )
+    assert office_edit.exit_code == 0, office_edit.output
+    on("office", "sync")
+    on("zhang", "delete", entry_id(on, "zhang", "楼顶漏水"))
+    on("zhang", "sync")
+    assert texts(on, "zhang") == ["楼顶漏水,已报物业"]
+    on("office", "sync")
+    assert texts(on, "office") == ["楼顶漏水,已报物业"]
+    # Its case came back with it (the entry points at it), as it was opened.
+    assert due_texts(on, "zhang") == due_texts(on, "office") == ["楼顶漏水"]
+
+
+def test_a_visit_on_a_case_deleted_meanwhile_keeps_the_case(community):
+    on = community
+    shared_case(on)
+    case = json.loads(on("zhang", "due", "--days", "3", "--json").stdout)[0]["id"]
+    on("office", "delete", entry_id(on, "office", "楼顶漏水"))
+    on("office", "sync")
+    visit = on("zhang", "add", "第二次上门", "--grid", "第一网格", "--case", str(case))
+    assert visit.exit_code == 0, visit.output
+    assert on("zhang", "sync").exit_code == 0
+    on("office", "sync")
+    for login in ("zhang", "office"):
+        assert sorted(texts(on, login)) == ["楼顶漏水", "第二次上门"]
+        assert due_texts(on, login) == ["楼顶漏水"]

@@ -12,8 +12,11 @@ What was sent is remembered per record (`hub_sent`: a digest of its line), so a
 sync pushes only what changed since, and a second sync with nothing new moves
 nothing. A sync that is interrupted leaves both sides consistent: each push is one
 transaction on the hub, each pull one on this device, and the next sync does again
-whatever did not finish. Not yet carried: deletions (as with `merge`, a deleted
-record comes back from the hub) and the history of each record.
+whatever did not finish. Pushes take turns on the hub (one lock), so the `seq`s
+become visible in order and a pull by `seq` never passes one over; a grid granted
+to the login later is pulled whole. Deletions travel as markers, by the rule in
+`hub.deletions`. What travels is each record's latest version: the version that
+loses stays in the history of the device that held it, as with `merge`.
 """
 
 from __future__ import annotations
@@ -27,12 +30,16 @@ from typing import Any, NamedTuple
 
 from gridlog.context import Context
 from gridlog.domain import tombstones
+from gridlog.hub import deletions
 from gridlog.storage.db import transaction
 from gridlog.storage.migrations import schema_version
 from gridlog.transfer.export_jsonl import SELECTS, record_lines
 
 # The hub's records of kinds without a UUID of their own get one made of their keys.
 _FIRED = uuid.UUID("5b0c1e6e-7a53-4f0c-9a2c-6d1f1c0e8b11")
+
+_PUSH_LOCK = 0x67726964  # "grid": the hub's one lock on pushes
+ALL_GRIDS = "*"  # in `hub_grids`: this login is an office's, and sees every grid
 
 _UPSERT = """
 INSERT INTO gridlog.records (kind, uuid, grid_uuid, revision, body)
@@ -66,23 +73,32 @@ class Outgoing(NamedTuple):
 def sync(conn: sqlite3.Connection, ctx: Context, hub: Any) -> Moved:
     """Push, then pull: what this device changed reaches the hub before the hub's
     changes are weighed against it here."""
-    pushed, kept_here = push(conn, hub)
+    pushed, kept_here = push(conn, hub, ctx.now_utc)
     return Moved(pushed, pull(conn, ctx, hub), kept_here)
 
 
-def push(conn: sqlite3.Connection, hub: Any) -> tuple[int, int]:
-    """Send the records changed since they were last sent; (taken, left here)."""
+def push(conn: sqlite3.Connection, hub: Any, now: str = "") -> tuple[int, int]:
+    """Send the records changed since they were last sent, and the deletions made
+    since; (taken, left here)."""
     sent = dict(conn.execute("SELECT kind || ' ' || uuid, digest FROM hub_sent"))
+    everything = {f"{record.kind} {record.uuid}": record for record in outgoing(conn)}
     changed = [
-        record
-        for record in outgoing(conn)
-        if sent.get(f"{record.kind} {record.uuid}") != record.digest
+        record for key, record in everything.items() if sent.get(key) != record.digest
     ]
+    buried = {record.uuid for record in changed if record.kind == "tombstone"}
+    buried |= {key.split(" ", 1)[1] for key in sent if key.startswith("tombstone ")}
+    gone = deletions.gone(sent, set(everything), buried)
     # Tombstones first: what the hub buries is found by the entries as they were.
     changed.sort(key=lambda record: record.kind != "tombstone")
     writable: dict[tuple[str, str | None], bool] = {}
     taken, left = 0, 0
     with hub.transaction():
+        if changed or gone:
+            # One push at a time: the `seq`s a push draws are then visible by the
+            # time any later one's are, so a device that has pulled to some `seq`
+            # never has an earlier one still to come.
+            hub.execute("SELECT pg_advisory_xact_lock(%s)", [_PUSH_LOCK])
+        changed = _over_markers(conn, hub, changed, everything)
         for record in changed:
             key = (_role_of(record.kind), record.grid_uuid)
             if key not in writable:
@@ -107,6 +123,8 @@ def push(conn: sqlite3.Connection, hub: Any) -> tuple[int, int]:
             taken += cursor.rowcount
             if record.kind == "tombstone":
                 _bury(hub, record.uuid)
+        went = deletions.send(hub, gone, sent, now)
+        taken += len(went)
     # Remembered once the hub has committed: a push cut short is sent again.
     with transaction(conn):
         conn.executemany(
@@ -116,9 +134,56 @@ def push(conn: sqlite3.Connection, hub: Any) -> tuple[int, int]:
                 (record.kind, record.uuid, record.digest)
                 for record in changed
                 if writable[(_role_of(record.kind), record.grid_uuid)]
-            ],
+            ]
+            + [(kind, key, deletions.DELETED) for kind, key in went],
         )
     return taken, left
+
+
+def _over_markers(
+    conn: sqlite3.Connection,
+    hub: Any,
+    changed: list[Outgoing],
+    everything: dict[str, Outgoing],
+) -> list[Outgoing]:
+    """The records to push, with those the hub holds as deleted brought back (see
+    `hub.deletions`): the changed ones, and those the pushed ones point at, again
+    and again until none is left. Their revision here goes past the marker's
+    first, so that a push cut short never leaves this device behind the hub."""
+    pushing = {f"{record.kind} {record.uuid}": record for record in changed}
+    asked: set[str] = set()
+    while True:
+        wanted = {
+            record.uuid for record in pushing.values() if record.kind in deletions.KINDS
+        }
+        wanted |= set(deletions.referenced(r.line for r in pushing.values()))
+        wanted -= asked
+        if not wanted:
+            return list(pushing.values())
+        asked |= wanted
+        back = {}
+        for (kind, key), revision in deletions.markers_over(
+            hub, sorted(wanted)
+        ).items():
+            mine = everything.get(f"{kind} {key}")
+            if mine is not None:
+                back[f"{kind} {key}"] = _revised(mine, revision + 1)
+        if back:
+            with transaction(conn):
+                for record in back.values():
+                    deletions.bring_back(
+                        conn, record.kind, record.uuid, record.revision
+                    )
+            pushing.update(back)
+
+
+def _revised(record: Outgoing, revision: int) -> Outgoing:
+    line = (
+        {**record.line, "revision": revision}
+        if "revision" in record.line
+        else record.line
+    )
+    return record._replace(revision=revision, line=line, digest=digest(line))
 
 
 def _bury(hub: Any, person: str) -> None:
@@ -151,14 +216,22 @@ def pull(conn: sqlite3.Connection, ctx: Context, hub: Any) -> int:
     since = conn.execute(
         "SELECT value FROM counters WHERE name = 'hub_pulled'"
     ).fetchone()[0]
+    seen = {grid for (grid,) in conn.execute("SELECT grid_uuid FROM hub_grids")}
+    visible = _visible_grids(hub)
+    granted = sorted(visible - seen)
+    if ALL_GRIDS in granted:
+        since, granted = 0, []
     rows = hub.execute(
         "SELECT kind, uuid::text, body, seq FROM gridlog.records"
-        " WHERE seq > %s ORDER BY seq",
-        [since],
+        " WHERE seq > %s OR grid_uuid = ANY(%s::uuid[]) ORDER BY seq",
+        [since, granted],
     ).fetchall()
     hub.rollback()
     if not rows:
+        with transaction(conn):
+            _remember_grids(conn, visible)
         return 0
+    markers = deletions.marker_keys(rows)
     header = {
         "type": "gridlog",
         "schema": schema_version(),
@@ -167,19 +240,47 @@ def pull(conn: sqlite3.Connection, ctx: Context, hub: Any) -> int:
     }
     lines = [
         json.dumps(header),
-        *(json.dumps(body, ensure_ascii=False) for *_, body, _ in rows),
+        *(
+            json.dumps(body, ensure_ascii=False)
+            for *_, body, _ in rows
+            if not body.get("deleted")
+        ),
     ]
     result = merge_lines(conn, ctx, lines, restore=False)
+    went = deletions.apply(conn, ctx, markers) if markers else 0
     with transaction(conn):
         conn.executemany(
             "INSERT INTO hub_sent (kind, uuid, digest) VALUES (?, ?, ?)"
             " ON CONFLICT (kind, uuid) DO UPDATE SET digest = excluded.digest",
-            [(kind, key, digest(body)) for kind, key, body, _ in rows],
+            [
+                (kind, key, deletions.DELETED if body.get("deleted") else digest(body))
+                for kind, key, body, _ in rows
+            ],
         )
         conn.execute(
-            "UPDATE counters SET value = ? WHERE name = 'hub_pulled'", (rows[-1][3],)
+            "UPDATE counters SET value = max(value, ?) WHERE name = 'hub_pulled'",
+            (rows[-1][3],),
         )
-    return sum(result.added.values()) + sum(result.updated.values())
+        # With the records: a pull cut short pulls a newly granted grid again.
+        _remember_grids(conn, visible)
+    return sum(result.added.values()) + sum(result.updated.values()) + went
+
+
+def _remember_grids(conn: sqlite3.Connection, visible: set[str]) -> None:
+    conn.execute("DELETE FROM hub_grids")
+    conn.executemany(
+        "INSERT INTO hub_grids (grid_uuid) VALUES (?)", [(grid,) for grid in visible]
+    )
+
+
+def _visible_grids(hub: Any) -> set[str]:
+    """The grids this login may see now: `*` for an office (all of them)."""
+    if hub.execute("SELECT gridlog.is_office()").fetchone()[0]:
+        return {ALL_GRIDS}
+    rows = hub.execute(
+        "SELECT grid_uuid::text FROM gridlog.worker_grids WHERE login = session_user"
+    )
+    return {grid for (grid,) in rows}
 
 
 def outgoing(conn: sqlite3.Connection) -> Iterator[Outgoing]:

@@ -473,6 +473,14 @@ def m014_hub_sent(db: Database) -> None:
     )
 
 
+def m015_hub_grids(db: Database) -> None:
+    """The grids this device's hub login could see when it last pulled (`*` for an
+    office, which sees them all), so that a grid granted later is pulled whole: its
+    records were written before the `seq` the device had pulled to. This device's
+    alone, like `hub_sent`."""
+    _run(db, "CREATE TABLE hub_grids (grid_uuid TEXT PRIMARY KEY) WITHOUT ROWID")
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -488,6 +496,7 @@ MIGRATIONS = (
     m012_photos,
     m013_closed_time_unknown,
     m014_hub_sent,
+    m015_hub_grids,
 )
 
 
