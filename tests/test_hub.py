@@ -13,6 +13,8 @@ import pytest
 
 psycopg = pytest.importorskip("psycopg")
 
+from gridlog.hub.schema import MIGRATIONS  # noqa: E402
+
 PASSWORD = "网格员的密码 123"
 FIRST, SECOND = str(uuid.uuid4()), str(uuid.uuid4())
 
@@ -66,13 +68,13 @@ def visible(conn) -> list[str]:
 def test_init_creates_the_schema_once_and_again_changes_nothing(gridlog, hub_db):
     first = gridlog("hub", "init")
     assert first.exit_code == 0, first.stderr
-    assert "0 → 1" in first.stdout
+    assert f"0 → {len(MIGRATIONS)}" in first.stdout
     again = gridlog("hub", "init")
     assert again.exit_code == 0
     assert "nothing changed" in again.stdout
     with psycopg.connect(hub_db.admin_url) as admin:
         applied = admin.execute("SELECT version FROM gridlog.migrations").fetchall()
-    assert applied == [(1,)]
+    assert applied == [(n,) for n in range(1, len(MIGRATIONS) + 1)]
 
 
 def test_a_worker_sees_and_writes_only_their_own_grids(gridlog, hub, monkeypatch):
@@ -644,3 +646,14 @@ def test_a_visit_on_a_case_deleted_meanwhile_keeps_the_case(community):
     for login in ("zhang", "office"):
         assert sorted(texts(on, login)) == ["楼顶漏水", "第二次上门"]
         assert due_texts(on, login) == ["楼顶漏水"]
+
+
+def test_a_hub_older_than_gridlog_is_brought_up_to_date_first(community):
+    on = community
+    with psycopg.connect(on.admin_url, autocommit=True) as admin:
+        admin.execute(
+            "DELETE FROM gridlog.migrations WHERE version = %s", [len(MIGRATIONS)]
+        )
+    refused = on("zhang", "sync")
+    assert refused.exit_code == 2 and "gridlog hub init" in refused.stderr
+    assert "Traceback" not in refused.output

@@ -104,7 +104,22 @@ MIGRATIONS: tuple[str, ...] = (
     GRANT SELECT, INSERT, UPDATE, DELETE ON gridlog.records TO gridlog_worker;
     GRANT USAGE ON SEQUENCE gridlog.record_seq TO gridlog_worker;
     """,
+    # How much a version has been scrubbed of forgotten people (blots, emptied
+    # fields): between two versions of the same edit, the one scrubbed more wins,
+    # so that a forget is never undone by a copy pushed before its device heard.
+    """
+    CREATE FUNCTION gridlog.scrubbed(body jsonb) RETURNS integer
+        LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
+        AS $f$ SELECT (length(body::text) - length(replace(body::text, '***', ''))) / 3
+                    + (SELECT count(*)::integer FROM jsonb_each(body)
+                       WHERE jsonb_typeof(value) = 'null') $f$;
+    """,
 )
+
+
+def current(conn: Any) -> bool:
+    """Has the hub every migration this gridlog knows (what `sync` relies on)?"""
+    return hub_version(conn) >= len(MIGRATIONS)
 
 
 def hub_version(conn: Any) -> int:

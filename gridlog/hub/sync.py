@@ -49,9 +49,9 @@ ON CONFLICT (kind, uuid) DO UPDATE SET
     body = excluded.body, seq = nextval('gridlog.record_seq'),
     pushed_by = session_user, pushed_at = now()
 WHERE (excluded.revision, coalesce(excluded.body->>'updated_at', ''),
-       excluded.body::text)
+       gridlog.scrubbed(excluded.body), excluded.body::text)
     > (gridlog.records.revision, coalesce(gridlog.records.body->>'updated_at', ''),
-       gridlog.records.body::text)
+       gridlog.scrubbed(gridlog.records.body), gridlog.records.body::text)
 """
 
 
@@ -73,13 +73,54 @@ class Outgoing(NamedTuple):
 def sync(conn: sqlite3.Connection, ctx: Context, hub: Any) -> Moved:
     """Push, then pull: what this device changed reaches the hub before the hub's
     changes are weighed against it here."""
-    pushed, kept_here = push(conn, hub, ctx.now_utc)
+    pushed, kept_here = push(conn, ctx, hub)
     return Moved(pushed, pull(conn, ctx, hub), kept_here)
 
 
-def push(conn: sqlite3.Connection, hub: Any, now: str = "") -> tuple[int, int]:
+class _Unheard(Exception):
+    """The hub buried someone this device has not heard of: forget them here
+    before pushing anything (see `push`)."""
+
+    def __init__(self, lines: list[dict[str, Any]]) -> None:
+        self.lines = lines
+
+
+def push(conn: sqlite3.Connection, ctx: Context, hub: Any) -> tuple[int, int]:
     """Send the records changed since they were last sent, and the deletions made
-    since; (taken, left here)."""
+    since; (taken, left here). The hub's tombstones come first: a device never
+    pushes what it holds of someone the hub has buried, so nobody forgotten comes
+    back from a device that synced late."""
+    while True:
+        try:
+            return _push(conn, hub, ctx.now_utc)
+        except _Unheard as unheard:
+            _take(conn, ctx, unheard.lines)
+
+
+def _take(conn: sqlite3.Connection, ctx: Context, lines: list[dict[str, Any]]):
+    """Merge these records of the hub, as a pull does."""
+    from gridlog.transfer.merge_apply import merge_lines
+
+    header = {
+        "type": "gridlog",
+        "schema": schema_version(),
+        "exported_at": ctx.now_utc,
+        "record_counter": 0,
+    }
+    texts = [json.dumps(line, ensure_ascii=False) for line in lines]
+    return merge_lines(conn, ctx, [json.dumps(header), *texts], restore=False)
+
+
+def _unheard(conn: sqlite3.Connection, hub: Any) -> list[dict[str, Any]]:
+    """The hub's tombstones this device does not have (few: one per forget)."""
+    known = {uuid for (uuid,) in conn.execute("SELECT uuid FROM tombstones")}
+    rows = hub.execute(
+        "SELECT uuid::text, body FROM gridlog.records WHERE kind = 'tombstone'"
+    )
+    return [body for uuid, body in rows if uuid not in known]
+
+
+def _push(conn: sqlite3.Connection, hub: Any, now: str) -> tuple[int, int]:
     sent = dict(conn.execute("SELECT kind || ' ' || uuid, digest FROM hub_sent"))
     everything = {f"{record.kind} {record.uuid}": record for record in outgoing(conn)}
     changed = [
@@ -98,6 +139,9 @@ def push(conn: sqlite3.Connection, hub: Any, now: str = "") -> tuple[int, int]:
             # time any later one's are, so a device that has pulled to some `seq`
             # never has an earlier one still to come.
             hub.execute("SELECT pg_advisory_xact_lock(%s)", [_PUSH_LOCK])
+            unheard = _unheard(conn, hub)
+            if unheard:
+                raise _Unheard(unheard)
         changed = _over_markers(conn, hub, changed, everything)
         for record in changed:
             key = (_role_of(record.kind), record.grid_uuid)
@@ -211,8 +255,6 @@ def _hub_has(hub: Any, record: Outgoing) -> bool:
 
 def pull(conn: sqlite3.Connection, ctx: Context, hub: Any) -> int:
     """Merge what the hub holds that changed since the last pull."""
-    from gridlog.transfer.merge_apply import merge_lines
-
     since = conn.execute(
         "SELECT value FROM counters WHERE name = 'hub_pulled'"
     ).fetchone()[0]
@@ -232,21 +274,7 @@ def pull(conn: sqlite3.Connection, ctx: Context, hub: Any) -> int:
             _remember_grids(conn, visible)
         return 0
     markers = deletions.marker_keys(rows)
-    header = {
-        "type": "gridlog",
-        "schema": schema_version(),
-        "exported_at": ctx.now_utc,
-        "record_counter": 0,
-    }
-    lines = [
-        json.dumps(header),
-        *(
-            json.dumps(body, ensure_ascii=False)
-            for *_, body, _ in rows
-            if not body.get("deleted")
-        ),
-    ]
-    result = merge_lines(conn, ctx, lines, restore=False)
+    result = _take(conn, ctx, [body for *_, body, _ in rows if not body.get("deleted")])
     went = deletions.apply(conn, ctx, markers) if markers else 0
     with transaction(conn):
         conn.executemany(

@@ -274,6 +274,8 @@ class _Merger:
         never fires twice for a person on either side."""
         for line, record in staged(self.conn, "fired"):
             values = self._columns("fired", record, line)
+            if values["resident_id"] is None:
+                continue  # for someone forgotten
             exists = self.conn.execute(
                 "SELECT 1 FROM care_rule_fired WHERE rule_id = ? AND resident_id = ?",
                 (values["rule_id"], values["resident_id"]),
@@ -427,6 +429,7 @@ class _Merger:
     def _columns(self, kind: str, record: dict, line: int) -> dict[str, Any]:
         """The record as this log's columns, its references resolved to local ids."""
         values: dict[str, Any] = {}
+        unlinked = False
         for name in SHAPES[kind]:
             value = record[name]
             if name in ("id", "aliases"):
@@ -435,6 +438,9 @@ class _Merger:
                 column, target = REFERENCES[name]
                 values[column] = None if value is None else self._find(target, value)
                 if value is not None and values[column] is None:
+                    if target == "resident" and self._buried(value):
+                        unlinked = True  # a sync brings no more of them than this
+                        continue
                     raise GridlogError(
                         "merge.unknown_reference", line=line, field=name, uuid=value
                     )
@@ -448,7 +454,17 @@ class _Merger:
             values[name] = record.get(name)
             if values[name] is None:
                 values[name] = OPTIONAL_DEFAULTS.get(name)
+        if unlinked:  # as `forget` leaves the entries about them
+            values.update({c: None for c in ("resident", "phone") if c in values})
         return values
+
+    def _buried(self, uuid: str) -> bool:
+        """A forgotten resident's UUID: a tombstone here, or in what arrives."""
+        return self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM tombstones WHERE uuid = ?1)"
+            " OR EXISTS (SELECT 1 FROM merge_in WHERE type = 'tombstone' AND key = ?1)",
+            (uuid,),
+        ).fetchone()[0]
 
     def _find(self, kind: str, uuid: str) -> int | None:
         if kind in self.local and uuid in self.local[kind]:

@@ -800,6 +800,7 @@ MESSAGES: dict[str, str] = {
     "hub.password_in_url": "a password does not belong in the hub's URL (the shell history keeps it): use PGPASSWORD, ~/.pgpass, or type it at the prompt",
     "hub.no_psycopg": "the hub needs the hub extra: pip install 'gridlog[hub]'",
     "hub.unreachable": "cannot reach the hub at {url}: {reason}",
+    "hub.outdated": "the hub's schema is older than this gridlog: the office runs gridlog hub init to bring it up to date",
     "hub.not_ready": "the hub has no gridlog schema yet: the office runs gridlog hub init first",
     "hub.worker_no_name": "a worker needs a name: --name 张伟",
     "hub.worker_no_grid": "name the worker's grids with --grid (or --office for every grid)",

@@ -762,6 +762,7 @@ MESSAGES: dict[str, str] = {
     "hub.password_in_url": "密码不要写在枢纽地址里（命令历史会留下）：请用 PGPASSWORD、~/.pgpass 或在提示时输入",
     "hub.no_psycopg": "使用枢纽需要安装 hub 扩展：pip install 'gridlog[hub]'",
     "hub.unreachable": "连不上 {url} 上的枢纽：{reason}",
+    "hub.outdated": "枢纽的数据库结构比本机的 gridlog 旧：请社区办公室运行 gridlog hub init 升级",
     "hub.not_ready": "枢纽上还没有 gridlog 的数据库结构：请社区办公室先运行 gridlog hub init",
     "hub.worker_no_name": "网格员需要姓名：--name 张伟",
     "hub.worker_no_grid": "请用 --grid 指定网格员的网格（所有网格用 --office）",
