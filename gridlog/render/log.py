@@ -193,6 +193,9 @@ def edited_line(edited: Edited, record_id: int, today: dt.date) -> str:
                 due=fmt_due(*edited.opened_due, today),
             )
         )
+    if edited.owner is not None:
+        item = record_id if edited.opened is None else edited.opened
+        lines.append(t("edit.owner", id=item, owner=clean(edited.owner)))
     if edited.photos:
         lines.append(
             tn("edit.photos", edited.photos, id=record_id, count=edited.photos)
@@ -290,6 +293,8 @@ def _due_table(group: list[DueItem], today: dt.date) -> Table:
             text += t("due.signed", signed=item.signed, needed=item.needed)
         if item.every:
             text += t("due.every", every=fmt_every(item.every))
+        if item.owner:
+            text += t("due.owner", owner=clean(item.owner))
         rows.append(
             [
                 f"#{item.id}",
@@ -417,6 +422,8 @@ def story_doc(story: Story, today: dt.date) -> Doc:
     ]
     if story.every:
         facts.append(fmt_every(story.every))
+    if story.owner:
+        facts.append(t("show.owner", owner=clean(story.owner)))
     if story.closed_day_unknown:
         facts += [t("show.closed_unknown"), t("show.took_unknown")]
     elif story.closed_at is not None:

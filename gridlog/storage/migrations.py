@@ -473,6 +473,14 @@ def m014_hub_sent(db: Database) -> None:
     )
 
 
+def m015_followup_owner(db: Database) -> None:
+    """The person responsible for a follow-up or reminder (`--owner 王主任`): the
+    议事厅 gives each problem an owner and a deadline, and the office assigns cases to
+    whoever answers for them, not always the grid's worker. Free text, like a
+    worker's name; NULL for the items nobody was named for."""
+    _run(db, "ALTER TABLE followups ADD COLUMN owner TEXT")
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -488,6 +496,7 @@ MIGRATIONS = (
     m012_photos,
     m013_closed_time_unknown,
     m014_hub_sent,
+    m015_followup_owner,
 )
 
 
