@@ -76,6 +76,7 @@ class Added(NamedTuple):
     resident_id: int | None = None  # None: a name not in the register, kept as typed
     registered: bool = False  # this entry registered them (`register`)
     photos: int = 0
+    owner: str | None = None  # who answers for the items it opened
 
 
 def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
@@ -147,6 +148,7 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
         resident_id=resident_id,
         registered=known is None and resident_id is not None,
         photos=photos,
+        owner=draft.owner,
     )
 
 

@@ -110,6 +110,8 @@ def added_line(added: Added, today: dt.date) -> str:
         parts.append(t("add.visit", case=added.case_id, n=added.visit_number))
     for item in added.opened:
         parts.append(_opened_text(item, today))
+    if added.owner is not None:
+        parts.append(t("add.owner", owner=clean(added.owner)))
     if added.registered:
         name = clean(added.resident)
         parts.append(t("add.registered", name=name, id=added.resident_id))

@@ -43,6 +43,7 @@ def added(result: Added) -> dict[str, Any]:
         "resident_id": result.resident_id,
         "registered": result.registered,
         "photos": result.photos,
+        "owner": result.owner,
     }
 
 

@@ -157,6 +157,7 @@ MESSAGES: dict[str, str] = {
     "opt.tag": "A tag (repeatable), e.g. 独居, 高龄.",
     "add.remind_text_alone": "--remind-text needs --remind WHEN.",
     "add.register_alone": "--register needs --resident NAME (the one to register).",
+    "add.owner": "owner {owner}",
     "add.owner_alone": "--owner names who answers for a follow-up or reminder: give it with --follow-up or --remind.",
     "add.not_registered": "{name} is not in the register (not registered); add --register to register them",
     "add.registered": "registered {name} as resident #{id}",

@@ -137,6 +137,7 @@ MESSAGES: dict[str, str] = {
     "opt.tag": "标签（可重复），如 独居、高龄。",
     "add.remind_text_alone": "--remind-text 需要同时给出 --remind 日期。",
     "add.register_alone": "--register 需要同时给出 --resident 姓名（要登记的居民）。",
+    "add.owner": "负责人 {owner}",
     "add.owner_alone": "--owner 指定跟进或提醒的负责人：请与 --follow-up 或 --remind 一起使用。",
     "add.not_registered": "{name} 不在住户名册中，未登记；加 --register 登记",
     "add.registered": "已将 {name} 登记为居民 #{id}",
