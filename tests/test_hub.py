@@ -519,3 +519,23 @@ def test_the_offices_assignment_reaches_its_grid_with_its_owner_and_comes_back_c
     assert report["total"]["median_resolution_minutes"] == 26 * 60 + 30
     on("wang", "sync")
     assert texts(on, "wang") == []
+
+
+def test_a_reassignment_in_the_office_reaches_the_workers_due(community):
+    on = community
+    on("zhang", "sync")
+    on(
+        "office",
+        *("add", "违建核查", "--grid", "第一网格", "-f", "明天", "--owner", "王主任"),
+    )
+    on("office", "sync")
+    on("zhang", "sync")
+    [office_item] = json.loads(on("office", "due", "--days", "3", "--json").stdout)
+    moved_on = on("office", "edit", str(office_item["id"]), "--owner", "zhang")
+    assert moved_on.exit_code == 0, moved_on.output
+    on("office", "sync")
+    on("zhang", "sync")
+    mine = json.loads(
+        on("zhang", "due", "--owner", "zhang", "-d", "3", "--json").stdout
+    )
+    assert [item["text"] for item in mine] == ["违建核查"]
