@@ -657,3 +657,82 @@ def test_a_hub_older_than_gridlog_is_brought_up_to_date_first(community):
     refused = on("zhang", "sync")
     assert refused.exit_code == 2 and "gridlog hub init" in refused.stderr
     assert "Traceback" not in refused.output
+
+
+def test_the_offices_assignment_reaches_its_grid_with_its_owner_and_comes_back_closed(
+    community,
+):
+    """议事厅 gives a problem an owner and a deadline: the office assigns it in
+    第一网格, zhang finds it in `due` with whom it is assigned to, closes it,
+    and the office sees it closed with its time to resolve; 第二网格's worker
+    never sees it."""
+    on = community
+    on("zhang", "sync")
+    on("wang", "sync")
+    case = on(
+        "office",
+        *("add", "楼道堆物，请限期清理", "--grid", "第一网格"),
+        *("--follow-up", "明天", "--owner", "王主任", "--json"),
+        now="2019-03-14T08:00",
+    )
+    assert case.exit_code == 0, case.output
+    assert moved(on("office", "sync", "--json"))["pushed"] >= 2
+    on("zhang", "sync")
+    on("wang", "sync")
+    due = json.loads(on("zhang", "due", "--days", "3", "--json").stdout)
+    assert [(item["text"], item["owner"]) for item in due] == [
+        ("楼道堆物，请限期清理", "王主任")
+    ]
+    screen = on("zhang", "--lang", "zh", "due", "--days", "3").stdout
+    assert "王主任" in screen
+    assert json.loads(on("wang", "due", "--days", "3", "--json").stdout) == []
+    assert texts(on, "wang") == []
+    [item] = due
+    closed = on(
+        "zhang", "done", str(item["id"]), "--note", "已清理", now="2019-03-15T10:30"
+    )
+    assert closed.exit_code == 0, closed.output
+    on("zhang", "sync")
+    on("office", "sync")
+    office_id = json.loads(case.stdout)["id"]
+    story = json.loads(on("office", "show", str(office_id), "--json").stdout)
+    assert story["status"] == "done"
+    assert story["owner"] == "王主任"
+    assert story["close_note"] == "已清理"
+    assert story["resolution_minutes"] == 26 * 60 + 30
+    assert json.loads(on("office", "due", "--days", "3", "--json").stdout) == []
+    report = json.loads(
+        on(
+            "office",
+            "report",
+            "--month",
+            "2019-03",
+            "--format",
+            "json",
+            now="2019-04-01T09:00",
+        ).stdout
+    )
+    assert report["total"]["followups_closed"] == 1
+    assert report["total"]["median_resolution_minutes"] == 26 * 60 + 30
+    on("wang", "sync")
+    assert texts(on, "wang") == []
+
+
+def test_a_reassignment_in_the_office_reaches_the_workers_due(community):
+    on = community
+    on("zhang", "sync")
+    on(
+        "office",
+        *("add", "违建核查", "--grid", "第一网格", "-f", "明天", "--owner", "王主任"),
+    )
+    on("office", "sync")
+    on("zhang", "sync")
+    [office_item] = json.loads(on("office", "due", "--days", "3", "--json").stdout)
+    moved_on = on("office", "edit", str(office_item["id"]), "--owner", "zhang")
+    assert moved_on.exit_code == 0, moved_on.output
+    on("office", "sync")
+    on("zhang", "sync")
+    mine = json.loads(
+        on("zhang", "due", "--owner", "zhang", "-d", "3", "--json").stdout
+    )
+    assert [item["text"] for item in mine] == ["违建核查"]

@@ -45,6 +45,9 @@ def edit(
         str | None, typer.Option("--every", help=t("opt.edit_every"))
     ] = None,
     photo: PhotoOption = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help=t("opt.edit_owner"))
+    ] = None,
 ) -> None:
     from gridlog.domain.revisions import EntryEdit, edit_record
 
@@ -70,6 +73,7 @@ def edit(
             follow_up_time=follow_when and follow_when.time,
             every=None if every is None else (how_often(every) or ""),
             photos=tuple(photo or ()),
+            owner=owner,
         )
         changed = edit_record(conn, context, number, change)
         from gridlog.render.log import edited_line

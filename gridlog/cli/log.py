@@ -29,6 +29,7 @@ from gridlog.cli.common import (
     when,
 )
 from gridlog.domain import grids
+from gridlog.domain.items import check_owner
 from gridlog.errors import GridlogError
 from gridlog.words import vocab
 from gridlog.words.i18n import t
@@ -64,6 +65,7 @@ def add(
         bool, typer.Option("--register", help=t("opt.register"))
     ] = False,
     photo: PhotoOption = None,
+    owner: Annotated[str | None, typer.Option("--owner", help=t("opt.owner"))] = None,
     json_out: JsonOption = False,
 ) -> None:
     from gridlog.domain import entries as writes
@@ -79,6 +81,8 @@ def add(
             raise GridlogError("add.every_which", exit_code=2)
         if register and not (resident and resident.strip()):
             raise GridlogError("add.register_alone", exit_code=2)
+        if owner is not None and follow_up is None and remind is None:
+            raise GridlogError("add.owner_alone", exit_code=2)
         draft = writes.Draft(
             text=text,
             at=when(at, context, "past").at(context.zone) if at else context.now,
@@ -98,6 +102,7 @@ def add(
             every=how_often(every) if every else None,
             register=register,
             photos=tuple(photo or ()),
+            owner=owner,
         )
         added = writes.add_entry(conn, context, draft)
         if json_out:
@@ -121,6 +126,9 @@ def due(
     stale: Annotated[
         int | None, typer.Option("--stale", min=1, max=3660, help=t("opt.stale"))
     ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help=t("opt.due_owner"))
+    ] = None,
     json_out: JsonOption = False,
     reveal: RevealOption = False,
 ) -> None:
@@ -132,14 +140,23 @@ def due(
         if stale is not None:
             _stale(conn, context, today, stale, grid_ids, json_out, reveal)
             return
+        if owner is not None:
+            owner = check_owner(owner)
         if json_out or every:  # scripts always get every item
-            items = reads.due_items(conn, today, days=days, grid_ids=grid_ids)
+            items = reads.due_items(
+                conn, today, days=days, grid_ids=grid_ids, owner=owner
+            )
             backlog = None
         else:
             items = reads.due_items(
-                conn, today, days=days, grid_ids=grid_ids, recent_only=True
+                conn,
+                today,
+                days=days,
+                grid_ids=grid_ids,
+                owner=owner,
+                recent_only=True,
             )
-            backlog = reads.due_backlog(conn, today, grid_ids=grid_ids)
+            backlog = reads.due_backlog(conn, today, grid_ids=grid_ids, owner=owner)
         if json_out:
             from gridlog.render import shapes
 

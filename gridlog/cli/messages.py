@@ -35,6 +35,7 @@ SPELLINGS: Mapping[Field, str] = {
     Field.ALIAS: "--alias",
     Field.BUILDING: "--building",
     Field.COMMUNITY: "--community",
+    Field.OWNER: "--owner",
 }
 
 

@@ -22,6 +22,7 @@ from gridlog.dates.clock import from_utc_iso, to_utc_iso
 from gridlog.domain import grids, settings
 from gridlog.domain.items import (
     Opened,
+    check_owner,
     clock_text,
     find_item,
     open_case_on,
@@ -61,6 +62,7 @@ class Draft:
     every: str | None = None  # the follow-up or reminder comes back: `1w`, `1m` …
     register: bool = False  # an unknown `resident` joins the register
     photos: Sequence[Path] = ()  # files to keep a copy of with the entry
+    owner: str | None = None  # who answers for the items it opens (`王主任`)
 
 
 class Added(NamedTuple):
@@ -74,6 +76,7 @@ class Added(NamedTuple):
     resident_id: int | None = None  # None: a name not in the register, kept as typed
     registered: bool = False  # this entry registered them (`register`)
     photos: int = 0
+    owner: str | None = None  # who answers for the items it opened
 
 
 def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
@@ -81,6 +84,8 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
     text = check_text(Field.TEXT, draft.text)
     place = _optional_name(Field.PLACE, draft.place)
     tags = [check_name(Field.TAG, tag) for tag in dict.fromkeys(draft.tags) if tag]
+    if draft.owner is not None:
+        draft = replace(draft, owner=check_owner(draft.owner))
     incoming = _read_photos(conn, draft.photos)
     with writing(conn, ctx) as changes:
         case = None
@@ -143,6 +148,7 @@ def add_entry(conn: sqlite3.Connection, ctx: Context, draft: Draft) -> Added:
         resident_id=resident_id,
         registered=known is None and resident_id is not None,
         photos=photos,
+        owner=draft.owner,
     )
 
 
@@ -184,7 +190,7 @@ def _open_case(
     ).fetchone()
     if entry is not None:
         due = draft.follow_up or draft.at.date()
-        item_id = open_case_on(changes, entry, due, draft.follow_up_time)
+        item_id = open_case_on(changes, entry, due, draft.follow_up_time, draft.owner)
         draft = replace(draft, follow_up=None, follow_up_time=None)
         return _case(conn, item_id), draft
     item = find_item(conn, case_id)
@@ -267,6 +273,7 @@ def _open_items(
                 at,
                 draft.every,
                 due_time=time,
+                owner=draft.owner,
             )
             opened.append(Opened(item_id, kind, due, time))
     return opened
@@ -337,6 +344,7 @@ def close_item(
                 item["every"],
                 item["id"],
                 stored_clock(item["due_time"]),
+                item["owner"],  # the next time is theirs too
             )
             following = Opened(
                 next_id, item["type"], due, stored_clock(item["due_time"])

@@ -16,6 +16,7 @@ import datetime as dt
 import sqlite3
 from typing import NamedTuple
 
+from gridlog.domain.limits import Field, check_name
 from gridlog.errors import GridlogError
 from gridlog.storage.history import Changes
 
@@ -45,6 +46,12 @@ def stored_clock(text: str | None) -> dt.time | None:
     return None if text is None else dt.time.fromisoformat(text)
 
 
+def check_owner(owner: str) -> str:
+    """The person responsible, as a name is: one line, not blank, not huge. Free
+    text (王主任, a worker's name): the office's people are in no register."""
+    return check_name(Field.OWNER, owner)
+
+
 def open_item(
     changes: Changes,
     kind: str,
@@ -56,8 +63,10 @@ def open_item(
     every: str | None = None,
     previous_id: int | None = None,
     due_time: dt.time | None = None,
+    owner: str | None = None,
 ) -> int:
-    """Open a follow-up or reminder (`kind`) of an entry; its id."""
+    """Open a follow-up or reminder (`kind`) of an entry, for `owner` (the person
+    responsible, when someone was named); its id."""
     ctx = changes.ctx
     return changes.insert(
         "followups",
@@ -71,6 +80,7 @@ def open_item(
             "opened_at": opened_at,
             "every": every,
             "previous_id": previous_id,
+            "owner": owner,
             "created_at": ctx.now_utc,
             "updated_at": ctx.now_utc,
         },
@@ -78,7 +88,11 @@ def open_item(
 
 
 def open_case_on(
-    changes: Changes, entry: sqlite3.Row, due: dt.date, due_time: dt.time | None
+    changes: Changes,
+    entry: sqlite3.Row,
+    due: dt.date,
+    due_time: dt.time | None,
+    owner: str | None = None,
 ) -> int:
     """Open a follow-up, later, on an entry that opened none: the entry becomes the
     case's first visit, as if `--follow-up` had been given when it was added."""
@@ -99,6 +113,7 @@ def open_case_on(
         due,
         entry["at"],
         due_time=due_time,
+        owner=owner,
     )
     changes.update("entries", entry["id"], {"case_id": item_id})
     return item_id

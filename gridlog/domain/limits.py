@@ -32,6 +32,7 @@ class Field(Enum):
     ALIAS = "alias"
     BUILDING = "building"
     COMMUNITY = "community"  # the community named on the monthly review
+    OWNER = "owner"  # the person responsible for a follow-up
 
 
 MAX_TEXT = 10_000  # characters in an entry's text or a note

@@ -41,6 +41,7 @@ class DueItem(NamedTuple):
     every: str | None = None
     grid_id: int = 0
     time: dt.time | None = None  # an appointment's time of day
+    owner: str | None = None  # the person responsible, when someone was named
 
 
 # On screen, `gridlog due` lists everything due today (or within --days) and every
@@ -55,13 +56,15 @@ def due_items(
     *,
     days: int = 0,
     grid_ids: Sequence[int] | None = None,
+    owner: str | None = None,
     recent_only: bool = False,
 ) -> list[DueItem]:
-    """Open items due by `today + days`, overdue ones included, by grid then date;
-    with `recent_only`, none overdue by more than RECENT_OVERDUE_DAYS. The range on
-    the open-items index bounds the read by what is shown, not by the backlog."""
+    """Open items due by `today + days`, overdue ones included, by grid then date
+    (only `owner`'s, when given); with `recent_only`, none overdue by more than
+    RECENT_OVERDUE_DAYS. The range on the open-items index bounds the read by what
+    is shown, not by the backlog."""
     until = today + dt.timedelta(days=days)
-    where, grid_params = _open_grid_filter(grid_ids)
+    where, grid_params = _open_grid_filter(grid_ids, owner)
     since = ""
     params: list[object] = [until.isoformat()]
     if recent_only:
@@ -69,7 +72,7 @@ def due_items(
         params.append(backlog_before(today).isoformat())
     sql = (
         "SELECT f.id, f.type, f.text, f.due_on, f.due_time, f.every, f.grid_id,"
-        " g.name AS grid,"
+        " f.owner, g.name AS grid,"
         " e.place, e.resident,"
         " (SELECT count(*) FROM entries v WHERE v.case_id = f.id) AS visits,"
         " (SELECT count(*) FROM signoffs s WHERE s.followup_id = f.id) AS needed,"
@@ -101,6 +104,7 @@ def _due_item(row: sqlite3.Row, today: dt.date) -> DueItem:
         every=row["every"],
         grid_id=row["grid_id"],
         time=stored_clock(row["due_time"]),
+        owner=row["owner"],
     )
 
 
@@ -142,11 +146,12 @@ def due_backlog(
     today: dt.date,
     *,
     grid_ids: Sequence[int] | None = None,
+    owner: str | None = None,
 ) -> list[Backlog]:
-    """Per grid, in order: how many open items are overdue by more than
-    RECENT_OVERDUE_DAYS and the earliest due date; counted on the open-items index,
-    nothing else read."""
-    where, grid_params = _open_grid_filter(grid_ids)
+    """Per grid, in order: how many open items (of `owner`'s, when given) are
+    overdue by more than RECENT_OVERDUE_DAYS and the earliest due date; counted on
+    the open-items index."""
+    where, grid_params = _open_grid_filter(grid_ids, owner)
     rows = conn.execute(
         "SELECT f.grid_id, g.name, count(*), min(f.due_on) FROM followups f"
         " JOIN grids g ON g.id = f.grid_id"
@@ -160,10 +165,18 @@ def due_backlog(
     ]
 
 
-def _open_grid_filter(grid_ids: Sequence[int] | None) -> tuple[str, list[object]]:
-    if not grid_ids:
-        return "", []
-    return f"AND f.grid_id IN ({', '.join('?' for _ in grid_ids)})", list(grid_ids)
+def _open_grid_filter(
+    grid_ids: Sequence[int] | None, owner: str | None = None
+) -> tuple[str, list[object]]:
+    """`AND …` for the open items of these grids, and of this owner."""
+    where, params = "", []
+    if grid_ids:
+        where = f"AND f.grid_id IN ({', '.join('?' for _ in grid_ids)})"
+        params = list(grid_ids)
+    if owner is not None:
+        where += " AND f.owner = ?"
+        params.append(owner)
+    return where, params
 
 
 class LogEntry(NamedTuple):
@@ -179,6 +192,7 @@ class LogEntry(NamedTuple):
     tags: list[str]
     case_id: int | None
     day_only: bool = False  # an old log gave its day, no time: `at` is its start
+    owner: str | None = None  # who answers for its case (read by `log` only)
 
 
 class LogFilter(NamedTuple):
@@ -198,11 +212,13 @@ def log_entries(
     where, params = log_where(zone, filters)
     limit = f"LIMIT {int(filters.limit)}" if filters.limit > 0 else ""
     rows = conn.execute(
-        "SELECT e.*, g.name AS grid FROM entries e JOIN grids g ON g.id = e.grid_id"
+        "SELECT e.*, g.name AS grid,"
+        " (SELECT c.owner FROM followups c WHERE c.id = e.case_id) AS owner"
+        " FROM entries e JOIN grids g ON g.id = e.grid_id"
         f" {where} ORDER BY e.at DESC, e.id DESC {limit}",
         params,
     ).fetchall()
-    return [log_entry(row, zone) for row in reversed(rows)]
+    return [log_entry(row, zone, row["owner"]) for row in reversed(rows)]
 
 
 def log_clauses(zone: dt.tzinfo, filters: LogFilter) -> tuple[list[str], list]:
@@ -273,7 +289,7 @@ def log_where(zone: dt.tzinfo, filters: LogFilter) -> tuple[str, list]:
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
-def log_entry(row: sqlite3.Row, zone: dt.tzinfo) -> LogEntry:
+def log_entry(row: sqlite3.Row, zone: dt.tzinfo, owner: str | None = None) -> LogEntry:
     return LogEntry(
         id=row["id"],
         at=from_utc_iso(row["at"], zone),
@@ -287,6 +303,7 @@ def log_entry(row: sqlite3.Row, zone: dt.tzinfo) -> LogEntry:
         tags=json.loads(row["tags"]),
         case_id=row["case_id"],
         day_only=bool(row["day_only"]),
+        owner=owner,
     )
 
 
@@ -329,6 +346,7 @@ class Story(NamedTuple):
     closed_day_unknown: bool = False
     opened_day_only: bool = False  # opened by an entry with a day and no time
     closed_time_unknown: bool = False  # closed on `closed_at`'s day, hour unknown
+    owner: str | None = None  # the person responsible, when someone was named
 
     @property
     def resolution_minutes(self) -> int | None:
@@ -400,6 +418,7 @@ def story(conn: sqlite3.Connection, zone: dt.tzinfo, record_id: int) -> Story:
         closed_day_unknown=unknown,
         opened_day_only=opener is not None and opener.day_only,
         closed_time_unknown=bool(item["closed_time_unknown"]),
+        owner=item["owner"],
     )
 
 

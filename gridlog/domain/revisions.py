@@ -16,7 +16,7 @@ from typing import Any
 from gridlog.context import Context
 from gridlog.dates.clock import from_utc_iso, to_utc_iso
 from gridlog.domain import grids
-from gridlog.domain.items import clock_text, open_case_on, stored_clock
+from gridlog.domain.items import check_owner, clock_text, open_case_on, stored_clock
 from gridlog.domain.limits import Field, check_name, check_phone, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.db import db_errors
@@ -204,6 +204,7 @@ class EntryEdit:
     due_time: dt.time | None = None  # with `due`: an appointment's time
     every: str | None = None  # `1w` …; "" stops an item coming back
     photos: tuple[Path, ...] = ()  # files to keep with the entry, besides its own
+    owner: str | None = None  # a follow-up's person responsible: reassigns it
 
 
 # A day and a time of day (None: some time that day), as a moved record shows them.
@@ -221,6 +222,7 @@ class Edited:
     opened_due: Moment | None = None
     changed: bool = True  # False when edit only opened a follow-up
     photos: int = 0  # photos added to the entry
+    owner: str | None = None  # the person responsible it was given, if any
 
 
 def edit_record(
@@ -233,7 +235,8 @@ def edit_record(
             "SELECT * FROM followups WHERE id = ?", (record_id,)
         ).fetchone()
         if item is not None:
-            return Edited(item["type"], _edit_item(changes, item, edit))
+            moved = _edit_item(changes, item, edit)
+            return Edited(item["type"], moved, owner=_owner(edit))
         entry = conn.execute(
             "SELECT * FROM entries WHERE id = ?", (record_id,)
         ).fetchone()
@@ -241,6 +244,10 @@ def edit_record(
             raise GridlogError("id.unknown", id=record_id)
         if edit.due is not None or edit.every is not None:
             raise GridlogError("edit.due_on_entry", id=record_id, exit_code=2)
+        if edit.owner is not None and edit.follow_up is None:
+            # An entry has no owner; the case it opened, or opens now, has.
+            raise GridlogError("edit.owner_on_entry", id=record_id, exit_code=2)
+        owner = None if edit.owner is None else check_owner(edit.owner)
         before = from_utc_iso(entry["at"], ctx.zone)
         values = _entry_values(conn, edit, before)
         if "at" in values and entry["day_only"]:
@@ -256,7 +263,9 @@ def edit_record(
             entry = conn.execute(
                 "SELECT * FROM entries WHERE id = ?", (record_id,)
             ).fetchone()
-            opened = open_case_on(changes, entry, edit.follow_up, edit.follow_up_time)
+            opened = open_case_on(
+                changes, entry, edit.follow_up, edit.follow_up_time, owner
+            )
         photos = 0
         if incoming:
             from gridlog.domain.photos import attach
@@ -267,7 +276,11 @@ def edit_record(
         after = from_utc_iso(values["at"], ctx.zone)
         moved = ((before.date(), before.time()), (after.date(), after.time()))
     due = None if opened is None else (edit.follow_up, edit.follow_up_time)
-    return Edited("entry", moved, opened, due, changed=bool(values), photos=photos)
+    return Edited("entry", moved, opened, due, bool(values), photos, owner)
+
+
+def _owner(edit: EntryEdit) -> str | None:
+    return None if edit.owner is None else edit.owner.strip()
 
 
 def _relinked(
@@ -313,6 +326,8 @@ def _edit_item(
         moved = (was, (day, edit.due_time))
     if edit.every is not None:
         values["every"] = edit.every or None
+    if edit.owner is not None:
+        values["owner"] = check_owner(edit.owner)
     others = (
         edit.place,
         edit.resident,

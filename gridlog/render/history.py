@@ -43,6 +43,7 @@ _SHOWN = (
     "closed_at",
     "close_note",
     "opened_at",
+    "owner",
 )
 _FREE_TEXT = frozenset({"text", "close_note", "place", "resident"})
 

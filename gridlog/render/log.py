@@ -110,6 +110,8 @@ def added_line(added: Added, today: dt.date) -> str:
         parts.append(t("add.visit", case=added.case_id, n=added.visit_number))
     for item in added.opened:
         parts.append(_opened_text(item, today))
+    if added.owner is not None:
+        parts.append(t("add.owner", owner=clean(added.owner)))
     if added.registered:
         name = clean(added.resident)
         parts.append(t("add.registered", name=name, id=added.resident_id))
@@ -193,6 +195,9 @@ def edited_line(edited: Edited, record_id: int, today: dt.date) -> str:
                 due=fmt_due(*edited.opened_due, today),
             )
         )
+    if edited.owner is not None:
+        item = record_id if edited.opened is None else edited.opened
+        lines.append(t("edit.owner", id=item, owner=clean(edited.owner)))
     if edited.photos:
         lines.append(
             tn("edit.photos", edited.photos, id=record_id, count=edited.photos)
@@ -290,6 +295,8 @@ def _due_table(group: list[DueItem], today: dt.date) -> Table:
             text += t("due.signed", signed=item.signed, needed=item.needed)
         if item.every:
             text += t("due.every", every=fmt_every(item.every))
+        if item.owner:
+            text += t("due.owner", owner=clean(item.owner))
         rows.append(
             [
                 f"#{item.id}",
@@ -417,6 +424,8 @@ def story_doc(story: Story, today: dt.date) -> Doc:
     ]
     if story.every:
         facts.append(fmt_every(story.every))
+    if story.owner:
+        facts.append(t("show.owner", owner=clean(story.owner)))
     if story.closed_day_unknown:
         facts += [t("show.closed_unknown"), t("show.took_unknown")]
     elif story.closed_at is not None:

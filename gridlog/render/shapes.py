@@ -43,6 +43,7 @@ def added(result: Added) -> dict[str, Any]:
         "resident_id": result.resident_id,
         "registered": result.registered,
         "photos": result.photos,
+        "owner": result.owner,
     }
 
 
@@ -60,6 +61,7 @@ def due(items: list[DueItem]) -> list[dict[str, Any]]:
             "resident": item.resident,
             "visits": item.visits,
             "every": item.every,
+            "owner": item.owner,
             "signoffs": (
                 {"signed": item.signed, "needed": item.needed} if item.needed else None
             ),
@@ -84,7 +86,9 @@ def log_entry(entry: LogEntry) -> dict[str, Any]:
 
 
 def log(entries: list[LogEntry]) -> list[dict[str, Any]]:
-    return [log_entry(entry) for entry in entries]
+    """`log --json`: each entry, and who answers for its case (null: nobody named,
+    or no case)."""
+    return [{**log_entry(entry), "owner": entry.owner} for entry in entries]
 
 
 def found(entries: list[LogEntry], in_note: set[int]) -> list[dict[str, Any]]:
@@ -132,6 +136,7 @@ def story(result: Story) -> dict[str, Any]:
         else result.resolution_days,
         "visits": len(result.visits),
         "every": result.every,
+        "owner": result.owner,
         "signoffs": result.signoffs
         and {
             "needed": result.signoffs.needed,

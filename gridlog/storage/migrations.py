@@ -481,6 +481,14 @@ def m015_hub_grids(db: Database) -> None:
     _run(db, "CREATE TABLE hub_grids (grid_uuid TEXT PRIMARY KEY) WITHOUT ROWID")
 
 
+def m016_followup_owner(db: Database) -> None:
+    """The person responsible for a follow-up or reminder (`--owner 王主任`): the
+    议事厅 gives each problem an owner and a deadline, and the office assigns cases to
+    whoever answers for them, not always the grid's worker. Free text, like a
+    worker's name; NULL for the items nobody was named for."""
+    _run(db, "ALTER TABLE followups ADD COLUMN owner TEXT")
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -497,6 +505,7 @@ MIGRATIONS = (
     m013_closed_time_unknown,
     m014_hub_sent,
     m015_hub_grids,
+    m016_followup_owner,
 )
 
 

@@ -65,7 +65,7 @@ SELECTS = {
         "SELECT f.uuid, f.id, f.type AS kind, e.uuid AS entry_uuid,"
         " g.uuid AS grid_uuid, f.text, f.due_on, f.due_time, f.opened_at, f.closed_at,"
         " f.close_note, f.every, p.uuid AS previous_uuid, f.created_at, f.updated_at,"
-        " f.revision, f.closed_day_unknown, f.closed_time_unknown"
+        " f.revision, f.closed_day_unknown, f.closed_time_unknown, f.owner"
         " FROM followups f JOIN entries e ON e.id = f.entry_id"
         " JOIN grids g ON g.id = f.grid_id"
         " LEFT JOIN followups p ON p.id = f.previous_id",

@@ -353,6 +353,7 @@ OPTIONAL: dict[str, dict[str, Callable[[Any], bool]]] = {
         "due_time": _pattern(_CLOCK)[1],  # m009
         "closed_day_unknown": lambda value: value is None or _FLAG(value),  # m011
         "closed_time_unknown": lambda value: value is None or _FLAG(value),  # m013
+        "owner": _OPT_NAME,  # m015
     },
     "entry": {"day_only": lambda value: value is None or _FLAG(value)},  # m011
     "resident": {"born_month_only": lambda value: value is None or _FLAG(value)},
@@ -482,9 +483,15 @@ def staged(conn: sqlite3.Connection, kind: str) -> Iterable[tuple[int, dict]]:
 
 
 def version(line: Mapping[str, Any]) -> str:
-    """A record's content, independent of local ids, as comparable text."""
+    """A record's content, independent of local ids, as comparable text: the
+    fields later schemas added too (as a file without them means them), or two
+    versions that differ only there (two owners given at the same second) would
+    each win on its own side."""
     shape = SHAPES[line["type"]]
     content = {k: line[k] for k in shape if k not in _NOT_COMPARED}
+    for name in OPTIONAL.get(line["type"], {}):
+        value = line.get(name)
+        content[name] = OPTIONAL_DEFAULTS.get(name) if value is None else value
     return json.dumps(content, ensure_ascii=False, sort_keys=True)
 
 
