@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 import os
 import random
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -138,3 +141,48 @@ def test_every_device_ends_equal_to_the_hub(community, seed):  # noqa: F811
     hub = hub_records(on.admin_url)
     for device in devices:
         assert device.records() == hub, device.name
+
+
+def killed_sync(device: Device, after: float) -> None:
+    """A whole `gridlog sync` process, killed `after` seconds in (or finished)."""
+    url = device.on.url(device.login)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gridlog", "--db", device.db, "sync", "--hub", url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _, err = process.communicate(timeout=after)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+    else:
+        assert "Traceback" not in err, err
+
+
+def test_a_sync_killed_fifty_times_is_finished_by_the_next(community):  # noqa: F811
+    """Killed at random moments (reading, pushing, merging, remembering), a sync
+    leaves both sides whole: the next one finishes the job, nothing twice."""
+    on = community
+    zhang, office = Device(on, "zhang", "zhang"), Device(on, "office", "office")
+    for device in (zhang, office):
+        assert device("sync").exit_code == 0
+    rng = random.Random(50)
+    for n in range(50):
+        device = (zhang, office)[n % 2]
+        added = device("add", f"第{n}次", "--grid", "第一网格", "--follow-up", "明天")
+        assert added.exit_code == 0, added.output
+        if n % 7 == 3:
+            done = device("done", str(device.json("due", "--days", "3")[0]["id"]))
+            assert done.exit_code == 0, done.output
+        killed_sync(device, after=rng.uniform(0.05, 1.5))
+    for _ in range(2):
+        for device in (zhang, office):
+            assert device("sync").exit_code == 0
+    for device in (zhang, office):
+        assert device("check").exit_code == 0, device("check").output
+        texts = [entry["text"] for entry in device.json("log", "--limit", "200")]
+        assert sorted(texts) == sorted(f"第{n}次" for n in range(50))
+    hub = hub_records(on.admin_url)
+    assert zhang.records() == office.records() == hub
