@@ -174,6 +174,10 @@ CONFLICTS = {
         "the corpus answers an offset ('two years ago') with a whole month or year; "
         "gridlog names the day that far back"
     ),
+    "mid month": (
+        "'mid March', 3月中 is the 15th in gridlog (README); the corpus gives the "
+        "middle 旬's first day, the 11th"
+    ),
     "us labor day": (
         "English 'labor day' is the US one (first Monday of September) in the corpus; "
         "gridlog's 劳动节 is China's, 1 May"
@@ -473,7 +477,7 @@ _TIME_ONLY_KIND5 = re.compile(
     r"晚\s*[0-9一二三四五六七八九十]+\s*[点點]|[点點]零[0-9一二三四五六七八九]"
     r"|[点點]\s*[0-9一二三四五六七八九十]+\s*分钟$"
 )
-_PERIOD_END = re.compile(r"[底末]|\bend\b|\blast day\b", re.I)
+_PERIOD_END = re.compile(r"[底末]|\bend\b|\blast day\b|\beo[myw]\b", re.I)
 _EN_DAY = re.compile(
     r"\d|today|tomorrow|yesterday|tonight|day|week|month|year|ago|from now|later"
     r"|next|last|this|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug"
@@ -483,30 +487,74 @@ _EN_DAY = re.compile(
 
 
 def _whole_period(start: datetime, end: datetime) -> bool:
-    """A span of whole days that is a calendar period gridlog names by a day."""
-    if start.time() != datetime.min.time() or end.time() < datetime.max.time().replace(
-        microsecond=0
-    ):
-        # duckling's and Recognizers' ends are a second before the next day
-        if not (end + timedelta(seconds=1)).time() == datetime.min.time():
-            return False
+    """One calendar period of whole days gridlog names by a day: a week, a weekend,
+    a part of a month (旬, half), a month, a quarter or a year. Two months or three
+    weeks in a row are a span with two ends."""
+    if start.time() != datetime.min.time():
+        return False
+    if (end + timedelta(seconds=1)).time() != datetime.min.time():
+        return False
     first, last = start.date(), end.date()
     days = (last - first).days + 1
-    next_day = last + timedelta(days=1)
+    after = last + timedelta(days=1)
+    months = (after.year - first.year) * 12 + after.month - first.month
     if days == 7 and first.weekday() == 0:
         return True  # a week
     if days == 2 and first.weekday() == 5:
         return True  # a weekend
-    if first.day in (1, 11, 21) and (next_day.day in (1, 11, 21)):
-        return True  # a part of a month (旬), a month, quarter, year
-    if first.day in (1, 16) and next_day.day in (1, 16):
-        return True  # a half of a month
-    return False
+    if first.day == 1 and after.day == 1:
+        # a month, a quarter, a year
+        return (
+            months == 1
+            or (months == 3 and first.month in (1, 4, 7, 10))
+            or (months == 12 and first.month == 1)
+        )
+    parts = ((1, 11), (11, 21), (1, 16), (16, 1), (21, 1))
+    return months <= 1 and (first.day, after.day) in parts  # 旬, half a month
 
 
 _LUNAR_FESTIVAL = re.compile(r"中秋|端午|重阳|元宵|除夕|春节|大年|七夕|腊八|农历|正月")
 _OFFSET = re.compile(r"ago|hence|from now|later|[前后後]$", re.I)
 _EN_THIS_WEEKDAY = re.compile(r"^this (mon|tue|wed|thu|fri|sat|sun)[a-z]*$", re.I)
+
+
+def _years_back(day: date, years: int) -> date | None:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return None
+
+
+def _month_back(start: datetime) -> date | None:
+    month = start.month - 1 or 12
+    try:
+        return start.date().replace(year=start.year - (start.month == 1), month=month)
+    except ValueError:
+        return None
+
+
+_MONTH_NAMED = re.compile(
+    r"月|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I
+)
+_RELATIVE = re.compile(r"[今明去前后後下上本这這]|next|last|this|after|ago|from", re.I)
+_DAY_ALONE = re.compile(r"^(?:the )?\d{1,2}(?:st|nd|rd|th|号|號|日)?$", re.I)
+
+
+def _recent_past(answer: Answer) -> bool:
+    """A year-less date (month-less day) whose answer lies a year (month) on, when
+    the one a year (month) back is at most 91 (7) days old: gridlog keeps that one."""
+    if re.search(r"\d{4}|年|\d{1,2}/\d", answer.phrase) or _RELATIVE.search(
+        answer.phrase
+    ):
+        return False
+    today = answer.now.date()
+    if _MONTH_NAMED.search(answer.phrase):
+        back, window = _years_back(answer.start.date(), 1), 91
+    elif _DAY_ALONE.match(answer.phrase):
+        back, window = _month_back(answer.start), 7
+    else:
+        return False
+    return back is not None and 0 < (today - back).days <= window
 
 
 def _conflict(answer: Answer, kind: str) -> str | None:
@@ -520,6 +568,10 @@ def _conflict(answer: Answer, kind: str) -> str | None:
         return "today not counted"
     if answer.corpus == "recognizers zh" and _LUNAR_FESTIVAL.search(answer.phrase):
         return "lunar on the solar calendar"
+    if answer.prefer == "future" and _recent_past(answer):
+        return "recent past"
+    if re.search(r"\bmid\b|月中(?!旬)", answer.phrase, re.I) and answer.start.day == 11:
+        return "mid month"
     if _EN_THIS_WEEKDAY.match(answer.phrase):
         monday = today - timedelta(days=today.weekday())
         if not monday <= answer.start.date() < monday + timedelta(days=7):
