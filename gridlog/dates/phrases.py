@@ -292,10 +292,14 @@ def _quarter(m: re.Match[str], ctx: _Context) -> date:
 
 def _nth_weekday(m: re.Match[str], ctx: _Context) -> date:
     """十月第一个星期一, 下个月第二个周五: counted from the month's first day;
-    十月第一周 is its first Monday."""
-    weekday, nth = _CN_WEEKDAYS[m["day"] or "1"], int(m["n"])
+    十月第一周 is its first Monday; 十月最后一个周五 counted back from its end."""
+    weekday = _CN_WEEKDAYS[m["day"] or "1"]
+    nth = int(m["n"]) if m["n"] else 0
 
     def candidate(first: date) -> date:
+        if not nth:  # 最后一个: the last such weekday of the month
+            last = add_days(add_months(first, 1), -1)
+            return add_days(last, -((last.weekday() - weekday) % 7))
         gap = (weekday - first.weekday()) % 7
         found = add_days(first, gap + 7 * (nth - 1))
         if found.month != first.month:
@@ -387,6 +391,19 @@ def _cn_week(m: re.Match[str], ctx: _Context) -> date:
     if ctx.prefer == "past" and found > ctx.today:
         return add_days(found, -7)
     return found
+
+
+def _weekdays_away(m: re.Match[str], ctx: _Context) -> date:
+    """三个周五后 (3 fridays from now), 两个星期四前: the Nth such weekday after (or
+    before) today, today itself not counted."""
+    weekday, n = _CN_WEEKDAYS[m["day"]], int(m["n"])
+    if m["dir"].endswith("前"):
+        return add_days(
+            ctx.today, -((ctx.today.weekday() - weekday - 1) % 7 + 1) - 7 * (n - 1)
+        )
+    return add_days(
+        ctx.today, (weekday - ctx.today.weekday() - 1) % 7 + 1 + 7 * (n - 1)
+    )
 
 
 def _en_weekday(m: re.Match[str], ctx: _Context) -> date:
@@ -548,13 +565,20 @@ _RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
         ),
     ),
     (
-        ("第",),
+        ("第", "最后"),
         (
             (
                 rf"(?:(?:(?P<y>{_YEAR_RE})年)?(?P<mo>\d{{1,2}})月|(?P<which>{_WHICH_RE})月)"
-                rf"第(?P<n>[1-5])个?(?:{_WEEK_RE})(?P<day>[1-6日天])?"
+                rf"(?:第(?P<n>[1-5])|最后[1一]?)个?(?:{_WEEK_RE})(?P<day>[1-6日天])?"
             ),
             _nth_weekday,
+        ),
+    ),
+    (
+        ("个",),
+        (
+            rf"(?P<n>\d+)个(?:{_WEEK_RE})(?P<day>[1-6日天])(?P<dir>[以之]?[后前])",
+            _weekdays_away,
         ),
     ),
     (

@@ -35,9 +35,10 @@ _DEADLINE_WORDS = (
 )
 _DEADLINE_CHARS = "限于在截起成改毕结复理决实报办馈交期止治除"
 # 月底前, 3月15日前, 周五之前, 国庆节前: by that day, which is the due date. Not
-# after a count: 3天前 and 两周前 are days ago.
+# after a count: 3天前, 两周前 and 两个周四前 are days ago.
 _BEFORE_A_DAY = (
-    r"([底末旬号节夕旦秋庆午点]|月\d{1,2}日|(?:周|星期|礼拜)[1-6日天])(?:之|以)?前$"
+    r"([底末旬号节夕旦秋庆午点]|月\d{1,2}日|(?<!\d个)(?:周|星期|礼拜)[1-6日天])"
+    r"(?:之|以)?前$"
 )
 
 
