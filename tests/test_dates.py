@@ -323,7 +323,9 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("2周3天后", on(3, 31)),
     ("去年的今天", day_in(2018, 3, 14)),
     ("1个月后的今天", on(4, 14)),
-    # the Nth weekday from today, and the last one of a month
+    # the Nth weekday from today, and the last one of a month; weeks and months on
+    ("下下下周", on(4, 1)),
+    ("上上上个月", day_in(2018, 12, 1)),
     ("三个周五后", on(3, 29)),
     ("两个星期四以前", on(2, 28)),
     ("10月最后一个周五", on(10, 25)),
@@ -433,6 +435,10 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("during april", on(4, 1)),
     ("2019-sep-1", on(9, 1)),
     ("16. Nov. 2016", day_in(2016, 11, 16)),
+    ("2 upcoming weeks", on(3, 25)),
+    ("upcoming three months", on(6, 1)),
+    ("two upcoming years", day_in(2021, 1, 1)),
+    ("upcoming 2 days", on(3, 16)),
 ]
 
 

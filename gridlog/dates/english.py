@@ -468,9 +468,31 @@ def _rewrite_weekday_counts(text: str) -> str:
     )
 
 
+_YEARS_ON = {1: "明年", 2: "后年", 3: "大后年"}
+
+
+def _units_on(m: re.Match[str]) -> str:
+    """2 upcoming weeks -> 下下周 (its Monday), upcoming 3 months -> 下下下月, two
+    upcoming years -> 后年, upcoming 2 days -> 2天后: the week (month, year) that far
+    on, as "next week" is the next one."""
+    n, unit = int(_number(m[1] or m[3])), m[2] or m[4]
+    if unit == "day":
+        return f"{n}天后"
+    if unit == "year":
+        return _YEARS_ON.get(n, f"{n}年后")
+    return "下" * n + ("周" if unit == "week" else "月")
+
+
 def _which_words(text: str) -> str:
     """The other ways to say next/this/last (upcoming week, current year, previous
     month), tmrw and yr, and a month said "in march" or "during march"."""
+    if "upcoming" in text:
+        text = sub(
+            rf"\b(?:upcoming {_EN_COUNT} (day|week|month|year)s?|{_EN_COUNT} upcoming "
+            r"(day|week|month|year)s?)\b",
+            _units_on,
+            text,
+        )
     if any(
         w in text
         for w in ("upcoming", "following", "coming", "current", "previous", "past")

@@ -147,8 +147,7 @@ T = TypeVar("T")
 _Rule = tuple[str, Callable[[re.Match[str], _Context], T]]
 
 _CN_WEEKDAYS = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "日": 6, "天": 6}
-_WHICH = {"": 0, "本": 0, "这": 0, "下": 1, "下下": 2, "上": -1, "上上": -2}
-_WHICH_RE = "本|这个?|下下?个?|上上?个?"
+_WHICH_RE = "本|这个?|下+个?|上+个?"
 _WEEK_RE = WEEK
 # 内 (七日内, 3个工作日之内): a deadline is the last day of the span, so it counts
 # forward like 后.
@@ -166,8 +165,9 @@ _TWO_DIGIT_AHEAD = 50
 
 
 def _which(m: re.Match[str]) -> int:
-    """本/这个 -> 0, 下个 -> 1, 下下 -> 2, 上 -> -1 ..."""
-    return _WHICH[(m["which"] or "").replace("个", "")]
+    """本/这个 -> 0, 下个 -> 1, 下下 -> 2, 下下下 -> 3, 上 -> -1 ..."""
+    said = (m["which"] or "").replace("个", "")
+    return said.count("下") - said.count("上")
 
 
 def _sign(m: re.Match[str]) -> int:
