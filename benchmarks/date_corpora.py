@@ -589,7 +589,7 @@ def keep(answer: Answer) -> Case | str:
         return "a holiday not of China's (kind 3 names China's)"
     if kind == "English, other":
         return "English naming no day, week, month or year (a time, a quarter)"
-    if kind == "3 holiday" and re.search(
+    if re.search(
         r"thanksgiving|christmas|xmas|easter|halloween|valentine|mother|father"
         r"|memorial|independence|martin luther|veterans|columbus|groundhog|patrick"
         r"|boss|earth day|islamic|arabic|hijri|parsi|jewish|rosh|以色列|圣诞|聖誕|感恩"

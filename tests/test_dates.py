@@ -323,6 +323,12 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("2周3天后", on(3, 31)),
     ("去年的今天", day_in(2018, 3, 14)),
     ("1个月后的今天", on(4, 14)),
+    ("晏晝三點零五", today_at(15, 5)),
+    ("半夜11点", today_at(23)),
+    ("半夜1点", today_at(1)),
+    ("农历元宵", on(2, 19)),
+    ("上个春节", on(2, 5)),
+    ("下个中秋", on(9, 13)),
     # the Nth weekday from today, and the last one of a month; weeks and months on
     ("下下下周", on(4, 1)),
     ("上上上个月", day_in(2018, 12, 1)),
@@ -439,6 +445,10 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("upcoming three months", on(6, 1)),
     ("two upcoming years", day_in(2021, 1, 1)),
     ("upcoming 2 days", on(3, 16)),
+    ("last chinese new year", on(2, 5)),
+    ("next mid-autumn festival", on(9, 13)),
+    ("the last day", on(3, 13)),
+    ("march in a year", day_in(2020, 3, 1)),
 ]
 
 

@@ -505,6 +505,14 @@ def _which_words(text: str) -> str:
         )
     if "tm" in text or "tomorrows" in text:
         text = sub(r"\b(?:tmrw?|tomorrows)\b", "tomorrow", text)
+    if text in ("last day", "the last day", "past day", "the past day"):
+        return "yesterday"
+    if " in " in text:  # march in a year -> next year's march
+        text = sub(
+            rf"^({_MONTH}) in (?:a|1|one) year$",
+            lambda m: f"明年{_MONTHS[m[1]]}月",
+            text,
+        )
     if "yr" in text:
         text = sub(r"\byrs?\b", "year", text)
     if text.startswith(("in ", "during ", "the ")):
@@ -558,6 +566,12 @@ def english_to_chinese(text: str) -> str:
             text,
         )
     text = _phrase_words(text)
+    if "last " in text or "next " in text:  # last chinese new year -> 上个春节
+        text = sub(
+            r"\b(last|next) (?=[\u4e00-\u9fff])",
+            lambda m: "上个" if m[1] == "last" else "下个",
+            text,
+        )
     text = _rewrite_months(text)
     # thanksgiving 2010 -> 2010年感恩节; christmas of next year -> 明年圣诞节
     if text[-4:].isdigit():

@@ -356,7 +356,14 @@ def _nth_of_year(m: re.Match[str], ctx: _Context) -> date:
 
 def _holiday(m: re.Match[str], ctx: _Context) -> date:
     """国庆, 明年春节, 2020年中秋: the holiday in that year, or without a year this
-    year's, moved by `prefer` (a 春节 due date said in March is next year's)."""
+    year's, moved by `prefer` (a 春节 due date said in March is next year's).
+    上个春节 is the last one before today, 下个中秋 the next one after it."""
+    if m["which"]:
+        step = 1 if m["which"] == "下" else -1
+        for k in (0, step, 2 * step):
+            found = holiday_in(m["name"], ctx.today.year + k)
+            if (found - ctx.today).days * step > 0:
+                return found
     if m["y"]:
         return holiday_in(m["name"], _year(m["y"], ctx))
     return _nearest(
@@ -541,7 +548,11 @@ _RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
     ),
     (
         HOLIDAY_NAMES,
-        (rf"(?:(?P<y>{_YEAR_RE})年)?(?P<name>{HOLIDAY})", _holiday),
+        (
+            rf"(?:(?P<y>{_YEAR_RE})年|(?P<which>[上下])个?)?(?:农历|阴历)?"
+            rf"(?P<name>{HOLIDAY})",
+            _holiday,
+        ),
     ),
     (
         ("农历", "阴历", "正月", "腊月", "冬月", "大年初"),
@@ -607,6 +618,7 @@ def _date_rules(text: str) -> Sequence[_Rule[date]]:
 
 _MORNING = ("凌晨", "早上", "早晨", "清晨", "上午", "早间", "早")
 _EVENING = ("中午", "下午", "午后", "傍晚", "晚上", "夜里", "晚间", "夜间", "晚", "夜")
+_EVENING += ("晏昼", "半夜", "深夜")  # 晏晝: afternoon in Cantonese
 
 
 def _hour(hour: int, period: str | None, ampm: str | None) -> int:
@@ -625,6 +637,8 @@ def _hour(hour: int, period: str | None, ampm: str | None) -> int:
         return hour if hour <= 12 else -1
     if period == "中午" and hour in (11, 12):
         return hour
+    if period in ("半夜", "深夜") and hour <= 5:
+        return hour  # 半夜1点 is 01:00, 半夜11点 23:00
     if 1 <= hour <= 11:
         return hour + 12
     if hour == 0 or (
