@@ -323,6 +323,9 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("2周3天后", on(3, 31)),
     ("去年的今天", day_in(2018, 3, 14)),
     ("1个月后的今天", on(4, 14)),
+    ("10月最后一周", on(10, 21)),
+    ("2018年倒数第3周", day_in(2018, 12, 10)),
+    ("5月倒数第5天", on(5, 27)),
     ("晏晝三點零五", today_at(15, 5)),
     ("半夜11点", today_at(23)),
     ("半夜1点", today_at(1)),
@@ -449,6 +452,11 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("next mid-autumn festival", on(9, 13)),
     ("the last day", on(3, 13)),
     ("march in a year", day_in(2020, 3, 1)),
+    ("last week of september 2014", day_in(2014, 9, 22)),
+    ("the 2nd last week of october 2018", day_in(2018, 10, 15)),
+    ("third last week of 2018", day_in(2018, 12, 10)),
+    ("fifth last day of may", on(5, 27)),
+    ("first week of october 2014", day_in(2014, 10, 6)),
 ]
 
 

@@ -451,6 +451,29 @@ def _rewrite_nth_weekday(text: str) -> str:
     )
 
 
+def _rewrite_weeks_of(text: str) -> str:
+    """last week of september 2014 -> 2014年9月最后一周; the 2nd last week of 2018 ->
+    2018年倒数第2周; fifth last day of may -> 5月倒数第5天; first week of october
+    2014 -> 2014年10月第1周."""
+
+    def said(m: re.Match[str]) -> str:
+        if m[4]:
+            period = f"{m[5] + '年' if m[5] else ''}{_MONTHS[m[4]]}月"
+        else:
+            period = f"{m[6]}年"
+        unit = "周" if m[3] == "week" else "天"
+        if not m[2]:
+            return f"{period}第{m[1]}{unit}"
+        return f"{period}倒数第{m[1] or 1}{unit}"
+
+    return sub(
+        rf"^(?:the )?(?:([1-5])(?:st|nd|rd|th) )?(last )?(week|day) of (?:({_MONTH})"
+        r"(?:,? (\d{4}))?|(\d{4}))$",
+        lambda m: said(m) if m[2] or (m[1] and m[3] == "week") else m[0],
+        text,
+    )
+
+
 def _rewrite_weekday_counts(text: str) -> str:
     """3 fridays from now -> 3个周5后; 2 thursdays ago -> 2个周4前; friday after
     next -> 2个周5后: the Nth such weekday from today."""
@@ -546,6 +569,8 @@ def english_to_chinese(text: str) -> str:
     text = _which_words(_number_words(text))
     if "q" in text:  # q3 -> 3季度
         text = sub(r"\bq([1-4])\b", r"\1季度", text)
+    if " of " in text and ("week" in text or "day" in text):
+        text = _rewrite_weeks_of(text)
     if any(w in text for w in (" of ", " in ", "st ", "nd ", "rd ", "th ")):
         text = _rewrite_nth_weekday(text)
     if any(

@@ -318,6 +318,34 @@ def _nth_weekday(m: re.Match[str], ctx: _Context) -> date:
     )
 
 
+def _counted_back(m: re.Match[str], ctx: _Context) -> date:
+    """5月倒数第5天 -> 27 May; 10月最后一周, 2018年倒数第3周: the Monday of the last
+    (third last) whole week, Monday to Sunday, within the month or the year."""
+    n = int(m["n"] or 1)
+
+    def counted(first: date, last: date) -> date:
+        if m["unit"] in ("天", "日"):
+            found = add_days(last, 1 - n)
+        else:
+            sunday = add_days(last, -((last.weekday() + 1) % 7))
+            found = add_days(sunday, -6 - 7 * (n - 1))
+        if found < first:
+            raise Rejected("date.impossible")  # 2月倒数第40天
+        return found
+
+    def in_month(year: int, month: int) -> date:
+        first = checked_date(year, month, 1)
+        return counted(first, add_days(add_months(first, 1), -1))
+
+    if m["mo"] is None:
+        year = _year(m["y"], ctx)
+        return counted(checked_date(year, 1, 1), checked_date(year, 12, 31))
+    month = int(m["mo"])
+    if m["y"]:
+        return in_month(_year(m["y"], ctx), month)
+    return _nearest(lambda k: in_month(ctx.today.year + k, month), ctx, by_month=True)
+
+
 _LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
 
 
@@ -573,6 +601,17 @@ _RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
                 r"个?季度?(?P<part>初|末|底)?"
             ),
             _quarter,
+        ),
+    ),
+    (
+        ("倒数", "最后"),
+        (
+            (
+                rf"(?!倒数|最后)(?:(?P<y>{_YEAR_RE})年)?(?:(?P<mo>\d{{1,2}})月)?"
+                r"(?:倒数第(?P<n>\d{1,2})|最后[1一]?)个?"
+                rf"(?P<unit>天|日|{_WEEK_RE})"
+            ),
+            _counted_back,
         ),
     ),
     (
