@@ -330,6 +330,7 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("半夜11点", today_at(23)),
     ("半夜1点", today_at(1)),
     ("农历元宵", on(2, 19)),
+    ("农历新年", on(2, 5)),
     ("上个春节", on(2, 5)),
     ("下个中秋", on(9, 13)),
     # the Nth weekday from today, and the last one of a month; weeks and months on
@@ -457,6 +458,10 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("third last week of 2018", day_in(2018, 12, 10)),
     ("fifth last day of may", on(5, 27)),
     ("first week of october 2014", day_in(2014, 10, 6)),
+    ("september the twenty-first nineteen seventy eight", day_in(1978, 9, 21)),
+    ("tenth of september, two thousand", day_in(2000, 9, 10)),
+    ("jan twenty one two thousand and eighteen", day_in(2018, 1, 21)),
+    ("september 10, nineteen zero one", day_in(1901, 9, 10)),
 ]
 
 

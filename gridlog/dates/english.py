@@ -224,6 +224,49 @@ _MONTH_PART = {
 }
 
 
+_TENS = {
+    word: 10 * n
+    for n, word in enumerate(
+        ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"),
+        start=2,
+    )
+}
+_ONES_RE = "|".join(_ONES)
+_TWO_DIGITS_RE = (
+    rf"(?:{'|'.join(_TEENS)}|(?:{'|'.join(_TENS)})(?:[ -](?:{_ONES_RE}))?"
+    rf"|(?:zero|oh) (?:{_ONES_RE})|hundred)"
+)
+
+
+def _two_digits(words: str) -> int:
+    """seventy eight -> 78, zero one -> 1, hundred -> 0, fifteen -> 15."""
+    total = 0
+    for word in words.replace("-", " ").split(" "):
+        if word in _TENS:
+            total += _TENS[word]
+        elif word in _WORD_VALUES:
+            total += _WORD_VALUES[word][0]
+    return total
+
+
+def _year_words(text: str) -> str:
+    """nineteen seventy eight -> 1978, nineteen zero one -> 1901, two thousand and
+    eighteen -> 2018: years said in words, as dictation software writes them."""
+    if "thousand" in text:
+        text = sub(
+            rf"\btwo thousand(?:,? (?:and )?({_TWO_DIGITS_RE}|{_ONES_RE}))?\b",
+            lambda m: str(2000 + (_two_digits(m[1]) if m[1] else 0)),
+            text,
+        )
+    if any(word in text for word in ("eighteen ", "nineteen ", "twenty ")):
+        text = sub(
+            rf"\b(eighteen|nineteen|twenty) ({_TWO_DIGITS_RE})\b",
+            lambda m: str(100 * _WORD_VALUES[m[1]][0] + _two_digits(m[2])),
+            text,
+        )
+    return text
+
+
 def _number_words(text: str) -> str:
     """twenty-first -> 21th (any suffix reads as an ordinal), seven -> 7."""
     words = text.replace("twenty-", "twenty ").replace("thirty-", "thirty ").split(" ")
@@ -566,7 +609,7 @@ def english_to_chinese(text: str) -> str:
             "",
             text,
         )
-    text = _which_words(_number_words(text))
+    text = _which_words(_number_words(_year_words(text)))
     if "q" in text:  # q3 -> 3季度
         text = sub(r"\bq([1-4])\b", r"\1季度", text)
     if " of " in text and ("week" in text or "day" in text):

@@ -386,16 +386,22 @@ def _holiday(m: re.Match[str], ctx: _Context) -> date:
     """国庆, 明年春节, 2020年中秋: the holiday in that year, or without a year this
     year's, moved by `prefer` (a 春节 due date said in March is next year's).
     上个春节 is the last one before today, 下个中秋 the next one after it."""
+    if m["lunar"] and m["name"] in ("新年", "元旦"):
+        return _holiday_named("春节", m, ctx)  # 农历新年 is the Spring Festival
+    return _holiday_named(m["name"], m, ctx)
+
+
+def _holiday_named(name: str, m: re.Match[str], ctx: _Context) -> date:
     if m["which"]:
         step = 1 if m["which"] == "下" else -1
         for k in (0, step, 2 * step):
-            found = holiday_in(m["name"], ctx.today.year + k)
+            found = holiday_in(name, ctx.today.year + k)
             if (found - ctx.today).days * step > 0:
                 return found
     if m["y"]:
-        return holiday_in(m["name"], _year(m["y"], ctx))
+        return holiday_in(name, _year(m["y"], ctx))
     return _nearest(
-        lambda k: holiday_in(m["name"], ctx.today.year + k),
+        lambda k: holiday_in(name, ctx.today.year + k),
         ctx,
         by_month=False,
         late_days=0,
@@ -577,7 +583,7 @@ _RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
     (
         HOLIDAY_NAMES,
         (
-            rf"(?:(?P<y>{_YEAR_RE})年|(?P<which>[上下])个?)?(?:农历|阴历)?"
+            rf"(?:(?P<y>{_YEAR_RE})年|(?P<which>[上下])个?)?(?P<lunar>农历|阴历)?"
             rf"(?P<name>{HOLIDAY})",
             _holiday,
         ),

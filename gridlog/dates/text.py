@@ -11,7 +11,10 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-MAX_LENGTH = 48  # longer than any phrase; keeps int() and the split search small
+MAX_LENGTH = (
+    64  # longer than any phrase, a dictated year too ("September the twenty-first
+)
+# nineteen seventy eight" is 50); keeps int() and the split search small
 _ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
 # Traditional characters of date phrases, as typed in Hong Kong and Taiwan or by an
 # input method left in that mode: 下週一, 三個禮拜後, 國慶節.
