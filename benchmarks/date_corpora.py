@@ -110,7 +110,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "6 two-digit year",
         re.compile(
-            r"(?<![0-9])[0-9]{2}\s*年|^[零〇一二三四五六七八九]{2}年"
+            r"(?<![0-9])[0-9]{2}\s*年(?!代)|^[零〇一二三四五六七八九]{2}年(?!代)"
             r"|\b[a-z]{3,9}\.? [0-9]{1,2},? '?[0-9]{2}$|-[a-z]{3}-[0-9]{2}$",
             re.I,
         ),
@@ -173,6 +173,12 @@ CONFLICTS = {
     "coarse offset": (
         "the corpus answers an offset ('two years ago') with a whole month or year; "
         "gridlog names the day that far back"
+    ),
+    "two-digit year ahead": (
+        "a two-digit year is the coming one within fifty years unless looked back on "
+        "(README: '到期日取将来五十年内的那一年'; without a lean gridlog reads it so "
+        "too); the corpus, read without a lean, always takes the last one (三三年 in "
+        "2021 -> 1933)"
     ),
     "mid month": (
         "'mid March', 3月中 is the 15th in gridlog (README); the corpus gives the "
@@ -568,6 +574,10 @@ def _conflict(answer: Answer, kind: str) -> str | None:
         return "today not counted"
     if answer.corpus == "recognizers zh" and _LUNAR_FESTIVAL.search(answer.phrase):
         return "lunar on the solar calendar"
+    if kind == "6 two-digit year" and answer.prefer is None:
+        years_ahead = answer.start.year + 100 - answer.now.year
+        if answer.start.year < answer.now.year and 0 <= years_ahead <= 50:
+            return "two-digit year ahead"
     if answer.prefer == "future" and _recent_past(answer):
         return "recent past"
     if re.search(r"\bmid\b|月中(?!旬)", answer.phrase, re.I) and answer.start.day == 11:
@@ -579,6 +589,17 @@ def _conflict(answer: Answer, kind: str) -> str | None:
     if answer.grain in ("month", "quarter", "year") and _OFFSET.search(answer.phrase):
         return "coarse offset"
     return None
+
+
+def _time_alone(phrase: str) -> bool:
+    """A phrase naming a time of day and no day (3pm, 下午三点), other than the
+    kind-5 clock spellings the issue names (晚8点, 八点零五, 3点45分钟)."""
+    names_a_day = re.search(
+        r"[日号號天]|day|today|tonight|morning|evening|night|" + _EN_DAY.pattern,
+        phrase,
+        re.I,
+    )
+    return not names_a_day and not _TIME_ONLY_KIND5.search(phrase)
 
 
 def keep(answer: Answer) -> Case | str:
@@ -626,17 +647,8 @@ def keep(answer: Answer) -> Case | str:
         day = end.date() if _PERIOD_END.search(answer.phrase) else start.date()
     else:
         return "a span with two ends"
-    if (
-        clock
-        and day == answer.now.date()
-        and not re.search(
-            r"[日号號天]|day|today|tonight|morning|evening|night|" + _EN_DAY.pattern,
-            answer.phrase,
-            re.I,
-        )
-    ):
-        if not _TIME_ONLY_KIND5.search(answer.phrase):
-            return "a time of day alone, naming no day"
+    if clock and day == answer.now.date() and _time_alone(answer.phrase):
+        return "a time of day alone, naming no day"
     if clock and kind == "7 English":
         return "an English time of day (kind 7 names days)"
     if clock and kind not in ("5 typing", "plain"):

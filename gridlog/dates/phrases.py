@@ -368,11 +368,15 @@ def _lunar(m: re.Match[str], ctx: _Context) -> date:
 
 def _nth_of_year(m: re.Match[str], ctx: _Context) -> date:
     """2025年第一天, 2023年第十天; 21年第一个礼拜, 20年第52周 (weeks counted from the
-    year's first Monday)."""
+    year's first Monday); 2020年第8个月 (its first day)."""
     first = checked_date(_year(m["y"], ctx), 1, 1)
     nth = int(m["n"])
     if nth < 1:
         raise Rejected("date.impossible")
+    if m["unit"] == "个月":
+        if nth > 12:
+            raise Rejected("date.impossible")  # 2023年第13个月
+        return add_months(first, nth - 1)
     if m["unit"] == "天":
         found = add_days(first, nth - 1)
     else:
@@ -640,7 +644,7 @@ _RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
     (
         ("第",),
         (
-            rf"(?P<y>{_YEAR_RE})年第(?P<n>\d{{1,3}})(?P<unit>天|个?(?:{_WEEK_RE}))",
+            rf"(?P<y>{_YEAR_RE})年第(?P<n>\d{{1,3}})(?P<unit>天|个月|个?(?:{_WEEK_RE}))",
             _nth_of_year,
         ),
     ),
