@@ -241,6 +241,8 @@ PHRASE_TABLE: list[tuple[str, When]] = [
 # the peers' corpora (duckling, Recognizers-Text, JioNLP, chrono, dateparser) have them.
 KINDS_TABLE: list[tuple[str, When]] = [
     # 1. deadlines within a span: the last day of the span (today not counted)
+    ("两个半月以内", on(5, 29)),
+    ("一年半内", day_in(2020, 9, 14)),
     ("七日内", on(3, 21)),
     ("7天内", on(3, 21)),
     ("三日内", on(3, 17)),
@@ -332,6 +334,7 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("半夜1点", today_at(1)),
     ("农历元宵", on(2, 19)),
     ("农历新年", on(2, 5)),
+    ("正月朔日", on(2, 5)),
     ("上个春节", on(2, 5)),
     ("下个中秋", on(9, 13)),
     # the Nth weekday from today, and the last one of a month; weeks and months on
@@ -458,6 +461,9 @@ KINDS_TABLE: list[tuple[str, When]] = [
     ("the 2nd last week of october 2018", day_in(2018, 10, 15)),
     ("third last week of 2018", day_in(2018, 12, 10)),
     ("fifth last day of may", on(5, 27)),
+    ("within 1 year 2 months 3 days", day_in(2020, 5, 17)),
+    ("within the upcoming 2 months 1 day", on(5, 15)),
+    ("within 2 weeks from today", on(3, 28)),
     ("first week of october 2014", day_in(2014, 10, 6)),
     ("september the twenty-first nineteen seventy eight", day_in(1978, 9, 21)),
     ("tenth of september, two thousand", day_in(2000, 9, 10)),

@@ -353,10 +353,12 @@ def _from_a_neighbour(m: re.Match[str]) -> str:
     return f"{abs(days)}天{'后' if days > 0 else '前'}" if days else "今天"
 
 
-def _parts(m: re.Match[str]) -> str:
-    """1 year 2 months ago -> 1年2个月前"""
+def _parts(m: re.Match[str], direction: str | None = None) -> str:
+    """1 year 2 months ago -> 1年2个月前; within 1 year 2 months -> 1年2个月内"""
     pairs = re.findall(rf"{_EN_COUNT} {_EN_UNIT}", m["parts"])
     said = "".join(f"{_number(n)}{_EN_UNITS_CN.get(u, u)}" for n, u in pairs)
+    if direction:
+        return said + direction
     return said + ("前" if m["dir"] in ("ago", "before", "earlier") else "后")
 
 
@@ -364,6 +366,18 @@ def _rewrite_counts(text: str) -> str:
     """in 3 days, 3 days from now, 3 days later -> 3天后; 3 days ago -> 3天前;
     within 3 days -> 3天内. Each pattern is compiled only when its words are there."""
     after = partial(_count, direction="后")
+    if "within" in text:
+        text = sub(
+            rf"\bwithin (?P<parts>(?:{_EN_COUNT} {_EN_UNIT},? (?:and )?){{1,3}}"
+            rf"{_EN_COUNT} {_EN_UNIT})(?: from (?:now|today))?\b",
+            lambda m: _parts(m, "内"),
+            text,
+        )
+        text = sub(
+            rf"\bwithin {_EN_COUNT} {_EN_UNIT}(?: from (?:now|today))?\b",
+            partial(_count, direction="内"),
+            text,
+        )
     if " and " in text or text.count(" ") > 3:  # 1 year, 2 months and 3 days ago
         text = sub(
             rf"\b(?P<parts>(?:{_EN_COUNT} {_EN_UNIT},? (?:and )?){{1,3}}"
@@ -392,12 +406,6 @@ def _rewrite_counts(text: str) -> str:
         text = sub(
             rf"\b{_EN_COUNT} {_EN_UNIT} (?:{'|'.join(earlier)})\b",
             partial(_count, direction="前"),
-            text,
-        )
-    if "within" in text:
-        text = sub(
-            rf"\bwithin (?:the next )?{_EN_COUNT} {_EN_UNIT}\b",
-            partial(_count, direction="内"),
             text,
         )
     return text
@@ -552,6 +560,8 @@ def _units_on(m: re.Match[str]) -> str:
 def _which_words(text: str) -> str:
     """The other ways to say next/this/last (upcoming week, current year, previous
     month), tmrw and yr, and a month said "in march" or "during march"."""
+    if "within " in text:  # within the next 3 days, within the upcoming 2 months
+        text = sub(r"\bwithin (?:the )?(?:next|upcoming) ", "within ", text)
     if "upcoming" in text:
         text = sub(
             rf"\b(?:upcoming {_EN_COUNT} (day|week|month|year)s?|{_EN_COUNT} upcoming "

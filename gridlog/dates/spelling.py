@@ -113,6 +113,10 @@ def _colloquial(text: str) -> str:
         )
     text = text.replace("伊始", "初").replace("年度", "年").replace("首季度", "1季度")
     text = text.replace("首月", "1月")
+    if "半" in text:  # 两个半月 -> 2个月15天, 一年半 -> 1年6个月 (a count and a half)
+        text = sub(
+            r"(\d+)个半月", r"\g<1>个月15天", sub(r"(\d+)年半", r"\g<1>年6个月", text)
+        )
     if "今" in text:  # 今个星期三, 今礼拜二, 今个月 (Cantonese): this week's, month's
         text = sub(r"今个?(?=周|星期|礼拜)|今个(?=月)", "这个", text)
     return text
