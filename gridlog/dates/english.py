@@ -56,6 +56,7 @@ _NUMBERS = {
         start=1,
     )
 } | {"a": 1, "an": 1, "a couple of": 2, "couple of": 2, "fifteen": 15, "twenty": 20}
+_NUMBERS |= {"a few": 3, "few": 3}  # as Recognizers reads "a few days ago"
 _WHICH = {"next": "下", "this": "本", "last": "上", "coming": "下", "previous": "上"}
 _WHICH["current"] = "本"
 # Number words up to 31, cardinal and ordinal: "twenty-first" -> 21st, "two" -> 2.
@@ -125,6 +126,7 @@ _EN_WORDS = {
     "next week": "下周",
     "last week": "上周",
     "this month": "本月",
+    "the month": "本月",
     "next month": "下月",
     "last month": "上月",
     "this year": "今年",
@@ -143,6 +145,18 @@ _EN_WORDS = {
     "beginning of next month": "下月初",
     "start of next month": "下月初",
     "eom": "月底",
+    "beginning of the month": "月初",
+    "beginning of month": "月初",
+    "start of the month": "月初",
+    "start of month": "月初",
+    "bom": "月初",
+    "beginning of the year": "年初",
+    "beginning of year": "年初",
+    "start of the year": "年初",
+    "start of year": "年初",
+    "boy": "年初",
+    "next day": "明天",
+    "this day": "今天",
     "end of year": "年底",
     "end of the year": "年底",
     "end of this year": "年底",
@@ -208,6 +222,49 @@ _MONTH_PART = {
     "late": "下旬",
     "end": "底",
 }
+
+
+_TENS = {
+    word: 10 * n
+    for n, word in enumerate(
+        ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"),
+        start=2,
+    )
+}
+_ONES_RE = "|".join(_ONES)
+_TWO_DIGITS_RE = (
+    rf"(?:{'|'.join(_TEENS)}|(?:{'|'.join(_TENS)})(?:[ -](?:{_ONES_RE}))?"
+    rf"|(?:zero|oh) (?:{_ONES_RE})|hundred)"
+)
+
+
+def _two_digits(words: str) -> int:
+    """seventy eight -> 78, zero one -> 1, hundred -> 0, fifteen -> 15."""
+    total = 0
+    for word in words.replace("-", " ").split(" "):
+        if word in _TENS:
+            total += _TENS[word]
+        elif word in _WORD_VALUES:
+            total += _WORD_VALUES[word][0]
+    return total
+
+
+def _year_words(text: str) -> str:
+    """nineteen seventy eight -> 1978, nineteen zero one -> 1901, two thousand and
+    eighteen -> 2018: years said in words, as dictation software writes them."""
+    if "thousand" in text:
+        text = sub(
+            rf"\btwo thousand(?:,? (?:and )?({_TWO_DIGITS_RE}|{_ONES_RE}))?\b",
+            lambda m: str(2000 + (_two_digits(m[1]) if m[1] else 0)),
+            text,
+        )
+    if any(word in text for word in ("eighteen ", "nineteen ", "twenty ")):
+        text = sub(
+            rf"\b(eighteen|nineteen|twenty) ({_TWO_DIGITS_RE})\b",
+            lambda m: str(100 * _WORD_VALUES[m[1]][0] + _two_digits(m[2])),
+            text,
+        )
+    return text
 
 
 def _number_words(text: str) -> str:
@@ -289,15 +346,19 @@ def _count(m: re.Match[str], direction: str) -> str:
 
 
 def _from_a_neighbour(m: re.Match[str]) -> str:
-    """2 days after tomorrow -> 3天后; a week before yesterday -> 8天前."""
-    days = int(_number(m[1])) * (7 if m[2] == "week" else 1) + 1
-    return f"{days}天{'后' if m[3] in ('after', 'from') else '前'}"
+    """2 days after tomorrow -> 3天后; a week before yesterday -> 8天前; four days
+    from yesterday -> 3天后."""
+    count = int(_number(m[1])) * (7 if m[2] == "week" else 1)
+    days = (1 if m[4] == "tomorrow" else -1) + (-count if m[3] == "before" else count)
+    return f"{abs(days)}天{'后' if days > 0 else '前'}" if days else "今天"
 
 
-def _parts(m: re.Match[str]) -> str:
-    """1 year 2 months ago -> 1年2个月前"""
+def _parts(m: re.Match[str], direction: str | None = None) -> str:
+    """1 year 2 months ago -> 1年2个月前; within 1 year 2 months -> 1年2个月内"""
     pairs = re.findall(rf"{_EN_COUNT} {_EN_UNIT}", m["parts"])
     said = "".join(f"{_number(n)}{_EN_UNITS_CN.get(u, u)}" for n, u in pairs)
+    if direction:
+        return said + direction
     return said + ("前" if m["dir"] in ("ago", "before", "earlier") else "后")
 
 
@@ -305,6 +366,18 @@ def _rewrite_counts(text: str) -> str:
     """in 3 days, 3 days from now, 3 days later -> 3天后; 3 days ago -> 3天前;
     within 3 days -> 3天内. Each pattern is compiled only when its words are there."""
     after = partial(_count, direction="后")
+    if "within" in text:
+        text = sub(
+            rf"\bwithin (?P<parts>(?:{_EN_COUNT} {_EN_UNIT},? (?:and )?){{1,3}}"
+            rf"{_EN_COUNT} {_EN_UNIT})(?: from (?:now|today))?\b",
+            lambda m: _parts(m, "内"),
+            text,
+        )
+        text = sub(
+            rf"\bwithin {_EN_COUNT} {_EN_UNIT}(?: from (?:now|today))?\b",
+            partial(_count, direction="内"),
+            text,
+        )
     if " and " in text or text.count(" ") > 3:  # 1 year, 2 months and 3 days ago
         text = sub(
             rf"\b(?P<parts>(?:{_EN_COUNT} {_EN_UNIT},? (?:and )?){{1,3}}"
@@ -313,12 +386,9 @@ def _rewrite_counts(text: str) -> str:
             _parts,
             text,
         )
-    if any(
-        w in text for w in (" after tomorrow", " from tomorrow", " before yesterday")
-    ):
+    if any(w in text for w in (" tomorrow", " yesterday")):
         text = sub(
-            rf"\b{_EN_COUNT} (day|week)s? (after|from|before) "
-            r"(?:(?<=after )tomorrow|(?<=from )tomorrow|(?<=before )yesterday)\b",
+            rf"\b{_EN_COUNT} (day|week)s? (after|from|before) (tomorrow|yesterday)\b",
             _from_a_neighbour,
             text,
         )
@@ -336,12 +406,6 @@ def _rewrite_counts(text: str) -> str:
         text = sub(
             rf"\b{_EN_COUNT} {_EN_UNIT} (?:{'|'.join(earlier)})\b",
             partial(_count, direction="前"),
-            text,
-        )
-    if "within" in text:
-        text = sub(
-            rf"\bwithin (?:the next )?{_EN_COUNT} {_EN_UNIT}\b",
-            partial(_count, direction="内"),
             text,
         )
     return text
@@ -384,7 +448,12 @@ def _rewrite_months(text: str) -> str:
         text,
     )
     text = sub(
-        rf"\b(?:the )?{_ORDINAL}(?: |-|/)?(?:of )?({_MONTH})\b"
+        rf"\b(\d{{4}})[-/ ]({_MONTH})[-/ ](\d{{1,2}})\b",
+        lambda m: f"{m[1]}年{_MONTHS[m[2]]}月{m[3]}日",
+        text,
+    )
+    text = sub(
+        rf"\b(?:the )?{_ORDINAL}\.?(?: |-|/)?(?:of )?({_MONTH})\b"
         r"(?:[ ,/-]+(\d{4}|\d\d)\b(?!:))?",
         _day_first,
         text,
@@ -407,18 +476,129 @@ def _day_of_month(text: str) -> str:
 
 def _rewrite_nth_weekday(text: str) -> str:
     """the first friday of july -> 7月第1个周5; the second monday of next month ->
-    下月第2个周1 (the Chinese rule counts them)."""
+    下月第2个周1; the last friday of october 2014 -> 2014年10月最后一个周5; the
+    second sunday -> 本月第2个周日 (the Chinese rule counts them)."""
 
     def nth(m: re.Match[str]) -> str:
-        month = f"{_WHICH[m[3]]}月" if m[3] else f"{_MONTHS[m[4]]}月"
-        return f"{month}第{m[1]}个周{'123456日'[EN_WEEKDAYS[m[2]]]}"
+        if m[3]:
+            month = f"{_WHICH[m[3]]}月"
+        elif m[4]:
+            month = f"{m[5] + '年' if m[5] else ''}{_MONTHS[m[4]]}月"
+        else:
+            month = "本月"
+        which = "最后一" if m[1] == "last" else f"第{m[1][0]}"
+        return f"{month}{which}个周{'123456日'[EN_WEEKDAYS[m[2]]]}"
 
-    return sub(
-        rf"\b(?:the )?([1-5])(?:st|nd|rd|th) ({EN_WEEKDAY}) (?:of|in) (?:the )?"
-        rf"(?:(next|this|last|previous) month|({_MONTH}))\b",
+    text = sub(
+        rf"\b(?:the )?([1-5](?:st|nd|rd|th)|last) ({EN_WEEKDAY}) (?:of|in) (?:the )?"
+        rf"(?:(?:(next|this|last|previous) )?month|({_MONTH})(?:,? (\d{{4}}))?)\b",
         nth,
         text,
     )
+    return sub(
+        rf"^(?:the )?([1-5])(?:st|nd|rd|th) ({EN_WEEKDAY})$",
+        lambda m: f"本月第{m[1]}个周{'123456日'[EN_WEEKDAYS[m[2]]]}",
+        text,
+    )
+
+
+def _rewrite_weeks_of(text: str) -> str:
+    """last week of september 2014 -> 2014年9月最后一周; the 2nd last week of 2018 ->
+    2018年倒数第2周; fifth last day of may -> 5月倒数第5天; first week of october
+    2014 -> 2014年10月第1周."""
+
+    def said(m: re.Match[str]) -> str:
+        if m[4]:
+            period = f"{m[5] + '年' if m[5] else ''}{_MONTHS[m[4]]}月"
+        else:
+            period = f"{m[6]}年"
+        unit = "周" if m[3] == "week" else "天"
+        if not m[2]:
+            return f"{period}第{m[1]}{unit}"
+        return f"{period}倒数第{m[1] or 1}{unit}"
+
+    return sub(
+        rf"^(?:the )?(?:([1-5])(?:st|nd|rd|th) )?(last )?(week|day) of (?:({_MONTH})"
+        r"(?:,? (\d{4}))?|(\d{4}))$",
+        lambda m: said(m) if m[2] or (m[1] and m[3] == "week") else m[0],
+        text,
+    )
+
+
+def _rewrite_weekday_counts(text: str) -> str:
+    """3 fridays from now -> 3个周5后; 2 thursdays ago -> 2个周4前; friday after
+    next -> 2个周5后: the Nth such weekday from today."""
+
+    def away(m: re.Match[str]) -> str:
+        n = _number(m[1]) if m[1] else "2"
+        back = m[3] in ("ago", "back", "before", "earlier")
+        return f"{n}个周{'123456日'[EN_WEEKDAYS[m[2]]]}{'前' if back else '后'}"
+
+    return sub(
+        rf"\b(?:{_EN_COUNT} )?({EN_WEEKDAY})s? (from now|later|hence|after today"
+        r"|ago|back|before today|earlier|(?<=day )after next)\b",
+        lambda m: away(m) if m[1] or m[3] == "after next" else m[0],
+        text,
+    )
+
+
+_YEARS_ON = {1: "明年", 2: "后年", 3: "大后年"}
+
+
+def _units_on(m: re.Match[str]) -> str:
+    """2 upcoming weeks -> 下下周 (its Monday), upcoming 3 months -> 下下下月, two
+    upcoming years -> 后年, upcoming 2 days -> 2天后: the week (month, year) that far
+    on, as "next week" is the next one."""
+    n, unit = int(_number(m[1] or m[3])), m[2] or m[4]
+    if unit == "day":
+        return f"{n}天后"
+    if unit == "year":
+        return _YEARS_ON.get(n, f"{n}年后")
+    return "下" * n + ("周" if unit == "week" else "月")
+
+
+def _which_words(text: str) -> str:
+    """The other ways to say next/this/last (upcoming week, current year, previous
+    month), tmrw and yr, and a month said "in march" or "during march"."""
+    if "within " in text:  # within the next 3 days, within the upcoming 2 months
+        text = sub(r"\bwithin (?:the )?(?:next|upcoming) ", "within ", text)
+    if "upcoming" in text:
+        text = sub(
+            rf"\b(?:upcoming {_EN_COUNT} (day|week|month|year)s?|{_EN_COUNT} upcoming "
+            r"(day|week|month|year)s?)\b",
+            _units_on,
+            text,
+        )
+    if any(
+        w in text
+        for w in ("upcoming", "following", "coming", "current", "previous", "past")
+    ):
+        text = sub(
+            r"\b(?:the )?(?:(upcoming|following|coming)|(current)|(previous|past)) "
+            r"(?=(?:week|month|year|yr|day)\b)",
+            lambda m: "next " if m[1] else "this " if m[2] else "last ",
+            text,
+        )
+    if "tm" in text or "tomorrows" in text:
+        text = sub(r"\b(?:tmrw?|tomorrows)\b", "tomorrow", text)
+    if text in ("last day", "the last day", "past day", "the past day"):
+        return "yesterday"
+    if " in " in text:  # march in a year -> next year's march
+        text = sub(
+            rf"^({_MONTH}) in (?:a|1|one) year$",
+            lambda m: f"明年{_MONTHS[m[1]]}月",
+            text,
+        )
+    if "yr" in text:
+        text = sub(r"\byrs?\b", "year", text)
+    if text.startswith(("in ", "during ", "the ")):
+        text = sub(
+            rf"^(?:(?:in|during) (?=(?:{_MONTH})\b)|the (?=(?:end|beginning|start"
+            r"|next day|eom|bom|eoy|boy)\b))",
+            "",
+            text,
+        )
+    return text
 
 
 def english_to_chinese(text: str) -> str:
@@ -439,11 +619,18 @@ def english_to_chinese(text: str) -> str:
             "",
             text,
         )
-    text = _number_words(text)
+    text = _which_words(_number_words(_year_words(text)))
     if "q" in text:  # q3 -> 3季度
         text = sub(r"\bq([1-4])\b", r"\1季度", text)
-    if " of " in text or " in " in text:
+    if " of " in text and ("week" in text or "day" in text):
+        text = _rewrite_weeks_of(text)
+    if any(w in text for w in (" of ", " in ", "st ", "nd ", "rd ", "th ")):
         text = _rewrite_nth_weekday(text)
+    if any(
+        w in text
+        for w in (" after next", "s from", " from now", " ago", " back", " later")
+    ):
+        text = _rewrite_weekday_counts(text)
     text = _rewrite_counts(text)
     text = _rewrite_weeks(text)
     if " day of " in text or " day in " in text:  # the third day of october
@@ -457,6 +644,12 @@ def english_to_chinese(text: str) -> str:
             text,
         )
     text = _phrase_words(text)
+    if "last " in text or "next " in text:  # last chinese new year -> 上个春节
+        text = sub(
+            r"\b(last|next) (?=[\u4e00-\u9fff])",
+            lambda m: "上个" if m[1] == "last" else "下个",
+            text,
+        )
     text = _rewrite_months(text)
     # thanksgiving 2010 -> 2010年感恩节; christmas of next year -> 明年圣诞节
     if text[-4:].isdigit():

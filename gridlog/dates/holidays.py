@@ -84,7 +84,7 @@ _ALIASES = {
     **dict.fromkeys(("七一", "七一建党节"), "建党节"),
     **dict.fromkeys(("八一", "八一建军节"), "建军节"),
     **dict.fromkeys(("圣诞",), "圣诞节"),
-    **dict.fromkeys(("大年初1", "新春", "农历新年"), "春节"),
+    **dict.fromkeys(("大年初1", "新春", "农历新年", "正月朔日", "正月正时"), "春节"),
     **dict.fromkeys(("大年30", "大年29"), "除夕"),
     **dict.fromkeys(("元宵",), "元宵节"),
     **dict.fromkeys(("清明节",), "清明"),

@@ -147,8 +147,7 @@ T = TypeVar("T")
 _Rule = tuple[str, Callable[[re.Match[str], _Context], T]]
 
 _CN_WEEKDAYS = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "日": 6, "天": 6}
-_WHICH = {"": 0, "本": 0, "这": 0, "下": 1, "下下": 2, "上": -1, "上上": -2}
-_WHICH_RE = "本|这个?|下下?个?|上上?个?"
+_WHICH_RE = "本|这个?|下+个?|上+个?"
 _WEEK_RE = WEEK
 # 内 (七日内, 3个工作日之内): a deadline is the last day of the span, so it counts
 # forward like 后.
@@ -166,8 +165,9 @@ _TWO_DIGIT_AHEAD = 50
 
 
 def _which(m: re.Match[str]) -> int:
-    """本/这个 -> 0, 下个 -> 1, 下下 -> 2, 上 -> -1 ..."""
-    return _WHICH[(m["which"] or "").replace("个", "")]
+    """本/这个 -> 0, 下个 -> 1, 下下 -> 2, 下下下 -> 3, 上 -> -1 ..."""
+    said = (m["which"] or "").replace("个", "")
+    return said.count("下") - said.count("上")
 
 
 def _sign(m: re.Match[str]) -> int:
@@ -292,10 +292,14 @@ def _quarter(m: re.Match[str], ctx: _Context) -> date:
 
 def _nth_weekday(m: re.Match[str], ctx: _Context) -> date:
     """十月第一个星期一, 下个月第二个周五: counted from the month's first day;
-    十月第一周 is its first Monday."""
-    weekday, nth = _CN_WEEKDAYS[m["day"] or "1"], int(m["n"])
+    十月第一周 is its first Monday; 十月最后一个周五 counted back from its end."""
+    weekday = _CN_WEEKDAYS[m["day"] or "1"]
+    nth = int(m["n"]) if m["n"] else 0
 
     def candidate(first: date) -> date:
+        if not nth:  # 最后一个: the last such weekday of the month
+            last = add_days(add_months(first, 1), -1)
+            return add_days(last, -((last.weekday() - weekday) % 7))
         gap = (weekday - first.weekday()) % 7
         found = add_days(first, gap + 7 * (nth - 1))
         if found.month != first.month:
@@ -312,6 +316,34 @@ def _nth_weekday(m: re.Match[str], ctx: _Context) -> date:
         ctx,
         by_month=True,
     )
+
+
+def _counted_back(m: re.Match[str], ctx: _Context) -> date:
+    """5月倒数第5天 -> 27 May; 10月最后一周, 2018年倒数第3周: the Monday of the last
+    (third last) whole week, Monday to Sunday, within the month or the year."""
+    n = int(m["n"] or 1)
+
+    def counted(first: date, last: date) -> date:
+        if m["unit"] in ("天", "日"):
+            found = add_days(last, 1 - n)
+        else:
+            sunday = add_days(last, -((last.weekday() + 1) % 7))
+            found = add_days(sunday, -6 - 7 * (n - 1))
+        if found < first:
+            raise Rejected("date.impossible")  # 2月倒数第40天
+        return found
+
+    def in_month(year: int, month: int) -> date:
+        first = checked_date(year, month, 1)
+        return counted(first, add_days(add_months(first, 1), -1))
+
+    if m["mo"] is None:
+        year = _year(m["y"], ctx)
+        return counted(checked_date(year, 1, 1), checked_date(year, 12, 31))
+    month = int(m["mo"])
+    if m["y"]:
+        return in_month(_year(m["y"], ctx), month)
+    return _nearest(lambda k: in_month(ctx.today.year + k, month), ctx, by_month=True)
 
 
 _LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
@@ -336,11 +368,15 @@ def _lunar(m: re.Match[str], ctx: _Context) -> date:
 
 def _nth_of_year(m: re.Match[str], ctx: _Context) -> date:
     """2025年第一天, 2023年第十天; 21年第一个礼拜, 20年第52周 (weeks counted from the
-    year's first Monday)."""
+    year's first Monday); 2020年第8个月 (its first day)."""
     first = checked_date(_year(m["y"], ctx), 1, 1)
     nth = int(m["n"])
     if nth < 1:
         raise Rejected("date.impossible")
+    if m["unit"] == "个月":
+        if nth > 12:
+            raise Rejected("date.impossible")  # 2023年第13个月
+        return add_months(first, nth - 1)
     if m["unit"] == "天":
         found = add_days(first, nth - 1)
     else:
@@ -352,11 +388,24 @@ def _nth_of_year(m: re.Match[str], ctx: _Context) -> date:
 
 def _holiday(m: re.Match[str], ctx: _Context) -> date:
     """国庆, 明年春节, 2020年中秋: the holiday in that year, or without a year this
-    year's, moved by `prefer` (a 春节 due date said in March is next year's)."""
+    year's, moved by `prefer` (a 春节 due date said in March is next year's).
+    上个春节 is the last one before today, 下个中秋 the next one after it."""
+    if m["lunar"] and m["name"] in ("新年", "元旦"):
+        return _holiday_named("春节", m, ctx)  # 农历新年 is the Spring Festival
+    return _holiday_named(m["name"], m, ctx)
+
+
+def _holiday_named(name: str, m: re.Match[str], ctx: _Context) -> date:
+    if m["which"]:
+        step = 1 if m["which"] == "下" else -1
+        for k in (0, step, 2 * step):
+            found = holiday_in(name, ctx.today.year + k)
+            if (found - ctx.today).days * step > 0:
+                return found
     if m["y"]:
-        return holiday_in(m["name"], _year(m["y"], ctx))
+        return holiday_in(name, _year(m["y"], ctx))
     return _nearest(
-        lambda k: holiday_in(m["name"], ctx.today.year + k),
+        lambda k: holiday_in(name, ctx.today.year + k),
         ctx,
         by_month=False,
         late_days=0,
@@ -387,6 +436,19 @@ def _cn_week(m: re.Match[str], ctx: _Context) -> date:
     if ctx.prefer == "past" and found > ctx.today:
         return add_days(found, -7)
     return found
+
+
+def _weekdays_away(m: re.Match[str], ctx: _Context) -> date:
+    """三个周五后 (3 fridays from now), 两个星期四前: the Nth such weekday after (or
+    before) today, today itself not counted."""
+    weekday, n = _CN_WEEKDAYS[m["day"]], int(m["n"])
+    if m["dir"].endswith("前"):
+        return add_days(
+            ctx.today, -((ctx.today.weekday() - weekday - 1) % 7 + 1) - 7 * (n - 1)
+        )
+    return add_days(
+        ctx.today, (weekday - ctx.today.weekday() - 1) % 7 + 1 + 7 * (n - 1)
+    )
 
 
 def _en_weekday(m: re.Match[str], ctx: _Context) -> date:
@@ -524,7 +586,11 @@ _RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
     ),
     (
         HOLIDAY_NAMES,
-        (rf"(?:(?P<y>{_YEAR_RE})年)?(?P<name>{HOLIDAY})", _holiday),
+        (
+            rf"(?:(?P<y>{_YEAR_RE})年|(?P<which>[上下])个?)?(?P<lunar>农历|阴历)?"
+            rf"(?P<name>{HOLIDAY})",
+            _holiday,
+        ),
     ),
     (
         ("农历", "阴历", "正月", "腊月", "冬月", "大年初"),
@@ -548,19 +614,37 @@ _RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
         ),
     ),
     (
-        ("第",),
+        ("倒数", "最后"),
+        (
+            (
+                rf"(?!倒数|最后)(?:(?P<y>{_YEAR_RE})年)?(?:(?P<mo>\d{{1,2}})月)?"
+                r"(?:倒数第(?P<n>\d{1,2})|最后[1一]?)个?"
+                rf"(?P<unit>天|日|{_WEEK_RE})"
+            ),
+            _counted_back,
+        ),
+    ),
+    (
+        ("第", "最后"),
         (
             (
                 rf"(?:(?:(?P<y>{_YEAR_RE})年)?(?P<mo>\d{{1,2}})月|(?P<which>{_WHICH_RE})月)"
-                rf"第(?P<n>[1-5])个?(?:{_WEEK_RE})(?P<day>[1-6日天])?"
+                rf"(?:第(?P<n>[1-5])|最后[1一]?)个?(?:{_WEEK_RE})(?P<day>[1-6日天])?"
             ),
             _nth_weekday,
         ),
     ),
     (
+        ("个",),
+        (
+            rf"(?P<n>\d+)个(?:{_WEEK_RE})(?P<day>[1-6日天])(?P<dir>[以之]?[后前])",
+            _weekdays_away,
+        ),
+    ),
+    (
         ("第",),
         (
-            rf"(?P<y>{_YEAR_RE})年第(?P<n>\d{{1,3}})(?P<unit>天|个?(?:{_WEEK_RE}))",
+            rf"(?P<y>{_YEAR_RE})年第(?P<n>\d{{1,3}})(?P<unit>天|个月|个?(?:{_WEEK_RE}))",
             _nth_of_year,
         ),
     ),
@@ -583,6 +667,7 @@ def _date_rules(text: str) -> Sequence[_Rule[date]]:
 
 _MORNING = ("凌晨", "早上", "早晨", "清晨", "上午", "早间", "早")
 _EVENING = ("中午", "下午", "午后", "傍晚", "晚上", "夜里", "晚间", "夜间", "晚", "夜")
+_EVENING += ("晏昼", "半夜", "深夜")  # 晏晝: afternoon in Cantonese
 
 
 def _hour(hour: int, period: str | None, ampm: str | None) -> int:
@@ -601,6 +686,8 @@ def _hour(hour: int, period: str | None, ampm: str | None) -> int:
         return hour if hour <= 12 else -1
     if period == "中午" and hour in (11, 12):
         return hour
+    if period in ("半夜", "深夜") and hour <= 5:
+        return hour  # 半夜1点 is 01:00, 半夜11点 23:00
     if 1 <= hour <= 11:
         return hour + 12
     if hour == 0 or (

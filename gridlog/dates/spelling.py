@@ -35,9 +35,10 @@ _DEADLINE_WORDS = (
 )
 _DEADLINE_CHARS = "限于在截起成改毕结复理决实报办馈交期止治除"
 # 月底前, 3月15日前, 周五之前, 国庆节前: by that day, which is the due date. Not
-# after a count: 3天前 and 两周前 are days ago.
+# after a count: 3天前, 两周前 and 两个周四前 are days ago.
 _BEFORE_A_DAY = (
-    r"([底末旬号节夕旦秋庆午点]|月\d{1,2}日|(?:周|星期|礼拜)[1-6日天])(?:之|以)?前$"
+    r"([底末旬号节夕旦秋庆午点]|月\d{1,2}日|(?<!\d个)(?:周|星期|礼拜)[1-6日天])"
+    r"(?:之|以)?前$"
 )
 
 
@@ -112,6 +113,10 @@ def _colloquial(text: str) -> str:
         )
     text = text.replace("伊始", "初").replace("年度", "年").replace("首季度", "1季度")
     text = text.replace("首月", "1月")
+    if "半" in text:  # 两个半月 -> 2个月15天, 一年半 -> 1年6个月 (a count and a half)
+        text = sub(
+            r"(\d+)个半月", r"\g<1>个月15天", sub(r"(\d+)年半", r"\g<1>年6个月", text)
+        )
     if "今" in text:  # 今个星期三, 今礼拜二, 今个月 (Cantonese): this week's, month's
         text = sub(r"今个?(?=周|星期|礼拜)|今个(?=月)", "这个", text)
     return text

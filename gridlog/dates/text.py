@@ -11,13 +11,16 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-MAX_LENGTH = 48  # longer than any phrase; keeps int() and the split search small
+MAX_LENGTH = (
+    64  # longer than any phrase, a dictated year too ("September the twenty-first
+)
+# nineteen seventy eight" is 50); keeps int() and the split search small
 _ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
 # Traditional characters of date phrases, as typed in Hong Kong and Taiwan or by an
 # input method left in that mode: 下週一, 三個禮拜後, 國慶節.
 _SIMPLIFIED = str.maketrans(
-    "週禮號個後點時鐘節這兩國慶陽軍聖誕勞動兒婦師頭陰曆農臘間裡內萬親際現剛從來聽尋",
-    "周礼号个后点时钟节这两国庆阳军圣诞劳动儿妇师头阴历农腊间里内万亲际现刚从来听寻",
+    "週禮號個後點時鐘節這兩國慶陽軍聖誕勞動兒婦師頭陰曆農臘間裡內萬親際現剛從來聽尋晝",
+    "周礼号个后点时钟节这两国庆阳军圣诞劳动儿妇师头阴历农腊间里内万亲际现刚从来听寻昼",
 )
 _FOLD = {**_ASCII_LOWER, **_SIMPLIFIED}
 
