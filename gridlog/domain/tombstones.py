@@ -131,21 +131,27 @@ def bury(
 
 def receive(conn: sqlite3.Connection, line: dict[str, Any]) -> bool:
     """Keep a tombstone from another log (its lines as `lines` writes them);
-    returns whether it is new here."""
-    return (
-        conn.execute(
-            "INSERT OR IGNORE INTO tombstones (uuid, kind, forgotten_at, key, marks)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (
-                line["uuid"],
-                line["kind"],
-                line["forgotten_at"],
-                line["key"],
-                json.dumps(line["marks"]),
-            ),
-        ).rowcount
-        == 1
+    returns whether it is new here. The same person forgotten on two devices
+    has two tombstones: every log keeps the one with the smaller key (as the
+    hub does), so that all of them end up the same."""
+    known = conn.execute(
+        "SELECT 1 FROM tombstones WHERE uuid = ?", (line["uuid"],)
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO tombstones (uuid, kind, forgotten_at, key, marks)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET"
+        " kind = excluded.kind, forgotten_at = excluded.forgotten_at,"
+        " key = excluded.key, marks = excluded.marks"
+        " WHERE excluded.key < tombstones.key",
+        (
+            line["uuid"],
+            line["kind"],
+            line["forgotten_at"],
+            line["key"],
+            json.dumps(line["marks"]),
+        ),
     )
+    return known is None
 
 
 def lines(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:

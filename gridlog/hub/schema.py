@@ -113,6 +113,10 @@ MIGRATIONS: tuple[str, ...] = (
         AS $f$ SELECT (length(body::text) - length(replace(body::text, '***', ''))) / 3
                     + (SELECT count(*)::integer FROM jsonb_each(body)
                        WHERE jsonb_typeof(value) = 'null') $f$;
+    -- The order `merge` gives two versions after their revision: the time of the
+    -- edit, then the content as the device compares it (`merge_read.version`).
+    ALTER TABLE gridlog.records ADD COLUMN stamp text COLLATE "C",
+        ADD COLUMN rank text COLLATE "C";
     """,
 )
 

@@ -34,6 +34,7 @@ from gridlog.hub import deletions
 from gridlog.storage.db import transaction
 from gridlog.storage.migrations import schema_version
 from gridlog.transfer.export_jsonl import SELECTS, record_lines
+from gridlog.transfer.merge_read import stamp, version
 
 # The hub's records of kinds without a UUID of their own get one made of their keys.
 _FIRED = uuid.UUID("5b0c1e6e-7a53-4f0c-9a2c-6d1f1c0e8b11")
@@ -42,16 +43,23 @@ _PUSH_LOCK = 0x67726964  # "grid": the hub's one lock on pushes
 ALL_GRIDS = "*"  # in `hub_grids`: this login is an office's, and sees every grid
 
 _UPSERT = """
-INSERT INTO gridlog.records (kind, uuid, grid_uuid, revision, body)
-VALUES (%s, %s, %s, %s, %s)
+INSERT INTO gridlog.records (kind, uuid, grid_uuid, revision, body, stamp, rank)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (kind, uuid) DO UPDATE SET
     grid_uuid = excluded.grid_uuid, revision = excluded.revision,
-    body = excluded.body, seq = nextval('gridlog.record_seq'),
+    body = excluded.body, stamp = excluded.stamp, rank = excluded.rank,
+    seq = nextval('gridlog.record_seq'),
     pushed_by = session_user, pushed_at = now()
-WHERE (excluded.revision, coalesce(excluded.body->>'updated_at', ''),
-       gridlog.scrubbed(excluded.body), excluded.body::text)
-    > (gridlog.records.revision, coalesce(gridlog.records.body->>'updated_at', ''),
-       gridlog.scrubbed(gridlog.records.body), gridlog.records.body::text)
+WHERE CASE WHEN excluded.kind = 'tombstone'
+    -- One person forgotten on two devices: the smaller key, as every log keeps.
+    THEN excluded.body->>'key' < gridlog.records.body->>'key' COLLATE "C"
+    -- As `merge` orders them, except that between two copies of one edit the one
+    -- scrubbed of more forgotten people wins.
+    ELSE (excluded.revision, coalesce(excluded.stamp, ''),
+          gridlog.scrubbed(excluded.body), coalesce(excluded.rank, ''))
+       > (gridlog.records.revision, coalesce(gridlog.records.stamp, ''),
+          gridlog.scrubbed(gridlog.records.body), coalesce(gridlog.records.rank, ''))
+    END
 """
 
 
@@ -162,6 +170,7 @@ def _push(conn: sqlite3.Connection, hub: Any, now: str) -> tuple[int, int]:
                     record.grid_uuid,
                     record.revision,
                     json.dumps(record.line, ensure_ascii=False),
+                    *_order(record),
                 ],
             )
             taken += cursor.rowcount
@@ -219,6 +228,13 @@ def _over_markers(
                         conn, record.kind, record.uuid, record.revision
                     )
             pushing.update(back)
+
+
+def _order(record: Outgoing) -> tuple[str | None, str | None]:
+    """What `merge` weighs after the revision: the edit's time and the content."""
+    if record.kind == "tombstone":
+        return None, None
+    return stamp(record.line), version(record.line)
 
 
 def _revised(record: Outgoing, revision: int) -> Outgoing:
