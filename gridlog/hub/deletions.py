@@ -25,6 +25,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from gridlog.hub.digests import digest
 from gridlog.storage.history import writing
 from gridlog.transfer.export_jsonl import TABLES
 
@@ -68,10 +69,10 @@ def gone(
     """Records this device sent or took from the hub and no longer has: deleted
     here since (forgotten residents aside), in the order they can go."""
     found = []
-    for key, digest in sent.items():
+    for key, said in sent.items():
         kind, uuid = key.split(" ", 1)
         forgotten = kind == "resident" and uuid in buried
-        if kind in KINDS and digest != DELETED and key not in present and not forgotten:
+        if kind in KINDS and said != DELETED and key not in present and not forgotten:
             found.append((kind, uuid))
     return sorted(found, key=lambda record: KINDS.index(record[0]))
 
@@ -81,8 +82,6 @@ def send(
 ) -> list[tuple[str, str]]:
     """Mark on the hub what this device deleted, where the rule allows; returns
     the deletions the hub took (the others come back at the pull)."""
-    from gridlog.hub.sync import digest
-
     taken, wanted = [], {}
     for kind, uuid in deleted:
         row = hub.execute(

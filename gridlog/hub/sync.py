@@ -21,7 +21,6 @@ loses stays in the history of the device that held it, as with `merge`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import uuid
@@ -31,6 +30,7 @@ from typing import Any, NamedTuple
 from gridlog.context import Context
 from gridlog.domain import tombstones
 from gridlog.hub import deletions
+from gridlog.hub.digests import digest
 from gridlog.storage.db import transaction
 from gridlog.storage.migrations import schema_version
 from gridlog.transfer.export_jsonl import SELECTS, record_lines
@@ -364,10 +364,3 @@ def _role_of(kind: str) -> str:
     return (
         kind if kind in ("grid", "building", "rule", "setting", "tombstone") else "log"
     )
-
-
-def digest(line: dict[str, Any]) -> str:
-    """What a record says, whatever id this device gave it."""
-    said = {key: value for key, value in line.items() if key != "id"}
-    text = json.dumps(said, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha1(text.encode()).hexdigest()
