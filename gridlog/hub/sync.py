@@ -129,13 +129,15 @@ def _unheard(conn: sqlite3.Connection, hub: Any) -> list[dict[str, Any]]:
 
 
 def _push(conn: sqlite3.Connection, hub: Any, now: str) -> tuple[int, int]:
-    sent = dict(conn.execute("SELECT kind || ' ' || uuid, digest FROM hub_sent"))
-    everything = {f"{record.kind} {record.uuid}": record for record in outgoing(conn)}
+    mark, only = _changed_since_last_push(conn)
+    sent = _sent(conn, only)
+    everything = {
+        f"{record.kind} {record.uuid}": record for record in outgoing(conn, only)
+    }
     changed = [
         record for key, record in everything.items() if sent.get(key) != record.digest
     ]
-    buried = {record.uuid for record in changed if record.kind == "tombstone"}
-    buried |= {key.split(" ", 1)[1] for key in sent if key.startswith("tombstone ")}
+    buried = {uuid for (uuid,) in conn.execute("SELECT uuid FROM tombstones")}
     gone = deletions.gone(sent, set(everything), buried)
     # Tombstones first: what the hub buries is found by the entries as they were.
     changed.sort(key=lambda record: record.kind != "tombstone")
@@ -190,7 +192,50 @@ def _push(conn: sqlite3.Connection, hub: Any, now: str) -> tuple[int, int]:
             ]
             + [(kind, key, deletions.DELETED) for kind, key in went],
         )
+        # What was looked at is done with; what changed meanwhile stays noted.
+        conn.execute("DELETE FROM hub_dirty WHERE rowid <= ?", (mark,))
+        if only is None:
+            conn.execute("UPDATE counters SET value = 0 WHERE name = 'hub_full'")
     return taken, left
+
+
+def _changed_since_last_push(
+    conn: sqlite3.Connection,
+) -> tuple[int, dict[str, set[str]] | None]:
+    """How far `hub_dirty` goes now, and the records it notes by kind (None: look
+    at every record, as the first push does). Noting starts, in its own
+    transaction, before the first push reads anything, so that nothing written
+    while it runs goes unnoted."""
+    with transaction(conn):
+        conn.execute("UPDATE counters SET value = 1 WHERE name = 'hub_tracking'")
+    mark = conn.execute("SELECT coalesce(max(rowid), 0) FROM hub_dirty").fetchone()[0]
+    full = conn.execute("SELECT value FROM counters WHERE name = 'hub_full'")
+    if full.fetchone()[0]:
+        return mark, None
+    only: dict[str, set[str]] = {}
+    for kind, key in conn.execute(
+        "SELECT DISTINCT kind, uuid FROM hub_dirty WHERE rowid <= ?", (mark,)
+    ):
+        only.setdefault(kind, set()).add(key)
+    return mark, only
+
+
+def _sent(conn: sqlite3.Connection, only: dict[str, set[str]] | None) -> dict:
+    """What was last sent or taken of these records (of every one: None)."""
+    if only is None:
+        return dict(conn.execute("SELECT kind || ' ' || uuid, digest FROM hub_sent"))
+    keys = [[kind, key] for kind, keys in only.items() for key in keys]
+    return dict(
+        conn.execute(
+            "SELECT s.kind || ' ' || s.uuid, s.digest FROM json_each(?) AS k"
+            " JOIN hub_sent s ON s.kind = json_extract(k.value, '$[0]')"
+            " AND s.uuid = json_extract(k.value, '$[1]')"
+            # `outgoing` reads these whole (see there).
+            " UNION ALL SELECT kind || ' ' || uuid, digest FROM hub_sent"
+            " WHERE kind = 'fired'",
+            (json.dumps(keys),),
+        )
+    )
 
 
 def _over_markers(
@@ -218,7 +263,9 @@ def _over_markers(
         for (kind, key), revision in deletions.markers_over(
             hub, sorted(wanted)
         ).items():
-            mine = everything.get(f"{kind} {key}")
+            mine = everything.get(f"{kind} {key}") or next(
+                outgoing(conn, {kind: {key}}), None
+            )
             if mine is not None:
                 back[f"{kind} {key}"] = _revised(mine, revision + 1)
         if back:
@@ -327,36 +374,67 @@ def _visible_grids(hub: Any) -> set[str]:
     return {grid for (grid,) in rows}
 
 
-def outgoing(conn: sqlite3.Connection) -> Iterator[Outgoing]:
-    """Every record of this log as the hub keeps it: its line, and its grid."""
+def outgoing(
+    conn: sqlite3.Connection, only: dict[str, set[str]] | None = None
+) -> Iterator[Outgoing]:
+    """The records of this log as the hub keeps them (every one, or those of
+    these kinds and UUIDs): each one's line, and its grid. Which rule made a
+    reminder for whom (`fired`, a link with no UUID of its own) is always read
+    whole: it is small."""
     grid_of: dict[str, str | None] = {}
     for kind in SELECTS:
-        for line in record_lines(conn, kind):
-            key, grid = _key_and_grid(kind, line, grid_of)
+        if only is None or kind == "fired":
+            lines = record_lines(conn, kind)
+        elif only.get(kind):
+            lines = record_lines(conn, kind, uuids=sorted(only[kind]))
+        else:
+            continue
+        for line in lines:
+            key, grid = _key_and_grid(conn, kind, line, grid_of)
             grid_of[key] = grid
             yield Outgoing(
                 kind, key, grid, line.get("revision") or 0, line, digest(line)
             )
+    wanted = None if only is None else only.get("tombstone", set())
     for line in tombstones.lines(conn):
-        yield Outgoing("tombstone", line["uuid"], None, 0, line, digest(line))
+        if wanted is None or line["uuid"] in wanted:
+            yield Outgoing("tombstone", line["uuid"], None, 0, line, digest(line))
+
+
+# The grid of a record whose line does not name it: its parent's.
+_GRID_OF = {
+    "signoff": ("followup_uuid", "followups"),
+    "photo": ("entry_uuid", "entries"),
+    "fired": ("resident_uuid", "residents"),
+}
 
 
 def _key_and_grid(
-    kind: str, line: dict[str, Any], grid_of: dict[str, str | None]
+    conn: sqlite3.Connection,
+    kind: str,
+    line: dict[str, Any],
+    grid_of: dict[str, str | None],
 ) -> tuple[str, str | None]:
     """A record's key on the hub, and the grid whose workers may see it."""
     if kind == "grid":
         return line["uuid"], line["uuid"]
     if kind == "rule":
         return line["uuid"], None
-    if kind == "signoff":
-        return line["uuid"], grid_of.get(line["followup_uuid"])
-    if kind == "photo":
-        return line["uuid"], grid_of.get(line["entry_uuid"])
+    key = line.get("uuid")
     if kind == "fired":
-        key = uuid.uuid5(_FIRED, f"{line['rule_uuid']} {line['resident_uuid']}")
-        return str(key), grid_of.get(line["resident_uuid"])
-    return line["uuid"], line["grid_uuid"]
+        key = str(uuid.uuid5(_FIRED, f"{line['rule_uuid']} {line['resident_uuid']}"))
+    if kind in _GRID_OF:
+        field, table = _GRID_OF[kind]
+        parent = line[field]
+        if parent not in grid_of:
+            row = conn.execute(
+                f"SELECT g.uuid FROM {table} t JOIN grids g ON g.id = t.grid_id"
+                " WHERE t.uuid = ?",
+                (parent,),
+            ).fetchone()
+            grid_of[parent] = None if row is None else row[0]
+        return key, grid_of[parent]
+    return key, line["grid_uuid"]
 
 
 def _role_of(kind: str) -> str:

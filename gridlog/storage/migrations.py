@@ -489,6 +489,70 @@ def m016_followup_owner(db: Database) -> None:
     _run(db, "ALTER TABLE followups ADD COLUMN owner TEXT")
 
 
+# What `sync` sends is what changed since it last did: every write to a record the
+# hub carries notes the record in `hub_dirty`, once this device syncs at all
+# (`hub_tracking`), so that a device that never syncs pays one lookup a row.
+HUB_KINDS = (
+    ("grid", "grids"),
+    ("building", "buildings"),
+    ("rule", "care_rules"),
+    ("resident", "residents"),
+    ("entry", "entries"),
+    ("followup", "followups"),
+    ("signoff", "signoffs"),
+    ("photo", "photos"),
+    ("tombstone", "tombstones"),
+)
+_TRACKING = "(SELECT value FROM counters WHERE name = 'hub_tracking') = 1"
+
+
+def _hub_triggers() -> list[str]:
+    triggers = []
+    for kind, table in HUB_KINDS:
+        for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+            triggers.append(
+                f"CREATE TRIGGER {table}_hub_{event.lower()} AFTER {event} ON {table}"
+                f" WHEN {_TRACKING} BEGIN"
+                f" INSERT INTO hub_dirty (kind, uuid) VALUES ('{kind}', {row}.uuid);"
+                " END"
+            )
+        if kind not in ("tombstone", "photo", "signoff"):
+            # Other records' lines name this one by its UUID: send them all again.
+            triggers.append(
+                f"CREATE TRIGGER {table}_hub_uuid AFTER UPDATE OF uuid ON {table}"
+                f" WHEN {_TRACKING} AND old.uuid != new.uuid BEGIN"
+                " UPDATE counters SET value = 1 WHERE name = 'hub_full';"
+                " END"
+            )
+    for event, row in (("INSERT", "new"), ("DELETE", "old")):
+        triggers.append(
+            f"CREATE TRIGGER grid_aliases_hub_{event.lower()} AFTER {event}"
+            f" ON grid_aliases WHEN {_TRACKING} BEGIN"
+            " INSERT INTO hub_dirty (kind, uuid)"
+            f" SELECT 'grid', uuid FROM grids WHERE id = {row}.grid_id;"
+            " END"
+        )
+    return triggers
+
+
+def m017_hub_dirty(db: Database) -> None:
+    """Which records changed since `sync` last pushed (`hub_dirty`, in the order
+    they changed, so that a change made while a push runs is not taken for one it
+    sent), whether the next push must look at every record (`hub_full`: never
+    pushed yet, or a UUID others point at changed), and whether to keep track at
+    all (`hub_tracking`, from the first sync on)."""
+    _run(
+        db,
+        """
+        CREATE TABLE hub_dirty (kind TEXT NOT NULL, uuid TEXT NOT NULL);
+        INSERT INTO counters (name, value) VALUES ('hub_tracking', 0);
+        INSERT INTO counters (name, value) VALUES ('hub_full', 1)
+        """,
+    )
+    for trigger in _hub_triggers():
+        db.execute(trigger)
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -506,6 +570,7 @@ MIGRATIONS = (
     m014_hub_sent,
     m015_hub_grids,
     m016_followup_owner,
+    m017_hub_dirty,
 )
 
 

@@ -159,15 +159,25 @@ def _put(out: TextIO, line: dict[str, Any]) -> None:
 
 
 def record_lines(
-    conn: sqlite3.Connection, kind: str, record_id: int | None = None
+    conn: sqlite3.Connection,
+    kind: str,
+    record_id: int | None = None,
+    uuids: list[str] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """The jsonl lines of one record type, oldest id first (or of one record)."""
+    """The jsonl lines of one record type, oldest id first (or of one record, or
+    of the records with these UUIDs)."""
     select, alias = SELECTS[kind]
-    if record_id is None:
+    if record_id is not None:
+        rows = conn.execute(f"{select} WHERE {alias}.id = ?", (record_id,))
+    elif uuids is not None:
+        rows = conn.execute(
+            f"{select} WHERE {alias}.uuid IN (SELECT value FROM json_each(?))"
+            f" ORDER BY {alias}.id",
+            (json.dumps(uuids),),
+        )
+    else:
         order = "rowid" if kind == "fired" else "id"
         rows = conn.execute(f"{select} ORDER BY {alias}.{order}")
-    else:
-        rows = conn.execute(f"{select} WHERE {alias}.id = ?", (record_id,))
     for row in rows:
         line: dict[str, Any] = {"type": kind, **dict(row)}
         if kind in ("entry", "resident"):
