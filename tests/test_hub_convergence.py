@@ -20,7 +20,9 @@ import pytest
 
 psycopg = pytest.importorskip("psycopg")
 
-from test_hub import community  # noqa: E402,F401  (the fixture)
+import test_hub  # noqa: E402
+
+community = test_hub.community  # the fixture: three devices and the hub
 
 KINDS = ("entry", "followup", "signoff", "resident", "tombstone")
 NAMES = ("王建国", "李秀英", "赵大爷")
@@ -115,7 +117,7 @@ def step(device: Device, rng: random.Random, n: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(int(os.environ.get("GRIDLOG_SEEDS", "4"))))
-def test_every_device_ends_equal_to_the_hub(community, seed):  # noqa: F811
+def test_every_device_ends_equal_to_the_hub(community, seed):
     on = community
     devices = [
         Device(on, "office", "office"),
@@ -161,7 +163,7 @@ def killed_sync(device: Device, after: float) -> None:
         assert "Traceback" not in err, err
 
 
-def test_a_sync_killed_fifty_times_is_finished_by_the_next(community):  # noqa: F811
+def test_a_sync_killed_fifty_times_is_finished_by_the_next(community):
     """Killed at random moments (reading, pushing, merging, remembering), a sync
     leaves both sides whole: the next one finishes the job, nothing twice."""
     on = community
