@@ -523,9 +523,9 @@ REPORT_TRIGGERS = (
 )
 
 
-def summarize_entries(first: int | None = None, last: int | None = None) -> str:
-    """The statement that adds entries to the report's summary: all of them, or
-    those of ids `first`..`last` (a bulk load's batch, its trigger dropped)."""
+def summarized_entries(first: int | None = None, last: int | None = None) -> str:
+    """A SELECT of the summary's rows for the entries stored (or those of ids
+    `first`..`last`), counted afresh: what `report_entries` should hold."""
     where = "" if first is None else f" WHERE id BETWEEN {int(first)} AND {int(last)}"
     days = (
         f"SELECT {REPORT_BUCKETS[0].format(r='e')} AS bucket, e.grid_id,"
@@ -533,12 +533,18 @@ def summarize_entries(first: int | None = None, last: int | None = None) -> str:
         f" count(*) AS n FROM entries e{where} GROUP BY 1, 2, 3, 4, 5"
     )
     return (
-        "INSERT INTO report_entries (bucket, grid_id, worker_key, kind, category,"
-        " entries)"
-        f" SELECT bucket, grid_id, worker_key, kind, category, n FROM ({days})"
+        f"SELECT bucket, grid_id, worker_key, kind, category, n FROM ({days})"
         " UNION ALL SELECT substr(bucket, 1, 7), grid_id, worker_key, kind, category,"
         f" sum(n) FROM ({days}) GROUP BY 1, 2, 3, 4, 5"
-        " ORDER BY 1, 2, 3, 4, 5"
+    )
+
+
+def summarize_entries(first: int | None = None, last: int | None = None) -> str:
+    """The statement that adds entries to the report's summary: all of them, or
+    those of ids `first`..`last` (a bulk load's batch, its trigger dropped)."""
+    return (
+        "INSERT INTO report_entries (bucket, grid_id, worker_key, kind, category,"
+        f" entries) {summarized_entries(first, last)} ORDER BY 1, 2, 3, 4, 5"
         " ON CONFLICT (bucket, grid_id, worker_key, kind, category)"
         " DO UPDATE SET entries = entries + excluded.entries"
     )

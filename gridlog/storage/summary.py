@@ -1,0 +1,27 @@
+"""The report's summary of entries (`report_entries`, migration m015): whether it
+still says what the entries say, and how to count it afresh when it does not."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from gridlog.storage.migrations import summarize_entries, summarized_entries
+
+_STORED = "SELECT bucket, grid_id, worker_key, kind, category, entries"
+_STORED += " FROM report_entries"
+
+
+def drift(conn: sqlite3.Connection) -> int:
+    """How many rows of the summary differ from the entries counted afresh (a row
+    missing, extra or with another count): 0 when the triggers kept it right."""
+    fresh = f"SELECT * FROM ({summarized_entries()})"
+    return conn.execute(
+        f"SELECT count(*) FROM ({_STORED} EXCEPT {fresh}"
+        f" UNION ALL SELECT * FROM ({fresh} EXCEPT {_STORED}))"
+    ).fetchone()[0]
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Count the summary afresh from the entries, in the caller's transaction."""
+    conn.execute("DELETE FROM report_entries")
+    conn.execute(summarize_entries())
