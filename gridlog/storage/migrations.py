@@ -555,8 +555,8 @@ def m015_report_summary(db: Database) -> None:
     per UTC day and per UTC month, grid, worker, kind and category) instead of
     reading each entry of the period: a month is a few thousand rows read, not
     tens of thousands. Filled from the entries stored, in one statement, then kept
-    up by triggers. Open items get a covering index of their own, so that counting
-    what was open at a period's end reads the index alone."""
+    up by triggers. The index of open items by grid gains their type, so that
+    counting what was open at a period's end reads the index alone."""
     _run(
         db,
         """
@@ -569,8 +569,9 @@ def m015_report_summary(db: Database) -> None:
             entries INTEGER NOT NULL,
             PRIMARY KEY (bucket, grid_id, worker_key, kind, category)
         ) WITHOUT ROWID;
-        CREATE INDEX followups_open_report
-            ON followups (grid_id, type, due_on, opened_at) WHERE closed_at IS NULL
+        DROP INDEX followups_open_grid;
+        CREATE INDEX followups_open_grid ON followups (grid_id, due_on, opened_at, type)
+            WHERE closed_at IS NULL
         """,
     )
     db.execute(summarize_entries())
