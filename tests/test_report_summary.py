@@ -271,3 +271,20 @@ def test_an_upgraded_log_has_its_summary_counted_from_its_entries(gridlog, db_pa
         2 * ids(db_path, "SELECT count(*) FROM entries")[0]
     ]
     assert_summary_true(db_path)
+
+
+def test_check_recounts_a_summary_that_disagrees_with_the_entries(
+    gridlog, template, story
+):
+    """Something that wrote the entries with the triggers dropped would leave the
+    summary wrong: `check` says so and counts it afresh."""
+    ok(gridlog("--db", str(template), "merge", str(story / "phone-2.jsonl")))
+    conn = sqlite3.connect(template)
+    with conn:
+        conn.execute("UPDATE report_entries SET entries = entries + 1")
+    conn.close()
+    result = ok(gridlog("--db", str(template), "check"))
+    assert "report's summary disagreed with the entries in 2 rows" in result.stdout
+    assert_summary_true(template)
+    again = ok(gridlog("--db", str(template), "check"))
+    assert "report's summary" not in again.stdout

@@ -12,12 +12,13 @@ _STORED += " FROM report_entries"
 
 
 def drift(conn: sqlite3.Connection) -> int:
-    """How many rows of the summary differ from the entries counted afresh (a row
-    missing, extra or with another count): 0 when the triggers kept it right."""
+    """How many rows of the summary are wrong (missing, extra, or with another
+    count) against the entries counted afresh: 0 when the triggers kept it right."""
     fresh = f"SELECT * FROM ({summarized_entries()})"
+    key = "SELECT bucket, grid_id, worker_key, kind, category FROM"
     return conn.execute(
-        f"SELECT count(*) FROM ({_STORED} EXCEPT {fresh}"
-        f" UNION ALL SELECT * FROM ({fresh} EXCEPT {_STORED}))"
+        f"SELECT count(*) FROM ({key} ({_STORED} EXCEPT {fresh})"
+        f" UNION {key} ({fresh} EXCEPT {_STORED}))"
     ).fetchone()[0]
 
 
