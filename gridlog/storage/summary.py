@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from gridlog.storage.migrations import summarize_entries, summarized_entries
+from gridlog.storage.migrations import SUMMARIZE_ALL, summarized_entries
 
 _STORED = "SELECT bucket, grid_id, worker_key, kind, category, entries"
 _STORED += " FROM report_entries"
@@ -25,4 +25,5 @@ def drift(conn: sqlite3.Connection) -> int:
 def rebuild(conn: sqlite3.Connection) -> None:
     """Count the summary afresh from the entries, in the caller's transaction."""
     conn.execute("DELETE FROM report_entries")
-    conn.execute(summarize_entries())
+    for statement in SUMMARIZE_ALL:
+        conn.execute(statement)
