@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 KINDS = ("visit", "patrol", "window", "meeting", "other")
 GROUPINGS = ("grid", "worker", "category")
 
 
-@dataclass(frozen=True)
-class Period:
+# The immutable records are NamedTuples, not frozen dataclasses: a dataclass is
+# generated from source at import (about a millisecond each), and every report
+# pays for it. Both are equal by value.
+class Period(NamedTuple):
     """Local calendar days [start, end): end is the first day after the period."""
 
     start: dt.date
@@ -95,8 +98,7 @@ class Figures:
         return self.closed_on_time / self.due_in_period
 
 
-@dataclass(frozen=True)
-class HotSpot:
+class HotSpot(NamedTuple):
     """A place where three or more entries opened follow-ups in the period."""
 
     group: str
@@ -104,8 +106,7 @@ class HotSpot:
     entries: int
 
 
-@dataclass(frozen=True)
-class ScheduledReminder:
+class ScheduledReminder(NamedTuple):
     """A reminder open at the period's end and due after it: listed, not counted."""
 
     id: int
@@ -114,8 +115,7 @@ class ScheduledReminder:
     text: str
 
 
-@dataclass(frozen=True)
-class Masthead:
+class Masthead(NamedTuple):
     """Whose review it is, for the page that is signed and handed upwards: the
     community (`gridlog config --community`), the grids it covers and their workers."""
 
@@ -231,7 +231,7 @@ def build_report(
         for figures in [*groups, *previous.values()]:
             figures.group = names[figures.group]
         previous = {figures.group: figures for figures in previous.values()}
-        scheduled = [replace(s, group=names[s.group]) for s in scheduled]
+        scheduled = [s._replace(group=names[s.group]) for s in scheduled]
     return Report(
         period=period,
         by=by,
