@@ -288,3 +288,16 @@ def test_check_recounts_a_summary_that_disagrees_with_the_entries(
     assert_summary_true(template)
     again = ok(gridlog("--db", str(template), "check"))
     assert "report's summary" not in again.stdout
+
+
+def test_an_entry_whose_worker_is_empty_is_grouped_as_counted_from_the_entries(
+    gridlog, template
+):
+    """A worker written as '' (by another program) is '', not the grid's worker,
+    in the report by worker, read from the summary as from the entries."""
+    ok(gridlog("--db", str(template), *add_args(4, 0, 0, 0, 0), now=NOW))
+    conn = sqlite3.connect(template)
+    with conn:
+        conn.execute("UPDATE entries SET worker = ''")
+    conn.close()
+    assert_summary_true(template)

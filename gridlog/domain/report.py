@@ -349,10 +349,12 @@ def _entry_counts_scanned(conn, q: _Query) -> list[tuple]:
     return _sorted_counts(rows)
 
 
-# The group of a row of the summary, as _GROUP_SQL names it for an entry.
+# The group of a row of the summary, as _GROUP_SQL names it for an entry (its
+# `worker_key` is '' for no worker, else `=` and the worker, who may be '').
 _SUMMARY_GROUP_SQL = {
     "grid": "s.grid_id",
-    "worker": "coalesce(nullif(substr(s.worker_key, 2), ''), g.worker, '')",
+    "worker": "CASE s.worker_key WHEN '' THEN coalesce(g.worker, '')"
+    " ELSE substr(s.worker_key, 2) END",
     "category": "s.category",
 }
 
