@@ -59,20 +59,27 @@ def ok(result):
 
 
 def reports(db: Path, summarized: bool) -> list[str]:
-    """Every report of the periods, zones and groupings, as their reprs: a dict's
-    order is part of what a report shows."""
+    """Every report of the periods, zones, groupings and grids, as their reprs: a
+    dict's order is part of what a report shows."""
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     try:
         return [
             repr(
                 build_report(
-                    conn, zone, period, by=by, today=TODAY, summarized=summarized
+                    conn,
+                    zone,
+                    period,
+                    by=by,
+                    grid_ids=grid_ids,
+                    today=TODAY,
+                    summarized=summarized,
                 )
             )
             for zone in ZONES
             for period in PERIODS
             for by in ("grid", "worker", "category")
+            for grid_ids in (None, [2])  # every grid, and --grid 红一
         ]
     finally:
         conn.close()
