@@ -39,7 +39,10 @@ def check(
     compact: Annotated[bool, typer.Option("--compact", help=t("opt.compact"))] = False,
 ) -> None:
     from gridlog.storage.backup import check as check_health
-    from gridlog.storage.db import resolve_path
+    from gridlog.storage.db import resolve_path, transaction
+    from gridlog.storage.migrations import schema_version
+    from gridlog.storage.summary import drift as summary_drift
+    from gridlog.storage.summary import rebuild as recount_summary
     from gridlog.storage.wipe import free_pages, wipe, wipe_owed
 
     path = resolve_path(ctx.find_root().obj.db)
@@ -59,6 +62,11 @@ def check(
         health = check_health(conn, path)
         owed = wipe_owed(conn)
         free = free_pages(conn)
+        wrong = summary_drift(conn) if health.schema_version == schema_version() else 0
+    if wrong:
+        # A derived table, not the log: counted afresh from the entries at once.
+        with session(ctx, write=True) as (conn, _context), transaction(conn):
+            recount_summary(conn)
     if health.cipher_version is None:
         encryption = t("check.plain")
     else:
@@ -80,6 +88,7 @@ def check(
         t("check.size", mb=f"{health.size_bytes / 1e6:.1f}"),
         t("check.counts", **health.counts, open=health.open_items),
         *([t("check.wipe_owed", pages=free)] if owed else []),
+        *([t("check.summary_recounted", rows=wrong)] if wrong else []),
         *_photo_lines(health),
         *health.problems[:20],
         *(

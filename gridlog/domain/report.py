@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 KINDS = ("visit", "patrol", "window", "meeting", "other")
 GROUPINGS = ("grid", "worker", "category")
 
 
-@dataclass(frozen=True)
-class Period:
+# The immutable records are NamedTuples, not frozen dataclasses: a dataclass is
+# generated from source at import (about a millisecond each), and every report
+# pays for it. Both are equal by value.
+class Period(NamedTuple):
     """Local calendar days [start, end): end is the first day after the period."""
 
     start: dt.date
@@ -95,8 +98,7 @@ class Figures:
         return self.closed_on_time / self.due_in_period
 
 
-@dataclass(frozen=True)
-class HotSpot:
+class HotSpot(NamedTuple):
     """A place where three or more entries opened follow-ups in the period."""
 
     group: str
@@ -104,8 +106,7 @@ class HotSpot:
     entries: int
 
 
-@dataclass(frozen=True)
-class ScheduledReminder:
+class ScheduledReminder(NamedTuple):
     """A reminder open at the period's end and due after it: listed, not counted."""
 
     id: int
@@ -114,8 +115,7 @@ class ScheduledReminder:
     text: str
 
 
-@dataclass(frozen=True)
-class Masthead:
+class Masthead(NamedTuple):
     """Whose review it is, for the page that is signed and handed upwards: the
     community (`gridlog config --community`), the grids it covers and their workers."""
 
@@ -169,10 +169,12 @@ class _Query:
         zone: dt.tzinfo,
         grid_ids,
         today: dt.date | None = None,
+        summarized: bool = True,
     ) -> None:
         from gridlog.dates.clock import day_start_utc
 
         self.by = by
+        self.summarized = summarized
         self.group = _GROUP_SQL[by].format(t="e")
         self.item_group = _GROUP_SQL[by].format(t="f")
         self.start = day_start_utc(period.start, zone)
@@ -206,12 +208,16 @@ def build_report(
     by: str = "grid",
     grid_ids=None,
     today: dt.date | None = None,
+    summarized: bool = True,
 ) -> Report:
     """The figures of `period` and of the period before it, per group and in total.
-    `today` (when given) bounds what is overdue in a period still running."""
+    `today` (when given) bounds what is overdue in a period still running.
+    `summarized=False` counts every entry of the periods instead of reading the
+    summary the triggers keep: the reference `gridlog check` and the tests hold the
+    summary to."""
     queries = [
-        _Query(by, period, zone, grid_ids, today),
-        _Query(by, period.previous(), zone, grid_ids, today),
+        _Query(by, period, zone, grid_ids, today, summarized),
+        _Query(by, period.previous(), zone, grid_ids, today, summarized),
     ]
     results = [_figures(conn, q) for q in queries]
     _count_open_at_the_ends(conn, queries, results)
@@ -225,7 +231,7 @@ def build_report(
         for figures in [*groups, *previous.values()]:
             figures.group = names[figures.group]
         previous = {figures.group: figures for figures in previous.values()}
-        scheduled = [replace(s, group=names[s.group]) for s in scheduled]
+        scheduled = [s._replace(group=names[s.group]) for s in scheduled]
     return Report(
         period=period,
         by=by,
@@ -302,44 +308,133 @@ def _figures(conn, q: _Query) -> tuple[dict[str, Figures], Figures]:
 
 
 def _count_entries(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
-    """Entries by kind and category, and distinct places, per group and in total.
-
-    One pass over the period's entries on the covering index: each group hands back
-    its kinds, categories and places as JSON arrays, which are counted here. Grouping
-    by (group, kind, category) and counting distinct places in SQL would sort the
-    month's rows three times; Python's Counter and set do the same work far faster.
-    """
-    from collections import Counter
-
-    where, params = q.grid_filter("e.grid_id")
-    rows = conn.execute(
-        f"SELECT {q.group} AS grp, json_group_array(e.kind),"
-        " json_group_array(e.category),"
-        " json_group_array(e.place) FILTER (WHERE e.place IS NOT NULL)"
-        f" FROM entries e{q.grid_join}"
-        f" WHERE e.at >= ? AND e.at < ?{where} GROUP BY grp",
-        [q.start, q.end, *params],
-    )
-    places: set[str] = set()
-    for group, kinds, categories, group_places in rows:
+    """Entries by kind and category, and distinct places, per group and in total."""
+    counts = _entry_counts(conn, q) if q.summarized else _entry_counts_scanned(conn, q)
+    for group, kind, category, count in counts:
         figures = groups.setdefault(group, Figures(group))
-        kinds, categories = json.loads(kinds), json.loads(categories)
-        figures.entries = len(kinds)
-        figures.by_kind = dict(sorted(Counter(kinds).items()))
-        figures.by_category = dict(sorted(Counter(categories).items()))
-        if not figures.by_category.keys() <= total.by_category.keys():
-            # The total lists its categories in the order a walk through the rows
-            # sorted by group, kind and category first meets them: the order that
-            # equal counts are shown in.
-            for _kind, category in sorted(set(zip(kinds, categories, strict=True))):
-                total.by_category.setdefault(category, 0)
+        figures.entries += count
+        figures.by_kind[kind] = figures.by_kind.get(kind, 0) + count
+        figures.by_category[category] = figures.by_category.get(category, 0) + count
+        # The total lists its categories in the order a walk through the rows
+        # sorted by group, kind and category first meets them: the order that
+        # equal counts are shown in.
+        total.by_category.setdefault(category, 0)
+    for group in dict.fromkeys(row[0] for row in counts):
+        figures = groups[group]
+        figures.by_kind = dict(sorted(figures.by_kind.items()))
+        figures.by_category = dict(sorted(figures.by_category.items()))
         total.entries += figures.entries
         for kind, count in figures.by_kind.items():
             total.by_kind[kind] = total.by_kind.get(kind, 0) + count
         for category, count in figures.by_category.items():
             total.by_category[category] += count
+    _count_places(conn, q, groups, total)
+
+
+def _sorted_counts(counts) -> list[tuple]:
+    """(group, kind, category, count) rows in the order of the walk above. Groups
+    compare as SQLite's GROUP BY sorts them: grid ids as numbers, names as text."""
+    return sorted(counts, key=lambda row: (row[0], row[1], row[2]))
+
+
+def _entry_counts_scanned(conn, q: _Query) -> list[tuple]:
+    """(group, kind, category, count) of the period's entries, each entry read."""
+    where, params = q.grid_filter("e.grid_id")
+    rows = conn.execute(
+        f"SELECT {q.group} AS grp, e.kind, e.category, count(*)"
+        f" FROM entries e{q.grid_join}"
+        f" WHERE e.at >= ? AND e.at < ?{where} GROUP BY grp, e.kind, e.category",
+        [q.start, q.end, *params],
+    ).fetchall()
+    return _sorted_counts(rows)
+
+
+# The group of a row of the summary, as _GROUP_SQL names it for an entry (its
+# `worker_key` is '' for no worker, else `=` and the worker, who may be '').
+_SUMMARY_GROUP_SQL = {
+    "grid": "s.grid_id",
+    "worker": "CASE s.worker_key WHEN '' THEN coalesce(g.worker, '')"
+    " ELSE substr(s.worker_key, 2) END",
+    "category": "s.category",
+}
+
+
+def _entry_counts(conn, q: _Query) -> list[tuple]:
+    """(group, kind, category, count) of the period's entries, read from the summary
+    of whole UTC days and months (`report_entries`, kept by triggers) and from the
+    entries of the part-days at the period's two ends. A month mostly covered is
+    read as the month less the days it does not cover."""
+    buckets, edges = _summary_buckets(q.start, q.end)
+    where, params = q.grid_filter("e.grid_id")
+    summary_where, summary_params = q.grid_filter("s.grid_id")
+    scanned = " OR ".join("(e.at >= ? AND e.at < ?)" for _ in edges)
+    parts, values = [], []
+    if buckets:
+        marks = ", ".join("(?, ?)" for _ in buckets)
+        grid_join = " JOIN grids g ON g.id = s.grid_id" if q.by == "worker" else ""
+        parts.append(
+            f"SELECT {_SUMMARY_GROUP_SQL[q.by]} AS grp, s.kind, s.category,"
+            " s.entries * b.column2 AS n"
+            f" FROM (VALUES {marks}) b JOIN report_entries s ON s.bucket = b.column1"
+            f"{grid_join} WHERE 1{summary_where}"
+        )
+        values += [v for bucket in buckets for v in bucket] + summary_params
+    if edges:
+        parts.append(
+            f"SELECT {q.group} AS grp, e.kind, e.category, 1 AS n"
+            f" FROM entries e{q.grid_join} WHERE ({scanned}){where}"
+        )
+        values += [v for edge in edges for v in edge] + params
+    rows = conn.execute(
+        f"SELECT grp, kind, category, sum(n) FROM ({' UNION ALL '.join(parts)})"
+        " GROUP BY grp, kind, category HAVING sum(n) > 0",
+        values,
+    ).fetchall()
+    return _sorted_counts(rows)
+
+
+def _summary_buckets(start: str, end: str) -> tuple[list, list]:
+    """How the instants [start, end) split into what the summary holds and what is
+    read from the entries: ([(bucket, sign)], [(from, to)]). The summary's days
+    are the whole UTC days within; as text, an instant `at` is in day `d` exactly
+    when d <= at < the day after, so the parts cover each entry once."""
+    first = dt.date.fromisoformat(start[:10])
+    if first.isoformat() < start:
+        first += dt.timedelta(days=1)
+    stop = dt.date.fromisoformat(end[:10])
+    if first >= stop:
+        return [], [(start, end)]
+    edges = [(start, first.isoformat()), (stop.isoformat(), end)]
+    buckets: list[tuple[str, int]] = []
+    month = first.replace(day=1)
+    while month < stop:
+        following = _next_month(month)
+        days = [month + dt.timedelta(days=i) for i in range((following - month).days)]
+        inside = [day for day in days if first <= day < stop]
+        if 2 * len(inside) > len(days):
+            buckets.append((f"{month:%Y-%m}", 1))
+            buckets += [(day.isoformat(), -1) for day in days if day not in inside]
+        else:
+            buckets += [(day.isoformat(), 1) for day in inside]
+        month = following
+    return buckets, [(a, b) for a, b in edges if a < b]
+
+
+def _count_places(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
+    """Distinct places (households, buildings) with an entry in the period, per
+    group and in total: each group hands back its places as a JSON array, counted
+    here; Python's set is far faster than sorting the month's rows in SQL."""
+    where, params = q.grid_filter("e.grid_id")
+    rows = conn.execute(
+        f"SELECT {q.group} AS grp, json_group_array(e.place)"
+        f" FROM entries e{q.grid_join}"
+        f" WHERE e.at >= ? AND e.at < ? AND e.place IS NOT NULL{where} GROUP BY grp",
+        [q.start, q.end, *params],
+    )
+    places: set[str] = set()
+    for group, group_places in rows:
         seen = set(json.loads(group_places))
-        figures.places = len(seen)
+        groups.setdefault(group, Figures(group)).places = len(seen)
         places |= seen
     total.places = len(places)
 
@@ -534,18 +629,19 @@ def _hot_spots(conn, q: _Query) -> list[HotSpot]:
     from collections import Counter
 
     where, params = q.grid_filter("f.grid_id")
-    group = "g.name" if q.by == "grid" else q.group
+    # Grids grouped by id and named afterwards, as the figures are: a join per row
+    # spared.
     rows = conn.execute(
-        f"SELECT {group} AS grp, json_group_array(coalesce(b.name, e.place))"
-        " FROM followups f JOIN entries e ON e.id = f.entry_id"
-        " JOIN grids g ON g.id = e.grid_id"
+        f"SELECT {q.group} AS grp, json_group_array(coalesce(b.name, e.place))"
+        f" FROM followups f JOIN entries e ON e.id = f.entry_id{q.grid_join}"
         " LEFT JOIN buildings b ON b.id = e.building_id"
         " WHERE f.type = 'followup' AND f.opened_at >= ? AND f.opened_at < ?"
         f" AND e.place IS NOT NULL{where} GROUP BY grp",
         [q.start, q.end, *params],
     )
+    names = _grid_names(conn) if q.by == "grid" else None
     spots = [
-        HotSpot(group, spot, count)
+        HotSpot(names[group] if names else group, spot, count)
         for group, places in rows
         for spot, count in Counter(json.loads(places)).items()
         if count >= 3

@@ -66,10 +66,24 @@ Doc = list[Block]
 
 
 def width(text: str) -> int:
-    """Columns the text takes in a terminal: CJK and full-width characters take two."""
+    """Columns the text takes in a terminal: CJK and full-width characters take two.
+    Measured once per text: a report's tables repeat the same grid names, places
+    and categories hundreds of times."""
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    columns = _WIDTHS.get(text)
+    if columns is None:
+        if len(_WIDTHS) >= 4096:  # a long-lived process (the tests) stays small
+            _WIDTHS.clear()
+        columns = _WIDTHS[text] = sum(map(_char_width, text))
+    return columns
+
+
+_WIDTHS: dict[str, int] = {}
+
+
+def _char_width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
 def _text(cell: Cell) -> str:

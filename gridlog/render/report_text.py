@@ -14,7 +14,6 @@ import json
 from typing import Any
 
 from gridlog.domain.report import KINDS, Figures, Report
-from gridlog.render import shapes
 from gridlog.render.cells import csv_value
 from gridlog.render.output import Cell, Doc, Heading, Table, clean
 from gridlog.words import vocab
@@ -532,6 +531,10 @@ def report_json(report: Report, zone_name: str) -> dict[str, Any]:
             "end": p.last.isoformat(),
             "label": p.label,
         }
+
+    # Loaded here, not at the top: the log's shapes (and the domain modules they
+    # name) cost a text report's start-up some milliseconds for nothing.
+    from gridlog.render import shapes
 
     groups = [
         {

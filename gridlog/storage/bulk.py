@@ -217,8 +217,9 @@ class _Written:
 
 @contextlib.contextmanager
 def indexed_at_end(conn: sqlite3.Connection) -> Iterator[_Written]:
-    """Within one transaction: the search triggers are dropped, the rows stored are
-    indexed for search in one statement at the end, and the triggers put back.
+    """Within one transaction: the search triggers (and the report summary's) are
+    dropped, the rows stored are indexed for search and summed into the summary in
+    one statement each at the end, and the triggers put back.
     Nobody else ever sees the triggers gone: it all commits, or none of it does."""
     for name in _INSERT_TRIGGERS:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -233,11 +234,16 @@ def indexed_at_end(conn: sqlite3.Connection) -> Iterator[_Written]:
             )
     written = _Written()
     yield written
+    from gridlog.storage.migrations import (
+        REPORT_TRIGGERS,
+        SEARCH_TRIGGERS,
+        summarize_entries,
+    )
+
     if written.first is not None:
         _index(conn, written.first, written.last)
-    from gridlog.storage.migrations import SEARCH_TRIGGERS
-
-    for statement in SEARCH_TRIGGERS:
+        conn.execute(summarize_entries(written.first, written.last))
+    for statement in (*SEARCH_TRIGGERS, *REPORT_TRIGGERS):
         if any(f"TRIGGER {name} " in statement for name in _INSERT_TRIGGERS):
             conn.execute(statement)
 
@@ -325,7 +331,13 @@ def name_uuid(namespace: bytes, name: str) -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
-_INSERT_TRIGGERS = ("entries_search_insert", "followups_search_insert")
+# The triggers a bulk load drops for its transaction, doing their work in one
+# statement per batch: the search index's and the report summary's.
+_INSERT_TRIGGERS = (
+    "entries_search_insert",
+    "followups_search_insert",
+    "report_entries_insert",
+)
 _FTS_HASH = 32 << 20
 _SORT_CACHE = -32_768  # KiB
 

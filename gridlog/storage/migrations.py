@@ -553,6 +553,124 @@ def m017_hub_dirty(db: Database) -> None:
         db.execute(trigger)
 
 
+# The report's summary of entries (m018): how many entries each UTC day and each UTC
+# month holds, per grid, worker, kind and category, kept in step by triggers. A
+# worker is stored as `=name`, and no worker as '': part of the key, it may not be
+# NULL. A bulk load drops the insert trigger for its transaction and adds each
+# batch in one statement (see storage.bulk), as it does for the search index.
+REPORT_BUCKETS = ("substr({r}.at, 1, 10)", "substr({r}.at, 1, 7)")
+REPORT_KEY = "{r}.grid_id, ifnull('=' || {r}.worker, ''), {r}.kind, {r}.category"
+
+
+def _summary_add(r: str) -> str:
+    key = REPORT_KEY.format(r=r)
+    rows = ", ".join(f"({b.format(r=r)}, {key}, 1)" for b in REPORT_BUCKETS)
+    return (
+        "INSERT INTO report_entries (bucket, grid_id, worker_key, kind, category,"
+        f" entries) VALUES {rows} ON CONFLICT (bucket, grid_id, worker_key, kind,"
+        " category) DO UPDATE SET entries = entries + 1;"
+    )
+
+
+def _summary_take(r: str) -> str:
+    where = (
+        f"bucket IN ({', '.join(b.format(r=r) for b in REPORT_BUCKETS)})"
+        f" AND (grid_id, worker_key, kind, category) = ({REPORT_KEY.format(r=r)})"
+    )
+    return (
+        f"UPDATE report_entries SET entries = entries - 1 WHERE {where};"
+        f" DELETE FROM report_entries WHERE entries <= 0 AND {where};"
+    )
+
+
+REPORT_INSERT_TRIGGER = "report_entries_insert"
+REPORT_TRIGGERS = (
+    f"""CREATE TRIGGER {REPORT_INSERT_TRIGGER} AFTER INSERT ON entries BEGIN
+        {_summary_add("new")}
+    END""",
+    f"""CREATE TRIGGER report_entries_delete AFTER DELETE ON entries BEGIN
+        {_summary_take("old")}
+    END""",
+    f"""CREATE TRIGGER report_entries_update
+        AFTER UPDATE OF at, grid_id, worker, kind, category ON entries
+        WHEN substr(old.at, 1, 10) IS NOT substr(new.at, 1, 10)
+            OR old.grid_id IS NOT new.grid_id OR old.worker IS NOT new.worker
+            OR old.kind IS NOT new.kind OR old.category IS NOT new.category
+        BEGIN
+        {_summary_take("old")}
+        {_summary_add("new")}
+    END""",
+)
+
+
+def summarized_entries(first: int | None = None, last: int | None = None) -> str:
+    """A SELECT of the summary's rows for the entries stored (or those of ids
+    `first`..`last`), counted afresh: what `report_entries` should hold."""
+    where = "" if first is None else f" WHERE id BETWEEN {int(first)} AND {int(last)}"
+    days = (
+        f"SELECT {REPORT_BUCKETS[0].format(r='e')} AS bucket, e.grid_id,"
+        " ifnull('=' || e.worker, '') AS worker_key, e.kind, e.category,"
+        f" count(*) AS n FROM entries e{where} GROUP BY 1, 2, 3, 4, 5"
+    )
+    return (
+        f"SELECT bucket, grid_id, worker_key, kind, category, n FROM ({days})"
+        " UNION ALL SELECT substr(bucket, 1, 7), grid_id, worker_key, kind, category,"
+        f" sum(n) FROM ({days}) GROUP BY 1, 2, 3, 4, 5"
+    )
+
+
+def summarize_entries(first: int | None = None, last: int | None = None) -> str:
+    """The statement that adds entries to the report's summary: all of them, or
+    those of ids `first`..`last` (a bulk load's batch, its trigger dropped)."""
+    return (
+        "INSERT INTO report_entries (bucket, grid_id, worker_key, kind, category,"
+        f" entries) {summarized_entries(first, last)} ORDER BY 1, 2, 3, 4, 5"
+        " ON CONFLICT (bucket, grid_id, worker_key, kind, category)"
+        " DO UPDATE SET entries = entries + excluded.entries"
+    )
+
+
+# The whole summary counted afresh (the upgrade, `check`): the days from the
+# entries, then the months from the days, so that the entries are read once.
+SUMMARIZE_ALL = (
+    "INSERT INTO report_entries (bucket, grid_id, worker_key, kind, category,"
+    " entries) SELECT substr(at, 1, 10), grid_id, ifnull('=' || worker, ''), kind,"
+    " category, count(*) FROM entries GROUP BY 1, 2, 3, 4, 5",
+    "INSERT INTO report_entries (bucket, grid_id, worker_key, kind, category,"
+    " entries) SELECT substr(bucket, 1, 7), grid_id, worker_key, kind, category,"
+    " sum(entries) FROM report_entries WHERE length(bucket) = 10"
+    " GROUP BY 1, 2, 3, 4, 5",
+)
+
+
+def m018_report_summary(db: Database) -> None:
+    """The monthly report counts entries from a summary (`report_entries`: entries
+    per UTC day and per UTC month, grid, worker, kind and category) instead of
+    reading each entry of the period: a month is a few thousand rows read, not
+    tens of thousands. Filled from the entries stored, in one statement, then kept
+    up by triggers. The index of open items by grid gains their type, so that
+    counting what was open at a period's end reads the index alone."""
+    _run(
+        db,
+        """
+        CREATE TABLE report_entries (
+            bucket TEXT NOT NULL,
+            grid_id INTEGER NOT NULL,
+            worker_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            category TEXT NOT NULL,
+            entries INTEGER NOT NULL,
+            PRIMARY KEY (bucket, grid_id, worker_key, kind, category)
+        ) WITHOUT ROWID;
+        DROP INDEX followups_open_grid;
+        CREATE INDEX followups_open_grid ON followups (grid_id, due_on, opened_at, type)
+            WHERE closed_at IS NULL
+        """,
+    )
+    for statement in (*SUMMARIZE_ALL, *REPORT_TRIGGERS):
+        db.execute(statement)
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -571,6 +689,7 @@ MIGRATIONS = (
     m015_hub_grids,
     m016_followup_owner,
     m017_hub_dirty,
+    m018_report_summary,
 )
 
 

@@ -1,0 +1,310 @@
+"""The report counts entries from a summary the database's triggers keep up
+(`report_entries`, migration m018). Whatever a worker does to the log (add, edit,
+done, undo, delete, import, merge, forget, a change of worker), the report read
+from the summary is the report counted from every entry, and the summary is what
+the entries say."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gridlog.domain.report import Period, build_report, month_period
+from gridlog.storage import summary
+
+NOW = "2019-04-20T08:00"
+TODAY = dt.date(2019, 4, 20)
+# Local times on and around the edges of UTC days and months and of local ones
+# (Shanghai is UTC+8: local 08:00 is UTC midnight).
+TIMES = (
+    "2019-02-28 23:30",
+    "2019-03-01 00:10",
+    "2019-03-01 07:59",
+    "2019-03-01 08:00",
+    "2019-03-10 12:00",
+    "2019-03-24 23:59",
+    "2019-03-25 08:30",
+    "2019-03-31 23:59",
+    "2019-04-01 00:00",
+    "2019-04-01 08:30",
+)
+GRIDS = ("红四", "红一")
+KINDS = ("走访", "巡查", "窗口", "会议")
+CATEGORIES = ("物业维修", "民政", "综治", "其他")
+PLACES = ("9号楼2单元301", "10号楼", "冶金一号楼", None)
+WORKERS = ("马辉", "李娜")
+RESIDENT = "臧树花"
+PERIODS = (
+    month_period(2019, 2),
+    month_period(2019, 3),
+    month_period(2019, 4),
+    Period(dt.date(2019, 3, 1), dt.date(2019, 3, 25)),  # a month less a week
+    Period(dt.date(2019, 2, 20), dt.date(2019, 4, 5)),  # a month and two ends
+    Period(dt.date(2019, 3, 10), dt.date(2019, 3, 11)),  # one day
+)
+ZONES = (ZoneInfo("Asia/Shanghai"), dt.UTC)
+
+
+def ok(result):
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def reports(db: Path, summarized: bool) -> list[str]:
+    """Every report of the periods, zones, groupings and grids, as their reprs: a
+    dict's order is part of what a report shows."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [
+            repr(
+                build_report(
+                    conn,
+                    zone,
+                    period,
+                    by=by,
+                    grid_ids=grid_ids,
+                    today=TODAY,
+                    summarized=summarized,
+                )
+            )
+            for zone in ZONES
+            for period in PERIODS
+            for by in ("grid", "worker", "category")
+            for grid_ids in (None, [2])  # every grid, and --grid 红一
+        ]
+    finally:
+        conn.close()
+
+
+def assert_summary_true(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    try:
+        assert summary.drift(conn) == 0
+    finally:
+        conn.close()
+    assert reports(db, summarized=True) == reports(db, summarized=False)
+
+
+def ids(db: Path, sql: str) -> list[int]:
+    conn = sqlite3.connect(db)
+    try:
+        return [row[0] for row in conn.execute(sql)]
+    finally:
+        conn.close()
+
+
+def add_args(at: int, grid: int, kind: int, category: int, place: int) -> list[str]:
+    args = ["add", f"记录{at}{grid}", "--at", TIMES[at], "--grid", GRIDS[grid]]
+    args += ["--kind", KINDS[kind], "--category", CATEGORIES[category]]
+    return args + (["--place", PLACES[place]] if PLACES[place] else [])
+
+
+@pytest.fixture
+def story(gridlog, template, tmp_path) -> Path:
+    """The two grids of `red_grids`, a registered resident, and two exports of a
+    phone that started from the same log: its three entries, then the same after
+    it corrected them (another time, kind, category and grid)."""
+    ok(gridlog("--db", str(template), "resident", "add", RESIDENT, "--place", "10号楼"))
+    phone = tmp_path / "phone.db"
+    shutil.copyfile(template, phone)
+    for at, grid in ((1, 0), (4, 1), (8, 0)):
+        ok(gridlog("--db", str(phone), *add_args(at, grid, 0, 0, 0), now=NOW))
+    ok(gridlog("--db", str(phone), "export", str(tmp_path / "phone-1.jsonl")))
+    for entry in ids(phone, "SELECT id FROM entries"):
+        edit = ["edit", str(entry), "--at", TIMES[9], "--kind", "会议"]
+        edit += ["--category", "综治", "--grid", "红一"]
+        ok(gridlog("--db", str(phone), *edit, now=NOW))
+    ok(gridlog("--db", str(phone), "export", str(tmp_path / "phone-2.jsonl")))
+    return tmp_path
+
+
+def pick(db: Path, sql: str, n: int) -> str | None:
+    found = ids(db, sql)
+    return str(found[n % len(found)]) if found else None
+
+
+def run(gridlog, db: Path, home: Path, step: tuple) -> None:
+    """One thing a worker does; refusals (an id gone, nothing to undo) are fine:
+    the summary must be right after them too."""
+    name, *values = step
+    args: list[str] | None = None
+    if name == "add":
+        *fields, follow, resident = values
+        args = add_args(*fields)
+        args += ["--follow-up", "明天"] if follow else []
+        args += ["--resident", RESIDENT] if resident else []
+    elif name == "edit":
+        field, value, n = values
+        entry = pick(db, "SELECT id FROM entries ORDER BY id", n)
+        options = {
+            "at": ("--at", TIMES),
+            "kind": ("--kind", KINDS),
+            "category": ("--category", CATEGORIES),
+            "grid": ("--grid", GRIDS),
+        }
+        option, choices = options[field]
+        args = entry and ["edit", entry, option, choices[value % len(choices)]]
+    elif name in ("delete", "done"):
+        table = "entries" if name == "delete" else "followups WHERE closed_at IS NULL"
+        found = pick(db, f"SELECT id FROM {table} ORDER BY id", values[0])
+        args = found and [name, found]
+    elif name == "undo":
+        args = ["undo"]
+    elif name == "worker":
+        args = ["config", "--worker", WORKERS[values[0]]]
+    elif name == "import":
+        csv = home / "rows.csv"
+        lines = ["日期,时间,网格,类型,类别,内容"]
+        for at, grid, kind in values[0]:
+            day, time = TIMES[at].split()
+            lines.append(f"{day},{time},{GRIDS[grid]},{KINDS[kind]},民政,导入{at}")
+        csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        args = ["import", str(csv)]
+    elif name == "merge":
+        args = ["merge", str(home / f"phone-{values[0]}.jsonl")]
+    elif name == "forget":
+        args = ["resident", "forget", RESIDENT]
+    if args:
+        gridlog("--db", str(db), *args, now=NOW)
+
+
+step = st.one_of(
+    st.tuples(
+        st.just("add"),
+        st.integers(0, len(TIMES) - 1),
+        st.integers(0, len(GRIDS) - 1),
+        st.integers(0, len(KINDS) - 1),
+        st.integers(0, len(CATEGORIES) - 1),
+        st.integers(0, len(PLACES) - 1),
+        st.booleans(),
+        st.booleans(),
+    ),
+    st.tuples(
+        st.just("edit"),
+        st.sampled_from(("at", "kind", "category", "grid")),
+        st.integers(0, 20),
+        st.integers(0, 50),
+    ),
+    st.tuples(st.sampled_from(("delete", "done")), st.integers(0, 50)),
+    st.tuples(st.just("undo")),
+    st.tuples(st.just("worker"), st.integers(0, len(WORKERS) - 1)),
+    st.tuples(
+        st.just("import"),
+        st.lists(
+            st.tuples(
+                st.integers(0, len(TIMES) - 1),
+                st.integers(0, len(GRIDS) - 1),
+                st.integers(0, len(KINDS) - 1),
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+    ),
+    st.tuples(st.just("merge"), st.sampled_from((1, 2))),
+    st.tuples(st.just("forget")),
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(steps=st.lists(step, min_size=1, max_size=12))
+def test_the_report_read_from_the_summary_is_the_report_counted_from_every_entry(
+    gridlog, template, story, steps
+):
+    home = Path(tempfile.mkdtemp())
+    try:
+        db = home / "log.db"
+        shutil.copyfile(template, db)
+        for one in steps:
+            run(gridlog, db, story, one)
+        assert_summary_true(db)
+    finally:
+        shutil.rmtree(home)
+
+
+def test_a_month_of_entries_is_counted_the_same_from_the_summary(
+    gridlog, template, story
+):
+    """Every time and every kind, once: the report of each period matches."""
+    for at in range(len(TIMES)):
+        for kind in range(len(KINDS)):
+            args = add_args(at, kind % 2, kind, at % len(CATEGORIES), at % 4)
+            ok(gridlog("--db", str(template), *args, now=NOW))
+    ok(gridlog("--db", str(template), "merge", str(story / "phone-2.jsonl")))
+    assert_summary_true(template)
+    conn = sqlite3.connect(template)
+    conn.row_factory = sqlite3.Row
+    try:
+        march = build_report(conn, ZONES[0], month_period(2019, 3), today=TODAY)
+    finally:
+        conn.close()
+    assert march.total.entries == 4 * 7  # 03-01 00:10 … 03-31 23:59, local
+
+
+def test_an_import_keeps_the_summary_though_it_drops_the_triggers(
+    gridlog, template, tmp_path
+):
+    """A bulk load drops the insert triggers for its transaction and sums each batch
+    into the summary in one statement: the same counts."""
+    csv = tmp_path / "rows.csv"
+    lines = ["日期,时间,网格,类型,类别,内容"]
+    lines += [f"{TIMES[i].replace(' ', ',')},红四,巡查,民政,导入{i}" for i in range(10)]
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ok(gridlog("--db", str(template), "import", str(csv), now=NOW))
+    assert_summary_true(template)
+    ok(gridlog("--db", str(template), "undo", now=NOW))
+    assert_summary_true(template)
+    assert ids(template, "SELECT count(*) FROM report_entries") == [0]
+
+
+def test_an_upgraded_log_has_its_summary_counted_from_its_entries(gridlog, db_path):
+    """m018 fills the summary from the entries an older log already holds."""
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema-14.db", db_path)
+    db_path.chmod(0o600)
+    ok(gridlog("log", "--limit", "1"))
+    assert ids(db_path, "SELECT sum(entries) FROM report_entries") == [
+        2 * ids(db_path, "SELECT count(*) FROM entries")[0]
+    ]
+    assert_summary_true(db_path)
+
+
+def test_check_recounts_a_summary_that_disagrees_with_the_entries(
+    gridlog, template, story
+):
+    """Something that wrote the entries with the triggers dropped would leave the
+    summary wrong: `check` says so and counts it afresh."""
+    ok(gridlog("--db", str(template), "merge", str(story / "phone-2.jsonl")))
+    conn = sqlite3.connect(template)
+    with conn:
+        conn.execute("UPDATE report_entries SET entries = entries + 1")
+    conn.close()
+    result = ok(gridlog("--db", str(template), "check"))
+    assert "report's summary disagreed with the entries in 2 rows" in result.stdout
+    assert_summary_true(template)
+    again = ok(gridlog("--db", str(template), "check"))
+    assert "report's summary" not in again.stdout
+
+
+def test_an_entry_whose_worker_is_empty_is_grouped_as_counted_from_the_entries(
+    gridlog, template
+):
+    """A worker written as '' (by another program) is '', not the grid's worker,
+    in the report by worker, read from the summary as from the entries."""
+    ok(gridlog("--db", str(template), *add_args(4, 0, 0, 0, 0), now=NOW))
+    conn = sqlite3.connect(template)
+    with conn:
+        conn.execute("UPDATE entries SET worker = ''")
+    conn.close()
+    assert_summary_true(template)
