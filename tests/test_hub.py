@@ -736,3 +736,16 @@ def test_a_reassignment_in_the_office_reaches_the_workers_due(community):
         on("zhang", "due", "--owner", "zhang", "-d", "3", "--json").stdout
     )
     assert [item["text"] for item in mine] == ["违建核查"]
+
+
+def test_a_hub_a_newer_gridlog_has_synced_with_is_refused_until_updated(community):
+    """An older gridlog would push records without the fields it does not know."""
+    on = community
+    with psycopg.connect(on.admin_url, autocommit=True) as admin:
+        admin.execute(
+            "INSERT INTO gridlog.migrations (version) VALUES (%s)",
+            [len(MIGRATIONS) + 1],
+        )
+    refused = on("zhang", "sync")
+    assert refused.exit_code == 2 and "pip install -U gridlog" in refused.stderr
+    assert "Traceback" not in refused.output

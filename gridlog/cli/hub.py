@@ -150,12 +150,13 @@ def sync(
     ctx: typer.Context, json_out: JsonOption = False, url: HubOption = None
 ) -> None:
     from gridlog.cli.common import session
-    from gridlog.hub.schema import current
+    from gridlog.hub.schema import mismatch
     from gridlog.hub.sync import sync as sync_with
 
     with hub(ctx, url) as conn, session(ctx, write=True) as (log, context):
-        if not current(conn):
-            raise GridlogError("hub.outdated", exit_code=2)
+        problem = mismatch(conn)
+        if problem is not None:
+            raise GridlogError(f"hub.{problem}", exit_code=2)
         conn.rollback()  # each step of the sync is its own transaction
         try:
             moved = sync_with(log, context, conn)

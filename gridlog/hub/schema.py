@@ -121,9 +121,16 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
-def current(conn: Any) -> bool:
-    """Has the hub every migration this gridlog knows (what `sync` relies on)?"""
-    return hub_version(conn) >= len(MIGRATIONS)
+def mismatch(conn: Any) -> str | None:
+    """Why this gridlog may not sync with this hub, if it may not: the hub lacks
+    a migration `sync` relies on (`older`), or a newer gridlog has brought it
+    further (`newer`), whose records this one would push without the fields it
+    does not know. A release that changes what a record carries adds a hub
+    migration, if only to say so."""
+    version = hub_version(conn)
+    if version < len(MIGRATIONS):
+        return "older"
+    return "newer" if version > len(MIGRATIONS) else None
 
 
 def hub_version(conn: Any) -> int:
