@@ -156,7 +156,8 @@ def sync(
     with hub(ctx, url) as conn, session(ctx, write=True) as (log, context):
         problem = mismatch(conn)
         if problem is not None:
-            raise GridlogError(f"hub.{problem}", exit_code=2)
+            key = "hub.older" if problem == "older" else "hub.newer"
+            raise GridlogError(key, exit_code=2)
         conn.rollback()  # each step of the sync is its own transaction
         try:
             moved = sync_with(log, context, conn)
