@@ -151,10 +151,12 @@ def sync(
 ) -> None:
     from gridlog.cli.common import session
     from gridlog.hub.sync import sync as sync_with
+    from gridlog.hub.workers import keep_roster
 
     with hub(ctx, url) as conn, session(ctx, write=True) as (log, context):
         try:
             moved = sync_with(log, context, conn)
+            keep_roster(log, conn)
         except Exception as exc:  # a dropped network, a refused record, …
             raise _cut_short(exc) from exc
     if json_out:

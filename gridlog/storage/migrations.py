@@ -473,6 +473,28 @@ def m014_hub_sent(db: Database) -> None:
     )
 
 
+def m015_hub_roster(db: Database) -> None:
+    """The hub's workers as the last sync saw them (`gridlog sync`): each login,
+    its name and the grids (by UUID) it was granted, so that the office's `report`
+    can sum its grids' figures per worker. This device's alone: no export carries
+    it, and each sync replaces it whole."""
+    _run(
+        db,
+        """
+        CREATE TABLE hub_workers (
+            login TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            office INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE TABLE hub_worker_grids (
+            login TEXT NOT NULL REFERENCES hub_workers (login) ON DELETE CASCADE,
+            grid_uuid TEXT NOT NULL,
+            PRIMARY KEY (login, grid_uuid)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -488,6 +510,7 @@ MIGRATIONS = (
     m012_photos,
     m013_closed_time_unknown,
     m014_hub_sent,
+    m015_hub_roster,
 )
 
 
