@@ -42,6 +42,41 @@ def walked(on) -> None:
         ),
         ("zhang", ("add", "四月的走访", "--grid", "第一网格"), "2019-04-02T08:00"),
         (
+            "zhang",
+            (
+                "add",
+                "登记",
+                "-g",
+                "第一网格",
+                "-r",
+                "王建国",
+                "-p",
+                "5号楼101",
+                "--register",
+            ),
+            "2019-02-01T08:00",
+        ),
+        (
+            "zhang",
+            ("add", "看望", "-g", "第一网格", "-r", "王建国"),
+            "2019-03-15T08:00",
+        ),
+        (
+            "zhang",
+            (
+                "add",
+                "登记",
+                "-g",
+                "第一网格",
+                "-r",
+                "李秀英",
+                "-p",
+                "6号楼202",
+                "--register",
+            ),
+            "2019-02-01T08:00",
+        ),
+        (
             "wang",
             ("add", "噪音投诉", "--grid", "第二网格", "--place", "3号楼", "-f", "明天"),
             "2019-03-10T20:00",
@@ -89,7 +124,8 @@ def hub_review(gridlog, tmp_path, monkeypatch, url: str) -> dict:
 
 def figures(report: dict) -> dict:
     """What the two ways of computing a review must agree on."""
-    return {key: report.get(key) for key in ("grids", "total", "workers", "hot_spots")}
+    keys = ("grids", "total", "workers", "hot_spots", "coverage")
+    return {key: report.get(key) for key in keys}
 
 
 def test_the_offices_review_after_a_sync_covers_every_grid_by_worker(street):
@@ -97,10 +133,10 @@ def test_the_offices_review_after_a_sync_covers_every_grid_by_worker(street):
     walked(on)
     report = review(on, "office")
     assert [grid["grid"] for grid in report["grids"]] == ["第一网格", "第二网格"]
-    assert report["total"]["entries"] == 5
+    assert report["total"]["entries"] == 6
     zhang, wang = report["workers"]
     assert zhang["login"] == "zhang" and zhang["grids"] == ["第一网格"]
-    assert zhang["entries"] == 3
+    assert zhang["entries"] == 4
     assert (zhang["followups_opened"], zhang["followups_closed"]) == (2, 1)
     assert zhang["open"] == 1 and zhang["overdue"] == 1
     assert zhang["median_resolution_minutes"] == 3030  # 3-4 08:00 to 3-6 10:30
@@ -133,7 +169,8 @@ def test_the_hubs_review_equals_the_offices(
     from_hub = hub_review(gridlog, tmp_path, monkeypatch, hub_db.url("office"))
     assert figures(from_hub) == figures(local)
     assert from_hub["period"] == local["period"]
-    assert from_hub["total"]["previous"]["entries"] == 1  # February's visit
+    assert local["coverage"][0] == {"grid": "第一网格", "visited": 1, "households": 2}
+    assert from_hub["total"]["previous"]["entries"] == 3  # a visit, two sign-ups
 
 
 def test_a_workers_review_on_the_hub_covers_only_their_grids(
@@ -143,7 +180,7 @@ def test_a_workers_review_on_the_hub_covers_only_their_grids(
     report = hub_review(gridlog, tmp_path, monkeypatch, hub_db.url("zhang"))
     assert [grid["grid"] for grid in report["grids"]] == ["第一网格"]
     assert [worker["login"] for worker in report["workers"]] == ["zhang"]
-    assert report["total"]["entries"] == 3
+    assert report["total"]["entries"] == 4
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -294,8 +294,8 @@ def by_worker(
     for login, name, granted in roster:
         mine = [grid for grid in grids if grid in granted]
         if mine:
-            summed = _summed([figures.get(grid, Figures(grid)) for grid in mine])
-            shown.append(WorkerFigures(login, name, mine, summed))
+            theirs = summed([figures.get(grid, Figures(grid)) for grid in mine])
+            shown.append(WorkerFigures(login, name, mine, theirs))
     # In the order of the report's grids: the first grid's worker first.
     return sorted(shown, key=lambda worker: grids.index(worker.grids[0]))
 
@@ -314,7 +314,9 @@ _SUMMED = (
 )
 
 
-def _summed(parts: list[Figures]) -> Figures:
+def summed(parts: list[Figures]) -> Figures:
+    """Several groups' figures as one: counts added, the median and longest time
+    to resolve taken over all their closed cases."""
     total = Figures("")
     for part in parts:
         for name in _SUMMED:
@@ -328,7 +330,7 @@ def _summed(parts: list[Figures]) -> Figures:
         total.resolution += part.resolution
     total.resolution.sort()
     if total.resolution:
-        total.median_resolution_minutes = _median(total.resolution)
+        total.median_resolution_minutes = median(total.resolution)
         total.longest_resolution_minutes = total.resolution[-1]
     return total
 
@@ -491,12 +493,12 @@ def _count_followups(
         if ordered:
             figures = groups[group]
             figures.resolution = ordered
-            figures.median_resolution_minutes = _median(ordered)
+            figures.median_resolution_minutes = median(ordered)
             figures.longest_resolution_minutes = ordered[-1]
             everyone += ordered
     if everyone:
         everyone.sort()
-        total.median_resolution_minutes = _median(everyone)
+        total.median_resolution_minutes = median(everyone)
         total.longest_resolution_minutes = everyone[-1]
 
 
@@ -581,7 +583,7 @@ def _add(groups: dict[str, Figures], total: Figures, group, name: str, n: int) -
             setattr(figures, name, getattr(figures, name) + n)
 
 
-def _median(ordered: list[int]) -> float:
+def median(ordered: list[int]) -> float:
     """The middle value of a sorted list, or the mean of the two middle ones."""
     middle = len(ordered) // 2
     return (ordered[(len(ordered) - 1) // 2] + ordered[middle]) / 2

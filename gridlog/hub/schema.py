@@ -104,6 +104,19 @@ MIGRATIONS: tuple[str, ...] = (
     GRANT SELECT, INSERT, UPDATE, DELETE ON gridlog.records TO gridlog_worker;
     GRANT USAGE ON SEQUENCE gridlog.record_seq TO gridlog_worker;
     """,
+    # `report --hub`: the review's figures are read by the instants and days in the
+    # records' bodies, compared byte by byte ("C") as the devices compare them; each
+    # index holds only the kind of record it serves.
+    """
+    CREATE INDEX records_entry_at ON gridlog.records
+        (((body->>'at') COLLATE "C")) WHERE kind = 'entry';
+    CREATE INDEX records_followup_opened ON gridlog.records
+        (((body->>'opened_at') COLLATE "C")) WHERE kind = 'followup';
+    CREATE INDEX records_followup_closed ON gridlog.records
+        (((body->>'closed_at') COLLATE "C")) WHERE kind = 'followup';
+    CREATE INDEX records_followup_due ON gridlog.records
+        (((body->>'due_on') COLLATE "C")) WHERE kind = 'followup';
+    """,
 )
 
 

@@ -122,7 +122,6 @@ ROSTER_SQL = (
 def roster(hub: Any) -> list[tuple[str, str, bool, list[str]]]:
     """(login, name, office, grid UUIDs) of each worker this login may see."""
     rows = hub.execute(ROSTER_SQL).fetchall()
-    hub.rollback()
     return [(login, name, office, list(grids)) for login, name, office, grids in rows]
 
 
@@ -131,6 +130,7 @@ def keep_roster(conn: sqlite3.Connection, hub: Any) -> int:
     last sync brought, so that `report` can show each worker's grids offline; how
     many workers it holds. Device-only: no export carries it."""
     found = roster(hub)
+    hub.rollback()
     with transaction(conn):
         conn.execute("DELETE FROM hub_worker_grids")
         conn.execute("DELETE FROM hub_workers")
