@@ -347,7 +347,7 @@ MESSAGES: dict[str, str] = {
     "unit.h": "{n} h",
     "unit.d": "{n} d",
     "report.help": "The monthly review: per grid, what was done, opened, closed and how fast; what is open or overdue; hot spots.",
-    "report.epilog": "Examples: gridlog report · gridlog report --month 2019-03 --format html --output 2019-03.html · gridlog report --since 3月1日 --until 3月15日 --by worker --format xlsx",
+    "report.epilog": "Examples: gridlog report · gridlog report --month 2019-03 --format html --output 2019-03.html · gridlog report --since 3月1日 --until 3月15日 --by worker --format xlsx · gridlog report --hub --month 2019-03",
     "opt.month": "The month, e.g. 2019-03, 2019年3月, 上个月 (default: last month).",
     "opt.report_since": "First day of a custom period.",
     "opt.report_until": "Last day of a custom period (default: today).",

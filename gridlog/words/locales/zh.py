@@ -309,7 +309,7 @@ MESSAGES: dict[str, str] = {
     "unit.h": "{n}小时",
     "unit.d": "{n}天",
     "report.help": "月度讲评：按网格统计走访、新开和办结的事项及用时，未办结和逾期的事项，问题多发地点。",
-    "report.epilog": "例：gridlog report · gridlog report --month 2019-03 --format html --output 2019-03.html · gridlog report --since 3月1日 --until 3月15日 --by worker --format xlsx",
+    "report.epilog": "例：gridlog report · gridlog report --month 2019-03 --format html --output 2019-03.html · gridlog report --since 3月1日 --until 3月15日 --by worker --format xlsx · gridlog report --hub --month 2019-03",
     "opt.month": "月份，如 2019-03、2019年3月、上个月（默认上个月）。",
     "opt.report_since": "自定义时段的第一天。",
     "opt.report_until": "自定义时段的最后一天（默认今天）。",
