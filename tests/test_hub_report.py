@@ -15,6 +15,7 @@ street = pytest.fixture(test_hub.community.__wrapped__, name="street")
 psycopg = pytest.importorskip("psycopg")
 
 MARCH = "2019-03"
+NOW = "2019-04-05T09:00"
 
 
 def walked(on) -> None:
@@ -95,15 +96,13 @@ def walked(on) -> None:
         assert on(login, "sync").exit_code == 0
 
 
-def review(on, login: str) -> dict:
-    result = on(
-        login, "report", "--month", MARCH, "--format", "json", now="2019-04-05T09:00"
-    )
+def review(on, login: str, *args: str) -> dict:
+    result = on(login, "report", "--month", MARCH, "--format", "json", *args, now=NOW)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
-def hub_review(gridlog, tmp_path, monkeypatch, url: str) -> dict:
+def hub_review(gridlog, tmp_path, monkeypatch, url: str, *args: str) -> dict:
     """`report --hub` on a device that keeps no log at all, signed in as `url`."""
     monkeypatch.setenv("GRIDLOG_HUB", url)
     result = gridlog(
@@ -115,7 +114,8 @@ def hub_review(gridlog, tmp_path, monkeypatch, url: str) -> dict:
         MARCH,
         "--format",
         "json",
-        now="2019-04-05T09:00",
+        *args,
+        now=NOW,
     )
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "none").exists()  # nothing kept on this device
@@ -171,6 +171,11 @@ def test_the_hubs_review_equals_the_offices(
     assert from_hub["period"] == local["period"]
     assert local["coverage"][0] == {"grid": "第一网格", "visited": 1, "households": 2}
     assert from_hub["total"]["previous"]["entries"] == 3  # a visit, two sign-ups
+    second = ("--grid", "第二网格")
+    office = hub_review(gridlog, tmp_path, monkeypatch, hub_db.url("office"), *second)
+    assert figures(office) == figures(review(on, "office", *second))
+    assert [grid["grid"] for grid in office["grids"]] == ["第二网格"]
+    assert [worker["login"] for worker in office["workers"]] == ["wang"]
 
 
 def test_a_workers_review_on_the_hub_covers_only_their_grids(
