@@ -145,6 +145,8 @@ def test_the_offices_review_after_a_sync_covers_every_grid_by_worker(street):
     assert "按网格员" in screen and "zhang" in screen
     markdown = on("office", "report", "--month", MARCH, "--format", "md").stdout
     assert "## By worker" in markdown and "| zhang | 第一网格 |" in markdown
+    page = on("office", "report", "--month", MARCH, "--format", "html").stdout
+    assert "<h2>By worker</h2>" in page and "<td>zhang</td><td>第一网格</td>" in page
 
 
 def test_without_a_roster_the_review_is_as_before(gridlog):
@@ -156,8 +158,9 @@ def test_without_a_roster_the_review_is_as_before(gridlog):
         "report", "--month", MARCH, "--format", "json", now="2019-04-05T09:00"
     )
     assert "workers" not in json.loads(result.stdout)
-    screen = gridlog("report", "--month", MARCH, now="2019-04-05T09:00").stdout
-    assert "By worker" not in screen
+    for format in ("table", "md", "html"):
+        shown = gridlog("report", "--month", MARCH, "-f", format, now=NOW).stdout
+        assert "By worker" not in shown
 
 
 def test_the_hubs_review_equals_the_offices(
