@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import openpyxl
 import pytest
 import test_hub
 
@@ -128,7 +129,7 @@ def figures(report: dict) -> dict:
     return {key: report.get(key) for key in keys}
 
 
-def test_the_offices_review_after_a_sync_covers_every_grid_by_worker(street):
+def test_the_offices_review_after_a_sync_covers_every_grid_by_worker(street, tmp_path):
     on = street
     walked(on)
     report = review(on, "office")
@@ -147,6 +148,11 @@ def test_the_offices_review_after_a_sync_covers_every_grid_by_worker(street):
     assert "## By worker" in markdown and "| zhang | 第一网格 |" in markdown
     page = on("office", "report", "--month", MARCH, "--format", "html").stdout
     assert "<h2>By worker</h2>" in page and "<td>zhang</td><td>第一网格</td>" in page
+    sheet = tmp_path / "review.xlsx"
+    written = on("office", "report", "--month", MARCH, "-f", "xlsx", "-o", str(sheet))
+    assert written.exit_code == 0, written.output
+    rows = list(openpyxl.load_workbook(sheet)["By worker"].values)
+    assert rows[1] == ("zhang", "第一网格", 4, 2, 1, 1, 1, 3030)
 
 
 def test_without_a_roster_the_review_is_as_before(gridlog):
