@@ -90,8 +90,8 @@ def build_hub_report(
     with hub.transaction():
         hub.execute("SET TRANSACTION READ ONLY")
         grids = _grids(hub)
-        asked = [hub_grid(hub, name)[0] for name in grid_names or []]
-        b = _Bounds(period, zone, today, [str(uuid) for uuid in asked])
+        asked = [str(hub_grid(hub, name)[0]) for name in grid_names or []]
+        b = _Bounds(period, zone, today, asked)
         results: list[dict[str, Figures]] = [{}, {}]
         places: list[set[str]] = [set(), set()]
         _entries(hub, b, results, places)
@@ -102,38 +102,34 @@ def build_hub_report(
         scheduled = _scheduled(hub, b, grids)
         coverage = _coverage(hub, b, grids)
         workers = roster(hub)
-    shown = [uuid for uuid in grids if not asked or uuid in {str(a) for a in asked}]
-    named = [_named(results[i], grids, shown) for i in (0, 1)]
-    totals = [_total(named[i], places[i]) for i in (0, 1)]
-    for name in named[1]:
-        named[0].setdefault(name, Figures(name))
-    order = [grids[uuid]["name"] for uuid in shown]
-    groups = sorted(named[0].values(), key=lambda f: order.index(f.group))
-    names = order
+    shown = [uuid for uuid in grids if not asked or uuid in asked]
+    names = [grids[uuid]["name"] for uuid in shown]
+    current, previous = (_named(found, grids, shown) for found in results)
+    for name in previous:
+        current.setdefault(name, Figures(name))
+    groups = sorted(current.values(), key=lambda figures: names.index(figures.group))
     return Report(
         period=period,
         by="grid",
         groups=groups,
-        total=totals[0],
-        previous=named[1],
-        previous_total=totals[1],
+        total=_total(current, places[0]),
+        previous=previous,
+        previous_total=_total(previous, places[1]),
         hot_spots=spots,
         scheduled=scheduled,
-        coverage=[c for c in coverage if c.grid_id in shown],
+        coverage=[found for found in coverage if found.grid_id in shown],
         masthead=Masthead(
             community=None,
             grids=names,
             workers=list(
-                dict.fromkeys(
-                    grids[uuid]["worker"] for uuid in shown if grids[uuid]["worker"]
-                )
+                dict.fromkeys(grids[g]["worker"] for g in shown if grids[g]["worker"])
             ),
         ),
         workers=by_worker(
             [
                 (login, name, [grids[g]["name"] for g in granted if g in grids])
                 for login, name, office, granted in workers
-                if not office
+                if not office  # an office sees every grid: no one's share
             ],
             groups,
             names,
@@ -302,7 +298,11 @@ def _hot_spots(hub: Any, b: _Bounds, grids: dict[str, dict[str, Any]]) -> list:
         f"{b.grid_filter('e.grid_uuid')} GROUP BY 1, 2 HAVING count(*) >= 3",
         b.params,
     ).fetchall()
-    spots = [HotSpot(grids[grid]["name"], place, count) for grid, place, count in rows]
+    spots = [
+        HotSpot(grids[grid]["name"], place, count)
+        for grid, place, count in rows
+        if grid in grids  # (a grid whose own record has not reached the hub)
+    ]
     return sorted(spots, key=lambda s: (-s.entries, s.group, s.place))
 
 
@@ -321,6 +321,7 @@ def _scheduled(hub: Any, b: _Bounds, grids) -> list[ScheduledReminder]:
     return [
         ScheduledReminder(number, grids[grid]["name"], dt.date.fromisoformat(due), text)
         for number, grid, due, text in rows
+        if grid in grids
     ]
 
 
