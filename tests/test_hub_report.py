@@ -79,11 +79,21 @@ def walked(on) -> None:
             "2019-02-01T08:00",
         ),
         (
+            "zhang",
+            ("add", "咨询高龄补贴", "-g", "第一网格", "--remind", "2020年"),
+            "2019-03-11T08:00",
+        ),
+        (
             "wang",
             ("add", "噪音投诉", "--grid", "第二网格", "--place", "3号楼", "-f", "明天"),
             "2019-03-10T20:00",
         ),
         ("wang", ("done", "1"), "2019-03-12T08:00"),
+        (
+            "wang",
+            ("add", "回访", "-g", "第二网格", "--remind", "3月25日"),
+            "2019-03-12T09:00",
+        ),
         (
             "wang",
             ("add", "漏水", "--grid", "第二网格", "-c", "物业维修", "-f", "明天"),
@@ -126,7 +136,13 @@ def hub_review(gridlog, tmp_path, monkeypatch, url: str, *args: str) -> dict:
 def figures(report: dict) -> dict:
     """What the two ways of computing a review must agree on."""
     keys = ("grids", "total", "workers", "hot_spots", "coverage")
-    return {key: report.get(key) for key in keys}
+    shown = {key: report.get(key) for key in keys}
+    # A reminder's number is the one each device gives it: not a figure.
+    shown["scheduled"] = [
+        {key: value for key, value in item.items() if key != "id"}
+        for item in report["scheduled_reminders"]
+    ]
+    return shown
 
 
 def test_the_offices_review_after_a_sync_covers_every_grid_by_worker(street, tmp_path):
@@ -134,14 +150,15 @@ def test_the_offices_review_after_a_sync_covers_every_grid_by_worker(street, tmp
     walked(on)
     report = review(on, "office")
     assert [grid["grid"] for grid in report["grids"]] == ["第一网格", "第二网格"]
-    assert report["total"]["entries"] == 6
+    assert report["total"]["entries"] == 8
+    assert report["total"]["scheduled"] == 1  # the reminder due in 2020
     zhang, wang = report["workers"]
     assert zhang["login"] == "zhang" and zhang["grids"] == ["第一网格"]
-    assert zhang["entries"] == 4
+    assert zhang["entries"] == 5
     assert (zhang["followups_opened"], zhang["followups_closed"]) == (2, 1)
     assert zhang["open"] == 1 and zhang["overdue"] == 1
     assert zhang["median_resolution_minutes"] == 3030  # 3-4 08:00 to 3-6 10:30
-    assert (wang["entries"], wang["followups_closed"], wang["open"]) == (2, 1, 1)
+    assert (wang["entries"], wang["followups_closed"], wang["open"]) == (3, 1, 2)
     screen = on("office", "--lang", "zh", "report", "--month", MARCH).stdout
     assert "按网格员" in screen and "zhang" in screen
     markdown = on("office", "report", "--month", MARCH, "--format", "md").stdout
@@ -152,7 +169,7 @@ def test_the_offices_review_after_a_sync_covers_every_grid_by_worker(street, tmp
     written = on("office", "report", "--month", MARCH, "-f", "xlsx", "-o", str(sheet))
     assert written.exit_code == 0, written.output
     rows = list(openpyxl.load_workbook(sheet)["By worker"].values)
-    assert rows[1] == ("zhang", "第一网格", 4, 2, 1, 1, 1, 3030)
+    assert rows[1] == ("zhang", "第一网格", 5, 2, 1, 1, 1, 3030)
 
 
 def test_without_a_roster_the_review_is_as_before(gridlog):
@@ -194,7 +211,7 @@ def test_a_workers_review_on_the_hub_covers_only_their_grids(
     report = hub_review(gridlog, tmp_path, monkeypatch, hub_db.url("zhang"))
     assert [grid["grid"] for grid in report["grids"]] == ["第一网格"]
     assert [worker["login"] for worker in report["workers"]] == ["zhang"]
-    assert report["total"]["entries"] == 4
+    assert report["total"]["entries"] == 5
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
