@@ -84,6 +84,11 @@ def walked(on) -> None:
             "2019-03-11T08:00",
         ),
         (
+            "zhang",
+            ("add", "上门", "-g", "第一网格", "-p", "6号楼202"),
+            "2019-02-10T08:00",
+        ),
+        (
             "wang",
             ("add", "噪音投诉", "--grid", "第二网格", "--place", "3号楼", "-f", "明天"),
             "2019-03-10T20:00",
@@ -135,7 +140,14 @@ def hub_review(gridlog, tmp_path, monkeypatch, url: str, *args: str) -> dict:
 
 def figures(report: dict) -> dict:
     """What the two ways of computing a review must agree on."""
-    keys = ("grids", "total", "workers", "hot_spots", "coverage")
+    keys = (
+        "grids",
+        "total",
+        "workers",
+        "hot_spots",
+        "coverage",
+        "unvisited_households",
+    )
     shown = {key: report.get(key) for key in keys}
     # A reminder's number is the one each device gives it: not a figure.
     shown["scheduled"] = [
@@ -196,7 +208,9 @@ def test_the_hubs_review_equals_the_offices(
     assert figures(from_hub) == figures(local)
     assert from_hub["period"] == local["period"]
     assert local["coverage"][0] == {"grid": "第一网格", "visited": 1, "households": 2}
-    assert from_hub["total"]["previous"]["entries"] == 3  # a visit, two sign-ups
+    [household] = local["unvisited_households"]
+    assert (household["place"], household["last_visit"]) == ("6号楼202", "2019-02-10")
+    assert from_hub["total"]["previous"]["entries"] == 4  # 2 visits, 2 sign-ups
     second = ("--grid", "第二网格")
     office = hub_review(gridlog, tmp_path, monkeypatch, hub_db.url("office"), *second)
     assert figures(office) == figures(review(on, "office", *second))

@@ -9,9 +9,6 @@ the records of the period (and of the period before, in the same pass), on the
 expression indexes of the hub's second migration; nothing is asked grid by grid.
 What the login may see is the hub's business: row-level security hands a worker
 only its own grids' records, so a worker's review covers its grids alone.
-
-Not computed here: the register's coverage and its unvisited households (the
-households live on the devices' registers; the review on a synced device has them).
 """
 
 from __future__ import annotations
@@ -19,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gridlog.dates.clock import day_start_utc
-from gridlog.domain.coverage import Coverage
+from gridlog.dates.clock import day_start_utc, from_utc_iso
+from gridlog.domain.coverage import Coverage, Household
 from gridlog.domain.items import REGISTER_ENTRY
 from gridlog.domain.report import (
     SCHEDULED_LISTED,
@@ -101,6 +98,7 @@ def build_hub_report(
         spots = _hot_spots(hub, b, grids)
         scheduled = _scheduled(hub, b, grids)
         coverage = _coverage(hub, b, grids)
+        unvisited = _unvisited(hub, b, grids)
         workers = roster(hub)
     shown = [uuid for uuid in grids if not asked or uuid in asked]
     names = [grids[uuid]["name"] for uuid in shown]
@@ -118,6 +116,7 @@ def build_hub_report(
         hot_spots=spots,
         scheduled=scheduled,
         coverage=[found for found in coverage if found.grid_id in shown],
+        unvisited=unvisited,
         masthead=Masthead(
             community=None,
             grids=names,
@@ -353,6 +352,62 @@ def _coverage(hub: Any, b: _Bounds, grids) -> list[Coverage]:
         for uuid in grids
         if uuid in found
     ]
+
+
+_NOT_REGISTER = "NOT (e.body->>'kind' = 'other' AND left(e.body->>'text', 5) = %(reg)s)"
+
+
+def _unvisited(hub: Any, b: _Bounds, grids) -> list[Household]:
+    """The register's households nobody visited in the period (as `due --stale`
+    reads them on its last day): the period's visits are read once; only the
+    households they missed are looked up, each on the index of entries by place
+    (and by resident), for the day of their last visit before."""
+    at = "(e.body->>'at') COLLATE \"C\""
+    rows = hub.execute(
+        "WITH visits AS (SELECT e.body->>'place' AS place,"
+        " e.body->>'resident_uuid' AS resident FROM gridlog.records e"
+        f" WHERE e.kind = 'entry' AND {at} >= %(s0)s AND {at} < %(e0)s"
+        f" AND {_NOT_REGISTER}),"
+        " households AS (SELECT grid_uuid, body->>'place' AS place,"
+        "  array_agg(body->>'name' ORDER BY body->>'created_at', uuid) AS names,"
+        "  array_agg(body->'tags' ORDER BY body->>'created_at', uuid) AS tags,"
+        "  min(body->>'registered_on') AS registered, array_agg(uuid::text) AS people"
+        "  FROM gridlog.records WHERE kind = 'resident'"
+        f"  AND body->>'place' IS NOT NULL{b.grid_filter()} GROUP BY 1, 2)"
+        " SELECT h.grid_uuid::text, h.place, h.names, h.tags, h.registered,"
+        f" (SELECT max({at}) FROM gridlog.records e WHERE e.kind = 'entry'"
+        f"  AND (e.body->>'place') COLLATE \"C\" = h.place AND {at} < %(s0)s"
+        f"  AND {_NOT_REGISTER}),"
+        f" (SELECT max({at}) FROM gridlog.records e WHERE e.kind = 'entry'"
+        "  AND e.body->>'resident_uuid' = ANY(h.people) AND"
+        f"  {at} < %(s0)s AND {_NOT_REGISTER})"
+        " FROM households h"
+        " WHERE h.place NOT IN (SELECT place FROM visits WHERE place IS NOT NULL)"
+        " AND NOT EXISTS (SELECT FROM visits v WHERE v.resident = ANY(h.people))",
+        {**b.params, "reg": REGISTER_ENTRY},
+    ).fetchall()
+    today, days = b.periods[0].last, b.periods[0].days
+    order = list(grids)
+    found = []
+    for grid, place, names, tags, registered, by_place, by_name in rows:
+        if grid not in grids:
+            continue
+        last = max(filter(None, (by_place, by_name)), default=None)
+        last_day = None if last is None else from_utc_iso(last, b.zone).date()
+        since = last_day or dt.date.fromisoformat(registered[:10])
+        household = Household(
+            grid=grids[grid]["name"],
+            place=place,
+            residents=list(dict.fromkeys(names)),
+            tags=list(dict.fromkeys(tag for group in tags for tag in group or [])),
+            last_visit=last_day,
+            registered=dt.date.fromisoformat(registered[:10]),
+            days=(today - since).days,
+        )
+        if household.days >= days:  # registered lately: not stale yet
+            found.append((order.index(grid), household))
+    found.sort(key=lambda pair: (pair[0], not pair[1].priority, -pair[1].days))
+    return [household for _, household in found]
 
 
 def _put(results, i: int, grid: str, **figures: int) -> None:

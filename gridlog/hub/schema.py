@@ -116,6 +116,11 @@ MIGRATIONS: tuple[str, ...] = (
         (((body->>'closed_at') COLLATE "C")) WHERE kind = 'followup';
     CREATE INDEX records_followup_due ON gridlog.records
         (((body->>'due_on') COLLATE "C")) WHERE kind = 'followup';
+    CREATE INDEX records_entry_place ON gridlog.records
+        (((body->>'place') COLLATE "C"), ((body->>'at') COLLATE "C"))
+        WHERE kind = 'entry';
+    CREATE INDEX records_entry_resident ON gridlog.records
+        ((body->>'resident_uuid'), ((body->>'at') COLLATE "C")) WHERE kind = 'entry';
     """,
 )
 
