@@ -66,6 +66,8 @@ def visible(conn) -> list[str]:
 
 
 def test_init_creates_the_schema_once_and_again_changes_nothing(gridlog, hub_db):
+    from gridlog.hub.schema import MIGRATIONS
+
     first = gridlog("hub", "init")
     assert first.exit_code == 0, first.stderr
     assert f"0 → {len(MIGRATIONS)}" in first.stdout

@@ -152,6 +152,7 @@ def sync(
     from gridlog.cli.common import session
     from gridlog.hub.schema import mismatch
     from gridlog.hub.sync import sync as sync_with
+    from gridlog.hub.workers import keep_roster
 
     with hub(ctx, url) as conn, session(ctx, write=True) as (log, context):
         problem = mismatch(conn)
@@ -161,6 +162,7 @@ def sync(
         conn.rollback()  # each step of the sync is its own transaction
         try:
             moved = sync_with(log, context, conn)
+            keep_roster(log, conn)
         except Exception as exc:  # a dropped network, a refused record, …
             raise _cut_short(exc) from exc
     if json_out:

@@ -50,6 +50,7 @@ def report(
         Path | None, typer.Option("--output", "-o", help=t("opt.output"))
     ] = None,
     force: ForceOption = False,
+    hub: Annotated[bool, typer.Option("--hub", help=t("opt.report_hub"))] = False,
 ) -> None:
     # Imported here, not at the top: every command imports this module to register
     # `report`, and only `report` needs the report's code.
@@ -63,6 +64,9 @@ def report(
         raise GridlogError(
             "report.bad_format", format=format, choices=", ".join(FORMATS), exit_code=2
         )
+    if hub:
+        _hub_report(ctx, (month, since, until), grid, by, format, output, force)
+        return
     with session(ctx, write=False) as (conn, context):
         period = _period(month, since, until, context)
         grid_ids = [grids.find_grid(conn, name) for name in grid] if grid else None
@@ -74,6 +78,61 @@ def report(
             conn, context.zone, period, by=by, grid_ids=grid_ids, today=context.today
         )
         _deliver(result, format, output, str(context.zone))
+
+
+def _hub_report(
+    ctx: typer.Context,
+    when: tuple[str | None, str | None, str | None],
+    grid: list[str] | None,
+    by: str,
+    format: str,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """The review computed on the hub (`--hub`), for an office that keeps no log
+    here: every grid the login may see, by grid."""
+    from gridlog.cli.hub import hub as hub_connection
+    from gridlog.hub.report import build_hub_report
+
+    if by != "grid":
+        raise GridlogError("report.hub_by", exit_code=2)
+    context = _context_here(ctx)
+    period = _period(*when, context)
+    if format in _BINARY and output is None:
+        output = Path(f"gridlog-report-{period.label}.xlsx")
+    if output is not None:
+        guard_output(ctx, output, force=force)
+    try:
+        with hub_connection(ctx, None) as conn:
+            result = build_hub_report(
+                conn, context.zone, period, today=context.today, grid_names=grid
+            )
+    except GridlogError as refused:
+        if refused.key == "hub.no_url":
+            raise GridlogError("report.hub_no_url", exit_code=2) from None
+        raise
+    _deliver(result, format, output, str(context.zone))
+
+
+def _context_here(ctx: typer.Context):
+    """Now and the zone, from this device's log when it keeps one (its `config
+    --tz`, its language), else from --tz, GRIDLOG_TZ or the system: nothing is
+    created on a device that keeps no log."""
+    import os
+
+    from gridlog.cli.common import Options
+    from gridlog.context import Context
+    from gridlog.dates.clock import now as clock_now
+    from gridlog.dates.clock import system_zone, zone_named
+    from gridlog.storage.db import resolve_path
+
+    options: Options = ctx.find_root().obj
+    if resolve_path(options.db).exists():
+        with session(ctx, write=False) as (_, context):
+            return context
+    name = options.tz or os.environ.get("GRIDLOG_TZ")
+    zone = zone_named(name) if name else system_zone()
+    return Context(now=clock_now(zone), zone=zone, command="report")
 
 
 def _period(

@@ -86,6 +86,9 @@ class Figures:
     unknown_resolution: int = 0
     due_in_period: int = 0  # follow-ups and reminders due in the period (so far)
     closed_on_time: int = 0  # ... of which closed by the end of their due day
+    # The minutes to resolve each follow-up closed in the period, sorted: what a
+    # worker's median over several grids is taken from.
+    resolution: list[int] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def visits(self) -> int:
@@ -124,6 +127,20 @@ class Masthead(NamedTuple):
     workers: list[str]
 
 
+@dataclass(frozen=True)
+class WorkerFigures:
+    """A hub worker's share of the review: its grids' figures summed."""
+
+    login: str
+    name: str
+    grids: list[str]
+    figures: Figures
+
+
+# (login, name, the names of the grids it was granted)
+Roster = list[tuple[str, str, list[str]]]
+
+
 @dataclass
 class Report:
     period: Period
@@ -141,6 +158,8 @@ class Report:
     masthead: Masthead = field(default_factory=lambda: Masthead(None, [], []))
     # Per grid: the register's households visited in the period (domain.coverage).
     coverage: list = field(default_factory=list)
+    # Per hub worker (the roster `gridlog sync` brought), or None: no roster known.
+    workers: list[WorkerFigures] | None = None
 
 
 # --- Computing a report -------------------------------------------------------------
@@ -232,6 +251,7 @@ def build_report(
             figures.group = names[figures.group]
         previous = {figures.group: figures for figures in previous.values()}
         scheduled = [s._replace(group=names[s.group]) for s in scheduled]
+    masthead = _masthead(conn, grid_ids)
     return Report(
         period=period,
         by=by,
@@ -242,9 +262,83 @@ def build_report(
         hot_spots=_hot_spots(conn, queries[0]),
         unvisited=_unvisited(conn, zone, period, grid_ids),
         scheduled=scheduled,
-        masthead=_masthead(conn, grid_ids),
+        masthead=masthead,
         coverage=_coverage(conn, zone, period, grid_ids),
+        workers=by_worker(_roster(conn), groups, masthead.grids)
+        if by == "grid"
+        else None,
     )
+
+
+def _roster(conn) -> Roster | None:
+    """The hub's workers as the last sync brought them, with the names this device
+    gives their grids; None on a device that never synced (or has no roster)."""
+    workers = conn.execute(
+        "SELECT login, name FROM hub_workers WHERE NOT office ORDER BY login"
+    ).fetchall()
+    if not workers and not conn.execute("SELECT 1 FROM hub_workers").fetchone():
+        return None
+    grids: dict[str, list[str]] = {}
+    for login, name in conn.execute(
+        "SELECT w.login, g.name FROM hub_worker_grids w"
+        " JOIN grids g ON g.uuid = w.grid_uuid ORDER BY g.id"
+    ):
+        grids.setdefault(login, []).append(name)
+    return [(login, name, grids.get(login, [])) for login, name in workers]
+
+
+def by_worker(
+    roster: Roster | None, groups: list[Figures], grids: list[str]
+) -> list[WorkerFigures] | None:
+    """Each worker of `roster` with the figures of its grids (those of `grids`, the
+    report's) summed; a worker with none of them is left out. Places are counted
+    per grid, and the median is taken over every case its grids closed."""
+    if roster is None:
+        return None
+    figures = {group.group: group for group in groups}
+    shown = []
+    for login, name, granted in roster:
+        mine = [grid for grid in grids if grid in granted]
+        if mine:
+            theirs = summed([figures.get(grid, Figures(grid)) for grid in mine])
+            shown.append(WorkerFigures(login, name, mine, theirs))
+    # In the order of the report's grids: the first grid's worker first.
+    return sorted(shown, key=lambda worker: grids.index(worker.grids[0]))
+
+
+_SUMMED = (
+    "entries",
+    "places",
+    "followups_opened",
+    "followups_closed",
+    "open",
+    "overdue",
+    "scheduled",
+    "unknown_resolution",
+    "due_in_period",
+    "closed_on_time",
+)
+
+
+def summed(parts: list[Figures]) -> Figures:
+    """Several groups' figures as one: counts added, the median and longest time
+    to resolve taken over all their closed cases."""
+    total = Figures("")
+    for part in parts:
+        for name in _SUMMED:
+            setattr(total, name, getattr(total, name) + getattr(part, name))
+        for mine, theirs in (
+            (total.by_kind, part.by_kind),
+            (total.by_category, part.by_category),
+        ):
+            for key, count in theirs.items():
+                mine[key] = mine.get(key, 0) + count
+        total.resolution += part.resolution
+    total.resolution.sort()
+    if total.resolution:
+        total.median_resolution_minutes = median(total.resolution)
+        total.longest_resolution_minutes = total.resolution[-1]
+    return total
 
 
 def _coverage(conn, zone: dt.tzinfo, period: Period, grid_ids) -> list:
@@ -493,12 +587,13 @@ def _count_followups(
         ordered.sort()
         if ordered:
             figures = groups[group]
-            figures.median_resolution_minutes = _median(ordered)
+            figures.resolution = ordered
+            figures.median_resolution_minutes = median(ordered)
             figures.longest_resolution_minutes = ordered[-1]
             everyone += ordered
     if everyone:
         everyone.sort()
-        total.median_resolution_minutes = _median(everyone)
+        total.median_resolution_minutes = median(everyone)
         total.longest_resolution_minutes = everyone[-1]
 
 
@@ -583,7 +678,7 @@ def _add(groups: dict[str, Figures], total: Figures, group, name: str, n: int) -
             setattr(figures, name, getattr(figures, name) + n)
 
 
-def _median(ordered: list[int]) -> float:
+def median(ordered: list[int]) -> float:
     """The middle value of a sorted list, or the mean of the two middle ones."""
     middle = len(ordered) // 2
     return (ordered[(len(ordered) - 1) // 2] + ordered[middle]) / 2

@@ -118,6 +118,24 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE gridlog.records ADD COLUMN stamp text COLLATE "C",
         ADD COLUMN rank text COLLATE "C";
     """,
+    # `report --hub`: the review's figures are read by the instants and days in the
+    # records' bodies, compared byte by byte ("C") as the devices compare them; each
+    # index holds only the kind of record it serves.
+    """
+    CREATE INDEX records_entry_at ON gridlog.records
+        (((body->>'at') COLLATE "C")) WHERE kind = 'entry';
+    CREATE INDEX records_followup_opened ON gridlog.records
+        (((body->>'opened_at') COLLATE "C")) WHERE kind = 'followup';
+    CREATE INDEX records_followup_closed ON gridlog.records
+        (((body->>'closed_at') COLLATE "C")) WHERE kind = 'followup';
+    CREATE INDEX records_followup_due ON gridlog.records
+        (((body->>'due_on') COLLATE "C")) WHERE kind = 'followup';
+    CREATE INDEX records_entry_place ON gridlog.records
+        (((body->>'place') COLLATE "C"), ((body->>'at') COLLATE "C"))
+        WHERE kind = 'entry';
+    CREATE INDEX records_entry_resident ON gridlog.records
+        ((body->>'resident_uuid'), ((body->>'at') COLLATE "C")) WHERE kind = 'entry';
+    """,
 )
 
 

@@ -9,10 +9,12 @@ hub has not heard of yet (no office device has synced it) is refused.
 from __future__ import annotations
 
 import re
+import sqlite3
 from typing import Any, NamedTuple
 
 from gridlog.errors import GridlogError
 from gridlog.hub.connection import psycopg
+from gridlog.storage.db import transaction
 
 # What a login may be: PostgreSQL would take more, but a worker types this one.
 _LOGIN = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -103,6 +105,44 @@ def workers(conn: Any) -> list[Worker]:
     return [
         Worker(login, name, office, list(grids)) for login, name, office, grids in rows
     ]
+
+
+# The workers this login may see (an office: all; a worker: itself), each with the
+# UUIDs of its granted grids.
+ROSTER_SQL = (
+    "SELECT w.login, w.name, w.office,"
+    " coalesce(array_agg(g.grid_uuid::text ORDER BY g.grid_uuid)"
+    "  FILTER (WHERE g.grid_uuid IS NOT NULL), '{}')"
+    " FROM gridlog.workers w"
+    " LEFT JOIN gridlog.worker_grids g ON g.login = w.login"
+    " GROUP BY w.login, w.name, w.office ORDER BY w.login"
+)
+
+
+def roster(hub: Any) -> list[tuple[str, str, bool, list[str]]]:
+    """(login, name, office, grid UUIDs) of each worker this login may see."""
+    rows = hub.execute(ROSTER_SQL).fetchall()
+    return [(login, name, office, list(grids)) for login, name, office, grids in rows]
+
+
+def keep_roster(conn: sqlite3.Connection, hub: Any) -> int:
+    """Bring the hub's roster to this device (`hub_workers`), replacing the one the
+    last sync brought, so that `report` can show each worker's grids offline; how
+    many workers it holds. Device-only: no export carries it."""
+    found = roster(hub)
+    hub.rollback()
+    with transaction(conn):
+        conn.execute("DELETE FROM hub_worker_grids")
+        conn.execute("DELETE FROM hub_workers")
+        conn.executemany(
+            "INSERT INTO hub_workers (login, name, office) VALUES (?, ?, ?)",
+            [(login, name, int(office)) for login, name, office, _ in found],
+        )
+        conn.executemany(
+            "INSERT INTO hub_worker_grids (login, grid_uuid) VALUES (?, ?)",
+            [(login, grid) for login, _, _, grids in found for grid in grids],
+        )
+    return len(found)
 
 
 def hub_grid(conn: Any, name: str) -> tuple[str, str]:

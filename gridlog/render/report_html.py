@@ -22,6 +22,8 @@ from gridlog.render.report_text import (
     scheduled_more,
     scheduled_rows,
     signature,
+    worker_columns,
+    worker_rows,
 )
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t
@@ -127,6 +129,7 @@ def _sections(report: Report) -> list[str]:
     return [
         _summary(report),
         *_unknown_times(report),
+        *_workers(report),
         *_scheduled(report),
         _charts(report),
         _counts(report, "kind", t("report.by_kind")),
@@ -194,6 +197,20 @@ def _change(now: float | None, before: float | None, unit: str) -> str:
     else:
         text = str(size)
     return f"<small>{arrow}{_esc(text)}</small>"
+
+
+def _workers(report: Report) -> list[str]:
+    """A section per hub worker, when the device knows the hub's roster."""
+    if report.workers is None:
+        return []
+    if not report.workers:
+        content = f"<p>{_esc(t('report.no_workers'))}</p>"
+        return [_section(t("report.by_worker"), content)]
+    rows = [
+        "<tr>" + "".join(f"<td>{_esc(cell)}</td>" for cell in row) + "</tr>"
+        for row in worker_rows(report)
+    ]
+    return [_section(t("report.by_worker"), _table(worker_columns(), rows))]
 
 
 def _scheduled(report: Report) -> list[str]:

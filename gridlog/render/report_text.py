@@ -117,6 +117,7 @@ def report_doc(report: Report) -> Doc:
     doc.append(Table(_screen_rows(report, bars=True), columns=_screen_columns(report)))
     doc.append(t("report.change", label=report.period.previous().label))
     doc.extend(_unknown_times(report))
+    doc.extend(_worker_blocks(report))
     doc.extend(_scheduled_blocks(report))
     doc.extend(_kinds_and_categories(report))
     doc.extend(_hot_spot_blocks(report))
@@ -174,6 +175,49 @@ def _screen_rows(report: Report, bars: bool) -> list[list[Cell]]:
 def _with_change(value: int, before: int) -> str:
     change = _change(value, before)
     return f"{value} {change}" if change else str(value)
+
+
+_WORKER_NUMBERS = (
+    ("entries", "entries"),
+    ("opened", "followups_opened"),
+    ("closed", "followups_closed"),
+    ("open", "open"),
+    ("overdue", "overdue"),
+)
+
+
+def worker_columns() -> list[str]:
+    """The by-worker section's header: who, which grids, and their figures."""
+    columns = [t("report.col.worker"), t("report.col.grids")]
+    columns += [t(f"report.col.{key}") for key, _ in _WORKER_NUMBERS]
+    return [*columns, t("report.col.median")]
+
+
+def worker_rows(report: Report) -> list[list[str]]:
+    """One row per hub worker: name (login), grids, their grids' figures summed."""
+    rows = []
+    for worker in report.workers or []:
+        who = (
+            worker.name
+            if worker.name == worker.login
+            else (f"{worker.name} ({worker.login})")
+        )
+        row = [who, t("report.for.sep").join(worker.grids)]
+        row += [str(getattr(worker.figures, name)) for _, name in _WORKER_NUMBERS]
+        rows.append([*row, fmt_short_minutes(worker.figures.median_resolution_minutes)])
+    return rows
+
+
+def _worker_blocks(report: Report) -> Doc:
+    """The section per worker, when the device knows the hub's roster."""
+    if report.workers is None:
+        return []
+    if not report.workers:
+        return [Heading(t("report.by_worker")), t("report.no_workers")]
+    rows: list[list[Cell]] = [
+        [clean(cell) for cell in row] for row in worker_rows(report)
+    ]
+    return [Heading(t("report.by_worker")), Table(rows, columns=worker_columns())]
 
 
 def _kinds_and_categories(report: Report) -> Doc:
@@ -335,6 +379,12 @@ def report_markdown(report: Report) -> str:
     lines += _md_table(_screen_columns(report, bars=False), rows)
     lines += ["", t("report.change", label=report.period.previous().label), ""]
     lines += [*_unknown_times(report), ""] if report.total.unknown_resolution else []
+    if report.workers is not None:
+        lines += [f"## {t('report.by_worker')}", ""]
+        if report.workers:
+            lines += [*_md_table(worker_columns(), worker_rows(report)), ""]
+        else:
+            lines += [t("report.no_workers"), ""]
     if report.total.scheduled:
         lines += [f"## {scheduled_heading(report)}", ""]
         lines += _md_table(
@@ -544,7 +594,7 @@ def report_json(report: Report, zone_name: str) -> dict[str, Any]:
         }
         for g in report.groups
     ]
-    return {
+    shape = {
         "period": {**period(report.period), "time_zone": zone_name},
         "previous_period": period(report.period.previous()),
         "by": report.by,
@@ -569,6 +619,17 @@ def report_json(report: Report, zone_name: str) -> dict[str, Any]:
             for item in report.scheduled
         ],
     }
+    if report.workers is not None:
+        shape["workers"] = [
+            {
+                "login": worker.login,
+                "name": worker.name,
+                "grids": worker.grids,
+                **figures_json(worker.figures),
+            }
+            for worker in report.workers
+        ]
+    return shape
 
 
 def dumps(value: dict[str, Any]) -> str:

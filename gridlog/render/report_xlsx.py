@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gridlog.domain.report import KINDS, Figures, Report
 from gridlog.render.output import clean, width
 from gridlog.render.report_html import METRICS, count_keys, group_name
+from gridlog.render.report_text import worker_columns, worker_rows
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t
 
@@ -51,6 +52,8 @@ def write_xlsx(report: Report, file: BinaryIO) -> None:
     _counts(workbook.create_sheet(), report, "kind")
     _counts(workbook.create_sheet(), report, "category")
     _hot_spots(workbook.create_sheet(), report)
+    if report.workers is not None:
+        _workers(workbook.create_sheet(), report)
     # Built in memory (a month's review is small), then written in one go: a disk
     # that fills up fails the write, and leaves no zip archive open on a closed file.
     built = io.BytesIO()
@@ -143,6 +146,20 @@ def _hot_spots(sheet: Worksheet, report: Report) -> None:
         for spot in report.hot_spots
     ]
     _table(sheet, head, rows, freeze="A2")
+
+
+def _workers(sheet: Worksheet, report: Report) -> None:
+    """A sheet per hub worker's row: its grids and their figures, as numbers (the
+    median in minutes), when the device knows the hub's roster."""
+    sheet.title = t("report.by_worker")
+    head = worker_columns()
+    head[-1] = t("report.xlsx.minutes", name=head[-1])
+    rows: list[list[Value]] = []
+    for worker, shown in zip(report.workers or [], worker_rows(report), strict=True):
+        median = worker.figures.median_resolution_minutes
+        numbers: list[Value] = [int(cell) for cell in shown[2:-1]]
+        rows.append([*shown[:2], *numbers, None if median is None else round(median)])
+    _table(sheet, head, rows)
 
 
 def _table(

@@ -671,6 +671,28 @@ def m018_report_summary(db: Database) -> None:
         db.execute(statement)
 
 
+def m019_hub_roster(db: Database) -> None:
+    """The hub's workers as the last sync saw them (`gridlog sync`): each login,
+    its name and the grids (by UUID) it was granted, so that the office's `report`
+    can sum its grids' figures per worker. This device's alone: no export carries
+    it, and each sync replaces it whole."""
+    _run(
+        db,
+        """
+        CREATE TABLE hub_workers (
+            login TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            office INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE TABLE hub_worker_grids (
+            login TEXT NOT NULL REFERENCES hub_workers (login) ON DELETE CASCADE,
+            grid_uuid TEXT NOT NULL,
+            PRIMARY KEY (login, grid_uuid)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -690,6 +712,7 @@ MIGRATIONS = (
     m016_followup_owner,
     m017_hub_dirty,
     m018_report_summary,
+    m019_hub_roster,
 )
 
 

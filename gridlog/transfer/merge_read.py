@@ -353,7 +353,7 @@ OPTIONAL: dict[str, dict[str, Callable[[Any], bool]]] = {
         "due_time": _pattern(_CLOCK)[1],  # m009
         "closed_day_unknown": lambda value: value is None or _FLAG(value),  # m011
         "closed_time_unknown": lambda value: value is None or _FLAG(value),  # m013
-        "owner": _OPT_NAME,  # m015
+        "owner": _OPT_NAME,  # m016
     },
     "entry": {"day_only": lambda value: value is None or _FLAG(value)},  # m011
     "resident": {"born_month_only": lambda value: value is None or _FLAG(value)},

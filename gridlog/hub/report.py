@@ -1,0 +1,447 @@
+"""`gridlog report --hub`: the monthly review computed on the hub, for an office that
+keeps no copy of the log on its own device (a street of 155 grids).
+
+The hub keeps each record as the line `gridlog export` writes for it (`body`), so
+the figures are SQL over those bodies, grouped by grid, with the same rules as the
+review a device computes (`domain.report`): the same periods, the same instants
+compared as the same text, the same medians. Each figure is one set-based pass over
+the records of the period (and of the period before, in the same pass), on the
+expression indexes of the hub's second migration; nothing is asked grid by grid.
+What the login may see is the hub's business: row-level security hands a worker
+only its own grids' records, so a worker's review covers its grids alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from gridlog.dates.clock import day_start_utc, from_utc_iso
+from gridlog.domain.coverage import Coverage, Household
+from gridlog.domain.items import REGISTER_ENTRY
+from gridlog.domain.report import (
+    SCHEDULED_LISTED,
+    Figures,
+    HotSpot,
+    Masthead,
+    Period,
+    Report,
+    ScheduledReminder,
+    by_worker,
+    median,
+    summed,
+)
+from gridlog.hub.workers import hub_grid, roster
+
+# A text field of a record's body, compared byte by byte as the devices' SQLite
+# compares it (and as the hub's expression indexes hold it).
+_AT = "(body->>'at') COLLATE \"C\""
+_OPENED = "(body->>'opened_at') COLLATE \"C\""
+_CLOSED = "(body->>'closed_at') COLLATE \"C\""
+_DUE = "(body->>'due_on') COLLATE \"C\""
+_UNKNOWN = (
+    "(coalesce((body->>'closed_day_unknown')::int, 0) <> 0"
+    " OR coalesce((body->>'closed_time_unknown')::int, 0) <> 0)"
+)
+_MINUTES = (
+    "(floor(extract(epoch FROM (body->>'closed_at')::timestamptz))::bigint"
+    " - floor(extract(epoch FROM (body->>'opened_at')::timestamptz))::bigint) / 60"
+)
+
+
+class _Bounds:
+    """The two periods (this one, 0, and the one before, 1) as the stored text of
+    their first and last instants and days, and the grids asked for."""
+
+    def __init__(
+        self, period: Period, zone: dt.tzinfo, today: dt.date, grids: list[str]
+    ) -> None:
+        self.periods = [period, period.previous()]
+        self.zone = zone
+        self.params: dict[str, Any] = {"grids": grids or None}
+        for i, p in enumerate(self.periods):
+            late = min(p.end, today)
+            self.params |= {
+                f"s{i}": day_start_utc(p.start, zone),
+                f"e{i}": day_start_utc(p.end, zone),
+                f"day{i}": p.end.isoformat(),
+                f"late{i}": late.isoformat(),
+            }
+        self.lates = [min(p.end, today) for p in self.periods]
+
+    def grid_filter(self, column: str = "grid_uuid") -> str:
+        """The grids asked for (`--grid`), else every grid the login may see."""
+        return f" AND (%(grids)s::uuid[] IS NULL OR {column} = ANY(%(grids)s::uuid[]))"
+
+
+def build_hub_report(
+    hub: Any,
+    zone: dt.tzinfo,
+    period: Period,
+    *,
+    today: dt.date,
+    grid_names: list[str] | None = None,
+) -> Report:
+    """The review of `period` (and the one before it) of every grid this login may
+    see, or of `grid_names`; read in one read-only transaction."""
+    with hub.transaction():
+        hub.execute("SET TRANSACTION READ ONLY")
+        grids = _grids(hub)
+        asked = [str(hub_grid(hub, name)[0]) for name in grid_names or []]
+        b = _Bounds(period, zone, today, asked)
+        results: list[dict[str, Figures]] = [{}, {}]
+        places: list[set[str]] = [set(), set()]
+        _entries(hub, b, results, places)
+        _followups(hub, b, results)
+        _open_at_the_ends(hub, b, results)
+        _due_and_on_time(hub, b, results)
+        spots = _hot_spots(hub, b, grids)
+        scheduled = _scheduled(hub, b, grids)
+        coverage = _coverage(hub, b, grids)
+        unvisited = _unvisited(hub, b, grids)
+        workers = roster(hub)
+    shown = [uuid for uuid in grids if not asked or uuid in asked]
+    names = [grids[uuid]["name"] for uuid in shown]
+    current, previous = (_named(found, grids, shown) for found in results)
+    for name in previous:
+        current.setdefault(name, Figures(name))
+    groups = sorted(current.values(), key=lambda figures: names.index(figures.group))
+    return Report(
+        period=period,
+        by="grid",
+        groups=groups,
+        total=_total(current, places[0]),
+        previous=previous,
+        previous_total=_total(previous, places[1]),
+        hot_spots=spots,
+        scheduled=scheduled,
+        coverage=[found for found in coverage if found.grid_id in shown],
+        unvisited=unvisited,
+        masthead=Masthead(
+            community=None,
+            grids=names,
+            workers=list(
+                dict.fromkeys(grids[g]["worker"] for g in shown if grids[g]["worker"])
+            ),
+        ),
+        workers=by_worker(
+            [
+                (login, name, [grids[g]["name"] for g in granted if g in grids])
+                for login, name, office, granted in workers
+                if not office  # an office sees every grid: no one's share
+            ],
+            groups,
+            names,
+        ),
+    )
+
+
+def _grids(hub: Any) -> dict[str, dict[str, Any]]:
+    """The grids this login may see, in the order they were made."""
+    rows = hub.execute(
+        "SELECT uuid::text, body->>'name', body->>'worker' FROM gridlog.records"
+        " WHERE kind = 'grid'"
+        " ORDER BY body->>'created_at' COLLATE \"C\", (body->>'id')::bigint, uuid"
+    ).fetchall()
+    return {uuid: {"name": name, "worker": worker} for uuid, name, worker in rows}
+
+
+def _figures(results: list[dict[str, Figures]], i: int, grid: str) -> Figures:
+    return results[i].setdefault(grid, Figures(grid))
+
+
+def _entries(hub: Any, b: _Bounds, results, places: list[set[str]]) -> None:
+    """Entries by kind and category, and their places, per grid, in both periods:
+    one pass over the entries from the start of the period before."""
+    rows = hub.execute(
+        f"SELECT grid_uuid::text, CASE WHEN {_AT} >= %(s0)s THEN 0 ELSE 1 END,"
+        " body->>'kind', body->>'category', count(*),"
+        " array_agg(DISTINCT body->>'place') FILTER (WHERE body->>'place' IS NOT NULL)"
+        f" FROM gridlog.records WHERE kind = 'entry' AND {_AT} >= %(s1)s"
+        f" AND {_AT} < %(e0)s{b.grid_filter()} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+        b.params,
+    ).fetchall()
+    seen: dict[tuple[str, int], set[str]] = {}
+    for grid, i, kind, category, count, found in rows:
+        figures = _figures(results, i, grid)
+        figures.entries += count
+        figures.by_kind[kind] = figures.by_kind.get(kind, 0) + count
+        figures.by_category[category] = figures.by_category.get(category, 0) + count
+        seen.setdefault((grid, i), set()).update(found or [])
+    for (grid, i), where in seen.items():
+        results[i][grid].places = len(where)
+        places[i] |= where
+    for period in results:
+        for figures in period.values():
+            figures.by_kind = dict(sorted(figures.by_kind.items()))
+            figures.by_category = dict(sorted(figures.by_category.items()))
+
+
+def _followups(hub: Any, b: _Bounds, results) -> None:
+    """Follow-ups opened and closed in each period, and the minutes each one closed
+    took (a day or an hour nobody wrote down: counted apart, left out of times)."""
+    in_period = "{col} >= %(s{i})s AND {col} < %(e{i})s"
+    columns = []
+    for i in (0, 1):
+        opened = in_period.format(col="opened_at", i=i)
+        closed = in_period.format(col="closed_at", i=i)
+        columns += [
+            f"count(*) FILTER (WHERE {opened})",
+            f"count(*) FILTER (WHERE {closed})",
+            f"count(*) FILTER (WHERE {closed} AND unknown)",
+            f"array_agg(minutes ORDER BY minutes) FILTER (WHERE {closed}"
+            " AND NOT unknown AND minutes IS NOT NULL)",
+        ]
+    rows = hub.execute(
+        f"SELECT grid_uuid::text, {', '.join(columns)} FROM ("
+        f" SELECT grid_uuid, {_OPENED} AS opened_at, {_CLOSED} AS closed_at,"
+        f" {_UNKNOWN} AS unknown, CASE WHEN {_UNKNOWN} THEN NULL ELSE {_MINUTES}"
+        " END AS minutes FROM gridlog.records"
+        " WHERE kind = 'followup' AND body->>'kind' = 'followup'"
+        f" AND ({_OPENED} >= %(s1)s AND {_OPENED} < %(e0)s"
+        f" OR {_CLOSED} >= %(s1)s AND {_CLOSED} < %(e0)s){b.grid_filter()}) f"
+        " GROUP BY 1",
+        b.params,
+    ).fetchall()
+    for grid, *numbers in rows:
+        for i in (0, 1):
+            opened, closed, unknown, minutes = numbers[4 * i : 4 * i + 4]
+            _put(results, i, grid, followups_opened=opened, followups_closed=closed)
+            _put(results, i, grid, unknown_resolution=unknown)
+            if minutes:
+                figures = _figures(results, i, grid)
+                figures.resolution = list(minutes)
+                figures.median_resolution_minutes = median(figures.resolution)
+                figures.longest_resolution_minutes = figures.resolution[-1]
+
+
+def _open_at_the_ends(hub: Any, b: _Bounds, results) -> None:
+    """Items (follow-ups and reminders) open at the end of each period: opened
+    before it, not closed before it; of them overdue, and reminders due after it
+    (scheduled). Read from the items still open and those closed since the earliest
+    end, each on an index."""
+    columns = []
+    for i in (0, 1):
+        chosen = (
+            f"opened_at < %(e{i})s AND (closed_at IS NULL OR closed_at >= %(e{i})s)"
+        )
+        columns += [
+            f"count(*) FILTER (WHERE {chosen}"
+            f" AND (type = 'followup' OR due_on < %(day{i})s))",
+            f"count(*) FILTER (WHERE {chosen} AND due_on < %(late{i})s)",
+            f"count(*) FILTER (WHERE {chosen} AND type = 'reminder'"
+            f" AND due_on >= %(day{i})s)",
+        ]
+    rows = hub.execute(
+        f"SELECT grid_uuid::text, {', '.join(columns)} FROM ("
+        f" SELECT grid_uuid, body->>'kind' AS type, {_OPENED} AS opened_at,"
+        f" {_CLOSED} AS closed_at, {_DUE} AS due_on FROM gridlog.records"
+        f" WHERE kind = 'followup' AND {_OPENED} < %(e0)s"
+        f" AND ({_CLOSED} IS NULL OR {_CLOSED} >= %(e1)s){b.grid_filter()}) f"
+        " GROUP BY 1",
+        b.params,
+    ).fetchall()
+    for grid, *numbers in rows:
+        for i in (0, 1):
+            opened, late, later = numbers[3 * i : 3 * i + 3]
+            _put(results, i, grid, open=opened, overdue=late, scheduled=later)
+
+
+def _due_and_on_time(hub: Any, b: _Bounds, results) -> None:
+    """Of the items due in each period (the days already over), how many were closed
+    by the end of their due day in the user's zone."""
+    which, days, ends = [], [], []
+    for i, p in enumerate(b.periods):
+        for n in range((b.lates[i] - p.start).days):
+            day = p.start + dt.timedelta(days=n)
+            which.append(i)
+            days.append(day.isoformat())
+            ends.append(day_start_utc(day + dt.timedelta(days=1), b.zone))
+    if not days:
+        return
+    rows = hub.execute(
+        "SELECT grid_uuid::text, d.i, count(*),"
+        " count(*) FILTER (WHERE closed_at < d.ends_at)"
+        f" FROM (SELECT grid_uuid, {_DUE} AS due_on, {_CLOSED} AS closed_at"
+        f" FROM gridlog.records WHERE kind = 'followup'"
+        f" AND {_DUE} >= %(first)s AND {_DUE} <= %(last)s{b.grid_filter()}) f"
+        " JOIN unnest(%(which)s::int[], %(days)s::text[], %(ends)s::text[])"
+        ' AS d(i, day, ends_at) ON d.day COLLATE "C" = f.due_on GROUP BY 1, 2',
+        {
+            **b.params,
+            "first": min(days),
+            "last": max(days),
+            "which": which,
+            "days": days,
+            "ends": ends,
+        },
+    ).fetchall()
+    for grid, i, due, on_time in rows:
+        _put(results, i, grid, due_in_period=due, closed_on_time=on_time)
+
+
+def _hot_spots(hub: Any, b: _Bounds, grids: dict[str, dict[str, Any]]) -> list:
+    """Places (a registered building, else the place as typed) where three or more
+    entries opened follow-ups in the period."""
+    opened = "(f.body->>'opened_at') COLLATE \"C\""
+    rows = hub.execute(
+        "SELECT e.grid_uuid::text, coalesce(bl.body->>'name', e.body->>'place'),"
+        " count(*) FROM gridlog.records f"
+        " JOIN gridlog.records e ON e.kind = 'entry'"
+        "  AND e.uuid = (f.body->>'entry_uuid')::uuid"
+        " LEFT JOIN gridlog.records bl ON bl.kind = 'building'"
+        "  AND bl.uuid = (e.body->>'building_uuid')::uuid"
+        " WHERE f.kind = 'followup' AND f.body->>'kind' = 'followup'"
+        f" AND {opened} >= %(s0)s AND {opened} < %(e0)s"
+        " AND e.body->>'place' IS NOT NULL"
+        f"{b.grid_filter('e.grid_uuid')} GROUP BY 1, 2 HAVING count(*) >= 3",
+        b.params,
+    ).fetchall()
+    spots = [
+        HotSpot(grids[grid]["name"], place, count)
+        for grid, place, count in rows
+        if grid in grids  # (a grid whose own record has not reached the hub)
+    ]
+    return sorted(spots, key=lambda s: (-s.entries, s.group, s.place))
+
+
+def _scheduled(hub: Any, b: _Bounds, grids) -> list[ScheduledReminder]:
+    """The soonest reminders open at the period's end and due after it; their
+    number is the one the device that wrote them gave them."""
+    rows = hub.execute(
+        "SELECT coalesce((body->>'id')::bigint, 0), grid_uuid::text, body->>'due_on',"
+        " body->>'text' FROM gridlog.records"
+        f" WHERE kind = 'followup' AND body->>'kind' = 'reminder'"
+        f" AND {_DUE} >= %(day0)s AND {_OPENED} < %(e0)s"
+        f" AND ({_CLOSED} IS NULL OR {_CLOSED} >= %(e0)s){b.grid_filter()}"
+        f" ORDER BY {_DUE}, 1 LIMIT {SCHEDULED_LISTED}",
+        b.params,
+    ).fetchall()
+    return [
+        ScheduledReminder(number, grids[grid]["name"], dt.date.fromisoformat(due), text)
+        for number, grid, due, text in rows
+        if grid in grids
+    ]
+
+
+def _coverage(hub: Any, b: _Bounds, grids) -> list[Coverage]:
+    """Households of the register visited in the period, per grid: a household is
+    visited by an entry at its place or naming one of its residents (writing a
+    person down is no visit), as `domain.coverage` reads it. The period's visits
+    are read once and the households matched against them."""
+    rows = hub.execute(
+        "WITH visits AS (SELECT body->>'place' AS place,"
+        " body->>'resident_uuid' AS resident FROM gridlog.records"
+        f" WHERE kind = 'entry' AND {_AT} >= %(s0)s AND {_AT} < %(e0)s"
+        " AND NOT (body->>'kind' = 'other' AND left(body->>'text', 5) = %(reg)s)),"
+        " households AS (SELECT r.grid_uuid, r.body->>'place' AS place,"
+        "  bool_or(r.body->>'place' IN (SELECT place FROM visits)"
+        "   OR r.uuid::text IN (SELECT resident FROM visits"
+        "    WHERE resident IS NOT NULL)) AS visited"
+        "  FROM gridlog.records r WHERE r.kind = 'resident'"
+        "  AND r.body->>'place' IS NOT NULL"
+        "  AND left(r.body->>'registered_on', 10) < %(day0)s GROUP BY 1, 2)"
+        " SELECT g.uuid::text, count(h.place), count(h.place) FILTER (WHERE visited)"
+        " FROM gridlog.records g LEFT JOIN households h ON h.grid_uuid = g.uuid"
+        " WHERE g.kind = 'grid' GROUP BY 1",
+        {**b.params, "reg": REGISTER_ENTRY},
+    ).fetchall()
+    found = {grid: (households, visited) for grid, households, visited in rows}
+    return [
+        Coverage(uuid, grids[uuid]["name"], found[uuid][1], found[uuid][0] or None)
+        for uuid in grids
+        if uuid in found
+    ]
+
+
+_NOT_REGISTER = "NOT (e.body->>'kind' = 'other' AND left(e.body->>'text', 5) = %(reg)s)"
+
+
+def _unvisited(hub: Any, b: _Bounds, grids) -> list[Household]:
+    """The register's households nobody visited in the period (as `due --stale`
+    reads them on its last day): the period's visits are read once; only the
+    households they missed are looked up, each on the index of entries by place
+    (and by resident), for the day of their last visit before."""
+    at = "(e.body->>'at') COLLATE \"C\""
+    rows = hub.execute(
+        "WITH visits AS MATERIALIZED (SELECT e.body->>'place' AS place,"
+        " e.body->>'resident_uuid' AS resident FROM gridlog.records e"
+        f" WHERE e.kind = 'entry' AND {at} >= %(s0)s AND {at} < %(e0)s"
+        f" AND {_NOT_REGISTER}),"
+        " people AS MATERIALIZED (SELECT grid_uuid, body->>'place' AS place,"
+        "  body->>'name' AS name, body->'tags' AS tags,"
+        "  body->>'registered_on' AS registered, body->>'created_at' AS created,"
+        "  uuid::text AS person FROM gridlog.records WHERE kind = 'resident'"
+        f"  AND body->>'place' IS NOT NULL{b.grid_filter()}),"
+        " seen AS (SELECT p.grid_uuid, p.place FROM people p"
+        "  JOIN (SELECT DISTINCT resident FROM visits) v ON v.resident = p.person"
+        "  UNION SELECT p.grid_uuid, p.place FROM people p"
+        "  JOIN (SELECT DISTINCT place FROM visits) v ON v.place = p.place),"
+        " households AS (SELECT p.grid_uuid, p.place,"
+        "  array_agg(p.name ORDER BY p.created, p.person) AS names,"
+        "  array_agg(p.tags ORDER BY p.created, p.person) AS tags,"
+        "  min(p.registered) AS registered, array_agg(p.person) AS people"
+        "  FROM people p LEFT JOIN seen s"
+        "  ON s.grid_uuid = p.grid_uuid AND s.place = p.place"
+        "  WHERE s.place IS NULL GROUP BY 1, 2)"
+        " SELECT h.grid_uuid::text, h.place, h.names, h.tags, h.registered,"
+        f" (SELECT max({at}) FROM gridlog.records e WHERE e.kind = 'entry'"
+        f"  AND (e.body->>'place') COLLATE \"C\" = h.place AND {at} < %(s0)s"
+        f"  AND {_NOT_REGISTER}),"
+        # One look per resident, so that each is on the (resident, at) index:
+        # `= ANY(people)` would have the planner walk back through every entry.
+        " (SELECT max(last) FROM unnest(h.people) AS person(uuid), LATERAL"
+        f"  (SELECT max({at}) AS last FROM gridlog.records e WHERE e.kind = 'entry'"
+        "   AND e.body->>'resident_uuid' = person.uuid AND"
+        f"   {at} < %(s0)s AND {_NOT_REGISTER}) l)"
+        " FROM households h",
+        {**b.params, "reg": REGISTER_ENTRY},
+    ).fetchall()
+    today, days = b.periods[0].last, b.periods[0].days
+    order = list(grids)
+    found = []
+    for grid, place, names, tags, registered, by_place, by_name in rows:
+        if grid not in grids:
+            continue
+        last = max(filter(None, (by_place, by_name)), default=None)
+        last_day = None if last is None else from_utc_iso(last, b.zone).date()
+        since = last_day or dt.date.fromisoformat(registered[:10])
+        household = Household(
+            grid=grids[grid]["name"],
+            place=place,
+            residents=list(dict.fromkeys(names)),
+            tags=list(dict.fromkeys(tag for group in tags for tag in group or [])),
+            last_visit=last_day,
+            registered=dt.date.fromisoformat(registered[:10]),
+            days=(today - since).days,
+        )
+        if household.days >= days:  # registered lately: not stale yet
+            found.append((order.index(grid), household))
+    found.sort(key=lambda pair: (pair[0], not pair[1].priority, -pair[1].days))
+    return [household for _, household in found]
+
+
+def _put(results, i: int, grid: str, **figures: int) -> None:
+    """Add to a grid's figures; a grid appears only where it has something."""
+    for name, n in figures.items():
+        if n:
+            found = _figures(results, i, grid)
+            setattr(found, name, getattr(found, name) + n)
+
+
+def _named(found: dict[str, Figures], grids, shown: list[str]) -> dict[str, Figures]:
+    """The figures keyed by the grid's name, in the order grids were made."""
+    named = {}
+    for uuid in shown:
+        if uuid in found:
+            figures = found[uuid]
+            figures.group = grids[uuid]["name"]
+            named[figures.group] = figures
+    return named
+
+
+def _total(groups: dict[str, Figures], places: set[str]) -> Figures:
+    """Every grid summed; places counted once however many grids name them."""
+    total = summed(list(groups.values()))
+    total.places = len(places)
+    return total
