@@ -163,21 +163,16 @@ def _push(conn: sqlite3.Connection, hub: Any, now: str) -> tuple[int, int]:
                 # The same as the hub's (a care rule every new log starts with, a
                 # grid pulled from it): nothing to send, and nothing left behind.
                 left += not _hub_has(hub, record)
-                continue
-            cursor = hub.execute(
-                _UPSERT,
-                [
-                    record.kind,
-                    record.uuid,
-                    record.grid_uuid,
-                    record.revision,
-                    json.dumps(record.line, ensure_ascii=False),
-                    *_order(record),
-                ],
-            )
-            taken += cursor.rowcount
+        sending = [r for r in changed if writable[(_role_of(r.kind), r.grid_uuid)]]
+        for record in sending:
             if record.kind == "tombstone":
+                taken += hub.execute(_UPSERT, _upsert_values(record)).rowcount
                 _bury(hub, record.uuid)
+        records = [record for record in sending if record.kind != "tombstone"]
+        if records:  # pipelined: one round trip for many records, not one each
+            with hub.cursor() as cursor:
+                cursor.executemany(_UPSERT, [_upsert_values(r) for r in records])
+                taken += max(cursor.rowcount, 0)
         went = deletions.send(hub, gone, sent, now)
         taken += len(went)
     # Remembered once the hub has committed: a push cut short is sent again.
@@ -275,6 +270,17 @@ def _over_markers(
                         conn, record.kind, record.uuid, record.revision
                     )
             pushing.update(back)
+
+
+def _upsert_values(record: Outgoing) -> list[Any]:
+    return [
+        record.kind,
+        record.uuid,
+        record.grid_uuid,
+        record.revision,
+        json.dumps(record.line, ensure_ascii=False),
+        *_order(record),
+    ]
 
 
 def _order(record: Outgoing) -> tuple[str | None, str | None]:
