@@ -412,7 +412,7 @@ def make_changes(
         elif roll < 0.6 and open_cases:
             argv = ["done", str(open_cases.pop()), "--note", "已解决"]
         else:
-            category, text = generate.PROBLEMS[rng.randrange(len(generate.PROBLEMS))]
+            text = rng.choice(generate.PROBLEMS)[1]
             argv = ["add", text, "--grid", grid_name(1)]
             if rng.random() < 0.5:
                 argv += ["--follow-up", "明天"]
@@ -550,7 +550,8 @@ def main() -> None:
         records = (
             sqlite3.connect(devices[0])
             .execute(
-                "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM followups)"
+                "SELECT (SELECT count(*) FROM entries),"
+                " (SELECT count(*) FROM followups)"
             )
             .fetchone()
         )
