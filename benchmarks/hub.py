@@ -110,9 +110,12 @@ class Cluster:
         return f"postgresql://{login}@127.0.0.1:{self.port}/{DATABASE}"
 
     def run(self, *argv: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [*self.prefix, *argv], check=check, capture_output=True, cwd=self.folder
+        done = subprocess.run(
+            [*self.prefix, *argv], capture_output=True, text=True, cwd=self.folder
         )
+        if check and done.returncode != 0:
+            raise SystemExit(f"{' '.join(argv)}: {done.stderr or done.stdout}")
+        return done
 
     def start(self) -> None:
         """initdb if there is no cluster yet; start it unless it runs."""
@@ -194,8 +197,8 @@ def run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     return done
 
 
-def loaded_entries(cluster: Cluster) -> int | None:
-    """How many entries the kept hub was loaded with, or None if it has none."""
+def loaded(cluster: Cluster) -> tuple[int, int] | None:
+    """(entries, grids) the kept hub was loaded with, or None if it has none."""
     import psycopg
 
     with psycopg.connect(cluster.admin_url(), autocommit=True) as admin:
@@ -210,11 +213,18 @@ def loaded_entries(cluster: Cluster) -> int | None:
         ).fetchone()
         if not row[0]:
             return None
-        return conn.execute("SELECT entries FROM public.bench_loaded").fetchone()[0]
+        try:
+            return conn.execute(
+                "SELECT entries, grids FROM public.bench_loaded"
+            ).fetchone()
+        except psycopg.errors.UndefinedColumn:  # made by an older version of this
+            return None
 
 
-def build_street(cluster: Cluster, gridlog: str, entries: int, office_db: Path):
-    """A hub of GRIDS grids with their workers and `entries` entries."""
+def build_street(
+    cluster: Cluster, gridlog: str, entries: int, count: int, office_db: Path
+) -> None:
+    """A hub of `count` grids with their workers and `entries` entries."""
     import psycopg
 
     from gridlog.hub import workers
@@ -233,30 +243,29 @@ def build_street(cluster: Cluster, gridlog: str, entries: int, office_db: Path):
         workers.add(conn, "office", "街道办", [], True, PASSWORD)
         conn.commit()
     started = time.perf_counter()
-    register_office(office_db)
+    register_office(office_db, count)
     run([gridlog, "sync"], gridlog_env(office_db, cluster.url("office")))
     with psycopg.connect(admin_url) as conn:
-        for number in range(1, GRIDS + 1):
+        for number in range(1, count + 1):
             login = f"w{number:03}"
             workers.add(
                 conn, login, f"网格员{number}", [grid_name(number)], False, PASSWORD
             )
         conn.commit()
-    print(
-        f"office device, 155 grids and workers: {time.perf_counter() - started:.1f} s"
-    )
-    load(admin_url, office_db, entries)
+    took = time.perf_counter() - started
+    print(f"office device, {count} grids and workers: {took:.1f} s")
+    load(admin_url, office_db, entries, count)
 
 
 def grid_name(number: int) -> str:
     return f"第{number}网格"
 
 
-def register_office(path: Path) -> None:
-    """The office's device: GRIDS grids of BUILDINGS buildings (as generate.py)."""
+def register_office(path: Path, count: int) -> None:
+    """The office's device: `count` grids of BUILDINGS buildings (as generate.py)."""
     conn = open_db(path, write=True)
     ctx = Context(now=NOW, zone=generate.ZONE, worker="街道办", command="generate")
-    for number in range(1, GRIDS + 1):
+    for number in range(1, count + 1):
         grids.add_grid(
             conn,
             ctx,
@@ -330,7 +339,7 @@ def street_lines(count: int, registry: Registry, now: str) -> Iterator[dict]:
         yield from lines
 
 
-def load(admin_url: str, office_db: Path, entries: int) -> None:
+def load(admin_url: str, office_db: Path, entries: int, count: int) -> None:
     """COPY the street's lines into gridlog.records, the hub's own indexes made
     again afterwards (faster than keeping them up row by row)."""
     import psycopg
@@ -364,8 +373,9 @@ def load(admin_url: str, office_db: Path, entries: int) -> None:
         for _, definition in indexes:
             conn.execute(definition)
         conn.execute(
-            "CREATE TABLE public.bench_loaded AS SELECT %s::bigint AS entries",
-            [entries],
+            "CREATE TABLE public.bench_loaded"
+            " AS SELECT %s::bigint AS entries, %s::int AS grids",
+            [entries, count],
         )
         conn.commit()
     with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -518,6 +528,7 @@ def median_line(label: str, times: list[float] | str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=5_000_000)
+    parser.add_argument("--grids", type=int, default=GRIDS)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/gridlog-hub-bench"))
     parser.add_argument("--keep", action="store_true", help="leave the cluster running")
     parser.add_argument("--venv", type=Path, default=None, help="venv to install into")
@@ -537,8 +548,8 @@ def main() -> None:
             stack.callback(shutil.rmtree, args.folder, ignore_errors=True)
             stack.callback(cluster.stop)
         office_db = args.folder / "office.db"
-        if loaded_entries(cluster) != args.entries or not office_db.exists():
-            build_street(cluster, gridlog, args.entries, office_db)
+        if loaded(cluster) != (args.entries, args.grids) or not office_db.exists():
+            build_street(cluster, gridlog, args.entries, args.grids, office_db)
         else:
             print(f"reusing the hub of {args.entries} entries in {args.folder}")
         devices = [work / f"device{n}.db" for n in range(max(args.pulls, 2))]
@@ -555,7 +566,9 @@ def main() -> None:
             )
             .fetchone()
         )
-    print(f"{gridlog}: a street of {GRIDS} grids, {args.entries} entries on the hub")
+    print(
+        f"{gridlog}: a street of {args.grids} grids, {args.entries} entries on the hub"
+    )
     print(f"grid 1 on a device: {records[0]} entries, {records[1]} follow-ups")
     load = " ".join(f"{figure:.1f}" for figure in os.getloadavg())
     print(f"load average at the end: {load} on {os.cpu_count()} cores")
