@@ -23,7 +23,6 @@ import typer
 import typer.core
 
 from gridlog.cli import completion
-from gridlog.cli.common import Options
 from gridlog.cli.lazy_group import LazyGroup
 from gridlog.words.i18n import set_lang, t
 
@@ -85,6 +84,10 @@ def _global(
 ) -> None:
     if lang is not None:
         set_lang(lang, explicit=True)
+    # Here, not at the top: `gridlog --help` never runs this, nor needs the session's
+    # modules that `cli.common` brings (the clock and its zones, the database).
+    from gridlog.cli.common import Options
+
     ctx.obj = Options(db=db, tz=tz)
 
 

@@ -9,7 +9,6 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 
 from gridlog.cli import completion
-from gridlog.cli.messages import describe
 from gridlog.errors import GridlogError
 from gridlog.words.i18n import current_lang, locale_lang, parse_lang, set_lang, t
 
@@ -33,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GridlogError as exc:
         if _commits_so_far() != before:
             return _after_commit(exc)
-        return _fail(describe(exc), exc.exit_code)
+        return _fail(_describe(exc), exc.exit_code)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -92,7 +91,7 @@ def _after_commit(exc: BaseException) -> int:
     if isinstance(exc, Exception) and isinstance(exc, db_errors()):
         error = user_error(exc)
     if isinstance(error, GridlogError) and error.key.startswith("after_commit."):
-        return _fail(describe(error), error.exit_code)  # it says what was stored
+        return _fail(_describe(error), error.exit_code)  # it says what was stored
     if isinstance(error, GridlogError) and error.key == "db.full":
         return _fail(t("error.after_commit_full"), 1)
     kind = error.key if isinstance(error, GridlogError) else type(exc).__name__
@@ -190,8 +189,15 @@ def _unexpected(exc: Exception) -> int:
 
     if isinstance(exc, db_errors()):  # sqlite3's, or SQLCipher's own classes
         error = user_error(exc)
-        return _fail(describe(error), error.exit_code)
+        return _fail(_describe(error), error.exit_code)
     return _fail(t("error.internal", kind=type(exc).__name__), 1)
+
+
+def _describe(error: GridlogError) -> str:
+    """The error's line; its module (fields, their spellings) only once one failed."""
+    from gridlog.cli.messages import describe
+
+    return describe(error)
 
 
 def _check_utf8(args: list[str]) -> None:

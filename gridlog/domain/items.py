@@ -10,14 +10,14 @@ names exactly one thing; `done 41` works whether 41 is the follow-up or the entr
 opened it.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import sqlite3
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from gridlog.errors import GridlogError
-from gridlog.storage.history import Changes
+
+if TYPE_CHECKING:  # the history only when an item is written: `due` only reads
+    from gridlog.storage.history import Changes
 
 # The text of the entry a resident registered alone gets for their reminders to hang
 # on (`care_rules`); `coverage` tells it from a visit by it. Here, in the light module
@@ -46,7 +46,7 @@ def stored_clock(text: str | None) -> dt.time | None:
 
 
 def open_item(
-    changes: Changes,
+    changes: "Changes",
     kind: str,
     entry_id: int,
     grid_id: int,
@@ -78,7 +78,7 @@ def open_item(
 
 
 def open_case_on(
-    changes: Changes, entry: sqlite3.Row, due: dt.date, due_time: dt.time | None
+    changes: "Changes", entry: sqlite3.Row, due: dt.date, due_time: dt.time | None
 ) -> int:
     """Open a follow-up, later, on an entry that opened none: the entry becomes the
     case's first visit, as if `--follow-up` had been given when it was added."""
