@@ -15,6 +15,7 @@ command's annotations at each start, and strings would have to be compiled and
 evaluated one by one (~15 ms of every command).
 """
 
+import gc
 import importlib
 from pathlib import Path
 from typing import Annotated
@@ -82,6 +83,7 @@ def _global(
         ),
     ] = None,
 ) -> None:
+    gc.enable()  # start-up is over: the command is built (see `cli.main`)
     if lang is not None:
         set_lang(lang, explicit=True)
     # Here, not at the top: `gridlog --help` never runs this, nor needs the session's

@@ -4,6 +4,7 @@ where errors become a single line and an exit code (never a traceback)."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -18,7 +19,26 @@ _GROUPS = ("grid", "resident", "rule")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run gridlog with `argv` (default: the process's) and return the exit code."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    with _no_collection_while_starting():
+        return _main(list(sys.argv[1:] if argv is None else argv))
+
+
+@contextlib.contextmanager
+def _no_collection_while_starting() -> Iterator[None]:
+    """Start-up creates tens of thousands of objects that live as long as the process
+    (typer's and gridlog's modules, the command), and the cycle collector would pass
+    over them again and again while they are made: about 5 % of a command's start.
+    It is off until the root callback (`cli.app`) runs, when the command is built,
+    and the command itself (an import of a million rows too) runs with it on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        (gc.enable if enabled else gc.disable)()  # as the caller had it
+
+
+def _main(args: list[str]) -> int:
     chosen = chosen_lang(args, os.environ)
     set_lang(chosen or locale_lang(os.environ), explicit=chosen is not None)
     _never_fail_to_print()
@@ -235,4 +255,8 @@ def _fail(message: str, code: int) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    code = main()
+    # The process ends here: its objects go with it, and the collector need not pass
+    # over every one of them first while Python shuts down (about 10 % of a start).
+    gc.freeze()
+    sys.exit(code)
