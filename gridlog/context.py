@@ -1,7 +1,5 @@
 """What every domain operation needs to know about the moment it runs in."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import NamedTuple
 

@@ -35,12 +35,14 @@ HEAVY = (
 )
 
 PROBE = """
-import io, json, sys
+import io, sys
 from contextlib import redirect_stdout
 from gridlog.cli.main import main
 with redirect_stdout(io.StringIO()):
     code = main(sys.argv[1:])
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+modules = sorted(sys.modules)  # before the probe's own json
+import json
+print(json.dumps({"code": code, "modules": modules}))
 """
 
 
@@ -102,6 +104,99 @@ def test_a_command_imports_its_own_module_only(env, args, module):
 def test_the_list_of_commands_imports_no_command_module(env):
     commands = {m for m in loaded(["--help"], env) if m.startswith("gridlog.cli.")}
     assert commands.isdisjoint({"gridlog.cli.log", "gridlog.cli.report"})
+
+
+def test_the_list_of_commands_opens_no_session(env):
+    """`gridlog --help` opens no database and reads no clock: neither the session's
+    module nor what it brings (zones, sqlite3, the history and json) is loaded."""
+    modules = loaded(["--help"], env)
+    session = {"gridlog.cli.common", "gridlog.storage.db", "gridlog.dates.clock"}
+    assert modules.isdisjoint(session | {"zoneinfo", "sqlite3", "json"})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["due"],
+        ["due", "--grid", "红四"],
+        ["log", "--limit", "50"],
+        ["search", "跑水"],
+        ["grid", "list"],
+    ],
+)
+def test_reading_commands_load_no_history_and_no_error_text(env, args):
+    """A command that only reads loads neither the history it would write (nor json
+    with it) nor, when nothing fails, how an error reads (`cli.messages`)."""
+    modules = loaded(args, env)
+    assert modules.isdisjoint(
+        {"gridlog.storage.history", "json", "gridlog.cli.messages"}
+    )
+
+
+def test_the_probe_would_notice_the_history(env):
+    """Writing does load the history: its absence above means something."""
+    modules = loaded(["add", "走访", "--grid", "红四"], env)
+    assert "gridlog.storage.history" in modules
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "gridlog.context",
+        "gridlog.domain.log",
+        "gridlog.domain.grids",
+        "gridlog.domain.items",
+        "gridlog.domain.signoffs",
+        "gridlog.render.output",
+        "gridlog.words.vocab",
+    ],
+)
+def test_everyday_records_have_object_annotations(module):
+    """typing compiles each string annotation of a NamedTuple at import (`from
+    __future__ import annotations` makes them all strings): the records every
+    reading command builds keep real types, a string only where a type is imported
+    for type checkers alone."""
+    import importlib
+    from typing import ForwardRef
+
+    records = [
+        value
+        for value in vars(importlib.import_module(module)).values()
+        if isinstance(value, type) and hasattr(value, "_fields")
+    ]
+    assert records
+    for record in records:
+        annotations = record.__annotations__.items()
+        strings = [n for n, a in annotations if isinstance(a, str | ForwardRef)]
+        assert strings in ([], ["coverage"]), f"{record.__name__}: {strings}"
+
+
+def test_the_process_leaves_its_objects_to_the_exit(env):
+    """The console script freezes what it made before it exits, so that shutting
+    down does not pass the cycle collector over all of it (~10 % of a start), and
+    the collector is on while the command runs."""
+    probe = (
+        "import gc, io, sys\n"
+        "from contextlib import redirect_stdout\n"
+        "from gridlog.cli import main\n"
+        "seen = []\n"
+        "real = main._run\n"
+        "def run(args):\n"
+        "    code = real(args)\n"
+        "    seen.append(gc.isenabled())\n"
+        "    return code\n"
+        "main._run = run\n"
+        "sys.argv = ['gridlog', 'due']\n"
+        "try:\n"
+        "    with redirect_stdout(io.StringIO()):\n"
+        "        main.run()\n"
+        "except SystemExit as exit:\n"
+        "    print(exit.code, seen, gc.get_freeze_count() > 0, gc.isenabled())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env
+    )
+    assert result.stdout.split() == ["0", "[True]", "True", "True"], result.stderr
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ command's annotations at each start, and strings would have to be compiled and
 evaluated one by one (~15 ms of every command).
 """
 
+import gc
 import importlib
 from pathlib import Path
 from typing import Annotated
@@ -23,7 +24,6 @@ import typer
 import typer.core
 
 from gridlog.cli import completion
-from gridlog.cli.common import Options
 from gridlog.cli.lazy_group import LazyGroup
 from gridlog.words.i18n import set_lang, t
 
@@ -83,8 +83,13 @@ def _global(
         ),
     ] = None,
 ) -> None:
+    gc.enable()  # start-up is over: the command is built (see `cli.main`)
     if lang is not None:
         set_lang(lang, explicit=True)
+    # Here, not at the top: `gridlog --help` never runs this, nor needs the session's
+    # modules that `cli.common` brings (the clock and its zones, the database).
+    from gridlog.cli.common import Options
+
     ctx.obj = Options(db=db, tz=tz)
 
 

@@ -4,12 +4,12 @@ where errors become a single line and an exit code (never a traceback)."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 
 from gridlog.cli import completion
-from gridlog.cli.messages import describe
 from gridlog.errors import GridlogError
 from gridlog.words.i18n import current_lang, locale_lang, parse_lang, set_lang, t
 
@@ -19,7 +19,26 @@ _GROUPS = ("grid", "resident", "rule")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run gridlog with `argv` (default: the process's) and return the exit code."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    with _no_collection_while_starting():
+        return _main(list(sys.argv[1:] if argv is None else argv))
+
+
+@contextlib.contextmanager
+def _no_collection_while_starting() -> Iterator[None]:
+    """Start-up creates tens of thousands of objects that live as long as the process
+    (typer's and gridlog's modules, the command), and the cycle collector would pass
+    over them again and again while they are made: about 5 % of a command's start.
+    It is off until the root callback (`cli.app`) runs, when the command is built,
+    and the command itself (an import of a million rows too) runs with it on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        (gc.enable if enabled else gc.disable)()  # as the caller had it
+
+
+def _main(args: list[str]) -> int:
     chosen = chosen_lang(args, os.environ)
     set_lang(chosen or locale_lang(os.environ), explicit=chosen is not None)
     _never_fail_to_print()
@@ -33,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GridlogError as exc:
         if _commits_so_far() != before:
             return _after_commit(exc)
-        return _fail(describe(exc), exc.exit_code)
+        return _fail(_describe(exc), exc.exit_code)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -92,7 +111,7 @@ def _after_commit(exc: BaseException) -> int:
     if isinstance(exc, Exception) and isinstance(exc, db_errors()):
         error = user_error(exc)
     if isinstance(error, GridlogError) and error.key.startswith("after_commit."):
-        return _fail(describe(error), error.exit_code)  # it says what was stored
+        return _fail(_describe(error), error.exit_code)  # it says what was stored
     if isinstance(error, GridlogError) and error.key == "db.full":
         return _fail(t("error.after_commit_full"), 1)
     kind = error.key if isinstance(error, GridlogError) else type(exc).__name__
@@ -190,8 +209,15 @@ def _unexpected(exc: Exception) -> int:
 
     if isinstance(exc, db_errors()):  # sqlite3's, or SQLCipher's own classes
         error = user_error(exc)
-        return _fail(describe(error), error.exit_code)
+        return _fail(_describe(error), error.exit_code)
     return _fail(t("error.internal", kind=type(exc).__name__), 1)
+
+
+def _describe(error: GridlogError) -> str:
+    """The error's line; its module (fields, their spellings) only once one failed."""
+    from gridlog.cli.messages import describe
+
+    return describe(error)
 
 
 def _check_utf8(args: list[str]) -> None:
@@ -229,4 +255,8 @@ def _fail(message: str, code: int) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    code = main()
+    # The process ends here: its objects go with it, and the collector need not pass
+    # over every one of them first while Python shuts down (about 10 % of a start).
+    gc.freeze()
+    sys.exit(code)

@@ -5,8 +5,6 @@ any prefix that only one grid has. A place belongs to the grid of the registered
 building its name begins with, so `9号楼4单元301` needs no `--grid`.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 import sqlite3
@@ -16,10 +14,10 @@ from typing import TYPE_CHECKING, NamedTuple
 from gridlog.context import Context
 from gridlog.domain.limits import Field, check_name, check_phone
 from gridlog.errors import GridlogError
-from gridlog.storage.history import Changes, writing
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the history only when a grid is written: `due` reads grids)
     from gridlog.domain.coverage import Coverage
+    from gridlog.storage.history import Changes
 
 
 class GridSummary(NamedTuple):  # (not a dataclass: see `context.Context`)
@@ -34,7 +32,7 @@ class GridSummary(NamedTuple):  # (not a dataclass: see `context.Context`)
     open: int
     overdue: int
     # Households of the register visited this month (`grid show` only).
-    coverage: Coverage | None = None
+    coverage: "Coverage | None" = None
 
 
 def add_grid(
@@ -56,6 +54,8 @@ def add_grid(
     for count in (households, population):
         if count is not None and count < 0:
             raise GridlogError("grid.bad_count", value=count)
+    from gridlog.storage.history import writing  # only a write needs it
+
     with writing(conn, ctx) as changes:
         grid_id = add_grid_in(
             changes, name, worker, phone, households=households, population=population
@@ -71,7 +71,7 @@ def add_grid(
 
 
 def add_grid_in(
-    changes: Changes,
+    changes: "Changes",
     name: str,
     worker: str | None = None,
     phone: str | None = None,
@@ -101,6 +101,8 @@ def add_buildings(
 ) -> int:
     """Add buildings to an existing grid; returns the grid's id."""
     grid_id = find_grid(conn, grid)
+    from gridlog.storage.history import writing  # only a write needs it
+
     with writing(conn, ctx) as changes:
         for building in _unique(buildings):
             _add_building(conn, changes, grid_id, building)
@@ -108,7 +110,7 @@ def add_buildings(
 
 
 def _add_building(
-    conn: sqlite3.Connection, changes: Changes, grid_id: int, name: str
+    conn: sqlite3.Connection, changes: "Changes", grid_id: int, name: str
 ) -> None:
     name = check_name(Field.BUILDING, name)
     row = conn.execute(
@@ -126,7 +128,8 @@ def _add_building(
 
 # `1-12号楼`, `1号楼-12号楼`, `1～12号楼`, `1至12号楼`: the unit after the last number
 # is required, so `3-2` (building 3, entrance 2 in many offices' notation) stays a name.
-_RANGE = re.compile(
+# Compiled on first use: `due` and `log` import this module but register no building.
+_RANGE = (
     r"(?P<prefix>\D*?)(?P<first>\d+)(?P<unit>\D*?)\s*[-‐–—~～〜至到]\s*"
     r"(?P=prefix)?(?P<last>\d+)(?P<suffix>\D+)"
 )
@@ -147,7 +150,7 @@ def expand_buildings(names: Sequence[str], *, as_typed: bool = False) -> list[st
 
 
 def _building_range(text: str) -> list[str]:
-    match = _RANGE.fullmatch(text)
+    match = re.fullmatch(_RANGE, text)
     if match is None or match["unit"] not in ("", match["suffix"]):
         return [text]
     first, last = int(match["first"]), int(match["last"])

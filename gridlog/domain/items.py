@@ -10,15 +10,15 @@ names exactly one thing; `done 41` works whether 41 is the follow-up or the entr
 opened it.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import sqlite3
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from gridlog.domain.limits import Field, check_name
 from gridlog.errors import GridlogError
-from gridlog.storage.history import Changes
+
+if TYPE_CHECKING:  # the history only when an item is written: `due` only reads
+    from gridlog.storage.history import Changes
 
 # The text of the entry a resident registered alone gets for their reminders to hang
 # on (`care_rules`); `coverage` tells it from a visit by it. Here, in the light module
@@ -53,7 +53,7 @@ def check_owner(owner: str) -> str:
 
 
 def open_item(
-    changes: Changes,
+    changes: "Changes",
     kind: str,
     entry_id: int,
     grid_id: int,
@@ -88,7 +88,7 @@ def open_item(
 
 
 def open_case_on(
-    changes: Changes,
+    changes: "Changes",
     entry: sqlite3.Row,
     due: dt.date,
     due_time: dt.time | None,

@@ -37,9 +37,11 @@ class Field(Enum):
 
 MAX_TEXT = 10_000  # characters in an entry's text or a note
 MAX_NAME = 200  # characters in a grid, building, place, resident or tag
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1
-_PHONE = re.compile(r"\+?[\d\- ()]{5,24}")
-_EXCEL_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
+# Patterns, compiled on first use (and then kept by `re`): most commands write no
+# name and import this module only for `Field`.
+_CONTROL = "[\x00-\x1f\x7f-\x9f]"  # C0, DEL and C1
+_PHONE = r"\+?[\d\- ()]{5,24}"
+_EXCEL_NUMBER = r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+"
 
 
 def check_text(field: Field | str, value: str) -> str:
@@ -55,7 +57,7 @@ def check_name(field: Field | str, value: str) -> str:
     """Short fields: names, places, phones, tags; one line of printable text, since
     they are looked up by what a worker types and shown in every table."""
     value = _check(field, value, MAX_NAME)
-    if _CONTROL.search(value):
+    if re.search(_CONTROL, value):
         raise GridlogError("field.control", field=field)
     if any(unicodedata.category(char) == "Cf" for char in value):
         # A right-to-left override makes 王红 look like another name on screen.
@@ -68,9 +70,9 @@ def check_phone(field: Field | str, value: str) -> str:
     the 1.38123E+10 that Excel leaves of one: the same rule as an import's."""
     value = check_name(field, value)
     text = unicodedata.normalize("NFKC", value)
-    if _EXCEL_NUMBER.fullmatch(text):
+    if re.fullmatch(_EXCEL_NUMBER, text):
         raise GridlogError("field.phone_excel", field=field)
-    if not _PHONE.fullmatch(text) or sum(char.isdigit() for char in text) < 5:
+    if not re.fullmatch(_PHONE, text) or sum(char.isdigit() for char in text) < 5:
         raise GridlogError("field.phone_bad", field=field)
     return value
 

@@ -13,14 +13,14 @@ import re
 
 # An 18-character resident ID (17 digits and a check digit, X for 10), standing alone.
 # `\d` is any decimal digit, so numbers typed with full-width digits (１３８…) match.
-_ID_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d{6})(\d{8})(\d{3}[\dXxＸｘ])(?![\dA-Za-z])")
+_ID_NUMBER = r"(?<![\dA-Za-z])(\d{6})(\d{8})(\d{3}[\dXxＸｘ])(?![\dA-Za-z])"
 # A mainland mobile number, maybe with +86 and spaces or dashes: 138 1234 1234.
-_MOBILE = re.compile(
-    r"(?<!\d)((?:\+?86[ -]?)?[1１][3-9３-９]\d)([ -]?)(\d{4})([ -]?)(\d{4})(?!\d)"
-)
-_DIGIT = re.compile(r"\d")
-# Every mobile and ID number starts with three digits in a row: most texts have none.
-_DIGIT_RUN = re.compile(r"\d{3}")
+_MOBILE = r"(?<!\d)((?:\+?86[ -]?)?[1１][3-9３-９]\d)([ -]?)(\d{4})([ -]?)(\d{4})(?!\d)"
+_DIGIT = r"\d"
+# Every mobile number has eleven digits and every ID number seventeen: a text with
+# fewer (nearly every text on screen) is not searched, and the two patterns above
+# are compiled (by `re`, which keeps them) only for one that has as many.
+_ELEVEN_DIGITS = r"\d(?:\D*\d){10}"
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -29,12 +29,12 @@ def mask_phone(phone: str | None) -> str | None:
     than seven digits is hidden whole. Separators stay, so the shape still reads."""
     if not phone:
         return phone
-    mobile, found = _MOBILE.subn(_mask_mobile, phone)
+    mobile, found = re.subn(_MOBILE, _mask_mobile, phone)
     if found:
         return mobile
-    digits = len(_DIGIT.findall(phone))
+    digits = len(re.findall(_DIGIT, phone))
     if digits < 7:
-        return _DIGIT.sub("*", phone)
+        return re.sub(_DIGIT, "*", phone)
     keep_head = 3 if digits >= 11 else 0
     keep_tail = 4
     position = 0
@@ -45,7 +45,7 @@ def mask_phone(phone: str | None) -> str | None:
         shown = position <= keep_head or position > digits - keep_tail
         return match.group() if shown else "*"
 
-    return _DIGIT.sub(hide, phone)
+    return re.sub(_DIGIT, hide, phone)
 
 
 def mask_id_number(number: str | None) -> str | None:
@@ -61,10 +61,10 @@ def mask_id_number(number: str | None) -> str | None:
 def mask_text(text: str) -> str:
     """Free text (an entry, a place, a name): every ID number and mobile number in
     it masked, everything else as written."""
-    if not _DIGIT_RUN.search(text):
+    if not re.search(_ELEVEN_DIGITS, text):
         return text
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
-    return _MOBILE.sub(_mask_mobile, text)
+    text = re.sub(_ID_NUMBER, lambda m: mask_id_number(m.group()), text)
+    return re.sub(_MOBILE, _mask_mobile, text)
 
 
 def _mask_mobile(match: re.Match[str]) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlite3
 
 from gridlog.context import Context
-from gridlog.storage.history import writing
 
 KEYS = ("worker", "grid", "tz", "lang", "community", "hub")
 # This device's alone: an export does not carry them, so a merge on another device
@@ -31,6 +30,9 @@ def set_many(
     """Set (or, with None, clear) several settings in one command. A device-only
     setting is written beside the history, not in it: the history travels in every
     export, and `undo` has nothing to take back of where this device's hub is."""
+    # Imported here: every command reads the settings, few write them.
+    from gridlog.storage.history import writing
+
     with writing(conn, ctx) as changes:
         for key, value in values.items():
             if key in DEVICE_ONLY:

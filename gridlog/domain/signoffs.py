@@ -2,8 +2,6 @@
 sign, such as using the maintenance fund (维修基金) for a roof that covers 18 homes.
 The tally says how many have signed, who refused, and whom to visit next."""
 
-from __future__ import annotations
-
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -13,7 +11,6 @@ from gridlog.context import Context
 from gridlog.domain.items import find_item
 from gridlog.domain.limits import Field, check_name
 from gridlog.errors import GridlogError
-from gridlog.storage.history import writing
 
 STATUSES = ("pending", "signed", "refused")
 
@@ -51,6 +48,8 @@ def record(
     names = [check_name(Field.HOUSEHOLD, name) for name in split_households(households)]
     if not names:
         raise GridlogError("field.empty", field=Field.HOUSEHOLD, exit_code=2)
+    from gridlog.storage.history import writing  # only a write needs it
+
     with writing(conn, ctx) as changes:
         item = find_item(conn, record_id)
         if item["closed_at"] is not None:

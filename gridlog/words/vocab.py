@@ -7,8 +7,6 @@ message catalogues (`label.category.<key>`, `label.kind.<key>`), so a third lang
 names them in its own file.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from gridlog.errors import GridlogError
