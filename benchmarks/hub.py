@@ -326,6 +326,7 @@ def export_lines(
             "closed_at": closed_at, "close_note": note, "every": None,
             "previous_uuid": None, "created_at": now, "updated_at": now,
             "revision": 0, "closed_day_unknown": day, "closed_time_unknown": hour,
+            "owner": None,
         })  # fmt: skip
     return lines
 
