@@ -107,7 +107,7 @@ class RowReader:
                 known = memoised.known if memo else {}  # `{}`: nothing kept
                 self._readers.append((key, index, self._labels[key], memoised, known))
         self._special = [self.columns.get(key) for key in _SPECIAL]
-        self._moment_memo = Memo(lambda value, _: read_visit(value, ctx))
+        self._moment_memo = Memo(lambda value, _: _with_day(*read_visit(value, ctx)))
         self._time_memo = Memo(lambda value, _: read_time_of_day(value, ctx))
         self._grid_memo = Memo(self._grid)
         self._building_memo = Memo(lambda place, _: self._building(place))
@@ -362,9 +362,8 @@ class RowReader:
         (a log repeats them all day)."""
         if value is None:
             raise GridlogError("field.empty", field=label)
-        moment, day_only = self._moment_memo(value, None)
+        moment, day_only, day = self._moment_memo(value, None)
         if time_value is not None:
-            day = moment.replace(hour=0, minute=0, second=0)
             moment, day_only = day + self._time_memo(time_value, None), False
         if moment >= self._tomorrow:
             raise GridlogError("import.future", text=as_text(value))
@@ -451,6 +450,14 @@ class RowReader:
     def _closed_on(self, value: Any, _label: str) -> dt.date | bool:
         """The 办结日期 of gridlog's own csv: the day the row's case was closed."""
         return read_closed_on(value, self.ctx)
+
+
+def _with_day(
+    moment: dt.datetime, day_only: bool
+) -> tuple[dt.datetime, bool, dt.datetime]:
+    """A visit's moment as `read_visit` gives it, and the start of its day, where a
+    time-of-day cell counts from: made once per distinct date cell, not per row."""
+    return moment, day_only, moment.replace(hour=0, minute=0, second=0)
 
 
 def identity(row: bulk.LoadRow, grid: str) -> bytes:
