@@ -2,7 +2,7 @@
 shared sequence a batch at a time, nothing held in memory but the batch. `load`
 commits a batch per transaction (the benchmark generator uses it); `import` calls
 `store` within transactions of its own, with the pieces here that make a large load
-cheap: search indexing at the end, secondary indexes rebuilt.
+cheap: search indexing a batch per statement, secondary indexes rebuilt.
 
 A batch is recorded in the history as one row (the range of ids it added), not one
 row per entry: a million-row load must not write a million history rows.
@@ -144,7 +144,7 @@ def load(
     for chunk in chunks(iter(rows), batch):
         with writing(conn, ctx, op=op) as changes:
             op = changes.op
-            with indexed_at_end(conn) as written:
+            with indexed_in_bulk(conn) as written:
                 stored = [row.stored() for row in chunk]
                 written.add(store(conn, changes, stored, totals))
         if on_commit is not None:
@@ -161,7 +161,7 @@ def store(
     all_new: bool = False,
 ) -> range:
     """Store the rows of `chunk` not stored yet (all of them when the caller knows
-    none can be), in the caller's transaction and inside `indexed_at_end`; returns
+    none can be), in the caller's transaction and inside `indexed_in_bulk`; returns
     the ids they took, and adds to `totals`."""
     fresh = chunk if all_new else _not_yet_stored(conn, chunk)
     totals.stored += len(fresh)
@@ -179,10 +179,14 @@ def indexes_rebuilt(conn: sqlite3.Connection) -> Iterator[None]:
     dropped, and built anew at the end. For a load larger than what is stored,
     sorting once beats updating them row by row. The UUIDs' unique indexes stay,
     and so do those on a foreign key: without them, checking each new follow-up
-    against the entries pointing at it would read the whole table."""
+    against the entries pointing at it would read the whole table. So do those
+    led by the id: a load only appends to them, which costs no more than sorting
+    (the phone index, which works out each number's digits, is one) and is done
+    while the import still reads, not after it."""
     indexes = []
     for table in ("entries", "followups"):
         keys = {row[3] for row in conn.execute(f"PRAGMA foreign_key_list({table})")}
+        keys |= _rowid_columns(conn, table)
         for name, sql in conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
             " AND tbl_name = ? AND sql IS NOT NULL",
@@ -195,38 +199,43 @@ def indexes_rebuilt(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"DROP INDEX {name}")
     yield
     # SQLite sorts in memory up to the page cache's size: a small cache keeps the
-    # sort of a huge load on disk, and its memory the same at any size. The sort
-    # may merge on a second core (the import's reader is done by now). Both are
-    # put back for what the connection writes next.
+    # sort of a huge load on disk, and its memory the same at any size; the cache
+    # is put back for what the connection writes next.
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    threads = conn.execute("PRAGMA threads").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = {_SORT_CACHE}")
-    conn.execute(f"PRAGMA threads = {_SORT_THREADS}")
     for _, sql in indexes:
         conn.execute(sql)
-    conn.execute(f"PRAGMA threads = {threads}")
     conn.execute(f"PRAGMA cache_size = {cache}")
 
 
-class _Written:
-    """The ids a transaction's bulk writes took: one span, since nobody else writes
-    while the transaction holds the write lock."""
+def _rowid_columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    """The table's INTEGER PRIMARY KEY, which is its rowid: what a load appends."""
+    keys = [row for row in conn.execute(f"PRAGMA table_info({table})") if row[5]]
+    if len(keys) == 1 and keys[0][2].upper() == "INTEGER":
+        return {keys[0][1]}
+    return set()
 
-    def __init__(self) -> None:
-        self.first: int | None = None
-        self.last: int | None = None
+
+class _Written:
+    """The ids a transaction's bulk writes took, each span indexed for search as
+    it is written."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
 
     def add(self, ids: range) -> None:
         if ids:
-            self.first = ids.start if self.first is None else self.first
-            self.last = ids.stop - 1
+            _index(self.conn, ids.start, ids.stop - 1)
 
 
 @contextlib.contextmanager
-def indexed_at_end(conn: sqlite3.Connection) -> Iterator[_Written]:
-    """Within one transaction: the search triggers are dropped, the rows stored are
-    indexed for search in one statement at the end, and the triggers put back.
-    Nobody else ever sees the triggers gone: it all commits, or none of it does."""
+def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
+    """Within one transaction: the search triggers are dropped, each batch stored is
+    indexed for search in one statement (`_Written.add`), and the triggers put
+    back. Nobody else ever sees the triggers gone: it all commits, or none of it
+    does. A statement per batch rather than one at the end costs a little more,
+    but a large import does it while its other process still reads the file,
+    instead of after."""
     for name in _INSERT_TRIGGERS:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
     for table in ("entries_search", "followups_search"):
@@ -238,10 +247,7 @@ def indexed_at_end(conn: sqlite3.Connection) -> Iterator[_Written]:
                 f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)",
                 (_FTS_HASH,),
             )
-    written = _Written()
-    yield written
-    if written.first is not None:
-        _index(conn, written.first, written.last)
+    yield _Written(conn)
     from gridlog.storage.migrations import SEARCH_TRIGGERS
 
     for statement in SEARCH_TRIGGERS:
@@ -340,7 +346,6 @@ _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 _INSERT_TRIGGERS = ("entries_search_insert", "followups_search_insert")
 _FTS_HASH = 32 << 20
 _SORT_CACHE = -32_768  # KiB
-_SORT_THREADS = 2  # helpers besides the connection's own thread
 
 
 def _index(conn: sqlite3.Connection, first: int, last: int) -> None:

@@ -107,7 +107,7 @@ class FileImport:
                     continue
                 with (
                     writing(conn, self.ctx, op=op) as changes,
-                    bulk.indexed_at_end(conn) as written,
+                    bulk.indexed_in_bulk(conn) as written,
                 ):
                     written.add(self._store(changes, event, totals))
                 report.stored(event)
@@ -127,7 +127,7 @@ class FileImport:
         with (
             writing(conn, self.ctx) as changes,
             self._indexes(stored := _entries(conn)),
-            bulk.indexed_at_end(conn) as written,
+            bulk.indexed_in_bulk(conn) as written,
         ):
             empty = stored == 0
             refused = False
