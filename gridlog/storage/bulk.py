@@ -2,7 +2,7 @@
 shared sequence a batch at a time, nothing held in memory but the batch. `load`
 commits a batch per transaction (the benchmark generator uses it); `import` calls
 `store` within transactions of its own, with the pieces here that make a large load
-cheap: search indexing a batch per statement, secondary indexes rebuilt.
+cheap: search indexing in large spans, secondary indexes rebuilt.
 
 A batch is recorded in the history as one row (the range of ids it added), not one
 row per entry: a million-row load must not write a million history rows.
@@ -66,38 +66,72 @@ class LoadRow:
         return named(self.unnamed(), self.uuid or str(uuid.uuid4()))
 
     def unnamed(self) -> StoredRow:
-        """The row as it is written but for its UUIDs, which `named` gives. An
-        import makes these where it reads the file, in its own process, and names
-        them where it stores them, in file order."""
-        items = self.items and tuple(
-            (
-                None,
-                item.type,
-                item.text or self.text,
-                item.due_on.isoformat(),
-                to_utc_iso(item.closed_at) if item.closed_at else None,
-                item.close_note,
-                int(item.closed_day_unknown),
-                int(item.closed_time_unknown),
-            )
-            for item in self.items
-        )
-        return (
-            None,
-            to_utc_iso(self.at),
+        """The row as it is written but for its UUIDs, which `named` gives (see
+        `unnamed_row`)."""
+        return unnamed_row(
+            self.at,
             self.grid_id,
+            self.text,
             self.place,
             self.building_id,
             self.resident,
             self.phone,
             self.category,
             self.kind,
-            self.text,
             self.tags,
             self.worker,
-            int(self.day_only),
-            items,
+            self.items,
+            self.day_only,
         )
+
+
+def unnamed_row(
+    at: dt.datetime,
+    grid_id: int,
+    text: str,
+    place: str | None,
+    building_id: int | None,
+    resident: str | None,
+    phone: str | None,
+    category: str,
+    kind: str,
+    tags: str,
+    worker: str | None,
+    items: Iterable[LoadItem],
+    day_only: bool,
+) -> StoredRow:
+    """A row as it is written but for its UUIDs, which `named` gives. An import
+    makes these where it reads the file, in its own process, straight from the
+    cells (a `LoadRow` per row would be a million objects more), and names them
+    where it stores them, in file order."""
+    return (
+        None,
+        to_utc_iso(at),
+        grid_id,
+        place,
+        building_id,
+        resident,
+        phone,
+        category,
+        kind,
+        text,
+        tags,
+        worker,
+        int(day_only),
+        tuple(
+            (
+                None,
+                item.type,
+                item.text or text,
+                item.due_on.isoformat(),
+                to_utc_iso(item.closed_at) if item.closed_at else None,
+                item.close_note,
+                int(item.closed_day_unknown),
+                int(item.closed_time_unknown),
+            )
+            for item in items
+        ),
+    )
 
 
 def named(row: StoredRow, entry_uuid: str) -> StoredRow:
@@ -217,25 +251,43 @@ def _rowid_columns(conn: sqlite3.Connection, table: str) -> set[str]:
 
 
 class _Written:
-    """The ids a transaction's bulk writes took, each span indexed for search as
-    it is written."""
+    """The ids a transaction's bulk writes took, not yet indexed for search: one
+    span, since nobody else writes while the transaction holds the write lock."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.first: int | None = None
+        self.last: int | None = None
 
     def add(self, ids: range) -> None:
         if ids:
-            _index(self.conn, ids.start, ids.stop - 1)
+            self.first = ids.start if self.first is None else self.first
+            self.last = ids.stop - 1
+
+    def index_some(self) -> bool:
+        """Index the oldest `_INDEX_STEP` ids written; whether there were any. An
+        import calls it while it waits for its reading process, so that the
+        search index is mostly built by the time the file is read."""
+        if self.first is None or self.last is None:
+            return False
+        last = min(self.first + _INDEX_STEP - 1, self.last)
+        _index(self.conn, self.first, last)
+        self.first = None if last == self.last else last + 1
+        return True
+
+    def index_rest(self) -> None:
+        if self.first is not None and self.last is not None:
+            _index(self.conn, self.first, self.last)
+        self.first = self.last = None
 
 
 @contextlib.contextmanager
 def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
-    """Within one transaction: the search triggers are dropped, each batch stored is
-    indexed for search in one statement (`_Written.add`), and the triggers put
+    """Within one transaction: the search triggers are dropped, the rows stored are
+    indexed for search a statement per span (what `_Written.index_some` takes on
+    while the caller would wait anyway, the rest at the end), and the triggers put
     back. Nobody else ever sees the triggers gone: it all commits, or none of it
-    does. A statement per batch rather than one at the end costs a little more,
-    but a large import does it while its other process still reads the file,
-    instead of after."""
+    does."""
     for name in _INSERT_TRIGGERS:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
     for table in ("entries_search", "followups_search"):
@@ -247,7 +299,9 @@ def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
                 f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)",
                 (_FTS_HASH,),
             )
-    yield _Written(conn)
+    written = _Written(conn)
+    yield written
+    written.index_rest()
     from gridlog.storage.migrations import SEARCH_TRIGGERS
 
     for statement in SEARCH_TRIGGERS:
@@ -345,6 +399,7 @@ _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 _INSERT_TRIGGERS = ("entries_search_insert", "followups_search_insert")
 _FTS_HASH = 32 << 20
+_INDEX_STEP = 20_000  # ids indexed for search at a time while an import waits
 _SORT_CACHE = -32_768  # KiB
 
 
