@@ -487,3 +487,44 @@ def test_imported_entries_can_be_found(gridlog, red_grids, tmp_path):
     found = json.loads(gridlog("search", "跑水", "--json").stdout)
     assert [hit["text"] for hit in found] == ["楼北侧大面积跑水，联系辖区单位解决"]
     assert os.path.exists(path)
+
+
+def test_a_rows_uuids_are_the_ones_every_release_gives_it(
+    gridlog, red_grids, read_db, tmp_path
+):
+    """The same file gives the same UUIDs on any device and any release, so that
+    importing it on two devices and merging them stores each visit once. These are
+    the UUIDs the releases before the speed work gave (uuid5 of what the row says,
+    and which repeat it is; the follow-up's from its entry's)."""
+    row = "2019-03-11,09:30,红四网格,9号楼2单元301,李秀英,楼北侧大面积跑水"
+    lines = ["日期,时间,网格,地点,居民,内容,跟进日期", f"{row},下周一", f"{row},"]
+    result = gridlog("import", str(write_csv(tmp_path / "log.csv", lines)))
+    assert result.exit_code == 0, result.output
+    stored_uuids = query(
+        read_db,
+        "SELECT e.uuid, f.uuid FROM entries e"
+        " LEFT JOIN followups f ON f.entry_id = e.id ORDER BY e.id",
+    )
+    assert [tuple(row) for row in stored_uuids] == [
+        (
+            "aae2468e-2d99-5e03-8bfd-b7e4730d9bc6",
+            "e67a1e6a-2cb1-5a9b-87ee-63bffcdb8bba",
+        ),
+        ("ed672633-a522-527e-b202-7228b9f78253", None),  # the repeat: "#1"
+    ]
+
+
+def test_a_bad_name_is_refused_on_every_row_that_repeats_it(
+    gridlog, red_grids, db_path, tmp_path
+):
+    """Names are checked once per distinct name; a refused one is still refused,
+    with its reason, on each row it is on, and nothing is stored."""
+    bad = "王\u202e红"  # a right-to-left override hides what the name is
+    lines = [HEADER, *(f"2019-03-0{day},,红四,,{bad},,,,走访,," for day in (1, 2))]
+    before = stored(db_path)
+    refused = gridlog("import", str(write_csv(tmp_path / "log.csv", lines)))
+    assert refused.exit_code == 1
+    for number in (2, 3):
+        assert f"row {number}, 居民: " in refused.stderr
+    assert refused.stderr.count("invisible") == 2, refused.stderr
+    assert stored(db_path) == before

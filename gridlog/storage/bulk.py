@@ -2,7 +2,7 @@
 shared sequence a batch at a time, nothing held in memory but the batch. `load`
 commits a batch per transaction (the benchmark generator uses it); `import` calls
 `store` within transactions of its own, with the pieces here that make a large load
-cheap: search indexing at the end, secondary indexes rebuilt.
+cheap: search indexing in large spans, secondary indexes rebuilt.
 
 A batch is recorded in the history as one row (the range of ids it added), not one
 row per entry: a million-row load must not write a million history rows.
@@ -66,38 +66,72 @@ class LoadRow:
         return named(self.unnamed(), self.uuid or str(uuid.uuid4()))
 
     def unnamed(self) -> StoredRow:
-        """The row as it is written but for its UUIDs, which `named` gives. An
-        import makes these where it reads the file, in its own process, and names
-        them where it stores them, in file order."""
-        items = self.items and tuple(
-            (
-                None,
-                item.type,
-                item.text or self.text,
-                item.due_on.isoformat(),
-                to_utc_iso(item.closed_at) if item.closed_at else None,
-                item.close_note,
-                int(item.closed_day_unknown),
-                int(item.closed_time_unknown),
-            )
-            for item in self.items
-        )
-        return (
-            None,
-            to_utc_iso(self.at),
+        """The row as it is written but for its UUIDs, which `named` gives (see
+        `unnamed_row`)."""
+        return unnamed_row(
+            self.at,
             self.grid_id,
+            self.text,
             self.place,
             self.building_id,
             self.resident,
             self.phone,
             self.category,
             self.kind,
-            self.text,
             self.tags,
             self.worker,
-            int(self.day_only),
-            items,
+            self.items,
+            self.day_only,
         )
+
+
+def unnamed_row(
+    at: dt.datetime,
+    grid_id: int,
+    text: str,
+    place: str | None,
+    building_id: int | None,
+    resident: str | None,
+    phone: str | None,
+    category: str,
+    kind: str,
+    tags: str,
+    worker: str | None,
+    items: Iterable[LoadItem],
+    day_only: bool,
+) -> StoredRow:
+    """A row as it is written but for its UUIDs, which `named` gives. An import
+    makes these where it reads the file, in its own process, straight from the
+    cells (a `LoadRow` per row would be a million objects more), and names them
+    where it stores them, in file order."""
+    return (
+        None,
+        to_utc_iso(at),
+        grid_id,
+        place,
+        building_id,
+        resident,
+        phone,
+        category,
+        kind,
+        text,
+        tags,
+        worker,
+        int(day_only),
+        tuple(
+            (
+                None,
+                item.type,
+                item.text or text,
+                item.due_on.isoformat(),
+                to_utc_iso(item.closed_at) if item.closed_at else None,
+                item.close_note,
+                int(item.closed_day_unknown),
+                int(item.closed_time_unknown),
+            )
+            for item in items
+        ),
+    )
 
 
 def named(row: StoredRow, entry_uuid: str) -> StoredRow:
@@ -144,7 +178,7 @@ def load(
     for chunk in chunks(iter(rows), batch):
         with writing(conn, ctx, op=op) as changes:
             op = changes.op
-            with indexed_at_end(conn) as written:
+            with indexed_in_bulk(conn) as written:
                 stored = [row.stored() for row in chunk]
                 written.add(store(conn, changes, stored, totals))
         if on_commit is not None:
@@ -161,7 +195,7 @@ def store(
     all_new: bool = False,
 ) -> range:
     """Store the rows of `chunk` not stored yet (all of them when the caller knows
-    none can be), in the caller's transaction and inside `indexed_at_end`; returns
+    none can be), in the caller's transaction and inside `indexed_in_bulk`; returns
     the ids they took, and adds to `totals`."""
     fresh = chunk if all_new else _not_yet_stored(conn, chunk)
     totals.stored += len(fresh)
@@ -179,10 +213,14 @@ def indexes_rebuilt(conn: sqlite3.Connection) -> Iterator[None]:
     dropped, and built anew at the end. For a load larger than what is stored,
     sorting once beats updating them row by row. The UUIDs' unique indexes stay,
     and so do those on a foreign key: without them, checking each new follow-up
-    against the entries pointing at it would read the whole table."""
+    against the entries pointing at it would read the whole table. So do those
+    led by the id: a load only appends to them, which costs no more than sorting
+    (the phone index, which works out each number's digits, is one) and is done
+    while the import still reads, not after it."""
     indexes = []
     for table in ("entries", "followups"):
         keys = {row[3] for row in conn.execute(f"PRAGMA foreign_key_list({table})")}
+        keys |= _rowid_columns(conn, table)
         for name, sql in conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
             " AND tbl_name = ? AND sql IS NOT NULL",
@@ -195,32 +233,66 @@ def indexes_rebuilt(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"DROP INDEX {name}")
     yield
     # SQLite sorts in memory up to the page cache's size: a small cache keeps the
-    # sort of a huge load on disk, and its memory the same at any size.
+    # sort of a huge load on disk, and its memory the same at any size; the cache
+    # is put back for what the connection writes next.
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = {_SORT_CACHE}")
     for _, sql in indexes:
         conn.execute(sql)
+    conn.execute(f"PRAGMA cache_size = {cache}")
+
+
+def _rowid_columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    """The table's INTEGER PRIMARY KEY, which is its rowid: what a load appends."""
+    keys = [row for row in conn.execute(f"PRAGMA table_info({table})") if row[5]]
+    if len(keys) == 1 and keys[0][2].upper() == "INTEGER":
+        return {keys[0][1]}
+    return set()
 
 
 class _Written:
-    """The ids a transaction's bulk writes took: one span, since nobody else writes
-    while the transaction holds the write lock."""
+    """The ids a transaction's bulk writes took, not yet indexed for search: one
+    span, since nobody else writes while the transaction holds the write lock."""
 
-    def __init__(self) -> None:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
         self.first: int | None = None
         self.last: int | None = None
+        # Every id written, indexed or not: what the report's summary adds up.
+        self.span: tuple[int, int] | None = None
 
     def add(self, ids: range) -> None:
         if ids:
             self.first = ids.start if self.first is None else self.first
             self.last = ids.stop - 1
+            start = ids.start if self.span is None else self.span[0]
+            self.span = (start, ids.stop - 1)
+
+    def index_some(self) -> bool:
+        """Index the oldest `_INDEX_STEP` ids written; whether there were any. An
+        import calls it while it waits for its reading process, so that the
+        search index is mostly built by the time the file is read."""
+        if self.first is None or self.last is None:
+            return False
+        last = min(self.first + _INDEX_STEP - 1, self.last)
+        _index(self.conn, self.first, last)
+        self.first = None if last == self.last else last + 1
+        return True
+
+    def index_rest(self) -> None:
+        if self.first is not None and self.last is not None:
+            _index(self.conn, self.first, self.last)
+        self.first = self.last = None
 
 
 @contextlib.contextmanager
-def indexed_at_end(conn: sqlite3.Connection) -> Iterator[_Written]:
+def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
     """Within one transaction: the search triggers (and the report summary's) are
-    dropped, the rows stored are indexed for search and summed into the summary in
-    one statement each at the end, and the triggers put back.
-    Nobody else ever sees the triggers gone: it all commits, or none of it does."""
+    dropped, the rows stored are indexed for search a statement per span (what
+    `_Written.index_some` takes on while the caller would wait anyway, the rest at
+    the end), summed into the summary in one statement at the end, and the
+    triggers put back. Nobody else ever sees the triggers gone: it all commits, or
+    none of it does."""
     for name in _INSERT_TRIGGERS:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
     for table in ("entries_search", "followups_search"):
@@ -232,17 +304,17 @@ def indexed_at_end(conn: sqlite3.Connection) -> Iterator[_Written]:
                 f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)",
                 (_FTS_HASH,),
             )
-    written = _Written()
+    written = _Written(conn)
     yield written
+    written.index_rest()
     from gridlog.storage.migrations import (
         REPORT_TRIGGERS,
         SEARCH_TRIGGERS,
         summarize_entries,
     )
 
-    if written.first is not None:
-        _index(conn, written.first, written.last)
-        conn.execute(summarize_entries(written.first, written.last))
+    if written.span is not None:
+        conn.execute(summarize_entries(*written.span))
     for statement in (*SEARCH_TRIGGERS, *REPORT_TRIGGERS):
         if any(f"TRIGGER {name} " in statement for name in _INSERT_TRIGGERS):
             conn.execute(statement)
@@ -323,12 +395,17 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[StoredRow]) -> ra
 
 def name_uuid(namespace: bytes, name: str) -> str:
     """`str(uuid.uuid5(UUID(bytes=namespace), name))`, without building UUID
-    objects: a million-row import makes two or three of these per row."""
-    digest = bytearray(hashlib.sha1(namespace + name.encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    text = digest.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    objects or bytes: a million-row import makes two or three of these per row.
+    In the hex digest, the version is the 13th digit (5) and the RFC 4122 variant
+    the top two bits of the 17th."""
+    text = hashlib.sha1(namespace + name.encode("utf-8")).hexdigest()
+    return (
+        f"{text[:8]}-{text[8:12]}-5{text[13:16]}-"
+        f"{_VARIANT[text[16]]}{text[17:20]}-{text[20:32]}"
+    )
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 # The triggers a bulk load drops for its transaction, doing their work in one
@@ -339,6 +416,7 @@ _INSERT_TRIGGERS = (
     "report_entries_insert",
 )
 _FTS_HASH = 32 << 20
+_INDEX_STEP = 20_000  # ids indexed for search at a time while an import waits
 _SORT_CACHE = -32_768  # KiB
 
 

@@ -174,7 +174,7 @@ def _text(value: Any, label: str) -> str:
 READERS: dict[str, tuple[Callable[[Any, str], Any], bool]] = {
     "text": (_text, False),
     "place": (_name, True),
-    "resident": (_name, False),
+    "resident": (_name, True),  # a street has a few thousand residents
     "phone": (_phone, False),
     "category": (_category, True),
     "kind": (_kind, True),

@@ -54,7 +54,7 @@ def read_rows(
         for chunk in bulk.chunks(reader.rows(bad.append), options.batch):
             yield from bad
             bad.clear()
-            rows = [row.unnamed() for row, _ in chunk]
+            rows = [row for row, _ in chunk]
             keys = [key for _, key in chunk]
             new_grids = tuple(reader.checked.new_grids)
             yield Good(rows, keys, new_grids, sheet.done())

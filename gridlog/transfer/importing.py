@@ -107,7 +107,7 @@ class FileImport:
                     continue
                 with (
                     writing(conn, self.ctx, op=op) as changes,
-                    bulk.indexed_at_end(conn) as written,
+                    bulk.indexed_in_bulk(conn) as written,
                 ):
                     written.add(self._store(changes, event, totals))
                 report.stored(event)
@@ -127,10 +127,11 @@ class FileImport:
         with (
             writing(conn, self.ctx) as changes,
             self._indexes(stored := _entries(conn)),
-            bulk.indexed_at_end(conn) as written,
+            bulk.indexed_in_bulk(conn) as written,
         ):
             empty = stored == 0
             refused = False
+            stream.on_idle = written.index_some
             for event in stream:
                 if isinstance(event, BadRow):
                     report.problem(event)
@@ -143,6 +144,7 @@ class FileImport:
                     refused = refused or (bad > 0 and not skip_bad)
                     if not refused:
                         break  # the whole file is good: commit what is stored
+            stream.on_idle = None
             if refused:
                 for event in stream:
                     if isinstance(event, BadRow):
@@ -249,6 +251,7 @@ class _Inline:
     def __init__(self, events: Iterator[Event]) -> None:
         self._events = events
         self._checked: Checked | None = None
+        self.on_idle: Callable[[], bool] | None = None  # never idle: reads itself
 
     @property
     def finished(self) -> bool:
@@ -308,6 +311,9 @@ class _Apart:
         self._spool = spool.open("rb")
         self._ready = 0  # bytes of the spool that are complete
         self._checked: Checked | None = None
+        # Work for the storing side while the reading one is behind: it says
+        # whether it did some (else the storing side waits).
+        self.on_idle: Callable[[], bool] | None = None
         context = multiprocessing.get_context("spawn")  # no fork: no shared locks
         # A pipe, not a Queue: a Queue's lock would start multiprocessing's resource
         # tracker, one more process that outlives the import.
@@ -336,7 +342,8 @@ class _Apart:
             while self._spool.tell() >= self._ready:
                 if self._checked is not None:
                     return
-                self._hear(block=True)
+                idle = self.on_idle
+                self._hear(block=idle is None or not idle())
             yield pickle.load(self._spool)
 
     def _hear(self, block: bool) -> None:

@@ -107,7 +107,7 @@ class RowReader:
                 known = memoised.known if memo else {}  # `{}`: nothing kept
                 self._readers.append((key, index, self._labels[key], memoised, known))
         self._special = [self.columns.get(key) for key in _SPECIAL]
-        self._moment_memo = Memo(lambda value, _: read_visit(value, ctx))
+        self._moment_memo = Memo(lambda value, _: _with_day(*read_visit(value, ctx)))
         self._time_memo = Memo(lambda value, _: read_time_of_day(value, ctx))
         self._grid_memo = Memo(self._grid)
         self._building_memo = Memo(lambda place, _: self._building(place))
@@ -123,8 +123,9 @@ class RowReader:
 
     def rows(
         self, on_problem: Callable[[BadRow], None]
-    ) -> Iterator[tuple[bulk.LoadRow, bytes]]:
-        """The good rows with their identity; each bad one goes to `on_problem`."""
+    ) -> Iterator[tuple[bulk.StoredRow, bytes]]:
+        """The good rows (but for their UUIDs) with their identity; each bad one
+        goes to `on_problem`."""
         for number, values in self.sheet.rows:
             problems: list[Problem] = []
             if len(values) > self._width or self._unnamed:
@@ -160,7 +161,7 @@ class RowReader:
 
     def _row(
         self, number: int, values: list[Any], problems: list[Problem]
-    ) -> tuple[bulk.LoadRow, bytes] | None:
+    ) -> tuple[bulk.StoredRow, bytes] | None:
         """One row read, or None for a bad row (its problems added) or a blank one."""
         size = len(values)
         cells = self._cells(number, values, size, problems)
@@ -189,9 +190,7 @@ class RowReader:
             problems.sort(key=lambda problem: self._positions.get(problem.column, 0))
             return None
         text, items = self._with_result(text, cells.get("close_note"), items)
-        load = self._load(at, grid_id, text, place, building, cells, items)
-        load[0].day_only = day_only  # kept out of the row's identity
-        return load
+        return self._load(at, day_only, grid_id, text, place, building, cells, items)
 
     # -- a row's phases, in the order `_row` runs them --
 
@@ -330,29 +329,33 @@ class RowReader:
     def _load(
         self,
         at: dt.datetime,
+        day_only: bool,
         grid_id: int,
         text: str,
         place: str | None,
         building: sqlite3.Row | None,
         cells: dict[str, Any],
         items: list[bulk.LoadItem],
-    ) -> tuple[bulk.LoadRow, bytes]:
-        """A good row as `storage.bulk` loads it, with what identifies it."""
-        load = bulk.LoadRow(
-            at=at,
-            grid_id=grid_id,
-            text=text,
-            place=place,
-            building_id=None if building is None else building["id"],
-            resident=cells.get("resident"),
-            phone=cells.get("phone"),
-            category=cells.get("category") or "other",
-            kind=cells.get("kind") or "visit",
-            tags=cells.get("tags") or "[]",
-            worker=cells.get("worker") or self.ctx.worker,
-            items=tuple(items),
+    ) -> tuple[bulk.StoredRow, bytes]:
+        """A good row as `storage.bulk` stores it but for its UUIDs, with what
+        identifies it (its day_only kept out of that)."""
+        resident = cells.get("resident")
+        row = bulk.unnamed_row(
+            at,
+            grid_id,
+            text,
+            place,
+            None if building is None else building["id"],
+            resident,
+            cells.get("phone"),
+            cells.get("category") or "other",
+            cells.get("kind") or "visit",
+            cells.get("tags") or "[]",
+            cells.get("worker") or self.ctx.worker,
+            items,
+            day_only,
         )
-        return load, identity(load, self._grid_name(grid_id))
+        return row, identity(at, self._grid_name(grid_id), place, resident, text)
 
     # -- cells --
 
@@ -362,9 +365,8 @@ class RowReader:
         (a log repeats them all day)."""
         if value is None:
             raise GridlogError("field.empty", field=label)
-        moment, day_only = self._moment_memo(value, None)
+        moment, day_only, day = self._moment_memo(value, None)
         if time_value is not None:
-            day = moment.replace(hour=0, minute=0, second=0)
             moment, day_only = day + self._time_memo(time_value, None), False
         if moment >= self._tomorrow:
             raise GridlogError("import.future", text=as_text(value))
@@ -453,11 +455,21 @@ class RowReader:
         return read_closed_on(value, self.ctx)
 
 
-def identity(row: bulk.LoadRow, grid: str) -> bytes:
+def _with_day(
+    moment: dt.datetime, day_only: bool
+) -> tuple[dt.datetime, bool, dt.datetime]:
+    """A visit's moment as `read_visit` gives it, and the start of its day, where a
+    time-of-day cell counts from: made once per distinct date cell, not per row."""
+    return moment, day_only, moment.replace(hour=0, minute=0, second=0)
+
+
+def identity(
+    at: dt.datetime, grid: str, place: str | None, resident: str | None, text: str
+) -> bytes:
     """What makes a row the same row on the next import of the file: its moment,
     grid, place, resident and text, joined by the unit separator."""
-    place, resident = row.place or "", row.resident or ""
-    joined = f"{row.at.isoformat()}\x1f{grid}\x1f{place}\x1f{resident}\x1f{row.text}"
+    place, resident = place or "", resident or ""
+    joined = f"{at.isoformat()}\x1f{grid}\x1f{place}\x1f{resident}\x1f{text}"
     return hashlib.blake2b(
         joined.encode("utf-8", "surrogatepass"), digest_size=16
     ).digest()
