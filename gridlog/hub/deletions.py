@@ -20,7 +20,6 @@ Forgetting is not a deletion: a tombstone carries it (`hub.sync._bury`).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from typing import Any
@@ -211,7 +210,3 @@ def _unlink_own_cases(
 def marker_keys(rows: Iterable[tuple[str, str, dict[str, Any], int]]) -> list:
     """The (kind, uuid) of the pulled rows that are deletions."""
     return [(kind, uuid) for kind, uuid, body, _ in rows if body.get("deleted")]
-
-
-def dumps(line: dict[str, Any]) -> str:
-    return json.dumps(line, ensure_ascii=False)
