@@ -207,7 +207,7 @@ def _changed_since_last_push(
     full = conn.execute("SELECT value FROM counters WHERE name = 'hub_full'")
     if full.fetchone()[0]:
         return mark, None
-    only: dict[str, set[str]] = {}
+    only: dict[str, set[str]] = {"fired": set()}  # noted by no trigger: read whole
     for kind, key in conn.execute(
         "SELECT DISTINCT kind, uuid FROM hub_dirty WHERE rowid <= ?", (mark,)
     ):
@@ -385,11 +385,11 @@ def outgoing(
 ) -> Iterator[Outgoing]:
     """The records of this log as the hub keeps them (every one, or those of
     these kinds and UUIDs): each one's line, and its grid. Which rule made a
-    reminder for whom (`fired`, a link with no UUID of its own) is always read
-    whole: it is small."""
+    reminder for whom (`fired`, a link with no UUID of its own) is read whole
+    when asked for at all: it is small."""
     grid_of: dict[str, str | None] = {}
     for kind in SELECTS:
-        if only is None or kind == "fired":
+        if only is None or (kind == "fired" and kind in only):
             lines = record_lines(conn, kind)
         elif only.get(kind):
             lines = record_lines(conn, kind, uuids=sorted(only[kind]))
