@@ -751,3 +751,85 @@ def test_a_hub_a_newer_gridlog_has_synced_with_is_refused_until_updated(communit
     refused = on("zhang", "sync")
     assert refused.exit_code == 2 and "pip install -U gridlog" in refused.stderr
     assert "Traceback" not in refused.output
+
+
+def noted_for_push(db: str) -> set[str]:
+    """The kinds of record the next push will read again (`hub_dirty`)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return {kind for (kind,) in conn.execute("SELECT kind FROM hub_dirty")}
+
+
+def test_a_new_devices_first_pull_is_searchable_and_leaves_nothing_to_push(
+    community, tmp_path
+):
+    """A new device takes its grid's years in bulk: what it pulled is found by
+    `search`, counted by `report`, and is the hub's own, so the next sync does not
+    read it all again to find nothing to send."""
+    on = community
+    on("zhang", "sync")
+    for text in ("暖气管道漏水", "楼道堆物", "独居老人走访"):
+        on("zhang", "add", text, "--grid", "第一网格", "--follow-up", "明天")
+    on("zhang", "sync")
+    laptop = str(tmp_path / "zhang-laptop.db")
+    first = on.at(laptop, "sync", "--json", "--hub", on.url("zhang"))
+    assert moved(first)["pulled"] >= 6
+    assert not noted_for_push(laptop) & {"entry", "followup"}
+    found = on.at(laptop, "search", "暖气管道")
+    assert "暖气管道漏水" in found.stdout and "楼道堆物" not in found.stdout
+    checked = on.at(laptop, "check")
+    assert checked.exit_code == 0, checked.output
+    assert moved(on.at(laptop, "sync", "--json", "--hub", on.url("zhang"))) == {
+        "pushed": 0,
+        "pulled": 0,
+        "kept_here": 0,
+    }
+    on.at(laptop, "add", "新的走访", "--grid", "第一网格")
+    assert (
+        moved(on.at(laptop, "sync", "--json", "--hub", on.url("zhang")))["pushed"] == 1
+    )
+
+
+def test_a_first_pull_blots_a_forgotten_name_the_hub_still_held(community, tmp_path):
+    """A line on the hub that names someone forgotten (written by hand, or by a
+    device that had not heard) is blotted as it arrives on a new device, the
+    search index with it, and the blotted version is sent back."""
+    on = community
+    on("zhang", "sync")
+    on(
+        "zhang",
+        "add",
+        "看望",
+        "--grid",
+        "第一网格",
+        "--resident",
+        "王建国",
+        "--register",
+        "--phone",
+        "13812345678",
+    )
+    on("zhang", "add", "楼道堆物", "--grid", "第一网格")
+    on("zhang", "sync")
+    assert on("zhang", "resident", "forget", "王建国").exit_code == 0
+    on("zhang", "sync")
+    with psycopg.connect(on.admin_url, autocommit=True) as admin:
+        grid, body = admin.execute(
+            "SELECT grid_uuid, body FROM gridlog.records WHERE kind = 'entry'"
+            " AND body->>'text' = '楼道堆物'"
+        ).fetchone()
+        late = dict(body, uuid=str(uuid.uuid4()), id=body["id"] + 100)
+        late["text"] = "王建国说楼道堆物"
+        admin.execute(
+            "INSERT INTO gridlog.records (kind, uuid, grid_uuid, body)"
+            " VALUES ('entry', %s, %s, %s)",
+            [late["uuid"], grid, json.dumps(late, ensure_ascii=False)],
+        )
+    laptop = str(tmp_path / "zhang-laptop.db")
+    assert on.at(laptop, "sync", "--hub", on.url("zhang")).exit_code == 0
+    assert "王建国" not in on.at(laptop, "log", "--reveal").stdout
+    assert on.at(laptop, "search", "王建国").stdout.count("楼道堆物") == 0
+    assert on.at(laptop, "search", "楼道堆物").stdout.count("楼道堆物") == 2
+    assert on.at(laptop, "check").exit_code == 0
+    on.at(laptop, "sync", "--hub", on.url("zhang"))
+    assert leftovers(on.admin_url, "王建国") == []

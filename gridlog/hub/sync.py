@@ -115,8 +115,9 @@ def _take(conn: sqlite3.Connection, ctx: Context, lines: list[dict[str, Any]]):
         "exported_at": ctx.now_utc,
         "record_counter": 0,
     }
-    texts = [json.dumps(line, ensure_ascii=False) for line in lines]
-    return merge_lines(conn, ctx, [json.dumps(header), *texts], restore=False)
+    # Copies: staging fills in defaults, and `pull` digests the lines as they came.
+    copies = [dict(line) for line in lines]
+    return merge_lines(conn, ctx, [header, *copies], restore=False, from_hub=True)
 
 
 def _unheard(conn: sqlite3.Connection, hub: Any) -> list[dict[str, Any]]:

@@ -60,6 +60,35 @@ class Changes:
         self._remember(table, record_id, "insert", None, values)
         return int(record_id)
 
+    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Rows that carry their ids and UUIDs, all with the same columns (a
+        merge's into a new log: a grid's years): written and remembered as
+        `insert` writes and remembers one, a statement for them all."""
+        if not rows:
+            return
+        columns = ", ".join(rows[0])
+        marks = ", ".join("?" for _ in rows[0])
+        self.conn.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+            [list(row.values()) for row in rows],
+        )
+        self._remember_many([(table, row["id"], "insert", None, row) for row in rows])
+
+    def link_many(self, table: str, column: str, links: list[tuple[int, int]]) -> None:
+        """Point records written with `column` NULL at the records they belong to,
+        (id, target) each, as `update` would one by one: what a merge does once
+        the new cases its new entries are on exist."""
+        self.conn.executemany(
+            f"UPDATE {table} SET {column} = ? WHERE id = ?",
+            [(target, record_id) for record_id, target in links],
+        )
+        self._remember_many(
+            [
+                (table, record_id, "update", {column: None}, {column: target})
+                for record_id, target in links
+            ]
+        )
+
     def update(self, table: str, record_id: int, changes: Mapping[str, Any]) -> None:
         """Change some columns of one record, keeping what they were before. An edit
         (a change that sets `updated_at`) of a record that merges makes its
@@ -153,6 +182,23 @@ class Changes:
                 _dump(after),
                 self.undoes,
             ),
+        )
+
+    def _remember_many(
+        self,
+        rows: list[
+            tuple[str, int, str, Mapping[str, Any] | None, Mapping[str, Any] | None]
+        ],
+    ) -> None:
+        at, worker, command = self.ctx.now_utc, self.ctx.worker, self.ctx.command
+        undoes = self.undoes
+        self.conn.executemany(
+            "INSERT INTO history (op, at, actor, command, table_name, record_id,"
+            " action, before, after, undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (self.op, at, worker, command, *row[:3], *map(_dump, row[3:]), undoes)
+                for row in rows
+            ],
         )
 
 

@@ -34,9 +34,10 @@ tombstones mark, so that no merge from any device brings a forgotten person back
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +45,9 @@ from gridlog.context import Context
 from gridlog.domain import photos, settings, tombstones
 from gridlog.domain.privacy import BLOT, forget_resident
 from gridlog.errors import GridlogError
+from gridlog.storage import hub_tracking
 from gridlog.storage import photos as photo_files
+from gridlog.storage.bulk import indexed_in_bulk
 from gridlog.storage.history import Changes, writing
 from gridlog.storage.wipe import owe_wipe, wipe_after_commit
 from gridlog.transfer.export_jsonl import TABLES, record_lines
@@ -77,11 +80,18 @@ class MergeResult:
 
 
 def merge_lines(
-    conn: sqlite3.Connection, ctx: Context, lines: Iterable[str], *, restore=True
+    conn: sqlite3.Connection,
+    ctx: Context,
+    lines: Iterable[str | dict[str, Any]],
+    *,
+    restore: bool = True,
+    from_hub: bool = False,
 ) -> MergeResult:
-    """Merge the lines of a jsonl export into the log, in one transaction.
-    `restore`: into a new log, take the file's history as it is (a sync, which
-    carries records without history, writes its own instead)."""
+    """Merge the lines of a jsonl export (as text, or already read) into the log,
+    in one transaction. `restore`: into a new log, take the file's history as it
+    is (a sync, which carries records without history, writes its own instead).
+    `from_hub`: the lines are the hub's own copies, which a push need not read
+    again once stored as they are."""
     written: list[str] = []  # photo files this merge wrote, removed if it fails
     try:
         with writing(conn, ctx) as changes:
@@ -89,8 +99,9 @@ def merge_lines(
             # Entries point at their case and cases at their entry: check at COMMIT.
             conn.execute("PRAGMA defer_foreign_keys = ON")
             counter = stage(conn, lines)
-            fresh = restore and _never_held_records(conn)
-            merger = _Merger(conn, changes, fresh=fresh)
+            new_log = _never_held_records(conn)
+            merger = _Merger(conn, changes, fresh=restore and new_log)
+            merger.in_bulk, merger.from_hub = new_log, from_hub
             merger.written = written
             merger.run(counter)
             conn.execute("DROP TABLE temp.merge_in")
@@ -135,6 +146,21 @@ class _Restoring:
         )
         return int(row.get("id", cursor.lastrowid))
 
+    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            columns = ", ".join(rows[0])
+            marks = ", ".join("?" for _ in rows[0])
+            self.conn.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                [list(row.values()) for row in rows],
+            )
+
+    def link_many(self, table: str, column: str, links: list[tuple[int, int]]) -> None:
+        self.conn.executemany(
+            f"UPDATE {table} SET {column} = ? WHERE id = ?",
+            [(target, record_id) for record_id, target in links],
+        )
+
     def update(self, table: str, record_id: int, changes: Mapping[str, Any]) -> None:
         assignments = ", ".join(f"{column} = ?" for column in changes)
         self.conn.execute(
@@ -156,10 +182,21 @@ class _Merger:
         self.writer: Changes | _Restoring = _Restoring(conn) if fresh else changes
         self.result = MergeResult()
         self.written: list[str] = []  # the photo files it wrote (see merge_lines)
+        self.in_bulk = False  # a new log: entries indexed for search at the end
+        self.from_hub = False  # see merge_lines
+        # Pulled entries and follow-ups stored otherwise than the hub holds them.
+        self.unlinked: dict[str, list[str]] = {"entry": [], "followup": []}
         # Incoming grid and building UUIDs → local ids (few: kept in memory).
         self.local: dict[str, dict[str, int]] = {
-            kind: {} for kind in ("grid", "building", "rule", "resident", "signoff")
+            kind: {}
+            for kind in (
+                *("grid", "building", "rule", "resident", "signoff"),
+                *("entry", "followup"),  # the file's, once numbered
+            )
         }
+        # The file's entries and follow-ups: their local ids, and whether they
+        # are records this log has (see `_number_items`).
+        self.numbered: dict[str, tuple[int, int]] = {}
 
     def run(self, counter: int) -> None:
         self._settings()
@@ -168,15 +205,37 @@ class _Merger:
         self._records("rule")
         self._records("resident")
         self._number_items(counter)
-        for kind in ("entry", "followup"):
-            self._items(kind)
-        self._link_cases()
+        with self._entries_in_bulk():
+            for kind in ("entry", "followup"):
+                self._items(kind)
+            self._link_cases()
         self._records("signoff")
         self._fired()
         self._photos()
         if self.fresh:
             self._restore_history()
         self._tombstones()
+
+    @contextlib.contextmanager
+    def _entries_in_bulk(self) -> Iterator[None]:
+        """Into a new log (a new device's first pull: a grid's years at once),
+        entries and follow-ups go in as a bulk load does (`storage.bulk`): indexed
+        for search and summed for the report once at the end, before anything
+        (a tombstone's blotting) updates them. Pulled from the hub, they are
+        stored as the hub holds them, and not noted for the next push."""
+        if not self.in_bulk:
+            yield
+            return
+        quiet = hub_tracking.paused if self.from_hub else _unchanged
+        with indexed_in_bulk(self.conn) as written, quiet(self.conn):
+            yield
+            first, last = self.conn.execute(
+                "SELECT min(id), max(id) FROM merge_ids"
+            ).fetchone()
+            if first is not None:
+                written.add(range(first, last + 1))
+        for kind, uuids in self.unlinked.items():
+            hub_tracking.note(self.conn, kind, uuids)
 
     def _count(self, outcome: str, kind: str) -> None:
         getattr(self.result, outcome)[kind] += 1
@@ -294,22 +353,10 @@ class _Merger:
             "CREATE TEMP TABLE merge_ids (uuid TEXT PRIMARY KEY, id INTEGER UNIQUE,"
             " kind TEXT NOT NULL, existing INTEGER NOT NULL)"
         )
-        rows = self.conn.execute(
-            "SELECT type, key, json_extract(body, '$.id') FROM merge_in"
-            " WHERE type IN ('entry', 'followup') ORDER BY line"
-        )
-        for kind, uuid, wanted in rows:
-            existing = self.conn.execute(
-                f"SELECT id FROM {TABLES[kind]} WHERE uuid = ?", (uuid,)
-            ).fetchone()
-            if existing is not None:
-                local_id, is_existing = existing[0], 1
-            else:
-                local_id, is_existing = (wanted if self._free(wanted) else None), 0
-            self.conn.execute(
-                "INSERT INTO merge_ids (uuid, id, kind, existing) VALUES (?, ?, ?, ?)",
-                (uuid, local_id, kind, is_existing),
-            )
+        if self.in_bulk:
+            self._number_new()
+        else:
+            self._number_each()
         top = self.conn.execute(
             "SELECT max((SELECT value FROM counters WHERE name = 'record'),"
             " coalesce((SELECT max(id) FROM merge_ids), 0), ?)",
@@ -326,6 +373,40 @@ class _Merger:
             " FROM merge_ids), 0)) WHERE name = 'record'",
             (top,),
         )
+        for uuid, local_id, kind, existing in self.conn.execute(
+            "SELECT uuid, id, kind, existing FROM merge_ids"
+        ):
+            self.local[kind][uuid] = local_id
+            self.numbered[uuid] = (local_id, existing)
+
+    def _number_new(self) -> None:
+        """Into a new log no id is used yet: each keeps its own, but for the
+        second of two records that came with the same one."""
+        self.conn.execute(
+            "INSERT INTO merge_ids (uuid, id, kind, existing)"
+            " SELECT key, CASE WHEN row_number() OVER (PARTITION BY wanted"
+            " ORDER BY line) = 1 THEN wanted END, type, 0 FROM (SELECT line, key,"
+            " type, json_extract(body, '$.id') AS wanted FROM merge_in"
+            " WHERE type IN ('entry', 'followup')) ORDER BY line"
+        )
+
+    def _number_each(self) -> None:
+        rows = self.conn.execute(
+            "SELECT type, key, json_extract(body, '$.id') FROM merge_in"
+            " WHERE type IN ('entry', 'followup') ORDER BY line"
+        )
+        for kind, uuid, wanted in rows:
+            existing = self.conn.execute(
+                f"SELECT id FROM {TABLES[kind]} WHERE uuid = ?", (uuid,)
+            ).fetchone()
+            if existing is not None:
+                local_id, is_existing = existing[0], 1
+            else:
+                local_id, is_existing = (wanted if self._free(wanted) else None), 0
+            self.conn.execute(
+                "INSERT INTO merge_ids (uuid, id, kind, existing) VALUES (?, ?, ?, ?)",
+                (uuid, local_id, kind, is_existing),
+            )
 
     def _free(self, record_id: int) -> bool:
         """Never used here: no record has it and no history names it."""
@@ -339,10 +420,9 @@ class _Merger:
         ).fetchone()[0]
 
     def _items(self, kind: str) -> None:
+        new: list[dict[str, Any]] = []  # written a batch at a time
         for line, record in staged(self.conn, kind):
-            local_id, existing = self.conn.execute(
-                "SELECT id, existing FROM merge_ids WHERE uuid = ?", (record["uuid"],)
-            ).fetchone()
+            local_id, existing = self.numbered[record["uuid"]]
             if existing:
                 self._count(self._reconcile(kind, local_id, record, line), kind)
                 continue
@@ -353,14 +433,16 @@ class _Merger:
                 values["case_id"] = (
                     None if self._is_new(record["case_uuid"]) else (values["case_id"])
                 )
-            self.writer.insert(TABLES[kind], values)
+            new.append(values)
             self._count("added", kind)
+            if len(new) == _BATCH:
+                self.writer.insert_many(TABLES[kind], new)
+                new = []
+        self.writer.insert_many(TABLES[kind], new)
 
     def _is_new(self, uuid: str) -> bool:
-        row = self.conn.execute(
-            "SELECT existing FROM merge_ids WHERE uuid = ?", (uuid,)
-        ).fetchone()
-        return row is not None and not row[0]
+        numbered = self.numbered.get(uuid)
+        return numbered is not None and not numbered[1]
 
     def _link_cases(self) -> None:
         """New entries on a case this merge added: point them at it, now it exists."""
@@ -370,8 +452,7 @@ class _Merger:
             " WHERE m.type = 'entry' AND NOT e.existing AND NOT c.existing"
             " ORDER BY m.line"
         ).fetchall()
-        for entry_id, case_id in rows:
-            self.writer.update("entries", entry_id, {"case_id": case_id})
+        self.writer.link_many("entries", "case_id", rows)
 
     # one record -------------------------------------------------------------------
 
@@ -456,6 +537,7 @@ class _Merger:
                 values[name] = OPTIONAL_DEFAULTS.get(name)
         if unlinked:  # as `forget` leaves the entries about them
             values.update({c: None for c in ("resident", "phone") if c in values})
+            self.unlinked.get(kind, []).append(record["uuid"])
         return values
 
     def _buried(self, uuid: str) -> bool:
@@ -467,15 +549,10 @@ class _Merger:
         ).fetchone()[0]
 
     def _find(self, kind: str, uuid: str) -> int | None:
-        if kind in self.local and uuid in self.local[kind]:
+        # The file's entries and follow-ups are kept by kind (see _number_items):
+        # they share ids, and a UUID of the wrong kind is unknown.
+        if uuid in self.local.get(kind, ()):
             return self.local[kind][uuid]
-        if kind in ("entry", "followup"):
-            # Entries and follow-ups share ids: a UUID of the wrong kind is unknown.
-            row = self.conn.execute(
-                "SELECT id FROM merge_ids WHERE uuid = ? AND kind = ?", (uuid, kind)
-            ).fetchone()
-            if row is not None:
-                return int(row[0])
         row = self.conn.execute(
             f"SELECT id FROM {TABLES[kind]} WHERE uuid = ?", (uuid,)
         ).fetchone()
@@ -610,6 +687,12 @@ class _Merger:
 
 
 _KIND_OF = {table: kind for kind, table in TABLES.items()}
+_BATCH = 5_000  # new entries or follow-ups written in one statement
+
+
+@contextlib.contextmanager
+def _unchanged(_conn: sqlite3.Connection) -> Iterator[None]:
+    yield
 
 
 def _order(line: Mapping[str, Any]) -> tuple[int, str, str]:

@@ -393,10 +393,11 @@ REFERENCES = {
 _NOT_COMPARED = frozenset({"type", "id", "uuid", "aliases"})
 
 
-def stage(conn: sqlite3.Connection, lines: Iterable[str]) -> int:
+def stage(conn: sqlite3.Connection, lines: Iterable[str | dict[str, Any]]) -> int:
     """Check every line and keep it in a temporary table (on disk when large), so
     that records can be found by UUID whatever order they come in; returns the
-    file's record counter."""
+    file's record counter. A line already read (a pull's, from the hub's JSON
+    column) is checked the same, without a trip through text."""
     conn.execute(
         "CREATE TEMP TABLE merge_in (line INTEGER PRIMARY KEY, type TEXT NOT NULL,"
         " key TEXT, body TEXT NOT NULL)"
@@ -406,7 +407,7 @@ def stage(conn: sqlite3.Connection, lines: Iterable[str]) -> int:
     header = None
     try:
         for number, text in enumerate(lines, start=1):
-            if not text.strip():
+            if isinstance(text, str) and not text.strip():
                 continue
             record = _parse(number, text)
             if header is None:
@@ -432,9 +433,9 @@ def stage(conn: sqlite3.Connection, lines: Iterable[str]) -> int:
     return int(header.get("record_counter", 0))
 
 
-def _parse(number: int, text: str) -> dict[str, Any]:
+def _parse(number: int, text: str | dict[str, Any]) -> dict[str, Any]:
     try:
-        record = json.loads(text)
+        record = json.loads(text) if isinstance(text, str) else text
     except ValueError:
         raise GridlogError("merge.not_json", line=number) from None
     if not isinstance(record, dict):
