@@ -98,10 +98,11 @@ def merge_lines(
             changes.editing = False  # revisions come with the records
             # Entries point at their case and cases at their entry: check at COMMIT.
             conn.execute("PRAGMA defer_foreign_keys = ON")
-            counter = stage(conn, lines)
+            kept: dict[int, dict[str, Any]] | None = {} if from_hub else None
+            counter = stage(conn, lines, kept)
             new_log = _never_held_records(conn)
             merger = _Merger(conn, changes, fresh=restore and new_log)
-            merger.in_bulk, merger.from_hub = new_log, from_hub
+            merger.in_bulk, merger.from_hub, merger.kept = new_log, from_hub, kept
             merger.written = written
             merger.run(counter)
             conn.execute("DROP TABLE temp.merge_in")
@@ -184,6 +185,7 @@ class _Merger:
         self.written: list[str] = []  # the photo files it wrote (see merge_lines)
         self.in_bulk = False  # a new log: entries indexed for search at the end
         self.from_hub = False  # see merge_lines
+        self.kept: dict[int, dict[str, Any]] | None = None  # see merge_read.stage
         # Pulled entries and follow-ups stored otherwise than the hub holds them.
         self.unlinked: dict[str, list[str]] = {"entry": [], "followup": []}
         # Incoming grid and building UUIDs → local ids (few: kept in memory).
@@ -237,6 +239,9 @@ class _Merger:
         for kind, uuids in self.unlinked.items():
             hub_tracking.note(self.conn, kind, uuids)
 
+    def _staged(self, kind: str) -> Iterable[tuple[int, dict]]:
+        return staged(self.conn, kind, self.kept)
+
     def _count(self, outcome: str, kind: str) -> None:
         getattr(self.result, outcome)[kind] += 1
 
@@ -245,7 +250,7 @@ class _Merger:
     def _settings(self) -> None:
         """A setting this log lacks is taken; one it has stays as it is (a worker's
         name and language belong to the device)."""
-        for _line, record in staged(self.conn, "setting"):
+        for _line, record in self._staged("setting"):
             if settings.get(self.conn, record["key"]) is None:
                 self.writer.put_setting(record["key"], record["value"])
                 self._count("added", "setting")
@@ -255,14 +260,14 @@ class _Merger:
     # grids and buildings ------------------------------------------------------------
 
     def _grids(self) -> None:
-        for line, record in staged(self.conn, "grid"):
+        for line, record in self._staged("grid"):
             outcome, grid_id = self._place("grid", record, line)
             if self._add_aliases(grid_id, record["aliases"]) and outcome == "unchanged":
                 outcome = "updated"
             self._count(outcome, "grid")
 
     def _buildings(self) -> None:
-        for line, record in staged(self.conn, "building"):
+        for line, record in self._staged("building"):
             self._count(self._place("building", record, line)[0], "building")
 
     def _place(self, kind: str, record: dict[str, Any], line: int) -> tuple[str, int]:
@@ -307,7 +312,7 @@ class _Merger:
         care rules, which every new log seeds with the same defaults under new
         UUIDs: the same age and text is the same rule, converging on one UUID."""
         table = TABLES[kind]
-        for line, record in staged(self.conn, kind):
+        for line, record in self._staged(kind):
             row = self.conn.execute(
                 f"SELECT id, uuid FROM {table} WHERE uuid = ?", (record["uuid"],)
             ).fetchone()
@@ -331,7 +336,7 @@ class _Merger:
     def _fired(self) -> None:
         """Which rules have made their reminder for whom: merged as a set, so a rule
         never fires twice for a person on either side."""
-        for line, record in staged(self.conn, "fired"):
+        for line, record in self._staged("fired"):
             values = self._columns("fired", record, line)
             if values["resident_id"] is None:
                 continue  # for someone forgotten
@@ -421,7 +426,7 @@ class _Merger:
 
     def _items(self, kind: str) -> None:
         new: list[dict[str, Any]] = []  # written a batch at a time
-        for line, record in staged(self.conn, kind):
+        for line, record in self._staged(kind):
             local_id, existing = self.numbered[record["uuid"]]
             if existing:
                 self._count(self._reconcile(kind, local_id, record, line), kind)
@@ -565,7 +570,7 @@ class _Merger:
         the same entry) stays as it is; a new one is kept, its file written. The
         bytes were checked against their size and SHA-256 when the line was read."""
         database = None
-        for line, record in staged(self.conn, "photo"):
+        for line, record in self._staged("photo"):
             if database is None:
                 photos.refuse_if_encrypted(self.conn)
                 database = photo_files.database_of(self.conn)
@@ -624,7 +629,7 @@ class _Merger:
         the tombstones mark out of what arrived (out of everything, when a
         tombstone is new here, since this log's own texts may name the person)."""
         new = False
-        for _line, record in staged(self.conn, "tombstone"):
+        for _line, record in self._staged("tombstone"):
             added = tombstones.receive(self.conn, record)
             self._count("added" if added else "unchanged", "tombstone")
             new = new or added
@@ -660,7 +665,7 @@ class _Merger:
         ids, ops = self.conn.execute(
             "SELECT coalesce(max(id), 0), coalesce(max(op), 0) FROM history"
         ).fetchone()
-        for _line, row in staged(self.conn, "history"):
+        for _line, row in self._staged("history"):
             record_id = row["record_id"]
             kind = _KIND_OF.get(row["table"])
             if kind and row["record_uuid"]:
