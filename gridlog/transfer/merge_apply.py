@@ -391,13 +391,13 @@ class _Merger:
             "INSERT INTO merge_ids (uuid, id, kind, existing)"
             " SELECT key, CASE WHEN row_number() OVER (PARTITION BY wanted"
             " ORDER BY line) = 1 THEN wanted END, type, 0 FROM (SELECT line, key,"
-            " type, json_extract(body, '$.id') AS wanted FROM merge_in"
+            " type, id AS wanted FROM merge_in"
             " WHERE type IN ('entry', 'followup')) ORDER BY line"
         )
 
     def _number_each(self) -> None:
         rows = self.conn.execute(
-            "SELECT type, key, json_extract(body, '$.id') FROM merge_in"
+            "SELECT type, key, id FROM merge_in"
             " WHERE type IN ('entry', 'followup') ORDER BY line"
         )
         for kind, uuid, wanted in rows:
@@ -453,7 +453,7 @@ class _Merger:
         """New entries on a case this merge added: point them at it, now it exists."""
         rows = self.conn.execute(
             "SELECT e.id, c.id FROM merge_in m JOIN merge_ids e ON e.uuid = m.key"
-            " JOIN merge_ids c ON c.uuid = json_extract(m.body, '$.case_uuid')"
+            " JOIN merge_ids c ON c.uuid = m.case_uuid"
             " WHERE m.type = 'entry' AND NOT e.existing AND NOT c.existing"
             " ORDER BY m.line"
         ).fetchall()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -404,14 +405,16 @@ def stage(
     column) are checked the same, and with `kept` also kept as they are, by line
     number, for `staged` to give back without reading them again: they are in
     memory anyway, where a file's lines are not."""
+    # `id` and `case_uuid` are what the merge looks up in SQL; `body` is the
+    # line itself, but for the lines `kept` holds.
     conn.execute(
         "CREATE TEMP TABLE merge_in (line INTEGER PRIMARY KEY, type TEXT NOT NULL,"
-        " key TEXT, body TEXT NOT NULL)"
+        " key TEXT, id INTEGER, case_uuid TEXT, body TEXT)"
     )
     conn.execute("CREATE UNIQUE INDEX temp.merge_in_key ON merge_in (type, key)")
     conn.execute("CREATE INDEX temp.merge_in_type ON merge_in (type, line)")
     header = None
-    batch: list[tuple[int, str, Any, str]] = []
+    batch: list[tuple[int, str, Any, Any, Any, str | None]] = []
     try:
         for number, text in enumerate(lines, start=1):
             if isinstance(text, str) and not text.strip():
@@ -428,7 +431,9 @@ def stage(
             key = record.get("uuid", record.get("key"))
             if kept is not None:
                 kept[number] = record
-            batch.append((number, record["type"], key, json.dumps(record)))
+            body = None if kept is not None else json.dumps(record)
+            named = (record.get("id"), record.get("case_uuid"))
+            batch.append((number, record["type"], key, *named, body))
             if len(batch) == _STAGED_AT_ONCE:
                 _keep(conn, batch)
                 batch = []
@@ -443,19 +448,23 @@ def stage(
 _STAGED_AT_ONCE = 1_000
 
 
-def _keep(conn: sqlite3.Connection, batch: list[tuple[int, str, Any, str]]) -> None:
+def _keep(conn: sqlite3.Connection, batch: list[tuple]) -> None:
     """Stage checked lines a statement at a time; a line that repeats a record
     is named by its number (the batch, gone with its statement, a line at a time)."""
-    insert = "INSERT INTO merge_in (line, type, key, body) VALUES (?, ?, ?, ?)"
+    insert = (
+        "INSERT INTO merge_in (line, type, key, id, case_uuid, body)"
+        " VALUES (?, ?, ?, ?, ?, ?)"
+    )
     conn.execute("SAVEPOINT staging")
     try:
         conn.executemany(insert, batch)
     except sqlite3.IntegrityError:
         conn.execute("ROLLBACK TO staging")
-        for line, kind, key, body in batch:
+        for row in batch:
             try:
-                conn.execute(insert, (line, kind, key, body))
+                conn.execute(insert, row)
             except sqlite3.IntegrityError:
+                line, key = row[0], row[2]
                 raise GridlogError("merge.duplicate", line=line, uuid=key) from None
     finally:
         conn.execute("RELEASE staging")
@@ -475,18 +484,31 @@ def _parse(number: int, text: str | dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_shape(number: int, record: dict[str, Any]) -> None:
-    for name, check in SHAPES[record["type"]].items():
-        if name in _DEFAULTS:
+    own = record.get("uuid", False)
+    for name, check, has_default, reference in _fields(record["type"]):
+        if has_default:
             record.setdefault(name, _DEFAULTS[name])
         if name not in record:
             raise GridlogError("merge.missing_field", line=number, field=name)
-        if not check(record[name]):
+        value = record[name]
+        if not check(value):
             raise GridlogError("merge.bad_field", line=number, field=name)
-        if name in REFERENCES and record[name] == record.get("uuid", False):
+        if reference and value == own:
             raise GridlogError("merge.self_reference", line=number, field=name)
     for name, check in OPTIONAL.get(record["type"], {}).items():
         if not check(record.get(name)):
             raise GridlogError("merge.bad_field", line=number, field=name)
+
+
+@functools.cache
+def _fields(kind: str) -> tuple[tuple[str, Callable[[Any], bool], bool, bool], ...]:
+    """A kind's fields as `_check_shape` goes through them (a merge checks tens
+    of thousands of lines): name, check, whether it has a default, whether it
+    names another record."""
+    return tuple(
+        (name, check, name in _DEFAULTS, name in REFERENCES)
+        for name, check in SHAPES[kind].items()
+    )
 
 
 def _check_photo(number: int, record: dict[str, Any]) -> None:
