@@ -1,0 +1,123 @@
+"""The hub's history: when two devices' versions of a record meet on the hub, the
+one that loses is kept there (who pushed it, when, whether the hub replaced it or
+refused it), readable only by those who may read the grid, and gone with a forget."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+psycopg = pytest.importorskip("psycopg")
+
+import test_hub  # noqa: E402
+from test_hub import as_worker, entry_id, leftovers, texts  # noqa: E402
+
+community = test_hub.community  # the fixture: the office, zhang and wang
+
+
+def hub_history(admin_url: str) -> list[tuple[str, str, str]]:
+    """(text, outcome, who pushed it) of every kept version, as the administrator."""
+    with psycopg.connect(admin_url) as admin:
+        rows = admin.execute(
+            "SELECT body->>'text', outcome, pushed_by FROM gridlog.history"
+            " WHERE kind = 'entry' ORDER BY id"
+        ).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def both_edit(on, text: str, zhang_at: str, office_at: str) -> None:
+    """zhang's entry, edited apart on his device and on the office's."""
+    on("zhang", "sync")
+    assert on("zhang", "add", text, "--grid", "第一网格").exit_code == 0
+    on("zhang", "sync")
+    on("office", "sync")
+    for login, at in (("zhang", zhang_at), ("office", office_at)):
+        edited = on(
+            login, "edit", entry_id(on, login, text), "--text", f"{login}改的", now=at
+        )
+        assert edited.exit_code == 0, edited.output
+
+
+def test_a_version_the_hub_replaces_stays_in_its_history(community):
+    on = community
+    both_edit(on, "楼道堆物", zhang_at="2019-03-14T09:00", office_at="2019-03-14T10:00")
+    on("zhang", "sync")
+    on("office", "sync")  # the later edit: the hub replaces zhang's
+    on("zhang", "sync")
+    assert texts(on, "zhang") == texts(on, "office") == ["office改的"]
+    assert hub_history(on.admin_url) == [
+        ("楼道堆物", "replaced", "zhang"),
+        ("zhang改的", "replaced", "zhang"),
+    ]
+
+
+def test_a_version_the_hub_refuses_stays_in_its_history(community):
+    on = community
+    both_edit(on, "楼道堆物", zhang_at="2019-03-14T09:00", office_at="2019-03-14T10:00")
+    on("office", "sync")
+    on("zhang", "sync")  # the earlier edit, pushed later: the hub keeps the office's
+    assert texts(on, "zhang") == texts(on, "office") == ["office改的"]
+    assert hub_history(on.admin_url) == [
+        ("楼道堆物", "replaced", "zhang"),
+        ("zhang改的", "refused", "zhang"),
+    ]
+    on("zhang", "sync")
+    on("office", "sync")
+    assert len(hub_history(on.admin_url)) == 2  # nothing kept twice
+
+
+def test_a_worker_reads_only_their_own_grids_history(community, monkeypatch):
+    on = community
+    both_edit(on, "楼道堆物", zhang_at="2019-03-14T09:00", office_at="2019-03-14T10:00")
+    on("zhang", "sync")
+    on("office", "sync")
+    with as_worker(on, "zhang", monkeypatch) as zhang:
+        seen = zhang.execute("SELECT count(*) FROM gridlog.history").fetchone()[0]
+        assert seen == 2
+    with as_worker(on, "wang", monkeypatch) as wang:
+        assert wang.execute("SELECT count(*) FROM gridlog.history").fetchone()[0] == 0
+        assert wang.execute("DELETE FROM gridlog.history").rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            wang.execute(
+                "INSERT INTO gridlog.history (kind, uuid, revision, body, pushed_by,"
+                " pushed_at, outcome) SELECT kind, uuid, 9, body, 'wang', now(),"
+                " 'refused' FROM gridlog.records LIMIT 1"
+            )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            wang.execute("UPDATE gridlog.history SET body = '{}'")
+    assert len(hub_history(on.admin_url)) == 2
+
+
+def test_a_forget_takes_the_person_out_of_the_hubs_history(community):
+    on = community
+    on("zhang", "sync")
+    registered = on(
+        "zhang",
+        *("add", "看望", "--grid", "第一网格", "--resident", "王建国"),
+        *("--place", "9号楼101", "--register", "--phone", "13812345678"),
+    )
+    assert registered.exit_code == 0, registered.output
+    assert on("zhang", "add", "王建国家门口堆物", "--grid", "第一网格").exit_code == 0
+    on("zhang", "sync")
+    on("office", "sync")
+    # Versions the hub replaced: an edit of the visit, a new phone, a deletion.
+    edited = on("office", "edit", entry_id(on, "office", "看望"), "--text", "看望老人")
+    assert edited.exit_code == 0, edited.output
+    assert (
+        on("office", "delete", entry_id(on, "office", "王建国家门口堆物")).exit_code
+        == 0
+    )
+    phone = on("zhang", "resident", "edit", "王建国", "--phone", "13900001111")
+    assert phone.exit_code == 0, phone.output
+    on("office", "sync")
+    on("zhang", "sync")
+    words = ("王建国", "13812345678", "13900001111")
+    assert leftovers(on.admin_url, *words, tables=("history",)) != []
+    forgot = on("zhang", "resident", "forget", "王建国")
+    assert forgot.exit_code == 0, forgot.output
+    on("zhang", "sync")
+    on("office", "sync")
+    assert leftovers(on.admin_url, *words, tables=("history",)) == []
+    assert leftovers(on.admin_url, *words) == []
+    assert json.loads(on("office", "log", "--json").stdout)[0]["text"] == "看望老人"
