@@ -121,3 +121,33 @@ def test_a_forget_takes_the_person_out_of_the_hubs_history(community):
     assert leftovers(on.admin_url, *words, tables=("history",)) == []
     assert leftovers(on.admin_url, *words) == []
     assert json.loads(on("office", "log", "--json").stdout)[0]["text"] == "看望老人"
+
+
+def test_the_office_reads_a_records_versions_on_the_hub(community):
+    """Versions no device of the office ever held (zhang's draft, replaced on the
+    hub before the office synced) are shown with who pushed them and what the hub
+    did with them."""
+    on = community
+    both_edit(on, "楼道堆物", zhang_at="2019-03-14T09:00", office_at="2019-03-14T10:00")
+    on("office", "sync")
+    on("zhang", "sync")
+    for login in ("office", "zhang"):  # where each device's hub is, kept once
+        assert on(login, "config", "--hub", on.url(login)).exit_code == 0
+    record = entry_id(on, "office", "office改的")
+    shown = on("office", "hub", "history", record, "--json")
+    assert shown.exit_code == 0, shown.output
+    versions = json.loads(shown.stdout)
+    assert [(v["text"], v["outcome"], v["pushed_by"]) for v in versions] == [
+        ("楼道堆物", "replaced", "zhang"),
+        ("zhang改的", "refused", "zhang"),
+    ]
+    assert [v["revision"] for v in versions] == [0, 1]  # the draft, an edit of it
+    screen = on("office", "--lang", "zh", "hub", "history", record)
+    assert screen.exit_code == 0, screen.output
+    assert "zhang改的" in screen.stdout and "未采用" in screen.stdout
+    empty = on("zhang", "add", "新的走访", "--grid", "第一网格")
+    assert empty.exit_code == 0
+    none = on("zhang", "hub", "history", entry_id(on, "zhang", "新的走访"))
+    assert none.exit_code == 0 and "no other versions" in none.stdout
+    unknown = on("office", "hub", "history", "999")
+    assert unknown.exit_code != 0 and "Traceback" not in unknown.output
