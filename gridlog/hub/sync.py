@@ -34,6 +34,7 @@ from gridlog.domain import tombstones
 from gridlog.hub import deletions
 from gridlog.hub.digests import digest
 from gridlog.storage.db import transaction
+from gridlog.storage.history import writing
 from gridlog.storage.migrations import schema_version
 from gridlog.transfer.export_jsonl import SELECTS, record_lines
 from gridlog.transfer.merge_read import stamp, version
@@ -92,6 +93,14 @@ def sync(conn: sqlite3.Connection, ctx: Context, hub: Any) -> Moved:
     return Moved(pushed, pull(conn, ctx, hub), kept_here)
 
 
+class _Named(Exception):
+    """Grids this device would push under a UUID of its own that the hub already
+    holds, by their name, under another: take the hub's UUID first (see `push`)."""
+
+    def __init__(self, uuids: dict[str, str]) -> None:
+        self.uuids = uuids  # this device's UUID → the hub's
+
+
 class _Unheard(Exception):
     """The hub buried someone this device has not heard of: forget them here
     before pushing anything (see `push`)."""
@@ -104,7 +113,10 @@ def push(conn: sqlite3.Connection, ctx: Context, hub: Any) -> tuple[int, int]:
     """Send the records changed since they were last sent, and the deletions made
     since; (taken, left here). The hub's tombstones come first: a device never
     pushes what it holds of someone the hub has buried, so nobody forgotten comes
-    back from a device that synced late."""
+    back from a device that synced late. A grid the hub already has by its name
+    (two office devices that each added it before syncing) is the hub's: this
+    device takes the hub's UUID for it before it pushes, so that the hub never
+    holds the same grid twice nor the same grid's records under two UUIDs."""
     heard = False
     while True:
         try:
@@ -112,6 +124,8 @@ def push(conn: sqlite3.Connection, ctx: Context, hub: Any) -> tuple[int, int]:
         except _Unheard as unheard:
             _take(conn, ctx, unheard.lines)
             heard = True
+        except _Named as named:
+            _adopt(conn, ctx, named.uuids)
 
 
 def _take(conn: sqlite3.Connection, ctx: Context, lines: list[dict[str, Any]]):
@@ -163,6 +177,9 @@ def _push(
             unheard = _unheard(conn, hub)
             if unheard:
                 raise _Unheard(unheard)
+            named = _named_on_the_hub(conn, hub, changed)
+            if named:
+                raise _Named(named)
         changed = _over_markers(conn, hub, changed, everything)
         for record in changed:
             key = (_role_of(record.kind), record.grid_uuid)
@@ -209,6 +226,45 @@ def _push(
         if only is None:
             conn.execute("UPDATE counters SET value = 0 WHERE name = 'hub_full'")
     return taken, left
+
+
+def _named_on_the_hub(
+    conn: sqlite3.Connection, hub: Any, changed: list[Outgoing]
+) -> dict[str, str]:
+    """Of the grids about to be pushed, those the hub holds by name under another
+    UUID (one no grid here has) while it has never had theirs: this device's
+    UUID → the hub's."""
+    mine = {r.line["name"]: r.uuid for r in changed if r.kind == "grid"}
+    if not mine:
+        return {}
+    rows = hub.execute(
+        "SELECT uuid::text, body->>'name' FROM gridlog.records WHERE kind = 'grid'"
+        " AND (body->>'name' = ANY(%(names)s) OR uuid = ANY(%(uuids)s::uuid[]))"
+        " AND NOT body ? 'deleted'",
+        {"names": list(mine), "uuids": list(mine.values())},
+    ).fetchall()
+    held = {uuid for uuid, _ in rows}
+    here = {uuid for (uuid,) in conn.execute("SELECT uuid FROM grids")}
+    return {
+        mine[name]: uuid
+        for uuid, name in rows
+        if name in mine
+        and mine[name] != uuid
+        and mine[name] not in held
+        and uuid not in here
+    }
+
+
+def _adopt(conn: sqlite3.Connection, ctx: Context, uuids: dict[str, str]) -> None:
+    """Give these grids of this log the hub's UUIDs. Nothing of them has reached
+    the hub yet, so no copy elsewhere names the old one; the lines that name the
+    grid are all pushed again (a changed UUID makes the next push look at all)."""
+    with writing(conn, ctx) as changes:
+        for mine, theirs in uuids.items():
+            (grid_id,) = conn.execute(
+                "SELECT id FROM grids WHERE uuid = ?", (mine,)
+            ).fetchone()
+            changes.update("grids", grid_id, {"uuid": theirs})
 
 
 def _changed_since_last_push(
