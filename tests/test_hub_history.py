@@ -26,6 +26,15 @@ def hub_history(admin_url: str) -> list[tuple[str, str, str]]:
     return [tuple(row) for row in rows]
 
 
+def grid_uuid(admin_url: str, name: str) -> str:
+    with psycopg.connect(admin_url) as admin:
+        return admin.execute(
+            "SELECT uuid::text FROM gridlog.records"
+            " WHERE kind = 'grid' AND body->>'name' = %s",
+            [name],
+        ).fetchone()[0]
+
+
 def both_edit(on, text: str, zhang_at: str, office_at: str) -> None:
     """zhang's entry, edited apart on his device and on the office's."""
     on("zhang", "sync")
@@ -86,6 +95,12 @@ def test_a_worker_reads_only_their_own_grids_history(community, monkeypatch):
             )
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             wang.execute("UPDATE gridlog.history SET body = '{}'")
+        # What a push asks the hub to keep, asked about another grid: nothing.
+        wang.execute(
+            "SELECT gridlog.keep_refused('entry', gen_random_uuid(), %s, 5,"
+            " '{\"text\": \"伪造\"}', 'z', 0, '{}', 'a')",
+            [grid_uuid(on.admin_url, "第一网格")],
+        )
     assert len(hub_history(on.admin_url)) == 2
 
 

@@ -208,7 +208,8 @@ MIGRATIONS: tuple[str, ...] = (
         FOR EACH ROW EXECUTE FUNCTION gridlog.keep_replaced();
 
     -- Called by a push whose version the hub's own beats; always false, so that
-    -- the hub keeps its own. Only a role that may write the record's grid.
+    -- the hub keeps its own. Only a role that may write the record's grid, and
+    -- only about a record the hub has.
     CREATE FUNCTION gridlog.keep_refused(
         kind text, id uuid, grid uuid, revision bigint, body jsonb, stamp text,
         held_revision bigint, held_body jsonb, held_stamp text
@@ -222,7 +223,9 @@ MIGRATIONS: tuple[str, ...] = (
             WHERE kind <> 'tombstone' AND body IS DISTINCT FROM held_body
               AND NOT (revision = held_revision
                        AND stamp IS NOT DISTINCT FROM held_stamp)
-              AND gridlog.may_write(kind, grid);
+              AND gridlog.may_write(kind, grid)
+              AND EXISTS (SELECT FROM gridlog.records r
+                          WHERE r.kind = $1 AND r.uuid = $2);
             SELECT false;
         $f$;
 
