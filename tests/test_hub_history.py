@@ -35,6 +35,22 @@ def grid_uuid(admin_url: str, name: str) -> str:
         ).fetchone()[0]
 
 
+# What a push asks the hub to keep of a version it refused (see `sync._UPSERT`).
+REFUSE = (
+    "SELECT gridlog.keep_refused('entry', %s, %s, 5, '{\"text\": \"伪造\"}',"
+    " 'z', 'z', 0, '{}', 'a', 'a')"
+)
+
+
+def entry_uuid(admin_url: str, text: str) -> str:
+    with psycopg.connect(admin_url) as admin:
+        return admin.execute(
+            "SELECT uuid::text FROM gridlog.records"
+            " WHERE kind = 'entry' AND body->>'text' = %s",
+            [text],
+        ).fetchone()[0]
+
+
 def both_edit(on, text: str, zhang_at: str, office_at: str) -> None:
     """zhang's entry, edited apart on his device and on the office's."""
     on("zhang", "sync")
@@ -76,11 +92,29 @@ def test_a_version_the_hub_refuses_stays_in_its_history(community):
     assert len(hub_history(on.admin_url)) == 2  # nothing kept twice
 
 
+def test_two_edits_made_at_the_same_moment_keep_the_one_that_lost(community):
+    """The same revision and the same second: the content decides, and the other
+    is kept all the same (a copy of one version, or its copy scrubbed by a forget,
+    is not a version of its own)."""
+    on = community
+    both_edit(on, "楼道堆物", zhang_at="2019-03-14T09:00", office_at="2019-03-14T09:00")
+    for login in ("zhang", "office", "zhang", "office"):
+        on(login, "sync")
+    [kept] = texts(on, "office")
+    assert texts(on, "zhang") == [kept]
+    lost = ({"zhang改的", "office改的"} - {kept}).pop()
+    assert [text for text, *_ in hub_history(on.admin_url)] == ["楼道堆物", lost]
+
+
 def test_a_worker_reads_only_their_own_grids_history(community, monkeypatch):
     on = community
     both_edit(on, "楼道堆物", zhang_at="2019-03-14T09:00", office_at="2019-03-14T10:00")
     on("zhang", "sync")
     on("office", "sync")
+    refused_in_first_grid = [
+        entry_uuid(on.admin_url, "office改的"),
+        grid_uuid(on.admin_url, "第一网格"),
+    ]
     with as_worker(on, "zhang", monkeypatch) as zhang:
         seen = zhang.execute("SELECT count(*) FROM gridlog.history").fetchone()[0]
         assert seen == 2
@@ -96,12 +130,11 @@ def test_a_worker_reads_only_their_own_grids_history(community, monkeypatch):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             wang.execute("UPDATE gridlog.history SET body = '{}'")
         # What a push asks the hub to keep, asked about another grid: nothing.
-        wang.execute(
-            "SELECT gridlog.keep_refused('entry', gen_random_uuid(), %s, 5,"
-            " '{\"text\": \"伪造\"}', 'z', 0, '{}', 'a')",
-            [grid_uuid(on.admin_url, "第一网格")],
-        )
+        wang.execute(REFUSE, refused_in_first_grid)
     assert len(hub_history(on.admin_url)) == 2
+    with as_worker(on, "zhang", monkeypatch) as zhang:  # his grid: kept, as his
+        zhang.execute(REFUSE, refused_in_first_grid)
+    assert hub_history(on.admin_url)[-1] == ("伪造", "refused", "zhang")
 
 
 def test_a_forget_takes_the_person_out_of_the_hubs_history(community):

@@ -65,8 +65,9 @@ WHERE CASE WHEN excluded.kind = 'tombstone'
     THEN true
     -- The version that loses stays in the hub's history (false: the hub keeps its own).
     ELSE gridlog.keep_refused(excluded.kind, excluded.uuid, excluded.grid_uuid,
-        excluded.revision, excluded.body, excluded.stamp, gridlog.records.revision,
-        gridlog.records.body, gridlog.records.stamp)
+        excluded.revision, excluded.body, excluded.stamp, excluded.rank,
+        gridlog.records.revision, gridlog.records.body, gridlog.records.stamp,
+        gridlog.records.rank)
     END
 """
 
