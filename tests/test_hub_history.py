@@ -190,9 +190,12 @@ def test_the_office_reads_a_records_versions_on_the_hub(community):
         ("zhang改的", "refused", "zhang"),
     ]
     assert [v["revision"] for v in versions] == [0, 1]  # the draft, an edit of it
+    with psycopg.connect(on.admin_url, autocommit=True) as admin:  # his real name
+        admin.execute("UPDATE gridlog.workers SET name = '张伟' WHERE login = 'zhang'")
     screen = on("office", "--lang", "zh", "hub", "history", record)
     assert screen.exit_code == 0, screen.output
     assert "zhang改的" in screen.stdout and "未采用" in screen.stdout
+    assert "张伟（zhang）" in screen.stdout  # by name, from the hub's roster
     empty = on("zhang", "add", "新的走访", "--grid", "第一网格")
     assert empty.exit_code == 0
     none = on("zhang", "hub", "history", entry_id(on, "zhang", "新的走访"))

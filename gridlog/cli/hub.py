@@ -192,6 +192,7 @@ def hub_history(
                     "at": version.decided_at.isoformat(),
                     "outcome": version.outcome,
                     "pushed_by": version.pushed_by,
+                    "pushed_by_name": version.pushed_by_name,
                     "pushed_at": version.pushed_at.isoformat(),
                     "revision": version.revision,
                     "text": version_text(version.line),

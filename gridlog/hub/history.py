@@ -18,6 +18,7 @@ class Version(NamedTuple):
     decided_at: dt.datetime  # when the hub replaced or refused it
     outcome: str  # replaced, refused
     pushed_by: str  # the login that pushed this version
+    pushed_by_name: str | None  # on the hub's roster, if this login may read it
     pushed_at: dt.datetime
     revision: int
     line: dict[str, Any]  # the version as the device's export wrote it
@@ -29,8 +30,10 @@ def kept_versions(conn: sqlite3.Connection, hub: Any, record_id: int) -> list[Ve
     may not see are not shown to it (row-level security)."""
     kind, uuid = _record(conn, record_id)
     rows = hub.execute(
-        "SELECT decided_at, outcome, pushed_by, pushed_at, revision, body"
-        " FROM gridlog.history WHERE kind = %s AND uuid = %s ORDER BY id",
+        "SELECT h.decided_at, h.outcome, h.pushed_by, w.name, h.pushed_at,"
+        " h.revision, h.body FROM gridlog.history h"
+        " LEFT JOIN gridlog.workers w ON w.login = h.pushed_by"
+        " WHERE h.kind = %s AND h.uuid = %s ORDER BY h.id",
         [kind, uuid],
     ).fetchall()
     hub.rollback()

@@ -43,7 +43,7 @@ def hub_history_doc(versions: Sequence[Any], today: dt.date, zone: dt.tzinfo) ->
         [
             fmt_moment(version.decided_at.astimezone(zone), today),
             t(_OUTCOMES[version.outcome]),
-            clean(version.pushed_by),
+            pusher(version),
             str(version.revision),
             version_text(version.line),
         ]
@@ -57,6 +57,15 @@ def hub_history_doc(versions: Sequence[Any], today: dt.date, zone: dt.tzinfo) ->
         t("hub.history.col.text"),
     ]
     return [Table(rows=rows, columns=columns)]
+
+
+def pusher(version: Any) -> str:
+    """Who pushed a version: their name and login (the login alone when the
+    roster does not say, as for a worker reading another's)."""
+    login = clean(version.pushed_by)
+    if version.pushed_by_name in (None, "", version.pushed_by):
+        return login
+    return t("hub.history.pusher", name=clean(version.pushed_by_name), login=login)
 
 
 def version_text(line: dict[str, Any]) -> str:

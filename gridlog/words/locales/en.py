@@ -803,6 +803,7 @@ MESSAGES: dict[str, str] = {
     "hub.history.replaced": "replaced",
     "hub.history.refused": "refused",
     "hub.history.deleted": "(deleted)",
+    "hub.history.pusher": "{name} ({login})",
     "hub.history.col.at": "when",
     "hub.history.col.outcome": "the hub",
     "hub.history.col.pushed_by": "pushed by",

@@ -765,6 +765,7 @@ MESSAGES: dict[str, str] = {
     "hub.history.replaced": "已被替换",
     "hub.history.refused": "未采用",
     "hub.history.deleted": "（已删除）",
+    "hub.history.pusher": "{name}（{login}）",
     "hub.history.col.at": "时间",
     "hub.history.col.outcome": "枢纽",
     "hub.history.col.pushed_by": "推送人",
