@@ -59,7 +59,8 @@ def test_the_records_it_loads_are_the_lines_export_writes(tmp_path):
         assert {**line, "id": 0} == {**exported[line["uuid"]], "id": 0}
 
 
-def test_it_runs_end_to_end_on_a_tiny_street():
+def needs_postgres() -> None:
+    """Skip where no PostgreSQL is installed, unless CI requires one."""
     import postgres
 
     if postgres.server_binaries() is None:
@@ -69,6 +70,10 @@ def test_it_runs_end_to_end_on_a_tiny_street():
             )
         pytest.skip("no PostgreSQL server here (initdb, pg_ctl)")
     pytest.importorskip("psycopg")
+
+
+def test_it_runs_end_to_end_on_a_tiny_street():
+    needs_postgres()
     gridlog = Path(sys.executable).parent / "gridlog"
     # In /tmp itself, as tests/postgres.py does: the server's user (`postgres`, when
     # the tests run as root) must reach it, and pytest's own folders are root's only.
@@ -103,11 +108,7 @@ def test_a_kept_hub_is_reused_by_the_next_run():
     """A second run on the hub a first one kept works on the days after the
     first run's: closing one of the first run's cases, opened after the second
     run's own clock, would be refused."""
-    import postgres
-
-    if postgres.server_binaries() is None:
-        pytest.skip("no PostgreSQL server here (initdb, pg_ctl)")
-    pytest.importorskip("psycopg")
+    needs_postgres()
     gridlog = Path(sys.executable).parent / "gridlog"
     folder = Path(tempfile.mkdtemp(prefix="gridlog-hub-bench-"))
     argv = [
