@@ -25,7 +25,8 @@ benchmarks/commands.py does; `--gridlog PATH` to time another one):
     python benchmarks/hub.py --entries 5000000 --keep   # the hub stays for next time
 
 `--keep` leaves the cluster (and its loaded hub) in `--folder` and a later run with
-the same `--entries` reuses it without loading again; without it the cluster is
+the same `--entries` reuses it without loading again (after `gridlog hub init`, and
+with its daily work on the days after the previous run's); without it the cluster is
 stopped and removed at the end. `--profile DIR` also runs one first pull and one
 daily sync under cProfile (DIR/*.prof, the top functions printed) and prints the
 EXPLAIN ANALYZE of the pull's query as the worker.
@@ -430,14 +431,37 @@ def make_changes(
         run([gridlog, *argv], env)
 
 
+def day_zero(cluster: Cluster) -> dt.datetime:
+    """The day before this run's daily work: NOW on a new hub; on a kept one, the
+    last day a previous run worked, so that this run's changes come after its
+    (a case it opened later than this run's clock could not be closed)."""
+    import psycopg
+
+    with psycopg.connect(cluster.admin_url(DATABASE)) as conn:
+        latest = conn.execute(
+            "SELECT max(body->>'updated_at' COLLATE \"C\") FROM gridlog.records"
+            " WHERE kind IN ('entry', 'followup')"
+        ).fetchone()[0]
+    if latest is None:
+        return NOW
+    last = dt.datetime.fromisoformat(latest).astimezone(NOW.tzinfo)
+    return NOW + dt.timedelta(days=max(0, (last.date() - NOW.date()).days))
+
+
 def daily_syncs(
-    gridlog: str, cluster: Cluster, devices: list[Path], days: int, changes: int
+    gridlog: str,
+    cluster: Cluster,
+    devices: list[Path],
+    days: int,
+    changes: int,
+    start: dt.datetime = NOW,
 ) -> list[tuple[float, dict]]:
-    """Each day every device makes its changes, then each syncs in turn."""
+    """Each day after `start` every device makes its changes, then each syncs in
+    turn."""
     rng = random.Random(17)
     synced = []
     for day in range(1, days + 1):
-        when = NOW + dt.timedelta(days=day, hours=9)
+        when = start + dt.timedelta(days=day, hours=9)
         for db in devices:
             env = gridlog_env(db, cluster.url("w001"), when)
             make_changes(gridlog, db, env, changes, rng)
@@ -495,12 +519,14 @@ def explain_pull(cluster: Cluster, since: int) -> None:
     print("\n".join(line for (line,) in plan))
 
 
-def profile(gridlog: str, cluster: Cluster, work: Path, folder: Path) -> None:
+def profile(
+    gridlog: str, cluster: Cluster, work: Path, folder: Path, start: dt.datetime
+) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     fresh = work / "profiled-new.db"
     profiled(gridlog, gridlog_env(fresh, cluster.url("w001")), folder / "pull.prof")
     explain_pull(cluster, 0)
-    when = NOW + dt.timedelta(days=30, hours=9)
+    when = start + dt.timedelta(days=30, hours=9)
     env = gridlog_env(fresh, cluster.url("w001"), when)
     make_changes(gridlog, fresh, env, 50, random.Random(30))
     import psycopg
@@ -553,12 +579,20 @@ def main() -> None:
             build_street(cluster, gridlog, args.entries, args.grids, office_db)
         else:
             print(f"reusing the hub of {args.entries} entries in {args.folder}")
+            # The gridlog timed may be newer than the one that built it.
+            run(
+                [gridlog, "hub", "init"],
+                gridlog_env(office_db, cluster.admin_url(DATABASE)),
+            )
+        start = day_zero(cluster)
         devices = [work / f"device{n}.db" for n in range(max(args.pulls, 2))]
         pulls = [first_pull(gridlog, cluster, db) for db in devices]
-        syncs = daily_syncs(gridlog, cluster, devices[:2], args.days, args.changes)
+        syncs = daily_syncs(
+            gridlog, cluster, devices[:2], args.days, args.changes, start
+        )
         report = hub_report(gridlog, cluster, work / "office.db", args.runs)
         if args.profile:
-            profile(gridlog, cluster, work, args.profile)
+            profile(gridlog, cluster, work, args.profile, start)
         records = (
             sqlite3.connect(devices[0])
             .execute(

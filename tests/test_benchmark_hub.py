@@ -59,7 +59,8 @@ def test_the_records_it_loads_are_the_lines_export_writes(tmp_path):
         assert {**line, "id": 0} == {**exported[line["uuid"]], "id": 0}
 
 
-def test_it_runs_end_to_end_on_a_tiny_street():
+def needs_postgres() -> None:
+    """Skip where no PostgreSQL is installed, unless CI requires one."""
     import postgres
 
     if postgres.server_binaries() is None:
@@ -69,6 +70,10 @@ def test_it_runs_end_to_end_on_a_tiny_street():
             )
         pytest.skip("no PostgreSQL server here (initdb, pg_ctl)")
     pytest.importorskip("psycopg")
+
+
+def test_it_runs_end_to_end_on_a_tiny_street():
+    needs_postgres()
     gridlog = Path(sys.executable).parent / "gridlog"
     # In /tmp itself, as tests/postgres.py does: the server's user (`postgres`, when
     # the tests run as root) must reach it, and pytest's own folders are root's only.
@@ -97,3 +102,26 @@ def test_it_runs_end_to_end_on_a_tiny_street():
     assert len(pushed_pulled) == 2 and all(pushed >= 2 for pushed, _ in pushed_pulled)
     assert pushed_pulled[1][1] >= 2  # the second device pulled the first one's
     assert not folder.exists()  # no --keep: the cluster went
+
+
+def test_a_kept_hub_is_reused_by_the_next_run():
+    """A second run on the hub a first one kept works on the days after the
+    first run's: closing one of the first run's cases, opened after the second
+    run's own clock, would be refused."""
+    needs_postgres()
+    gridlog = Path(sys.executable).parent / "gridlog"
+    folder = Path(tempfile.mkdtemp(prefix="gridlog-hub-bench-"))
+    argv = [
+        *(sys.executable, str(SCRIPT), "--gridlog", str(gridlog), "--keep"),
+        *("--folder", str(folder), "--grids", "3", "--entries", "600"),
+        *("--pulls", "1", "--days", "2", "--changes", "6", "--runs", "1"),
+    ]
+    try:
+        for run in ("first", "second"):
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, f"{run}: {done.stdout}{done.stderr}"
+        assert "reusing the hub of 600 entries" in done.stdout
+        assert re.search(r"^daily sync +\d+\.\d\d s", done.stdout, re.M)
+    finally:
+        benchmark().Cluster(folder).stop()
+        subprocess.run(["rm", "-rf", str(folder)], check=False)

@@ -404,11 +404,22 @@ def test_an_edit_made_later_wins_on_every_device(community):
     assert texts(on, "office") == ["办公室改过"]
 
 
-def leftovers(admin_url: str, *words: str) -> list[str]:
-    """The hub's records that still say any of `words`, read as its administrator."""
+def leftovers(
+    admin_url: str, *words: str, tables: tuple[str, ...] = ("records", "history")
+) -> list[str]:
+    """The hub's records, and the versions its history keeps, that still say any
+    of `words`, read as its administrator."""
+    rows = []
     with psycopg.connect(admin_url) as admin:
-        rows = admin.execute("SELECT kind, body::text FROM gridlog.records").fetchall()
-    return [f"{kind}: {body}" for kind, body in rows if any(w in body for w in words)]
+        for table in tables:
+            rows += admin.execute(
+                f"SELECT '{table}', kind, body::text FROM gridlog.{table}"
+            ).fetchall()
+    return [
+        f"{table} {kind}: {body}"
+        for table, kind, body in rows
+        if any(w in body for w in words)
+    ]
 
 
 def test_a_forget_travels_through_the_hub(community):
@@ -589,7 +600,9 @@ def test_a_deletion_reaches_every_device_and_the_hub(community):
     assert moved(on("zhang", "sync", "--json"))["pushed"] == 2  # entry, follow-up
     assert moved(on("office", "sync", "--json"))["pulled"] == 2
     assert texts(on, "office") == [] and due_texts(on, "office") == []
-    assert leftovers(on.admin_url, "楼顶漏水") == []
+    assert leftovers(on.admin_url, "楼顶漏水", tables=("records",)) == []
+    # As on a device, the deleted versions stay in the history (the hub's).
+    assert len(leftovers(on.admin_url, "楼顶漏水", tables=("history",))) == 2
     assert moved(on("zhang", "sync", "--json"))["pulled"] == 0
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from gridlog.cli.common import JsonOption, Options, emit
+from gridlog.cli.common import IdArgument, JsonOption, Options, RevealOption, emit
 from gridlog.cli.prompts import hub_password, key_to_open, new_worker_password
 from gridlog.errors import GridlogError
 from gridlog.words.i18n import t
@@ -150,15 +150,11 @@ def sync(
     ctx: typer.Context, json_out: JsonOption = False, url: HubOption = None
 ) -> None:
     from gridlog.cli.common import session
-    from gridlog.hub.schema import mismatch
     from gridlog.hub.sync import sync as sync_with
     from gridlog.hub.workers import keep_roster
 
     with hub(ctx, url) as conn, session(ctx, write=True) as (log, context):
-        problem = mismatch(conn)
-        if problem is not None:
-            key = "hub.older" if problem == "older" else "hub.newer"
-            raise GridlogError(key, exit_code=2)
+        _refuse_mismatch(conn)
         conn.rollback()  # each step of the sync is its own transaction
         try:
             moved = sync_with(log, context, conn)
@@ -172,6 +168,54 @@ def sync(
     if moved.kept_here:
         line += t("sync.kept_here", count=moved.kept_here)
     emit(line=line)
+
+
+def hub_history(
+    ctx: typer.Context,
+    record: IdArgument,
+    json_out: JsonOption = False,
+    reveal: RevealOption = False,
+    url: HubOption = None,
+) -> None:
+    from gridlog.cli.common import parse_id, session
+    from gridlog.hub.history import kept_versions
+
+    with hub(ctx, url) as conn, session(ctx, write=False) as (log, context):
+        _refuse_mismatch(conn)
+        versions = kept_versions(log, conn, parse_id(record))
+    if json_out:
+        from gridlog.render.hub import version_text
+
+        emit(
+            data=[
+                {
+                    "at": version.decided_at.isoformat(),
+                    "outcome": version.outcome,
+                    "pushed_by": version.pushed_by,
+                    "pushed_by_name": version.pushed_by_name,
+                    "pushed_at": version.pushed_at.isoformat(),
+                    "revision": version.revision,
+                    "text": version_text(version.line),
+                    "record": version.line,
+                }
+                for version in versions
+            ],
+            mask=not reveal,
+        )
+        return
+    from gridlog.render.hub import hub_history_doc
+
+    emit(hub_history_doc(versions, context.today, context.zone), mask=not reveal)
+
+
+def _refuse_mismatch(conn: Any) -> None:
+    """A hub and a gridlog of different schemas do not work together."""
+    from gridlog.hub.schema import mismatch
+
+    problem = mismatch(conn)
+    if problem is not None:
+        key = "hub.older" if problem == "older" else "hub.newer"
+        raise GridlogError(key, exit_code=2)
 
 
 def _cut_short(exc: Exception) -> GridlogError:
@@ -215,6 +259,9 @@ def register(app: typer.Typer) -> None:
         help=t("hub.worker.revoke.help"),
         epilog=t("hub.worker.revoke.epilog"),
     )(worker_revoke)
+    hub_app.command(
+        "history", help=t("hub.history.help"), epilog=t("hub.history.epilog")
+    )(hub_history)
     hub_app.add_typer(worker_app, name="worker")
     app.command("sync", help=t("sync.help"), epilog=t("sync.epilog"))(sync)
     app.add_typer(hub_app, name="hub")

@@ -166,6 +166,90 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE POLICY records_forget ON gridlog.records FOR DELETE
         USING (kind IN ('resident', 'fired', 'photo') AND {_MAY_WRITE});
     """,
+    # The hub's history: every version it replaced (`replaced`, by the trigger,
+    # whoever updates a record and however) or refused (`refused`, asked by
+    # `sync._UPSERT` when the version it holds wins), with who had pushed it. A
+    # copy of the same version (another device's line of it, or the line a forget
+    # scrubbed) is not a version of its own. Workers read their grids' history
+    # and add nothing to it; a forget deletes the versions that held the person
+    # (`sync`), as it deletes the records.
+    f"""
+    CREATE TABLE gridlog.history (
+        id bigserial PRIMARY KEY,
+        kind text NOT NULL,
+        uuid uuid NOT NULL,
+        grid_uuid uuid,
+        revision bigint NOT NULL,
+        body jsonb NOT NULL,
+        stamp text COLLATE "C",
+        pushed_by text NOT NULL,
+        pushed_at timestamptz NOT NULL,
+        outcome text NOT NULL CHECK (outcome IN ('replaced', 'refused')),
+        decided_by text NOT NULL DEFAULT session_user,
+        decided_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX history_record ON gridlog.history (kind, uuid);
+    CREATE INDEX history_grid ON gridlog.history (grid_uuid);
+
+    -- Two lines of one version: the same edit (revision and time) with the same
+    -- content (local ids aside), or one the other scrubbed of a forgotten person.
+    CREATE FUNCTION gridlog.same_version(
+        revision bigint, stamp text, rank text, body jsonb,
+        other_revision bigint, other_stamp text, other_rank text, other_body jsonb
+    ) RETURNS boolean
+        LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
+        AS $f$ SELECT revision = other_revision
+                      AND stamp IS NOT DISTINCT FROM other_stamp
+                      AND (rank IS NOT DISTINCT FROM other_rank
+                           OR gridlog.scrubbed(body) <> gridlog.scrubbed(other_body))
+        $f$;
+
+    CREATE FUNCTION gridlog.keep_replaced() RETURNS trigger
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        AS $f$ BEGIN
+            IF OLD.kind <> 'tombstone' AND OLD.body IS DISTINCT FROM NEW.body
+               AND NOT gridlog.same_version(OLD.revision, OLD.stamp, OLD.rank,
+                   OLD.body, NEW.revision, NEW.stamp, NEW.rank, NEW.body) THEN
+                INSERT INTO gridlog.history (kind, uuid, grid_uuid, revision, body,
+                                             stamp, pushed_by, pushed_at, outcome)
+                VALUES (OLD.kind, OLD.uuid, OLD.grid_uuid, OLD.revision, OLD.body,
+                        OLD.stamp, OLD.pushed_by, OLD.pushed_at, 'replaced');
+            END IF;
+            RETURN NULL;
+        END $f$;
+    CREATE TRIGGER records_history AFTER UPDATE ON gridlog.records
+        FOR EACH ROW EXECUTE FUNCTION gridlog.keep_replaced();
+
+    -- Called by a push whose version the hub's own beats; always false, so that
+    -- the hub keeps its own. Only a role that may write the record's grid, and
+    -- only about a record the hub has.
+    CREATE FUNCTION gridlog.keep_refused(
+        kind text, id uuid, grid uuid, revision bigint, body jsonb, stamp text,
+        rank text, held_revision bigint, held_body jsonb, held_stamp text,
+        held_rank text
+    ) RETURNS boolean
+        LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        AS $f$
+            INSERT INTO gridlog.history (kind, uuid, grid_uuid, revision, body,
+                                         stamp, pushed_by, pushed_at, outcome)
+            SELECT kind, id, grid, revision, body, stamp, session_user, now(),
+                   'refused'
+            WHERE kind <> 'tombstone' AND body IS DISTINCT FROM held_body
+              AND NOT gridlog.same_version(revision, stamp, rank, body,
+                  held_revision, held_stamp, held_rank, held_body)
+              AND gridlog.may_write(kind, grid)
+              AND EXISTS (SELECT FROM gridlog.records r
+                          WHERE r.kind = $1 AND r.uuid = $2);
+            SELECT false;
+        $f$;
+
+    ALTER TABLE gridlog.history ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY history_read ON gridlog.history FOR SELECT
+        USING (grid_uuid IS NULL OR {_OFFICE} OR grid_uuid IN {_OWN_GRIDS});
+    CREATE POLICY history_forget ON gridlog.history FOR DELETE
+        USING ({_OFFICE} OR grid_uuid IN {_OWN_GRIDS});
+    GRANT SELECT, DELETE ON gridlog.history TO gridlog_worker;
+    """,
 )
 
 

@@ -16,7 +16,9 @@ whatever did not finish. Pushes take turns on the hub (one lock), so the `seq`s
 become visible in order and a pull by `seq` never passes one over; a grid granted
 to the login later is pulled whole. Deletions travel as markers, by the rule in
 `hub.deletions`. What travels is each record's latest version: the version that
-loses stays in the history of the device that held it, as with `merge`.
+loses stays in the history of the device that held it, as with `merge`, and in
+the hub's own history (`gridlog.history`: the hub fills it itself, whoever
+pushed), where a forget reaches it as it reaches the records.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from gridlog.domain import tombstones
 from gridlog.hub import deletions
 from gridlog.hub.digests import digest
 from gridlog.storage.db import transaction
+from gridlog.storage.history import writing
 from gridlog.storage.migrations import schema_version
 from gridlog.transfer.export_jsonl import SELECTS, record_lines
 from gridlog.transfer.merge_read import stamp, version
@@ -55,10 +58,16 @@ WHERE CASE WHEN excluded.kind = 'tombstone'
     THEN excluded.body->>'key' < gridlog.records.body->>'key' COLLATE "C"
     -- As `merge` orders them, except that between two copies of one edit the one
     -- scrubbed of more forgotten people wins.
-    ELSE (excluded.revision, coalesce(excluded.stamp, ''),
+    WHEN (excluded.revision, coalesce(excluded.stamp, ''),
           gridlog.scrubbed(excluded.body), coalesce(excluded.rank, ''))
        > (gridlog.records.revision, coalesce(gridlog.records.stamp, ''),
           gridlog.scrubbed(gridlog.records.body), coalesce(gridlog.records.rank, ''))
+    THEN true
+    -- The version that loses stays in the hub's history (false: the hub keeps its own).
+    ELSE gridlog.keep_refused(excluded.kind, excluded.uuid, excluded.grid_uuid,
+        excluded.revision, excluded.body, excluded.stamp, excluded.rank,
+        gridlog.records.revision, gridlog.records.body, gridlog.records.stamp,
+        gridlog.records.rank)
     END
 """
 
@@ -85,6 +94,14 @@ def sync(conn: sqlite3.Connection, ctx: Context, hub: Any) -> Moved:
     return Moved(pushed, pull(conn, ctx, hub), kept_here)
 
 
+class _Named(Exception):
+    """Grids this device would push under a UUID of its own that the hub already
+    holds, by their name, under another: take the hub's UUID first (see `push`)."""
+
+    def __init__(self, uuids: dict[str, str]) -> None:
+        self.uuids = uuids  # this device's UUID → the hub's
+
+
 class _Unheard(Exception):
     """The hub buried someone this device has not heard of: forget them here
     before pushing anything (see `push`)."""
@@ -97,12 +114,19 @@ def push(conn: sqlite3.Connection, ctx: Context, hub: Any) -> tuple[int, int]:
     """Send the records changed since they were last sent, and the deletions made
     since; (taken, left here). The hub's tombstones come first: a device never
     pushes what it holds of someone the hub has buried, so nobody forgotten comes
-    back from a device that synced late."""
+    back from a device that synced late. A grid the hub already has by its name
+    (two office devices that each added it before syncing) is the hub's: this
+    device takes the hub's UUID for it before it pushes, so that the hub never
+    holds the same grid twice nor the same grid's records under two UUIDs."""
+    heard = False
     while True:
         try:
-            return _push(conn, hub, ctx.now_utc)
+            return _push(conn, hub, ctx.now_utc, heard)
         except _Unheard as unheard:
             _take(conn, ctx, unheard.lines)
+            heard = True
+        except _Named as named:
+            _adopt(conn, ctx, named.uuids)
 
 
 def _take(conn: sqlite3.Connection, ctx: Context, lines: list[dict[str, Any]]):
@@ -129,7 +153,9 @@ def _unheard(conn: sqlite3.Connection, hub: Any) -> list[dict[str, Any]]:
     return [body for uuid, body in rows if uuid not in known]
 
 
-def _push(conn: sqlite3.Connection, hub: Any, now: str) -> tuple[int, int]:
+def _push(
+    conn: sqlite3.Connection, hub: Any, now: str, heard: bool = False
+) -> tuple[int, int]:
     mark, only = _changed_since_last_push(conn)
     sent = _sent(conn, only)
     everything = {
@@ -153,6 +179,9 @@ def _push(conn: sqlite3.Connection, hub: Any, now: str) -> tuple[int, int]:
             unheard = _unheard(conn, hub)
             if unheard:
                 raise _Unheard(unheard)
+            named = _named_on_the_hub(conn, hub, changed)
+            if named:
+                raise _Named(named)
         changed = _over_markers(conn, hub, changed, everything)
         for record in changed:
             key = (_role_of(record.kind), record.grid_uuid)
@@ -176,6 +205,12 @@ def _push(conn: sqlite3.Connection, hub: Any, now: str) -> tuple[int, int]:
                 taken += max(cursor.rowcount, 0)
         went = deletions.send(hub, gone, sent, now)
         taken += len(went)
+        # What this push made the hub keep in its history holds no one forgotten;
+        # a forget new here or there looks through all of it.
+        burying = heard or any(record.kind == "tombstone" for record in sending)
+        replaced = [record.uuid for record in records] + [key for _, key in went]
+        if burying or replaced:
+            forget_in_history(conn, hub, None if burying else replaced)
     # Remembered once the hub has committed: a push cut short is sent again.
     with transaction(conn):
         conn.executemany(
@@ -193,6 +228,45 @@ def _push(conn: sqlite3.Connection, hub: Any, now: str) -> tuple[int, int]:
         if only is None:
             conn.execute("UPDATE counters SET value = 0 WHERE name = 'hub_full'")
     return taken, left
+
+
+def _named_on_the_hub(
+    conn: sqlite3.Connection, hub: Any, changed: list[Outgoing]
+) -> dict[str, str]:
+    """Of the grids about to be pushed, those the hub holds by name under another
+    UUID (one no grid here has) while it has never had theirs: this device's
+    UUID → the hub's."""
+    mine = {r.line["name"]: r.uuid for r in changed if r.kind == "grid"}
+    if not mine:
+        return {}
+    rows = hub.execute(
+        "SELECT uuid::text, body->>'name' FROM gridlog.records WHERE kind = 'grid'"
+        " AND (body->>'name' = ANY(%(names)s) OR uuid = ANY(%(uuids)s::uuid[]))"
+        " AND NOT body ? 'deleted'",
+        {"names": list(mine), "uuids": list(mine.values())},
+    ).fetchall()
+    held = {uuid for uuid, _ in rows}
+    here = {uuid for (uuid,) in conn.execute("SELECT uuid FROM grids")}
+    return {
+        mine[name]: uuid
+        for uuid, name in rows
+        if name in mine
+        and mine[name] != uuid
+        and mine[name] not in held
+        and uuid not in here
+    }
+
+
+def _adopt(conn: sqlite3.Connection, ctx: Context, uuids: dict[str, str]) -> None:
+    """Give these grids of this log the hub's UUIDs. Nothing of them has reached
+    the hub yet, so no copy elsewhere names the old one; the lines that name the
+    grid are all pushed again (a changed UUID makes the next push look at all)."""
+    with writing(conn, ctx) as changes:
+        for mine, theirs in uuids.items():
+            (grid_id,) = conn.execute(
+                "SELECT id FROM grids WHERE uuid = ?", (mine,)
+            ).fetchone()
+            changes.update("grids", grid_id, {"uuid": theirs})
 
 
 def _changed_since_last_push(
@@ -303,8 +377,10 @@ def _revised(record: Outgoing, revision: int) -> Outgoing:
 def _bury(hub: Any, person: str) -> None:
     """What the hub holds of a forgotten resident and nobody's device will send
     again (deletions do not travel): their record, the reminders their care rules
-    made, and the photos of entries about them. Their entries, scrubbed where they
-    were forgotten, arrive as newer versions."""
+    made, and the photos of entries about them, with the versions of them its
+    history keeps. Their entries, scrubbed where they were forgotten, arrive as
+    newer versions (see `forget_in_history` for their older ones)."""
+    hub.execute(_FORGET_LINKED, {"persons": [person]})
     hub.execute(
         "DELETE FROM gridlog.records WHERE kind = 'photo' AND body->>'entry_uuid' IN"
         " (SELECT uuid::text FROM gridlog.records"
@@ -313,6 +389,57 @@ def _bury(hub: Any, person: str) -> None:
         " OR (kind = 'resident' AND uuid::text = %(person)s)",
         {"person": person},
     )
+
+
+# The versions in the hub's history that are a forgotten person's own or about
+# them: their record, their reminders, entries linked to them and those entries'
+# photos (the entries' links as the records and the history still hold them).
+_FORGET_LINKED = """
+DELETE FROM gridlog.history
+WHERE (kind = 'resident' AND uuid::text = ANY(%(persons)s))
+   OR body->>'resident_uuid' = ANY(%(persons)s)
+   OR (kind = 'photo' AND body->>'entry_uuid' IN (
+        SELECT uuid::text FROM gridlog.records
+        WHERE kind = 'entry' AND body->>'resident_uuid' = ANY(%(persons)s)
+        UNION ALL SELECT uuid::text FROM gridlog.history
+        WHERE kind = 'entry' AND body->>'resident_uuid' = ANY(%(persons)s)))
+"""
+
+
+def forget_in_history(
+    conn: sqlite3.Connection, hub: Any, uuids: list[str] | None
+) -> int:
+    """Delete from the hub's history every version (of these records, or every
+    one this login may see) that holds someone this device knows was forgotten:
+    about them, or naming them where the tombstones' marks find them, as a merge
+    blots them. Deleted rather than blotted: a worker may only take versions out
+    of the hub's history, never write one. Returns how many went."""
+    persons = {key for (key,) in conn.execute("SELECT uuid FROM tombstones")}
+    if not persons:
+        return 0
+    gone = 0
+    if uuids is None:
+        gone = hub.execute(_FORGET_LINKED, {"persons": sorted(persons)}).rowcount
+        rows = hub.execute("SELECT id, kind, uuid::text, body FROM gridlog.history")
+    else:
+        rows = hub.execute(
+            "SELECT id, kind, uuid::text, body FROM gridlog.history"
+            " WHERE uuid = ANY(%s::uuid[])",
+            [uuids],
+        )
+    marks = tombstones.marks(conn)
+    held = [
+        key
+        for key, kind, record, body in rows
+        if (kind == "resident" and record in persons)
+        or body.get("resident_uuid") in persons
+        or tombstones.blot(body, marks, "***") != body
+    ]
+    if held:
+        gone += hub.execute(
+            "DELETE FROM gridlog.history WHERE id = ANY(%s)", [held]
+        ).rowcount
+    return gone
 
 
 def _hub_has(hub: Any, record: Outgoing) -> bool:
@@ -346,6 +473,9 @@ def pull(conn: sqlite3.Connection, ctx: Context, hub: Any) -> int:
     markers = deletions.marker_keys(rows)
     result = _take(conn, ctx, [body for *_, body, _ in rows if not body.get("deleted")])
     went = deletions.apply(conn, ctx, markers) if markers else 0
+    if any(kind == "tombstone" for kind, *_ in rows):
+        with hub.transaction():  # a forget heard here: in the grids seen from here
+            forget_in_history(conn, hub, None)
     with transaction(conn):
         conn.executemany(
             "INSERT INTO hub_sent (kind, uuid, digest) VALUES (?, ?, ?)"
