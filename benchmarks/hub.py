@@ -7,7 +7,9 @@ do), runs `gridlog hub init`, makes the office's device with 155 grids of 20
 buildings and syncs it, adds one worker login per grid, and loads the entries and
 their follow-ups straight into `gridlog.records` with COPY. Each record is the line
 `gridlog export` writes for it (the rows are benchmarks/generate.py's, turned into
-lines by bulk loading's own conversion), so a pull merges them like any other.
+lines by bulk loading's own conversion), with what a device's push sends beside it
+(the edit's time, the content's rank, the line's digest), so a pull merges them like
+any other.
 
 Then it times, with the `gridlog` of a non-editable install (`--venv DIR`, as
 benchmarks/commands.py does; `--gridlog PATH` to time another one):
@@ -360,15 +362,12 @@ def load(admin_url: str, office_db: Path, entries: int, count: int) -> None:
         with (
             conn.cursor() as cursor,
             cursor.copy(
-                "COPY gridlog.records (kind, uuid, grid_uuid, revision, body)"
-                " FROM STDIN"
+                "COPY gridlog.records (kind, uuid, grid_uuid, revision, body,"
+                " stamp, rank, digest) FROM STDIN"
             ) as copy,
         ):
             for line in street_lines(entries, registry, now):
-                copy.write_row(
-                    (line["type"], line["uuid"], line["grid_uuid"], 0,
-                     json.dumps(line, ensure_ascii=False))
-                )  # fmt: skip
+                copy.write_row(pushed(line))
                 copied += 1
                 if copied % 500_000 == 0:
                     print(f"  {copied} records, {time.perf_counter() - started:.0f} s")
@@ -384,6 +383,18 @@ def load(admin_url: str, office_db: Path, entries: int, count: int) -> None:
         conn.execute("VACUUM ANALYZE gridlog.records")
     took = time.perf_counter() - started
     print(f"loaded {entries} entries ({copied} records) in {took:.0f} s")
+
+
+def pushed(line: dict) -> tuple:
+    """The row `gridlog sync` would have pushed for this line: with the edit's
+    time, its content's rank and its digest, as a device sends them."""
+    from gridlog.hub.digests import digest
+    from gridlog.transfer.merge_read import stamp, version
+
+    body = json.dumps(line, ensure_ascii=False)
+    revision = line.get("revision") or 0
+    row = (line["type"], line["uuid"], line["grid_uuid"], revision, body)
+    return (*row, stamp(line), version(line), digest(line))
 
 
 # --- the timings ------------------------------------------------------------------

@@ -250,6 +250,11 @@ MIGRATIONS: tuple[str, ...] = (
         USING ({_OFFICE} OR grid_uuid IN {_OWN_GRIDS});
     GRANT SELECT, DELETE ON gridlog.history TO gridlog_worker;
     """,
+    # Each record's digest (`hub.digests`) as the device that pushed it made it:
+    # what a pull remembers of every line it takes (`hub_sent`), and a new
+    # device's first pull takes a grid's years of lines. NULL: loaded otherwise
+    # than by a push, the pulling device digests the line itself.
+    "ALTER TABLE gridlog.records ADD COLUMN digest text",
 )
 
 
