@@ -47,7 +47,7 @@ from gridlog.domain.privacy import BLOT, forget_resident
 from gridlog.errors import GridlogError
 from gridlog.storage import hub_tracking
 from gridlog.storage import photos as photo_files
-from gridlog.storage.bulk import indexed_in_bulk
+from gridlog.storage.bulk import indexed_in_bulk, indexes_rebuilt
 from gridlog.storage.history import Changes, writing
 from gridlog.storage.wipe import owe_wipe, wipe_after_commit
 from gridlog.transfer.export_jsonl import TABLES, record_lines
@@ -223,13 +223,18 @@ class _Merger:
         """Into a new log (a new device's first pull: a grid's years at once),
         entries and follow-ups go in as a bulk load does (`storage.bulk`): indexed
         for search and summed for the report once at the end, before anything
-        (a tombstone's blotting) updates them. Pulled from the hub, they are
-        stored as the hub holds them, and not noted for the next push."""
+        (a tombstone's blotting) updates them, their other indexes built once
+        too. Pulled from the hub, they are stored as the hub holds them, and not
+        noted for the next push."""
         if not self.in_bulk:
             yield
             return
         quiet = hub_tracking.paused if self.from_hub else _unchanged
-        with indexed_in_bulk(self.conn) as written, quiet(self.conn):
+        with (
+            indexed_in_bulk(self.conn) as written,
+            indexes_rebuilt(self.conn),
+            quiet(self.conn),
+        ):
             yield
             first, last = self.conn.execute(
                 "SELECT min(id), max(id) FROM merge_ids"
