@@ -405,7 +405,7 @@ def _count_entries(conn, q: _Query, groups: dict[str, Figures], total: Figures) 
     """Entries by kind and category, and distinct places, per group and in total."""
     counts = _entry_counts(conn, q) if q.summarized else _entry_counts_scanned(conn, q)
     for group, kind, category, count in counts:
-        figures = groups.setdefault(group, Figures(group))
+        figures = _group(groups, group)
         figures.entries += count
         figures.by_kind[kind] = figures.by_kind.get(kind, 0) + count
         figures.by_category[category] = figures.by_category.get(category, 0) + count
@@ -457,11 +457,18 @@ def _entry_counts(conn, q: _Query) -> list[tuple]:
     """(group, kind, category, count) of the period's entries, read from the summary
     of whole UTC days and months (`report_entries`, kept by triggers) and from the
     entries of the part-days at the period's two ends. A month mostly covered is
-    read as the month less the days it does not cover."""
+    read as the month, less the entries of its hours outside the period and plus
+    those of the period's hours outside it (a local month: eight hours each end in
+    China), which are fewer rows than a day of the summary and a part-day."""
     buckets, edges = _summary_buckets(q.start, q.end)
+    months = [bucket for bucket, _ in buckets if len(bucket) == 7]
+    if months:
+        buckets = [(month, 1) for month in months]
+        ranges = _outside_months(q.start, q.end, months)
+    else:
+        ranges = [(start, end, 1) for start, end in edges]
     where, params = q.grid_filter("e.grid_id")
     summary_where, summary_params = q.grid_filter("s.grid_id")
-    scanned = " OR ".join("(e.at >= ? AND e.at < ?)" for _ in edges)
     parts, values = [], []
     if buckets:
         marks = ", ".join("(?, ?)" for _ in buckets)
@@ -473,12 +480,12 @@ def _entry_counts(conn, q: _Query) -> list[tuple]:
             f"{grid_join} WHERE 1{summary_where}"
         )
         values += [v for bucket in buckets for v in bucket] + summary_params
-    if edges:
+    for start, end, sign in ranges:
         parts.append(
-            f"SELECT {q.group} AS grp, e.kind, e.category, 1 AS n"
-            f" FROM entries e{q.grid_join} WHERE ({scanned}){where}"
+            f"SELECT {q.group} AS grp, e.kind, e.category, {int(sign)} AS n"
+            f" FROM entries e{q.grid_join} WHERE e.at >= ? AND e.at < ?{where}"
         )
-        values += [v for edge in edges for v in edge] + params
+        values += [start, end, *params]
     rows = conn.execute(
         f"SELECT grp, kind, category, sum(n) FROM ({' UNION ALL '.join(parts)})"
         " GROUP BY grp, kind, category HAVING sum(n) > 0",
@@ -528,9 +535,26 @@ def _count_places(conn, q: _Query, groups: dict[str, Figures], total: Figures) -
     places: set[str] = set()
     for group, group_places in rows:
         seen = set(json.loads(group_places))
-        groups.setdefault(group, Figures(group)).places = len(seen)
+        _group(groups, group).places = len(seen)
         places |= seen
     total.places = len(places)
+
+
+def _outside_months(start: str, end: str, months: list[str]) -> list[tuple]:
+    """The instants [from, to) and their sign where the period [start, end) and the
+    UTC months (one run of them, within its span) differ: +1 for what the period
+    holds beyond the months, -1 for what the months hold beyond the period. The
+    summaries' months put right by the entries of these: the period."""
+    first = f"{months[0]}-01"
+    last = dt.date.fromisoformat(f"{months[-1]}-01")
+    after = f"{_next_month(last):%Y-%m-%d}"
+    parts = [
+        (start, min(end, first), 1),
+        (max(start, after), end, 1),
+        (first, min(start, after), -1),
+        (max(end, first), after, -1),
+    ]
+    return [(a, b, sign) for a, b, sign in parts if a < b]
 
 
 def _followup_source(q: _Query) -> str:
@@ -670,11 +694,20 @@ def _scheduled(conn, q: _Query) -> list[ScheduledReminder]:
     ]
 
 
+def _group(groups: dict[str, Figures], group) -> Figures:
+    """The group's figures, made when first met (not made per row only to be
+    thrown away, as `setdefault` would: a month has thousands of rows)."""
+    figures = groups.get(group)
+    if figures is None:
+        figures = groups[group] = Figures(group)
+    return figures
+
+
 def _add(groups: dict[str, Figures], total: Figures, group, name: str, n: int) -> None:
     """Add `n` to a figure of the group and of the total; a group appears only where
     it has something to count."""
     if n:
-        for figures in (groups.setdefault(group, Figures(group)), total):
+        for figures in (_group(groups, group), total):
             setattr(figures, name, getattr(figures, name) + n)
 
 
