@@ -50,7 +50,8 @@ PERIODS = (
     Period(dt.date(2019, 2, 20), dt.date(2019, 4, 5)),  # a month and two ends
     Period(dt.date(2019, 3, 10), dt.date(2019, 3, 11)),  # one day
 )
-ZONES = (ZoneInfo("Asia/Shanghai"), dt.UTC)
+# East of UTC a local month starts before the UTC one; west of it, after.
+ZONES = (ZoneInfo("Asia/Shanghai"), dt.UTC, ZoneInfo("America/New_York"))
 
 
 def ok(result):

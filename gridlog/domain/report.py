@@ -630,6 +630,8 @@ def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
     where, names = first.named_grid_filter("f.grid_id")
     params: dict[str, object] = dict(names)
     open_now, open_then = [], []
+    latest = params["latest"] = max(q.end for q in queries)
+    earliest = params["earliest"] = min(q.end for q in queries)
     for i, q in enumerate(queries):
         params |= {
             f"end{i}": q.end,
@@ -639,17 +641,14 @@ def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
         counted = f"(type = 'followup' OR due_on < :day{i})"
         later = f"type = 'reminder' AND due_on >= :day{i}"
         late = f"due_on < :late{i}"
-        for then, chosen in (
-            (open_now, f"opened_at < :end{i}"),
-            (open_then, f"closed_at >= :end{i} AND opened_at < :end{i}"),
-        ):
+        # What every row read already passes is not tested again, row by row.
+        opened = [] if q.end == latest else [f"opened_at < :end{i}"]
+        closed = [] if q.end == earliest else [f"closed_at >= :end{i}"]
+        for then, chosen in ((open_now, opened), (open_then, closed + opened)):
             then += [
-                f"count(*) FILTER (WHERE {chosen} AND {counted})",
-                f"count(*) FILTER (WHERE {chosen} AND {late})",
-                f"count(*) FILTER (WHERE {chosen} AND {later})",
+                f"count(*) FILTER (WHERE {' AND '.join([*chosen, test])})"
+                for test in (counted, late, later)
             ]
-    params["latest"] = max(q.end for q in queries)
-    params["earliest"] = min(q.end for q in queries)
     source = _followup_source(first)
     # (The unary + keeps SQLite off the opened_at index, which covers history.)
     still_open = conn.execute(
@@ -659,7 +658,10 @@ def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
     ).fetchall()
     closed_later = conn.execute(
         f"SELECT grp, {', '.join(open_then)}"
-        f" FROM ({source} WHERE f.closed_at >= :earliest{where}) GROUP BY grp",
+        # Open at an end means opened before it: what was opened after the latest
+        # end is left out before its six tests are made.
+        f" FROM ({source} WHERE f.closed_at >= :earliest AND +f.opened_at < :latest"
+        f"{where}) GROUP BY grp",
         params,
     ).fetchall()
     for group, *numbers in [*still_open, *closed_later]:
