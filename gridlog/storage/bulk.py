@@ -295,6 +295,7 @@ def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
     none of it does."""
     for name in _INSERT_TRIGGERS:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    hub_triggers = _dropped(conn, _HUB_INSERT_TRIGGERS)
     for table in ("entries_search", "followups_search"):
         # What FTS5 holds in memory before it writes a segment: 32 MiB, not 1,
         # halves the time to index a million rows at once. (FTS5's own setting;
@@ -315,9 +316,43 @@ def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
 
     if written.span is not None:
         conn.execute(summarize_entries(*written.span))
+        if hub_triggers:
+            _note_for_hub(conn, *written.span)
     for statement in (*SEARCH_TRIGGERS, *REPORT_TRIGGERS):
         if any(f"TRIGGER {name} " in statement for name in _INSERT_TRIGGERS):
             conn.execute(statement)
+    for statement in hub_triggers:
+        conn.execute(statement)
+
+
+def _dropped(conn: sqlite3.Connection, names: tuple[str, ...]) -> list[str]:
+    """Drop the triggers `names`; returns how to create them again, as they were."""
+    marks = ", ".join("?" * len(names))
+    found = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+        f" AND name IN ({marks})",
+        names,
+    ).fetchall()
+    for name, _ in found:
+        conn.execute(f"DROP TRIGGER {name}")
+    return [sql for _, sql in found]
+
+
+def _note_for_hub(conn: sqlite3.Connection, first: int, last: int) -> None:
+    """What the hub's insert triggers would have noted for the rows of ids
+    `first`..`last`, in two statements: the next `sync` sends them (see
+    `m017_hub_dirty`). A device that never synced notes nothing."""
+    tracking = conn.execute(
+        "SELECT value FROM counters WHERE name = 'hub_tracking'"
+    ).fetchone()
+    if tracking is None or tracking[0] != 1:
+        return
+    for kind, table in (("entry", "entries"), ("followup", "followups")):
+        conn.execute(
+            f"INSERT INTO hub_dirty (kind, uuid) SELECT '{kind}', uuid FROM {table}"
+            " WHERE id BETWEEN ? AND ? ORDER BY id",
+            (first, last),
+        )
 
 
 def chunks(rows: Iterator, size: int) -> Iterator[list]:
@@ -415,6 +450,9 @@ _INSERT_TRIGGERS = (
     "followups_search_insert",
     "report_entries_insert",
 )
+# The hub's triggers on the same inserts: each looks up whether this device syncs,
+# a row at a time (see `m017_hub_dirty`); a bulk load asks once, at its end.
+_HUB_INSERT_TRIGGERS = ("entries_hub_insert", "followups_hub_insert")
 _FTS_HASH = 32 << 20
 _INDEX_STEP = 20_000  # ids indexed for search at a time while an import waits
 _SORT_CACHE = -32_768  # KiB
