@@ -291,8 +291,9 @@ def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
     dropped, the rows stored are indexed for search a statement per span (what
     `_Written.index_some` takes on while the caller would wait anyway, the rest at
     the end), summed into the summary in one statement at the end, and the
-    triggers put back. Nobody else ever sees the triggers gone: it all commits, or
-    none of it does."""
+    triggers put back. So are the hub's insert triggers: what they would note for
+    the next `sync`, if this device syncs, is noted in one statement at the end.
+    Nobody else ever sees the triggers gone: it all commits, or none of it does."""
     for name in _INSERT_TRIGGERS:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
     hub_triggers = _dropped(conn, _HUB_INSERT_TRIGGERS)
