@@ -368,6 +368,25 @@ def test_a_second_sync_with_nothing_new_moves_nothing(community):
     }
 
 
+def test_an_import_after_the_first_sync_is_pushed_whole(community, tmp_path):
+    """A bulk load notes what it stored for the next push as one statement, not a
+    row at a time: every imported entry and follow-up still reaches the office."""
+    on = community
+    on("zhang", "sync")
+    old_log = tmp_path / "old.csv"
+    old_log.write_text(
+        "日期,网格,内容,跟进日期\n"
+        "2019-03-11,第一网格,楼北侧跑水,下周一\n"
+        "2019-03-12,第一网格,老人身体好,\n",
+        encoding="utf-8",
+    )
+    imported = on("zhang", "import", str(old_log))
+    assert imported.exit_code == 0, imported.output
+    assert moved(on("zhang", "sync", "--json"))["pushed"] == 3  # 2 entries, 1 case
+    on("office", "sync")
+    assert sorted(texts(on, "office")) == ["楼北侧跑水", "老人身体好"]
+
+
 def test_a_worker_syncs_only_their_own_grid(community):
     on = community
     on("zhang", "sync")

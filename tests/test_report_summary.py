@@ -254,16 +254,20 @@ def test_a_month_of_entries_is_counted_the_same_from_the_summary(
     assert march.total.entries == 4 * 7  # 03-01 00:10 … 03-31 23:59, local
 
 
+@pytest.mark.parametrize(
+    "how", [(), ("--apart", "--batch-size", "2")], ids=["here", "apart"]
+)
 def test_an_import_keeps_the_summary_though_it_drops_the_triggers(
-    gridlog, template, tmp_path
+    gridlog, template, tmp_path, how
 ):
-    """A bulk load drops the insert triggers for its transaction and sums each batch
-    into the summary in one statement: the same counts."""
+    """A bulk load drops the insert triggers for its transaction and sums the rows
+    into the summary a statement per span of ids (while it waits for a second
+    process that reads the file, and at the end): the same counts."""
     csv = tmp_path / "rows.csv"
     lines = ["日期,时间,网格,类型,类别,内容"]
     lines += [f"{TIMES[i].replace(' ', ',')},红四,巡查,民政,导入{i}" for i in range(10)]
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    ok(gridlog("--db", str(template), "import", str(csv), now=NOW))
+    ok(gridlog("--db", str(template), "import", str(csv), *how, now=NOW))
     assert_summary_true(template)
     ok(gridlog("--db", str(template), "undo", now=NOW))
     assert_summary_true(template)

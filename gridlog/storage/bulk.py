@@ -251,14 +251,15 @@ def _rowid_columns(conn: sqlite3.Connection, table: str) -> set[str]:
 
 
 class _Written:
-    """The ids a transaction's bulk writes took, not yet indexed for search: one
-    span, since nobody else writes while the transaction holds the write lock."""
+    """The ids a transaction's bulk writes took, not yet indexed for search nor
+    summed into the report's summary: one span, since nobody else writes while the
+    transaction holds the write lock."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.first: int | None = None
         self.last: int | None = None
-        # Every id written, indexed or not: what the report's summary adds up.
+        # Every id written, indexed or not: what the hub's triggers would note.
         self.span: tuple[int, int] | None = None
 
     def add(self, ids: range) -> None:
@@ -269,9 +270,10 @@ class _Written:
             self.span = (start, ids.stop - 1)
 
     def index_some(self) -> bool:
-        """Index the oldest `_INDEX_STEP` ids written; whether there were any. An
-        import calls it while it waits for its reading process, so that the
-        search index is mostly built by the time the file is read."""
+        """Index and sum up the oldest `_INDEX_STEP` ids written; whether there
+        were any. An import calls it while it waits for its reading process, so
+        that the search index and the summary are mostly built by the time the
+        file is read."""
         if self.first is None or self.last is None:
             return False
         last = min(self.first + _INDEX_STEP - 1, self.last)
@@ -290,11 +292,13 @@ def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
     """Within one transaction: the search triggers (and the report summary's) are
     dropped, the rows stored are indexed for search a statement per span (what
     `_Written.index_some` takes on while the caller would wait anyway, the rest at
-    the end), summed into the summary in one statement at the end, and the
-    triggers put back. Nobody else ever sees the triggers gone: it all commits, or
-    none of it does."""
+    the end) and summed into the report's summary likewise, and the triggers put
+    back. So are the hub's insert triggers: what they would note for
+    the next `sync`, if this device syncs, is noted in one statement at the end.
+    Nobody else ever sees the triggers gone: it all commits, or none of it does."""
     for name in _INSERT_TRIGGERS:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    hub_triggers = _dropped(conn, _HUB_INSERT_TRIGGERS)
     for table in ("entries_search", "followups_search"):
         # What FTS5 holds in memory before it writes a segment: 32 MiB, not 1,
         # halves the time to index a million rows at once. (FTS5's own setting;
@@ -307,17 +311,45 @@ def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
     written = _Written(conn)
     yield written
     written.index_rest()
-    from gridlog.storage.migrations import (
-        REPORT_TRIGGERS,
-        SEARCH_TRIGGERS,
-        summarize_entries,
-    )
+    from gridlog.storage.migrations import REPORT_TRIGGERS, SEARCH_TRIGGERS
 
-    if written.span is not None:
-        conn.execute(summarize_entries(*written.span))
+    if written.span is not None and hub_triggers:
+        _note_for_hub(conn, *written.span)
     for statement in (*SEARCH_TRIGGERS, *REPORT_TRIGGERS):
         if any(f"TRIGGER {name} " in statement for name in _INSERT_TRIGGERS):
             conn.execute(statement)
+    for statement in hub_triggers:
+        conn.execute(statement)
+
+
+def _dropped(conn: sqlite3.Connection, names: tuple[str, ...]) -> list[str]:
+    """Drop the triggers `names`; returns how to create them again, as they were."""
+    marks = ", ".join("?" * len(names))
+    found = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+        f" AND name IN ({marks})",
+        names,
+    ).fetchall()
+    for name, _ in found:
+        conn.execute(f"DROP TRIGGER {name}")
+    return [sql for _, sql in found]
+
+
+def _note_for_hub(conn: sqlite3.Connection, first: int, last: int) -> None:
+    """What the hub's insert triggers would have noted for the rows of ids
+    `first`..`last`, in two statements: the next `sync` sends them (see
+    `m017_hub_dirty`). A device that never synced notes nothing."""
+    tracking = conn.execute(
+        "SELECT value FROM counters WHERE name = 'hub_tracking'"
+    ).fetchone()
+    if tracking is None or tracking[0] != 1:
+        return
+    for kind, table in (("entry", "entries"), ("followup", "followups")):
+        conn.execute(
+            f"INSERT INTO hub_dirty (kind, uuid) SELECT '{kind}', uuid FROM {table}"
+            " WHERE id BETWEEN ? AND ? ORDER BY id",
+            (first, last),
+        )
 
 
 def chunks(rows: Iterator, size: int) -> Iterator[list]:
@@ -415,12 +447,20 @@ _INSERT_TRIGGERS = (
     "followups_search_insert",
     "report_entries_insert",
 )
+# The hub's triggers on the same inserts: each looks up whether this device syncs,
+# a row at a time (see `m017_hub_dirty`); a bulk load asks once, at its end.
+_HUB_INSERT_TRIGGERS = ("entries_hub_insert", "followups_hub_insert")
 _FTS_HASH = 32 << 20
-_INDEX_STEP = 20_000  # ids indexed for search at a time while an import waits
+_INDEX_STEP = 20_000  # ids indexed and summed at a time while an import waits
 _SORT_CACHE = -32_768  # KiB
 
 
 def _index(conn: sqlite3.Connection, first: int, last: int) -> None:
+    """The rows of ids `first`..`last` indexed for search and summed into the
+    report's summary: what the insert triggers dropped would have done."""
+    from gridlog.storage.migrations import summarize_entries
+
+    conn.execute(summarize_entries(first, last))
     conn.execute(
         "INSERT INTO entries_search (rowid, text, place, resident)"
         " SELECT id, text, place, resident FROM entries WHERE id BETWEEN ? AND ?",

@@ -612,10 +612,13 @@ def summarized_entries(first: int | None = None, last: int | None = None) -> str
         " ifnull('=' || e.worker, '') AS worker_key, e.kind, e.category,"
         f" count(*) AS n FROM entries e{where} GROUP BY 1, 2, 3, 4, 5"
     )
+    # The days once, as a CTE the months are summed from: SQLite keeps a CTE that
+    # is read twice, where two subqueries would each read the entries again.
     return (
-        f"SELECT bucket, grid_id, worker_key, kind, category, n FROM ({days})"
+        f"WITH days AS ({days})"
+        " SELECT bucket, grid_id, worker_key, kind, category, n FROM days"
         " UNION ALL SELECT substr(bucket, 1, 7), grid_id, worker_key, kind, category,"
-        f" sum(n) FROM ({days}) GROUP BY 1, 2, 3, 4, 5"
+        " sum(n) FROM days GROUP BY 1, 2, 3, 4, 5"
     )
 
 

@@ -9,11 +9,14 @@ many identical rows came before it in the file, so the same file gives the same 
 on every import, on any device.
 
 This side knows nothing of storing: `transfer.importing` runs it, in a second process
-for a large file, while it stores what has been read.
+for a large file, while it stores what has been read. The UUIDs are given here too,
+as the file is read, so that a large file's storing side (the slower of the two) is
+spared that work.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -30,12 +33,12 @@ _NAMESPACE = uuid.UUID("6f1c3a52-8d1e-4f0a-9a57-3c1b2e7d9a10").bytes
 
 @dataclass
 class Good:
-    """A chunk of good rows as they are written but for their UUIDs, and what each
-    says (see `Identities`). Grids a file names that are not registered (with
-    --create-grids) have stand-in ids -1, -2, … for `new_grids`, in order."""
+    """A chunk of good rows as they are written, UUIDs given (see `Identities`;
+    none when the rows are only checked). Grids a file names that are not
+    registered (with --create-grids) have stand-in ids -1, -2, … for `new_grids`,
+    in order."""
 
     rows: list[bulk.StoredRow]
-    keys: list[bytes]
     new_grids: tuple[str, ...]
     share: float  # of the file read when the chunk was complete
 
@@ -44,20 +47,29 @@ Event = Good | BadRow | Checked
 
 
 def read_rows(
-    conn: sqlite3.Connection, ctx: Context, path: Path, options: Options
+    conn: sqlite3.Connection,
+    ctx: Context,
+    path: Path,
+    options: Options,
+    *,
+    naming: bool = True,
 ) -> Iterator[Event]:
-    """The file's rows, in order: chunks of good rows and each bad row, then what
-    the reading found. `conn` is only read (grids, places, the default grid)."""
-    with open_sheet(path, options.encoding) as sheet:
+    """The file's rows, in order: chunks of good rows (each given its UUID, unless
+    not `naming`: a dry run stores nothing) and each bad row, then what the reading
+    found. `conn` is only read (grids, places, the default grid)."""
+    with contextlib.ExitStack() as stack:
+        sheet = stack.enter_context(open_sheet(path, options.encoding))
+        names = (
+            stack.enter_context(contextlib.closing(Identities())) if naming else None
+        )
         reader = RowReader(conn, ctx, sheet, options)
         bad: list[BadRow] = []
         for chunk in bulk.chunks(reader.rows(bad.append), options.batch):
             yield from bad
             bad.clear()
-            rows = [row for row, _ in chunk]
-            keys = [key for _, key in chunk]
+            rows = [] if names is None else names.named(chunk)
             new_grids = tuple(reader.checked.new_grids)
-            yield Good(rows, keys, new_grids, sheet.done())
+            yield Good(rows, new_grids, sheet.done())
         yield from bad
         yield reader.checked
 
@@ -78,11 +90,12 @@ class Identities:
         )
         self.bits = bytearray(self._BITS // 8)
 
-    def named(self, good: Good) -> list[bulk.StoredRow]:
+    def named(self, chunk: list[tuple[bulk.StoredRow, bytes]]) -> list[bulk.StoredRow]:
+        """The rows of `chunk`, each as it says (its key), given its UUID."""
         counts: dict[bytes, int] = {}
         maybe = []  # keys whose bit is set: seen before, or sharing its bit
         bits, mask = self.bits, self._BITS - 1
-        for key in good.keys:
+        for _, key in chunk:
             bit = hash(key) & mask  # the same key, the same bit, in this process
             byte, flag = bit >> 3, 1 << (bit & 7)
             if bits[byte] & flag:
@@ -96,7 +109,7 @@ class Identities:
             query = f"SELECT key, n FROM seen WHERE key IN ({marks})"
             counts.update(self.conn.execute(query, part))
         rows = []
-        for row, key in zip(good.rows, good.keys, strict=True):
+        for row, key in chunk:
             n = counts.get(key, -1) + 1
             counts[key] = n
             name = key.hex() if n == 0 else f"{key.hex()}#{n}"

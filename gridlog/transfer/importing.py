@@ -30,7 +30,7 @@ from gridlog.errors import GridlogError
 from gridlog.storage import bulk
 from gridlog.storage.history import writing
 from gridlog.transfer.columns import COLUMNS, map_columns
-from gridlog.transfer.import_rows import Event, Good, Identities, read_rows
+from gridlog.transfer.import_rows import Event, Good, read_rows
 from gridlog.transfer.rows import BadRow, Checked, Options, Problem
 
 __all__ = ["COLUMNS", "BadRow", "Checked", "FileImport", "Imported", "Options"]
@@ -66,11 +66,10 @@ class FileImport:
     ) -> None:
         self.conn, self.ctx, self.path, self.options = conn, ctx, path, options
         self._grid_ids: list[int] = []  # registered for the stand-ins -1, -2, …
-        self._identities: Identities  # while `run` stores
 
     def check(self, on_problem: OnProblem, progress: Progress | None = None) -> Checked:
         """Read the whole file and report every bad row; store nothing."""
-        with self._stream() as stream:
+        with self._stream(naming=False) as stream:
             for event in stream:
                 if isinstance(event, BadRow):
                     on_problem(event)
@@ -96,8 +95,7 @@ class FileImport:
         totals = bulk.Loaded()
         report = _Reports(on_problem, progress, on_commit, totals)
         before = _last_id(conn)
-        with self._stream() as stream, contextlib.closing(Identities()) as names:
-            self._identities = names
+        with self._stream(naming=True) as stream:
             op = self._until_read(stream, totals, report, skip_bad)
             if totals.stored + totals.skipped:
                 report.committed()
@@ -165,11 +163,10 @@ class FileImport:
     def _store(
         self, changes, good: Good, totals: bulk.Loaded, all_new: bool = False
     ) -> range:
-        """Store a chunk, its rows named, registering the new grids it names
-        (--create-grids)."""
+        """Store a chunk, registering the new grids it names (--create-grids)."""
         for name in good.new_grids[len(self._grid_ids) :]:
             self._grid_ids.append(_grid_id_creating(changes, name))
-        rows, at = self._identities.named(good), bulk.GRID_ID
+        rows, at = good.rows, bulk.GRID_ID
         if self._grid_ids:
             ids = self._grid_ids
             rows = [
@@ -178,13 +175,17 @@ class FileImport:
             ]
         return bulk.store(self.conn, changes, rows, totals, all_new=all_new)
 
-    def _stream(self) -> _Inline | _Apart:
+    def _stream(self, *, naming: bool) -> _Inline | _Apart:
+        """The file's events, read here or in a second process; rows given their
+        UUIDs when `naming` (to store them)."""
         apart = self.options.apart
         if apart is None:
             apart = _size(self.path) >= APART_FROM
         if apart:
-            return _Apart(self.conn, self.ctx, self.path, self.options)
-        return _Inline(read_rows(self.conn, self.ctx, self.path, self.options))
+            return _Apart(self.conn, self.ctx, self.path, self.options, naming)
+        return _Inline(
+            read_rows(self.conn, self.ctx, self.path, self.options, naming=naming)
+        )
 
 
 def _entries(conn: sqlite3.Connection) -> int:
@@ -294,7 +295,12 @@ class _Apart:
     far behind the storing is."""
 
     def __init__(
-        self, conn: sqlite3.Connection, ctx: Context, path: Path, options: Options
+        self,
+        conn: sqlite3.Connection,
+        ctx: Context,
+        path: Path,
+        options: Options,
+        naming: bool,
     ) -> None:
         import multiprocessing
         import tempfile
@@ -321,7 +327,7 @@ class _Apart:
         database = conn.execute("PRAGMA database_list").fetchone()[2]
         self._process = context.Process(
             target=_read_apart,
-            args=(database, db.key_of(conn), ctx, path, options, spool, sender),
+            args=(database, db.key_of(conn), ctx, path, options, naming, spool, sender),
             daemon=True,
         )
         self._process.start()
@@ -384,6 +390,7 @@ def _read_apart(
     ctx: Context,
     path: Path,
     options: Options,
+    naming: bool,
     spool_path: Path,
     sender: Any,
 ) -> None:
@@ -401,7 +408,7 @@ def _read_apart(
         conn.execute("PRAGMA query_only = ON")
         with spool_path.open("ab") as spool:
             _unlink(spool_path)
-            for event in read_rows(conn, ctx, path, options):
+            for event in read_rows(conn, ctx, path, options, naming=naming):
                 if storing is not None and not storing.is_alive():
                     return  # the import was stopped: nobody will read on
                 if isinstance(event, Checked):
