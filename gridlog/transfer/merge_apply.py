@@ -231,9 +231,9 @@ class _Merger:
             return
         quiet = hub_tracking.paused if self.from_hub else _unchanged
         with (
+            quiet(self.conn),  # outermost: the bulk load notes nothing at its end
             indexed_in_bulk(self.conn) as written,
             indexes_rebuilt(self.conn),
-            quiet(self.conn),
         ):
             yield
             first, last = self.conn.execute(
