@@ -41,13 +41,21 @@ from gridlog.cli.main import main
 with redirect_stdout(io.StringIO()):
     code = main(sys.argv[1:])
 modules = sorted(sys.modules)  # before the probe's own json
+text = sys.modules.get("gridlog.dates.text")
+patterns = sorted(text._COMPILED) if text else []
 import json
-print(json.dumps({"code": code, "modules": modules}))
+print(json.dumps({"code": code, "modules": modules, "patterns": patterns}))
 """
 
 
 def loaded(args: list[str], env: dict[str, str]) -> set[str]:
     """The modules a fresh interpreter has imported after running gridlog ARGS."""
+    return set(probed(args, env)["modules"])
+
+
+def probed(args: list[str], env: dict[str, str]) -> dict:
+    """What a fresh interpreter has after running gridlog ARGS: its modules, and the
+    patterns of date phrases it compiled."""
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         capture_output=True,
@@ -57,7 +65,7 @@ def loaded(args: list[str], env: dict[str, str]) -> set[str]:
     )
     report = json.loads(result.stdout.splitlines()[-1])
     assert report["code"] == 0, result.stderr
-    return set(report["modules"])
+    return report
 
 
 @pytest.fixture
@@ -228,6 +236,22 @@ def test_the_probe_would_notice_the_calendars(env, phrase, package):
     """A working day or a lunar holiday does load its calendar: only then."""
     modules = loaded(["add", "走访", "--grid", "红四", "--follow-up", phrase], env)
     assert package in modules
+
+
+@pytest.mark.parametrize("phrase", ["下周一", "明天", "3天后", "3月15日", "周五"])
+def test_a_due_date_compiles_only_the_pattern_that_reads_it(env, phrase):
+    """Each pattern of a date phrase costs about half a millisecond to compile: the
+    parser tries a rule only when the phrase holds what its pattern needs (its
+    words, its separator), and the spelling of numerals needs no pattern at all."""
+    args = ["add", "走访", "--grid", "红四", "--follow-up", phrase]
+    assert len(probed(args, env)["patterns"]) == 1
+
+
+def test_the_probe_would_notice_a_pattern_compiled(env):
+    """A time of day and a date part are read by a rule each, and the space between
+    them by one more: the probe sees all three."""
+    args = ["add", "走访", "--grid", "红四", "--follow-up", "明天 9点"]
+    assert len(probed(args, env)["patterns"]) == 3
 
 
 def test_command_annotations_are_objects_not_strings():
