@@ -141,6 +141,13 @@ def test_reading_commands_load_no_history_and_no_error_text(env, args):
     )
 
 
+def test_add_loads_nothing_of_what_the_log_reads(env):
+    """`add` prints one line: it loads neither the reading side of the log (due
+    items, stories, backlogs) nor the sign-offs a story shows."""
+    modules = loaded(["add", "走访", "--grid", "红四", "--follow-up", "下周一"], env)
+    assert modules.isdisjoint({"gridlog.domain.log", "gridlog.domain.signoffs"})
+
+
 def test_the_probe_would_notice_the_history(env):
     """Writing does load the history: its absence above means something."""
     modules = loaded(["add", "走访", "--grid", "红四"], env)
@@ -205,6 +212,44 @@ def test_the_process_leaves_its_objects_to_the_exit(env):
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env
     )
     assert result.stdout.split() == ["0", "[True]", "True", "True"], result.stderr
+
+
+FROZEN_PROBE = """
+import gc, io, sys
+from contextlib import redirect_stdout
+from gridlog.cli import common, main
+seen = []
+real = common.session
+def session(*args, **kwargs):
+    seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+    return real(*args, **kwargs)
+common.session = session
+sys.argv = ["gridlog", *sys.argv[1:]]
+with redirect_stdout(io.StringIO()):
+    {call}
+print(seen)
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "frozen"),
+    [
+        ("main.main()", False),  # a caller running gridlog in its own process
+        ("try: main.run()\n    except SystemExit: pass", True),  # the console script
+    ],
+)
+def test_the_console_script_freezes_what_start_up_made(env, call, frozen):
+    """Once the command is built the collector is on; in the console script's
+    process, which ends with the command, what start-up made is frozen first, so
+    that the collector does not sweep it all again while the command runs."""
+    probe = FROZEN_PROBE.format(call=call)
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "add", "走访", "--grid", "红四"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.stdout.split("\n")[-2] == f"[(True, {frozen})]", result.stderr
 
 
 @pytest.mark.parametrize(
