@@ -262,6 +262,13 @@ def test_reading_commands_generate_no_dataclass(env, args):
     assert "dataclasses" not in loaded(args, env)
 
 
+def test_add_generates_no_dataclass(env):
+    """`add` with a due date builds the draft, the day the phrase names and the
+    parser's context as NamedTuples: no dataclass, nor `dataclasses` itself."""
+    args = ["add", "走访", "--grid", "红四", "--follow-up", "下周一"]
+    assert "dataclasses" not in loaded(args, env)
+
+
 def test_the_probe_would_notice_a_heavy_import(env):
     """The same probe sees the report formats when `report` runs: it can fail."""
     modules = loaded(["report", "--format", "json"], env)

@@ -28,10 +28,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import partial
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from gridlog.dates.days import (
     Rejected,
@@ -70,23 +69,39 @@ def __getattr__(name: str) -> object:
 Prefer = Literal["past", "future"]
 
 
-@dataclass(frozen=True)
-class When:
-    """A day, plus the time of day when the phrase named one."""
+# The records here are NamedTuples, not frozen dataclasses: `add` reads a phrase on
+# every run, and a dataclass is generated from source at import (about 1 ms each,
+# and the `dataclasses` module with them).
+
+
+class When(NamedTuple):
+    """A day, plus the time of day when the phrase named one. Equal (and hashed) by
+    day and time alone."""
 
     day: date
     time: time | None  # None when the phrase named only a day
     # False when the phrase named only a time ("09:00"): `day` is then today, and a
     # correction of a stored moment keeps that moment's own day instead.
-    dated: bool = field(default=True, compare=False)
+    dated: bool = True
 
     def at(self, zone: tzinfo) -> datetime:
         """Aware datetime in `zone`; a day without time means 00:00 that day."""
         return datetime.combine(self.day, self.time or time(0, 0), tzinfo=zone)
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, When):
+            return NotImplemented
+        return (self.day, self.time) == (other.day, other.time)
 
-@dataclass(frozen=True)
-class _Context:
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash((self.day, self.time))
+
+
+class _Context(NamedTuple):
     now: datetime
     prefer: Prefer | None
 
