@@ -159,6 +159,7 @@ def test_the_probe_would_notice_the_history(env):
     [
         "gridlog.context",
         "gridlog.domain.log",
+        "gridlog.domain.entries",  # what `add` builds
         "gridlog.domain.grids",
         "gridlog.domain.items",
         "gridlog.domain.signoffs",

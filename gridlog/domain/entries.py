@@ -7,8 +7,6 @@ category; then the entry is stored and its items opened. Reading the log back is
 `domain.log`'s business; the pieces both need are in `domain.items`.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 import sqlite3
@@ -36,6 +34,8 @@ from gridlog.storage.history import Changes, writing
 # module, and a frozen dataclass costs about 1 ms to create (it compiles its methods
 # from source), a NamedTuple a fraction of that. Both are immutable and equal by value.
 # Draft too (it was a dataclass: 2 ms of every `add`, with the `dataclasses` module).
+# No `from __future__ import annotations`: typing would compile each field's string
+# annotation when the records are made (about 1 ms of every `add`).
 
 
 class Draft(NamedTuple):
