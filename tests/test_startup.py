@@ -148,6 +148,17 @@ def test_add_loads_nothing_of_what_the_log_reads(env):
     assert modules.isdisjoint({"gridlog.domain.log", "gridlog.domain.signoffs"})
 
 
+def test_the_story_of_a_case_never_changed_loads_no_json(env, gridlog):
+    """`show` reads a case's changes from the history's JSON values: one never
+    snoozed has none to read, and its story does without the json module; one
+    snoozed does load it (the probe can see it)."""
+    added = gridlog("add", "走访", "--grid", "红四", "--follow-up", "明天", "--json")
+    case = str(json.loads(added.stdout)["id"])
+    assert "json" not in loaded(["show", case], env)
+    assert gridlog("snooze", case, "下周一").exit_code == 0
+    assert "json" in loaded(["show", case], env)
+
+
 def test_the_probe_would_notice_the_history(env):
     """Writing does load the history: its absence above means something."""
     modules = loaded(["add", "走访", "--grid", "红四"], env)
