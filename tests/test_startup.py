@@ -311,6 +311,16 @@ def test_a_due_date_compiles_only_the_pattern_that_reads_it(env, phrase):
     assert len(probed(args, env)["patterns"]) == 1
 
 
+@pytest.mark.parametrize(
+    ("phrase", "english"), [("下周一", False), ("next monday", True)]
+)
+def test_the_english_rewriting_loads_only_for_english(env, phrase, english):
+    """Rewriting English into Chinese (`dates.english`, some 600 lines) is loaded only
+    for a phrase that holds English."""
+    args = ["add", "走访", "--grid", "红四", "--follow-up", phrase]
+    assert ("gridlog.dates.english" in loaded(args, env)) is english
+
+
 def test_the_probe_would_notice_a_pattern_compiled(env):
     """A time of day and a date part are read by a rule each, and the space between
     them by one more: the probe sees all three."""

@@ -41,7 +41,6 @@ from gridlog.dates.days import (
     days_in_month,
     shift,
 )
-from gridlog.dates.english import EN_WEEKDAY, EN_WEEKDAYS
 from gridlog.dates.holidays import (
     HOLIDAY,
     HOLIDAY_NAMES,
@@ -51,6 +50,7 @@ from gridlog.dates.holidays import (
 )
 from gridlog.dates.spelling import WEEK, canonical
 from gridlog.dates.text import MAX_LENGTH, fullmatch, normalise
+from gridlog.dates.weekdays import EN_WEEKDAY, EN_WEEKDAYS
 from gridlog.errors import GridlogError
 
 __all__ = ["When", "parse_when"]  # and EXAMPLES, PHRASES: see __getattr__

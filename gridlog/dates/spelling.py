@@ -17,7 +17,6 @@ import re
 from functools import partial
 from itertools import pairwise
 
-from gridlog.dates.english import english_to_chinese
 from gridlog.dates.numerals import cn_numerals_to_digits
 from gridlog.dates.text import sub
 
@@ -157,7 +156,12 @@ def _weekday_before_digit(text: str) -> bool:
 def canonical(text: str) -> str:
     """The normalised text in the only spelling the rules below know. Each pattern
     runs only when the text holds what it needs (`下周一` needs none of them)."""
-    text = _glued(cn_numerals_to_digits(english_to_chinese(_typed(text))))
+    text = _typed(text)
+    if any("a" <= c <= "z" for c in text):  # else nothing English to rewrite
+        from gridlog.dates.english import english_to_chinese
+
+        text = english_to_chinese(text)
+    text = _glued(cn_numerals_to_digits(text))
     if any(c in text for c in _DEADLINE_CHARS):
         text = sub(_DEADLINE_WORDS, "", text)
     if text.endswith("前"):
