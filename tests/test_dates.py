@@ -899,3 +899,53 @@ def test_a_notice_s_deadline_is_a_follow_up_s_due_date(gridlog, phrase, due):
 @pytest.mark.usefixtures("red_grids")
 def test_a_two_digit_year_looked_back_on_is_last_century_s(gridlog):
     assert _added(gridlog, "--at", "98年4月3日 9:00")["at"].startswith("1998-04-03")
+
+
+# --- A rule's quick test never hides a phrase its pattern reads. --------------------
+
+
+def _parts(text: str) -> list[str]:
+    """Every piece of `text` the parser hands a rule: the whole spelled text, and
+    each side of each cut."""
+    from gridlog.dates.phrases import _splits
+    from gridlog.dates.spelling import canonical
+    from gridlog.dates.text import normalise
+
+    try:
+        spelled = canonical(normalise(text))
+    except GridlogError:
+        return []
+    return sorted({part for pair in _splits(spelled) for part in pair if part})
+
+
+def _rules() -> list[tuple]:
+    from gridlog.dates import phrases
+
+    return [
+        *phrases._WHOLE_RULES,
+        *phrases._DATE_RULES,
+        *phrases._RARE_DATE_RULES,
+        *phrases._TIME_RULES,
+    ]
+
+
+def _skipped_though_read(text: str) -> list[tuple[str, str]]:
+    """(pattern, part) for each part some rule's pattern reads while its quick test
+    says it cannot."""
+    return [
+        (pattern, part)
+        for part in _parts(text)
+        for holds, pattern, _ in _rules()
+        if re.fullmatch(pattern, part, re.ASCII) and not holds(part)
+    ]
+
+
+@pytest.mark.parametrize("text", sorted(set(TEXTS)))
+def test_a_rule_s_quick_test_holds_for_every_phrase_it_reads(text: str) -> None:
+    assert _skipped_though_read(text) == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=glued)
+def test_a_rule_s_quick_test_holds_for_any_glued_text(text: str) -> None:
+    assert _skipped_though_read(text) == []

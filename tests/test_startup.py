@@ -41,13 +41,21 @@ from gridlog.cli.main import main
 with redirect_stdout(io.StringIO()):
     code = main(sys.argv[1:])
 modules = sorted(sys.modules)  # before the probe's own json
+text = sys.modules.get("gridlog.dates.text")
+patterns = sorted(text._COMPILED) if text else []
 import json
-print(json.dumps({"code": code, "modules": modules}))
+print(json.dumps({"code": code, "modules": modules, "patterns": patterns}))
 """
 
 
 def loaded(args: list[str], env: dict[str, str]) -> set[str]:
     """The modules a fresh interpreter has imported after running gridlog ARGS."""
+    return set(probed(args, env)["modules"])
+
+
+def probed(args: list[str], env: dict[str, str]) -> dict:
+    """What a fresh interpreter has after running gridlog ARGS: its modules, and the
+    patterns of date phrases it compiled."""
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         capture_output=True,
@@ -57,7 +65,7 @@ def loaded(args: list[str], env: dict[str, str]) -> set[str]:
     )
     report = json.loads(result.stdout.splitlines()[-1])
     assert report["code"] == 0, result.stderr
-    return set(report["modules"])
+    return report
 
 
 @pytest.fixture
@@ -133,6 +141,24 @@ def test_reading_commands_load_no_history_and_no_error_text(env, args):
     )
 
 
+def test_add_loads_nothing_of_what_the_log_reads(env):
+    """`add` prints one line: it loads neither the reading side of the log (due
+    items, stories, backlogs) nor the sign-offs a story shows."""
+    modules = loaded(["add", "走访", "--grid", "红四", "--follow-up", "下周一"], env)
+    assert modules.isdisjoint({"gridlog.domain.log", "gridlog.domain.signoffs"})
+
+
+def test_the_story_of_a_case_never_changed_loads_no_json(env, gridlog):
+    """`show` reads a case's changes from the history's JSON values: one never
+    snoozed has none to read, and its story does without the json module; one
+    snoozed does load it (the probe can see it)."""
+    added = gridlog("add", "走访", "--grid", "红四", "--follow-up", "明天", "--json")
+    case = str(json.loads(added.stdout)["id"])
+    assert "json" not in loaded(["show", case], env)
+    assert gridlog("snooze", case, "下周一").exit_code == 0
+    assert "json" in loaded(["show", case], env)
+
+
 def test_the_probe_would_notice_the_history(env):
     """Writing does load the history: its absence above means something."""
     modules = loaded(["add", "走访", "--grid", "红四"], env)
@@ -144,6 +170,7 @@ def test_the_probe_would_notice_the_history(env):
     [
         "gridlog.context",
         "gridlog.domain.log",
+        "gridlog.domain.entries",  # what `add` builds
         "gridlog.domain.grids",
         "gridlog.domain.items",
         "gridlog.domain.signoffs",
@@ -199,6 +226,44 @@ def test_the_process_leaves_its_objects_to_the_exit(env):
     assert result.stdout.split() == ["0", "[True]", "True", "True"], result.stderr
 
 
+FROZEN_PROBE = """
+import gc, io, sys
+from contextlib import redirect_stdout
+from gridlog.cli import common, main
+seen = []
+real = common.session
+def session(*args, **kwargs):
+    seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+    return real(*args, **kwargs)
+common.session = session
+sys.argv = ["gridlog", *sys.argv[1:]]
+with redirect_stdout(io.StringIO()):
+    {call}
+print(seen)
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "frozen"),
+    [
+        ("main.main()", False),  # a caller running gridlog in its own process
+        ("try: main.run()\n    except SystemExit: pass", True),  # the console script
+    ],
+)
+def test_the_console_script_freezes_what_start_up_made(env, call, frozen):
+    """Once the command is built the collector is on; in the console script's
+    process, which ends with the command, what start-up made is frozen first, so
+    that the collector does not sweep it all again while the command runs."""
+    probe = FROZEN_PROBE.format(call=call)
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "add", "走访", "--grid", "红四"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.stdout.split("\n")[-2] == f"[(True, {frozen})]", result.stderr
+
+
 @pytest.mark.parametrize(
     "args", [["due"], ["log", "--limit", "50"], ["grid", "list"], ["--help"]]
 )
@@ -206,6 +271,13 @@ def test_reading_commands_generate_no_dataclass(env, args):
     """A dataclass is generated from source when its module is imported (~1 ms each
     here): the records every command builds (`Context`, the options, tables) are
     NamedTuples, and a command that only reads never loads `dataclasses` at all."""
+    assert "dataclasses" not in loaded(args, env)
+
+
+def test_add_generates_no_dataclass(env):
+    """`add` with a due date builds the draft, the day the phrase names and the
+    parser's context as NamedTuples: no dataclass, nor `dataclasses` itself."""
+    args = ["add", "走访", "--grid", "红四", "--follow-up", "下周一"]
     assert "dataclasses" not in loaded(args, env)
 
 
@@ -228,6 +300,32 @@ def test_the_probe_would_notice_the_calendars(env, phrase, package):
     """A working day or a lunar holiday does load its calendar: only then."""
     modules = loaded(["add", "走访", "--grid", "红四", "--follow-up", phrase], env)
     assert package in modules
+
+
+@pytest.mark.parametrize("phrase", ["下周一", "明天", "3天后", "3月15日", "周五"])
+def test_a_due_date_compiles_only_the_pattern_that_reads_it(env, phrase):
+    """Each pattern of a date phrase costs about half a millisecond to compile: the
+    parser tries a rule only when the phrase holds what its pattern needs (its
+    words, its separator), and the spelling of numerals needs no pattern at all."""
+    args = ["add", "走访", "--grid", "红四", "--follow-up", phrase]
+    assert len(probed(args, env)["patterns"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("phrase", "english"), [("下周一", False), ("next monday", True)]
+)
+def test_the_english_rewriting_loads_only_for_english(env, phrase, english):
+    """Rewriting English into Chinese (`dates.english`, some 600 lines) is loaded only
+    for a phrase that holds English."""
+    args = ["add", "走访", "--grid", "红四", "--follow-up", phrase]
+    assert ("gridlog.dates.english" in loaded(args, env)) is english
+
+
+def test_the_probe_would_notice_a_pattern_compiled(env):
+    """A time of day and a date part are read by a rule each, and the space between
+    them by one more: the probe sees all three."""
+    args = ["add", "走访", "--grid", "红四", "--follow-up", "明天 9点"]
+    assert len(probed(args, env)["patterns"]) == 3
 
 
 def test_command_annotations_are_objects_not_strings():

@@ -15,7 +15,6 @@ command's annotations at each start, and strings would have to be compiled and
 evaluated one by one (~15 ms of every command).
 """
 
-import gc
 import importlib
 from pathlib import Path
 from typing import Annotated
@@ -23,7 +22,7 @@ from typing import Annotated
 import typer
 import typer.core
 
-from gridlog.cli import completion
+from gridlog.cli import collector, completion
 from gridlog.cli.lazy_group import LazyGroup
 from gridlog.words.i18n import set_lang, t
 
@@ -83,7 +82,7 @@ def _global(
         ),
     ] = None,
 ) -> None:
-    gc.enable()  # start-up is over: the command is built (see `cli.main`)
+    collector.command_starts()
     if lang is not None:
         set_lang(lang, explicit=True)
     # Here, not at the top: `gridlog --help` never runs this, nor needs the session's

@@ -2,9 +2,10 @@
 "in 3 days" -> 3天后, "march 3rd, 2020" -> 2020年3月3日, "the day after tomorrow" ->
 后天), so that the parser's rules exist once.
 
-The weekday names stay public: the one rule that has no Chinese twin ("friday", the
-next Friday after today) reads them itself. The patterns stay strings, compiled on
-first use (`dates.text`): this module is imported on every run.
+The weekday names live in `dates.weekdays`: the one rule that has no Chinese twin
+("friday", the next Friday after today) reads them itself. The patterns stay strings,
+compiled on first use (`dates.text`); the parser imports this module only for a
+phrase that holds English.
 """
 
 from __future__ import annotations
@@ -13,17 +14,8 @@ import re
 from functools import partial
 
 from gridlog.dates.text import sub
+from gridlog.dates.weekdays import EN_WEEKDAY, EN_WEEKDAYS
 
-EN_WEEKDAYS = {
-    **dict.fromkeys(("monday", "mon"), 0),
-    **dict.fromkeys(("tuesday", "tues", "tue"), 1),
-    **dict.fromkeys(("wednesday", "wed"), 2),
-    **dict.fromkeys(("thursday", "thurs", "thur", "thu"), 3),
-    **dict.fromkeys(("friday", "fri"), 4),
-    **dict.fromkeys(("saturday", "sat"), 5),
-    **dict.fromkeys(("sunday", "sun"), 6),
-}
-EN_WEEKDAY = "|".join(sorted(EN_WEEKDAYS, key=len, reverse=True))
 _MONTHS = {
     name: number
     for number, names in enumerate(

@@ -8,9 +8,9 @@ of residents uses it to show a birth year typed in numerals.
 
 from __future__ import annotations
 
-import re
+from itertools import groupby
 
-from gridlog.dates.text import fullmatch, sub
+from gridlog.dates.text import fullmatch
 
 CN_DIGITS = {
     **dict.fromkeys("〇零", 0),
@@ -19,7 +19,9 @@ CN_DIGITS = {
     **{c: n for n, c in enumerate("三四五六七八九", start=3)},
     "仨": 3,
 }
-CN_NUMERAL_RUN = "[〇零一二两俩三仨四五六七八九十百千]+"
+# What a run of numerals is made of; found without a regex, which would be compiled
+# on every `add --follow-up 下周一` for its one character.
+_NUMERALS = frozenset("〇零一二两俩三仨四五六七八九十百千")
 _NONZERO = "[一二两俩三仨四五六七八九]"
 # 两千零四, 二千, 一百二十, 十五, 二十一: each unit at most once, 零 only to skip one.
 _POSITIONAL = (
@@ -51,15 +53,21 @@ def cn_numerals_to_digits(text: str) -> str:
     """三月十五日 -> 3月15日, 两周后 -> 2周后, 两千零四年 -> 2004年; a year is read
     digit by digit (二〇二〇年 -> 2020年), and 零五 (八点零五) is 05. A run that is none
     of these is left alone and fails later."""
+    pieces: list[str] = []
+    end = 0
+    for numerals, chars in groupby(text, _NUMERALS.__contains__):
+        run = "".join(chars)
+        end += len(run)
+        pieces.append(_digits(run, text.startswith("年", end)) if numerals else run)
+    return "".join(pieces)
 
-    def digits(m: re.Match[str]) -> str:
-        run = m[0]
-        plain = not any(unit in run for unit in "十百千")
-        if len(run) > 1 and plain and text.startswith("年", m.end()):
-            return "".join(str(CN_DIGITS[c]) for c in run)
-        if len(run) == 2 and run[0] in "零〇" and run[1] in CN_DIGITS:
-            return f"0{CN_DIGITS[run[1]]}"
-        value = cn_number(run)
-        return run if value is None else str(value)
 
-    return sub(CN_NUMERAL_RUN, digits, text)
+def _digits(run: str, before_year: bool) -> str:
+    """One run of numerals as digits (see `cn_numerals_to_digits`)."""
+    plain = not any(unit in run for unit in "十百千")
+    if len(run) > 1 and plain and before_year:
+        return "".join(str(CN_DIGITS[c]) for c in run)
+    if len(run) == 2 and run[0] in "零〇" and run[1] in CN_DIGITS:
+        return f"0{CN_DIGITS[run[1]]}"
+    value = cn_number(run)
+    return run if value is None else str(value)

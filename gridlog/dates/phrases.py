@@ -28,10 +28,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import partial
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from gridlog.dates.days import (
     Rejected,
@@ -42,7 +41,6 @@ from gridlog.dates.days import (
     days_in_month,
     shift,
 )
-from gridlog.dates.english import EN_WEEKDAY, EN_WEEKDAYS
 from gridlog.dates.holidays import (
     HOLIDAY,
     HOLIDAY_NAMES,
@@ -52,6 +50,7 @@ from gridlog.dates.holidays import (
 )
 from gridlog.dates.spelling import WEEK, canonical
 from gridlog.dates.text import MAX_LENGTH, fullmatch, normalise
+from gridlog.dates.weekdays import EN_WEEKDAY, EN_WEEKDAYS
 from gridlog.errors import GridlogError
 
 __all__ = ["When", "parse_when"]  # and EXAMPLES, PHRASES: see __getattr__
@@ -70,23 +69,39 @@ def __getattr__(name: str) -> object:
 Prefer = Literal["past", "future"]
 
 
-@dataclass(frozen=True)
-class When:
-    """A day, plus the time of day when the phrase named one."""
+# The records here are NamedTuples, not frozen dataclasses: `add` reads a phrase on
+# every run, and a dataclass is generated from source at import (about 1 ms each,
+# and the `dataclasses` module with them).
+
+
+class When(NamedTuple):
+    """A day, plus the time of day when the phrase named one. Equal (and hashed) by
+    day and time alone."""
 
     day: date
     time: time | None  # None when the phrase named only a day
     # False when the phrase named only a time ("09:00"): `day` is then today, and a
     # correction of a stored moment keeps that moment's own day instead.
-    dated: bool = field(default=True, compare=False)
+    dated: bool = True
 
     def at(self, zone: tzinfo) -> datetime:
         """Aware datetime in `zone`; a day without time means 00:00 that day."""
         return datetime.combine(self.day, self.time or time(0, 0), tzinfo=zone)
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, When):
+            return NotImplemented
+        return (self.day, self.time) == (other.day, other.time)
 
-@dataclass(frozen=True)
-class _Context:
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash((self.day, self.time))
+
+
+class _Context(NamedTuple):
     now: datetime
     prefer: Prefer | None
 
@@ -141,10 +156,24 @@ def _nearest(
     raise Rejected("date.impossible")
 
 
-# --- Rules: a regex matched against the whole part, and a builder. --------------------
+# --- Rules: a quick test, a regex matched against the whole part, and a builder. ------
 
 T = TypeVar("T")
-_Rule = tuple[str, Callable[[re.Match[str], _Context], T]]
+# The quick test says whether the part holds what the regex cannot match without (one
+# of its words, its separator): a rule whose test fails is neither tried nor compiled,
+# so that `下周一` compiles the one pattern that reads it, not fourteen (about half a
+# millisecond each, on every run of `add`). tests/test_dates.py holds each test to
+# its regex.
+_Rule = tuple[Callable[[str], bool], str, Callable[[re.Match[str], _Context], T]]
+
+
+def _holding(*words: str) -> Callable[[str], bool]:
+    """The quick test of a rule whose regex matches no part without one of `words`."""
+    return lambda part: any(word in part for word in words)
+
+
+# \d{8} and a year alone: nothing but digits (re.ASCII's \d are all str.isdigit's).
+_DIGITS_ONLY = str.isdigit
 
 _CN_WEEKDAYS = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "日": 6, "天": 6}
 _WHICH_RE = "本|这个?|下+个?|上+个?"
@@ -152,6 +181,8 @@ _WEEK_RE = WEEK
 # 内 (七日内, 3个工作日之内): a deadline is the last day of the span, so it counts
 # forward like 后.
 _AFTER_RE = "(?P<dir>[以之过]?[后前内])"
+_AFTER = _holding("后", "前", "内")
+_A_WEEK = _holding(*WEEK.split("|"))
 # 今年, 明年, 上年 ...: years said as words, relative to this one.
 _YEAR_WORDS = {
     **dict.fromkeys("今本这", 0),
@@ -520,27 +551,35 @@ def _cn_relative_parts(m: re.Match[str], ctx: _Context) -> date:
 
 _DATE_RULES: Sequence[_Rule[date]] = (
     (
+        _holding("-", "/", ".", " "),
         r"(?P<y>\d{4})(?P<sep>[-/. ])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})",
         _ymd,
     ),
-    (r"(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})", _ymd),
-    (r"\d{1,2}(?P<sep>[-/.])\d{1,2}(?P=sep)\d{2,4}", _ambiguous),
-    (r"(?P<y>19\d\d|2[01]\d\d)", _year_alone),
+    (_DIGITS_ONLY, r"(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})", _ymd),
     (
+        _holding("-", "/", "."),
+        r"\d{1,2}(?P<sep>[-/.])\d{1,2}(?P=sep)\d{2,4}",
+        _ambiguous,
+    ),
+    (_DIGITS_ONLY, r"(?P<y>19\d\d|2[01]\d\d)", _year_alone),
+    (
+        _holding("月"),
         rf"(?:(?P<y>{_YEAR_RE})年)?(?P<mo>\d{{1,2}})月"
         rf"(?:初?(?P<d>\d{{1,2}})[日号]?|(?P<part>{_MONTH_PART_RE}))?",
         _cn_date,
     ),
     # 3/15, 3-15: month and day, the way they are written in China (no year given).
     # 6·30 as in news headlines; 11/3号
-    (r"(?P<mo>\d{1,2})[/\-·](?P<d>\d{1,2})[日号]?", _cn_date),
-    (rf"(?P<which>{_WHICH_RE})?(?:{_WEEK_RE})末", _weekend),
+    (_holding("/", "-", "·"), r"(?P<mo>\d{1,2})[/\-·](?P<d>\d{1,2})[日号]?", _cn_date),
+    (_holding("末"), rf"(?P<which>{_WHICH_RE})?(?:{_WEEK_RE})末", _weekend),
     # The lookaheads refuse a bare 年, 月 or 周, and 月15号, which name no day.
     (
+        _holding("年"),
         rf"(?!年$)(?P<y>{_YEAR_RE})?年(?:年?(?P<part>初|底|末)|(?P<half>[上下]半年))?",
         _cn_year,
     ),
     (
+        _holding("月"),
         (
             rf"(?!月(?:\d|$))(?P<which>{_WHICH_RE})?月"
             rf"(?:(?P<part>{_MONTH_PART_RE})|(?P<d>\d{{1,2}})[日号]?)?"
@@ -548,14 +587,16 @@ _DATE_RULES: Sequence[_Rule[date]] = (
         _cn_month,
     ),
     (
+        _A_WEEK,
         rf"(?!(?:{_WEEK_RE})$)(?P<which>{_WHICH_RE})?(?:{_WEEK_RE})(?P<day>[1-6日天])?",
         _cn_week,
     ),
-    (rf"(?P<name>{EN_WEEKDAY})", _en_weekday),
-    (r"(?P<d>\d{1,2})[日号]", _day_of_month),
-    ("|".join(_DAY_WORDS), _day_word),
-    (r"(?P<sign>[+-])(?P<n>\d+)(?P<unit>[dwmy]?)", _offset),
+    (_holding(*EN_WEEKDAYS), rf"(?P<name>{EN_WEEKDAY})", _en_weekday),
+    (_holding("日", "号"), r"(?P<d>\d{1,2})[日号]", _day_of_month),
+    (_holding(*_DAY_WORDS), "|".join(_DAY_WORDS), _day_word),
+    (_holding("+", "-"), r"(?P<sign>[+-])(?P<n>\d+)(?P<unit>[dwmy]?)", _offset),
     (
+        _AFTER,
         (
             # 2024年内 and 2025年前 name a year, not a count of them
             rf"(?:(?!\d{{4}}年)(?P<n>\d+)(?P<unit>天|日|个?(?:{_WEEK_RE})|个月|年)"
@@ -564,104 +605,89 @@ _DATE_RULES: Sequence[_Rule[date]] = (
         _cn_relative,
     ),
     (
+        _AFTER,
         rf"(?P<parts>(?:(?!\d{{4}}年){_COUNT_PART}){{2,4}})零?" + _AFTER_RE,
         _cn_relative_parts,
     ),
 )
 
-# Rules tried only when the text holds one of their words: most phrases hold none, and
-# a rule never tried is never compiled. After the rules above, which they never
+# Rules tried only when the text holds one of their words (their quick test, on the
+# whole text): most phrases hold none. After the rules above, which they never
 # contradict (1年内 is a span, read above; 2019年内 a period, read here).
-_RARE_DATE_RULES: Sequence[tuple[tuple[str, ...], _Rule[date]]] = (
-    (("旬",), (rf"(?P<which>{_WHICH_RE})?(?P<part>[上中下]旬)", _cn_month)),
+_RARE_DATE_RULES: Sequence[_Rule[date]] = (
+    (_holding("旬"), rf"(?P<which>{_WHICH_RE})?(?P<part>[上中下]旬)", _cn_month),
     (
-        ("内",),
+        _holding("内"),
         (
-            (
-                rf"(?:(?P<which>{_WHICH_RE})?(?P<unit>月|{_WEEK_RE})"
-                r"|(?P<y>\d{4}|大[前后]|[今本这明下去上前后])?(?P<unit_y>年))[以之]?内"
-            ),
-            _within_period,
+            rf"(?:(?P<which>{_WHICH_RE})?(?P<unit>月|{_WEEK_RE})"
+            r"|(?P<y>\d{4}|大[前后]|[今本这明下去上前后])?(?P<unit_y>年))[以之]?内"
         ),
+        _within_period,
     ),
     (
-        HOLIDAY_NAMES,
+        _holding(*HOLIDAY_NAMES),
         (
             rf"(?:(?P<y>{_YEAR_RE})年|(?P<which>[上下])个?)?(?P<lunar>农历|阴历)?"
-            rf"(?P<name>{HOLIDAY})",
-            _holiday,
+            rf"(?P<name>{HOLIDAY})"
         ),
+        _holiday,
     ),
     (
-        ("农历", "阴历", "正月", "腊月", "冬月", "大年初"),
+        _holding("农历", "阴历", "正月", "腊月", "冬月", "大年初"),
         (
-            (
-                rf"(?:(?P<y>{_YEAR_RE})年)?(?:(?:农历|阴历)(?:(?P<y2>{_YEAR_RE})年)?"
-                r"(?P<mo>\d{1,2}|[正冬腊])|(?P<mo2>[正冬腊]))月(?:初?(?P<d>\d{1,2})[日号]?)?"
-                r"|大年初(?P<d0>\d{1,2})"
-            ),
-            _lunar,
+            rf"(?:(?P<y>{_YEAR_RE})年)?(?:(?:农历|阴历)(?:(?P<y2>{_YEAR_RE})年)?"
+            r"(?P<mo>\d{1,2}|[正冬腊])|(?P<mo2>[正冬腊]))月(?:初?(?P<d>\d{1,2})[日号]?)?"
+            r"|大年初(?P<d0>\d{1,2})"
         ),
+        _lunar,
     ),
     (
-        ("季",),
+        _holding("季"),
         (
-            (
-                rf"(?:(?P<y>{_YEAR_RE})年)?(?:第?(?P<q>[1-4])|(?P<which>{_WHICH_RE}))?"
-                r"个?季度?(?P<part>初|末|底)?"
-            ),
-            _quarter,
+            rf"(?:(?P<y>{_YEAR_RE})年)?(?:第?(?P<q>[1-4])|(?P<which>{_WHICH_RE}))?"
+            r"个?季度?(?P<part>初|末|底)?"
         ),
+        _quarter,
     ),
     (
-        ("倒数", "最后"),
+        _holding("倒数", "最后"),
         (
-            (
-                rf"(?!倒数|最后)(?:(?P<y>{_YEAR_RE})年)?(?:(?P<mo>\d{{1,2}})月)?"
-                r"(?:倒数第(?P<n>\d{1,2})|最后[1一]?)个?"
-                rf"(?P<unit>天|日|{_WEEK_RE})"
-            ),
-            _counted_back,
+            rf"(?!倒数|最后)(?:(?P<y>{_YEAR_RE})年)?(?:(?P<mo>\d{{1,2}})月)?"
+            r"(?:倒数第(?P<n>\d{1,2})|最后[1一]?)个?"
+            rf"(?P<unit>天|日|{_WEEK_RE})"
         ),
+        _counted_back,
     ),
     (
-        ("第", "最后"),
+        _holding("第", "最后"),
         (
-            (
-                rf"(?:(?:(?P<y>{_YEAR_RE})年)?(?P<mo>\d{{1,2}})月|(?P<which>{_WHICH_RE})月)"
-                rf"(?:第(?P<n>[1-5])|最后[1一]?)个?(?:{_WEEK_RE})(?P<day>[1-6日天])?"
-            ),
-            _nth_weekday,
+            rf"(?:(?:(?P<y>{_YEAR_RE})年)?(?P<mo>\d{{1,2}})月|(?P<which>{_WHICH_RE})月)"
+            rf"(?:第(?P<n>[1-5])|最后[1一]?)个?(?:{_WEEK_RE})(?P<day>[1-6日天])?"
         ),
+        _nth_weekday,
     ),
     (
-        ("个",),
-        (
-            rf"(?P<n>\d+)个(?:{_WEEK_RE})(?P<day>[1-6日天])(?P<dir>[以之]?[后前])",
-            _weekdays_away,
-        ),
+        _holding("个"),
+        rf"(?P<n>\d+)个(?:{_WEEK_RE})(?P<day>[1-6日天])(?P<dir>[以之]?[后前])",
+        _weekdays_away,
     ),
     (
-        ("第",),
-        (
-            rf"(?P<y>{_YEAR_RE})年第(?P<n>\d{{1,3}})(?P<unit>天|个月|个?(?:{_WEEK_RE}))",
-            _nth_of_year,
-        ),
+        _holding("第"),
+        rf"(?P<y>{_YEAR_RE})年第(?P<n>\d{{1,3}})(?P<unit>天|个月|个?(?:{_WEEK_RE}))",
+        _nth_of_year,
     ),
     (
-        ("工作日",),
-        (
-            rf"(?:(?P<n>\d+)个?工作日{_AFTER_RE}|(?P<which>[上下])个?工作日)",
-            _working_days,
-        ),
+        _holding("工作日"),
+        rf"(?:(?P<n>\d+)个?工作日{_AFTER_RE}|(?P<which>[上下])个?工作日)",
+        _working_days,
     ),
 )
 
 
 def _date_rules(text: str) -> Sequence[_Rule[date]]:
     """The rules that may read a part of `text`: every part is a piece of it, so a
-    rule whose words the whole text lacks can be left out once."""
-    rare = [rule for words, rule in _RARE_DATE_RULES if any(w in text for w in words)]
+    rare rule whose quick test fails on the whole text can be left out once."""
+    rare = [rule for rule in _RARE_DATE_RULES if rule[0](text)]
     return (*_DATE_RULES, *rare) if rare else _DATE_RULES
 
 
@@ -736,8 +762,9 @@ def _period(m: re.Match[str], ctx: _Context) -> time:
 
 
 _TIME_RULES: Sequence[_Rule[time]] = (
-    (rf"(?P<period>{'|'.join(_PERIOD_HOURS)})", _period),
+    (_holding(*_PERIOD_HOURS), rf"(?P<period>{'|'.join(_PERIOD_HOURS)})", _period),
     (
+        _holding(":", "点", "时", "m"),  # what must follow the hour
         (
             rf"(?:(?P<period>{'|'.join(_MORNING + _EVENING)}) ?)?"
             r"(?P<h>\d{1,2})(?=[:点时]| ?[ap]\.?m)"  # a bare number is not a time
@@ -799,14 +826,16 @@ def _iso_instant(m: re.Match[str], ctx: _Context) -> When:
 
 # Rules for text naming a moment at once; these take no separate time part.
 _WHOLE_RULES: Sequence[_Rule[When]] = (
-    ("现在|刚才|刚刚", _now),
-    ("[今明昨当]晚", _evening),
+    (_holding("现在", "刚才", "刚刚"), "现在|刚才|刚刚", _now),
+    (_holding("晚"), "[今明昨当]晚", _evening),
     (
+        _holding("钟", "小时"),
         # 一个钟之内: 钟 alone is an hour, as said in the south
         rf"(?:(?P<n>\d+)个?(?P<unit>分钟|小时|钟头|刻钟|钟)|半个?(?:小时|钟头)){_AFTER_RE}",
         _cn_relative_clock,
     ),
     (
+        _holding(":"),
         (
             r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2}) "
             r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d{1,9})?)? ?"
@@ -824,8 +853,8 @@ def _match(
     rules: Sequence[_Rule[T]], text: str, ctx: _Context
 ) -> Callable[[], T] | None:
     """The first rule whose regex matches all of `text`, ready to build."""
-    for pattern, build in rules:
-        found = fullmatch(pattern, text)
+    for holds, pattern, build in rules:
+        found = holds(text) and fullmatch(pattern, text)
         if found:
             return partial(build, found, ctx)
     return None

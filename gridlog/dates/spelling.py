@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import re
 from functools import partial
+from itertools import pairwise
 
-from gridlog.dates.english import english_to_chinese
 from gridlog.dates.numerals import cn_numerals_to_digits
 from gridlog.dates.text import sub
 
 __all__ = ["WEEK", "canonical"]
 
 WEEK = "周|星期|礼拜"
+_DIGITS = "0123456789"  # re.ASCII's \d
 
 _ISO_T = r"(?<=\d)t(?=\d)"
 _EVENING_THEN_TIME = r"([今明昨当])([早晚])(?!上|间)"
@@ -94,7 +95,7 @@ def _colloquial(text: str) -> str:
     下周周六 -> 下周6, 十二月月底 -> 12月底, 3月份 -> 3月, 本年度 -> 本年. The
     patterns are compiled only when their words are there: this runs on every
     phrase."""
-    if "1" in text:
+    if any(f"{which}1" in text for which in "上下这本"):
         text = sub(r"([上下这本])1(个?)(?=周|星期|礼拜|月|年|工作日)", r"\1\2", text)
     if sum(text.count(word) for word in ("周", "星期", "礼拜")) > 1:
         text = sub(rf"({WEEK})(?:{WEEK})(?=[1-6日天])", r"\1", text)
@@ -136,20 +137,42 @@ def _without_weekday(text: str) -> str:
     written beside it adds nothing."""
     if not any(word in text for word in ("周", "星期", "礼拜")):
         return text
-    text = sub(rf"(?<=[日号]) ?\(?(?:{WEEK})[1-6日天]\)?(?=$| |\D)", "", text)
+    if "日" in text or "号" in text:
+        text = sub(rf"(?<=[日号]) ?\(?(?:{WEEK})[1-6日天]\)?(?=$| |\D)", "", text)
+    if "月" not in text:
+        return text
     return sub(rf"^(?:{WEEK})[1-6日天] ?(?=(?:\d+年)?\d+月\d+[日号]?$)", "", text)
 
 
+def _weekday_before_digit(text: str) -> bool:
+    """Could a weekday be glued to a number after it (下周19:00)? A word for week,
+    and a 1-6, 日 or 天 right before a digit."""
+    if not any(word in text for word in ("周", "星期", "礼拜")):
+        return False
+    pairs = pairwise(text)
+    return any(day in "123456日天" and after in _DIGITS for day, after in pairs)
+
+
 def canonical(text: str) -> str:
-    """The normalised text in the only spelling the rules below know."""
-    text = _glued(cn_numerals_to_digits(english_to_chinese(_typed(text))))
+    """The normalised text in the only spelling the rules below know. Each pattern
+    runs only when the text holds what it needs (`下周一` needs none of them)."""
+    text = _typed(text)
+    if any("a" <= c <= "z" for c in text):  # else nothing English to rewrite
+        from gridlog.dates.english import english_to_chinese
+
+        text = english_to_chinese(text)
+    text = _glued(cn_numerals_to_digits(text))
     if any(c in text for c in _DEADLINE_CHARS):
         text = sub(_DEADLINE_WORDS, "", text)
     if text.endswith("前"):
         text = sub(_BEFORE_A_DAY, r"\1", text)
     text = _without_weekday(_colloquial(_approximate(text)))
-    text = sub(_ISO_T, " ", text)  # 2019-03-14T08:10 is a date part and a time part
+    if "t" in text:  # 2019-03-14T08:10 is a date part and a time part
+        text = sub(_ISO_T, " ", text)
     # 下周一9:00 became 下周19:00: keep the weekday apart from the clock after it.
-    text = sub(rf"((?:{WEEK})[1-6日天])(?=\d)", r"\1 ", text)
+    if _weekday_before_digit(text):
+        text = sub(rf"((?:{WEEK})[1-6日天])(?=\d)", r"\1 ", text)
     # 今晚8点 is 20:00, not 08:00: read it as 今天晚上8点 (and 明早9点 as 明天早上9点).
-    return sub(_EVENING_THEN_TIME, lambda m: f"{m[1]}天{m[2]}上", text)
+    if "早" in text or "晚" in text:
+        text = sub(_EVENING_THEN_TIME, lambda m: f"{m[1]}天{m[2]}上", text)
+    return text

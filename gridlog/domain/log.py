@@ -478,7 +478,9 @@ def _snoozes(conn: sqlite3.Connection, zone: dt.tzinfo, item_id: int) -> list[Ev
         " AND record_id = ? AND action = 'update' ORDER BY id",
         (item_id,),
     ).fetchall()
-    import json  # here: only the story of a case reads the history's values
+    if not rows:
+        return []  # never changed since it was opened: no need for json
+    import json  # here: only the story of a changed case reads the history's values
 
     events = []
     for row in rows:

@@ -9,21 +9,16 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from gridlog.domain.grids import GridSummary
-from gridlog.domain.log import (
-    RECENT_OVERDUE_DAYS,
-    Backlog,
-    DueItem,
-    EntryView,
-    LogEntry,
-    Story,
-)
 from gridlog.render.output import Cell, Doc, Heading, Table, clean
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t, tn
 
-if TYPE_CHECKING:  # what `add`, `done` and `snooze` return: `due` need not load it
+if TYPE_CHECKING:
+    # What `add`, `done` and `snooze` return: `due` need not load it; and what the
+    # reading commands show: `add` and its one line need not load that.
     from gridlog.domain.entries import Added, Closed, Snoozed
     from gridlog.domain.items import Opened
+    from gridlog.domain.log import Backlog, DueItem, EntryView, LogEntry, Story
     from gridlog.domain.revisions import Edited
 
 
@@ -261,6 +256,8 @@ def due_doc(
 
 def _backlog_line(late: Backlog, today: dt.date) -> str:
     """`红四：另有 2,905 项逾期超过 7 天，最早 2024年3月2日；gridlog due --all`."""
+    from gridlog.domain.log import RECENT_OVERDUE_DAYS
+
     return tn(
         "due.backlog",
         late.count,
@@ -368,6 +365,8 @@ def log_doc(
 
 def record_doc(view: Story | EntryView, today: dt.date) -> Doc:
     """`show`: a follow-up's story, or an entry and the story of each of its cases."""
+    from gridlog.domain.log import Story
+
     if isinstance(view, Story):
         return story_doc(view, today)
     return entry_doc(view, today)
