@@ -33,12 +33,13 @@ from gridlog.domain.report import (
 )
 from gridlog.hub.workers import hub_grid, roster
 
-# A text field of a record's body, compared byte by byte as the devices' SQLite
-# compares it (and as the hub's expression indexes hold it).
-_AT = "(body->>'at') COLLATE \"C\""
-_OPENED = "(body->>'opened_at') COLLATE \"C\""
-_CLOSED = "(body->>'closed_at') COLLATE \"C\""
-_DUE = "(body->>'due_on') COLLATE \"C\""
+# The instants and days of a record's body the review reads periods by: columns
+# the hub keeps from the body (hub migration 8), compared byte by byte ("C") as
+# the devices' SQLite compares them, each on an index for its kind of record.
+_AT = "at"
+_OPENED = "opened_at"
+_CLOSED = "closed_at"
+_DUE = "due_on"
 _UNKNOWN = (
     "(coalesce((body->>'closed_day_unknown')::int, 0) <> 0"
     " OR coalesce((body->>'closed_time_unknown')::int, 0) <> 0)"
@@ -283,7 +284,7 @@ def _due_and_on_time(hub: Any, b: _Bounds, results) -> None:
 def _hot_spots(hub: Any, b: _Bounds, grids: dict[str, dict[str, Any]]) -> list:
     """Places (a registered building, else the place as typed) where three or more
     entries opened follow-ups in the period."""
-    opened = "(body->>'opened_at') COLLATE \"C\""
+    opened = _OPENED
     # The UUIDs a record names are cast once, in the CTEs: under row-level
     # security the planner may not put a cast (not leakproof) into an index
     # lookup, and would otherwise scan every entry and every building per case.
@@ -366,7 +367,7 @@ def _unvisited(hub: Any, b: _Bounds, grids) -> list[Household]:
     reads them on its last day): the period's visits are read once; only the
     households they missed are looked up, each on the index of entries by place
     (and by resident), for the day of their last visit before."""
-    at = "(e.body->>'at') COLLATE \"C\""
+    at = "e.at"
     rows = hub.execute(
         "WITH visits AS MATERIALIZED (SELECT e.body->>'place' AS place,"
         " e.body->>'resident_uuid' AS resident FROM gridlog.records e"

@@ -255,6 +255,39 @@ MIGRATIONS: tuple[str, ...] = (
     # device's first pull takes a grid's years of lines. NULL: loaded otherwise
     # than by a push, the pulling device digests the line itself.
     "ALTER TABLE gridlog.records ADD COLUMN digest text",
+    # Records and kept versions found by UUID alone, whatever their kind (a push
+    # asks which of the records it sends, and of those they point at, the hub
+    # holds as deleted; the versions a forget looks through): at a street's
+    # millions of records, the key (kind, uuid) cannot find them.
+    """
+    CREATE INDEX records_uuid ON gridlog.records (uuid);
+    CREATE INDEX history_uuid ON gridlog.history (uuid);
+    """,
+    # The instants and days `report --hub` reads periods by, as columns of their
+    # own that PostgreSQL keeps from the body. Under row-level security a
+    # condition on `body->>'at'` (the `->>` is not leakproof) may not become an
+    # index lookup and reads every record of the street; one on a column may.
+    """
+    ALTER TABLE gridlog.records
+        ADD COLUMN at text COLLATE "C" GENERATED ALWAYS AS (body->>'at') STORED,
+        ADD COLUMN opened_at text COLLATE "C"
+            GENERATED ALWAYS AS (body->>'opened_at') STORED,
+        ADD COLUMN closed_at text COLLATE "C"
+            GENERATED ALWAYS AS (body->>'closed_at') STORED,
+        ADD COLUMN due_on text COLLATE "C"
+            GENERATED ALWAYS AS (body->>'due_on') STORED;
+    DROP INDEX gridlog.records_entry_at;
+    DROP INDEX gridlog.records_followup_opened;
+    DROP INDEX gridlog.records_followup_closed;
+    DROP INDEX gridlog.records_followup_due;
+    CREATE INDEX records_entry_at ON gridlog.records (at) WHERE kind = 'entry';
+    CREATE INDEX records_followup_opened ON gridlog.records (opened_at)
+        WHERE kind = 'followup';
+    CREATE INDEX records_followup_closed ON gridlog.records (closed_at)
+        WHERE kind = 'followup';
+    CREATE INDEX records_followup_due ON gridlog.records (due_on)
+        WHERE kind = 'followup';
+    """,
 )
 
 

@@ -74,6 +74,23 @@ WHERE CASE WHEN excluded.kind = 'tombstone'
 """
 
 
+# What a pull reads: what changed since the last one, and the grids granted since.
+# A worker's login asks by its grids, which their index finds among a street's
+# millions of records (row-level security would otherwise look at every one);
+# what no grid holds (tombstones, care rules) is found on the same index.
+_PULLED = """
+SELECT kind, uuid::text, body::text, seq, digest FROM gridlog.records
+WHERE (grid_uuid = ANY(%(visible)s::uuid[]) AND seq > %(since)s)
+   OR (grid_uuid IS NULL AND seq > %(since)s)
+   OR grid_uuid = ANY(%(granted)s::uuid[])
+ORDER BY seq
+"""
+_PULLED_FOR_ALL = """
+SELECT kind, uuid::text, body::text, seq, digest FROM gridlog.records
+WHERE seq > %(since)s OR grid_uuid = ANY(%(granted)s::uuid[]) ORDER BY seq
+"""
+
+
 class Moved(NamedTuple):
     pushed: int  # records this device sent that the hub took
     pulled: int  # records the hub sent that changed this device's log
@@ -465,9 +482,8 @@ def pull(conn: sqlite3.Connection, ctx: Context, hub: Any) -> int:
         since, granted = 0, []
     # Bodies as text, read here: faster than the driver's JSON, a grid's years.
     found = hub.execute(
-        "SELECT kind, uuid::text, body::text, seq, digest FROM gridlog.records"
-        " WHERE seq > %s OR grid_uuid = ANY(%s::uuid[]) ORDER BY seq",
-        [since, granted],
+        _PULLED_FOR_ALL if ALL_GRIDS in visible else _PULLED,
+        {"since": since, "granted": granted, "visible": sorted(visible)},
     ).fetchall()
     hub.rollback()
     rows = [(kind, key, json.loads(body), seq) for kind, key, body, seq, _ in found]
