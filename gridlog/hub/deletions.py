@@ -40,7 +40,7 @@ _MARKER = """
 UPDATE gridlog.records SET
     body = jsonb_build_object('uuid', uuid, 'deleted', true,
                               'updated_at', %(now)s::text),
-    stamp = %(now)s, rank = NULL,
+    stamp = %(now)s, rank = NULL, digest = NULL,
     revision = revision + 1, seq = nextval('gridlog.record_seq'),
     pushed_by = session_user, pushed_at = now()
 WHERE kind = %(kind)s AND uuid = %(uuid)s
