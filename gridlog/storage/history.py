@@ -72,7 +72,19 @@ class Changes:
             f"INSERT INTO {table} ({columns}) VALUES ({marks})",
             [list(row.values()) for row in rows],
         )
-        self._remember_many([(table, row["id"], "insert", None, row) for row in rows])
+        # Each row's history, its values as written (what `insert` keeps), made
+        # by SQLite from the rows themselves: a grid's years of JSON at C speed.
+        values = ", ".join(f"'{column}', t.{column}" for column in rows[0])
+        self.conn.execute(
+            "INSERT INTO history (op, at, actor, command, table_name, record_id,"
+            " action, before, after, undoes) SELECT ?, ?, ?, ?, ?, t.id, 'insert',"
+            f" NULL, json_object({values}), ? FROM json_each(?) AS j"
+            f" JOIN {table} AS t ON t.id = j.value ORDER BY j.key",
+            (
+                *(self.op, self.ctx.now_utc, self.ctx.worker, self.ctx.command),
+                *(table, self.undoes, json.dumps([row["id"] for row in rows])),
+            ),
+        )
 
     def link_many(self, table: str, column: str, links: list[tuple[int, int]]) -> None:
         """Point records written with `column` NULL at the records they belong to,
