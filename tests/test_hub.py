@@ -810,6 +810,11 @@ def test_a_new_devices_first_pull_is_searchable_and_leaves_nothing_to_push(
     assert not noted_for_push(laptop) & {"entry", "followup"}
     found = on.at(laptop, "search", "暖气管道")
     assert "暖气管道漏水" in found.stdout and "楼道堆物" not in found.stdout
+    [pulled] = [e for e in json.loads(on.at(laptop, "log", "--json").stdout)
+                if e["text"] == "楼道堆物"]  # fmt: skip
+    story = on.at(laptop, "history", str(pulled["id"]))
+    assert story.exit_code == 0, story.output
+    assert "sync" in story.stdout and "created" in story.stdout  # as a merge's
     checked = on.at(laptop, "check")
     assert checked.exit_code == 0, checked.output
     assert moved(on.at(laptop, "sync", "--json", "--hub", on.url("zhang"))) == {
