@@ -95,7 +95,7 @@ def build_hub_report(
         asked = [str(hub_grid(hub, name)[0]) for name in grid_names or []]
         b = _Bounds(period, zone, today, asked)
         results: list[dict[str, Figures]] = [{}, {}]
-        places: list[set[str]] = [set(), set()]
+        places = [0, 0]  # in every grid, this period and the one before
         _entries(hub, b, results, places)
         _followups(hub, b, results)
         _open_at_the_ends(hub, b, results)
@@ -155,29 +155,36 @@ def _figures(results: list[dict[str, Figures]], i: int, grid: str) -> Figures:
     return results[i].setdefault(grid, Figures(grid))
 
 
-def _entries(hub: Any, b: _Bounds, results, places: list[set[str]]) -> None:
+def _entries(hub: Any, b: _Bounds, results, places: list[int]) -> None:
     """Entries by kind and category, and their places, per grid, in both periods:
-    one pass over the entries from the start of the period before."""
+    counted in PostgreSQL from the index of the entries' instants (handing the
+    places over to count here took longer than reading them)."""
+    period = f"CASE WHEN {_AT} >= %(s0)s THEN 0 ELSE 1 END"
+    chosen = f"kind = 'entry' AND {_AT} >= %(s1)s AND {_AT} < %(e0)s{b.grid_filter()}"
     rows = hub.execute(
-        f"SELECT grid_uuid::text, CASE WHEN {_AT} >= %(s0)s THEN 0 ELSE 1 END,"
-        " entry_kind, category, count(*),"
-        " array_agg(DISTINCT place) FILTER (WHERE place IS NOT NULL)"
-        f" FROM gridlog.records WHERE kind = 'entry' AND {_AT} >= %(s1)s"
-        f" AND {_AT} < %(e0)s{b.grid_filter()} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+        f"SELECT grid_uuid::text, {period}, entry_kind, category, count(*)"
+        f" FROM gridlog.records WHERE {chosen}"
+        " GROUP BY grid_uuid, 2, 3, 4 ORDER BY 1, 2, 3, 4",
         b.params,
     ).fetchall()
-    seen: dict[tuple[str, int], set[str]] = {}
-    for grid, i, kind, category, count, found in rows:
+    for grid, i, kind, category, count in rows:
         figures = _figures(results, i, grid)
         figures.entries += count
         figures.by_kind[kind] = figures.by_kind.get(kind, 0) + count
         figures.by_category[category] = figures.by_category.get(category, 0) + count
-        seen.setdefault((grid, i), set()).update(found or [])
-    for (grid, i), where in seen.items():
-        results[i][grid].places = len(where)
-        places[i] |= where
-    for period in results:
-        for figures in period.values():
+    # Places per grid, and in every grid together (a place two grids name once).
+    for grid, i, count in hub.execute(
+        f"SELECT grid_uuid::text, {period}, count(DISTINCT place)"
+        f" FROM gridlog.records WHERE {chosen} AND place IS NOT NULL"
+        " GROUP BY GROUPING SETS ((grid_uuid, 2), (2))",
+        b.params,
+    ):
+        if grid is None:
+            places[i] = count
+        else:
+            _figures(results, i, grid).places = count
+    for found in results:
+        for figures in found.values():
             figures.by_kind = dict(sorted(figures.by_kind.items()))
             figures.by_category = dict(sorted(figures.by_category.items()))
 
@@ -456,8 +463,8 @@ def _named(found: dict[str, Figures], grids, shown: list[str]) -> dict[str, Figu
     return named
 
 
-def _total(groups: dict[str, Figures], places: set[str]) -> Figures:
+def _total(groups: dict[str, Figures], places: int) -> Figures:
     """Every grid summed; places counted once however many grids name them."""
     total = summed(list(groups.values()))
-    total.places = len(places)
+    total.places = places
     return total
