@@ -441,24 +441,19 @@ def leftovers(
     ]
 
 
+def register_wang(on, *args: str) -> None:
+    """zhang visits 王建国 and writes him into the register, with his phone."""
+    registered = on(
+        *("zhang", "add", "看望", "--grid", "第一网格", "--resident", "王建国"),
+        *("--register", "--phone", "13812345678", *args),
+    )
+    assert registered.exit_code == 0, registered.output
+
+
 def test_a_forget_travels_through_the_hub(community):
     on = community
     on("zhang", "sync")
-    registered = on(
-        "zhang",
-        "add",
-        "看望",
-        "--grid",
-        "第一网格",
-        "--resident",
-        "王建国",
-        "--place",
-        "9号楼101",
-        "--register",
-        "--phone",
-        "13812345678",
-    )
-    assert registered.exit_code == 0, registered.output
+    register_wang(on, "--place", "9号楼101")
     on("zhang", "sync")
     on("office", "sync")
     assert "王建国" in on("office", "resident", "list").stdout
@@ -834,18 +829,7 @@ def test_a_first_pull_blots_a_forgotten_name_the_hub_still_held(community, tmp_p
     search index with it, and the blotted version is sent back."""
     on = community
     on("zhang", "sync")
-    on(
-        "zhang",
-        "add",
-        "看望",
-        "--grid",
-        "第一网格",
-        "--resident",
-        "王建国",
-        "--register",
-        "--phone",
-        "13812345678",
-    )
+    register_wang(on)
     on("zhang", "add", "楼道堆物", "--grid", "第一网格")
     on("zhang", "sync")
     assert on("zhang", "resident", "forget", "王建国").exit_code == 0

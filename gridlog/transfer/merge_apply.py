@@ -102,8 +102,9 @@ def merge_lines(
             kept: dict[int, dict[str, Any]] | None = {} if from_hub else None
             counter = stage(conn, lines, kept)
             new_log = _never_held_records(conn)
-            merger = _Merger(conn, changes, fresh=restore and new_log)
-            merger.in_bulk, merger.from_hub, merger.kept = new_log, from_hub, kept
+            merger = _Merger(
+                conn, changes, fresh=restore and new_log, in_bulk=new_log, kept=kept
+            )
             merger.written = written
             merger.run(counter)
             conn.execute("DROP TABLE temp.merge_in")
@@ -177,16 +178,25 @@ class _Restoring:
 
 
 class _Merger:
-    def __init__(self, conn: sqlite3.Connection, changes: Changes, fresh: bool):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        changes: Changes,
+        *,
+        fresh: bool,
+        in_bulk: bool = False,
+        kept: dict[int, dict[str, Any]] | None = None,
+    ):
         self.conn = conn
         self.ctx = changes.ctx
         self.fresh = fresh
         self.writer: Changes | _Restoring = _Restoring(conn) if fresh else changes
         self.result = MergeResult()
         self.written: list[str] = []  # the photo files it wrote (see merge_lines)
-        self.in_bulk = False  # a new log: entries indexed for search at the end
-        self.from_hub = False  # see merge_lines
-        self.kept: dict[int, dict[str, Any]] | None = None  # see merge_read.stage
+        self.in_bulk = in_bulk  # a new log: entries indexed for search at the end
+        # The lines `merge_read.stage` kept as read: the hub's own (see merge_lines).
+        self.kept = kept
+        self.from_hub = kept is not None
         # Pulled entries and follow-ups stored otherwise than the hub holds them.
         self.unlinked: dict[str, list[str]] = {"entry": [], "followup": []}
         # Incoming grid and building UUIDs → local ids (few: kept in memory).
