@@ -40,14 +40,6 @@ _AT = "at"
 _OPENED = "opened_at"
 _CLOSED = "closed_at"
 _DUE = "due_on"
-_UNKNOWN = (
-    "(coalesce((body->>'closed_day_unknown')::int, 0) <> 0"
-    " OR coalesce((body->>'closed_time_unknown')::int, 0) <> 0)"
-)
-_MINUTES = (
-    "(floor(extract(epoch FROM (body->>'closed_at')::timestamptz))::bigint"
-    " - floor(extract(epoch FROM (body->>'opened_at')::timestamptz))::bigint) / 60"
-)
 
 
 class _Bounds:
@@ -191,7 +183,10 @@ def _entries(hub: Any, b: _Bounds, results, places: list[int]) -> None:
 
 def _followups(hub: Any, b: _Bounds, results) -> None:
     """Follow-ups opened and closed in each period, and the minutes each one closed
-    took (a day or an hour nobody wrote down: counted apart, left out of times)."""
+    took (a day or an hour nobody wrote down: counted apart, left out of times).
+    Read in two parts, each from its index alone: those opened in the periods, and
+    those closed in them that were opened before (one OR of the two would read
+    every case's body)."""
     in_period = "{col} >= %(s{i})s AND {col} < %(e{i})s"
     columns = []
     for i in (0, 1):
@@ -200,19 +195,24 @@ def _followups(hub: Any, b: _Bounds, results) -> None:
         columns += [
             f"count(*) FILTER (WHERE {opened})",
             f"count(*) FILTER (WHERE {closed})",
-            f"count(*) FILTER (WHERE {closed} AND unknown)",
+            f"count(*) FILTER (WHERE {closed} AND unknown_time)",
             f"array_agg(minutes ORDER BY minutes) FILTER (WHERE {closed}"
-            " AND NOT unknown AND minutes IS NOT NULL)",
+            " AND NOT unknown_time AND minutes IS NOT NULL)",
         ]
+    part = (
+        " SELECT grid_uuid, opened_at, closed_at, unknown_time, minutes"
+        " FROM gridlog.records WHERE kind = 'followup' AND item_type = 'followup'"
+        f" AND {{chosen}}{b.grid_filter()}"
+    )
     rows = hub.execute(
         f"SELECT grid_uuid::text, {', '.join(columns)} FROM ("
-        f" SELECT grid_uuid, {_OPENED} AS opened_at, {_CLOSED} AS closed_at,"
-        f" {_UNKNOWN} AS unknown, CASE WHEN {_UNKNOWN} THEN NULL ELSE {_MINUTES}"
-        " END AS minutes FROM gridlog.records"
-        " WHERE kind = 'followup' AND body->>'kind' = 'followup'"
-        f" AND ({_OPENED} >= %(s1)s AND {_OPENED} < %(e0)s"
-        f" OR {_CLOSED} >= %(s1)s AND {_CLOSED} < %(e0)s){b.grid_filter()}) f"
-        " GROUP BY 1",
+        + part.format(chosen="opened_at >= %(s1)s AND opened_at < %(e0)s")
+        + " UNION ALL"
+        + part.format(
+            chosen="closed_at >= %(s1)s AND closed_at < %(e0)s"
+            " AND (opened_at < %(s1)s OR opened_at >= %(e0)s OR opened_at IS NULL)"
+        )
+        + ") f GROUP BY 1",
         b.params,
     ).fetchall()
     for grid, *numbers in rows:
@@ -247,16 +247,18 @@ def _open_at_the_ends(hub: Any, b: _Bounds, results) -> None:
     # The items still open, and those closed since the earliest end: each part
     # on the index of closing times (one OR of the two would read every item).
     part = (
-        f" SELECT grid_uuid, body->>'kind' AS type, {_OPENED} AS opened_at,"
-        f" {_CLOSED} AS closed_at, {_DUE} AS due_on FROM gridlog.records"
+        f" SELECT grid_uuid, item_type AS type, {_OPENED} AS opened_at,"
+        f" {{closing}} AS closed_at, {_DUE} AS due_on FROM gridlog.records"
         f" WHERE kind = 'followup' AND {_OPENED} < %(e0)s AND {{closed}}"
         f"{b.grid_filter()}"
     )
     rows = hub.execute(
         f"SELECT grid_uuid::text, {', '.join(columns)} FROM ("
-        + part.format(closed=f"{_CLOSED} IS NULL")
+        # (Named as the partial index of open items holds it, NULL, so that the
+        # part is read from that index alone.)
+        + part.format(closing='NULL::text COLLATE "C"', closed=f"{_CLOSED} IS NULL")
         + " UNION ALL"
-        + part.format(closed=f"{_CLOSED} >= %(e1)s")
+        + part.format(closing=_CLOSED, closed=f"{_CLOSED} >= %(e1)s")
         + ") f GROUP BY 1",
         b.params,
     ).fetchall()
@@ -301,22 +303,18 @@ def _due_and_on_time(hub: Any, b: _Bounds, results) -> None:
 
 def _hot_spots(hub: Any, b: _Bounds, grids: dict[str, dict[str, Any]]) -> list:
     """Places (a registered building, else the place as typed) where three or more
-    entries opened follow-ups in the period."""
-    opened = _OPENED
-    # The UUIDs a record names are cast once, in the CTEs: under row-level
-    # security the planner may not put a cast (not leakproof) into an index
-    # lookup, and would otherwise scan every entry and every building per case.
+    entries opened follow-ups in the period: the month's cases read from the index
+    of opening times (which holds the entry each was opened by), their entries
+    looked up one by one."""
     rows = hub.execute(
-        "WITH f AS MATERIALIZED (SELECT (body->>'entry_uuid')::uuid AS entry"
-        "  FROM gridlog.records WHERE kind = 'followup'"
-        f"  AND body->>'kind' = 'followup' AND {opened} >= %(s0)s"
-        f"  AND {opened} < %(e0)s),"
+        "WITH f AS MATERIALIZED (SELECT entry_uuid FROM gridlog.records"
+        "  WHERE kind = 'followup' AND item_type = 'followup'"
+        f"  AND {_OPENED} >= %(s0)s AND {_OPENED} < %(e0)s),"
         " bl AS MATERIALIZED (SELECT uuid, body->>'name' AS name"
         "  FROM gridlog.records WHERE kind = 'building')"
-        " SELECT e.grid_uuid::text, coalesce(bl.name, e.body->>'place'), count(*)"
-        " FROM f JOIN gridlog.records e ON e.kind = 'entry' AND e.uuid = f.entry"
-        " LEFT JOIN bl ON bl.uuid = (e.body->>'building_uuid')::uuid"
-        " WHERE e.body->>'place' IS NOT NULL"
+        ' SELECT e.grid_uuid::text, coalesce(bl.name COLLATE "C", e.place), count(*)'
+        " FROM f JOIN gridlog.records e ON e.kind = 'entry' AND e.uuid = f.entry_uuid"
+        " LEFT JOIN bl ON bl.uuid = e.building_uuid WHERE e.place IS NOT NULL"
         f"{b.grid_filter('e.grid_uuid')} GROUP BY 1, 2 HAVING count(*) >= 3",
         b.params,
     ).fetchall()
@@ -334,7 +332,7 @@ def _scheduled(hub: Any, b: _Bounds, grids) -> list[ScheduledReminder]:
     rows = hub.execute(
         "SELECT coalesce((body->>'id')::bigint, 0), grid_uuid::text, body->>'due_on',"
         " body->>'text' FROM gridlog.records"
-        f" WHERE kind = 'followup' AND body->>'kind' = 'reminder'"
+        f" WHERE kind = 'followup' AND item_type = 'reminder'"
         f" AND {_DUE} >= %(day0)s AND {_OPENED} < %(e0)s"
         f" AND ({_CLOSED} IS NULL OR {_CLOSED} >= %(e0)s){b.grid_filter()}"
         f" ORDER BY {_DUE}, 1 LIMIT {SCHEDULED_LISTED}",
