@@ -384,7 +384,7 @@ MESSAGES: dict[str, str] = {
     "delete.done": "Deleted #{id} ({count} records); gridlog undo brings them back.",
     "delete.not_entry": "#{id} is a follow-up or reminder; delete the entry that opened it.",
     "delete.has_visits": "entry #{id} opened case #{case}, which has {visits} later visits; delete those first.",
-    "undo.help": "Reverse the last command that changed the log; run again to go further back.",
+    "undo.help": "Reverse the last command that changed the log; run again to go further back (it stops at a sync).",
     "undo.epilog": "Example: gridlog undo",
     "undo.done": "Undone: {command} ({count} changes).",
     "undo.done.one": "Undone: {command} (1 change).",

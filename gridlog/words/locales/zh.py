@@ -346,7 +346,7 @@ MESSAGES: dict[str, str] = {
     "delete.done": "已删除 #{id}（共 {count} 条记录）；gridlog undo 可以恢复。",
     "delete.not_entry": "#{id} 是跟进或提醒；请删除开它的那条日志。",
     "delete.has_visits": "日志 #{id} 开的事项 #{case} 后面还有 {visits} 次上门记录，请先删除那些记录。",
-    "undo.help": "撤销上一条修改日志的命令；再运行一次撤销更早的。",
+    "undo.help": "撤销上一条修改日志的命令；再运行一次撤销更早的（到同步为止）。",
     "undo.epilog": "例：gridlog undo",
     "undo.done": "已撤销：{command}（{count} 处修改）。",
     "undo.done.one": "已撤销：{command}（1 处修改）。",
