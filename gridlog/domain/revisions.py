@@ -151,13 +151,14 @@ def undo_last(conn: sqlite3.Connection, ctx: Context) -> Undone:
 
 
 def _refuse_if_shared(conn: sqlite3.Connection, op: int, command: str) -> None:
-    """Undo stops at what other devices' work came in by, once the hub has it: a
-    `sync`, and a `merge` whose records have since gone to or come from the hub.
-    Undone here, its new records would be deleted, and its edits put back as newer
-    versions; the next sync would carry that to the hub and every other device,
-    where nobody asked for it. (A command of one's own since the last sync is
-    still undone: it only takes back this device's own change, as `delete` or
-    `edit` would.)"""
+    """Undo stops where other devices' work came in, once the hub has it: at a
+    `sync`, and at a `merge` any of whose records has gone to or come from the hub.
+    Undone here, its new records would be deleted and its edits put back; the next
+    sync would carry that to the hub and every other device, where nobody asked
+    for it. Cautious for a merge: a record pulled before it counts too, as which
+    version travelled is not known here (a worker can still `edit` it back). A
+    command of one's own since the last sync is undone as before: it takes back
+    only this device's own change, as `delete` or `edit` would."""
     if command == "sync" or (command == "merge" and _reached_the_hub(conn, op)):
         raise GridlogError("undo.synced", command=command)
 
