@@ -393,7 +393,7 @@ MESSAGES: dict[str, str] = {
     "undo.took_delete": "  {record} #{id}, which it deleted, is back.",
     "undo.nothing": "there is nothing to undo.",
     "undo.blocked": "cannot undo '{command}': later changes build on it; undo those first.",
-    "undo.synced": "cannot undo '{command}': what it brought is other devices' work, and the hub has it; undone here, it would be taken from the hub and every device at the next sync. Undo stops here. To take back a change of your own, edit it (gridlog edit ID) or delete it (gridlog delete ID), then sync.",
+    "undo.synced": "cannot undo '{command}': what it brought is other devices' work, and the hub has it; undone here, the next sync would delete it, or turn it back, on the hub and every device. Undo stops here. To take back a change of your own, edit it (gridlog edit ID) or delete it (gridlog delete ID), then sync.",
     "history.help": "Every change to an entry or follow-up: when, who, which command, before and after.",
     "history.epilog": "Example: gridlog history 42 --json",
     "history.insert": "created",

@@ -355,7 +355,7 @@ MESSAGES: dict[str, str] = {
     "undo.took_delete": "  它删除的{record} #{id} 已恢复。",
     "undo.nothing": "没有可以撤销的操作。",
     "undo.blocked": "无法撤销“{command}”：之后的修改依赖它，请先撤销那些。",
-    "undo.synced": "不能撤销“{command}”：它带来的是其他设备的工作，枢纽上也有；在这里撤销，下次同步时枢纽和每台设备上的都会跟着丢失。撤销到此为止。要收回自己的改动，请修改它（gridlog edit 编号）或删除它（gridlog delete 编号），然后同步。",
+    "undo.synced": "不能撤销“{command}”：它带来的是其他设备的工作，枢纽上也有；在这里撤销，下次同步时会在枢纽和每台设备上把它删掉或改回去。撤销到此为止。要收回自己的改动，请修改它（gridlog edit 编号）或删除它（gridlog delete 编号），然后同步。",
     "history.help": "一条日志或跟进的全部修改记录：时间、谁、哪个命令、改前改后。",
     "history.epilog": "例：gridlog history 42 --json",
     "history.insert": "新建",
