@@ -21,6 +21,7 @@ from gridlog.domain.limits import Field, check_name, check_phone, check_text
 from gridlog.errors import GridlogError
 from gridlog.storage.db import db_errors
 from gridlog.storage.history import Changes, writing
+from gridlog.storage.migrations import HUB_KINDS
 
 # --- history ----------------------------------------------------------------------
 
@@ -132,6 +133,7 @@ def undo_last(conn: sqlite3.Connection, ctx: Context) -> Undone:
             rows = conn.execute(
                 "SELECT * FROM history WHERE op = ? ORDER BY id DESC", (target,)
             ).fetchall()
+            _refuse_if_shared(conn, target, rows[0]["command"] or "")
             # Undoing an edit is an edit (a newer revision, so that no merge brings
             # the undone version back); undoing a merge puts the revisions back.
             changes.editing = rows[0]["command"] != "merge"
@@ -146,6 +148,39 @@ def undo_last(conn: sqlite3.Connection, ctx: Context) -> Undone:
 
         sweep(conn)  # a photo the undo took away for good goes with its file
     return Undone(target, rows[0]["command"] or "", len(rows), taken_back)
+
+
+def _refuse_if_shared(conn: sqlite3.Connection, op: int, command: str) -> None:
+    """Undo stops where other devices' work came in, once the hub has it: at a
+    `sync`, and at a `merge` any of whose records has gone to or come from the hub.
+    Undone here, its new records would be deleted and its edits put back; the next
+    sync would carry that to the hub and every other device, where nobody asked
+    for it. Cautious for a merge: a record pulled before it counts too, as which
+    version travelled is not known here (a worker can still `edit` it back). A
+    command of one's own since the last sync is undone as before: it takes back
+    only this device's own change, as `delete` or `edit` would."""
+    if command == "sync" or (command == "merge" and _reached_the_hub(conn, op)):
+        raise GridlogError("undo.synced", command=command)
+
+
+def _reached_the_hub(conn: sqlite3.Connection, op: int) -> bool:
+    """Whether any record command `op` wrote has been sent to or taken from the hub
+    (`hub_sent`), whatever version: a log that never synced has none."""
+    if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM hub_sent)").fetchone()[0]:
+        return False
+    for kind, table in HUB_KINDS:
+        if kind == "tombstone":
+            continue  # a merge that forgot someone is never undone (`_reverse`)
+        found = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM history h"
+            f" JOIN {table} t ON t.rowid = h.record_id"
+            " JOIN hub_sent s ON s.kind = ? AND s.uuid = t.uuid"
+            " WHERE h.op = ? AND h.table_name = ?)",
+            (kind, op, table),
+        ).fetchone()[0]
+        if found:
+            return True
+    return False
 
 
 def _reverse(conn: sqlite3.Connection, changes: Changes, row: sqlite3.Row) -> None:

@@ -152,9 +152,10 @@ def bring_back(conn: sqlite3.Connection, kind: str, uuid: str, revision: int) ->
 
 
 def apply(conn: sqlite3.Connection, ctx: Any, markers: list[tuple[str, str]]) -> int:
-    """Delete here what the hub holds as deleted, in one command `undo` can take
-    back; a record something here still points at stays (and goes back to the hub
-    at the next push). Returns how many records went."""
+    """Delete here what the hub holds as deleted, in one command of the history
+    (a `sync`, which `undo` refuses: undone, the records would go back to the hub
+    over the deletion); a record something here still points at stays (and goes
+    back to the hub at the next push). Returns how many records went."""
     with writing(conn, ctx) as changes:
         local = _local_ids(conn, markers)
         _unlink_own_cases(conn, changes, local)

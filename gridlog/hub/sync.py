@@ -6,7 +6,9 @@ with the hub standing in for the other device: the same rules decide between two
 versions (the higher revision, then the later `updated_at`, then the text), and a
 forget travels as its tombstone. Pushing, the hub keeps the version those rules
 prefer; pulling, `transfer.merge_apply` applies what changed since the last pull
-(the hub's `seq`), in one transaction that `undo` can take back.
+(the hub's `seq`), in one transaction kept in the history as a `sync`. `undo`
+refuses that command (`domain.revisions`): what it brought is other devices' work,
+and undone here its deletion or older version would reach the hub at the next sync.
 
 What was sent is remembered per record (`hub_sent`: a digest of its line), so a
 sync pushes only what changed since, and a second sync with nothing new moves

@@ -13,7 +13,9 @@ can only decide between two edits made apart, never override a later one.
 
 The losing version stays in the history: as the `before` of the update when this
 side loses; as a pair of updates (to the other version and back) when this side
-wins, which `undo` reverses like any other change. A losing version this log
+wins, which `undo` reverses like any other change (until a sync has sent or taken
+its records: then the hub and other devices have them, and `undo` stops, as at a
+sync; see `domain.revisions`). A losing version this log
 has already had (an older copy of its own record, or a second merge of the same
 file) is left alone, so merging twice changes nothing.
 
