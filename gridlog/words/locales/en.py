@@ -874,7 +874,7 @@ MESSAGES: dict[str, str] = {
     "took.days": "about {days} days (the hour of a day was not written down)",
     "took.days.one": "about 1 day (the hour of a day was not written down)",
     "took.same_day": "within the day (the hour was not written down)",
-    "sync.help": "Sync with the community hub: send this device's changes, then take the changes of the grids this login may see (deletions do not travel yet).",
+    "sync.help": "Sync with the community hub: send this device's changes, then take the changes of the grids this login may see, deletions and forgotten residents included.",
     "sync.epilog": "Example: gridlog sync · gridlog sync --json",
     "sync.done": "Synced with the hub: {pushed} records sent, {pulled} taken.",
     "sync.kept_here": " {count} records of grids this login may not write stay on this device.",

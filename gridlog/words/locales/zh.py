@@ -836,7 +836,7 @@ MESSAGES: dict[str, str] = {
     "took.days": "约{days}天（有一头只记了日期）",
     "took.days.one": "约1天（有一头只记了日期）",
     "took.same_day": "当天（只记了日期）",
-    "sync.help": "与社区枢纽同步：先把本设备的改动发上去，再取回本账号能看到的网格的改动（删除暂不同步）。",
+    "sync.help": "与社区枢纽同步：先把本设备的改动发上去，再取回本账号能看到的网格的改动（删除的记录和删除的居民个人信息也一并同步）。",
     "sync.epilog": "例：gridlog sync · gridlog sync --json",
     "sync.done": "已与枢纽同步：发出 {pushed} 条，取回 {pulled} 条。",
     "sync.kept_here": "另有 {count} 条属于本账号不能记录的网格，留在本设备。",
