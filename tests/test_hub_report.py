@@ -336,3 +336,52 @@ def test_a_hub_upgraded_under_its_records_reviews_them_as_before(
             " WHERE oid = 'gridlog.records'::regclass"
         ).fetchone()
     assert pages > 0 and visible == pages
+
+
+def delivered(report, format: str, folder) -> object:
+    """What `gridlog report` hands over in `format`: the bytes, or a workbook's
+    cell values (its file carries the time it was written)."""
+    from gridlog.cli.report import _deliver
+
+    folder.mkdir(exist_ok=True)
+    path = folder / f"review.{format}"
+    _deliver(report, format, path, "Asia/Shanghai")
+    if format != "xlsx":
+        return path.read_bytes()
+    book = openpyxl.load_workbook(path)
+    return [list(sheet.values) for sheet in book.worksheets]
+
+
+def test_the_formats_spared_counting_places_never_show_them(gridlog, tmp_path):
+    """`report --hub` counts places only for the formats in SHOWS_PLACES: the
+    others must come out the same whatever the places are."""
+    import copy
+    import datetime as dt
+    import sqlite3
+    from zoneinfo import ZoneInfo
+
+    from gridlog.cli.report import FORMATS, SHOWS_PLACES
+    from gridlog.domain.report import build_report, month_period
+
+    assert gridlog("grid", "add", "第一网格").exit_code == 0
+    for place, now in (("9号楼", "2019-02-10T09:00"), ("5号楼", "2019-03-04T09:00")):
+        args = ("add", "走访", "-g", "第一网格", "-p", place, "-f", "明天")
+        assert gridlog(*args, now=now).exit_code == 0
+    conn = sqlite3.connect(tmp_path / "gridlog.db")
+    counted = build_report(
+        conn,
+        ZoneInfo("Asia/Shanghai"),
+        month_period(2019, 3),
+        today=dt.date(2019, 4, 5),
+    )
+    spared = copy.deepcopy(counted)
+    for figures in [*spared.groups, spared.total, spared.previous_total]:
+        figures.places = 0
+    for figures in spared.previous.values():
+        figures.places = 0
+    assert counted.total.places == 1 and counted.previous_total.places == 1
+    for format in FORMATS:
+        same = delivered(counted, format, tmp_path / "a") == delivered(
+            spared, format, tmp_path / "b"
+        )
+        assert same == (format not in SHOWS_PLACES), format

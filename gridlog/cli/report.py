@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from gridlog.domain.report import Period
 
 FORMATS = ("table", "md", "csv", "json", "html", "xlsx")
+# The formats that show how many distinct places had an entry: the screen and
+# Markdown do not, and are spared counting them.
+SHOWS_PLACES = ("csv", "json", "html", "xlsx")
 _BINARY = ("xlsx",)
 
 
@@ -105,7 +108,12 @@ def _hub_report(
     try:
         with hub_connection(ctx, None) as conn:
             result = build_hub_report(
-                conn, context.zone, period, today=context.today, grid_names=grid
+                conn,
+                context.zone,
+                period,
+                today=context.today,
+                grid_names=grid,
+                places=format in SHOWS_PLACES,
             )
     except GridlogError as refused:
         if refused.key == "hub.no_url":
