@@ -17,9 +17,9 @@ benchmarks/commands.py does; `--gridlog PATH` to time another one):
 - first pull: a new device of grid 1's worker pulls its grid's 3 years (about
   N / 155 entries); `--pulls` devices, the median;
 - daily sync: that device and a second one of the same grid each make `--changes`
-  changes a day through the CLI (adds, some with a follow-up, edits, dones; not
-  timed), then each runs `gridlog sync`, which pushes its own and pulls the other's:
-  `--days` days, the median of every sync;
+  changes a day through the CLI (adds, some with a follow-up, edits, deletions,
+  dones; not timed), then each runs `gridlog sync`, which pushes its own and pulls
+  the other's: `--days` days, the median of every sync;
 - `gridlog report --hub --month M` as the office, over every grid ("not
   available" where this gridlog has no such command).
 
@@ -444,7 +444,9 @@ def make_changes(
     gridlog: str, db: Path, env: dict[str, str], count: int, rng: random.Random
 ) -> None:
     """`count` changes through the CLI: 40% adds (half of them opening a follow-up),
-    30% edits of an entry, 30% follow-ups closed (adds where none is open)."""
+    26% edits of an entry, 4% entries deleted (a visit written down twice: its
+    deletion goes to the hub, which checks that nothing still points at it), 30%
+    follow-ups closed (adds where none is open)."""
     conn = sqlite3.connect(db)
     entries = [i for (i,) in conn.execute("SELECT id FROM entries")]
     open_cases = [
@@ -454,7 +456,9 @@ def make_changes(
     rng.shuffle(open_cases)
     for number in range(count):
         roll = rng.random()
-        if roll < 0.3 and entries:
+        if roll < 0.04 and entries:
+            argv = ["delete", str(entries.pop(rng.randrange(len(entries))))]
+        elif roll < 0.3 and entries:
             argv = ["edit", str(rng.choice(entries)), "--text", f"复查后更正 {number}"]
         elif roll < 0.6 and open_cases:
             argv = ["done", str(open_cases.pop()), "--note", "已解决"]
