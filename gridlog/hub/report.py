@@ -418,13 +418,13 @@ def _unvisited(hub: Any, b: _Bounds, grids) -> list[Household]:
         "  WHERE s.place IS NULL GROUP BY 1, 2)"
         " SELECT h.grid_uuid::text, h.place, h.names, h.tags, h.registered,"
         f" (SELECT max({at}) FROM gridlog.records e WHERE e.kind = 'entry'"
-        f"  AND (e.body->>'place') COLLATE \"C\" = h.place AND {at} < %(s0)s"
+        f"  AND e.place = h.place AND {at} < %(s0)s"
         f"  AND {_NOT_REGISTER}),"
         # One look per resident, so that each is on the (resident, at) index:
         # `= ANY(people)` would have the planner walk back through every entry.
         " (SELECT max(last) FROM unnest(h.people) AS person(uuid), LATERAL"
         f"  (SELECT max({at}) AS last FROM gridlog.records e WHERE e.kind = 'entry'"
-        "   AND e.body->>'resident_uuid' = person.uuid AND"
+        "   AND e.resident_uuid = person.uuid::uuid AND"
         f"   {at} < %(s0)s AND {_NOT_REGISTER}) l)"
         " FROM households h",
         {**b.params, "reg": REGISTER_ENTRY},

@@ -311,8 +311,9 @@ MIGRATIONS: tuple[str, ...] = (
     # instants and due day: a month's cases are then counted from the indexes
     # alone, with no body read and no instant parsed per row. The minutes are
     # SQLite's: whole seconds apart over 60, and none for an unreadable instant.
-    # The entry a case was opened by and an entry's building, as UUIDs, are what
-    # the review's hot spots join by.
+    # The entry a case was opened by, an entry's building and the resident a
+    # record is about, as UUIDs: what the review's hot spots and unvisited
+    # households, and a forget, look records up by.
     f"""
     CREATE FUNCTION gridlog.epoch_seconds(instant text) RETURNS bigint
         LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET timezone = 'UTC' AS $f$
@@ -331,9 +332,10 @@ MIGRATIONS: tuple[str, ...] = (
             END
         $f$;
     ALTER TABLE gridlog.records
-        ADD COLUMN entry_uuid uuid GENERATED ALWAYS AS (CASE
-            WHEN kind = 'followup' THEN gridlog.as_uuid(body->>'entry_uuid')
-            END) STORED,
+        ADD COLUMN entry_uuid uuid GENERATED ALWAYS AS
+            (gridlog.as_uuid(body->>'entry_uuid')) STORED,
+        ADD COLUMN resident_uuid uuid GENERATED ALWAYS AS
+            (gridlog.as_uuid(body->>'resident_uuid')) STORED,
         ADD COLUMN building_uuid uuid GENERATED ALWAYS AS (CASE
             WHEN kind = 'entry' THEN gridlog.as_uuid(body->>'building_uuid')
             END) STORED,
@@ -350,6 +352,15 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX gridlog.records_followup_closed;
     DROP INDEX gridlog.records_followup_due;
     DROP INDEX gridlog.records_followup_open;
+    DROP INDEX gridlog.records_entry_place;
+    DROP INDEX gridlog.records_entry_resident;
+    -- A household's last visit, by its place or by one of its people; what a
+    -- forget finds of a person. (The expression indexes these replace served no
+    -- login under row-level security: each look read every entry of the street.)
+    CREATE INDEX records_entry_place ON gridlog.records (place, at)
+        WHERE kind = 'entry' AND place IS NOT NULL;
+    CREATE INDEX records_resident ON gridlog.records (resident_uuid, at)
+        WHERE resident_uuid IS NOT NULL;
     CREATE INDEX records_followup_opened ON gridlog.records (opened_at)
         INCLUDE (grid_uuid, item_type, closed_at, due_on, unknown_time, minutes,
                  entry_uuid)

@@ -404,11 +404,11 @@ def _bury(hub: Any, person: str) -> None:
     newer versions (see `forget_in_history` for their older ones)."""
     hub.execute(_FORGET_LINKED, {"persons": [person]})
     hub.execute(
-        "DELETE FROM gridlog.records WHERE kind = 'photo' AND body->>'entry_uuid' IN"
-        " (SELECT uuid::text FROM gridlog.records"
-        "  WHERE kind = 'entry' AND body->>'resident_uuid' = %(person)s)"
-        " OR (kind = 'fired' AND body->>'resident_uuid' = %(person)s)"
-        " OR (kind = 'resident' AND uuid::text = %(person)s)",
+        "DELETE FROM gridlog.records WHERE kind = 'photo' AND entry_uuid IN"
+        " (SELECT uuid FROM gridlog.records"
+        "  WHERE kind = 'entry' AND resident_uuid = %(person)s::uuid)"
+        " OR (kind = 'fired' AND resident_uuid = %(person)s::uuid)"
+        " OR (kind = 'resident' AND uuid = %(person)s::uuid)",
         {"person": person},
     )
 
