@@ -9,7 +9,9 @@ their follow-ups straight into `gridlog.records` with COPY. Each record is the l
 `gridlog export` writes for it (the rows are benchmarks/generate.py's, turned into
 lines by bulk loading's own conversion), with what a device's push sends beside it
 (the edit's time, the content's rank, the line's digest), so a pull merges them like
-any other.
+any other. A register of `--households` residents per grid (default 300, at places
+the grid's entries name) gives the review households to cover and to list as
+unvisited.
 
 Then it times, with the `gridlog` of a non-editable install (`--venv DIR`, as
 benchmarks/commands.py does; `--gridlog PATH` to time another one):
@@ -53,6 +55,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -385,6 +388,53 @@ def load(admin_url: str, office_db: Path, entries: int, count: int) -> None:
     print(f"loaded {entries} entries ({copied} records) in {took:.0f} s")
 
 
+def register(admin_url: str, households: int) -> int:
+    """A register of `households` per grid, unless the hub holds one already: one
+    resident at each of the first places the grid's entries name, registered two
+    years before NOW, so that a month's visits find some households and leave the
+    others unvisited, as in a real grid. What the review's coverage and unvisited
+    households read; returns how many residents were added."""
+    import psycopg
+
+    now = NOW.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    registered = (NOW - dt.timedelta(days=730)).date().isoformat()
+    rng = random.Random(155)
+    with psycopg.connect(admin_url) as conn:
+        if conn.execute(
+            "SELECT EXISTS (SELECT FROM gridlog.records WHERE kind = 'resident')"
+        ).fetchone()[0]:
+            return 0
+        places = conn.execute(
+            "SELECT grid_uuid::text, place FROM (SELECT grid_uuid, place,"
+            " row_number() OVER (PARTITION BY grid_uuid ORDER BY place) AS n"
+            " FROM (SELECT DISTINCT grid_uuid, place FROM gridlog.records"
+            "  WHERE kind = 'entry' AND place IS NOT NULL) d) x WHERE n <= %s",
+            [households],
+        ).fetchall()
+        with (
+            conn.cursor() as cursor,
+            cursor.copy(
+                "COPY gridlog.records (kind, uuid, grid_uuid, revision, body,"
+                " stamp, rank, digest) FROM STDIN"
+            ) as copy,
+        ):
+            for number, (grid, place) in enumerate(places):
+                name = rng.choice(generate.SURNAMES) + rng.choice(generate.GIVEN)
+                copy.write_row(pushed({
+                    "type": "resident", "uuid": str(uuid.uuid4()),
+                    "id": 9_000_000 + number, "name": name, "place": place,
+                    "grid_uuid": grid, "building_uuid": None, "phone": None,
+                    "id_number": None, "born_on": None, "born_year_only": 0,
+                    "born_month_only": 0, "tags": [], "note": None,
+                    "registered_on": registered, "created_at": now,
+                    "updated_at": now, "revision": 0,
+                }))  # fmt: skip
+        conn.commit()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE gridlog.records")
+    return len(places)
+
+
 def pushed(line: dict) -> tuple:
     """The row `gridlog sync` would have pushed for this line: with the edit's
     time, its content's rank and its digest, as a device sends them."""
@@ -603,6 +653,9 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=5, help="days of daily syncs")
     parser.add_argument("--changes", type=int, default=50, help="per device and day")
     parser.add_argument("--runs", type=int, default=5, help="report --hub runs")
+    parser.add_argument(
+        "--households", type=int, default=300, help="registered per grid"
+    )
     parser.add_argument("--profile", type=Path, default=None, help="cProfile folder")
     args = parser.parse_args()
     cluster = Cluster(args.folder)
@@ -624,6 +677,8 @@ def main() -> None:
                 gridlog_env(office_db, cluster.admin_url(DATABASE)),
             )
             fill_pushed(cluster.admin_url(DATABASE), grid_name(1))
+        if added := register(cluster.admin_url(DATABASE), args.households):
+            print(f"registered {added} households")
         start = day_zero(cluster)
         devices = [work / f"device{n}.db" for n in range(max(args.pulls, 2))]
         pulls = [first_pull(gridlog, cluster, db) for db in devices]

@@ -93,6 +93,7 @@ def test_it_runs_end_to_end_on_a_tiny_street():
     assert re.search(r"^first pull +\d+\.\d\d s", said, re.M), said
     assert re.search(r"^daily sync +\d+\.\d\d s", said, re.M), said
     assert re.search(r"^report --hub --month +\S", said, re.M), said
+    assert re.search(r"^registered \d+ households", said, re.M), said
     entries = int(re.search(r"grid 1 on a device: (\d+) entries", said).group(1))
     assert entries > 100  # about a third of the street's 600, pulled
     moved = re.search(r"per sync: (.*)", said).group(1)
