@@ -18,7 +18,6 @@ from typing import Any
 
 from gridlog.dates.clock import day_start_utc, from_utc_iso
 from gridlog.domain.coverage import Coverage, Household
-from gridlog.domain.items import REGISTER_ENTRY
 from gridlog.domain.report import (
     SCHEDULED_LISTED,
     Figures,
@@ -360,15 +359,13 @@ def _coverage(hub: Any, b: _Bounds, grids) -> list[Coverage]:
     """Households of the register visited in the period, per grid: a household is
     visited by an entry at its place or naming one of its residents (writing a
     person down is no visit), as `domain.coverage` reads it. The period's visits
-    are read once and the households matched against them."""
+    are read once, off the index of the entries' instants, and the households
+    matched against them."""
     rows = hub.execute(
-        "WITH visits AS (SELECT body->>'place' AS place,"
-        " body->>'resident_uuid' AS resident FROM gridlog.records"
-        f" WHERE kind = 'entry' AND {_AT} >= %(s0)s AND {_AT} < %(e0)s"
-        " AND NOT (body->>'kind' = 'other' AND left(body->>'text', 5) = %(reg)s)),"
+        f"WITH visits AS MATERIALIZED ({_VISITS}),"
         " households AS (SELECT r.grid_uuid, r.body->>'place' AS place,"
         "  bool_or(r.body->>'place' IN (SELECT place FROM visits)"
-        "   OR r.uuid::text IN (SELECT resident FROM visits"
+        "   OR r.uuid IN (SELECT resident FROM visits"
         "    WHERE resident IS NOT NULL)) AS visited"
         "  FROM gridlog.records r WHERE r.kind = 'resident'"
         "  AND r.body->>'place' IS NOT NULL"
@@ -376,7 +373,7 @@ def _coverage(hub: Any, b: _Bounds, grids) -> list[Coverage]:
         " SELECT g.uuid::text, count(h.place), count(h.place) FILTER (WHERE visited)"
         " FROM gridlog.records g LEFT JOIN households h ON h.grid_uuid = g.uuid"
         " WHERE g.kind = 'grid' GROUP BY 1",
-        {**b.params, "reg": REGISTER_ENTRY},
+        b.params,
     ).fetchall()
     found = {grid: (households, visited) for grid, households, visited in rows}
     return [
@@ -386,51 +383,50 @@ def _coverage(hub: Any, b: _Bounds, grids) -> list[Coverage]:
     ]
 
 
-_NOT_REGISTER = "NOT (e.body->>'kind' = 'other' AND left(e.body->>'text', 5) = %(reg)s)"
+# The period's visits (no register entries), by place and person.
+_VISITS = (
+    f"SELECT place, resident_uuid AS resident FROM gridlog.records"
+    f" WHERE kind = 'entry' AND {_AT} >= %(s0)s AND {_AT} < %(e0)s AND visit"
+)
 
 
 def _unvisited(hub: Any, b: _Bounds, grids) -> list[Household]:
     """The register's households nobody visited in the period (as `due --stale`
     reads them on its last day): the period's visits are read once; only the
-    households they missed are looked up, each on the index of entries by place
+    households they missed are looked up, each on the index of visits by place
     (and by resident), for the day of their last visit before."""
-    at = "e.at"
     rows = hub.execute(
-        "WITH visits AS MATERIALIZED (SELECT e.body->>'place' AS place,"
-        " e.body->>'resident_uuid' AS resident FROM gridlog.records e"
-        f" WHERE e.kind = 'entry' AND {at} >= %(s0)s AND {at} < %(e0)s"
-        f" AND {_NOT_REGISTER}),"
+        f"WITH visits AS MATERIALIZED ({_VISITS}),"
         " people AS MATERIALIZED (SELECT grid_uuid, body->>'place' AS place,"
-        "  body->>'name' AS name, body->'tags' AS tags,"
+        "  body->>'name' AS name, (body->'tags')::text AS tags,"
         "  body->>'registered_on' AS registered, body->>'created_at' AS created,"
-        "  uuid::text AS person FROM gridlog.records WHERE kind = 'resident'"
+        "  uuid AS person FROM gridlog.records WHERE kind = 'resident'"
         f"  AND body->>'place' IS NOT NULL{b.grid_filter()}),"
         " seen AS (SELECT p.grid_uuid, p.place FROM people p"
         "  JOIN (SELECT DISTINCT resident FROM visits) v ON v.resident = p.person"
         "  UNION SELECT p.grid_uuid, p.place FROM people p"
         "  JOIN (SELECT DISTINCT place FROM visits) v ON v.place = p.place),"
         " households AS (SELECT p.grid_uuid, p.place,"
-        "  array_agg(p.name ORDER BY p.created, p.person) AS names,"
-        "  array_agg(p.tags ORDER BY p.created, p.person) AS tags,"
+        "  array_agg(p.name ORDER BY p.created, p.person::text) AS names,"
+        "  array_agg(p.tags ORDER BY p.created, p.person::text) AS tags,"
         "  min(p.registered) AS registered, array_agg(p.person) AS people"
         "  FROM people p LEFT JOIN seen s"
         "  ON s.grid_uuid = p.grid_uuid AND s.place = p.place"
         "  WHERE s.place IS NULL GROUP BY 1, 2)"
         " SELECT h.grid_uuid::text, h.place, h.names, h.tags, h.registered,"
-        f" (SELECT max({at}) FROM gridlog.records e WHERE e.kind = 'entry'"
-        f"  AND e.place = h.place AND {at} < %(s0)s"
-        f"  AND {_NOT_REGISTER}),"
+        f" (SELECT max({_AT}) FROM gridlog.records e WHERE e.kind = 'entry'"
+        f"  AND e.visit AND e.place = h.place AND {_AT} < %(s0)s),"
         # One look per resident, so that each is on the (resident, at) index:
         # `= ANY(people)` would have the planner walk back through every entry.
         " (SELECT max(last) FROM unnest(h.people) AS person(uuid), LATERAL"
-        f"  (SELECT max({at}) AS last FROM gridlog.records e WHERE e.kind = 'entry'"
-        "   AND e.resident_uuid = person.uuid::uuid AND"
-        f"   {at} < %(s0)s AND {_NOT_REGISTER}) l)"
+        f"  (SELECT max({_AT}) AS last FROM gridlog.records e"
+        "   WHERE e.resident_uuid = person.uuid AND e.kind = 'entry' AND e.visit"
+        f"   AND {_AT} < %(s0)s) l)"
         " FROM households h",
-        {**b.params, "reg": REGISTER_ENTRY},
+        b.params,
     ).fetchall()
     today, days = b.periods[0].last, b.periods[0].days
-    order = list(grids)
+    order = {uuid: position for position, uuid in enumerate(grids)}
     found = []
     for grid, place, names, tags, registered, by_place, by_name in rows:
         if grid not in grids:
@@ -442,15 +438,24 @@ def _unvisited(hub: Any, b: _Bounds, grids) -> list[Household]:
             grid=grids[grid]["name"],
             place=place,
             residents=list(dict.fromkeys(names)),
-            tags=list(dict.fromkeys(tag for group in tags for tag in group or [])),
+            tags=_tags(tags),
             last_visit=last_day,
             registered=dt.date.fromisoformat(registered[:10]),
             days=(today - since).days,
         )
         if household.days >= days:  # registered lately: not stale yet
-            found.append((order.index(grid), household))
+            found.append((order[grid], household))
     found.sort(key=lambda pair: (pair[0], not pair[1].priority, -pair[1].days))
     return [household for _, household in found]
+
+
+def _tags(each: list[str | None]) -> list[str]:
+    """The tags of a household's people, each once, in order: most people have
+    none, and their `[]` is not worth decoding."""
+    import json
+
+    found = (json.loads(tags) for tags in each if tags and tags != "[]")
+    return list(dict.fromkeys(tag for group in found for tag in group or []))
 
 
 def _put(results, i: int, grid: str, **figures: int) -> None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gridlog.domain.items import REGISTER_ENTRY
+
 _OFFICE = (
     "EXISTS (SELECT FROM gridlog.workers w WHERE w.login = session_user AND w.office)"
 )
@@ -36,6 +38,9 @@ _UNKNOWN_TIME = (
     "(coalesce(body->>'closed_day_unknown', '0') NOT IN ('0', 'false')"
     " OR coalesce(body->>'closed_time_unknown', '0') NOT IN ('0', 'false'))"
 )
+
+# An entry that writes someone into the register, which is no visit to them.
+_REGISTERING = f"left(body->>'text', {len(REGISTER_ENTRY)}) = '{REGISTER_ENTRY}'"
 
 # One string of SQL per migration; never edit one that has shipped.
 MIGRATIONS: tuple[str, ...] = (
@@ -312,8 +317,9 @@ MIGRATIONS: tuple[str, ...] = (
     # alone, with no body read and no instant parsed per row. The minutes are
     # SQLite's: whole seconds apart over 60, and none for an unreadable instant.
     # The entry a case was opened by, an entry's building and the resident a
-    # record is about, as UUIDs: what the review's hot spots and unvisited
-    # households, and a forget, look records up by.
+    # record is about, as UUIDs, and whether an entry is a visit (writing someone
+    # into the register is none): what the review's hot spots, coverage and
+    # unvisited households, and a forget, look records up by.
     f"""
     CREATE FUNCTION gridlog.epoch_seconds(instant text) RETURNS bigint
         LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET timezone = 'UTC' AS $f$
@@ -339,6 +345,8 @@ MIGRATIONS: tuple[str, ...] = (
         ADD COLUMN building_uuid uuid GENERATED ALWAYS AS (CASE
             WHEN kind = 'entry' THEN gridlog.as_uuid(body->>'building_uuid')
             END) STORED,
+        ADD COLUMN visit boolean GENERATED ALWAYS AS (kind = 'entry' AND NOT
+            coalesce(body->>'kind' = 'other' AND {_REGISTERING}, false)) STORED,
         ADD COLUMN item_type text GENERATED ALWAYS AS
             (CASE WHEN kind = 'followup' THEN body->>'kind' END) STORED,
         ADD COLUMN unknown_time boolean GENERATED ALWAYS AS
@@ -354,13 +362,18 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX gridlog.records_followup_open;
     DROP INDEX gridlog.records_entry_place;
     DROP INDEX gridlog.records_entry_resident;
+    DROP INDEX gridlog.records_entry_at;
+    -- A month's entries, and the visits among them by place and person.
+    CREATE INDEX records_entry_at ON gridlog.records (at)
+        INCLUDE (grid_uuid, entry_kind, category, place, resident_uuid, visit)
+        WHERE kind = 'entry';
     -- A household's last visit, by its place or by one of its people; what a
     -- forget finds of a person. (The expression indexes these replace served no
     -- login under row-level security: each look read every entry of the street.)
     CREATE INDEX records_entry_place ON gridlog.records (place, at)
-        WHERE kind = 'entry' AND place IS NOT NULL;
+        WHERE kind = 'entry' AND visit;
     CREATE INDEX records_resident ON gridlog.records (resident_uuid, at)
-        WHERE resident_uuid IS NOT NULL;
+        INCLUDE (kind, visit) WHERE resident_uuid IS NOT NULL;
     CREATE INDEX records_followup_opened ON gridlog.records (opened_at)
         INCLUDE (grid_uuid, item_type, closed_at, due_on, unknown_time, minutes,
                  entry_uuid)
