@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "md", "csv", "json", "html", "xlsx")
 _BINARY = ("xlsx",)
+# The formats that compare with the previous period only the screen's figures
+# (`report_text._screen_rows`: entries, visits, opened, closed, open, overdue):
+# the previous period's places, times to resolve and due dates are not computed.
+_PREVIOUS_IN_PART = ("table", "md")
 
 
 def report(
@@ -75,7 +79,13 @@ def report(
         if output is not None:
             guard_output(ctx, output, force=force)
         result = build_report(
-            conn, context.zone, period, by=by, grid_ids=grid_ids, today=context.today
+            conn,
+            context.zone,
+            period,
+            by=by,
+            grid_ids=grid_ids,
+            today=context.today,
+            previous_in_full=format not in _PREVIOUS_IN_PART,
         )
         _deliver(result, format, output, str(context.zone))
 

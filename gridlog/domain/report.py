@@ -189,11 +189,14 @@ class _Query:
         grid_ids,
         today: dt.date | None = None,
         summarized: bool = True,
+        in_full: bool = True,
     ) -> None:
         from gridlog.dates.clock import day_start_utc
 
         self.by = by
         self.summarized = summarized
+        # False: only the figures the screen compares with (see build_report).
+        self.in_full = in_full
         self.group = _GROUP_SQL[by].format(t="e")
         self.item_group = _GROUP_SQL[by].format(t="f")
         self.start = day_start_utc(period.start, zone)
@@ -228,15 +231,20 @@ def build_report(
     grid_ids=None,
     today: dt.date | None = None,
     summarized: bool = True,
+    previous_in_full: bool = True,
 ) -> Report:
     """The figures of `period` and of the period before it, per group and in total.
     `today` (when given) bounds what is overdue in a period still running.
     `summarized=False` counts every entry of the periods instead of reading the
     summary the triggers keep: the reference `gridlog check` and the tests hold the
-    summary to."""
+    summary to. `previous_in_full=False` spares the previous period's places, times
+    to resolve and due dates (left at nothing), which the screen does not compare
+    with: a third of the report's work; its groups are the same."""
     queries = [
         _Query(by, period, zone, grid_ids, today, summarized),
-        _Query(by, period.previous(), zone, grid_ids, today, summarized),
+        _Query(
+            by, period.previous(), zone, grid_ids, today, summarized, previous_in_full
+        ),
     ]
     results = [_figures(conn, q) for q in queries]
     _count_open_at_the_ends(conn, queries, results)
@@ -397,7 +405,10 @@ def _figures(conn, q: _Query) -> tuple[dict[str, Figures], Figures]:
 
     _count_entries(conn, q, groups, total)
     _count_followups(conn, q, groups, total)
-    _due_and_on_time(conn, q, each)
+    if q.in_full:
+        _due_and_on_time(conn, q, each)
+    else:
+        _due_groups(conn, q, each)
     return groups, total
 
 
@@ -422,7 +433,8 @@ def _count_entries(conn, q: _Query, groups: dict[str, Figures], total: Figures) 
             total.by_kind[kind] = total.by_kind.get(kind, 0) + count
         for category, count in figures.by_category.items():
             total.by_category[category] += count
-    _count_places(conn, q, groups, total)
+    if q.in_full:
+        _count_places(conn, q, groups, total)
 
 
 def _sorted_counts(counts) -> list[tuple]:
@@ -591,6 +603,9 @@ def _count_followups(
     )
     for group, count in rows:
         _add(groups, total, group, "followups_opened", count)
+    if not q.in_full:
+        _count_closed(conn, q, groups, total)
+        return
     rows = conn.execute(
         "SELECT grp, count(*), sum(closed_day_unknown OR closed_time_unknown),"
         " json_group_array(CASE WHEN closed_day_unknown OR closed_time_unknown"
@@ -619,6 +634,21 @@ def _count_followups(
         everyone.sort()
         total.median_resolution_minutes = median(everyone)
         total.longest_resolution_minutes = everyone[-1]
+
+
+def _count_closed(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
+    """Follow-ups closed in the period, and of them closed on a day nobody wrote
+    down, without the minutes each took: the previous period on screen."""
+    where, names = q.named_grid_filter("f.grid_id")
+    rows = conn.execute(
+        "SELECT grp, count(*), sum(closed_day_unknown OR closed_time_unknown)"
+        f" FROM ({_followup_source(q)} WHERE f.type = 'followup'"
+        f" AND f.closed_at >= :start AND f.closed_at < :end{where}) GROUP BY grp",
+        {"start": q.start, "end": q.end, **names},
+    )
+    for group, count, unknown in rows:
+        _add(groups, total, group, "followups_closed", count)
+        _add(groups, total, group, "unknown_resolution", unknown)
 
 
 def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
@@ -724,12 +754,33 @@ def _due_and_on_time(conn, q: _Query, each) -> None:
     day in the user's zone (the day ends at local midnight, not UTC's). While the
     period runs, only the days already over count: an item due on the 20th is not
     missed on the 15th."""
+    sql, params = _due_in_period(
+        q, "SELECT grp, count(*), sum(closed_at IS NOT NULL AND closed_at < ends_at)"
+    )
+    for group, due, on_time in conn.execute(sql, params) if sql else ():
+        for figures in each(group):
+            figures.due_in_period += due
+            figures.closed_on_time += on_time
+
+
+def _due_groups(conn, q: _Query, each) -> None:
+    """The groups `_due_and_on_time` would count something for, made but left at
+    nothing: a group known only by what was due in it still has its row."""
+    sql, params = _due_in_period(q, "SELECT grp")
+    for (group,) in conn.execute(sql, params) if sql else ():
+        each(group)
+
+
+def _due_in_period(q: _Query, select: str) -> tuple[str, list]:
+    """`select` over the items due on the days of the period already over, each
+    with the instant its due day ends (`ends_at`), by group; no query when none
+    is over."""
     from gridlog.dates.clock import day_start_utc
 
     over = (q.late_day - q.period.start).days
     days = [q.period.start + dt.timedelta(days=i) for i in range(over)]
     if not days:
-        return
+        return "", []
     ends = ", ".join("(?, ?)" for _ in days)
     day_params: list[object] = []
     for day in days:
@@ -738,17 +789,12 @@ def _due_and_on_time(conn, q: _Query, each) -> None:
             day_start_utc(day + dt.timedelta(days=1), q.zone),
         ]
     where, params = q.grid_filter("f.grid_id")
-    rows = conn.execute(
-        f"WITH days(day, ends_at) AS (VALUES {ends})"
-        " SELECT grp, count(*), sum(closed_at IS NOT NULL AND closed_at < ends_at)"
+    return (
+        f"WITH days(day, ends_at) AS (VALUES {ends}) {select}"
         f" FROM ({_followup_source(q)} WHERE f.due_on >= ? AND f.due_on < ?{where})"
         " JOIN days ON days.day = due_on GROUP BY grp",
         [*day_params, q.period.start.isoformat(), q.late_day.isoformat(), *params],
     )
-    for group, due, on_time in rows:
-        for figures in each(group):
-            figures.due_in_period += due
-            figures.closed_on_time += on_time
 
 
 def _hot_spots(conn, q: _Query) -> list[HotSpot]:
