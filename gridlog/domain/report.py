@@ -678,37 +678,42 @@ def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
             f"day{i}": q.period.end.isoformat(),
             f"late{i}": q.late_day.isoformat(),
         }
+        # Scheduled (a reminder due after the end) is what is not counted as open
+        # (a follow-up, or due before the end): taken from all, one test fewer.
         counted = f"(type = 'followup' OR due_on < :day{i})"
-        later = f"type = 'reminder' AND due_on >= :day{i}"
         late = f"due_on < :late{i}"
         # What every row read already passes is not tested again, row by row.
         opened = [] if q.end == latest else [f"opened_at < :end{i}"]
         closed = [] if q.end == earliest else [f"closed_at >= :end{i}"]
         for then, chosen in ((open_now, opened), (open_then, closed + opened)):
-            then += [
+            every = f"FILTER (WHERE {' AND '.join(chosen)})" if chosen else ""
+            then += [f"count(*) {every}"] + [
                 f"count(*) FILTER (WHERE {' AND '.join([*chosen, test])})"
-                for test in (counted, late, later)
+                for test in (counted, late)
             ]
     source = _followup_source(first)
     # (The unary + keeps SQLite off the opened_at index, which covers history.)
-    still_open = conn.execute(
+    still_open = _tuples(
+        conn,
         f"SELECT grp, {', '.join(open_now)} FROM ({source} WHERE f.closed_at IS NULL"
         f" AND +f.opened_at < :latest{where}) GROUP BY grp",
         params,
     ).fetchall()
-    closed_later = conn.execute(
+    closed_later = _tuples(
+        conn,
         f"SELECT grp, {', '.join(open_then)}"
         # Open at an end means opened before it: what was opened after the latest
-        # end is left out before its six tests are made.
+        # end is left out before its tests are made.
         f" FROM ({source} WHERE f.closed_at >= :earliest AND +f.opened_at < :latest"
         f"{where}) GROUP BY grp",
         params,
     ).fetchall()
     for group, *numbers in [*still_open, *closed_later]:
         for i, (groups, total) in enumerate(results):
-            _add(groups, total, group, "open", numbers[3 * i])
-            _add(groups, total, group, "overdue", numbers[3 * i + 1])
-            _add(groups, total, group, "scheduled", numbers[3 * i + 2])
+            every, counted, late = numbers[3 * i : 3 * i + 3]
+            _add(groups, total, group, "open", counted)
+            _add(groups, total, group, "overdue", late)
+            _add(groups, total, group, "scheduled", every - counted)
 
 
 SCHEDULED_LISTED = 10  # the report lists the soonest; the figure counts them all
@@ -765,7 +770,9 @@ def _due_and_on_time(conn, q: _Query, each) -> None:
     period runs, only the days already over count: an item due on the 20th is not
     missed on the 15th."""
     sql, params = _due_in_period(
-        q, "SELECT grp, count(*), sum(closed_at IS NOT NULL AND closed_at < ends_at)"
+        q,
+        "SELECT grp, count(*), count(*) FILTER (WHERE closed_at < ends_at)",
+        " GROUP BY grp",
     )
     for group, due, on_time in conn.execute(sql, params) if sql else ():
         for figures in each(group):
@@ -776,14 +783,14 @@ def _due_and_on_time(conn, q: _Query, each) -> None:
 def _due_groups(conn, q: _Query, each) -> None:
     """The groups `_due_and_on_time` would count something for, made but left at
     nothing: a group known only by what was due in it still has its row."""
-    sql, params = _due_in_period(q, "SELECT grp")
+    sql, params = _due_in_period(q, "SELECT DISTINCT grp", "")
     for (group,) in conn.execute(sql, params) if sql else ():
         each(group)
 
 
-def _due_in_period(q: _Query, select: str) -> tuple[str, list]:
-    """`select` over the items due on the days of the period already over, each
-    with the instant its due day ends (`ends_at`), by group; no query when none
+def _due_in_period(q: _Query, select: str, tail: str) -> tuple[str, list]:
+    """`select` (and `tail`) over the items due on the days of the period already
+    over, each with the instant its due day ends (`ends_at`); no query when none
     is over."""
     from gridlog.dates.clock import day_start_utc
 
@@ -802,7 +809,7 @@ def _due_in_period(q: _Query, select: str) -> tuple[str, list]:
     return (
         f"WITH days(day, ends_at) AS (VALUES {ends}) {select}"
         f" FROM ({_followup_source(q)} WHERE f.due_on >= ? AND f.due_on < ?{where})"
-        " JOIN days ON days.day = due_on GROUP BY grp",
+        f" JOIN days ON days.day = due_on{tail}",
         [*day_params, q.period.start.isoformat(), q.late_day.isoformat(), *params],
     )
 
