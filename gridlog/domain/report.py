@@ -236,10 +236,12 @@ def build_report(
     """The figures of `period` and of the period before it, per group and in total.
     `today` (when given) bounds what is overdue in a period still running.
     `summarized=False` counts every entry of the periods instead of reading the
-    summary the triggers keep: the reference `gridlog check` and the tests hold the
-    summary to. `previous_in_full=False` spares the previous period's places, times
-    to resolve and due dates (left at nothing), which the screen does not compare
-    with: a third of the report's work; its groups are the same."""
+    summary the triggers keep, and what was open at the periods' ends by its
+    definition rather than in indexed parts: the reference `gridlog check` and the
+    tests hold the summary and the parts to. `previous_in_full=False` spares the
+    previous period's places, times to resolve and due dates (left at nothing),
+    which the screen does not compare with: a third of the report's work; its
+    groups are the same."""
     queries = [
         _Query(by, period, zone, grid_ids, today, summarized),
         _Query(
@@ -247,11 +249,17 @@ def build_report(
         ),
     ]
     results = [_figures(conn, q) for q in queries]
-    _count_open_at_the_ends(conn, queries, results)
+    if summarized:
+        _count_open_at_the_ends(conn, queries, results)
+    else:
+        _count_open_at_the_ends_scanned(conn, queries, results)
     (current, total), (previous, previous_total) = results
     for name in previous:
         current.setdefault(name, Figures(name))
     groups = sorted(current.values(), key=_order(conn, by))
+    # The previous figures in the groups' order, whatever order the queries met
+    # them in (the parts of what was open at the ends meet them out of order).
+    previous = {g.group: previous[g.group] for g in groups if g.group in previous}
     scheduled = _scheduled(conn, queries[0])
     if by == "grid":
         names = _grid_names(conn)
@@ -663,57 +671,86 @@ def _count_closed(conn, q: _Query, groups: dict[str, Figures], total: Figures) -
 
 def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
     """Items (follow-ups and reminders) open, overdue and scheduled at the end of
-    each period: opened before it and not closed before it. Split so that each half
-    uses an index, and counted for all the periods at once: items still open now (the
-    partial index of open items), and items closed since the earliest end."""
+    each period: opened before it and not closed before it. Split so that each part
+    uses an index: items still open now (the partial index of open items), counted
+    for all the periods at once; and, period by period, items closed since its end
+    and opened before it. (Read for every period at once, the closed items would be
+    all those of the whole span, most of them open at neither end.)"""
     first = queries[0]
-    where, names = first.named_grid_filter("f.grid_id")
-    params: dict[str, object] = dict(names)
-    open_now, open_then = [], []
+    where, params = first.named_grid_filter("f.grid_id")
+    source = _followup_source(first)
     latest = params["latest"] = max(q.end for q in queries)
-    earliest = params["earliest"] = min(q.end for q in queries)
+    open_now = []
     for i, q in enumerate(queries):
         params |= {
             f"end{i}": q.end,
             f"day{i}": q.period.end.isoformat(),
             f"late{i}": q.late_day.isoformat(),
         }
-        # Scheduled (a reminder due after the end) is what is not counted as open
-        # (a follow-up, or due before the end): taken from all, one test fewer.
-        counted = f"(type = 'followup' OR due_on < :day{i})"
-        late = f"due_on < :late{i}"
         # What every row read already passes is not tested again, row by row.
-        opened = [] if q.end == latest else [f"opened_at < :end{i}"]
-        closed = [] if q.end == earliest else [f"closed_at >= :end{i}"]
-        for then, chosen in ((open_now, opened), (open_then, closed + opened)):
-            every = f"FILTER (WHERE {' AND '.join(chosen)})" if chosen else ""
-            then += [f"count(*) {every}"] + [
-                f"count(*) FILTER (WHERE {' AND '.join([*chosen, test])})"
-                for test in (counted, late)
-            ]
-    source = _followup_source(first)
+        open_now += _open_counts(i, [] if q.end == latest else [f"opened_at < :end{i}"])
     # (The unary + keeps SQLite off the opened_at index, which covers history.)
-    still_open = _tuples(
+    rows = _tuples(
         conn,
         f"SELECT grp, {', '.join(open_now)} FROM ({source} WHERE f.closed_at IS NULL"
         f" AND +f.opened_at < :latest{where}) GROUP BY grp",
         params,
     ).fetchall()
-    closed_later = _tuples(
-        conn,
-        f"SELECT grp, {', '.join(open_then)}"
-        # Open at an end means opened before it: what was opened after the latest
-        # end is left out before its tests are made.
-        f" FROM ({source} WHERE f.closed_at >= :earliest AND +f.opened_at < :latest"
-        f"{where}) GROUP BY grp",
-        params,
-    ).fetchall()
-    for group, *numbers in [*still_open, *closed_later]:
-        for i, (groups, total) in enumerate(results):
-            every, counted, late = numbers[3 * i : 3 * i + 3]
-            _add(groups, total, group, "open", counted)
-            _add(groups, total, group, "overdue", late)
-            _add(groups, total, group, "scheduled", every - counted)
+    for group, *numbers in rows:
+        for i, result in enumerate(results):
+            _add_open(result, group, numbers[3 * i : 3 * i + 3])
+    for i, result in enumerate(results):
+        rows = _tuples(
+            conn,
+            f"SELECT grp, {', '.join(_open_counts(i, []))} FROM ({source}"
+            f" WHERE f.closed_at >= :end{i} AND +f.opened_at < :end{i}{where})"
+            " GROUP BY grp",
+            params,
+        )
+        for group, *numbers in rows:
+            _add_open(result, group, numbers)
+
+
+def _count_open_at_the_ends_scanned(conn, queries: list[_Query], results) -> None:
+    """What `_count_open_at_the_ends` counts, by the definition, period by period:
+    the reference its split into indexed parts is held to."""
+    for i, (q, result) in enumerate(zip(queries, results, strict=True)):
+        where, params = q.named_grid_filter("f.grid_id")
+        params |= {
+            f"end{i}": q.end,
+            f"day{i}": q.period.end.isoformat(),
+            f"late{i}": q.late_day.isoformat(),
+        }
+        rows = _tuples(
+            conn,
+            f"SELECT grp, {', '.join(_open_counts(i, []))}"
+            f" FROM ({_followup_source(q)} WHERE f.opened_at < :end{i}"
+            f" AND (f.closed_at IS NULL OR f.closed_at >= :end{i}){where})"
+            " GROUP BY grp",
+            params,
+        )
+        for group, *numbers in rows:
+            _add_open(result, group, numbers)
+
+
+def _open_counts(i: int, chosen: list[str]) -> list[str]:
+    """The three counts of the items `chosen` open at the end of period `i`: all,
+    those counted as open (a follow-up, or due before the end) and those overdue.
+    Scheduled (a reminder due after the end) is all less open: one test fewer."""
+    every = f"FILTER (WHERE {' AND '.join(chosen)})" if chosen else ""
+    return [f"count(*) {every}"] + [
+        f"count(*) FILTER (WHERE {' AND '.join([*chosen, test])})"
+        for test in (f"(type = 'followup' OR due_on < :day{i})", f"due_on < :late{i}")
+    ]
+
+
+def _add_open(result, group, numbers) -> None:
+    """Add the counts of `_open_counts` to the group's figures and the total."""
+    groups, total = result
+    every, counted, late = numbers
+    _add(groups, total, group, "open", counted)
+    _add(groups, total, group, "overdue", late)
+    _add(groups, total, group, "scheduled", every - counted)
 
 
 SCHEDULED_LISTED = 10  # the report lists the soonest; the figure counts them all
