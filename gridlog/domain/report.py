@@ -856,24 +856,57 @@ def _hot_spots(conn, q: _Query) -> list[HotSpot]:
     entries of the period opened follow-ups: read from the follow-ups opened in the
     period, which are far fewer than its entries. Each group hands back its places
     as a JSON array, counted here: cheaper than sorting the rows by text in SQL."""
+    names = _grid_names(conn) if q.by == "grid" else None
+    spots = [
+        HotSpot(names[group] if names else group, spot, count)
+        for group, places in _hot_spot_places(conn, q)
+        for spot, count in places.items()
+        if count >= 3
+    ]
+    return sorted(spots, key=lambda s: (-s.entries, s.group, s.place))
+
+
+def _hot_spot_places(conn, q: _Query) -> list[tuple]:
+    """(group, Counter of places) of the entries that opened follow-ups in the
+    period. A building comes as its id (a number in the JSON, where a place typed
+    is text) and is named here: a join per row spared. A building gone from the
+    register (its entries keep their place) has the places read with the join."""
     from collections import Counter
 
     where, params = q.grid_filter("f.grid_id")
     # Grids grouped by id and named afterwards, as the figures are: a join per row
     # spared.
-    rows = conn.execute(
-        f"SELECT {q.group} AS grp, json_group_array(coalesce(b.name, e.place))"
-        f" FROM followups f JOIN entries e ON e.id = f.entry_id{q.grid_join}"
-        " LEFT JOIN buildings b ON b.id = e.building_id"
+    sql = (
+        f"SELECT {q.group} AS grp, json_group_array({{place}})"
+        f" FROM followups f JOIN entries e ON e.id = f.entry_id{q.grid_join}{{join}}"
         " WHERE f.type = 'followup' AND f.opened_at >= ? AND f.opened_at < ?"
-        f" AND e.place IS NOT NULL{where} GROUP BY grp",
-        [q.start, q.end, *params],
+        f" AND e.place IS NOT NULL{where} GROUP BY grp"
     )
-    names = _grid_names(conn) if q.by == "grid" else None
-    spots = [
-        HotSpot(names[group] if names else group, spot, count)
-        for group, places in rows
-        for spot, count in Counter(json.loads(places)).items()
-        if count >= 3
-    ]
-    return sorted(spots, key=lambda s: (-s.entries, s.group, s.place))
+    values = [q.start, q.end, *params]
+    buildings = dict(_tuples(conn, "SELECT id, name FROM buildings", ()))
+    counted = []
+    for group, places in _tuples(
+        conn, sql.format(place="coalesce(e.building_id, e.place)", join=""), values
+    ):
+        raw = Counter(json.loads(places))
+        named: Counter = Counter()
+        for place, count in raw.items():
+            if isinstance(place, int):
+                if place not in buildings:
+                    return _hot_spot_places_joined(conn, sql, values)
+                place = buildings[place]
+            named[place] += count
+        counted.append((group, named))
+    return counted
+
+
+def _hot_spot_places_joined(conn, sql: str, values: list) -> list[tuple]:
+    """`_hot_spot_places` with each building named by a join: what an entry whose
+    building is gone from the register still shows (its place)."""
+    from collections import Counter
+
+    join = " LEFT JOIN buildings b ON b.id = e.building_id"
+    rows = _tuples(
+        conn, sql.format(place="coalesce(b.name, e.place)", join=join), values
+    )
+    return [(group, Counter(json.loads(places))) for group, places in rows]
