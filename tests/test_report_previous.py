@@ -1,8 +1,8 @@
 """The previous period is counted only as far as the chosen format shows it: the
 screen and Markdown compare entries, visits, cases opened, closed, open and overdue,
-so they are spared the previous period's places, times to resolve and due dates;
-every other format shows them all. Whatever the format, the output is the one the
-whole previous period gives, byte for byte."""
+so they are spared the previous period's other kinds and categories, its places,
+times to resolve and due dates; every other format shows them all. Whatever the
+format, the output is the one the whole previous period gives, byte for byte."""
 
 from __future__ import annotations
 
@@ -109,6 +109,10 @@ def test_february_has_figures_that_only_some_formats_show(db_path):
     assert "红二网格" in [g.group for g in full.groups]
     for name in ("entries", "visits", "followups_opened", "followups_closed", "open"):
         assert getattr(spared, name) == getattr(before, name), name
+    assert before.by_kind == {"patrol": 1, "visit": 3} and spared.by_kind == {
+        "visit": 3
+    }
+    assert before.by_category and not spared.by_category
 
 
 def written(gridlog, fmt: str, path: Path) -> object:
@@ -139,11 +143,16 @@ def test_every_format_is_what_the_whole_previous_period_gives(
 
 
 @pytest.mark.usefixtures("february_and_march")
-def test_the_screen_is_what_the_whole_previous_period_gives(gridlog, monkeypatch):
-    chosen = ok(gridlog("report", "--month", "2019-03", now=NOW)).stdout
+@pytest.mark.parametrize("by", ["grid", "worker", "category"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_screen_is_what_the_whole_previous_period_gives(
+    gridlog, monkeypatch, by, lang
+):
+    args = ("--lang", lang, "report", "--month", "2019-03", "--by", by)
+    chosen = ok(gridlog(*args, now=NOW)).stdout
 
     def in_full(*args, **options):
         return build_report(*args, **{**options, "previous_in_full": True})
 
     monkeypatch.setattr(domain_report, "build_report", in_full)
-    assert ok(gridlog("report", "--month", "2019-03", now=NOW)).stdout == chosen
+    assert ok(gridlog(*args, now=NOW)).stdout == chosen

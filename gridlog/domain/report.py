@@ -238,9 +238,10 @@ def build_report(
     `summarized=False` counts every entry of the periods instead of reading the
     summary the triggers keep, and what was open at the periods' ends by its
     definition rather than in indexed parts: the reference `gridlog check` and the
-    tests hold the summary and the parts to. `previous_in_full=False` spares the
-    previous period's places, times to resolve and due dates (left at nothing),
-    which the screen does not compare with: a third of the report's work; its
+    tests hold the summary and the parts to. `previous_in_full=False` counts of
+    the previous period only what the screen compares with (entries, visits, cases
+    opened, closed, open and overdue), leaving its other kinds, categories, places,
+    times to resolve and due dates at nothing: a third of the report's work. Its
     groups are the same."""
     queries = [
         _Query(by, period, zone, grid_ids, today, summarized),
@@ -422,6 +423,9 @@ def _figures(conn, q: _Query) -> tuple[dict[str, Figures], Figures]:
 
 def _count_entries(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
     """Entries by kind and category, and distinct places, per group and in total."""
+    if not q.in_full:
+        _count_entries_and_visits(conn, q, groups, total)
+        return
     counts = _entry_counts(conn, q) if q.summarized else _entry_counts_scanned(conn, q)
     for group, kind, category, count in counts:
         figures = _group(groups, group)
@@ -443,6 +447,38 @@ def _count_entries(conn, q: _Query, groups: dict[str, Figures], total: Figures) 
             total.by_category[category] += count
     if q.in_full:
         _count_places(conn, q, groups, total)
+
+
+def _count_entries_and_visits(
+    conn, q: _Query, groups: dict[str, Figures], total: Figures
+) -> None:
+    """Entries and visits alone, per group and in total (the screen's comparison):
+    summed by SQLite into a row per group rather than by kind and category here."""
+    sql, values = _entry_rows(q)
+    rows = _tuples(
+        conn,
+        f"SELECT grp, sum(n), sum(n) FILTER (WHERE kind = 'visit') FROM ({sql})"
+        " GROUP BY grp HAVING sum(n) > 0",
+        values,
+    )
+    for group, entries, visits in rows:
+        for figures in (_group(groups, group), total):
+            figures.entries += entries
+            if visits:
+                figures.by_kind["visit"] = figures.by_kind.get("visit", 0) + visits
+
+
+def _entry_rows(q: _Query) -> tuple[str, list]:
+    """(grp, kind, category, n) rows whose n summed are the period's entries: from
+    the summary and the period's edges, or each entry (`summarized=False`)."""
+    if q.summarized:
+        return _summary_rows(q)
+    where, params = q.grid_filter("e.grid_id")
+    return (
+        f"SELECT {q.group} AS grp, e.kind, e.category, 1 AS n"
+        f" FROM entries e{q.grid_join} WHERE e.at >= ? AND e.at < ?{where}",
+        [q.start, q.end, *params],
+    )
 
 
 def _sorted_counts(counts) -> list[tuple]:
@@ -475,7 +511,18 @@ _SUMMARY_GROUP_SQL = {
 
 
 def _entry_counts(conn, q: _Query) -> list[tuple]:
-    """(group, kind, category, count) of the period's entries, read from the summary
+    """(group, kind, category, count) of the period's entries, from the summary."""
+    # Summed here rather than by GROUP BY: the rows come in nearly in order (the
+    # summary's key), and SQLite's sorter takes longer over them than a dict.
+    counts: dict[tuple, int] = {}
+    for group, kind, category, n in _tuples(conn, *_summary_rows(q)):
+        key = (group, kind, category)
+        counts[key] = counts.get(key, 0) + n
+    return _sorted_counts([(*key, count) for key, count in counts.items() if count > 0])
+
+
+def _summary_rows(q: _Query) -> tuple[str, list]:
+    """(grp, kind, category, n) rows of the period's entries, read from the summary
     of whole UTC days and months (`report_entries`, kept by triggers) and from the
     entries of the part-days at the period's two ends. A month mostly covered is
     read as the month, less the entries of its hours outside the period and plus
@@ -507,13 +554,7 @@ def _entry_counts(conn, q: _Query) -> list[tuple]:
             f" FROM entries e{q.grid_join} WHERE e.at >= ? AND e.at < ?{where}"
         )
         values += [start, end, *params]
-    # Summed here rather than by GROUP BY: the rows come in nearly in order (the
-    # summary's key), and SQLite's sorter takes longer over them than a dict.
-    counts: dict[tuple, int] = {}
-    for group, kind, category, n in _tuples(conn, " UNION ALL ".join(parts), values):
-        key = (group, kind, category)
-        counts[key] = counts.get(key, 0) + n
-    return _sorted_counts([(*key, count) for key, count in counts.items() if count > 0])
+    return " UNION ALL ".join(parts), values
 
 
 def _tuples(conn, sql: str, params) -> sqlite3.Cursor:
