@@ -696,18 +696,16 @@ def _count_followups(
 
 
 def _count_closed(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
-    """Follow-ups closed in the period, and of them closed on a day nobody wrote
-    down, without the minutes each took: the previous period on screen."""
+    """Follow-ups closed in the period, without the minutes each took or how many
+    were closed on a day nobody wrote down: the previous period on screen."""
     where, names = q.named_grid_filter("f.grid_id")
     rows = conn.execute(
-        "SELECT grp, count(*), sum(closed_day_unknown OR closed_time_unknown)"
-        f" FROM ({_followup_source(q)} WHERE f.type = 'followup'"
+        f"SELECT grp, count(*) FROM ({_followup_source(q)} WHERE f.type = 'followup'"
         f" AND f.closed_at >= :start AND f.closed_at < :end{where}) GROUP BY grp",
         {"start": q.start, "end": q.end, **names},
     )
-    for group, count, unknown in rows:
+    for group, count in rows:
         _add(groups, total, group, "followups_closed", count)
-        _add(groups, total, group, "unknown_resolution", unknown)
 
 
 def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
