@@ -923,19 +923,16 @@ def _hot_spot_places(conn, q: _Query) -> list[tuple]:
     )
     values = [q.start, q.end, *params]
     buildings = dict(_tuples(conn, "SELECT id, name FROM buildings", ()))
-    counted = []
-    for group, places in _tuples(
+    rows = _tuples(
         conn, sql.format(place="coalesce(e.building_id, e.place)", join=""), values
-    ):
-        raw = Counter(json.loads(places))
-        named: Counter = Counter()
-        for place, count in raw.items():
-            if isinstance(place, int):
-                if place not in buildings:
-                    return _hot_spot_places_joined(conn, sql, values)
-                place = buildings[place]
-            named[place] += count
-        counted.append((group, named))
+    )
+    counted = []
+    for group, places in rows:
+        try:
+            named = [buildings[p] if type(p) is int else p for p in json.loads(places)]
+        except KeyError:  # a building gone from the register
+            return _hot_spot_places_joined(conn, sql, values)
+        counted.append((group, Counter(named)))
     return counted
 
 
