@@ -28,10 +28,10 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "md", "csv", "json", "html", "xlsx")
 _BINARY = ("xlsx",)
-# The formats that compare with the previous period only the screen's figures
-# (`report_text._screen_rows`: entries, visits, opened, closed, open, overdue):
-# the previous period's places, times to resolve and due dates are not computed.
-_PREVIOUS_IN_PART = ("table", "md")
+# The formats that show only the screen's figures: no distinct places, and of the
+# previous period only those `report_text._screen_rows` compares with (entries,
+# visits, opened, closed, open, overdue). What they do not show is not computed.
+_SCREEN_ONLY = ("table", "md")
 
 
 def report(
@@ -85,7 +85,7 @@ def report(
             by=by,
             grid_ids=grid_ids,
             today=context.today,
-            previous_in_full=format not in _PREVIOUS_IN_PART,
+            screen_only=format in _SCREEN_ONLY,
         )
         _deliver(result, format, output, str(context.zone))
 

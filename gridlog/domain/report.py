@@ -190,6 +190,7 @@ class _Query:
         today: dt.date | None = None,
         summarized: bool = True,
         in_full: bool = True,
+        places: bool = True,
     ) -> None:
         from gridlog.dates.clock import day_start_utc
 
@@ -197,6 +198,7 @@ class _Query:
         self.summarized = summarized
         # False: only the figures the screen compares with (see build_report).
         self.in_full = in_full
+        self.places = places and in_full  # distinct places: not on the screen
         self.group = _GROUP_SQL[by].format(t="e")
         self.item_group = _GROUP_SQL[by].format(t="f")
         self.start = day_start_utc(period.start, zone)
@@ -231,23 +233,22 @@ def build_report(
     grid_ids=None,
     today: dt.date | None = None,
     summarized: bool = True,
-    previous_in_full: bool = True,
+    screen_only: bool = False,
 ) -> Report:
     """The figures of `period` and of the period before it, per group and in total.
     `today` (when given) bounds what is overdue in a period still running.
     `summarized=False` counts every entry of the periods instead of reading the
     summary the triggers keep, and what was open at the periods' ends by its
     definition rather than in indexed parts: the reference `gridlog check` and the
-    tests hold the summary and the parts to. `previous_in_full=False` counts of
-    the previous period only what the screen compares with (entries, visits, cases
-    opened, closed, open and overdue), leaving its other kinds, categories, places,
-    times to resolve and due dates at nothing: a third of the report's work. Its
-    groups are the same."""
+    tests hold the summary and the parts to. `screen_only=True` computes only
+    what the screen (and Markdown) shows: no distinct places, and of the previous
+    period only what the screen compares with (entries, visits, cases opened,
+    closed, open and overdue), its other kinds, categories, times to resolve and
+    due dates left at nothing: half the report's work. Its groups are the same."""
+    shown = not screen_only
     queries = [
-        _Query(by, period, zone, grid_ids, today, summarized),
-        _Query(
-            by, period.previous(), zone, grid_ids, today, summarized, previous_in_full
-        ),
+        _Query(by, period, zone, grid_ids, today, summarized, places=shown),
+        _Query(by, period.previous(), zone, grid_ids, today, summarized, shown),
     ]
     results = [_figures(conn, q) for q in queries]
     if summarized:
@@ -445,7 +446,7 @@ def _count_entries(conn, q: _Query, groups: dict[str, Figures], total: Figures) 
             total.by_kind[kind] = total.by_kind.get(kind, 0) + count
         for category, count in figures.by_category.items():
             total.by_category[category] += count
-    if q.in_full:
+    if q.places:
         _count_places(conn, q, groups, total)
 
 

@@ -1,8 +1,9 @@
-"""The previous period is counted only as far as the chosen format shows it: the
-screen and Markdown compare entries, visits, cases opened, closed, open and overdue,
-so they are spared the previous period's other kinds and categories, its places,
-times to resolve and due dates; every other format shows them all. Whatever the
-format, the output is the one the whole previous period gives, byte for byte."""
+"""A report computes only what the chosen format shows. The screen and Markdown
+show no distinct places, and compare with the previous period only entries,
+visits, cases opened, closed, open and overdue: they are spared the places, and the
+previous period's other kinds and categories, times to resolve and due dates; every
+other format shows them all. Whatever the format, the output is the one the whole
+report gives, byte for byte."""
 
 from __future__ import annotations
 
@@ -85,18 +86,22 @@ def february_and_march(gridlog, red_grids) -> None:
 
 
 @pytest.mark.usefixtures("february_and_march")
-def test_february_has_figures_that_only_some_formats_show(db_path):
-    """What the tests below hold the formats to: leaving out the previous period's
-    detail changes the report itself, so a format showing it would differ."""
+def test_the_months_have_figures_that_only_some_formats_show(db_path):
+    """What the tests below hold the formats to: leaving out what the screen does
+    not show changes the report itself, so a format showing it would differ."""
     conn = sqlite3.connect(db_path)
     try:
         zone, march = ZoneInfo("Asia/Shanghai"), month_period(2019, 3)
         full = build_report(conn, zone, march, today=dt.date(2019, 4, 20))
         lean = build_report(
-            conn, zone, march, today=dt.date(2019, 4, 20), previous_in_full=False
+            conn, zone, march, today=dt.date(2019, 4, 20), screen_only=True
         )
     finally:
         conn.close()
+    assert (full.total.places, lean.total.places) == (2, 0)
+    assert [g.places for g in full.groups if g.places] and not [
+        g.places for g in lean.groups if g.places
+    ]
     before, spared = full.previous_total, lean.previous_total
     assert (before.places, before.due_in_period, before.closed_on_time) == (4, 4, 1)
     assert before.median_resolution_minutes == 2945
@@ -130,13 +135,13 @@ def written(gridlog, fmt: str, path: Path) -> object:
 
 @pytest.mark.usefixtures("february_and_march")
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_every_format_is_what_the_whole_previous_period_gives(
+def test_every_format_is_what_the_whole_report_gives(
     gridlog, tmp_path, monkeypatch, fmt
 ):
     chosen = written(gridlog, fmt, tmp_path / f"chosen.{fmt}")
 
     def in_full(*args, **options):
-        return build_report(*args, **{**options, "previous_in_full": True})
+        return build_report(*args, **{**options, "screen_only": False})
 
     monkeypatch.setattr(domain_report, "build_report", in_full)
     assert written(gridlog, fmt, tmp_path / f"full.{fmt}") == chosen
@@ -145,14 +150,12 @@ def test_every_format_is_what_the_whole_previous_period_gives(
 @pytest.mark.usefixtures("february_and_march")
 @pytest.mark.parametrize("by", ["grid", "worker", "category"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_screen_is_what_the_whole_previous_period_gives(
-    gridlog, monkeypatch, by, lang
-):
+def test_the_screen_is_what_the_whole_report_gives(gridlog, monkeypatch, by, lang):
     args = ("--lang", lang, "report", "--month", "2019-03", "--by", by)
     chosen = ok(gridlog(*args, now=NOW)).stdout
 
     def in_full(*args, **options):
-        return build_report(*args, **{**options, "previous_in_full": True})
+        return build_report(*args, **{**options, "screen_only": False})
 
     monkeypatch.setattr(domain_report, "build_report", in_full)
     assert ok(gridlog(*args, now=NOW)).stdout == chosen
