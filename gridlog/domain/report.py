@@ -250,7 +250,8 @@ def build_report(
         _Query(by, period, zone, grid_ids, today, summarized, places=shown),
         _Query(by, period.previous(), zone, grid_ids, today, summarized, shown),
     ]
-    results = [_figures(conn, q) for q in queries]
+    results = [_figures(conn, queries[0])]
+    results.append(_figures(conn, queries[1], shown=results[0][0]))
     if summarized:
         _count_open_at_the_ends(conn, queries, results)
     else:
@@ -404,7 +405,11 @@ def _grid_names(conn) -> dict[int, str]:
     return {row[0]: row[1] for row in conn.execute("SELECT id, name FROM grids")}
 
 
-def _figures(conn, q: _Query) -> tuple[dict[str, Figures], Figures]:
+def _figures(
+    conn, q: _Query, shown: dict | None = None
+) -> tuple[dict[str, Figures], Figures]:
+    """The figures of the period of `q`, per group and in total; `shown`, the
+    groups the report already has a row for (the period's, for the previous)."""
     groups: dict[str, Figures] = {}
     total = Figures("")
 
@@ -417,9 +422,16 @@ def _figures(conn, q: _Query) -> tuple[dict[str, Figures], Figures]:
     _count_followups(conn, q, groups, total)
     if q.in_full:
         _due_and_on_time(conn, q, each)
-    else:
+    elif not (q.by == "grid" and _every_grid_in(conn, q, shown or {})):
         _due_groups(conn, q, each)
     return groups, total
+
+
+def _every_grid_in(conn, q: _Query, shown: dict) -> bool:
+    """Has every grid of the report a row already? Then no group is left that only
+    what was due could bring."""
+    grid_ids = q.grid_ids or [row[0] for row in conn.execute("SELECT id FROM grids")]
+    return all(grid_id in shown for grid_id in grid_ids)
 
 
 def _count_entries(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
@@ -859,7 +871,8 @@ def _due_and_on_time(conn, q: _Query, each) -> None:
 
 def _due_groups(conn, q: _Query, each) -> None:
     """The groups `_due_and_on_time` would count something for, made but left at
-    nothing: a group known only by what was due in it still has its row."""
+    nothing: a group known only by what was due in it still has its row (the
+    previous period's groups are the report's too)."""
     sql, params = _due_in_period(q, "SELECT DISTINCT grp", "")
     for (group,) in conn.execute(sql, params) if sql else ():
         each(group)
