@@ -38,9 +38,9 @@ def done(gridlog, item: int, at: str) -> None:
 
 @pytest.fixture
 def february_and_march(gridlog, red_grids) -> None:
-    """March, and a February whose places, times to resolve and due dates differ
-    from March's; a third grid appears only through a reminder due in February
-    (and done in January), so only those figures bring its row."""
+    """March, and a February whose places, times to resolve, due dates and
+    scheduled reminders differ from March's; a third grid appears only through a
+    reminder due in February (and done in January), so only those bring its row."""
     ok(gridlog("grid", "add", "红二网格", "--alias", "红二"))
     early = add(
         gridlog,
@@ -71,6 +71,16 @@ def february_and_march(gridlog, red_grids) -> None:
         "--kind",
         "巡查",
         now="2019-02-20T10:00",
+    )
+    # Scheduled at February's end and March's.
+    add(
+        gridlog,
+        "回访",
+        "--grid",
+        "红四",
+        "--remind",
+        "2019-04-10",
+        now="2019-02-25T10:00",
     )
     case = add(
         gridlog,
@@ -114,9 +124,11 @@ def test_the_months_have_figures_that_only_some_formats_show(db_path):
     assert "红二网格" in [g.group for g in full.groups]
     for name in ("entries", "visits", "followups_opened", "followups_closed", "open"):
         assert getattr(spared, name) == getattr(before, name), name
-    assert before.by_kind == {"patrol": 1, "visit": 3} and spared.by_kind == {
-        "visit": 3
+    assert before.by_kind == {"patrol": 1, "visit": 4} and spared.by_kind == {
+        "visit": 4
     }
+    assert (before.scheduled, spared.scheduled) == (1, 0)
+    assert full.total.scheduled == lean.total.scheduled == 1
     assert before.by_category and not spared.by_category
 
 

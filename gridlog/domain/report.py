@@ -740,7 +740,8 @@ def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
             f"late{i}": q.late_day.isoformat(),
         }
         # What every row read already passes is not tested again, row by row.
-        open_now += _open_counts(i, [] if q.end == latest else [f"opened_at < :end{i}"])
+        opened = [] if q.end == latest else [f"opened_at < :end{i}"]
+        open_now += _open_counts(i, opened, q.in_full)
     # (The unary + keeps SQLite off the opened_at index, which covers history.)
     rows = _tuples(
         conn,
@@ -751,10 +752,10 @@ def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
     for group, *numbers in rows:
         for i, result in enumerate(results):
             _add_open(result, group, numbers[3 * i : 3 * i + 3])
-    for i, result in enumerate(results):
+    for i, (q, result) in enumerate(zip(queries, results, strict=True)):
         rows = _tuples(
             conn,
-            f"SELECT grp, {', '.join(_open_counts(i, []))} FROM ({source}"
+            f"SELECT grp, {', '.join(_open_counts(i, [], q.in_full))} FROM ({source}"
             f" WHERE f.closed_at >= :end{i} AND +f.opened_at < :end{i}{where})"
             " GROUP BY grp",
             params,
@@ -775,7 +776,7 @@ def _count_open_at_the_ends_scanned(conn, queries: list[_Query], results) -> Non
         }
         rows = _tuples(
             conn,
-            f"SELECT grp, {', '.join(_open_counts(i, []))}"
+            f"SELECT grp, {', '.join(_open_counts(i, [], q.in_full))}"
             f" FROM ({_followup_source(q)} WHERE f.opened_at < :end{i}"
             f" AND (f.closed_at IS NULL OR f.closed_at >= :end{i}){where})"
             " GROUP BY grp",
@@ -785,12 +786,13 @@ def _count_open_at_the_ends_scanned(conn, queries: list[_Query], results) -> Non
             _add_open(result, group, numbers)
 
 
-def _open_counts(i: int, chosen: list[str]) -> list[str]:
+def _open_counts(i: int, chosen: list[str], scheduled: bool) -> list[str]:
     """The three counts of the items `chosen` open at the end of period `i`: all,
     those counted as open (a follow-up, or due before the end) and those overdue.
-    Scheduled (a reminder due after the end) is all less open: one test fewer."""
+    Scheduled (a reminder due after the end) is all less open: one test fewer; all
+    is NULL when what is scheduled is not wanted (the previous period on screen)."""
     every = f"FILTER (WHERE {' AND '.join(chosen)})" if chosen else ""
-    return [f"count(*) {every}"] + [
+    return [f"count(*) {every}" if scheduled else "NULL"] + [
         f"count(*) FILTER (WHERE {' AND '.join([*chosen, test])})"
         for test in (f"(type = 'followup' OR due_on < :day{i})", f"due_on < :late{i}")
     ]
@@ -802,7 +804,8 @@ def _add_open(result, group, numbers) -> None:
     every, counted, late = numbers
     _add(groups, total, group, "open", counted)
     _add(groups, total, group, "overdue", late)
-    _add(groups, total, group, "scheduled", every - counted)
+    if every is not None:
+        _add(groups, total, group, "scheduled", every - counted)
 
 
 SCHEDULED_LISTED = 10  # the report lists the soonest; the figure counts them all
