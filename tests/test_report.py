@@ -186,6 +186,23 @@ def test_every_figure_of_the_month_in_json(gridlog):
 
 
 @pytest.mark.usefixtures("march")
+def test_a_hot_spot_whose_building_is_gone_is_counted_by_its_places(gridlog, db_path):
+    """Hot spots name a registered building; an entry whose building row is gone
+    (written by something that skipped the foreign keys) shows its place as typed:
+    9号楼 twice and 9号楼4单元 once are no longer three at one place."""
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM buildings WHERE name = '9号楼'")
+    conn.close()
+    report = report_json(gridlog)
+    assert report["hot_spots"] == []
+    assert report["total"]["entries"] == 7
+
+
+@pytest.mark.usefixtures("march")
 def test_the_month_is_counted_in_the_users_zone(gridlog):
     utc = report_json(gridlog)  # Shanghai
     assert utc["total"]["entries"] == 7

@@ -1,12 +1,14 @@
 """The report counts entries from a summary the database's triggers keep up
-(`report_entries`, migration m018). Whatever a worker does to the log (add, edit,
-done, undo, delete, import, merge, forget, a change of worker), the report read
-from the summary is the report counted from every entry, and the summary is what
-the entries say."""
+(`report_entries`, migration m018), and what was open at the end of each period in
+indexed parts. Whatever a worker does to the log (add, edit, done, undo, delete,
+import, merge, forget, a change of worker, items opened and closed on any day), the
+report read from the summary and the parts is the report counted from every entry
+and by the definition of open, and the summary is what the entries say."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import sqlite3
 import tempfile
@@ -41,6 +43,15 @@ KINDS = ("走访", "巡查", "窗口", "会议")
 CATEGORIES = ("物业维修", "民政", "综治", "其他")
 PLACES = ("9号楼2单元301", "10号楼", "冶金一号楼", None)
 WORKERS = ("马辉", "李娜")
+# Due dates of the items opened on TIMES: before, on and after the periods' ends.
+DUES = (
+    "2019-02-27",
+    "2019-03-01",
+    "2019-03-24",
+    "2019-03-31",
+    "2019-04-01",
+    "2019-05-01",
+)
 RESIDENT = "臧树花"
 PERIODS = (
     month_period(2019, 2),
@@ -158,6 +169,17 @@ def run(gridlog, db: Path, home: Path, step: tuple) -> None:
         table = "entries" if name == "delete" else "followups WHERE closed_at IS NULL"
         found = pick(db, f"SELECT id FROM {table} ORDER BY id", values[0])
         args = found and [name, found]
+    elif name == "open":  # an item opened then, not now
+        at, grid, flag, due = values
+        args = ["add", f"事项{at}", "--grid", GRIDS[grid], flag, DUES[due]]
+        gridlog("--db", str(db), *args, now=iso(at))
+        return
+    elif name == "close":  # closed on a day of TIMES (refused before it opened)
+        item, at = values
+        found = pick(
+            db, "SELECT id FROM followups WHERE closed_at IS NULL ORDER BY id", item
+        )
+        args = found and ["done", found, "--at", TIMES[at]]
     elif name == "undo":
         args = ["undo"]
     elif name == "worker":
@@ -196,6 +218,14 @@ step = st.one_of(
         st.integers(0, 50),
     ),
     st.tuples(st.sampled_from(("delete", "done")), st.integers(0, 50)),
+    st.tuples(
+        st.just("open"),
+        st.integers(0, len(TIMES) - 1),
+        st.integers(0, len(GRIDS) - 1),
+        st.sampled_from(("--follow-up", "--remind")),
+        st.integers(0, len(DUES) - 1),
+    ),
+    st.tuples(st.just("close"), st.integers(0, 50), st.integers(0, len(TIMES) - 1)),
     st.tuples(st.just("undo")),
     st.tuples(st.just("worker"), st.integers(0, len(WORKERS) - 1)),
     st.tuples(
@@ -252,6 +282,30 @@ def test_a_month_of_entries_is_counted_the_same_from_the_summary(
     finally:
         conn.close()
     assert march.total.entries == 4 * 7  # 03-01 00:10 … 03-31 23:59, local
+
+
+def test_what_was_open_at_each_end_is_counted_as_by_its_definition(gridlog, template):
+    """Follow-ups and reminders opened on every time of TIMES, due before, on and
+    after the periods' ends, closed three times later or left open: open, overdue
+    and scheduled at the end of each period (and of the one before) match those
+    counted by the definition, item by item."""
+    for at in range(len(TIMES)):
+        for n, flag in enumerate(("--follow-up", "--remind")):
+            args = ["add", f"事项{at}", "--grid", GRIDS[n], flag]
+            args.append(DUES[(at + 3 * n) % len(DUES)])
+            added = gridlog("--db", str(template), *args, "--json", now=iso(at))
+            if ok(added) and at + 3 < len(TIMES) and (at + n) % 3:
+                item = json.loads(added.stdout)["id"]
+                done = ["done", str(item), "--at", TIMES[at + 3]]
+                ok(gridlog("--db", str(template), *done, now=NOW))
+    counts = ids(template, "SELECT count(*) FROM followups WHERE closed_at IS NULL")
+    assert counts[0] > 0 and counts[0] < len(TIMES) * 2
+    assert_summary_true(template)
+
+
+def iso(at: int) -> str:
+    """TIMES[at] as the pinned clock takes it."""
+    return TIMES[at].replace(" ", "T")
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,10 @@ FORMATS = ("table", "md", "csv", "json", "html", "xlsx")
 # Markdown do not, and are spared counting them.
 SHOWS_PLACES = ("csv", "json", "html", "xlsx")
 _BINARY = ("xlsx",)
+# The formats that show only the screen's figures: no distinct places, and of the
+# previous period only those `report_text._screen_rows` compares with (entries,
+# visits, opened, closed, open, overdue). What they do not show is not computed.
+_SCREEN_ONLY = ("table", "md")
 
 
 def report(
@@ -78,7 +82,13 @@ def report(
         if output is not None:
             guard_output(ctx, output, force=force)
         result = build_report(
-            conn, context.zone, period, by=by, grid_ids=grid_ids, today=context.today
+            conn,
+            context.zone,
+            period,
+            by=by,
+            grid_ids=grid_ids,
+            today=context.today,
+            screen_only=format in _SCREEN_ONLY,
         )
         _deliver(result, format, output, str(context.zone))
 

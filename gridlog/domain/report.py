@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -189,11 +190,16 @@ class _Query:
         grid_ids,
         today: dt.date | None = None,
         summarized: bool = True,
+        in_full: bool = True,
+        places: bool = True,
     ) -> None:
         from gridlog.dates.clock import day_start_utc
 
         self.by = by
         self.summarized = summarized
+        # False: only the figures the screen compares with (see build_report).
+        self.in_full = in_full
+        self.places = places and in_full  # distinct places: not on the screen
         self.group = _GROUP_SQL[by].format(t="e")
         self.item_group = _GROUP_SQL[by].format(t="f")
         self.start = day_start_utc(period.start, zone)
@@ -228,22 +234,36 @@ def build_report(
     grid_ids=None,
     today: dt.date | None = None,
     summarized: bool = True,
+    screen_only: bool = False,
 ) -> Report:
     """The figures of `period` and of the period before it, per group and in total.
     `today` (when given) bounds what is overdue in a period still running.
     `summarized=False` counts every entry of the periods instead of reading the
-    summary the triggers keep: the reference `gridlog check` and the tests hold the
-    summary to."""
+    summary the triggers keep, and what was open at the periods' ends by its
+    definition rather than in indexed parts: the reference `gridlog check` and the
+    tests hold the summary and the parts to. `screen_only=True` computes only
+    what the screen (and Markdown) shows: no distinct places, and of the previous
+    period only what the screen compares with (entries, visits, cases opened,
+    closed, open and overdue), its other kinds, categories, times to resolve and
+    due dates left at nothing: half the report's work. Its groups are the same."""
+    shown = not screen_only
     queries = [
-        _Query(by, period, zone, grid_ids, today, summarized),
-        _Query(by, period.previous(), zone, grid_ids, today, summarized),
+        _Query(by, period, zone, grid_ids, today, summarized, places=shown),
+        _Query(by, period.previous(), zone, grid_ids, today, summarized, shown),
     ]
-    results = [_figures(conn, q) for q in queries]
-    _count_open_at_the_ends(conn, queries, results)
+    results = [_figures(conn, queries[0])]
+    results.append(_figures(conn, queries[1], shown=results[0][0]))
+    if summarized:
+        _count_open_at_the_ends(conn, queries, results)
+    else:
+        _count_open_at_the_ends_scanned(conn, queries, results)
     (current, total), (previous, previous_total) = results
     for name in previous:
         current.setdefault(name, Figures(name))
     groups = sorted(current.values(), key=_order(conn, by))
+    # The previous figures in the groups' order, whatever order the queries met
+    # them in (the parts of what was open at the ends meet them out of order).
+    previous = {g.group: previous[g.group] for g in groups if g.group in previous}
     scheduled = _scheduled(conn, queries[0])
     if by == "grid":
         names = _grid_names(conn)
@@ -386,7 +406,11 @@ def _grid_names(conn) -> dict[int, str]:
     return {row[0]: row[1] for row in conn.execute("SELECT id, name FROM grids")}
 
 
-def _figures(conn, q: _Query) -> tuple[dict[str, Figures], Figures]:
+def _figures(
+    conn, q: _Query, shown: dict | None = None
+) -> tuple[dict[str, Figures], Figures]:
+    """The figures of the period of `q`, per group and in total; `shown`, the
+    groups the report already has a row for (the period's, for the previous)."""
     groups: dict[str, Figures] = {}
     total = Figures("")
 
@@ -397,12 +421,25 @@ def _figures(conn, q: _Query) -> tuple[dict[str, Figures], Figures]:
 
     _count_entries(conn, q, groups, total)
     _count_followups(conn, q, groups, total)
-    _due_and_on_time(conn, q, each)
+    if q.in_full:
+        _due_and_on_time(conn, q, each)
+    elif not (q.by == "grid" and _every_grid_in(conn, q, shown or {})):
+        _due_groups(conn, q, each)
     return groups, total
+
+
+def _every_grid_in(conn, q: _Query, shown: dict) -> bool:
+    """Has every grid of the report a row already? Then no group is left that only
+    what was due could bring."""
+    grid_ids = q.grid_ids or [row[0] for row in conn.execute("SELECT id FROM grids")]
+    return all(grid_id in shown for grid_id in grid_ids)
 
 
 def _count_entries(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
     """Entries by kind and category, and distinct places, per group and in total."""
+    if not q.in_full:
+        _count_entries_and_visits(conn, q, groups, total)
+        return
     counts = _entry_counts(conn, q) if q.summarized else _entry_counts_scanned(conn, q)
     for group, kind, category, count in counts:
         figures = _group(groups, group)
@@ -422,24 +459,58 @@ def _count_entries(conn, q: _Query, groups: dict[str, Figures], total: Figures) 
             total.by_kind[kind] = total.by_kind.get(kind, 0) + count
         for category, count in figures.by_category.items():
             total.by_category[category] += count
-    _count_places(conn, q, groups, total)
+    if q.places:
+        _count_places(conn, q, groups, total)
+
+
+def _count_entries_and_visits(
+    conn, q: _Query, groups: dict[str, Figures], total: Figures
+) -> None:
+    """Entries and visits alone, per group and in total (the screen's comparison):
+    summed by SQLite into a row per group rather than by kind and category here."""
+    sql, values = _entry_rows(q)
+    rows = _tuples(
+        conn,
+        f"SELECT grp, sum(n), sum(n) FILTER (WHERE kind = 'visit') FROM ({sql})"
+        " GROUP BY grp HAVING sum(n) > 0",
+        values,
+    )
+    for group, entries, visits in rows:
+        for figures in (_group(groups, group), total):
+            figures.entries += entries
+            if visits:
+                figures.by_kind["visit"] = figures.by_kind.get("visit", 0) + visits
+
+
+def _entry_rows(q: _Query) -> tuple[str, list]:
+    """(grp, kind, category, n) rows whose n summed are the period's entries: from
+    the summary and the period's edges, or each entry (`summarized=False`)."""
+    if q.summarized:
+        return _summary_rows(q)
+    where, params = q.grid_filter("e.grid_id")
+    return (
+        f"SELECT {q.group} AS grp, e.kind, e.category, 1 AS n"
+        f" FROM entries e{q.grid_join} WHERE e.at >= ? AND e.at < ?{where}",
+        [q.start, q.end, *params],
+    )
 
 
 def _sorted_counts(counts) -> list[tuple]:
     """(group, kind, category, count) rows in the order of the walk above. Groups
     compare as SQLite's GROUP BY sorts them: grid ids as numbers, names as text."""
-    return sorted(counts, key=lambda row: (row[0], row[1], row[2]))
+    return sorted(counts)  # each (group, kind, category) once: the count never decides
 
 
 def _entry_counts_scanned(conn, q: _Query) -> list[tuple]:
     """(group, kind, category, count) of the period's entries, each entry read."""
     where, params = q.grid_filter("e.grid_id")
-    rows = conn.execute(
+    rows = _tuples(
+        conn,
         f"SELECT {q.group} AS grp, e.kind, e.category, count(*)"
         f" FROM entries e{q.grid_join}"
         f" WHERE e.at >= ? AND e.at < ?{where} GROUP BY grp, e.kind, e.category",
         [q.start, q.end, *params],
-    ).fetchall()
+    )
     return _sorted_counts(rows)
 
 
@@ -454,7 +525,18 @@ _SUMMARY_GROUP_SQL = {
 
 
 def _entry_counts(conn, q: _Query) -> list[tuple]:
-    """(group, kind, category, count) of the period's entries, read from the summary
+    """(group, kind, category, count) of the period's entries, from the summary."""
+    # Summed here rather than by GROUP BY: the rows come in nearly in order (the
+    # summary's key), and SQLite's sorter takes longer over them than a dict.
+    counts: dict[tuple, int] = {}
+    for group, kind, category, n in _tuples(conn, *_summary_rows(q)):
+        key = (group, kind, category)
+        counts[key] = counts.get(key, 0) + n
+    return _sorted_counts([(*key, count) for key, count in counts.items() if count > 0])
+
+
+def _summary_rows(q: _Query) -> tuple[str, list]:
+    """(grp, kind, category, n) rows of the period's entries, read from the summary
     of whole UTC days and months (`report_entries`, kept by triggers) and from the
     entries of the part-days at the period's two ends. A month mostly covered is
     read as the month, less the entries of its hours outside the period and plus
@@ -486,12 +568,15 @@ def _entry_counts(conn, q: _Query) -> list[tuple]:
             f" FROM entries e{q.grid_join} WHERE e.at >= ? AND e.at < ?{where}"
         )
         values += [start, end, *params]
-    rows = conn.execute(
-        f"SELECT grp, kind, category, sum(n) FROM ({' UNION ALL '.join(parts)})"
-        " GROUP BY grp, kind, category HAVING sum(n) > 0",
-        values,
-    ).fetchall()
-    return _sorted_counts(rows)
+    return " UNION ALL ".join(parts), values
+
+
+def _tuples(conn, sql: str, params) -> sqlite3.Cursor:
+    """The rows of `sql` as plain tuples, whatever the connection's row factory: a
+    report reads thousands, and a sqlite3.Row costs more than its tuple."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params)
 
 
 def _summary_buckets(start: str, end: str) -> tuple[list, list]:
@@ -591,21 +676,35 @@ def _count_followups(
     )
     for group, count in rows:
         _add(groups, total, group, "followups_opened", count)
-    rows = conn.execute(
-        "SELECT grp, count(*), sum(closed_day_unknown OR closed_time_unknown),"
-        " json_group_array(CASE WHEN closed_day_unknown OR closed_time_unknown"
-        f" THEN NULL ELSE {_MINUTES_TO_CLOSE} END)"
+    if not q.in_full:
+        _count_closed(conn, q, groups, total)
+        return
+    # The period's closed follow-ups come as one row of lists (their groups, the
+    # minutes each took, the groups of those closed on an unknown day) and are
+    # grouped here: SQLite's sorter takes longer over them for a GROUP BY.
+    unknown = "closed_day_unknown OR closed_time_unknown"
+    lists = _tuples(
+        conn,
+        "SELECT json_group_array(grp),"
+        f" json_group_array(CASE WHEN {unknown} THEN NULL"
+        f" ELSE {_MINUTES_TO_CLOSE} END),"
+        f" json_group_array(grp) FILTER (WHERE {unknown})"
         f" FROM ({source} WHERE f.type = 'followup'"
-        f" AND f.closed_at >= :start AND f.closed_at < :end{where}) GROUP BY grp",
+        f" AND f.closed_at >= :start AND f.closed_at < :end{where})",
         params,
-    )
+    ).fetchone()
+    closed: dict = {}
+    for group, taken in zip(*map(json.loads, lists[:2]), strict=True):
+        minutes = closed.get(group)
+        if minutes is None:
+            minutes = closed[group] = []
+        minutes.append(taken)
+    unknown_in = Counter(json.loads(lists[2]))
     everyone: list[int] = []
-    for group, count, unknown, minutes in rows:
-        _add(groups, total, group, "followups_closed", count)
-        if unknown:
-            _add(groups, total, group, "unknown_resolution", unknown)
+    for group, ordered in closed.items():
+        _add(groups, total, group, "followups_closed", len(ordered))
+        _add(groups, total, group, "unknown_resolution", unknown_in[group])
         # Median and longest minutes to resolve, over follow-ups closed in the period.
-        ordered = json.loads(minutes)
         if None in ordered:  # closed on an unknown day, or a timestamp unreadable
             ordered = [m for m in ordered if m is not None]
         ordered.sort()
@@ -621,54 +720,104 @@ def _count_followups(
         total.longest_resolution_minutes = everyone[-1]
 
 
+def _count_closed(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
+    """Follow-ups closed in the period, without the minutes each took or how many
+    were closed on a day nobody wrote down: the previous period on screen."""
+    where, names = q.named_grid_filter("f.grid_id")
+    rows = conn.execute(
+        f"SELECT grp, count(*) FROM ({_followup_source(q)} WHERE f.type = 'followup'"
+        f" AND f.closed_at >= :start AND f.closed_at < :end{where}) GROUP BY grp",
+        {"start": q.start, "end": q.end, **names},
+    )
+    for group, count in rows:
+        _add(groups, total, group, "followups_closed", count)
+
+
 def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
     """Items (follow-ups and reminders) open, overdue and scheduled at the end of
-    each period: opened before it and not closed before it. Split so that each half
-    uses an index, and counted for all the periods at once: items still open now (the
-    partial index of open items), and items closed since the earliest end."""
+    each period: opened before it and not closed before it. Split so that each part
+    uses an index: items still open now (the partial index of open items), counted
+    for all the periods at once; and, period by period, items closed since its end
+    and opened before it. (Read for every period at once, the closed items would be
+    all those of the whole span, most of them open at neither end.)"""
     first = queries[0]
-    where, names = first.named_grid_filter("f.grid_id")
-    params: dict[str, object] = dict(names)
-    open_now, open_then = [], []
+    where, params = first.named_grid_filter("f.grid_id")
+    source = _followup_source(first)
     latest = params["latest"] = max(q.end for q in queries)
-    earliest = params["earliest"] = min(q.end for q in queries)
+    open_now = []
     for i, q in enumerate(queries):
         params |= {
             f"end{i}": q.end,
             f"day{i}": q.period.end.isoformat(),
             f"late{i}": q.late_day.isoformat(),
         }
-        counted = f"(type = 'followup' OR due_on < :day{i})"
-        later = f"type = 'reminder' AND due_on >= :day{i}"
-        late = f"due_on < :late{i}"
         # What every row read already passes is not tested again, row by row.
         opened = [] if q.end == latest else [f"opened_at < :end{i}"]
-        closed = [] if q.end == earliest else [f"closed_at >= :end{i}"]
-        for then, chosen in ((open_now, opened), (open_then, closed + opened)):
-            then += [
-                f"count(*) FILTER (WHERE {' AND '.join([*chosen, test])})"
-                for test in (counted, late, later)
-            ]
-    source = _followup_source(first)
+        open_now += _open_counts(i, opened, q.in_full)
     # (The unary + keeps SQLite off the opened_at index, which covers history.)
-    still_open = conn.execute(
+    rows = _tuples(
+        conn,
         f"SELECT grp, {', '.join(open_now)} FROM ({source} WHERE f.closed_at IS NULL"
         f" AND +f.opened_at < :latest{where}) GROUP BY grp",
         params,
     ).fetchall()
-    closed_later = conn.execute(
-        f"SELECT grp, {', '.join(open_then)}"
-        # Open at an end means opened before it: what was opened after the latest
-        # end is left out before its six tests are made.
-        f" FROM ({source} WHERE f.closed_at >= :earliest AND +f.opened_at < :latest"
-        f"{where}) GROUP BY grp",
-        params,
-    ).fetchall()
-    for group, *numbers in [*still_open, *closed_later]:
-        for i, (groups, total) in enumerate(results):
-            _add(groups, total, group, "open", numbers[3 * i])
-            _add(groups, total, group, "overdue", numbers[3 * i + 1])
-            _add(groups, total, group, "scheduled", numbers[3 * i + 2])
+    for group, *numbers in rows:
+        for i, result in enumerate(results):
+            _add_open(result, group, numbers[3 * i : 3 * i + 3])
+    for i, (q, result) in enumerate(zip(queries, results, strict=True)):
+        rows = _tuples(
+            conn,
+            f"SELECT grp, {', '.join(_open_counts(i, [], q.in_full))} FROM ({source}"
+            f" WHERE f.closed_at >= :end{i} AND +f.opened_at < :end{i}{where})"
+            " GROUP BY grp",
+            params,
+        )
+        for group, *numbers in rows:
+            _add_open(result, group, numbers)
+
+
+def _count_open_at_the_ends_scanned(conn, queries: list[_Query], results) -> None:
+    """What `_count_open_at_the_ends` counts, by the definition, period by period:
+    the reference its split into indexed parts is held to."""
+    for i, (q, result) in enumerate(zip(queries, results, strict=True)):
+        where, params = q.named_grid_filter("f.grid_id")
+        params |= {
+            f"end{i}": q.end,
+            f"day{i}": q.period.end.isoformat(),
+            f"late{i}": q.late_day.isoformat(),
+        }
+        rows = _tuples(
+            conn,
+            f"SELECT grp, {', '.join(_open_counts(i, [], q.in_full))}"
+            f" FROM ({_followup_source(q)} WHERE f.opened_at < :end{i}"
+            f" AND (f.closed_at IS NULL OR f.closed_at >= :end{i}){where})"
+            " GROUP BY grp",
+            params,
+        )
+        for group, *numbers in rows:
+            _add_open(result, group, numbers)
+
+
+def _open_counts(i: int, chosen: list[str], scheduled: bool) -> list[str]:
+    """The three counts of the items `chosen` open at the end of period `i`: all,
+    those counted as open (a follow-up, or due before the end) and those overdue.
+    Scheduled (a reminder due after the end) is all less open: one test fewer; all
+    is NULL when what is scheduled is not wanted (the previous period on screen)."""
+    every = f"FILTER (WHERE {' AND '.join(chosen)})" if chosen else ""
+    return [f"count(*) {every}" if scheduled else "NULL"] + [
+        f"count(*) FILTER (WHERE {' AND '.join([*chosen, test])})"
+        for test in (f"(type = 'followup' OR due_on < :day{i})", f"due_on < :late{i}")
+    ]
+
+
+def _add_open(result, group, numbers) -> None:
+    """Add the counts of `_open_counts` to the group's figures and the total."""
+    groups, total = result
+    every, counted, late = numbers
+    _add(groups, total, group, "open", counted)
+    _add(groups, total, group, "overdue", late)
+    if every is not None:
+        _add(groups, total, group, "scheduled", every - counted)
 
 
 SCHEDULED_LISTED = 10  # the report lists the soonest; the figure counts them all
@@ -724,12 +873,36 @@ def _due_and_on_time(conn, q: _Query, each) -> None:
     day in the user's zone (the day ends at local midnight, not UTC's). While the
     period runs, only the days already over count: an item due on the 20th is not
     missed on the 15th."""
+    sql, params = _due_in_period(
+        q,
+        "SELECT grp, count(*), count(*) FILTER (WHERE closed_at < ends_at)",
+        " GROUP BY grp",
+    )
+    for group, due, on_time in conn.execute(sql, params) if sql else ():
+        for figures in each(group):
+            figures.due_in_period += due
+            figures.closed_on_time += on_time
+
+
+def _due_groups(conn, q: _Query, each) -> None:
+    """The groups `_due_and_on_time` would count something for, made but left at
+    nothing: a group known only by what was due in it still has its row (the
+    previous period's groups are the report's too)."""
+    sql, params = _due_in_period(q, "SELECT DISTINCT grp", "")
+    for (group,) in conn.execute(sql, params) if sql else ():
+        each(group)
+
+
+def _due_in_period(q: _Query, select: str, tail: str) -> tuple[str, list]:
+    """`select` (and `tail`) over the items due on the days of the period already
+    over, each with the instant its due day ends (`ends_at`); no query when none
+    is over."""
     from gridlog.dates.clock import day_start_utc
 
     over = (q.late_day - q.period.start).days
     days = [q.period.start + dt.timedelta(days=i) for i in range(over)]
     if not days:
-        return
+        return "", []
     ends = ", ".join("(?, ?)" for _ in days)
     day_params: list[object] = []
     for day in days:
@@ -738,17 +911,12 @@ def _due_and_on_time(conn, q: _Query, each) -> None:
             day_start_utc(day + dt.timedelta(days=1), q.zone),
         ]
     where, params = q.grid_filter("f.grid_id")
-    rows = conn.execute(
-        f"WITH days(day, ends_at) AS (VALUES {ends})"
-        " SELECT grp, count(*), sum(closed_at IS NOT NULL AND closed_at < ends_at)"
+    return (
+        f"WITH days(day, ends_at) AS (VALUES {ends}) {select}"
         f" FROM ({_followup_source(q)} WHERE f.due_on >= ? AND f.due_on < ?{where})"
-        " JOIN days ON days.day = due_on GROUP BY grp",
+        f" JOIN days ON days.day = due_on{tail}",
         [*day_params, q.period.start.isoformat(), q.late_day.isoformat(), *params],
     )
-    for group, due, on_time in rows:
-        for figures in each(group):
-            figures.due_in_period += due
-            figures.closed_on_time += on_time
 
 
 def _hot_spots(conn, q: _Query) -> list[HotSpot]:
@@ -756,24 +924,50 @@ def _hot_spots(conn, q: _Query) -> list[HotSpot]:
     entries of the period opened follow-ups: read from the follow-ups opened in the
     period, which are far fewer than its entries. Each group hands back its places
     as a JSON array, counted here: cheaper than sorting the rows by text in SQL."""
-    from collections import Counter
-
-    where, params = q.grid_filter("f.grid_id")
-    # Grids grouped by id and named afterwards, as the figures are: a join per row
-    # spared.
-    rows = conn.execute(
-        f"SELECT {q.group} AS grp, json_group_array(coalesce(b.name, e.place))"
-        f" FROM followups f JOIN entries e ON e.id = f.entry_id{q.grid_join}"
-        " LEFT JOIN buildings b ON b.id = e.building_id"
-        " WHERE f.type = 'followup' AND f.opened_at >= ? AND f.opened_at < ?"
-        f" AND e.place IS NOT NULL{where} GROUP BY grp",
-        [q.start, q.end, *params],
-    )
     names = _grid_names(conn) if q.by == "grid" else None
     spots = [
         HotSpot(names[group] if names else group, spot, count)
-        for group, places in rows
-        for spot, count in Counter(json.loads(places)).items()
+        for group, places in _hot_spot_places(conn, q)
+        for spot, count in places.items()
         if count >= 3
     ]
     return sorted(spots, key=lambda s: (-s.entries, s.group, s.place))
+
+
+def _hot_spot_places(conn, q: _Query) -> list[tuple]:
+    """(group, Counter of places) of the entries that opened follow-ups in the
+    period. A building comes as its id (a number in the JSON, where a place typed
+    is text) and is named here: a join per row spared. A building gone from the
+    register (its entries keep their place) has the places read with the join."""
+    where, params = q.grid_filter("f.grid_id")
+    # Grids grouped by id and named afterwards, as the figures are: a join per row
+    # spared.
+    sql = (
+        f"SELECT {q.group} AS grp, json_group_array({{place}})"
+        f" FROM followups f JOIN entries e ON e.id = f.entry_id{q.grid_join}{{join}}"
+        " WHERE f.type = 'followup' AND f.opened_at >= ? AND f.opened_at < ?"
+        f" AND e.place IS NOT NULL{where} GROUP BY grp"
+    )
+    values = [q.start, q.end, *params]
+    buildings = dict(_tuples(conn, "SELECT id, name FROM buildings", ()))
+    rows = _tuples(
+        conn, sql.format(place="coalesce(e.building_id, e.place)", join=""), values
+    )
+    counted = []
+    for group, places in rows:
+        try:
+            named = [buildings[p] if type(p) is int else p for p in json.loads(places)]
+        except KeyError:  # a building gone from the register
+            return _hot_spot_places_joined(conn, sql, values)
+        counted.append((group, Counter(named)))
+    return counted
+
+
+def _hot_spot_places_joined(conn, sql: str, values: list) -> list[tuple]:
+    """`_hot_spot_places` with each building named by a join: what an entry whose
+    building is gone from the register still shows (its place)."""
+    join = " LEFT JOIN buildings b ON b.id = e.building_id"
+    rows = _tuples(
+        conn, sql.format(place="coalesce(b.name, e.place)", join=join), values
+    )
+    return [(group, Counter(json.loads(places))) for group, places in rows]
