@@ -353,14 +353,14 @@ def delivered(report, format: str, folder) -> object:
 
 
 def test_the_formats_spared_counting_places_never_show_them(gridlog, tmp_path):
-    """`report --hub` counts places only for the formats in SHOWS_PLACES: the
-    others must come out the same whatever the places are."""
+    """`report --hub` counts no places for the formats in SCREEN_ONLY: they
+    must come out the same whatever the places are, and the others not."""
     import copy
     import datetime as dt
     import sqlite3
     from zoneinfo import ZoneInfo
 
-    from gridlog.cli.report import FORMATS, SHOWS_PLACES
+    from gridlog.cli.report import FORMATS, SCREEN_ONLY
     from gridlog.domain.report import build_report, month_period
 
     assert gridlog("grid", "add", "第一网格").exit_code == 0
@@ -384,4 +384,4 @@ def test_the_formats_spared_counting_places_never_show_them(gridlog, tmp_path):
         same = delivered(counted, format, tmp_path / "a") == delivered(
             spared, format, tmp_path / "b"
         )
-        assert same == (format not in SHOWS_PLACES), format
+        assert same == (format in SCREEN_ONLY), format

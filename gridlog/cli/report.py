@@ -27,14 +27,12 @@ if TYPE_CHECKING:
     from gridlog.domain.report import Period
 
 FORMATS = ("table", "md", "csv", "json", "html", "xlsx")
-# The formats that show how many distinct places had an entry: the screen and
-# Markdown do not, and are spared counting them.
-SHOWS_PLACES = ("csv", "json", "html", "xlsx")
 _BINARY = ("xlsx",)
 # The formats that show only the screen's figures: no distinct places, and of the
 # previous period only those `report_text._screen_rows` compares with (entries,
-# visits, opened, closed, open, overdue). What they do not show is not computed.
-_SCREEN_ONLY = ("table", "md")
+# visits, opened, closed, open, overdue). What they do not show is not computed
+# (by `report --hub`: the places).
+SCREEN_ONLY = ("table", "md")
 
 
 def report(
@@ -88,7 +86,7 @@ def report(
             by=by,
             grid_ids=grid_ids,
             today=context.today,
-            screen_only=format in _SCREEN_ONLY,
+            screen_only=format in SCREEN_ONLY,
         )
         _deliver(result, format, output, str(context.zone))
 
@@ -123,7 +121,7 @@ def _hub_report(
                 period,
                 today=context.today,
                 grid_names=grid,
-                places=format in SHOWS_PLACES,
+                places=format not in SCREEN_ONLY,
             )
     except GridlogError as refused:
         if refused.key == "hub.no_url":
