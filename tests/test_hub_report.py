@@ -385,3 +385,48 @@ def test_the_formats_spared_counting_places_never_show_them(gridlog, tmp_path):
             spared, format, tmp_path / "b"
         )
         assert same == (format in SCREEN_ONLY), format
+
+
+def test_the_hubs_register_is_read_as_the_devices(
+    street, gridlog, hub_db, tmp_path, monkeypatch
+):
+    """Households of two, one of them written into the register after March (a
+    visit to her in March does not count for March's coverage), one registered
+    later still and visited by name only: the hub covers and lists them as the
+    office's device does."""
+    walked(street)
+
+    def registered(name: str, place: str, now: str) -> tuple:
+        return (
+            "add",
+            "登记",
+            "-g",
+            "第一网格",
+            "-r",
+            name,
+            "-p",
+            place,
+            "--register",
+        ), now
+
+    steps = [
+        registered("张桂英", "5号楼101", "2019-02-01T09:00"),
+        registered("刘洋", "7号楼301", "2019-01-10T09:00"),
+        registered("陈红", "7号楼301", "2019-04-02T09:00"),
+        (("add", "看望", "-g", "第一网格", "-r", "陈红"), "2019-03-20T09:00"),
+        registered("赵军", "8号楼102", "2018-12-01T09:00"),
+        registered("孙丽", "9号楼501", "2019-04-03T09:00"),  # not March's at all
+        (("add", "电话回访", "-g", "第一网格", "-r", "赵军"), "2019-01-20T09:00"),
+    ]  # fmt: skip
+    for args, now in steps:
+        result = street("zhang", *args, now=now)
+        assert result.exit_code == 0, (args, result.output)
+    for login in ("zhang", "office"):
+        assert street(login, "sync").exit_code == 0
+    local = review(street, "office")
+    from_hub = hub_review(gridlog, tmp_path, monkeypatch, hub_db.url("office"))
+    assert figures(from_hub) == figures(local)
+    shown = {h["place"]: h for h in from_hub["unvisited_households"]}
+    assert shown["8号楼102"]["last_visit"] == "2019-01-20"
+    assert "7号楼301" not in shown  # 陈红 was visited, by name
+    assert from_hub["coverage"][0]["households"] == 4  # 孙丽's is not yet one

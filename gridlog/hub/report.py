@@ -14,7 +14,7 @@ only its own grids' records, so a worker's review covers its grids alone.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from gridlog.dates.clock import day_start_utc, from_utc_iso
 from gridlog.domain.coverage import Coverage, Household
@@ -102,8 +102,9 @@ def build_hub_report(
         _due_and_on_time(hub, b, results)
         spots = _hot_spots(hub, b, grids)
         scheduled = _scheduled(hub, b, grids)
-        coverage = _coverage(hub, b, grids)
-        unvisited = _unvisited(hub, b, grids)
+        households = _households(_register(hub, b))
+        coverage = _coverage(households, b, grids)
+        unvisited = _unvisited(households, b, grids)
         workers = roster(hub)
     shown = [uuid for uuid in grids if not asked or uuid in asked]
     names = [grids[uuid]["name"] for uuid in shown]
@@ -355,93 +356,103 @@ def _scheduled(hub: Any, b: _Bounds, grids) -> list[ScheduledReminder]:
     ]
 
 
-def _coverage(hub: Any, b: _Bounds, grids) -> list[Coverage]:
-    """Households of the register visited in the period, per grid: a household is
-    visited by an entry at its place or naming one of its residents (writing a
-    person down is no visit), as `domain.coverage` reads it. The period's visits
-    are read once, off the index of the entries' instants, and the households
-    matched against them."""
+class _Resident(NamedTuple):
+    """A resident of the register with a place, and the last visit before the
+    period's end to them by name or to their place by anyone."""
+
+    grid: str
+    place: str
+    name: str
+    tags: str | None
+    registered: str | None
+    last: str | None
+
+
+# The register's residents by household: (grid, place).
+Households = dict[tuple[str, str], list[_Resident]]
+
+
+def _register(hub: Any, b: _Bounds) -> list[_Resident]:
+    """Every resident with a place of the grids this login may see, in the order
+    each household lists them, with their last visits before the period's end:
+    one look each on the indexes of visits by person and by place (writing
+    someone into the register is no visit). A visit in the period means visited;
+    one before it is the last visit of a household that was not. The coverage
+    and the unvisited households are both read from this."""
     rows = hub.execute(
-        f"WITH visits AS MATERIALIZED ({_VISITS}),"
-        " households AS (SELECT r.grid_uuid, r.body->>'place' AS place,"
-        "  bool_or(r.body->>'place' IN (SELECT place FROM visits)"
-        "   OR r.uuid IN (SELECT resident FROM visits"
-        "    WHERE resident IS NOT NULL)) AS visited"
-        "  FROM gridlog.records r WHERE r.kind = 'resident'"
-        "  AND r.body->>'place' IS NOT NULL"
-        "  AND left(r.body->>'registered_on', 10) < %(day0)s GROUP BY 1, 2)"
-        " SELECT g.uuid::text, count(h.place), count(h.place) FILTER (WHERE visited)"
-        " FROM gridlog.records g LEFT JOIN households h ON h.grid_uuid = g.uuid"
-        " WHERE g.kind = 'grid' GROUP BY 1",
+        "WITH people AS MATERIALIZED (SELECT grid_uuid,"
+        "  (body->>'place') COLLATE \"C\" AS place, body->>'name' AS name,"
+        "  (body->'tags')::text AS tags, body->>'registered_on' AS registered,"
+        "  body->>'created_at' AS created, uuid AS person FROM gridlog.records"
+        "  WHERE kind = 'resident' AND body->>'place' IS NOT NULL)"
+        " SELECT p.grid_uuid::text, p.place, p.name, p.tags, p.registered,"
+        f" greatest((SELECT max({_AT}) FROM gridlog.records e WHERE e.kind = 'entry'"
+        f"  AND e.visit AND e.resident_uuid = p.person AND {_AT} < %(e0)s),"
+        f" (SELECT max({_AT}) FROM gridlog.records e WHERE e.kind = 'entry'"
+        f"  AND e.visit AND e.place = p.place AND {_AT} < %(e0)s))"
+        " FROM people p ORDER BY p.grid_uuid, p.place, p.created, p.person::text",
         b.params,
     ).fetchall()
-    found = {grid: (households, visited) for grid, households, visited in rows}
+    return [_Resident(*row) for row in rows]
+
+
+def _households(register: list[_Resident]) -> Households:
+    found: Households = {}
+    for resident in register:
+        found.setdefault((resident.grid, resident.place), []).append(resident)
+    return found
+
+
+def _coverage(households: Households, b: _Bounds, grids) -> list[Coverage]:
+    """Households of the register visited in the period, per grid: a household is
+    visited by an entry at its place or naming one of its residents, as
+    `domain.coverage` reads it; of residents registered by the period's end."""
+    start, end = b.params["s0"], b.periods[0].end.isoformat()
+    counted = {uuid: [0, 0] for uuid in grids}
+    for (grid, _), people in households.items():
+        known = [p for p in people if p.registered and p.registered[:10] < end]
+        if known and grid in counted:
+            counted[grid][0] += 1
+            last = _last_visit(known)
+            counted[grid][1] += last is not None and last >= start
     return [
-        Coverage(uuid, grids[uuid]["name"], found[uuid][1], found[uuid][0] or None)
-        for uuid in grids
-        if uuid in found
+        Coverage(uuid, grids[uuid]["name"], visited, households or None)
+        for uuid, (households, visited) in counted.items()
     ]
 
 
-# The period's visits (no register entries), by place and person.
-_VISITS = (
-    f"SELECT place, resident_uuid AS resident FROM gridlog.records"
-    f" WHERE kind = 'entry' AND {_AT} >= %(s0)s AND {_AT} < %(e0)s AND visit"
-)
+def _last_visit(people: list[_Resident]) -> str | None:
+    if len(people) == 1:
+        return people[0].last
+    return max((p.last for p in people if p.last is not None), default=None)
 
 
-def _unvisited(hub: Any, b: _Bounds, grids) -> list[Household]:
+def _unvisited(households: Households, b: _Bounds, grids) -> list[Household]:
     """The register's households nobody visited in the period (as `due --stale`
-    reads them on its last day): the period's visits are read once; only the
-    households they missed are looked up, each on the index of visits by place
-    (and by resident), for the day of their last visit before."""
-    rows = hub.execute(
-        f"WITH visits AS MATERIALIZED ({_VISITS}),"
-        " people AS MATERIALIZED (SELECT grid_uuid, body->>'place' AS place,"
-        "  body->>'name' AS name, (body->'tags')::text AS tags,"
-        "  body->>'registered_on' AS registered, body->>'created_at' AS created,"
-        "  uuid AS person FROM gridlog.records WHERE kind = 'resident'"
-        f"  AND body->>'place' IS NOT NULL{b.grid_filter()}),"
-        " seen AS (SELECT p.grid_uuid, p.place FROM people p"
-        "  JOIN (SELECT DISTINCT resident FROM visits) v ON v.resident = p.person"
-        "  UNION SELECT p.grid_uuid, p.place FROM people p"
-        "  JOIN (SELECT DISTINCT place FROM visits) v ON v.place = p.place),"
-        " households AS (SELECT p.grid_uuid, p.place,"
-        "  array_agg(p.name ORDER BY p.created, p.person::text) AS names,"
-        "  array_agg(p.tags ORDER BY p.created, p.person::text) AS tags,"
-        "  min(p.registered) AS registered, array_agg(p.person) AS people"
-        "  FROM people p LEFT JOIN seen s"
-        "  ON s.grid_uuid = p.grid_uuid AND s.place = p.place"
-        "  WHERE s.place IS NULL GROUP BY 1, 2)"
-        " SELECT h.grid_uuid::text, h.place, h.names, h.tags, h.registered,"
-        f" (SELECT max({_AT}) FROM gridlog.records e WHERE e.kind = 'entry'"
-        f"  AND e.visit AND e.place = h.place AND {_AT} < %(s0)s),"
-        # One look per resident, so that each is on the (resident, at) index:
-        # `= ANY(people)` would have the planner walk back through every entry.
-        " (SELECT max(last) FROM unnest(h.people) AS person(uuid), LATERAL"
-        f"  (SELECT max({_AT}) AS last FROM gridlog.records e"
-        "   WHERE e.resident_uuid = person.uuid AND e.kind = 'entry' AND e.visit"
-        f"   AND {_AT} < %(s0)s) l)"
-        " FROM households h",
-        b.params,
-    ).fetchall()
+    reads them on its last day), of the grids asked for: tagged households first,
+    then the longest unvisited."""
+    start, asked = b.params["s0"], b.params["grids"]
     today, days = b.periods[0].last, b.periods[0].days
     order = {uuid: position for position, uuid in enumerate(grids)}
     found = []
-    for grid, place, names, tags, registered, by_place, by_name in rows:
-        if grid not in grids:
+    for (grid, place), people in households.items():
+        if grid not in grids or (asked and grid not in asked):
             continue
-        last = max(filter(None, (by_place, by_name)), default=None)
+        last = _last_visit(people)
+        if last is not None and last >= start:
+            continue
         last_day = None if last is None else from_utc_iso(last, b.zone).date()
-        since = last_day or dt.date.fromisoformat(registered[:10])
+        registered = dt.date.fromisoformat(min(p.registered for p in people)[:10])
         household = Household(
             grid=grids[grid]["name"],
             place=place,
-            residents=list(dict.fromkeys(names)),
-            tags=_tags(tags),
+            residents=[people[0].name]
+            if len(people) == 1
+            else list(dict.fromkeys(p.name for p in people)),
+            tags=_tags([p.tags for p in people]),
             last_visit=last_day,
-            registered=dt.date.fromisoformat(registered[:10]),
-            days=(today - since).days,
+            registered=registered,
+            days=(today - (last_day or registered)).days,
         )
         if household.days >= days:  # registered lately: not stale yet
             found.append((order[grid], household))
@@ -454,7 +465,10 @@ def _tags(each: list[str | None]) -> list[str]:
     none, and their `[]` is not worth decoding."""
     import json
 
-    found = (json.loads(tags) for tags in each if tags and tags != "[]")
+    some = [tags for tags in each if tags and tags != "[]"]
+    if not some:
+        return []
+    found = (json.loads(tags) for tags in some)
     return list(dict.fromkeys(tag for group in found for tag in group or []))
 
 

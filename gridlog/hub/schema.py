@@ -370,10 +370,12 @@ MIGRATIONS: tuple[str, ...] = (
     -- A household's last visit, by its place or by one of its people; what a
     -- forget finds of a person. (The expression indexes these replace served no
     -- login under row-level security: each look read every entry of the street.)
+    -- (Each holds the grid too: the row-level policy reads it, and would
+    -- otherwise send every look to the table.)
     CREATE INDEX records_entry_place ON gridlog.records (place, at)
-        WHERE kind = 'entry' AND visit;
+        INCLUDE (grid_uuid) WHERE kind = 'entry' AND visit;
     CREATE INDEX records_resident ON gridlog.records (resident_uuid, at)
-        INCLUDE (kind, visit) WHERE resident_uuid IS NOT NULL;
+        INCLUDE (kind, visit, grid_uuid) WHERE resident_uuid IS NOT NULL;
     CREATE INDEX records_followup_opened ON gridlog.records (opened_at)
         INCLUDE (grid_uuid, item_type, closed_at, due_on, unknown_time, minutes,
                  entry_uuid)
