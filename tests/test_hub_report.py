@@ -430,3 +430,17 @@ def test_the_hubs_register_is_read_as_the_devices(
     assert shown["8号楼102"]["last_visit"] == "2019-01-20"
     assert "7号楼301" not in shown  # 陈红 was visited, by name
     assert from_hub["coverage"][0]["households"] == 4  # 孙丽's is not yet one
+
+
+def test_a_login_allowed_one_connection_still_gets_its_review(
+    street, gridlog, hub_db, tmp_path, monkeypatch
+):
+    """The register is read on a second connection beside the first; a hub that
+    will not give the login a second one gets the same review, read on one."""
+    walked(street)
+    local = review(street, "office")
+    with psycopg.connect(hub_db.admin_url, autocommit=True) as admin:
+        admin.execute("ALTER ROLE office CONNECTION LIMIT 1")
+    from_hub = hub_review(gridlog, tmp_path, monkeypatch, hub_db.url("office"))
+    assert figures(from_hub) == figures(local)
+    assert from_hub["unvisited_households"] and from_hub["coverage"]

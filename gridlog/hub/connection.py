@@ -78,3 +78,26 @@ def _unreachable(url: str, exc: Exception) -> GridlogError:
         str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
     )
     return GridlogError("hub.unreachable", url=url, reason=reason)
+
+
+def beside(conn: Any, snapshot: str) -> Any | None:
+    """A second connection as the same login that reads what `conn`'s transaction
+    reads (its exported `snapshot`), in a read-only transaction: for work that can
+    run on the server's other cores meanwhile. None when the server will not give
+    one (no connection left, say): the caller then does the work on `conn`."""
+    module = psycopg()
+    try:
+        other = module.connect(
+            conn.info.dsn, password=conn.info.password, connect_timeout=10
+        )
+    except module.Error:
+        return None
+    other.isolation_level = module.IsolationLevel.REPEATABLE_READ
+    other.read_only = True
+    try:
+        sql = module.sql.SQL("SET TRANSACTION SNAPSHOT {}")
+        other.execute(sql.format(module.sql.Literal(snapshot)))
+    except module.Error:
+        other.close()
+        return None
+    return other

@@ -84,28 +84,25 @@ def build_hub_report(
     spares counting the distinct places, left at nothing, for a format that does
     not show them (the screen, Markdown): at a street's size, a quarter of the work."""
     with hub.transaction():
-        hub.execute("SET TRANSACTION READ ONLY")
-        # A few queries over a street's month: compiling each (JIT) costs half a
-        # second more than it saves, and the month's rows sort in memory.
-        hub.execute("SET LOCAL jit = off")
-        hub.execute("SET LOCAL work_mem = '64MB'")
+        # One snapshot for every query, shared with the second connection.
+        hub.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        _tune(hub)
         grids = _grids(hub)
         asked = [str(hub_grid(hub, name)[0]) for name in grid_names or []]
         b = _Bounds(period, zone, today, asked)
-        results: list[dict[str, Figures]] = [{}, {}]
-        in_all = [0, 0]  # places in every grid, this period and the one before
-        _entries(hub, b, results)
-        if places:
-            _places(hub, b, results, in_all)
-        _followups(hub, b, results)
-        _open_at_the_ends(hub, b, results)
-        _due_and_on_time(hub, b, results)
-        spots = _hot_spots(hub, b, grids)
-        scheduled = _scheduled(hub, b, grids)
-        households = _households(_register(hub, b))
-        coverage = _coverage(households, b, grids)
-        unvisited = _unvisited(households, b, grids)
-        workers = roster(hub)
+        with _RegisterBeside(hub, b, grids) as register:
+            results: list[dict[str, Figures]] = [{}, {}]
+            in_all = [0, 0]  # places in every grid, this period and the one before
+            _entries(hub, b, results)
+            if places:
+                _places(hub, b, results, in_all)
+            _followups(hub, b, results)
+            _open_at_the_ends(hub, b, results)
+            _due_and_on_time(hub, b, results)
+            spots = _hot_spots(hub, b, grids)
+            scheduled = _scheduled(hub, b, grids)
+            workers = roster(hub)
+        coverage, unvisited = register.result()
     shown = [uuid for uuid in grids if not asked or uuid in asked]
     names = [grids[uuid]["name"] for uuid in shown]
     current, previous = (_named(found, grids, shown) for found in results)
@@ -140,6 +137,64 @@ def build_hub_report(
             names,
         ),
     )
+
+
+def _tune(hub: Any) -> None:
+    """A few queries over a street's month: compiling each (JIT) costs half a
+    second more than it saves, and the month's rows sort in memory."""
+    hub.execute("SET LOCAL jit = off")
+    hub.execute("SET LOCAL work_mem = '64MB'")
+
+
+class _RegisterBeside:
+    """The register's coverage and unvisited households, read on a second
+    connection in a thread while the other figures are read on the first: the
+    register is a third of the review's work, and the hub's server has cores
+    to spare. Both read the same snapshot (`pg_export_snapshot`), so the review
+    is of one moment. Without a second connection, read on the first at the end."""
+
+    def __init__(self, hub: Any, b: _Bounds, grids) -> None:
+        self.hub, self.b, self.grids = hub, b, grids
+        self.other: Any = None
+        self.thread: Any = None
+        self.found: tuple | None = None
+        self.failed: BaseException | None = None
+
+    def __enter__(self) -> _RegisterBeside:
+        import threading
+
+        from gridlog.hub.connection import beside
+
+        snapshot = self.hub.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        self.other = beside(self.hub, snapshot)
+        if self.other is not None:
+            self.thread = threading.Thread(target=self._read, args=(self.other,))
+            self.thread.start()
+        return self
+
+    def _read(self, conn: Any) -> None:
+        try:
+            _tune(conn)
+            households = _households(_register(conn, self.b))
+            self.found = (
+                _coverage(households, self.b, self.grids),
+                _unvisited(households, self.b, self.grids),
+            )
+        except BaseException as exc:  # handed to the main thread by result()
+            self.failed = exc
+
+    def __exit__(self, *exc: object) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.other.close()
+        if exc[0] is None and self.thread is None:
+            self._read(self.hub)  # no second connection: here, after the rest
+
+    def result(self) -> tuple[list[Coverage], list[Household]]:
+        if self.failed is not None:
+            raise self.failed
+        assert self.found is not None
+        return self.found
 
 
 def _grids(hub: Any) -> dict[str, dict[str, Any]]:
