@@ -457,7 +457,8 @@ def fill_pushed(admin_url: str, grid: str) -> None:
         rows = conn.execute(
             "SELECT r.body FROM gridlog.records r JOIN gridlog.records g"
             " ON g.kind = 'grid' AND g.body->>'name' = %s AND r.grid_uuid = g.uuid"
-            " WHERE r.digest IS NULL AND r.kind <> 'grid'",
+            # (A deletion's marker has no digest: it is no line of a record.)
+            " WHERE r.digest IS NULL AND r.kind <> 'grid' AND NOT r.body ? 'deleted'",
             [grid],
         ).fetchall()
         with conn.cursor() as cursor:
