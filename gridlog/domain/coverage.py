@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gridlog.dates.clock import day_start_utc, from_utc_iso
 from gridlog.domain.items import REGISTER_ENTRY
@@ -22,8 +22,9 @@ from gridlog.domain.items import REGISTER_ENTRY
 PRIORITY_TAGS = ("独居", "高龄", "重点人员")
 
 
-@dataclass(frozen=True)
-class Household:
+# NamedTuples, not frozen dataclasses: a register lists thousands of households,
+# and a frozen dataclass is made field by field (and generated at import).
+class Household(NamedTuple):
     grid: str
     place: str
     residents: list[str]
@@ -81,12 +82,18 @@ def stale_households(
     return [household for _, household in found]
 
 
+def _tags(groups: str) -> list[str]:
+    """The tags of a household's residents (a JSON array of each one's), each once:
+    most have none, and `[[]]` is not worth decoding."""
+    if not groups.strip("[],"):
+        return []
+    return list(dict.fromkeys(tag for group in json.loads(groups) for tag in group))
+
+
 def _household(
     row: sqlite3.Row, last: str | None, zone: dt.tzinfo, today: dt.date
 ) -> Household:
-    tags = list(
-        dict.fromkeys(tag for group in json.loads(row["tags"]) for tag in group)
-    )
+    tags = _tags(row["tags"])
     registered = dt.date.fromisoformat(row["registered"][:10])
     last_day = None if last is None else from_utc_iso(last, zone).date()
     since = last_day or registered
@@ -101,8 +108,7 @@ def _household(
     )
 
 
-@dataclass(frozen=True)
-class Coverage:
+class Coverage(NamedTuple):
     """Of a grid's households in the register, how many were visited in a period.
     `households` is None when the register holds none of the grid's households:
     coverage is then unknown, not 0%."""
