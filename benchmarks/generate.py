@@ -8,6 +8,11 @@ texts from the articles' everyday problems, a quarter of entries opening follow-
 a year ahead.
 
     python benchmarks/generate.py --entries 1000000 --out benchmarks/data/1m.db
+
+`--households N` also writes a register of N households per grid (with 1 to 3
+residents each); `--register-only` adds one to an existing log:
+
+    python benchmarks/generate.py --households 300 --register-only --out copy-of-1m.db
 """
 
 from __future__ import annotations
@@ -129,24 +134,77 @@ def _item(rng: random.Random, at: dt.datetime):
     return (bulk.LoadItem("followup", due, closed_at=closed),)
 
 
+def register_households(conn, per_grid: int, seed: int = 40) -> int:
+    """A register of `per_grid` households in each grid, at places its entries
+    name, of one to three residents (a fifth of them living alone or elderly),
+    written in two years before NOW through gridlog's own `add_resident`: what a
+    review's coverage and unvisited households read. Returns how many residents."""
+    from gridlog.domain.residents import NewResident, add_resident
+    from gridlog.errors import GridlogError
+
+    rng = random.Random(seed)
+    ctx = Context(
+        now=NOW - dt.timedelta(days=730), zone=ZONE, worker="benchmark",
+        command="generate",
+    )  # fmt: skip
+    places = conn.execute(
+        "SELECT g.name, place FROM (SELECT grid_id, place, row_number() OVER"
+        " (PARTITION BY grid_id ORDER BY place) AS n FROM (SELECT DISTINCT grid_id,"
+        " place FROM entries WHERE place IS NOT NULL)) JOIN grids g ON g.id = grid_id"
+        " WHERE n <= ?",
+        (per_grid,),
+    ).fetchall()
+    added = 0
+    for grid, place in places:
+        tags = [rng.choice(("独居", "高龄"))] if rng.random() < 0.2 else []
+        for _ in range(rng.choice((1, 2, 2, 3))):
+            name = (
+                SURNAMES[rng.randrange(len(SURNAMES))]
+                + GIVEN[rng.randrange(len(GIVEN))]
+            )
+            try:
+                add_resident(conn, ctx, NewResident(name, place, grid, tags=tags))
+            except GridlogError:  # the same name twice in a household
+                continue
+            added += 1
+    return added
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--households", type=int, default=0, help="registered per grid (default none)"
+    )
+    parser.add_argument(
+        "--register-only", action="store_true",
+        help="add the --households register to --out, an existing log",
+    )  # fmt: skip
     args = parser.parse_args()
+    started = time.perf_counter()
+    if args.register_only:
+        conn = open_db(args.out, write=True)
+        added = register_households(conn, args.households)
+        conn.execute("ANALYZE")
+        conn.close()
+        took = time.perf_counter() - started
+        print(f"{added} residents registered in {took:.1f} s: {args.out}")
+        return
     if args.out.exists():
         sys.exit(f"{args.out} exists; remove it first")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
     conn = open_db(args.out, write=True)
     ctx = Context(now=NOW, zone=ZONE, worker="benchmark", command="generate")
     registry = register_grids(conn, ctx)
     stored = bulk.load(conn, ctx, rows(args.entries, registry)).stored
+    added = register_households(conn, args.households) if args.households else 0
     conn.execute("ANALYZE")
     conn.close()
     took = time.perf_counter() - started
     size = args.out.stat().st_size / 1e6
-    print(f"{stored} entries in {took:.1f} s, {size:.0f} MB: {args.out}")
+    print(f"{stored} entries, {added} residents in {took:.1f} s, {size:.0f} MB")
+    print(args.out)
 
 
 if __name__ == "__main__":
