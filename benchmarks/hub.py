@@ -364,10 +364,7 @@ def load(admin_url: str, office_db: Path, entries: int, count: int) -> None:
         copied = 0
         with (
             conn.cursor() as cursor,
-            cursor.copy(
-                "COPY gridlog.records (kind, uuid, grid_uuid, revision, body,"
-                " stamp, rank, digest) FROM STDIN"
-            ) as copy,
+            cursor.copy(_COPY_RECORDS) as copy,
         ):
             for line in street_lines(entries, registry, now):
                 copy.write_row(pushed(line))
@@ -413,10 +410,7 @@ def register(admin_url: str, households: int) -> int:
         ).fetchall()
         with (
             conn.cursor() as cursor,
-            cursor.copy(
-                "COPY gridlog.records (kind, uuid, grid_uuid, revision, body,"
-                " stamp, rank, digest) FROM STDIN"
-            ) as copy,
+            cursor.copy(_COPY_RECORDS) as copy,
         ):
             for number, (grid, place) in enumerate(places):
                 name = rng.choice(generate.SURNAMES) + rng.choice(generate.GIVEN)
@@ -433,6 +427,13 @@ def register(admin_url: str, households: int) -> int:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE gridlog.records")
     return len(places)
+
+
+# The rows `pushed` makes, copied into the hub as a push would have written them.
+_COPY_RECORDS = (
+    "COPY gridlog.records (kind, uuid, grid_uuid, revision, body, stamp, rank, digest)"
+    " FROM STDIN"
+)
 
 
 def pushed(line: dict) -> tuple:
