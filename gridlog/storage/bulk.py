@@ -23,6 +23,7 @@ from typing import Any
 from gridlog.context import Context
 from gridlog.dates.clock import to_utc_iso
 from gridlog.storage.history import writing
+from gridlog.storage.phone_keys import phone_key
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ def unnamed_row(
         building_id,
         resident,
         phone,
+        phone_key(phone),
         category,
         kind,
         text,
@@ -144,9 +146,9 @@ def named(row: StoredRow, entry_uuid: str) -> StoredRow:
     return (entry_uuid, *row[1:-1], items)
 
 
-# A row as written: (uuid, at, grid_id, place, building_id, resident, phone, category,
-# kind, text, tags, worker, day_only, items), each item (uuid, type, text, due_on,
-# closed_at, close_note, closed_day_unknown, closed_time_unknown).
+# A row as written: (uuid, at, grid_id, place, building_id, resident, phone,
+# phone_key, category, kind, text, tags, worker, day_only, items), each item (uuid,
+# type, text, due_on, closed_at, close_note, closed_day_unknown, closed_time_unknown).
 StoredRow = tuple[Any, ...]
 GRID_ID = 2  # where a stored row holds its grid
 
@@ -215,8 +217,8 @@ def indexes_rebuilt(conn: sqlite3.Connection) -> Iterator[None]:
     and so do those on a foreign key: without them, checking each new follow-up
     against the entries pointing at it would read the whole table. So do those
     led by the id: a load only appends to them, which costs no more than sorting
-    (the phone index, which works out each number's digits, is one) and is done
-    while the import still reads, not after it."""
+    (the phone index is one) and is done while the import still reads, not
+    after it."""
     indexes = []
     for table in ("entries", "followups"):
         keys = {row[3] for row in conn.execute(f"PRAGMA foreign_key_list({table})")}
@@ -311,11 +313,15 @@ def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
     written = _Written(conn)
     yield written
     written.index_rest()
-    from gridlog.storage.migrations import REPORT_TRIGGERS, SEARCH_TRIGGERS
+    from gridlog.storage.migrations import (
+        PHONE_KEY_TRIGGERS,
+        REPORT_TRIGGERS,
+        SEARCH_TRIGGERS,
+    )
 
     if written.span is not None and hub_triggers:
         _note_for_hub(conn, *written.span)
-    for statement in (*SEARCH_TRIGGERS, *REPORT_TRIGGERS):
+    for statement in (*SEARCH_TRIGGERS, *REPORT_TRIGGERS, *PHONE_KEY_TRIGGERS):
         if any(f"TRIGGER {name} " in statement for name in _INSERT_TRIGGERS):
             conn.execute(statement)
     for statement in hub_triggers:
@@ -403,8 +409,9 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[StoredRow]) -> ra
         entries.append((entry_id, *row[:-1], case_id, now, now))
     conn.executemany(
         "INSERT INTO entries (id, uuid, at, grid_id, place, building_id, resident,"
-        " phone, category, kind, text, tags, worker, day_only, case_id, created_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " phone, phone_key, category, kind, text, tags, worker, day_only, case_id,"
+        " created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         entries,
     )
     conn.executemany(
@@ -441,11 +448,13 @@ _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 # The triggers a bulk load drops for its transaction, doing their work in one
-# statement per batch: the search index's and the report summary's.
+# statement per batch: the search index's and the report summary's; and the one
+# that keys the phone of an entry written without its key (a load gives them all).
 _INSERT_TRIGGERS = (
     "entries_search_insert",
     "followups_search_insert",
     "report_entries_insert",
+    "entries_phone_key_insert",
 )
 # The hub's triggers on the same inserts: each looks up whether this device syncs,
 # a row at a time (see `m017_hub_dirty`); a bulk load asks once, at its end.
