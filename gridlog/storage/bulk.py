@@ -150,7 +150,6 @@ def named(row: StoredRow, entry_uuid: str) -> StoredRow:
 # phone_key, category, kind, text, tags, worker, day_only, items), each item (uuid,
 # type, text, due_on, closed_at, close_note, closed_day_unknown, closed_time_unknown).
 StoredRow = tuple[Any, ...]
-GRID_ID = 2  # where a stored row holds its grid
 
 
 @dataclass
@@ -195,16 +194,19 @@ def store(
     totals: Loaded,
     *,
     all_new: bool = False,
+    grid_ids: list[int] | None = None,
 ) -> range:
     """Store the rows of `chunk` not stored yet (all of them when the caller knows
     none can be), in the caller's transaction and inside `indexed_in_bulk`; returns
-    the ids they took, and adds to `totals`."""
+    the ids they took, and adds to `totals`. A row whose grid is a stand-in -1, -2,
+    … (a grid the reading could not know yet) is stored in `grid_ids[0]`,
+    `grid_ids[1]`, …"""
     fresh = chunk if all_new else _not_yet_stored(conn, chunk)
     totals.stored += len(fresh)
     totals.skipped += len(chunk) - len(fresh)
     if not fresh:
         return range(0)
-    written = _load_batch(conn, changes, fresh)
+    written = _load_batch(conn, changes, fresh, grid_ids or [])
     totals.items += len(written) - len(fresh)
     return written
 
@@ -383,8 +385,13 @@ def _not_yet_stored(
     return [row for row in chunk if row[0] not in stored]
 
 
-def _load_batch(conn: sqlite3.Connection, changes, chunk: list[StoredRow]) -> range:
-    """Write one batch; returns the ids its entries, follow-ups and reminders took."""
+def _load_batch(
+    conn: sqlite3.Connection, changes, chunk: list[StoredRow], grid_ids: list[int]
+) -> range:
+    """Write one batch; returns the ids its entries, follow-ups and reminders took.
+    An entry's building and case go in as 0 for none, made NULL by SQLite:
+    Python's sqlite3 binds a None at several times the cost of a number, and a
+    million-row import binds millions of them."""
     items = sum(len(row[-1]) for row in chunk)
     last = conn.execute(
         "UPDATE counters SET value = value + ? WHERE name = 'record' RETURNING value",
@@ -396,22 +403,25 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[StoredRow]) -> ra
     # each row is written once, case_id included. (Reset by SQLite after COMMIT.)
     conn.execute("PRAGMA defer_foreign_keys = ON")
     entries, followups = [], []
-    for row in chunk:
+    for uuid_, at, grid_id, place, building_id, *rest, items in chunk:
         entry_id, next_id = next_id, next_id + 1
-        case_id = None
-        at, grid_id = row[1], row[2]
-        for item_uuid, kind, text, due_on, closed_at, note, *unknown in row[-1]:
+        case_id = 0
+        if grid_id < 0:
+            grid_id = grid_ids[-grid_id - 1]
+        for item_uuid, kind, text, due_on, closed_at, note, *unknown in items:
             item = (next_id, item_uuid, kind, entry_id, grid_id, text, due_on, at)
             followups.append((*item, closed_at, note, *unknown, now, now))
-            if case_id is None and kind == "followup":
+            if not case_id and kind == "followup":
                 case_id = next_id
             next_id += 1
-        entries.append((entry_id, *row[:-1], case_id, now, now))
+        entries.append(
+            (entry_id, uuid_, at, grid_id, place, building_id or 0, *rest, case_id, now)
+        )
     conn.executemany(
         "INSERT INTO entries (id, uuid, at, grid_id, place, building_id, resident,"
         " phone, phone_key, category, kind, text, tags, worker, day_only, case_id,"
-        " created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8,"
+        " ?9, ?10, ?11, ?12, ?13, ?14, ?15, nullif(?16, 0), ?17, ?17)",
         entries,
     )
     conn.executemany(

@@ -26,7 +26,9 @@ _KEY = str.maketrans(
 
 def phone_key(phone: str | None) -> str | None:
     """The key of an entry's phone as typed; None for no phone."""
-    return None if phone is None else phone.translate(_KEY)
+    if phone is None or (phone.isascii() and phone.isdigit()):
+        return phone  # most are typed as plain digits: nothing to drop
+    return phone.translate(_KEY)
 
 
 def keyed(table: str, values: Mapping[str, Any]) -> Mapping[str, Any]:
