@@ -403,12 +403,12 @@ def _load_batch(
     # each row is written once, case_id included. (Reset by SQLite after COMMIT.)
     conn.execute("PRAGMA defer_foreign_keys = ON")
     entries, followups = [], []
-    for uuid_, at, grid_id, place, building_id, *rest, items in chunk:
+    for uuid_, at, grid_id, place, building_id, *rest, opened in chunk:
         entry_id, next_id = next_id, next_id + 1
         case_id = 0
         if grid_id < 0:
             grid_id = grid_ids[-grid_id - 1]
-        for item_uuid, kind, text, due_on, closed_at, note, *unknown in items:
+        for item_uuid, kind, text, due_on, closed_at, note, *unknown in opened:
             item = (next_id, item_uuid, kind, entry_id, grid_id, text, due_on, at)
             followups.append((*item, closed_at, note, *unknown, now, now))
             if not case_id and kind == "followup":
