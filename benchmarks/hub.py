@@ -310,8 +310,8 @@ def export_lines(
     """The lines `gridlog export` writes for `row` once bulk-loaded (an entry and
     the follow-ups and reminders it opened), made by bulk loading's own conversion
     (`LoadRow.stored`) without a database; ids from `first_id` on."""
-    (uuid, at, grid_id, place, building_id, resident, phone, category, kind, text,
-     tags, worker, day_only, items) = row.stored()  # fmt: skip
+    (uuid, at, grid_id, place, building_id, resident, phone, _key, category, kind,
+     text, tags, worker, day_only, items) = row.stored()  # fmt: skip
     grid = registry.grid_uuid[grid_id]
     case = next((item[0] for item in items if item[1] == "followup"), None)
     entry = {

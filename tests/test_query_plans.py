@@ -226,9 +226,9 @@ def test_search_for_a_number_reads_the_phone_index_and_the_trigram_indexes(db):
     )
     details = [" ".join(d) for _sql, d in found]
     assert any("entries_search VIRTUAL TABLE INDEX" in d for d in details)
-    assert any("INDEX entries_phone" in d for d in details), found
+    assert any("INDEX entries_phone_key" in d for d in details), found
     # Walking the partial index of the entries with a phone, newest first to the
     # limit, is fine: it holds those few, not the whole log.
     for _sql, lines in found:
-        scans = [line for line in full_scans(lines) if "entries_phone" not in line]
+        scans = [line for line in full_scans(lines) if "entries_phone_key" not in line]
         assert scans == [], lines

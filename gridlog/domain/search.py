@@ -131,13 +131,12 @@ def _phone_ids(
     conn: sqlite3.Connection, digits: str, below: int | None, page: int
 ) -> list[int]:
     """Entries whose phone holds `digits`, newest first, off the index of the entries
-    that carry one (`entries_phone`): most carry none."""
-    from gridlog.storage.migrations import ENTRY_PHONE_DIGITS
-
+    that carry one (`entries_phone_key`: their phones' digits, see
+    `storage.phone_keys`): most carry none."""
     bound = "" if below is None else " AND id < :below"
     rows = conn.execute(
-        "SELECT id FROM entries INDEXED BY entries_phone WHERE phone IS NOT NULL"
-        f" AND instr({ENTRY_PHONE_DIGITS}, :digits) > 0{bound}"
+        "SELECT id FROM entries INDEXED BY entries_phone_key"
+        f" WHERE phone_key IS NOT NULL AND instr(phone_key, :digits) > 0{bound}"
         " ORDER BY id DESC LIMIT :page",
         {"digits": digits, "below": below, "page": page},
     )

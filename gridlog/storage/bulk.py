@@ -23,6 +23,7 @@ from typing import Any
 from gridlog.context import Context
 from gridlog.dates.clock import to_utc_iso
 from gridlog.storage.history import writing
+from gridlog.storage.phone_keys import phone_key
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ def unnamed_row(
         building_id,
         resident,
         phone,
+        phone_key(phone),
         category,
         kind,
         text,
@@ -144,11 +146,10 @@ def named(row: StoredRow, entry_uuid: str) -> StoredRow:
     return (entry_uuid, *row[1:-1], items)
 
 
-# A row as written: (uuid, at, grid_id, place, building_id, resident, phone, category,
-# kind, text, tags, worker, day_only, items), each item (uuid, type, text, due_on,
-# closed_at, close_note, closed_day_unknown, closed_time_unknown).
+# A row as written: (uuid, at, grid_id, place, building_id, resident, phone,
+# phone_key, category, kind, text, tags, worker, day_only, items), each item (uuid,
+# type, text, due_on, closed_at, close_note, closed_day_unknown, closed_time_unknown).
 StoredRow = tuple[Any, ...]
-GRID_ID = 2  # where a stored row holds its grid
 
 
 @dataclass
@@ -193,16 +194,19 @@ def store(
     totals: Loaded,
     *,
     all_new: bool = False,
+    grid_ids: list[int] | None = None,
 ) -> range:
     """Store the rows of `chunk` not stored yet (all of them when the caller knows
     none can be), in the caller's transaction and inside `indexed_in_bulk`; returns
-    the ids they took, and adds to `totals`."""
+    the ids they took, and adds to `totals`. A row whose grid is a stand-in -1, -2,
+    … (a grid the reading could not know yet) is stored in `grid_ids[0]`,
+    `grid_ids[1]`, …"""
     fresh = chunk if all_new else _not_yet_stored(conn, chunk)
     totals.stored += len(fresh)
     totals.skipped += len(chunk) - len(fresh)
     if not fresh:
         return range(0)
-    written = _load_batch(conn, changes, fresh)
+    written = _load_batch(conn, changes, fresh, grid_ids or [])
     totals.items += len(written) - len(fresh)
     return written
 
@@ -215,8 +219,8 @@ def indexes_rebuilt(conn: sqlite3.Connection) -> Iterator[None]:
     and so do those on a foreign key: without them, checking each new follow-up
     against the entries pointing at it would read the whole table. So do those
     led by the id: a load only appends to them, which costs no more than sorting
-    (the phone index, which works out each number's digits, is one) and is done
-    while the import still reads, not after it."""
+    (the phone index is one) and is done while the import still reads, not
+    after it."""
     indexes = []
     for table in ("entries", "followups"):
         keys = {row[3] for row in conn.execute(f"PRAGMA foreign_key_list({table})")}
@@ -311,11 +315,15 @@ def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
     written = _Written(conn)
     yield written
     written.index_rest()
-    from gridlog.storage.migrations import REPORT_TRIGGERS, SEARCH_TRIGGERS
+    from gridlog.storage.migrations import (
+        PHONE_KEY_TRIGGERS,
+        REPORT_TRIGGERS,
+        SEARCH_TRIGGERS,
+    )
 
     if written.span is not None and hub_triggers:
         _note_for_hub(conn, *written.span)
-    for statement in (*SEARCH_TRIGGERS, *REPORT_TRIGGERS):
+    for statement in (*SEARCH_TRIGGERS, *REPORT_TRIGGERS, *PHONE_KEY_TRIGGERS):
         if any(f"TRIGGER {name} " in statement for name in _INSERT_TRIGGERS):
             conn.execute(statement)
     for statement in hub_triggers:
@@ -377,8 +385,13 @@ def _not_yet_stored(
     return [row for row in chunk if row[0] not in stored]
 
 
-def _load_batch(conn: sqlite3.Connection, changes, chunk: list[StoredRow]) -> range:
-    """Write one batch; returns the ids its entries, follow-ups and reminders took."""
+def _load_batch(
+    conn: sqlite3.Connection, changes, chunk: list[StoredRow], grid_ids: list[int]
+) -> range:
+    """Write one batch; returns the ids its entries, follow-ups and reminders took.
+    An entry's building and case go in as 0 for none, made NULL by SQLite:
+    Python's sqlite3 binds a None at several times the cost of a number, and a
+    million-row import binds millions of them."""
     items = sum(len(row[-1]) for row in chunk)
     last = conn.execute(
         "UPDATE counters SET value = value + ? WHERE name = 'record' RETURNING value",
@@ -390,21 +403,25 @@ def _load_batch(conn: sqlite3.Connection, changes, chunk: list[StoredRow]) -> ra
     # each row is written once, case_id included. (Reset by SQLite after COMMIT.)
     conn.execute("PRAGMA defer_foreign_keys = ON")
     entries, followups = [], []
-    for row in chunk:
+    for uuid_, at, grid_id, place, building_id, *rest, opened in chunk:
         entry_id, next_id = next_id, next_id + 1
-        case_id = None
-        at, grid_id = row[1], row[2]
-        for item_uuid, kind, text, due_on, closed_at, note, *unknown in row[-1]:
+        case_id = 0
+        if grid_id < 0:
+            grid_id = grid_ids[-grid_id - 1]
+        for item_uuid, kind, text, due_on, closed_at, note, *unknown in opened:
             item = (next_id, item_uuid, kind, entry_id, grid_id, text, due_on, at)
             followups.append((*item, closed_at, note, *unknown, now, now))
-            if case_id is None and kind == "followup":
+            if not case_id and kind == "followup":
                 case_id = next_id
             next_id += 1
-        entries.append((entry_id, *row[:-1], case_id, now, now))
+        entries.append(
+            (entry_id, uuid_, at, grid_id, place, building_id or 0, *rest, case_id, now)
+        )
     conn.executemany(
         "INSERT INTO entries (id, uuid, at, grid_id, place, building_id, resident,"
-        " phone, category, kind, text, tags, worker, day_only, case_id, created_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " phone, phone_key, category, kind, text, tags, worker, day_only, case_id,"
+        " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8,"
+        " ?9, ?10, ?11, ?12, ?13, ?14, ?15, nullif(?16, 0), ?17, ?17)",
         entries,
     )
     conn.executemany(
@@ -441,11 +458,13 @@ _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 # The triggers a bulk load drops for its transaction, doing their work in one
-# statement per batch: the search index's and the report summary's.
+# statement per batch: the search index's and the report summary's; and the one
+# that keys the phone of an entry written without its key (a load gives them all).
 _INSERT_TRIGGERS = (
     "entries_search_insert",
     "followups_search_insert",
     "report_entries_insert",
+    "entries_phone_key_insert",
 )
 # The hub's triggers on the same inserts: each looks up whether this device syncs,
 # a row at a time (see `m017_hub_dirty`); a bulk load asks once, at its end.

@@ -19,6 +19,7 @@ from typing import Any
 from gridlog.context import Context
 from gridlog.storage.db import transaction
 from gridlog.storage.migrations import REVISED
+from gridlog.storage.phone_keys import keyed, unkeyed
 
 # Tables whose ids users type; they share one sequence so an id names one thing.
 _SHARED_IDS = frozenset({"entries", "followups"})
@@ -50,10 +51,11 @@ class Changes:
             values.setdefault("uuid", str(uuid.uuid4()))
         if table in _SHARED_IDS and "id" not in values:
             values["id"] = self._next_record_id()
-        columns = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
+        stored = keyed(table, values)
+        columns = ", ".join(stored)
+        marks = ", ".join("?" for _ in stored)
         cursor = self.conn.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(stored.values())
         )
         record_id = values.get("id", cursor.lastrowid)
         values["id"] = record_id
@@ -66,11 +68,12 @@ class Changes:
         `insert` writes and remembers one, a statement for them all."""
         if not rows:
             return
-        columns = ", ".join(rows[0])
-        marks = ", ".join("?" for _ in rows[0])
+        stored = [keyed(table, row) for row in rows]
+        columns = ", ".join(stored[0])
+        marks = ", ".join("?" for _ in stored[0])
         self.conn.executemany(
             f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-            [list(row.values()) for row in rows],
+            [list(row.values()) for row in stored],
         )
         # Each row's history, its values as written (what `insert` keeps), made
         # by SQLite from the rows themselves: a grid's years of JSON at C speed.
@@ -125,17 +128,18 @@ class Changes:
         row = self.conn.execute(
             f"SELECT * FROM {table} WHERE rowid = ?", (record_id,)
         ).fetchone()
-        before = dict(zip(row.keys(), row, strict=True))
+        before = unkeyed(table, dict(zip(row.keys(), row, strict=True)))
         self.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (record_id,))
         self._remember(table, record_id, "delete", before, None)
         return before
 
     def restore(self, table: str, row: Mapping[str, Any]) -> None:
         """Put back a deleted row exactly as it was (id and UUID included)."""
-        columns = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
+        stored = keyed(table, row)
+        columns = ", ".join(stored)
+        marks = ", ".join("?" for _ in stored)
         self.conn.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(stored.values())
         )
         record_id = row.get("id")
         if record_id is None:

@@ -166,14 +166,14 @@ class FileImport:
         """Store a chunk, registering the new grids it names (--create-grids)."""
         for name in good.new_grids[len(self._grid_ids) :]:
             self._grid_ids.append(_grid_id_creating(changes, name))
-        rows, at = good.rows, bulk.GRID_ID
-        if self._grid_ids:
-            ids = self._grid_ids
-            rows = [
-                row if row[at] > 0 else (*row[:at], ids[-row[at] - 1], *row[at + 1 :])
-                for row in rows
-            ]
-        return bulk.store(self.conn, changes, rows, totals, all_new=all_new)
+        return bulk.store(
+            self.conn,
+            changes,
+            good.rows,
+            totals,
+            all_new=all_new,
+            grid_ids=self._grid_ids,
+        )
 
     def _stream(self, *, naming: bool) -> _Inline | _Apart:
         """The file's events, read here or in a second process; rows given their

@@ -52,6 +52,7 @@ from gridlog.storage import hub_tracking
 from gridlog.storage import photos as photo_files
 from gridlog.storage.bulk import indexed_in_bulk, indexes_rebuilt
 from gridlog.storage.history import Changes, writing
+from gridlog.storage.phone_keys import keyed
 from gridlog.storage.wipe import owe_wipe, wipe_after_commit
 from gridlog.transfer.export_jsonl import TABLES, record_lines
 from gridlog.transfer.merge_read import (
@@ -144,20 +145,22 @@ class _Restoring:
         self.conn = conn
 
     def insert(self, table: str, row: Mapping[str, Any]) -> int:
-        columns = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
+        stored = keyed(table, row)
+        columns = ", ".join(stored)
+        marks = ", ".join("?" for _ in stored)
         cursor = self.conn.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(stored.values())
         )
         return int(row.get("id", cursor.lastrowid))
 
     def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
         if rows:
-            columns = ", ".join(rows[0])
-            marks = ", ".join("?" for _ in rows[0])
+            stored = [keyed(table, row) for row in rows]
+            columns = ", ".join(stored[0])
+            marks = ", ".join("?" for _ in stored[0])
             self.conn.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                [list(row.values()) for row in rows],
+                [list(row.values()) for row in stored],
             )
 
     def link_many(self, table: str, column: str, links: list[tuple[int, int]]) -> None:
