@@ -100,14 +100,18 @@ def unnamed_row(
     worker: str | None,
     items: Iterable[LoadItem],
     day_only: bool,
+    stored_at: str | None = None,
 ) -> StoredRow:
     """A row as it is written but for its UUIDs, which `named` gives. An import
     makes these where it reads the file, in its own process, straight from the
     cells (a `LoadRow` per row would be a million objects more), and names them
-    where it stores them, in file order."""
+    where it stores them, in file order; it gives `stored_at`, `at` as stored,
+    already made (see `transfer.instants`)."""
+    if stored_at is None:
+        stored_at = to_utc_iso(at)
     return (
         None,
-        to_utc_iso(at),
+        stored_at,
         grid_id,
         place,
         building_id,
@@ -126,7 +130,7 @@ def unnamed_row(
                 item.type,
                 item.text or text,
                 item.due_on.isoformat(),
-                to_utc_iso(item.closed_at) if item.closed_at else None,
+                _stored(item.closed_at, at, stored_at),
                 item.close_note,
                 int(item.closed_day_unknown),
                 int(item.closed_time_unknown),
@@ -134,6 +138,14 @@ def unnamed_row(
             for item in items
         ),
     )
+
+
+def _stored(moment: dt.datetime | None, at: dt.datetime, stored_at: str) -> str | None:
+    """A follow-up's closing as stored: most imported ones were closed at the
+    visit (on a day nobody wrote down), whose text is made already."""
+    if moment is None:
+        return None
+    return stored_at if moment is at else to_utc_iso(moment)
 
 
 def named(row: StoredRow, entry_uuid: str) -> StoredRow:

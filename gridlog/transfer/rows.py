@@ -25,6 +25,7 @@ from gridlog.domain import grids, settings
 from gridlog.domain.limits import check_name
 from gridlog.errors import GridlogError
 from gridlog.storage import bulk
+from gridlog.transfer import instants
 from gridlog.transfer.cells import (
     READERS,
     UNKNOWN,
@@ -108,7 +109,7 @@ class RowReader:
                 self._readers.append((key, index, self._labels[key], memoised, known))
         self._special = [self.columns.get(key) for key in _SPECIAL]
         self._moment_memo = Memo(lambda value, _: _with_day(*read_visit(value, ctx)))
-        self._time_memo = Memo(lambda value, _: read_time_of_day(value, ctx))
+        self._time_memo = Memo(lambda value, _: _minutes(read_time_of_day(value, ctx)))
         self._grid_memo = Memo(self._grid)
         self._building_memo = Memo(lambda place, _: self._building(place))
         # Visits later today are fine (another device's clock may run a little
@@ -172,7 +173,7 @@ class RowReader:
         blank = not cells and date is None and grid is None and not problems
         if blank and not any(filled(value) for value in values):
             return None
-        at, day_only = self._when(number, date, time, problems) or (None, False)
+        at, day_only, at_texts = self._when(number, date, time, problems) or _NO_TIME
         text = cells.get("text")
         if text is None and "text" not in cells:
             label = self._labels["text"]
@@ -190,7 +191,9 @@ class RowReader:
             problems.sort(key=lambda problem: self._positions.get(problem.column, 0))
             return None
         text, items = self._with_result(text, cells.get("close_note"), items)
-        return self._load(at, day_only, grid_id, text, place, building, cells, items)
+        return self._load(
+            at, day_only, at_texts, grid_id, text, place, building, cells, items
+        )
 
     # -- a row's phases, in the order `_row` runs them --
 
@@ -224,9 +227,9 @@ class RowReader:
 
     def _when(
         self, number: int, date: Any, time: Any, problems: list[Problem]
-    ) -> tuple[dt.datetime, bool] | None:
-        """The visit's moment and whether only its day is known, or None and a
-        problem under the date column."""
+    ) -> tuple[dt.datetime, bool, tuple[str, str]] | None:
+        """The visit's moment, whether only its day is known and its texts (see
+        `_at`), or None and a problem under the date column."""
         label = self._labels["date"]
         try:
             return self._at(date, time, label)
@@ -330,6 +333,7 @@ class RowReader:
         self,
         at: dt.datetime,
         day_only: bool,
+        at_texts: tuple[str, str],
         grid_id: int,
         text: str,
         place: str | None,
@@ -340,6 +344,7 @@ class RowReader:
         """A good row as `storage.bulk` stores it but for its UUIDs, with what
         identifies it (its day_only kept out of that)."""
         resident = cells.get("resident")
+        stored_at, iso = at_texts
         row = bulk.unnamed_row(
             at,
             grid_id,
@@ -354,25 +359,32 @@ class RowReader:
             cells.get("worker") or self.ctx.worker,
             items,
             day_only,
+            stored_at,
         )
-        return row, identity(at, self._grid_name(grid_id), place, resident, text)
+        return row, identity(iso, self._grid_name(grid_id), place, resident, text)
 
     # -- cells --
 
-    def _at(self, value: Any, time_value: Any, label: str) -> tuple[dt.datetime, bool]:
+    def _at(
+        self, value: Any, time_value: Any, label: str
+    ) -> tuple[dt.datetime, bool, tuple[str, str]]:
         """When the visit was: the 日期 cell, at the 时间 cell's time if there is one;
-        and whether only the day is known. Each distinct date and time is read once
-        (a log repeats them all day)."""
+        whether only the day is known; and the moment as stored and as its identity
+        spells it (see `transfer.instants`). Each distinct date and time is read
+        once (a log repeats them all day)."""
         if value is None:
             raise GridlogError("field.empty", field=label)
-        moment, day_only, day = self._moment_memo(value, None)
+        moment, day_only, day, texts, clock = self._moment_memo(value, None)
         if time_value is not None:
-            moment, day_only = day + self._time_memo(time_value, None), False
+            delta, minute = self._time_memo(time_value, None)
+            moment, day_only = day + delta, False
         if moment >= self._tomorrow:
             raise GridlogError("import.future", text=as_text(value))
         if moment.year < 1900:  # and year 1 cannot even be stored in UTC
             raise GridlogError("import.too_old", text=as_text(value))
-        return moment, day_only
+        if time_value is not None:
+            texts = instants.texts(moment) if clock is None else clock.texts(minute)
+        return moment, day_only, texts
 
     def _grid(self, cell: tuple[Any, int | None], label: str) -> int:
         """The 网格 column, else the place's building's grid, else the default."""
@@ -457,19 +469,32 @@ class RowReader:
 
 def _with_day(
     moment: dt.datetime, day_only: bool
-) -> tuple[dt.datetime, bool, dt.datetime]:
-    """A visit's moment as `read_visit` gives it, and the start of its day, where a
-    time-of-day cell counts from: made once per distinct date cell, not per row."""
-    return moment, day_only, moment.replace(hour=0, minute=0, second=0)
+) -> tuple[dt.datetime, bool, dt.datetime, Any, instants.Day | None]:
+    """A visit's moment as `read_visit` gives it, with its texts; and the start of
+    its day, where a time-of-day cell counts from, with the day's texts: made once
+    per distinct date cell, not per row."""
+    day = moment.replace(hour=0, minute=0, second=0)
+    if not 1900 <= moment.year < dt.MAXYEAR:  # refused (see `_at`), nor formatted
+        return moment, day_only, day, None, None
+    return moment, day_only, day, instants.texts(moment), instants.Day.of(day)
+
+
+def _minutes(delta: dt.timedelta) -> tuple[dt.timedelta, int]:
+    """A time of day, and the minutes into the day it is."""
+    return delta, delta.seconds // 60
+
+
+_NO_TIME = (None, False, ("", ""))
 
 
 def identity(
-    at: dt.datetime, grid: str, place: str | None, resident: str | None, text: str
+    at: str, grid: str, place: str | None, resident: str | None, text: str
 ) -> bytes:
-    """What makes a row the same row on the next import of the file: its moment,
-    grid, place, resident and text, joined by the unit separator."""
+    """What makes a row the same row on the next import of the file: its moment
+    (ISO, with its offset), grid, place, resident and text, joined by the unit
+    separator."""
     place, resident = place or "", resident or ""
-    joined = f"{at.isoformat()}\x1f{grid}\x1f{place}\x1f{resident}\x1f{text}"
+    joined = f"{at}\x1f{grid}\x1f{place}\x1f{resident}\x1f{text}"
     return hashlib.blake2b(
         joined.encode("utf-8", "surrogatepass"), digest_size=16
     ).digest()
