@@ -32,7 +32,6 @@ from gridlog.transfer.cells import (
     Memo,
     Refused,
     as_text,
-    cell,
     filled,
     given,
     read_closed_on,
@@ -107,7 +106,9 @@ class RowReader:
                 memoised = Memo(read) if memo else read
                 known = memoised.known if memo else {}  # `{}`: nothing kept
                 self._readers.append((key, index, self._labels[key], memoised, known))
-        self._special = [self.columns.get(key) for key in _SPECIAL]
+        for key in _SPECIAL:  # kept as they are, for the phases that read them
+            if (index := self.columns.get(key)) is not None:
+                self._readers.append((key, index, self._labels[key], None, {}))
         self._moment_memo = Memo(lambda value, _: _with_day(*read_visit(value, ctx)))
         self._time_memo = Memo(lambda value, _: _minutes(read_time_of_day(value, ctx)))
         self._grid_memo = Memo(self._grid)
@@ -166,13 +167,10 @@ class RowReader:
         """One row read, or None for a bad row (its problems added) or a blank one."""
         size = len(values)
         cells = self._cells(number, values, size, problems)
-        date, time, grid, followup, reminder = [
-            None if index is None else cell(values, index, size)
-            for index in self._special
-        ]
-        blank = not cells and date is None and grid is None and not problems
-        if blank and not any(filled(value) for value in values):
-            return None
+        if not cells and not problems and not any(filled(v) for v in values):
+            return None  # a blank row
+        get = cells.get
+        date, time, grid, followup, reminder = [get(key) for key in _SPECIAL]
         at, day_only, at_texts = self._when(number, date, time, problems) or _NO_TIME
         text = cells.get("text")
         if text is None and "text" not in cells:
@@ -200,8 +198,9 @@ class RowReader:
     def _cells(
         self, number: int, values: list[Any], size: int, problems: list[Problem]
     ) -> dict[str, Any]:
-        """The cells every row reads the same way, by column key; a refused cell is
-        None and a problem. The one loop per cell of the import: kept flat."""
+        """The cells of the row by column key, read the same way in every row (but
+        those of `_SPECIAL`, kept as they are); a refused cell is None and a
+        problem. The one loop per cell of the import: kept flat."""
         cells: dict[str, Any] = {}
         for key, index, label, read, known in self._readers:
             if index >= size:
@@ -217,6 +216,9 @@ class RowReader:
                 continue
             value = known.get(raw, UNKNOWN)  # a column's usual values, read before
             if value is UNKNOWN or value.__class__ is Refused:
+                if read is None:
+                    cells[key] = raw
+                    continue
                 try:
                     value = read(raw, label)
                 except GridlogError as error:
