@@ -12,7 +12,6 @@ times, and the loop over a row's cells stays in one flat method.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import sqlite3
@@ -327,7 +326,7 @@ class RowReader:
             return text, items
         for index, item in enumerate(items):
             if item.closed_at is not None:
-                items[index] = dataclasses.replace(item, close_note=result)
+                items[index] = item._replace(close_note=result)
                 return text, items
         return f"{text}\n{self._labels['close_note']}：{result}", items
 
