@@ -169,7 +169,8 @@ class RowReader:
         if not cells and not problems and not any(filled(v) for v in values):
             return None  # a blank row
         get = cells.get
-        date, time, grid, followup, reminder = [get(key) for key in _SPECIAL]
+        date, time, grid = get("date"), get("time"), get("grid")
+        followup, reminder = get("followup"), get("reminder")
         at, day_only, at_texts = self._when(number, date, time, problems) or _NO_TIME
         text = cells.get("text")
         if text is None and "text" not in cells:
