@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 KINDS = ("visit", "patrol", "window", "meeting", "other")
@@ -64,32 +63,92 @@ def month_period(year: int, month: int) -> Period:
     return Period(start, _next_month(start))
 
 
-@dataclass
-class Figures:
+class _Record:
+    """A mutable record written out by hand: `dataclass` generates its methods from
+    source at import (about 1.5 ms a class), which every report paid for. Equal
+    and shown by the fields of `_compared` and `_shown`, as a dataclass is."""
+
+    __slots__ = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq
+    _shown: tuple[str, ...] = ()
+    _compared: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
+        return f"{type(self).__qualname__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self._compared)
+
+
+class Figures(_Record):
     """The numbers for one group (a grid, a worker or a category) or the total."""
 
-    group: str
-    entries: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
-    by_category: dict[str, int] = field(default_factory=dict)
-    places: int = 0  # distinct places (households, buildings) with an entry
-    followups_opened: int = 0
-    followups_closed: int = 0
-    # Still open at the period's end: every follow-up (a case being worked on), and
-    # the reminders due by then. A reminder due later (a birthday in 2030) is
-    # `scheduled`: future work, not open work.
-    open: int = 0
-    overdue: int = 0  # ... of which past their due date then (or today, if sooner)
-    scheduled: int = 0  # reminders open at the period's end and due after it
-    median_resolution_minutes: float | None = None  # follow-ups closed in the period
-    longest_resolution_minutes: int | None = None
-    # ... of which closed on a day nobody wrote down: left out of those times
-    unknown_resolution: int = 0
-    due_in_period: int = 0  # follow-ups and reminders due in the period (so far)
-    closed_on_time: int = 0  # ... of which closed by the end of their due day
-    # The minutes to resolve each follow-up closed in the period, sorted: what a
-    # worker's median over several grids is taken from.
-    resolution: list[int] = field(default_factory=list, repr=False, compare=False)
+    # In the order a dataclass would show them (and take them positionally).
+    _shown = _compared = (
+        "group",
+        "entries",
+        "by_kind",
+        "by_category",
+        "places",
+        "followups_opened",
+        "followups_closed",
+        "open",
+        "overdue",
+        "scheduled",
+        "median_resolution_minutes",
+        "longest_resolution_minutes",
+        "unknown_resolution",
+        "due_in_period",
+        "closed_on_time",
+    )
+    __slots__ = (*_shown, "resolution")
+
+    def __init__(
+        self,
+        group: str,
+        entries: int = 0,
+        by_kind: dict[str, int] | None = None,
+        by_category: dict[str, int] | None = None,
+        places: int = 0,
+        followups_opened: int = 0,
+        followups_closed: int = 0,
+        open: int = 0,
+        overdue: int = 0,
+        scheduled: int = 0,
+        median_resolution_minutes: float | None = None,
+        longest_resolution_minutes: int | None = None,
+        unknown_resolution: int = 0,
+        due_in_period: int = 0,
+        closed_on_time: int = 0,
+        resolution: list[int] | None = None,
+    ) -> None:
+        self.group = group
+        self.entries = entries
+        self.by_kind = {} if by_kind is None else by_kind
+        self.by_category = {} if by_category is None else by_category
+        self.places = places  # distinct places (households, buildings) with an entry
+        self.followups_opened = followups_opened
+        self.followups_closed = followups_closed
+        # Still open at the period's end: every follow-up (a case being worked on),
+        # and the reminders due by then. A reminder due later (a birthday in 2030)
+        # is `scheduled`: future work, not open work.
+        self.open = open
+        self.overdue = overdue  # ... of which past their due date then (or today)
+        self.scheduled = scheduled  # reminders open at the period's end, due after
+        # Follow-ups closed in the period: median and longest minutes to resolve.
+        self.median_resolution_minutes = median_resolution_minutes
+        self.longest_resolution_minutes = longest_resolution_minutes
+        # ... of which closed on a day nobody wrote down: left out of those times
+        self.unknown_resolution = unknown_resolution
+        self.due_in_period = due_in_period  # items due in the period (so far)
+        self.closed_on_time = closed_on_time  # ... closed by the end of their day
+        # The minutes to resolve each follow-up closed in the period, sorted: what a
+        # worker's median over several grids is taken from. Neither shown nor
+        # compared.
+        self.resolution = [] if resolution is None else resolution
 
     @property
     def visits(self) -> int:
@@ -128,8 +187,7 @@ class Masthead(NamedTuple):
     workers: list[str]
 
 
-@dataclass(frozen=True)
-class WorkerFigures:
+class WorkerFigures(NamedTuple):
     """A hub worker's share of the review: its grids' figures summed."""
 
     login: str
@@ -142,25 +200,60 @@ class WorkerFigures:
 Roster = list[tuple[str, str, list[str]]]
 
 
-@dataclass
-class Report:
-    period: Period
-    by: str  # one of GROUPINGS
-    groups: list[Figures]
-    total: Figures
-    previous: dict[str, Figures]  # the previous period's figures, by group
-    previous_total: Figures
-    hot_spots: list[HotSpot]
-    # Households of the register nobody visited during the period (domain.coverage).
-    unvisited: list = field(default_factory=list)
-    # The first reminders due after the period (soonest first); `total.scheduled`
-    # counts them all.
-    scheduled: list[ScheduledReminder] = field(default_factory=list)
-    masthead: Masthead = field(default_factory=lambda: Masthead(None, [], []))
-    # Per grid: the register's households visited in the period (domain.coverage).
-    coverage: list = field(default_factory=list)
-    # Per hub worker (the roster `gridlog sync` brought), or None: no roster known.
-    workers: list[WorkerFigures] | None = None
+class Report(_Record):
+    """The review of a period: its groups' figures and the previous period's."""
+
+    _shown = _compared = (
+        "period",
+        "by",
+        "groups",
+        "total",
+        "previous",
+        "previous_total",
+        "hot_spots",
+        "unvisited",
+        "scheduled",
+        "masthead",
+        "coverage",
+        "workers",
+    )
+    __slots__ = _shown
+
+    def __init__(
+        self,
+        period: Period,
+        by: str,
+        groups: list[Figures],
+        total: Figures,
+        previous: dict[str, Figures],
+        previous_total: Figures,
+        hot_spots: list[HotSpot],
+        unvisited: list | None = None,
+        scheduled: list[ScheduledReminder] | None = None,
+        masthead: Masthead | None = None,
+        coverage: list | None = None,
+        workers: list[WorkerFigures] | None = None,
+    ) -> None:
+        self.period = period
+        self.by = by  # one of GROUPINGS
+        self.groups = groups
+        self.total = total
+        self.previous = previous  # the previous period's figures, by group
+        self.previous_total = previous_total
+        self.hot_spots = hot_spots
+        # Households of the register nobody visited during the period
+        # (domain.coverage).
+        self.unvisited = [] if unvisited is None else unvisited
+        # The first reminders due after the period (soonest first);
+        # `total.scheduled` counts them all.
+        self.scheduled = [] if scheduled is None else scheduled
+        self.masthead = Masthead(None, [], []) if masthead is None else masthead
+        # Per grid: the register's households visited in the period
+        # (domain.coverage).
+        self.coverage = [] if coverage is None else coverage
+        # Per hub worker (the roster `gridlog sync` brought), or None: no roster
+        # known.
+        self.workers = workers
 
 
 # --- Computing a report -------------------------------------------------------------
