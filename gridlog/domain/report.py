@@ -304,6 +304,11 @@ class _Query:
         self.zone = zone
         self.grid_ids = list(grid_ids or [])
         self.grid_join = " JOIN grids g ON g.id = e.grid_id" if by == "worker" else ""
+        # The follow-ups' summary serves the grids' figures (its rows know no
+        # worker or category); (entry's grid, place key) -> follow-ups opened,
+        # once read for the period's opened count: what its hot spots are from.
+        self.followup_summary = summarized and by == "grid"
+        self.opened_places: dict[tuple, int] | None = None
 
     def grid_filter(self, column: str) -> tuple[str, list]:
         if not self.grid_ids:
@@ -762,11 +767,15 @@ def _count_followups(
     where, names = q.named_grid_filter("f.grid_id")
     params = {"start": q.start, "end": q.end, **names}
     source = _followup_source(q)
-    rows = conn.execute(
-        f"SELECT grp, count(*) FROM ({source} WHERE f.type = 'followup'"
-        f" AND f.opened_at >= :start AND f.opened_at < :end{where}) GROUP BY grp",
-        params,
-    )
+    if q.followup_summary:
+        opened, q.opened_places = _summarized_followups(conn, q, "opened")
+        rows = opened.items()
+    else:
+        rows = conn.execute(
+            f"SELECT grp, count(*) FROM ({source} WHERE f.type = 'followup'"
+            f" AND f.opened_at >= :start AND f.opened_at < :end{where}) GROUP BY grp",
+            params,
+        )
     for group, count in rows:
         _add(groups, total, group, "followups_opened", count)
     if not q.in_full:
@@ -813,15 +822,73 @@ def _count_followups(
         total.longest_resolution_minutes = everyone[-1]
 
 
+def _summarized_followups(
+    conn, q: _Query, event: str
+) -> tuple[dict[int, int], dict[tuple, int]]:
+    """The follow-ups opened (or closed) in the period per grid, from the summary
+    the triggers keep (`report_followups`); and, of those opened, how many per grid
+    of their entry and place key (a building's id, `=` and a place as typed): the
+    hot spots' counts. Read as the entries' summary is (`_summary_rows`): the
+    summary's months and days, put right by the follow-ups of the period's edges."""
+    from gridlog.storage.migrations import FOLLOWUP_SUMMARY, PLACE_KEY
+
+    buckets, edges = _summary_buckets(q.start, q.end)
+    months = [bucket for bucket, _ in buckets if len(bucket) == 7]
+    if months:
+        buckets = [(month, 1) for month in months]
+        ranges = _outside_months(q.start, q.end, months)
+    else:
+        ranges = [(start, end, 1) for start, end in edges]
+    where, params = q.grid_filter("f.grid_id")
+    summary_where, summary_params = q.grid_filter("s.grid_id")
+    parts, values = [], []
+    if buckets:
+        marks = ", ".join("(?, ?)" for _ in buckets)
+        parts.append(
+            "SELECT s.grid_id, s.entry_grid_id, s.place_key, s.followups * b.column2"
+            f" FROM (VALUES {marks}) b JOIN {FOLLOWUP_SUMMARY} s"
+            f" ON s.bucket = b.column1 AND s.event = ? WHERE 1{summary_where}"
+        )
+        values += [v for bucket in buckets for v in bucket]
+        values += [event, *summary_params]
+    for start, end, sign in ranges:
+        if event == "opened":
+            parts.append(
+                f"SELECT f.grid_id, e.grid_id, {PLACE_KEY.format(e='e')}, {int(sign)}"
+                " FROM followups f JOIN entries e ON e.id = f.entry_id"
+                " WHERE f.type = 'followup' AND f.opened_at >= ?"
+                f" AND f.opened_at < ?{where}"
+            )
+        else:
+            parts.append(
+                f"SELECT f.grid_id, 0, '', {int(sign)} FROM followups f"
+                " WHERE f.type = 'followup' AND f.closed_at >= ?"
+                f" AND f.closed_at < ?{where}"
+            )
+        values += [start, end, *params]
+    per_grid: dict[int, int] = {}
+    places: dict[tuple, int] = {}
+    for grid, entry_grid, key, n in _tuples(conn, " UNION ALL ".join(parts), values):
+        per_grid[grid] = per_grid.get(grid, 0) + n
+        if key != "":
+            place = (entry_grid, key)
+            places[place] = places.get(place, 0) + n
+    return per_grid, places
+
+
 def _count_closed(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
     """Follow-ups closed in the period, without the minutes each took or how many
     were closed on a day nobody wrote down: the previous period on screen."""
-    where, names = q.named_grid_filter("f.grid_id")
-    rows = conn.execute(
-        f"SELECT grp, count(*) FROM ({_followup_source(q)} WHERE f.type = 'followup'"
-        f" AND f.closed_at >= :start AND f.closed_at < :end{where}) GROUP BY grp",
-        {"start": q.start, "end": q.end, **names},
-    )
+    if q.followup_summary:
+        rows = _summarized_followups(conn, q, "closed")[0].items()
+    else:
+        where, names = q.named_grid_filter("f.grid_id")
+        rows = conn.execute(
+            f"SELECT grp, count(*) FROM ({_followup_source(q)}"
+            " WHERE f.type = 'followup' AND f.closed_at >= :start"
+            f" AND f.closed_at < :end{where}) GROUP BY grp",
+            {"start": q.start, "end": q.end, **names},
+        )
     for group, count in rows:
         _add(groups, total, group, "followups_closed", count)
 
@@ -1032,6 +1099,10 @@ def _hot_spot_places(conn, q: _Query) -> list[tuple]:
     period. A building comes as its id (a number in the JSON, where a place typed
     is text) and is named here: a join per row spared. A building gone from the
     register (its entries keep their place) has the places read with the join."""
+    if q.opened_places is not None:
+        counted = _hot_spot_places_summarized(conn, q.opened_places)
+        if counted is not None:
+            return counted
     where, params = q.grid_filter("f.grid_id")
     # Grids grouped by id and named afterwards, as the figures are: a join per row
     # spared.
@@ -1054,6 +1125,26 @@ def _hot_spot_places(conn, q: _Query) -> list[tuple]:
             return _hot_spot_places_joined(conn, sql, values)
         counted.append((group, Counter(named)))
     return counted
+
+
+def _hot_spot_places_summarized(conn, opened: dict[tuple, int]) -> list[tuple] | None:
+    """`_hot_spot_places` from the follow-ups' summary read for the opened count
+    ((entry's grid, place key) -> follow-ups); None when a building is gone from
+    the register (its entries' places are then read with the join)."""
+    buildings = dict(_tuples(conn, "SELECT id, name FROM buildings", ()))
+    counted: dict[int, Counter] = {}
+    for (group, key), count in opened.items():
+        if type(key) is int:
+            name = buildings.get(key)
+            if name is None:
+                return None
+        else:
+            name = key[1:]
+        places = counted.get(group)
+        if places is None:
+            places = counted[group] = Counter()
+        places[name] += count
+    return list(counted.items())
 
 
 def _hot_spot_places_joined(conn, sql: str, values: list) -> list[tuple]:

@@ -311,11 +311,15 @@ def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
     written = _Written(conn)
     yield written
     written.index_rest()
-    from gridlog.storage.migrations import REPORT_TRIGGERS, SEARCH_TRIGGERS
+    from gridlog.storage.migrations import (
+        FOLLOWUP_TRIGGERS,
+        REPORT_TRIGGERS,
+        SEARCH_TRIGGERS,
+    )
 
     if written.span is not None and hub_triggers:
         _note_for_hub(conn, *written.span)
-    for statement in (*SEARCH_TRIGGERS, *REPORT_TRIGGERS):
+    for statement in (*SEARCH_TRIGGERS, *REPORT_TRIGGERS, *FOLLOWUP_TRIGGERS):
         if any(f"TRIGGER {name} " in statement for name in _INSERT_TRIGGERS):
             conn.execute(statement)
     for statement in hub_triggers:
@@ -441,11 +445,15 @@ _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 # The triggers a bulk load drops for its transaction, doing their work in one
-# statement per batch: the search index's and the report summary's.
+# statement per batch: the search index's and the report summaries'. (The
+# follow-ups' summary has one on each table: a follow-up's row is added by whichever
+# of it and its entry comes second; a batch holds both.)
 _INSERT_TRIGGERS = (
     "entries_search_insert",
     "followups_search_insert",
     "report_entries_insert",
+    "report_followups_insert",
+    "report_followups_entry_insert",
 )
 # The hub's triggers on the same inserts: each looks up whether this device syncs,
 # a row at a time (see `m017_hub_dirty`); a bulk load asks once, at its end.
@@ -457,10 +465,11 @@ _SORT_CACHE = -32_768  # KiB
 
 def _index(conn: sqlite3.Connection, first: int, last: int) -> None:
     """The rows of ids `first`..`last` indexed for search and summed into the
-    report's summary: what the insert triggers dropped would have done."""
-    from gridlog.storage.migrations import summarize_entries
+    report's summaries: what the insert triggers dropped would have done."""
+    from gridlog.storage.migrations import summarize_entries, summarize_followups
 
     conn.execute(summarize_entries(first, last))
+    conn.execute(summarize_followups(first, last))
     conn.execute(
         "INSERT INTO entries_search (rowid, text, place, resident)"
         " SELECT id, text, place, resident FROM entries WHERE id BETWEEN ? AND ?",
