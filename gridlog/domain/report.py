@@ -309,6 +309,7 @@ class _Query:
         # once read for the period's opened count: what its hot spots are from.
         self.followup_summary = summarized and by == "grid"
         self.opened_places: dict[tuple, int] | None = None
+        self.hot_spots = False  # the period whose hot spots are shown: the report's
 
     def grid_filter(self, column: str) -> tuple[str, list]:
         if not self.grid_ids:
@@ -349,6 +350,7 @@ def build_report(
         _Query(by, period, zone, grid_ids, today, summarized, places=shown),
         _Query(by, period.previous(), zone, grid_ids, today, summarized, shown),
     ]
+    queries[0].hot_spots = True
     results = [_figures(conn, queries[0])]
     results.append(_figures(conn, queries[1], shown=results[0][0]))
     if summarized:
@@ -768,7 +770,8 @@ def _count_followups(
     params = {"start": q.start, "end": q.end, **names}
     source = _followup_source(q)
     if q.followup_summary:
-        opened, q.opened_places = _summarized_followups(conn, q, "opened")
+        opened, places = _summarized_followups(conn, q, "opened", q.hot_spots)
+        q.opened_places = places if q.hot_spots else None
         rows = opened.items()
     else:
         rows = conn.execute(
@@ -823,13 +826,14 @@ def _count_followups(
 
 
 def _summarized_followups(
-    conn, q: _Query, event: str
+    conn, q: _Query, event: str, places: bool = False
 ) -> tuple[dict[int, int], dict[tuple, int]]:
     """The follow-ups opened (or closed) in the period per grid, from the summary
-    the triggers keep (`report_followups`); and, of those opened, how many per grid
-    of their entry and place key (a building's id, `=` and a place as typed): the
-    hot spots' counts. Read as the entries' summary is (`_summary_rows`): the
-    summary's months and days, put right by the follow-ups of the period's edges."""
+    the triggers keep (`report_followups`); and with `places`, of those opened, how
+    many per grid of their entry and place key (a building's id, `=` and a place
+    as typed): the hot spots' counts. Read as the entries' summary is
+    (`_summary_rows`): the summary's months and days, put right by the follow-ups
+    of the period's edges. Without places SQLite sums them per grid."""
     from gridlog.storage.migrations import FOLLOWUP_SUMMARY, PLACE_KEY
 
     buckets, edges = _summary_buckets(q.start, q.end)
@@ -844,36 +848,40 @@ def _summarized_followups(
     parts, values = [], []
     if buckets:
         marks = ", ".join("(?, ?)" for _ in buckets)
+        key = "s.entry_grid_id, s.place_key, " if places else ""
         parts.append(
-            "SELECT s.grid_id, s.entry_grid_id, s.place_key, s.followups * b.column2"
+            f"SELECT s.grid_id AS grid, {key}s.followups * b.column2 AS n"
             f" FROM (VALUES {marks}) b JOIN {FOLLOWUP_SUMMARY} s"
             f" ON s.bucket = b.column1 AND s.event = ? WHERE 1{summary_where}"
         )
         values += [v for bucket in buckets for v in bucket]
         values += [event, *summary_params]
     for start, end, sign in ranges:
-        if event == "opened":
+        if places:
             parts.append(
-                f"SELECT f.grid_id, e.grid_id, {PLACE_KEY.format(e='e')}, {int(sign)}"
+                f"SELECT f.grid_id AS grid, e.grid_id, {PLACE_KEY.format(e='e')},"
+                f" {int(sign)} AS n"
                 " FROM followups f JOIN entries e ON e.id = f.entry_id"
-                " WHERE f.type = 'followup' AND f.opened_at >= ?"
-                f" AND f.opened_at < ?{where}"
             )
         else:
-            parts.append(
-                f"SELECT f.grid_id, 0, '', {int(sign)} FROM followups f"
-                " WHERE f.type = 'followup' AND f.closed_at >= ?"
-                f" AND f.closed_at < ?{where}"
-            )
+            parts.append(f"SELECT f.grid_id AS grid, {int(sign)} AS n FROM followups f")
+        parts[-1] += (
+            f" WHERE f.type = 'followup' AND f.{event}_at >= ? AND f.{event}_at < ?"
+            f"{where}"
+        )
         values += [start, end, *params]
+    sql = " UNION ALL ".join(parts)
+    if not places:
+        summed = f"SELECT grid, sum(n) FROM ({sql}) GROUP BY grid"
+        return dict(_tuples(conn, summed, values)), {}
     per_grid: dict[int, int] = {}
-    places: dict[tuple, int] = {}
-    for grid, entry_grid, key, n in _tuples(conn, " UNION ALL ".join(parts), values):
+    opened: dict[tuple, int] = {}
+    for grid, entry_grid, key, n in _tuples(conn, sql, values):
         per_grid[grid] = per_grid.get(grid, 0) + n
         if key != "":
             place = (entry_grid, key)
-            places[place] = places.get(place, 0) + n
-    return per_grid, places
+            opened[place] = opened.get(place, 0) + n
+    return per_grid, opened
 
 
 def _count_closed(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
