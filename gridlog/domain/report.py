@@ -305,7 +305,7 @@ class _Query:
         self.grid_ids = list(grid_ids or [])
         self.grid_join = " JOIN grids g ON g.id = e.grid_id" if by == "worker" else ""
         # The follow-ups' summary serves the grids' figures (its rows know no
-        # worker or category); (entry's grid, place key) -> follow-ups opened,
+        # worker or category); (entry's grid, place's name) -> follow-ups opened,
         # once read for the period's opened count: what its hot spots are from.
         self.followup_summary = summarized and by == "grid"
         self.opened_places: dict[tuple, int] | None = None
@@ -830,10 +830,11 @@ def _summarized_followups(
 ) -> tuple[dict[int, int], dict[tuple, int]]:
     """The follow-ups opened (or closed) in the period per grid, from the summary
     the triggers keep (`report_followups`); and with `places`, of those opened, how
-    many per grid of their entry and place key (a building's id, `=` and a place
-    as typed): the hot spots' counts. Read as the entries' summary is
-    (`_summary_rows`): the summary's months and days, put right by the follow-ups
-    of the period's edges. Without places SQLite sums them per grid."""
+    many per grid of their entry and place (named: a building's name, None for one
+    gone from the register, or the place as typed): the hot spots' counts. Read
+    as the entries' summary is (`_summary_rows`): the summary's months and days,
+    put right by the follow-ups of the period's edges. Without places SQLite sums
+    them per grid."""
     from gridlog.storage.migrations import FOLLOWUP_SUMMARY, PLACE_KEY
 
     buckets, edges = _summary_buckets(q.start, q.end)
@@ -848,11 +849,12 @@ def _summarized_followups(
     parts, values = [], []
     if buckets:
         marks = ", ".join("(?, ?)" for _ in buckets)
-        key = "s.entry_grid_id, s.place_key, " if places else ""
+        key = "s.entry_grid_id, s.place_key, bd.name, " if places else ""
+        named = " LEFT JOIN buildings bd ON bd.id = s.place_key" if places else ""
         parts.append(
             f"SELECT s.grid_id AS grid, {key}s.followups * b.column2 AS n"
             f" FROM (VALUES {marks}) b JOIN {FOLLOWUP_SUMMARY} s"
-            f" ON s.bucket = b.column1 AND s.event = ? WHERE 1{summary_where}"
+            f" ON s.bucket = b.column1 AND s.event = ?{named} WHERE 1{summary_where}"
         )
         values += [v for bucket in buckets for v in bucket]
         values += [event, *summary_params]
@@ -860,8 +862,9 @@ def _summarized_followups(
         if places:
             parts.append(
                 f"SELECT f.grid_id AS grid, e.grid_id, {PLACE_KEY.format(e='e')},"
-                f" {int(sign)} AS n"
+                f" bd.name, {int(sign)} AS n"
                 " FROM followups f JOIN entries e ON e.id = f.entry_id"
+                " LEFT JOIN buildings bd ON bd.id = e.building_id"
             )
         else:
             parts.append(f"SELECT f.grid_id AS grid, {int(sign)} AS n FROM followups f")
@@ -876,10 +879,12 @@ def _summarized_followups(
         return dict(_tuples(conn, summed, values)), {}
     per_grid: dict[int, int] = {}
     opened: dict[tuple, int] = {}
-    for grid, entry_grid, key, n in _tuples(conn, sql, values):
+    for grid, entry_grid, key, name, n in _tuples(conn, sql, values):
         per_grid[grid] = per_grid.get(grid, 0) + n
         if key != "":
-            place = (entry_grid, key)
+            # A place typed is its own name; a building's is read with it (None:
+            # gone from the register).
+            place = (entry_grid, name if type(key) is int else key[1:])
             opened[place] = opened.get(place, 0) + n
     return per_grid, opened
 
@@ -1108,7 +1113,7 @@ def _hot_spot_places(conn, q: _Query) -> list[tuple]:
     is text) and is named here: a join per row spared. A building gone from the
     register (its entries keep their place) has the places read with the join."""
     if q.opened_places is not None:
-        counted = _hot_spot_places_summarized(conn, q.opened_places)
+        counted = _hot_spot_places_summarized(q.opened_places)
         if counted is not None:
             return counted
     where, params = q.grid_filter("f.grid_id")
@@ -1135,19 +1140,14 @@ def _hot_spot_places(conn, q: _Query) -> list[tuple]:
     return counted
 
 
-def _hot_spot_places_summarized(conn, opened: dict[tuple, int]) -> list[tuple] | None:
+def _hot_spot_places_summarized(opened: dict[tuple, int]) -> list[tuple] | None:
     """`_hot_spot_places` from the follow-ups' summary read for the opened count
-    ((entry's grid, place key) -> follow-ups); None when a building is gone from
+    ((entry's grid, place's name) -> follow-ups); None when a building is gone from
     the register (its entries' places are then read with the join)."""
-    buildings = dict(_tuples(conn, "SELECT id, name FROM buildings", ()))
     counted: dict[int, Counter] = {}
-    for (group, key), count in opened.items():
-        if type(key) is int:
-            name = buildings.get(key)
-            if name is None:
-                return None
-        else:
-            name = key[1:]
+    for (group, name), count in opened.items():
+        if name is None:
+            return None
         places = counted.get(group)
         if places is None:
             places = counted[group] = Counter()
