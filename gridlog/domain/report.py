@@ -1046,10 +1046,12 @@ def _due_and_on_time(conn, q: _Query, each) -> None:
     day in the user's zone (the day ends at local midnight, not UTC's). While the
     period runs, only the days already over count: an item due on the 20th is not
     missed on the 15th."""
+    group = "g.id" if q.by == "grid" else "grp"
     sql, params = _due_in_period(
         q,
-        "SELECT grp, count(*), count(*) FILTER (WHERE closed_at < ends_at)",
-        " GROUP BY grp",
+        f"SELECT {group}, count(*), count(*) FILTER (WHERE closed_at < ends_at)",
+        f" GROUP BY {group}",
+        grid_major=q.by == "grid",
     )
     for group, due, on_time in conn.execute(sql, params) if sql else ():
         for figures in each(group):
@@ -1066,10 +1068,14 @@ def _due_groups(conn, q: _Query, each) -> None:
         each(group)
 
 
-def _due_in_period(q: _Query, select: str, tail: str) -> tuple[str, list]:
+def _due_in_period(
+    q: _Query, select: str, tail: str, grid_major: bool = False
+) -> tuple[str, list]:
     """`select` (and `tail`) over the items due on the days of the period already
     over, each with the instant its due day ends (`ends_at`); no query when none
-    is over."""
+    is over. `grid_major` (by grid): the items are read grid by grid, day by day,
+    each (day, grid) a look-up on the due-date index, so that they come in the
+    grids' order and a GROUP BY g.id needs no sort of a month's thousands."""
     from gridlog.dates.clock import day_start_utc
 
     over = (q.late_day - q.period.start).days
@@ -1083,6 +1089,16 @@ def _due_in_period(q: _Query, select: str, tail: str) -> tuple[str, list]:
             day.isoformat(),
             day_start_utc(day + dt.timedelta(days=1), q.zone),
         ]
+    if grid_major:
+        # CROSS JOIN: SQLite keeps the order written (grids by id, days, items).
+        where, params = q.grid_filter("g.id")
+        return (
+            f"WITH days(day, ends_at) AS (VALUES {ends}) {select}"
+            " FROM grids g NOT INDEXED"
+            " CROSS JOIN days CROSS JOIN followups f"
+            f" ON f.grid_id = g.id AND f.due_on = days.day WHERE 1{where}{tail}",
+            [*day_params, *params],
+        )
     where, params = q.grid_filter("f.grid_id")
     return (
         f"WITH days(day, ends_at) AS (VALUES {ends}) {select}"
