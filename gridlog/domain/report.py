@@ -6,8 +6,6 @@ what came up, what was closed and how fast, what is still open or overdue, where
 same problems keep coming back, and how it compares with the period before.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 import sqlite3
@@ -22,7 +20,8 @@ GROUPINGS = ("grid", "worker", "category")
 
 # The immutable records are NamedTuples, not frozen dataclasses: a dataclass is
 # generated from source at import (about a millisecond each), and every report
-# pays for it. Both are equal by value.
+# pays for it. Both are equal by value. Their annotations are objects, not strings
+# (no `from __future__ import annotations` here): typing compiles a string.
 class Period(NamedTuple):
     """Local calendar days [start, end): end is the first day after the period."""
 
@@ -37,7 +36,7 @@ class Period(NamedTuple):
     def days(self) -> int:
         return (self.end - self.start).days
 
-    def previous(self) -> Period:
+    def previous(self) -> "Period":
         """The period of the same length just before; whole months give months."""
         if self.start.day == 1 and self.end.day == 1 and self.days >= 28:
             months = _month_number(self.end) - _month_number(self.start)
