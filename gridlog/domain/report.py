@@ -1015,16 +1015,19 @@ def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
         # What every row read already passes is not tested again, row by row.
         opened = [] if q.end == latest else [f"opened_at < :end{i}"]
         open_now += _open_counts(i, opened, q.in_full)
-    # (The unary + keeps SQLite off the opened_at index, which covers history.)
-    rows = _tuples(
-        conn,
-        f"SELECT grp, {', '.join(open_now)} FROM ({source} WHERE f.closed_at IS NULL"
-        f" AND +f.opened_at < :latest{where}) GROUP BY grp",
-        params,
-    ).fetchall()
-    for group, *numbers in rows:
-        for i, result in enumerate(results):
-            _add_open(result, group, numbers[3 * i : 3 * i + 3])
+    if first.by == "grid":
+        statements = _open_now_by_grid(queries, open_now, params)
+    else:
+        # (The unary + keeps SQLite off the opened_at index, which covers history.)
+        statements = [
+            f"SELECT grp, {', '.join(open_now)} FROM ({source}"
+            f" WHERE f.closed_at IS NULL AND +f.opened_at < :latest{where})"
+            " GROUP BY grp"
+        ]
+    for sql in statements:
+        for group, *numbers in _tuples(conn, sql, params).fetchall():
+            for i, result in enumerate(results):
+                _add_open(result, group, numbers[3 * i : 3 * i + 3])
     for i, (q, result) in enumerate(zip(queries, results, strict=True)):
         rows = _tuples(
             conn,
@@ -1035,6 +1038,46 @@ def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
         )
         for group, *numbers in rows:
             _add_open(result, group, numbers)
+
+
+def _open_now_by_grid(queries: list[_Query], open_now: list[str], params) -> list:
+    """The items still open now, by grid, as three reads of the index of open items
+    by grid and type (m020), grid by grid so that no GROUP BY sorts: follow-ups;
+    reminders due before the last day any period's counts test (`:due`); and the
+    reminders due on it or later (most of them: birthdays, yearly checks), which
+    can be neither open nor overdue at any period's end, only scheduled, and so are
+    only counted. The same `open_now` counts, each row read once."""
+    where, names = queries[0].named_grid_filter("g.id")
+    params |= names
+    params["due"] = max(
+        day
+        for i in range(len(queries))
+        for day in (params[f"day{i}"], params[f"late{i}"])
+    )
+    scheduled_only = []
+    for i, q in enumerate(queries):
+        every = (
+            "count(*)"
+            if q.end == params["latest"]
+            else f"count(*) FILTER (WHERE opened_at < :end{i})"
+        )
+        scheduled_only += [every if q.in_full else "NULL", "0", "0"]
+    # (The unary + keeps SQLite off the opened_at index, which covers history.)
+    read = (
+        "SELECT g.id, {counts} FROM grids g NOT INDEXED CROSS JOIN followups f"
+        " ON f.grid_id = g.id AND f.type = '{type}'{due}"
+        f" WHERE f.closed_at IS NULL AND +f.opened_at < :latest{where} GROUP BY g.id"
+    )
+    counts = ", ".join(open_now)
+    return [
+        read.format(counts=counts, type="followup", due=""),
+        read.format(counts=counts, type="reminder", due=" AND f.due_on < :due"),
+        read.format(
+            counts=", ".join(scheduled_only),
+            type="reminder",
+            due=" AND f.due_on >= :due",
+        ),
+    ]
 
 
 def _count_open_at_the_ends_scanned(conn, queries: list[_Query], results) -> None:
