@@ -12,7 +12,6 @@ import json
 from typing import Any
 
 from gridlog.domain.report import KINDS, Figures, Report
-from gridlog.render.cells import csv_value
 from gridlog.render.output import Cell, Doc, Heading, Table, clean
 from gridlog.words import vocab
 from gridlog.words.i18n import current_lang, t
@@ -539,6 +538,8 @@ def _round(value: float | None) -> float | int | None:
 def report_csv(report: Report) -> bytes:
     """UTF-8 with a BOM, so Excel on Windows opens the Chinese headers correctly."""
     import csv  # the CSV format's alone
+
+    from gridlog.render.cells import csv_value
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
