@@ -778,10 +778,6 @@ def _changed(*columns: str) -> str:
     return " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
 
 
-FOLLOWUP_INSERT_TRIGGERS = (
-    "report_followups_insert",
-    "report_followups_entry_insert",
-)
 FOLLOWUP_TRIGGERS = (
     f"""CREATE TRIGGER report_followups_insert AFTER INSERT ON followups BEGIN
         {_opened_of_followup("new", 1)}
