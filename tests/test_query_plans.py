@@ -129,7 +129,7 @@ def test_report_reads_its_rows_from_covering_indexes(db):
         ("FROM entries e", "entries_month"),
         ("f.opened_at >=", "followups_opened"),
         ("f.closed_at >=", "followups_closed"),
-        ("f.due_on >=", "followups_due"),
+        ("JOIN days", "followups_due"),  # each day's items (by grid: grid by grid)
     ):
         # (The scheduled reminders' list reads its few rows, LIMIT 10, by due date.)
         queries = [
@@ -143,6 +143,23 @@ def test_report_reads_its_rows_from_covering_indexes(db):
                 marker,
                 details,
             )
+
+
+def test_the_times_to_resolve_are_read_from_the_index_of_closed_items(db):
+    """The index of closed items holds each one's minutes to close (m021), as the
+    expression the report computes them with: SQLite takes the value from the
+    index, and calls no function (no timestamp parsed) for a month's closed items."""
+    conn = open_db(db, write=False)
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    report.build_report(conn, ZONE, report.month_period(2019, 3))
+    conn.set_trace_callback(None)
+    timed = [s for s in statements if report._MINUTES_TO_CLOSE in s]
+    assert len(timed) == 2  # the period's and the one before's
+    for sql in timed:
+        program = conn.execute("EXPLAIN " + sql).fetchall()
+        assert [row for row in program if row[1] in ("Function", "PureFunc")] == []
+    conn.close()
 
 
 def test_search_of_three_characters_uses_the_trigram_indexes(db):

@@ -1,9 +1,11 @@
-"""The report counts entries from a summary the database's triggers keep up
-(`report_entries`, migration m018), and what was open at the end of each period in
-indexed parts. Whatever a worker does to the log (add, edit, done, undo, delete,
-import, merge, forget, a change of worker, items opened and closed on any day), the
-report read from the summary and the parts is the report counted from every entry
-and by the definition of open, and the summary is what the entries say."""
+"""The report counts entries and follow-ups from summaries the database's triggers
+keep up (`report_entries`, migration m018; `report_followups`, m021: follow-ups
+opened and closed, and where they were opened), and what was open at the end of
+each period in indexed parts. Whatever a worker does to the log (add, edit, done,
+undo, delete, import, merge, forget, a change of worker, items opened and closed on
+any day), the report read from the summaries and the parts is the report counted
+from every entry and follow-up and by the definition of open, and the summaries
+are what the entries and follow-ups say."""
 
 from __future__ import annotations
 
@@ -162,6 +164,7 @@ def run(gridlog, db: Path, home: Path, step: tuple) -> None:
             "kind": ("--kind", KINDS),
             "category": ("--category", CATEGORIES),
             "grid": ("--grid", GRIDS),
+            "place": ("--place", [place for place in PLACES if place]),
         }
         option, choices = options[field]
         args = entry and ["edit", entry, option, choices[value % len(choices)]]
@@ -186,10 +189,12 @@ def run(gridlog, db: Path, home: Path, step: tuple) -> None:
         args = ["config", "--worker", WORKERS[values[0]]]
     elif name == "import":
         csv = home / "rows.csv"
-        lines = ["日期,时间,网格,类型,类别,内容"]
+        lines = ["日期,时间,网格,类型,类别,内容,地点,跟进日期"]
         for at, grid, kind in values[0]:
             day, time = TIMES[at].split()
-            lines.append(f"{day},{time},{GRIDS[grid]},{KINDS[kind]},民政,导入{at}")
+            row = f"{day},{time},{GRIDS[grid]},{KINDS[kind]},民政,导入{at}"
+            follow = DUES[-1] if kind % 2 == 0 else ""
+            lines.append(f"{row},{PLACES[kind] or ''},{follow}")
         csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
         args = ["import", str(csv)]
     elif name == "merge":
@@ -213,7 +218,7 @@ step = st.one_of(
     ),
     st.tuples(
         st.just("edit"),
-        st.sampled_from(("at", "kind", "category", "grid")),
+        st.sampled_from(("at", "kind", "category", "grid", "place")),
         st.integers(0, 20),
         st.integers(0, 50),
     ),
@@ -318,14 +323,21 @@ def test_an_import_keeps_the_summary_though_it_drops_the_triggers(
     into the summary a statement per span of ids (while it waits for a second
     process that reads the file, and at the end): the same counts."""
     csv = tmp_path / "rows.csv"
-    lines = ["日期,时间,网格,类型,类别,内容"]
-    lines += [f"{TIMES[i].replace(' ', ',')},红四,巡查,民政,导入{i}" for i in range(10)]
+    lines = ["日期,时间,网格,类型,类别,内容,地点,跟进日期,办结日期"]
+    for i in range(10):
+        # Follow-ups opened at three places, some closed on the last day of TIMES.
+        place, due = (PLACES[i % 3], DUES[-1]) if i % 4 else ("", "")
+        closed = "2019-04-01" if i % 4 == 1 else ""
+        row = f"{TIMES[i].replace(' ', ',')},红四,巡查,民政,导入{i}"
+        lines.append(f"{row},{place},{due},{closed}")
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     ok(gridlog("--db", str(template), "import", str(csv), *how, now=NOW))
+    assert ids(template, "SELECT count(*) FROM followups") == [7]
     assert_summary_true(template)
     ok(gridlog("--db", str(template), "undo", now=NOW))
     assert_summary_true(template)
     assert ids(template, "SELECT count(*) FROM report_entries") == [0]
+    assert ids(template, "SELECT count(*) FROM report_followups") == [0]
 
 
 def test_an_upgraded_log_has_its_summary_counted_from_its_entries(gridlog, db_path):
@@ -337,6 +349,64 @@ def test_an_upgraded_log_has_its_summary_counted_from_its_entries(gridlog, db_pa
         2 * ids(db_path, "SELECT count(*) FROM entries")[0]
     ]
     assert_summary_true(db_path)
+
+
+def test_an_upgraded_log_has_its_followups_summary_counted(gridlog, db_path):
+    """m021 fills the follow-ups' summary from what an older log already holds:
+    each follow-up once in its day and once in its month, opened and, if it was,
+    closed."""
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema-19.db", db_path)
+    db_path.chmod(0o600)
+    ok(gridlog("log", "--limit", "1"))
+    opened, closed = (
+        ids(db_path, f"SELECT count({column}) FROM followups WHERE type = 'followup'")[
+            0
+        ]
+        for column in ("*", "closed_at")
+    )
+    assert opened > 0 and closed > 0
+    summed = "SELECT sum(followups) FROM report_followups WHERE event = ?"
+    conn = sqlite3.connect(db_path)
+    try:
+        assert [
+            conn.execute(summed, (event,)).fetchone()[0]
+            for event in (
+                "opened",
+                "closed",
+            )
+        ] == [2 * opened, 2 * closed]
+    finally:
+        conn.close()
+    assert_summary_true(db_path)
+
+
+def test_the_hot_spots_follow_an_entry_moved_to_another_place_or_grid(
+    gridlog, template
+):
+    """The follow-ups' summary knows where each was opened, from its entry: an
+    entry moved to another building, or another grid, moves its follow-ups'
+    counts, and the hot spots read from the summary are those counted afresh."""
+    for n in range(4):
+        args = ["add", f"漏水{n}", "--at", TIMES[4], "--place", "9号楼2单元301"]
+        ok(gridlog("--db", str(template), *args, "--follow-up", "明天", now=NOW))
+    moved = ids(template, "SELECT id FROM entries ORDER BY id")
+    conn = sqlite3.connect(template)
+    conn.row_factory = sqlite3.Row
+    try:
+        march = build_report(conn, ZONES[0], month_period(2019, 3), today=TODAY)
+    finally:
+        conn.close()
+    assert [(spot.place, spot.entries) for spot in march.hot_spots] == [("9号楼", 4)]
+    ok(gridlog("--db", str(template), "edit", str(moved[0]), "--place", "冶金一号楼"))
+    assert_summary_true(template)
+    ok(gridlog("--db", str(template), "edit", str(moved[1]), "--grid", "红一"))
+    assert_summary_true(template)
+    ok(gridlog("--db", str(template), "undo", now=NOW))
+    ok(gridlog("--db", str(template), "delete", str(moved[2])))
+    assert_summary_true(template)
+    assert ids(
+        template, "SELECT count(*) FROM report_followups WHERE followups <= 0"
+    ) == [0]
 
 
 def test_check_recounts_a_summary_that_disagrees_with_the_entries(

@@ -281,6 +281,17 @@ def test_add_generates_no_dataclass(env):
     assert "dataclasses" not in loaded(args, env)
 
 
+def test_the_report_on_screen_generates_no_dataclass_nor_other_formats(env):
+    """The review on screen builds its figures as records written by hand and
+    NamedTuples (no dataclass generated from source), and loads none of what only
+    the other formats use: the CSV writer and cells, HTML escaping, the private
+    file."""
+    modules = loaded(["report"], env)
+    assert "gridlog.domain.report" in modules
+    only_files = {"csv", "html", "gridlog.render.cells", "gridlog.storage.files"}
+    assert modules.isdisjoint({"dataclasses", *only_files})
+
+
 def test_the_probe_would_notice_a_heavy_import(env):
     """The same probe sees the report formats when `report` runs: it can fail."""
     modules = loaded(["report", "--format", "json"], env)

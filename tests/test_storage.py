@@ -274,5 +274,6 @@ def test_a_schema_2_database_gets_the_report_indexes(db_path):
     closed = ["closed_at", "type", "grid_id", "opened_at", "due_on"]
     closed.append("closed_day_unknown")  # m011: a case closed on an unknown day
     closed.append("closed_time_unknown")  # m013: closed on a day, hour unknown
+    closed.append(None)  # m021: the minutes each took to close (an expression)
     assert columns("followups_closed") == closed
     assert columns("followups_due") == ["due_on", "grid_id", "closed_at"]

@@ -181,7 +181,6 @@ def _period(
 
 def _deliver(result, format: str, output: Path | None, zone_name: str) -> None:
     from gridlog.render import report_text as formats
-    from gridlog.storage.files import write_private
 
     if format == "table":
         if output is None:
@@ -216,6 +215,8 @@ def _deliver(result, format: str, output: Path | None, zone_name: str) -> None:
             sys.stdout.write(data.decode())
         )
         return
+    from gridlog.storage.files import write_private
+
     write_private(output, data)
     sys.stdout.write(t("report.written", path=str(output)) + "\n")
 

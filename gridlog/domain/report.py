@@ -6,14 +6,13 @@ what came up, what was closed and how fast, what is still open or overdue, where
 same problems keep coming back, and how it compares with the period before.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from gridlog.storage.migrations import MINUTES_TO_CLOSE
 
 KINDS = ("visit", "patrol", "window", "meeting", "other")
 GROUPINGS = ("grid", "worker", "category")
@@ -21,7 +20,8 @@ GROUPINGS = ("grid", "worker", "category")
 
 # The immutable records are NamedTuples, not frozen dataclasses: a dataclass is
 # generated from source at import (about a millisecond each), and every report
-# pays for it. Both are equal by value.
+# pays for it. Both are equal by value. Their annotations are objects, not strings
+# (no `from __future__ import annotations` here): typing compiles a string.
 class Period(NamedTuple):
     """Local calendar days [start, end): end is the first day after the period."""
 
@@ -36,7 +36,7 @@ class Period(NamedTuple):
     def days(self) -> int:
         return (self.end - self.start).days
 
-    def previous(self) -> Period:
+    def previous(self) -> "Period":
         """The period of the same length just before; whole months give months."""
         if self.start.day == 1 and self.end.day == 1 and self.days >= 28:
             months = _month_number(self.end) - _month_number(self.start)
@@ -64,32 +64,92 @@ def month_period(year: int, month: int) -> Period:
     return Period(start, _next_month(start))
 
 
-@dataclass
-class Figures:
+class _Record:
+    """A mutable record written out by hand: `dataclass` generates its methods from
+    source at import (about 1.5 ms a class), which every report paid for. Equal
+    and shown by the fields of `_compared` and `_shown`, as a dataclass is."""
+
+    __slots__ = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq
+    _shown: tuple[str, ...] = ()
+    _compared: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
+        return f"{type(self).__qualname__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self._compared)
+
+
+class Figures(_Record):
     """The numbers for one group (a grid, a worker or a category) or the total."""
 
-    group: str
-    entries: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
-    by_category: dict[str, int] = field(default_factory=dict)
-    places: int = 0  # distinct places (households, buildings) with an entry
-    followups_opened: int = 0
-    followups_closed: int = 0
-    # Still open at the period's end: every follow-up (a case being worked on), and
-    # the reminders due by then. A reminder due later (a birthday in 2030) is
-    # `scheduled`: future work, not open work.
-    open: int = 0
-    overdue: int = 0  # ... of which past their due date then (or today, if sooner)
-    scheduled: int = 0  # reminders open at the period's end and due after it
-    median_resolution_minutes: float | None = None  # follow-ups closed in the period
-    longest_resolution_minutes: int | None = None
-    # ... of which closed on a day nobody wrote down: left out of those times
-    unknown_resolution: int = 0
-    due_in_period: int = 0  # follow-ups and reminders due in the period (so far)
-    closed_on_time: int = 0  # ... of which closed by the end of their due day
-    # The minutes to resolve each follow-up closed in the period, sorted: what a
-    # worker's median over several grids is taken from.
-    resolution: list[int] = field(default_factory=list, repr=False, compare=False)
+    # In the order a dataclass would show them (and take them positionally).
+    _shown = _compared = (
+        "group",
+        "entries",
+        "by_kind",
+        "by_category",
+        "places",
+        "followups_opened",
+        "followups_closed",
+        "open",
+        "overdue",
+        "scheduled",
+        "median_resolution_minutes",
+        "longest_resolution_minutes",
+        "unknown_resolution",
+        "due_in_period",
+        "closed_on_time",
+    )
+    __slots__ = (*_shown, "resolution")
+
+    def __init__(
+        self,
+        group: str,
+        entries: int = 0,
+        by_kind: dict[str, int] | None = None,
+        by_category: dict[str, int] | None = None,
+        places: int = 0,
+        followups_opened: int = 0,
+        followups_closed: int = 0,
+        open: int = 0,
+        overdue: int = 0,
+        scheduled: int = 0,
+        median_resolution_minutes: float | None = None,
+        longest_resolution_minutes: int | None = None,
+        unknown_resolution: int = 0,
+        due_in_period: int = 0,
+        closed_on_time: int = 0,
+        resolution: list[int] | None = None,
+    ) -> None:
+        self.group = group
+        self.entries = entries
+        self.by_kind = {} if by_kind is None else by_kind
+        self.by_category = {} if by_category is None else by_category
+        self.places = places  # distinct places (households, buildings) with an entry
+        self.followups_opened = followups_opened
+        self.followups_closed = followups_closed
+        # Still open at the period's end: every follow-up (a case being worked on),
+        # and the reminders due by then. A reminder due later (a birthday in 2030)
+        # is `scheduled`: future work, not open work.
+        self.open = open
+        self.overdue = overdue  # ... of which past their due date then (or today)
+        self.scheduled = scheduled  # reminders open at the period's end, due after
+        # Follow-ups closed in the period: median and longest minutes to resolve.
+        self.median_resolution_minutes = median_resolution_minutes
+        self.longest_resolution_minutes = longest_resolution_minutes
+        # ... of which closed on a day nobody wrote down: left out of those times
+        self.unknown_resolution = unknown_resolution
+        self.due_in_period = due_in_period  # items due in the period (so far)
+        self.closed_on_time = closed_on_time  # ... closed by the end of their day
+        # The minutes to resolve each follow-up closed in the period, sorted: what a
+        # worker's median over several grids is taken from. Neither shown nor
+        # compared.
+        self.resolution = [] if resolution is None else resolution
 
     @property
     def visits(self) -> int:
@@ -128,8 +188,7 @@ class Masthead(NamedTuple):
     workers: list[str]
 
 
-@dataclass(frozen=True)
-class WorkerFigures:
+class WorkerFigures(NamedTuple):
     """A hub worker's share of the review: its grids' figures summed."""
 
     login: str
@@ -142,25 +201,60 @@ class WorkerFigures:
 Roster = list[tuple[str, str, list[str]]]
 
 
-@dataclass
-class Report:
-    period: Period
-    by: str  # one of GROUPINGS
-    groups: list[Figures]
-    total: Figures
-    previous: dict[str, Figures]  # the previous period's figures, by group
-    previous_total: Figures
-    hot_spots: list[HotSpot]
-    # Households of the register nobody visited during the period (domain.coverage).
-    unvisited: list = field(default_factory=list)
-    # The first reminders due after the period (soonest first); `total.scheduled`
-    # counts them all.
-    scheduled: list[ScheduledReminder] = field(default_factory=list)
-    masthead: Masthead = field(default_factory=lambda: Masthead(None, [], []))
-    # Per grid: the register's households visited in the period (domain.coverage).
-    coverage: list = field(default_factory=list)
-    # Per hub worker (the roster `gridlog sync` brought), or None: no roster known.
-    workers: list[WorkerFigures] | None = None
+class Report(_Record):
+    """The review of a period: its groups' figures and the previous period's."""
+
+    _shown = _compared = (
+        "period",
+        "by",
+        "groups",
+        "total",
+        "previous",
+        "previous_total",
+        "hot_spots",
+        "unvisited",
+        "scheduled",
+        "masthead",
+        "coverage",
+        "workers",
+    )
+    __slots__ = _shown
+
+    def __init__(
+        self,
+        period: Period,
+        by: str,
+        groups: list[Figures],
+        total: Figures,
+        previous: dict[str, Figures],
+        previous_total: Figures,
+        hot_spots: list[HotSpot],
+        unvisited: list | None = None,
+        scheduled: list[ScheduledReminder] | None = None,
+        masthead: Masthead | None = None,
+        coverage: list | None = None,
+        workers: list[WorkerFigures] | None = None,
+    ) -> None:
+        self.period = period
+        self.by = by  # one of GROUPINGS
+        self.groups = groups
+        self.total = total
+        self.previous = previous  # the previous period's figures, by group
+        self.previous_total = previous_total
+        self.hot_spots = hot_spots
+        # Households of the register nobody visited during the period
+        # (domain.coverage).
+        self.unvisited = [] if unvisited is None else unvisited
+        # The first reminders due after the period (soonest first);
+        # `total.scheduled` counts them all.
+        self.scheduled = [] if scheduled is None else scheduled
+        self.masthead = Masthead(None, [], []) if masthead is None else masthead
+        # Per grid: the register's households visited in the period
+        # (domain.coverage).
+        self.coverage = [] if coverage is None else coverage
+        # Per hub worker (the roster `gridlog sync` brought), or None: no roster
+        # known.
+        self.workers = workers
 
 
 # --- Computing a report -------------------------------------------------------------
@@ -211,6 +305,12 @@ class _Query:
         self.zone = zone
         self.grid_ids = list(grid_ids or [])
         self.grid_join = " JOIN grids g ON g.id = e.grid_id" if by == "worker" else ""
+        # The follow-ups' summary serves the grids' figures (its rows know no
+        # worker or category); (entry's grid, place's name) -> follow-ups opened,
+        # once read for the period's opened count: what its hot spots are from.
+        self.followup_summary = summarized and by == "grid"
+        self.opened_places: dict[tuple, int] | None = None
+        self.hot_spots = False  # the period whose hot spots are shown: the report's
 
     def grid_filter(self, column: str) -> tuple[str, list]:
         if not self.grid_ids:
@@ -251,6 +351,7 @@ def build_report(
         _Query(by, period, zone, grid_ids, today, summarized, places=shown),
         _Query(by, period.previous(), zone, grid_ids, today, summarized, shown),
     ]
+    queries[0].hot_spots = True
     results = [_figures(conn, queries[0])]
     results.append(_figures(conn, queries[1], shown=results[0][0]))
     if summarized:
@@ -468,6 +569,9 @@ def _count_entries_and_visits(
 ) -> None:
     """Entries and visits alone, per group and in total (the screen's comparison):
     summed by SQLite into a row per group rather than by kind and category here."""
+    if q.by == "grid" and q.summarized:
+        _count_grid_entries_and_visits(conn, q, groups, total)
+        return
     sql, values = _entry_rows(q)
     rows = _tuples(
         conn,
@@ -480,6 +584,53 @@ def _count_entries_and_visits(
             figures.entries += entries
             if visits:
                 figures.by_kind["visit"] = figures.by_kind.get("visit", 0) + visits
+
+
+def _count_grid_entries_and_visits(
+    conn, q: _Query, groups: dict[str, Figures], total: Figures
+) -> None:
+    """`_count_entries_and_visits` by grid: each bucket of the summary and each
+    edge summed per grid by SQLite, in the order of its key (no sort), and those
+    sums added up here."""
+    buckets, ranges = _summary_parts(q)
+    parts = []
+    summary_where, summary_params = q.grid_filter("s.grid_id")
+    for bucket, sign in buckets:
+        parts.append(
+            (
+                "SELECT s.grid_id, sum(s.entries),"
+                " sum(s.entries) FILTER (WHERE s.kind = 'visit')"
+                f" FROM report_entries s WHERE s.bucket = ?{summary_where}"
+                " GROUP BY s.grid_id",
+                [bucket, *summary_params],
+                sign,
+            )
+        )
+    where, params = q.grid_filter("e.grid_id")
+    for start, end, sign in ranges:
+        parts.append(
+            (
+                "SELECT e.grid_id, count(*), count(*) FILTER (WHERE e.kind = 'visit')"
+                f" FROM entries e WHERE e.at >= ? AND e.at < ?{where}"
+                " GROUP BY e.grid_id",
+                [start, end, *params],
+                sign,
+            )
+        )
+    summed: dict[int, list[int]] = {}
+    for sql, values, sign in parts:
+        for grid, entries, visits in _tuples(conn, sql, values):
+            counts = summed.get(grid)
+            if counts is None:
+                counts = summed[grid] = [0, 0]
+            counts[0] += sign * entries
+            counts[1] += sign * (visits or 0)
+    for grid, (entries, visits) in summed.items():
+        if entries > 0:
+            for figures in (_group(groups, grid), total):
+                figures.entries += entries
+                if visits:
+                    figures.by_kind["visit"] = figures.by_kind.get("visit", 0) + visits
 
 
 def _entry_rows(q: _Query) -> tuple[str, list]:
@@ -529,10 +680,63 @@ def _entry_counts(conn, q: _Query) -> list[tuple]:
     # Summed here rather than by GROUP BY: the rows come in nearly in order (the
     # summary's key), and SQLite's sorter takes longer over them than a dict.
     counts: dict[tuple, int] = {}
-    for group, kind, category, n in _tuples(conn, *_summary_rows(q)):
-        key = (group, kind, category)
-        counts[key] = counts.get(key, 0) + n
+    if q.by == "grid":
+        _count_grid_entries(conn, q, counts)
+    else:
+        for group, kind, category, n in _tuples(conn, *_summary_rows(q)):
+            key = (group, kind, category)
+            counts[key] = counts.get(key, 0) + n
     return _sorted_counts([(*key, count) for key, count in counts.items() if count > 0])
+
+
+def _count_grid_entries(conn, q: _Query, counts: dict[tuple, int]) -> None:
+    """`_entry_counts` by grid, into `counts`: each bucket of the summary read in
+    the order of its key, a grid's kinds, categories and counts as three JSON
+    arrays (40 rows rather than 2,000 for a month of 40 grids), and the edges'
+    entries one by one."""
+    buckets, ranges = _summary_parts(q)
+    summary_where, summary_params = q.grid_filter("s.grid_id")
+    for bucket, sign in buckets:
+        rows = _tuples(
+            conn,
+            "SELECT s.grid_id, json_group_array(s.kind),"
+            " json_group_array(s.category), json_group_array(s.entries)"
+            f" FROM report_entries s WHERE s.bucket = ?{summary_where}"
+            " GROUP BY s.grid_id",
+            [bucket, *summary_params],
+        )
+        for grid, kinds, categories, numbers in rows:
+            for kind, category, n in zip(
+                json.loads(kinds),
+                json.loads(categories),
+                json.loads(numbers),
+                strict=True,
+            ):
+                key = (grid, kind, category)
+                counts[key] = counts.get(key, 0) + sign * n
+    where, params = q.grid_filter("e.grid_id")
+    for start, end, sign in ranges:
+        rows = _tuples(
+            conn,
+            "SELECT e.grid_id, e.kind, e.category FROM entries e"
+            f" WHERE e.at >= ? AND e.at < ?{where}",
+            [start, end, *params],
+        )
+        for key in rows:
+            counts[key] = counts.get(key, 0) + sign
+
+
+def _summary_parts(q: _Query) -> tuple[list[tuple], list[tuple]]:
+    """The summaries' buckets to read ([(bucket, sign)]) and the instants to read
+    from the rows themselves ([(from, to, sign)]) that together are the period:
+    a month mostly covered is read as the month, put right by its hours outside
+    the period and the period's outside it; else whole UTC days and the part-days
+    at the two ends."""
+    buckets, edges = _summary_buckets(q.start, q.end)
+    months = [bucket for bucket, _ in buckets if len(bucket) == 7]
+    if months:
+        return [(month, 1) for month in months], _outside_months(q.start, q.end, months)
+    return buckets, [(start, end, 1) for start, end in edges]
 
 
 def _summary_rows(q: _Query) -> tuple[str, list]:
@@ -542,13 +746,7 @@ def _summary_rows(q: _Query) -> tuple[str, list]:
     read as the month, less the entries of its hours outside the period and plus
     those of the period's hours outside it (a local month: eight hours each end in
     China), which are fewer rows than a day of the summary and a part-day."""
-    buckets, edges = _summary_buckets(q.start, q.end)
-    months = [bucket for bucket, _ in buckets if len(bucket) == 7]
-    if months:
-        buckets = [(month, 1) for month in months]
-        ranges = _outside_months(q.start, q.end, months)
-    else:
-        ranges = [(start, end, 1) for start, end in edges]
+    buckets, ranges = _summary_parts(q)
     where, params = q.grid_filter("e.grid_id")
     summary_where, summary_params = q.grid_filter("s.grid_id")
     parts, values = [], []
@@ -653,13 +851,9 @@ def _followup_source(q: _Query) -> str:
     )
 
 
-# Whole minutes from opening to closing. unixepoch() (SQLite 3.38) reads a timestamp
-# in half the time strftime('%s') takes; both give whole seconds.
-_MINUTES_TO_CLOSE = (
-    "(unixepoch(closed_at) - unixepoch(opened_at)) / 60"
-    if sqlite3.sqlite_version_info >= (3, 38)
-    else "(strftime('%s', closed_at) - strftime('%s', opened_at)) / 60"
-)
+# Whole minutes from opening to closing: the expression the index of closed items
+# holds (m021), written the same so that SQLite reads it from the index.
+_MINUTES_TO_CLOSE = MINUTES_TO_CLOSE
 
 
 def _count_followups(
@@ -669,11 +863,16 @@ def _count_followups(
     where, names = q.named_grid_filter("f.grid_id")
     params = {"start": q.start, "end": q.end, **names}
     source = _followup_source(q)
-    rows = conn.execute(
-        f"SELECT grp, count(*) FROM ({source} WHERE f.type = 'followup'"
-        f" AND f.opened_at >= :start AND f.opened_at < :end{where}) GROUP BY grp",
-        params,
-    )
+    if q.followup_summary:
+        opened, places = _summarized_followups(conn, q, "opened", q.hot_spots)
+        q.opened_places = places if q.hot_spots else None
+        rows = opened.items()
+    else:
+        rows = conn.execute(
+            f"SELECT grp, count(*) FROM ({source} WHERE f.type = 'followup'"
+            f" AND f.opened_at >= :start AND f.opened_at < :end{where}) GROUP BY grp",
+            params,
+        )
     for group, count in rows:
         _add(groups, total, group, "followups_opened", count)
     if not q.in_full:
@@ -720,15 +919,77 @@ def _count_followups(
         total.longest_resolution_minutes = everyone[-1]
 
 
+def _summarized_followups(
+    conn, q: _Query, event: str, places: bool = False
+) -> tuple[dict[int, int], dict[tuple, int]]:
+    """The follow-ups opened (or closed) in the period per grid, from the summary
+    the triggers keep (`report_followups`); and with `places`, of those opened, how
+    many per grid of their entry and place (named: a building's name, None for one
+    gone from the register, or the place as typed): the hot spots' counts. Read
+    as the entries' summary is (`_summary_rows`): the summary's months and days,
+    put right by the follow-ups of the period's edges. Without places SQLite sums
+    them per grid."""
+    from gridlog.storage.migrations import FOLLOWUP_SUMMARY, PLACE_KEY
+
+    buckets, ranges = _summary_parts(q)
+    where, params = q.grid_filter("f.grid_id")
+    summary_where, summary_params = q.grid_filter("s.grid_id")
+    parts, values = [], []
+    if buckets:
+        marks = ", ".join("(?, ?)" for _ in buckets)
+        key = "s.entry_grid_id, s.place_key, bd.name, " if places else ""
+        named = " LEFT JOIN buildings bd ON bd.id = s.place_key" if places else ""
+        parts.append(
+            f"SELECT s.grid_id AS grid, {key}s.followups * b.column2 AS n"
+            f" FROM (VALUES {marks}) b JOIN {FOLLOWUP_SUMMARY} s"
+            f" ON s.bucket = b.column1 AND s.event = ?{named} WHERE 1{summary_where}"
+        )
+        values += [v for bucket in buckets for v in bucket]
+        values += [event, *summary_params]
+    for start, end, sign in ranges:
+        if places:
+            parts.append(
+                f"SELECT f.grid_id AS grid, e.grid_id, {PLACE_KEY.format(e='e')},"
+                f" bd.name, {int(sign)} AS n"
+                " FROM followups f JOIN entries e ON e.id = f.entry_id"
+                " LEFT JOIN buildings bd ON bd.id = e.building_id"
+            )
+        else:
+            parts.append(f"SELECT f.grid_id AS grid, {int(sign)} AS n FROM followups f")
+        parts[-1] += (
+            f" WHERE f.type = 'followup' AND f.{event}_at >= ? AND f.{event}_at < ?"
+            f"{where}"
+        )
+        values += [start, end, *params]
+    sql = " UNION ALL ".join(parts)
+    if not places:
+        summed = f"SELECT grid, sum(n) FROM ({sql}) GROUP BY grid"
+        return dict(_tuples(conn, summed, values)), {}
+    per_grid: dict[int, int] = {}
+    opened: dict[tuple, int] = {}
+    for grid, entry_grid, key, name, n in _tuples(conn, sql, values):
+        per_grid[grid] = per_grid.get(grid, 0) + n
+        if key != "":
+            # A place typed is its own name; a building's is read with it (None:
+            # gone from the register).
+            place = (entry_grid, name if type(key) is int else key[1:])
+            opened[place] = opened.get(place, 0) + n
+    return per_grid, opened
+
+
 def _count_closed(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
     """Follow-ups closed in the period, without the minutes each took or how many
     were closed on a day nobody wrote down: the previous period on screen."""
-    where, names = q.named_grid_filter("f.grid_id")
-    rows = conn.execute(
-        f"SELECT grp, count(*) FROM ({_followup_source(q)} WHERE f.type = 'followup'"
-        f" AND f.closed_at >= :start AND f.closed_at < :end{where}) GROUP BY grp",
-        {"start": q.start, "end": q.end, **names},
-    )
+    if q.followup_summary:
+        rows = _summarized_followups(conn, q, "closed")[0].items()
+    else:
+        where, names = q.named_grid_filter("f.grid_id")
+        rows = conn.execute(
+            f"SELECT grp, count(*) FROM ({_followup_source(q)}"
+            " WHERE f.type = 'followup' AND f.closed_at >= :start"
+            f" AND f.closed_at < :end{where}) GROUP BY grp",
+            {"start": q.start, "end": q.end, **names},
+        )
     for group, count in rows:
         _add(groups, total, group, "followups_closed", count)
 
@@ -754,16 +1015,19 @@ def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
         # What every row read already passes is not tested again, row by row.
         opened = [] if q.end == latest else [f"opened_at < :end{i}"]
         open_now += _open_counts(i, opened, q.in_full)
-    # (The unary + keeps SQLite off the opened_at index, which covers history.)
-    rows = _tuples(
-        conn,
-        f"SELECT grp, {', '.join(open_now)} FROM ({source} WHERE f.closed_at IS NULL"
-        f" AND +f.opened_at < :latest{where}) GROUP BY grp",
-        params,
-    ).fetchall()
-    for group, *numbers in rows:
-        for i, result in enumerate(results):
-            _add_open(result, group, numbers[3 * i : 3 * i + 3])
+    if first.by == "grid":
+        statements = _open_now_by_grid(queries, open_now, params)
+    else:
+        # (The unary + keeps SQLite off the opened_at index, which covers history.)
+        statements = [
+            f"SELECT grp, {', '.join(open_now)} FROM ({source}"
+            f" WHERE f.closed_at IS NULL AND +f.opened_at < :latest{where})"
+            " GROUP BY grp"
+        ]
+    for sql in statements:
+        for group, *numbers in _tuples(conn, sql, params).fetchall():
+            for i, result in enumerate(results):
+                _add_open(result, group, numbers[3 * i : 3 * i + 3])
     for i, (q, result) in enumerate(zip(queries, results, strict=True)):
         rows = _tuples(
             conn,
@@ -774,6 +1038,46 @@ def _count_open_at_the_ends(conn, queries: list[_Query], results) -> None:
         )
         for group, *numbers in rows:
             _add_open(result, group, numbers)
+
+
+def _open_now_by_grid(queries: list[_Query], open_now: list[str], params) -> list:
+    """The items still open now, by grid, as three reads of the index of open items
+    by grid and type (m021), grid by grid so that no GROUP BY sorts: follow-ups;
+    reminders due before the last day any period's counts test (`:due`); and the
+    reminders due on it or later (most of them: birthdays, yearly checks), which
+    can be neither open nor overdue at any period's end, only scheduled, and so are
+    only counted. The same `open_now` counts, each row read once."""
+    where, names = queries[0].named_grid_filter("g.id")
+    params |= names
+    params["due"] = max(
+        day
+        for i in range(len(queries))
+        for day in (params[f"day{i}"], params[f"late{i}"])
+    )
+    scheduled_only = []
+    for i, q in enumerate(queries):
+        every = (
+            "count(*)"
+            if q.end == params["latest"]
+            else f"count(*) FILTER (WHERE opened_at < :end{i})"
+        )
+        scheduled_only += [every if q.in_full else "NULL", "0", "0"]
+    # (The unary + keeps SQLite off the opened_at index, which covers history.)
+    read = (
+        "SELECT g.id, {counts} FROM grids g NOT INDEXED CROSS JOIN followups f"
+        " ON f.grid_id = g.id AND f.type = '{type}'{due}"
+        f" WHERE f.closed_at IS NULL AND +f.opened_at < :latest{where} GROUP BY g.id"
+    )
+    counts = ", ".join(open_now)
+    return [
+        read.format(counts=counts, type="followup", due=""),
+        read.format(counts=counts, type="reminder", due=" AND f.due_on < :due"),
+        read.format(
+            counts=", ".join(scheduled_only),
+            type="reminder",
+            due=" AND f.due_on >= :due",
+        ),
+    ]
 
 
 def _count_open_at_the_ends_scanned(conn, queries: list[_Query], results) -> None:
@@ -873,10 +1177,12 @@ def _due_and_on_time(conn, q: _Query, each) -> None:
     day in the user's zone (the day ends at local midnight, not UTC's). While the
     period runs, only the days already over count: an item due on the 20th is not
     missed on the 15th."""
+    group = "g.id" if q.by == "grid" else "grp"
     sql, params = _due_in_period(
         q,
-        "SELECT grp, count(*), count(*) FILTER (WHERE closed_at < ends_at)",
-        " GROUP BY grp",
+        f"SELECT {group}, count(*), count(*) FILTER (WHERE closed_at < ends_at)",
+        f" GROUP BY {group}",
+        grid_major=q.by == "grid",
     )
     for group, due, on_time in conn.execute(sql, params) if sql else ():
         for figures in each(group):
@@ -893,10 +1199,14 @@ def _due_groups(conn, q: _Query, each) -> None:
         each(group)
 
 
-def _due_in_period(q: _Query, select: str, tail: str) -> tuple[str, list]:
+def _due_in_period(
+    q: _Query, select: str, tail: str, grid_major: bool = False
+) -> tuple[str, list]:
     """`select` (and `tail`) over the items due on the days of the period already
     over, each with the instant its due day ends (`ends_at`); no query when none
-    is over."""
+    is over. `grid_major` (by grid): the items are read grid by grid, day by day,
+    each (day, grid) a look-up on the due-date index, so that they come in the
+    grids' order and a GROUP BY g.id needs no sort of a month's thousands."""
     from gridlog.dates.clock import day_start_utc
 
     over = (q.late_day - q.period.start).days
@@ -910,6 +1220,16 @@ def _due_in_period(q: _Query, select: str, tail: str) -> tuple[str, list]:
             day.isoformat(),
             day_start_utc(day + dt.timedelta(days=1), q.zone),
         ]
+    if grid_major:
+        # CROSS JOIN: SQLite keeps the order written (grids by id, days, items).
+        where, params = q.grid_filter("g.id")
+        return (
+            f"WITH days(day, ends_at) AS (VALUES {ends}) {select}"
+            " FROM grids g NOT INDEXED"
+            " CROSS JOIN days CROSS JOIN followups f"
+            f" ON f.grid_id = g.id AND f.due_on = days.day WHERE 1{where}{tail}",
+            [*day_params, *params],
+        )
     where, params = q.grid_filter("f.grid_id")
     return (
         f"WITH days(day, ends_at) AS (VALUES {ends}) {select}"
@@ -939,6 +1259,10 @@ def _hot_spot_places(conn, q: _Query) -> list[tuple]:
     period. A building comes as its id (a number in the JSON, where a place typed
     is text) and is named here: a join per row spared. A building gone from the
     register (its entries keep their place) has the places read with the join."""
+    if q.opened_places is not None:
+        counted = _hot_spot_places_summarized(q.opened_places)
+        if counted is not None:
+            return counted
     where, params = q.grid_filter("f.grid_id")
     # Grids grouped by id and named afterwards, as the figures are: a join per row
     # spared.
@@ -961,6 +1285,21 @@ def _hot_spot_places(conn, q: _Query) -> list[tuple]:
             return _hot_spot_places_joined(conn, sql, values)
         counted.append((group, Counter(named)))
     return counted
+
+
+def _hot_spot_places_summarized(opened: dict[tuple, int]) -> list[tuple] | None:
+    """`_hot_spot_places` from the follow-ups' summary read for the opened count
+    ((entry's grid, place's name) -> follow-ups); None when a building is gone from
+    the register (its entries' places are then read with the join)."""
+    counted: dict[int, Counter] = {}
+    for (group, name), count in opened.items():
+        if name is None:
+            return None
+        places = counted.get(group)
+        if places is None:
+            places = counted[group] = Counter()
+        places[name] += count
+    return list(counted.items())
 
 
 def _hot_spot_places_joined(conn, sql: str, values: list) -> list[tuple]:

@@ -78,15 +78,23 @@ def width(text: str) -> int:
     if columns is None:
         if len(_WIDTHS) >= 4096:  # a long-lived process (the tests) stays small
             _WIDTHS.clear()
-        columns = _WIDTHS[text] = sum(map(_char_width, text))
+        columns = _WIDTHS[text] = sum(map(_CHAR_WIDTHS.__getitem__, text))
     return columns
 
 
 _WIDTHS: dict[str, int] = {}
 
 
-def _char_width(char: str) -> int:
-    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+class _CharWidths(dict):
+    """Each character's columns, looked up once: a report's hundreds of places
+    share a few hundred characters, and a hit is a lookup in C."""
+
+    def __missing__(self, char: str) -> int:
+        columns = self[char] = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        return columns
+
+
+_CHAR_WIDTHS = _CharWidths()
 
 
 def _text(cell: Cell) -> str:

@@ -329,6 +329,7 @@ def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
     yield written
     written.index_rest()
     from gridlog.storage.migrations import (
+        FOLLOWUP_TRIGGERS,
         PHONE_KEY_TRIGGERS,
         REPORT_TRIGGERS,
         SEARCH_TRIGGERS,
@@ -336,7 +337,8 @@ def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
 
     if written.span is not None and hub_triggers:
         _note_for_hub(conn, *written.span)
-    for statement in (*SEARCH_TRIGGERS, *REPORT_TRIGGERS, *PHONE_KEY_TRIGGERS):
+    triggers = (*SEARCH_TRIGGERS, *REPORT_TRIGGERS, *FOLLOWUP_TRIGGERS)
+    for statement in (*triggers, *PHONE_KEY_TRIGGERS):
         if any(f"TRIGGER {name} " in statement for name in _INSERT_TRIGGERS):
             conn.execute(statement)
     for statement in hub_triggers:
@@ -471,12 +473,16 @@ _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 # The triggers a bulk load drops for its transaction, doing their work in one
-# statement per batch: the search index's and the report summary's; and the one
-# that keys the phone of an entry written without its key (a load gives them all).
+# statement per batch: the search index's and the report summaries' (the
+# follow-ups' summary has one on each table: a follow-up's row is added by whichever
+# of it and its entry comes second; a batch holds both); and the one that keys the
+# phone of an entry written without its key (a load gives them all).
 _INSERT_TRIGGERS = (
     "entries_search_insert",
     "followups_search_insert",
     "report_entries_insert",
+    "report_followups_insert",
+    "report_followups_entry_insert",
     "entries_phone_key_insert",
 )
 # The hub's triggers on the same inserts: each looks up whether this device syncs,
@@ -489,10 +495,11 @@ _SORT_CACHE = -32_768  # KiB
 
 def _index(conn: sqlite3.Connection, first: int, last: int) -> None:
     """The rows of ids `first`..`last` indexed for search and summed into the
-    report's summary: what the insert triggers dropped would have done."""
-    from gridlog.storage.migrations import summarize_entries
+    report's summaries: what the insert triggers dropped would have done."""
+    from gridlog.storage.migrations import summarize_entries, summarize_followups
 
     conn.execute(summarize_entries(first, last))
+    conn.execute(summarize_followups(first, last))
     conn.execute(
         "INSERT INTO entries_search (rowid, text, place, resident)"
         " SELECT id, text, place, resident FROM entries WHERE id BETWEEN ? AND ?",

@@ -755,6 +755,213 @@ def m020_phone_key(db: Database) -> None:
     )
 
 
+# The report's summary of follow-ups (m021): how many follow-ups (not reminders)
+# were opened and closed each UTC day and each UTC month, per grid, kept in step by
+# triggers, so that a month's are a few hundred rows read rather than thousands of
+# follow-ups, each joined to its entry. An opened row also says the grid of the
+# entry that opened it and that entry's place (`place_key`: its building's id, else
+# `=` and the place as typed, '' for none): the report's hot spots. A closed row
+# has 0 and ''. The place comes from the entry, so a row exists only while both
+# the follow-up and its entry do: whichever of the two is written (or removed)
+# second adds (or takes) it; an entry's edit moves its follow-ups' rows.
+FOLLOWUP_SUMMARY = "report_followups"
+_FOLLOWUP_KEY = "bucket, grid_id, event, entry_grid_id, place_key"
+PLACE_KEY = (
+    "CASE WHEN {e}.place IS NULL THEN ''"
+    " ELSE coalesce({e}.building_id, '=' || {e}.place) END"
+)
+_DAY_AND_MONTH = "(SELECT 10 AS n UNION ALL SELECT 7) d"
+
+
+def _followups_apply(select: str) -> str:
+    """Add the rows of `select` (key and count, the count negative to take) to the
+    follow-ups' summary."""
+    return (
+        f"INSERT INTO {FOLLOWUP_SUMMARY} ({_FOLLOWUP_KEY}, followups) {select}"
+        f" ON CONFLICT ({_FOLLOWUP_KEY})"
+        " DO UPDATE SET followups = followups + excluded.followups;"
+    )
+
+
+def _opened_of_followup(r: str, sign: int) -> str:
+    """The opened rows of follow-up `r` (new or old), with its entry's grid and
+    place: none while the entry is not there."""
+    return _followups_apply(
+        f"SELECT substr({r}.opened_at, 1, d.n), {r}.grid_id, 'opened', e.grid_id,"
+        f" {PLACE_KEY.format(e='e')}, {sign} FROM entries e, {_DAY_AND_MONTH}"
+        f" WHERE e.id = {r}.entry_id AND {r}.type = 'followup'"
+    )
+
+
+def _opened_of_entry(r: str, sign: int) -> str:
+    """The opened rows of the follow-ups of entry `r` (new or old)."""
+    return _followups_apply(
+        "SELECT substr(f.opened_at, 1, d.n), f.grid_id, 'opened',"
+        f" {r}.grid_id, {PLACE_KEY.format(e=r)}, {sign} * count(*)"
+        f" FROM followups f, {_DAY_AND_MONTH}"
+        f" WHERE f.entry_id = {r}.id AND f.type = 'followup' GROUP BY 1, 2"
+    )
+
+
+def _closed_of_followup(r: str, sign: int) -> str:
+    return _followups_apply(
+        f"SELECT substr({r}.closed_at, 1, d.n), {r}.grid_id, 'closed', 0, '', {sign}"
+        f" FROM {_DAY_AND_MONTH}"
+        f" WHERE {r}.closed_at IS NOT NULL AND {r}.type = 'followup'"
+    )
+
+
+def _emptied_of_followup(r: str) -> str:
+    """Rows of follow-up `r`'s buckets taken down to nothing, removed."""
+    buckets = ", ".join(
+        f"substr({r}.{column}, 1, {n})"
+        for column in ("opened_at", "closed_at")
+        for n in (10, 7)
+    )
+    return (
+        f"DELETE FROM {FOLLOWUP_SUMMARY} WHERE followups <= 0"
+        f" AND bucket IN ({buckets}) AND grid_id = {r}.grid_id;"
+    )
+
+
+def _emptied_of_entry(r: str) -> str:
+    """Rows of the buckets of entry `r`'s follow-ups taken down to nothing, removed."""
+    return (
+        f"DELETE FROM {FOLLOWUP_SUMMARY} WHERE followups <= 0 AND (bucket, grid_id)"
+        f" IN (SELECT substr(f.opened_at, 1, d.n), f.grid_id"
+        f" FROM followups f, {_DAY_AND_MONTH} WHERE f.entry_id = {r}.id);"
+    )
+
+
+def _changed(*columns: str) -> str:
+    return " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
+
+
+FOLLOWUP_TRIGGERS = (
+    f"""CREATE TRIGGER report_followups_insert AFTER INSERT ON followups BEGIN
+        {_opened_of_followup("new", 1)}
+        {_closed_of_followup("new", 1)}
+    END""",
+    f"""CREATE TRIGGER report_followups_delete AFTER DELETE ON followups BEGIN
+        {_opened_of_followup("old", -1)}
+        {_closed_of_followup("old", -1)}
+        {_emptied_of_followup("old")}
+    END""",
+    f"""CREATE TRIGGER report_followups_opened
+        AFTER UPDATE OF opened_at, grid_id, type, entry_id ON followups
+        WHEN {_changed("opened_at", "grid_id", "type", "entry_id")}
+        BEGIN
+        {_opened_of_followup("old", -1)}
+        {_opened_of_followup("new", 1)}
+        {_emptied_of_followup("old")}
+    END""",
+    f"""CREATE TRIGGER report_followups_closed
+        AFTER UPDATE OF closed_at, grid_id, type ON followups
+        WHEN {_changed("closed_at", "grid_id", "type")}
+        BEGIN
+        {_closed_of_followup("old", -1)}
+        {_closed_of_followup("new", 1)}
+        {_emptied_of_followup("old")}
+    END""",
+    f"""CREATE TRIGGER report_followups_entry_insert AFTER INSERT ON entries BEGIN
+        {_opened_of_entry("new", 1)}
+    END""",
+    f"""CREATE TRIGGER report_followups_entry_delete AFTER DELETE ON entries BEGIN
+        {_opened_of_entry("old", -1)}
+        {_emptied_of_entry("old")}
+    END""",
+    f"""CREATE TRIGGER report_followups_entry_update
+        AFTER UPDATE OF grid_id, place, building_id ON entries
+        WHEN {_changed("grid_id", "place", "building_id")}
+        BEGIN
+        {_opened_of_entry("old", -1)}
+        {_opened_of_entry("new", 1)}
+        {_emptied_of_entry("old")}
+    END""",
+)
+
+
+def summarized_followups(first: int | None = None, last: int | None = None) -> str:
+    """A SELECT of the follow-ups' summary rows for the follow-ups stored (or those
+    of ids `first`..`last`), counted afresh: what `report_followups` should hold."""
+    span = "" if first is None else f" AND f.id BETWEEN {int(first)} AND {int(last)}"
+    opened = (
+        "SELECT substr(f.opened_at, 1, 10) AS bucket, f.grid_id, e.grid_id AS eg,"
+        f" {PLACE_KEY.format(e='e')} AS pk, count(*) AS n FROM followups f"
+        f" JOIN entries e ON e.id = f.entry_id WHERE f.type = 'followup'{span}"
+        " GROUP BY 1, 2, 3, 4"
+    )
+    closed = (
+        "SELECT substr(f.closed_at, 1, 10) AS bucket, f.grid_id, count(*) AS n"
+        " FROM followups f WHERE f.type = 'followup' AND f.closed_at IS NOT NULL"
+        f"{span} GROUP BY 1, 2"
+    )
+    return (
+        f"WITH o AS ({opened}), c AS ({closed})"
+        " SELECT bucket, grid_id, 'opened' AS event, eg AS entry_grid_id,"
+        " pk AS place_key, n AS followups FROM o"
+        " UNION ALL SELECT substr(bucket, 1, 7), grid_id, 'opened', eg, pk, sum(n)"
+        " FROM o GROUP BY 1, 2, 4, 5"
+        " UNION ALL SELECT bucket, grid_id, 'closed', 0, '', n FROM c"
+        " UNION ALL SELECT substr(bucket, 1, 7), grid_id, 'closed', 0, '', sum(n)"
+        " FROM c GROUP BY 1, 2"
+    )
+
+
+def summarize_followups(first: int | None = None, last: int | None = None) -> str:
+    """The statement that adds follow-ups to their summary: all of them, or those
+    of ids `first`..`last` (a bulk load's batch, the insert triggers dropped)."""
+    return (
+        f"INSERT INTO {FOLLOWUP_SUMMARY} ({_FOLLOWUP_KEY}, followups)"
+        f" SELECT * FROM ({summarized_followups(first, last)}) WHERE true"
+        f" ON CONFLICT ({_FOLLOWUP_KEY})"
+        " DO UPDATE SET followups = followups + excluded.followups"
+    )
+
+
+# Whole minutes from opening to closing a follow-up: stored in the index of closed
+# items (m021), so that the report reads a month's times to resolve from the index
+# instead of reading two timestamps per item. strftime('%s'), not unixepoch():
+# every SQLite that opens the log must know the index's expression.
+MINUTES_TO_CLOSE = "(strftime('%s', closed_at) - strftime('%s', opened_at)) / 60"
+
+
+def m021_report_followups(db: Database) -> None:
+    """The monthly report counts the follow-ups opened and closed in a period, and
+    the places where they were opened (its hot spots), from a summary
+    (`report_followups`) rather than from each follow-up joined to its entry.
+    Filled from what is stored, in one statement, then kept up by triggers. The
+    index of closed items gains the minutes each took to close; the open items get
+    an index by grid and type, so that the reminders due after every period's end
+    (most of what is open) are counted apart, on a range of it. (Its `closed_at`,
+    always NULL, lets SQLite read it alone: older versions do not see that its
+    WHERE answers the query's `closed_at IS NULL`.)"""
+    _run(
+        db,
+        f"""
+        DROP INDEX followups_closed;
+        CREATE INDEX followups_closed
+            ON followups (closed_at, type, grid_id, opened_at, due_on,
+                closed_day_unknown, closed_time_unknown, ({MINUTES_TO_CLOSE}))
+            WHERE closed_at IS NOT NULL;
+        CREATE INDEX followups_open_type
+            ON followups (grid_id, type, due_on, opened_at, closed_at)
+            WHERE closed_at IS NULL;
+        CREATE TABLE {FOLLOWUP_SUMMARY} (
+            bucket TEXT NOT NULL,
+            grid_id INTEGER NOT NULL,
+            event TEXT NOT NULL,
+            entry_grid_id INTEGER NOT NULL,
+            place_key NOT NULL,
+            followups INTEGER NOT NULL,
+            PRIMARY KEY ({_FOLLOWUP_KEY})
+        ) WITHOUT ROWID
+        """,
+    )
+    for statement in (summarize_followups(), *FOLLOWUP_TRIGGERS):
+        db.execute(statement)
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -776,6 +983,7 @@ MIGRATIONS = (
     m018_report_summary,
     m019_hub_roster,
     m020_phone_key,
+    m021_report_followups,
 )
 
 

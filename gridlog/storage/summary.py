@@ -1,29 +1,50 @@
-"""The report's summary of entries (`report_entries`, migration m018): whether it
-still says what the entries say, and how to count it afresh when it does not."""
+"""The report's summaries, of entries (`report_entries`, migration m018) and of
+follow-ups (`report_followups`, m021): whether they still say what the entries and
+follow-ups say, and how to count them afresh when they do not."""
 
 from __future__ import annotations
 
 import sqlite3
 
-from gridlog.storage.migrations import SUMMARIZE_ALL, summarized_entries
+from gridlog.storage.migrations import (
+    FOLLOWUP_SUMMARY,
+    SUMMARIZE_ALL,
+    summarize_followups,
+    summarized_entries,
+    summarized_followups,
+)
 
 _STORED = "SELECT bucket, grid_id, worker_key, kind, category, entries"
 _STORED += " FROM report_entries"
+_FOLLOWUPS_KEY = "bucket, grid_id, event, entry_grid_id, place_key"
+_FOLLOWUPS_STORED = f"SELECT {_FOLLOWUPS_KEY}, followups FROM {FOLLOWUP_SUMMARY}"
 
 
 def drift(conn: sqlite3.Connection) -> int:
-    """How many rows of the summary are wrong (missing, extra, or with another
-    count) against the entries counted afresh: 0 when the triggers kept it right."""
-    fresh = f"SELECT * FROM ({summarized_entries()})"
-    key = "SELECT bucket, grid_id, worker_key, kind, category FROM"
+    """How many rows of the summaries are wrong (missing, extra, or with another
+    count) against the entries and follow-ups counted afresh: 0 when the triggers
+    kept them right."""
+    return _drift(
+        conn,
+        _STORED,
+        summarized_entries(),
+        "bucket, grid_id, worker_key, kind, category",
+    ) + _drift(conn, _FOLLOWUPS_STORED, summarized_followups(), _FOLLOWUPS_KEY)
+
+
+def _drift(conn: sqlite3.Connection, stored: str, fresh: str, key: str) -> int:
+    fresh = f"SELECT * FROM ({fresh})"
+    keys = f"SELECT {key} FROM"
     return conn.execute(
-        f"SELECT count(*) FROM ({key} ({_STORED} EXCEPT {fresh})"
-        f" UNION {key} ({fresh} EXCEPT {_STORED}))"
+        f"SELECT count(*) FROM ({keys} ({stored} EXCEPT {fresh})"
+        f" UNION {keys} ({fresh} EXCEPT {stored}))"
     ).fetchone()[0]
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
-    """Count the summary afresh from the entries, in the caller's transaction."""
+    """Count the summaries afresh, in the caller's transaction."""
     conn.execute("DELETE FROM report_entries")
     for statement in SUMMARIZE_ALL:
         conn.execute(statement)
+    conn.execute(f"DELETE FROM {FOLLOWUP_SUMMARY}")
+    conn.execute(summarize_followups())
