@@ -696,6 +696,31 @@ def m019_hub_roster(db: Database) -> None:
     )
 
 
+def m020_visits_read_from_indexes(db: Database) -> None:
+    """The monthly review looks up, for each household of the register, its newest
+    visit by place and by each resident's name (`domain.coverage`), passing over
+    register entries. The two indexes it looks them up in gain the entry's kind, so
+    that an entry is read only when its kind is 'other' (a register entry's text
+    tells); and the residents' (grid_id, place) index holds what a household is
+    made of, in the order residents were registered, so that twelve thousand
+    households are read from the index alone. Same names: each serves every query
+    the narrower one did."""
+    _run(
+        db,
+        """
+        DROP INDEX entries_place_at;
+        CREATE INDEX entries_place_at ON entries (place, at, kind)
+            WHERE place IS NOT NULL;
+        DROP INDEX entries_resident;
+        CREATE INDEX entries_resident ON entries (resident_id, at, kind)
+            WHERE resident_id IS NOT NULL;
+        DROP INDEX residents_grid_place;
+        CREATE INDEX residents_grid_place
+            ON residents (grid_id, place, id, registered_on, name, tags)
+        """,
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -716,6 +741,7 @@ MIGRATIONS = (
     m017_hub_dirty,
     m018_report_summary,
     m019_hub_roster,
+    m020_visits_read_from_indexes,
 )
 
 
