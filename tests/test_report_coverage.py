@@ -5,6 +5,7 @@ in the register has an unknown coverage, never 0%."""
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 
@@ -113,3 +114,23 @@ def test_registering_someone_is_no_visit_in_the_coverage(gridlog, red_grids):
     )
     data = json.loads(run(gridlog, "grid", "show", "红四", "--json"))
     assert data["visited_this_month"] == {"visited": 0, "households": 2}
+
+
+def test_the_unvisited_households_name_their_residents_as_registered(
+    gridlog, red_grids, db_path
+):
+    """A household's residents come in the order they were entered in the
+    register, whatever their names or registration dates; a name that another
+    program stored with a control character in it is still shown whole."""
+    for name, now in [("阿明", "2019-02-02T09:00"), ("张志强", "2019-02-01T09:00")]:
+        run(gridlog, "resident", "add", name, "--place", "9号楼1单元101", now=now)
+    run(gridlog, "resident", "add", "周丽", "--place", "9号楼1单元101")
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE residents SET name = '周\x1f丽' WHERE name = '周丽'")
+    conn.close()
+    april = "2019-04-20T09:00"
+    shown = run(gridlog, "report", "--month", "2019-03", "--format", "json", now=april)
+    [household] = json.loads(shown)["unvisited_households"]
+    assert household["residents"] == ["阿明", "张志强", "周\x1f丽"]
+    assert household["registered"] == "2019-02-01"

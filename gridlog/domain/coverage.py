@@ -48,63 +48,151 @@ def stale_households(
     """Households not visited for `days` days or more as of `today`: per grid in the
     order grids were registered, tagged households first, then the longest unvisited.
     A visit after `today` (a past month's review) does not count."""
-    where, grid_params = "", []
+    end = today + dt.timedelta(days=1)
+    rows, grids = _households(conn, zone, end, grid_ids)
+    return _stale(conn, rows, grids, zone, today, days)
+
+
+def review(
+    conn: sqlite3.Connection,
+    zone: dt.tzinfo,
+    start: dt.date,
+    end: dt.date,
+    grid_ids: Sequence[int] | None = None,
+) -> tuple[list[Household], list[Coverage]]:
+    """The monthly review's two readings of the register for the local days
+    [start, end), from one look at each household: those not visited in it, as of
+    its last day (`stale_households`), and each grid's coverage (`visit_coverage`).
+    Both ask when a household was last visited before `end`: visited in the period
+    is last visited on or after `start`."""
+    rows, grids = _households(conn, zone, end, grid_ids)
+    last = end - dt.timedelta(days=1)
+    stale = _stale(conn, rows, grids, zone, last, (end - start).days)
+    return stale, _covered(rows, grids, day_start_utc(start, zone), end)
+
+
+# A household's newest visit before a moment, by place and by its residents' names,
+# passing over register entries: writing someone down is no visit to them. The
+# indexes (place, at, kind) and (resident_id, at, kind) answer each look without
+# reading the entry, but for an entry of kind 'other', whose text tells.
+_NEWEST = (
+    "(SELECT e.at FROM entries e WHERE e.{column} = r.{key} AND e.at < :until"
+    " AND NOT (e.kind = 'other' AND substr(e.text, 1, 5) = :register)"
+    " ORDER BY e.at DESC LIMIT 1)"
+)
+_BY_NAME = _NEWEST.format(column="resident_id", key="id")
+_BY_PLACE = _NEWEST.format(column="place", key="place")
+
+# One row a household: its grid, place, first registration, how many residents and
+# their names (joined by a unit separator: splitting them is cheaper than decoding
+# JSON), their tags (only where some have any: JSON arrays joined by commas), its
+# newest visit by name of the residents registered before `end` and of those
+# registered since (each resident looked up once), and by place. The names come in
+# the order of the (grid_id, place, id, …) index the rows are grouped by.
+_HOUSEHOLDS = (
+    "SELECT r.grid_id, r.place, min(r.registered_on), count(*),"
+    " group_concat(r.name, char(31)), group_concat(nullif(r.tags, '[]')),"
+    f" max(CASE WHEN substr(r.registered_on, 1, 10) < :end THEN {_BY_NAME} END),"
+    f" max(CASE WHEN substr(r.registered_on, 1, 10) >= :end THEN {_BY_NAME} END),"
+    f" {_BY_PLACE}"
+    " FROM residents r WHERE r.place IS NOT NULL{where}"
+    " GROUP BY r.grid_id, r.place"
+)
+_SEPARATOR = "\x1f"
+
+
+def _households(
+    conn: sqlite3.Connection,
+    zone: dt.tzinfo,
+    end: dt.date,
+    grid_ids: Sequence[int] | None,
+) -> tuple[list[tuple], dict[int, str]]:
+    """Every household of the register (of `grid_ids`, else of every grid) in the
+    order of grid and place, with its newest visits before the local day `end`;
+    and the grids' names by id, in the order they were registered."""
+    params: dict[str, object] = {
+        "until": day_start_utc(end, zone),
+        "end": end.isoformat(),
+        "register": REGISTER_ENTRY,
+    }
+    where = ""
     if grid_ids:
-        where = f"AND r.grid_id IN ({', '.join('?' for _ in grid_ids)})"
-        grid_params = list(grid_ids)
-    until = day_start_utc(today + dt.timedelta(days=1), zone)
-    # The newest entry first, off the (resident_id, at) and (place, at) indexes,
-    # passing over register entries: writing someone down is no visit to them.
-    visit = "NOT (e.kind = 'other' AND substr(e.text, 1, 5) = ?)"
-    rows = conn.execute(
-        "SELECT g.id AS grid_id, g.name AS grid, r.place,"
-        " json_group_array(r.name) AS names, json_group_array(json(r.tags)) AS tags,"
-        " min(r.registered_on) AS registered,"
-        " max((SELECT e.at FROM entries e WHERE e.resident_id = r.id AND e.at < ?"
-        f" AND {visit} ORDER BY e.at DESC LIMIT 1)) AS by_name,"
-        " (SELECT e.at FROM entries e WHERE e.place = r.place AND e.at < ?"
-        f" AND {visit} ORDER BY e.at DESC LIMIT 1) AS by_place"
-        " FROM residents r JOIN grids g ON g.id = r.grid_id"
-        f" WHERE r.place IS NOT NULL {where}"
-        " GROUP BY r.grid_id, r.place",
-        [until, REGISTER_ENTRY, until, REGISTER_ENTRY, *grid_params],
+        marks = {f"g{i}": grid_id for i, grid_id in enumerate(grid_ids)}
+        where = f" WHERE id IN ({', '.join(':' + mark for mark in marks)})"
+        params.update(marks)
+    query = f"SELECT id, name FROM grids{where} ORDER BY id"
+    grids = {grid_id: name for grid_id, name in conn.execute(query, params)}
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: twelve thousand rows
+    rows = cursor.execute(
+        _HOUSEHOLDS.format(where=where.replace(" WHERE id", " AND r.grid_id")), params
     ).fetchall()
+    return rows, grids
+
+
+def _stale(
+    conn: sqlite3.Connection,
+    rows: list[tuple],
+    grids: dict[int, str],
+    zone: dt.tzinfo,
+    today: dt.date,
+    days: int,
+) -> list[Household]:
+    """The households of `rows` not visited for `days` days as of `today`, in the
+    order `stale_households` gives them."""
     cutoff = day_start_utc(today - dt.timedelta(days=days - 1), zone)
-    found: list[tuple[int, Household]] = []
-    for row in rows:
-        last = max(filter(None, (row["by_name"], row["by_place"])), default=None)
-        if last is not None and last >= cutoff:
+    found: list[tuple[tuple[int, bool, int], Household]] = []
+    for grid_id, place, registered, count, names, tags, early, late, by_place in rows:
+        last = _latest(_latest(early, late), by_place)
+        if (last is not None and last >= cutoff) or grid_id not in grids:
             continue
-        household = _household(row, last, zone, today)
-        if household.days >= days:  # a household registered lately is not stale yet
-            found.append((row["grid_id"], household))
-    found.sort(key=lambda pair: (pair[0], not pair[1].priority, -pair[1].days))
+        registered_on = dt.date.fromisoformat(registered[:10])
+        last_day = None if last is None else from_utc_iso(last, zone).date()
+        since = (today - (last_day or registered_on)).days
+        if since < days:  # registered lately: not stale yet
+            continue
+        residents = names.split(_SEPARATOR)
+        if len(residents) != count:  # a name holding the separator itself
+            residents = _names(conn, grid_id, place)
+        elif count > 1:
+            residents = list(dict.fromkeys(residents))
+        household = Household(
+            grids[grid_id],
+            place,
+            residents,
+            _tags(tags),
+            last_day,
+            registered_on,
+            since,
+        )
+        found.append(((grid_id, not household.priority, -since), household))
+    found.sort(key=lambda pair: pair[0])
     return [household for _, household in found]
 
 
-def _tags(groups: str) -> list[str]:
-    """The tags of a household's residents (a JSON array of each one's), each once:
-    most have none, and `[[]]` is not worth decoding."""
-    if not groups.strip("[],"):
+def _latest(one: str | None, other: str | None) -> str | None:
+    """The later of two stored instants, either of which may be missing."""
+    if one is None or (other is not None and other > one):
+        return other
+    return one
+
+
+def _names(conn: sqlite3.Connection, grid_id: int, place: str) -> list[str]:
+    """The residents of a household, each once, in the order of the index."""
+    rows = conn.execute(
+        "SELECT name FROM residents WHERE grid_id = ? AND place = ? ORDER BY id",
+        (grid_id, place),
+    )
+    return list(dict.fromkeys(row[0] for row in rows))
+
+
+def _tags(tags: str | None) -> list[str]:
+    """The tags of a household's residents (those who have some, as JSON arrays
+    joined by commas), each once: most have none, and come as None."""
+    if tags is None:
         return []
-    return list(dict.fromkeys(tag for group in json.loads(groups) for tag in group))
-
-
-def _household(
-    row: sqlite3.Row, last: str | None, zone: dt.tzinfo, today: dt.date
-) -> Household:
-    tags = _tags(row["tags"])
-    registered = dt.date.fromisoformat(row["registered"][:10])
-    last_day = None if last is None else from_utc_iso(last, zone).date()
-    since = last_day or registered
-    return Household(
-        grid=row["grid"],
-        place=row["place"],
-        residents=list(dict.fromkeys(json.loads(row["names"]))),
-        tags=tags,
-        last_visit=last_day,
-        registered=registered,
-        days=(today - since).days,
+    return list(
+        dict.fromkeys(tag for group in json.loads(f"[{tags}]") for tag in group)
     )
 
 
@@ -162,4 +250,27 @@ def visit_coverage(
     return [
         Coverage(grid_id, grid, visited, households or None)
         for grid_id, grid, households, visited in rows
+    ]
+
+
+def _covered(
+    rows: list[tuple], grids: dict[int, str], start: str, end: dt.date
+) -> list[Coverage]:
+    """Each grid's coverage from `rows`, as `visit_coverage` counts it: the
+    households with someone registered before `end`, visited since `start` at
+    their place or by the name of one of those."""
+    counts = {grid_id: [0, 0] for grid_id in grids}
+    before = end.isoformat()
+    for grid_id, _, registered, _, _, _, early, _, by_place in rows:
+        if registered[:10] >= before or grid_id not in counts:
+            continue
+        count = counts[grid_id]
+        count[0] += 1
+        if (by_place is not None and by_place >= start) or (
+            early is not None and early >= start
+        ):
+            count[1] += 1
+    return [
+        Coverage(grid_id, grids[grid_id], visited, households or None)
+        for grid_id, (households, visited) in counts.items()
     ]
