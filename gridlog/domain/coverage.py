@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from gridlog.dates.clock import day_start_utc, from_utc_iso
+from gridlog.dates.clock import day_start_utc
 from gridlog.domain.items import REGISTER_ENTRY
 
 PRIORITY_TAGS = ("独居", "高龄", "重点人员")
@@ -142,12 +142,15 @@ def _stale(
     order `stale_households` gives them."""
     cutoff = day_start_utc(today - dt.timedelta(days=days - 1), zone)
     found: list[tuple[tuple[int, bool, int], Household]] = []
+    days_of: dict[str, dt.date] = {}  # registration days: a register has few
     for grid_id, place, registered, count, names, tags, early, late, by_place in rows:
         last = _latest(_latest(early, late), by_place)
         if (last is not None and last >= cutoff) or grid_id not in grids:
             continue
-        registered_on = dt.date.fromisoformat(registered[:10])
-        last_day = None if last is None else from_utc_iso(last, zone).date()
+        registered_on = days_of.get(registered)
+        if registered_on is None:
+            registered_on = days_of[registered] = dt.date.fromisoformat(registered[:10])
+        last_day = None if last is None else _local_day(last, zone)
         since = (today - (last_day or registered_on)).days
         if since < days:  # registered lately: not stale yet
             continue
@@ -160,14 +163,22 @@ def _stale(
             grids[grid_id],
             place,
             residents,
-            _tags(tags),
+            [] if tags is None else _tags(tags),
             last_day,
             registered_on,
             since,
         )
-        found.append(((grid_id, not household.priority, -since), household))
+        urgent = tags is not None and household.priority
+        found.append(((grid_id, not urgent, -since), household))
     found.sort(key=lambda pair: pair[0])
     return [household for _, household in found]
+
+
+def _local_day(moment: str, zone: dt.tzinfo) -> dt.date:
+    """The local day of a stored instant (`from_utc_iso`, without its call)."""
+    return (
+        dt.datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(zone).date()
+    )
 
 
 def _latest(one: str | None, other: str | None) -> str | None:
@@ -186,11 +197,9 @@ def _names(conn: sqlite3.Connection, grid_id: int, place: str) -> list[str]:
     return list(dict.fromkeys(row[0] for row in rows))
 
 
-def _tags(tags: str | None) -> list[str]:
+def _tags(tags: str) -> list[str]:
     """The tags of a household's residents (those who have some, as JSON arrays
-    joined by commas), each once: most have none, and come as None."""
-    if tags is None:
-        return []
+    joined by commas), each once."""
     return list(
         dict.fromkeys(tag for group in json.loads(f"[{tags}]") for tag in group)
     )
