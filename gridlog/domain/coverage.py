@@ -44,7 +44,7 @@ def stale_households(
     today: dt.date,
     days: int,
     grid_ids: Sequence[int] | None = None,
-) -> list[Household]:
+) -> Households:
     """Households not visited for `days` days or more as of `today`: per grid in the
     order grids were registered, tagged households first, then the longest unvisited.
     A visit after `today` (a past month's review) does not count."""
@@ -59,7 +59,7 @@ def review(
     start: dt.date,
     end: dt.date,
     grid_ids: Sequence[int] | None = None,
-) -> tuple[list[Household], list[Coverage]]:
+) -> tuple[Households, list[Coverage]]:
     """The monthly review's two readings of the register for the local days
     [start, end), from one look at each household: those not visited in it, as of
     its last day (`stale_households`), and each grid's coverage (`visit_coverage`).
@@ -137,7 +137,7 @@ def _stale(
     zone: dt.tzinfo,
     today: dt.date,
     days: int,
-) -> list[Household]:
+) -> Households:
     """The households of `rows` not visited for `days` days as of `today`, in the
     order `stale_households` gives them."""
     cutoff = day_start_utc(today - dt.timedelta(days=days - 1), zone)
@@ -157,21 +157,80 @@ def _stale(
         residents = names.split(_SEPARATOR)
         if len(residents) != count:  # a name holding the separator itself
             residents = _names(conn, grid_id, place)
-        elif count > 1:
-            residents = list(dict.fromkeys(residents))
-        household = Household(
-            grids[grid_id],
-            place,
-            residents,
-            [] if tags is None else _tags(tags),
-            last_day,
-            registered_on,
-            since,
+        tagged = None if tags is None else _tags(tags)
+        urgent = tagged is not None and _priority(tagged)
+        found.append(
+            (
+                (grid_id, not urgent, -since),
+                (
+                    grids[grid_id],
+                    place,
+                    residents,
+                    tagged,
+                    last_day,
+                    registered_on,
+                    since,
+                ),
+            )
         )
-        urgent = tags is not None and household.priority
-        found.append(((grid_id, not urgent, -since), household))
     found.sort(key=lambda pair: pair[0])
-    return [household for _, household in found]
+    return Households([parts for _, parts in found])
+
+
+class Households(Sequence[Household]):
+    """Households in order, each made a `Household` when first read: a register of
+    thousands lists most of them on a review's JSON, and twenty on its screen. Equal
+    to a list of the same households, and shown as one."""
+
+    __slots__ = ("_made", "_parts")
+
+    def __init__(self, parts: list[tuple]) -> None:
+        self._parts = parts
+        self._made: list[Household | None] = [None] * len(parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._parts)))]
+        made = self._made[index]
+        if made is None:
+            made = self._made[index] = _made(*self._parts[index])
+        return made
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self._parts)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+def _made(
+    grid: str,
+    place: str,
+    residents: list[str],
+    tags: list[str] | None,
+    last_day: dt.date | None,
+    registered: dt.date,
+    days: int,
+) -> Household:
+    if len(residents) > 1:
+        residents = list(dict.fromkeys(residents))
+    return Household(
+        grid, place, residents, [] if tags is None else tags, last_day, registered, days
+    )
+
+
+def _priority(tags: list[str]) -> bool:
+    return any(tag in PRIORITY_TAGS for tag in tags)
 
 
 def _local_day(moment: str, zone: dt.tzinfo) -> dt.date:
