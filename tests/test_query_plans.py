@@ -193,18 +193,17 @@ def test_coverage_looks_up_each_households_visits_by_index(db, gridlog):
 
 def test_the_review_reads_each_households_visits_once_from_indexes(db, gridlog):
     """The report's coverage and its unvisited households come from one pass over
-    the register: each household read from the residents' index alone, its newest
-    visits looked up in indexes that hold each entry's kind (an entry is read only
-    when its kind says it may be a register entry)."""
+    the register's households (a row each, which the residents' triggers keep),
+    their newest visits looked up in indexes that hold each entry's kind (an entry
+    is read only when its kind says it may be a register entry)."""
     for name, place in [("王建国", "9号楼1单元101"), ("李秀英", "9号楼1单元101")]:
         assert gridlog("resident", "add", name, "--place", place).exit_code == 0
     found = plans(
         db, lambda c: report.build_report(c, ZONE, report.month_period(2019, 3))
     )
-    [(_sql, details)] = [p for p in found if "FROM residents" in p[0]]
-    assert any("COVERING INDEX residents_grid_place" in line for line in details), (
-        details
-    )
+    [(_sql, details)] = [p for p in found if "FROM register_households" in p[0]]
+    assert details[0] == "SCAN house", details  # in the order of its key
+    assert any("COVERING INDEX residents_grid_place" in line for line in details)
     assert any("INDEX entries_place_at (place=? AND at<" in x for x in details)
     assert any("INDEX entries_resident (resident_id=? AND at<" in x for x in details)
     assert full_scans(details) == []

@@ -68,7 +68,8 @@ def review(
     rows, grids = _households(conn, zone, end, grid_ids)
     last = end - dt.timedelta(days=1)
     stale = _stale(conn, rows, grids, zone, last, (end - start).days)
-    return stale, _covered(rows, grids, day_start_utc(start, zone), end)
+    since = day_start_utc(start, zone)
+    return stale, _covered(conn, rows, grids, since, _bounds(zone, end))
 
 
 # A household's newest visit before a moment, by place and by its residents' names,
@@ -76,29 +77,42 @@ def review(
 # indexes (place, at, kind) and (resident_id, at, kind) answer each look without
 # reading the entry, but for an entry of kind 'other', whose text tells.
 _NEWEST = (
-    "(SELECT e.at FROM entries e WHERE e.{column} = r.{key} AND e.at < :until"
+    "(SELECT e.at FROM entries e WHERE e.{column} = {key} AND e.at < :until"
     " AND NOT (e.kind = 'other' AND substr(e.text, 1, 5) = :register)"
     " ORDER BY e.at DESC LIMIT 1)"
 )
-_BY_NAME = _NEWEST.format(column="resident_id", key="id")
-_BY_PLACE = _NEWEST.format(column="place", key="place")
+_BY_NAME = _NEWEST.format(column="resident_id", key="r.id")
+_BY_PLACE = _NEWEST.format(column="place", key="house.place")
+_RESIDENTS = "FROM residents r WHERE r.grid_id = {h}grid_id AND r.place = {h}place"
 
-# One row a household: its grid, place, first registration, how many residents and
-# their names (joined by a unit separator: splitting them is cheaper than decoding
-# JSON), their tags (only where some have any: JSON arrays joined by commas), its
-# newest visit by name of the residents registered before `end` and of those
-# registered since (each resident looked up once), and by place. The names come in
-# the order of the (grid_id, place, id, …) index the rows are grouped by.
+# One row a household of the register (`register_households`, which the residents'
+# triggers keep: its grid, place, first registration, how many residents and their
+# names joined by a unit separator, in the order they were entered, and the tags of
+# those who have some, as JSON arrays joined by commas), with its newest visit
+# by the name of any of its residents, its last registration, and its newest visit
+# by place.
 _HOUSEHOLDS = (
-    "SELECT r.grid_id, r.place, min(r.registered_on), count(*),"
-    " group_concat(r.name, char(31)), group_concat(nullif(r.tags, '[]')),"
-    f" max(CASE WHEN substr(r.registered_on, 1, 10) < :end THEN {_BY_NAME} END),"
-    f" max(CASE WHEN substr(r.registered_on, 1, 10) >= :end THEN {_BY_NAME} END),"
-    f" {_BY_PLACE}"
-    " FROM residents r WHERE r.place IS NOT NULL{where}"
-    " GROUP BY r.grid_id, r.place"
+    "SELECT house.grid_id, house.place, house.registered, house.residents,"
+    " house.names, house.tags,"
+    f" (SELECT max({_BY_NAME}) {_RESIDENTS.format(h='house.')}),"
+    f" house.registered_last, {_BY_PLACE}"
+    " FROM register_households house{where} ORDER BY house.grid_id, house.place"
+)
+# By the name of those registered before `end` only: what coverage counts.
+_BY_NAME_BEFORE = (
+    f"SELECT max({_BY_NAME}) {_RESIDENTS.format(h=':')}"
+    " AND substr(r.registered_on, 1, 10) < :end"
 )
 _SEPARATOR = "\x1f"
+
+
+def _bounds(zone: dt.tzinfo, end: dt.date) -> dict[str, object]:
+    """What the look-ups are asked with: the instant local day `end` begins."""
+    return {
+        "until": day_start_utc(end, zone),
+        "end": end.isoformat(),
+        "register": REGISTER_ENTRY,
+    }
 
 
 def _households(
@@ -110,11 +124,7 @@ def _households(
     """Every household of the register (of `grid_ids`, else of every grid) in the
     order of grid and place, with its newest visits before the local day `end`;
     and the grids' names by id, in the order they were registered."""
-    params: dict[str, object] = {
-        "until": day_start_utc(end, zone),
-        "end": end.isoformat(),
-        "register": REGISTER_ENTRY,
-    }
+    params = _bounds(zone, end)
     where = ""
     if grid_ids:
         marks = {f"g{i}": grid_id for i, grid_id in enumerate(grid_ids)}
@@ -125,7 +135,8 @@ def _households(
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples: twelve thousand rows
     rows = cursor.execute(
-        _HOUSEHOLDS.format(where=where.replace(" WHERE id", " AND r.grid_id")), params
+        _HOUSEHOLDS.format(where=where.replace(" WHERE id", " WHERE house.grid_id")),
+        params,
     ).fetchall()
     return rows, grids
 
@@ -143,8 +154,8 @@ def _stale(
     cutoff = day_start_utc(today - dt.timedelta(days=days - 1), zone)
     found: list[tuple[tuple[int, bool, int], Household]] = []
     days_of: dict[str, dt.date] = {}  # registration days: a register has few
-    for grid_id, place, registered, count, names, tags, early, late, by_place in rows:
-        last = _latest(_latest(early, late), by_place)
+    for grid_id, place, registered, count, names, tags, by_name, _, by_place in rows:
+        last = _latest(by_name, by_place)
         if (last is not None and last >= cutoff) or grid_id not in grids:
             continue
         registered_on = days_of.get(registered)
@@ -322,21 +333,32 @@ def visit_coverage(
 
 
 def _covered(
-    rows: list[tuple], grids: dict[int, str], start: str, end: dt.date
+    conn: sqlite3.Connection,
+    rows: list[tuple],
+    grids: dict[int, str],
+    start: str,
+    bounds: dict[str, object],
 ) -> list[Coverage]:
     """Each grid's coverage from `rows`, as `visit_coverage` counts it: the
-    households with someone registered before `end`, visited since `start` at
-    their place or by the name of one of those."""
+    households with someone registered before the end, visited since `start` at
+    their place or by the name of one of those. Where someone was registered after
+    the end, the others' names are looked up again by themselves."""
     counts = {grid_id: [0, 0] for grid_id in grids}
-    before = end.isoformat()
-    for grid_id, _, registered, _, _, _, early, _, by_place in rows:
-        if registered[:10] >= before or grid_id not in counts:
+    end = bounds["end"]
+    for grid_id, place, registered, _, _, _, by_name, last, by_place in rows:
+        if registered[:10] >= end or grid_id not in counts:
             continue
         count = counts[grid_id]
         count[0] += 1
-        if (by_place is not None and by_place >= start) or (
-            early is not None and early >= start
-        ):
+        if by_place is not None and by_place >= start:
+            count[1] += 1
+            continue
+        if by_name is not None and last[:10] >= end:
+            found = conn.execute(
+                _BY_NAME_BEFORE, {**bounds, "grid_id": grid_id, "place": place}
+            )
+            by_name = found.fetchone()[0]
+        if by_name is not None and by_name >= start:
             count[1] += 1
     return [
         Coverage(grid_id, grids[grid_id], visited, households or None)
