@@ -256,3 +256,25 @@ def test_a_register_kept_before_the_upgrade_is_reviewed_as_it_is_stored(
         conn.execute(f"PRAGMA user_version = {version}")
     conn.close()
     review_holds(gridlog, db_path)
+
+
+def test_check_sums_afresh_households_that_disagree_with_the_residents(
+    gridlog, red_grids, db_path
+):
+    """Something that wrote residents around their triggers would leave the
+    register's households wrong: `check` says so and sums them afresh, and the
+    review says what the residents say again."""
+    rng = random.Random(3)
+    for _ in range(40):
+        act(gridlog, db_path, rng)
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("DROP TRIGGER register_households_update")
+        conn.execute("UPDATE residents SET place = '9号楼1单元109' WHERE id <= 2")
+    conn.close()
+    result = gridlog("check")
+    assert result.exit_code == 0, result.output
+    assert "The register's households disagreed with its residents" in result.stdout
+    review_holds(gridlog, db_path)
+    again = gridlog("check")
+    assert "register's households" not in again.stdout

@@ -741,6 +741,17 @@ def _household_summed(row: str) -> str:
     )
 
 
+# Every household summed afresh from the residents (into an empty table).
+SUMMED_HOUSEHOLDS = (
+    "SELECT grid_id, place, count(*), group_concat(name, char(31)),"
+    " group_concat(nullif(tags, '[]')), min(registered_on), max(registered_on)"
+    " FROM residents WHERE place IS NOT NULL GROUP BY grid_id, place"
+)
+SUM_HOUSEHOLDS = (
+    "INSERT INTO register_households (grid_id, place, residents, names, tags,"
+    f" registered, registered_last) {SUMMED_HOUSEHOLDS}"
+)
+
 HOUSEHOLD_TRIGGERS = (
     "CREATE TRIGGER register_households_insert AFTER INSERT ON residents"
     f" WHEN new.place IS NOT NULL BEGIN {_household_summed('new')} END",
@@ -771,13 +782,9 @@ def m021_register_households(db: Database) -> None:
             registered_last TEXT NOT NULL,
             PRIMARY KEY (grid_id, place)
         ) WITHOUT ROWID;
-        INSERT INTO register_households (grid_id, place, residents, names, tags,
-            registered, registered_last)
-        SELECT grid_id, place, count(*), group_concat(name, char(31)),
-            group_concat(nullif(tags, '[]')), min(registered_on), max(registered_on)
-        FROM residents WHERE place IS NOT NULL GROUP BY grid_id, place
         """,
     )
+    db.execute(SUM_HOUSEHOLDS)
     for statement in HOUSEHOLD_TRIGGERS:
         db.execute(statement)
 
