@@ -6,6 +6,10 @@ residents, but for the register entry someone registered alone gets (`care_rules
 writing a person down is no visit to them. Households with the tags the articles
 single out (独居, 高龄, 重点人员) are listed first: an elder living alone not seen for a
 month is the one to walk to.
+
+The monthly review reads the register once for both its coverage and its unvisited
+households (`review`): a row a household, which the residents' triggers keep
+(`register_households`), and each household's newest visits looked up in the log.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ class Household(NamedTuple):
 
     @property
     def priority(self) -> bool:
-        return any(tag in PRIORITY_TAGS for tag in self.tags)
+        return _priority(self.tags)
 
 
 def stale_households(
@@ -152,7 +156,7 @@ def _stale(
     """The households of `rows` not visited for `days` days as of `today`, in the
     order `stale_households` gives them."""
     cutoff = day_start_utc(today - dt.timedelta(days=days - 1), zone)
-    found: list[tuple[tuple[int, bool, int], Household]] = []
+    found: list[tuple[tuple[int, bool, int], tuple]] = []  # (order, what it is made of)
     days_of: dict[str, dt.date] = {}  # registration days: a register has few
     for grid_id, place, registered, count, names, tags, by_name, _, by_place in rows:
         last = _latest(by_name, by_place)
@@ -233,6 +237,7 @@ def _made(
     registered: dt.date,
     days: int,
 ) -> Household:
+    """A household's record, its residents each once (a name may be twice)."""
     if len(residents) > 1:
         residents = list(dict.fromkeys(residents))
     return Household(
@@ -241,6 +246,7 @@ def _made(
 
 
 def _priority(tags: list[str]) -> bool:
+    """Whether a household's tags put it first in its grid."""
     return any(tag in PRIORITY_TAGS for tag in tags)
 
 
