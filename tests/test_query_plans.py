@@ -208,6 +208,34 @@ def test_coverage_looks_up_each_households_visits_by_index(db, gridlog):
     assert full_scans(details) == []
 
 
+def test_the_review_reads_each_households_visits_once_from_indexes(db, gridlog):
+    """The report's coverage and its unvisited households come from one pass over
+    the register's households (a row each, which the residents' triggers keep),
+    their newest visits looked up in indexes that hold each entry's kind (an entry
+    is read only when its kind says it may be a register entry)."""
+    for name, place in [("王建国", "9号楼1单元101"), ("李秀英", "9号楼1单元101")]:
+        assert gridlog("resident", "add", name, "--place", place).exit_code == 0
+    found = plans(
+        db, lambda c: report.build_report(c, ZONE, report.month_period(2019, 3))
+    )
+    [(_sql, details)] = [p for p in found if "FROM register_households" in p[0]]
+    assert details[0] == "SCAN house", details  # in the order of its key
+    assert any("COVERING INDEX residents_grid_place" in line for line in details)
+    assert any("INDEX entries_place_at (place=? AND at<" in x for x in details)
+    assert any("INDEX entries_resident (resident_id=? AND at<" in x for x in details)
+    assert full_scans(details) == []
+    conn = open_db(db, write=False)
+    indexed = {
+        name: [row[2] for row in conn.execute(f"PRAGMA index_info({name})")]
+        for name in ("entries_place_at", "entries_resident")
+    }
+    conn.close()
+    assert indexed == {
+        "entries_place_at": ["place", "at", "kind"],
+        "entries_resident": ["resident_id", "at", "kind"],
+    }
+
+
 def test_every_foreign_key_to_a_big_table_has_an_index(db):
     """Deleting a row, or a bulk load that checks its keys at COMMIT, looks up the
     rows that point at it: without an index on the pointing column that is a scan of

@@ -5,6 +5,7 @@ in the register has an unknown coverage, never 0%."""
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 
@@ -113,3 +114,47 @@ def test_registering_someone_is_no_visit_in_the_coverage(gridlog, red_grids):
     )
     data = json.loads(run(gridlog, "grid", "show", "红四", "--json"))
     assert data["visited_this_month"] == {"visited": 0, "households": 2}
+
+
+def test_the_unvisited_households_name_their_residents_as_registered(
+    gridlog, red_grids, db_path
+):
+    """A household's residents come in the order they were entered in the
+    register, whatever their names or registration dates; a name that another
+    program stored with a control character in it is still shown whole."""
+    for name, now in [("阿明", "2019-02-02T09:00"), ("张志强", "2019-02-01T09:00")]:
+        run(gridlog, "resident", "add", name, "--place", "9号楼1单元101", now=now)
+    run(gridlog, "resident", "add", "周丽", "--place", "9号楼1单元101")
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE residents SET name = '周\x1f丽' WHERE name = '周丽'")
+    conn.close()
+    april = "2019-04-20T09:00"
+    shown = run(gridlog, "report", "--month", "2019-03", "--format", "json", now=april)
+    [household] = json.loads(shown)["unvisited_households"]
+    assert household["residents"] == ["阿明", "张志强", "周\x1f丽"]
+    assert household["registered"] == "2019-02-01"
+
+
+@pytest.mark.parametrize("fmt", ["table", "md"])
+def test_the_screen_lists_the_first_unvisited_households_and_counts_the_rest(
+    gridlog, red_grids, fmt
+):
+    """Twenty households on the screen, in the order the JSON gives them all."""
+    feb = "2019-02-01T09:00"
+    for n in range(23):
+        place = f"9号楼1单元{101 + n}"
+        run(gridlog, "resident", "add", f"住户{n}", "--place", place, now=feb)
+    run(gridlog, "add", "走访", "--place", "9号楼1单元105", now="2019-02-10T09:00")
+    april = "2019-04-20T09:00"
+    listed = json.loads(
+        run(gridlog, "report", "--month", "2019-03", "--format", "json", now=april)
+    )["unvisited_households"]
+    assert len(listed) == 23 and listed[0]["place"] == "9号楼1单元101"
+    shown = run(gridlog, "report", "--month", "2019-03", "--format", fmt, now=april)
+    assert "Households not visited this period (23)" in shown
+    assert "… and 3 more" in shown
+    places = [h["place"] for h in listed]
+    at = [shown.index(place) for place in places[:20]]
+    assert at == sorted(at)  # the JSON's first twenty, in its order
+    assert all(place not in shown for place in places[20:])

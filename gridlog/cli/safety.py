@@ -42,6 +42,7 @@ def check(
     from gridlog.storage.db import resolve_path, transaction
     from gridlog.storage.migrations import schema_version
     from gridlog.storage.summary import drift as summary_drift
+    from gridlog.storage.summary import households_drift, resum_households
     from gridlog.storage.summary import rebuild as recount_summary
     from gridlog.storage.wipe import free_pages, wipe, wipe_owed
 
@@ -62,11 +63,17 @@ def check(
         health = check_health(conn, path)
         owed = wipe_owed(conn)
         free = free_pages(conn)
-        wrong = summary_drift(conn) if health.schema_version == schema_version() else 0
-    if wrong:
-        # A derived table, not the log: counted afresh from the entries at once.
+        current = health.schema_version == schema_version()
+        wrong = summary_drift(conn) if current else 0
+        astray = households_drift(conn) if current else 0
+    if wrong or astray:
+        # Derived tables, not the log: counted afresh from the entries and the
+        # residents at once.
         with session(ctx, write=True) as (conn, _context), transaction(conn):
-            recount_summary(conn)
+            if wrong:
+                recount_summary(conn)
+            if astray:
+                resum_households(conn)
     if health.cipher_version is None:
         encryption = t("check.plain")
     else:
@@ -89,6 +96,7 @@ def check(
         t("check.counts", **health.counts, open=health.open_items),
         *([t("check.wipe_owed", pages=free)] if owed else []),
         *([t("check.summary_recounted", rows=wrong)] if wrong else []),
+        *([t("check.households_resummed", rows=astray)] if astray else []),
         *_photo_lines(health),
         *health.problems[:20],
         *(

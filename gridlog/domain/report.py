@@ -373,6 +373,7 @@ def build_report(
         previous = {figures.group: figures for figures in previous.values()}
         scheduled = [s._replace(group=names[s.group]) for s in scheduled]
     masthead = _masthead(conn, grid_ids)
+    unvisited, coverage = _households(conn, zone, period, grid_ids)
     return Report(
         period=period,
         by=by,
@@ -381,10 +382,10 @@ def build_report(
         previous=previous,
         previous_total=previous_total,
         hot_spots=_hot_spots(conn, queries[0]),
-        unvisited=_unvisited(conn, zone, period, grid_ids),
+        unvisited=unvisited,
         scheduled=scheduled,
         masthead=masthead,
-        coverage=_coverage(conn, zone, period, grid_ids),
+        coverage=coverage,
         workers=by_worker(_roster(conn), groups, masthead.grids)
         if by == "grid"
         else None,
@@ -462,13 +463,6 @@ def summed(parts: list[Figures]) -> Figures:
     return total
 
 
-def _coverage(conn, zone: dt.tzinfo, period: Period, grid_ids) -> list:
-    """Households of the register visited during the period, per grid."""
-    from gridlog.domain.coverage import visit_coverage
-
-    return visit_coverage(conn, zone, period.start, period.end, grid_ids)
-
-
 def _masthead(conn, grid_ids) -> Masthead:
     """The grids asked for (else every grid), in the order they were registered, and
     their workers; the worker of `gridlog config` when no grid names one."""
@@ -490,12 +484,13 @@ def _masthead(conn, grid_ids) -> Masthead:
     )
 
 
-def _unvisited(conn, zone: dt.tzinfo, period: Period, grid_ids) -> list:
-    """Households not visited in the period, as of its last day: one indexed look
-    per household of the register (see gridlog.domain.coverage)."""
-    from gridlog.domain.coverage import stale_households
+def _households(conn, zone: dt.tzinfo, period: Period, grid_ids) -> tuple:
+    """Households of the register not visited in the period, as of its last day,
+    and those visited during it per grid: one indexed look per household for both
+    (see gridlog.domain.coverage)."""
+    from gridlog.domain.coverage import review
 
-    return stale_households(conn, zone, period.last, period.days, grid_ids)
+    return review(conn, zone, period.start, period.end, grid_ids)
 
 
 def _order(conn, by: str):

@@ -1,6 +1,7 @@
 """The report's summaries, of entries (`report_entries`, migration m018) and of
-follow-ups (`report_followups`, m021): whether they still say what the entries and
-follow-ups say, and how to count them afresh when they do not."""
+follow-ups (`report_followups`, m021), and the register's households
+(`register_households`, m023): whether each still says what the entries, follow-ups
+and residents say, and how to count it afresh when it does not."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import sqlite3
 
 from gridlog.storage.migrations import (
     FOLLOWUP_SUMMARY,
+    SUM_HOUSEHOLDS,
     SUMMARIZE_ALL,
+    SUMMED_HOUSEHOLDS,
     summarize_followups,
     summarized_entries,
     summarized_followups,
@@ -48,3 +51,24 @@ def rebuild(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
     conn.execute(f"DELETE FROM {FOLLOWUP_SUMMARY}")
     conn.execute(summarize_followups())
+
+
+_HOUSEHOLDS = "SELECT grid_id, place, residents, names, tags, registered,"
+_HOUSEHOLDS += " registered_last FROM register_households"
+
+
+def households_drift(conn: sqlite3.Connection) -> int:
+    """How many of the register's households are wrong (missing, extra, or not
+    what their residents say): 0 when the residents' triggers kept them right."""
+    fresh = f"SELECT * FROM ({SUMMED_HOUSEHOLDS})"
+    key = "SELECT grid_id, place FROM"
+    return conn.execute(
+        f"SELECT count(*) FROM ({key} ({_HOUSEHOLDS} EXCEPT {fresh})"
+        f" UNION {key} ({fresh} EXCEPT {_HOUSEHOLDS}))"
+    ).fetchone()[0]
+
+
+def resum_households(conn: sqlite3.Connection) -> None:
+    """Sum the register's households afresh, in the caller's transaction."""
+    conn.execute("DELETE FROM register_households")
+    conn.execute(SUM_HOUSEHOLDS)

@@ -451,6 +451,7 @@ MESSAGES: dict[str, str] = {
     "check.foreign_key": "foreign key: a row of {table} points at a missing {parent} row",
     "check.wipe_owed": "Deleted personal data may still be in the file's free space ({pages} free pages): a forget could not rewrite the file afterwards. Run `gridlog check --compact` (it needs free disk space about the size of the file).",
     "check.summary_recounted": "The report's summary disagreed with the entries in {rows} rows (something wrote the log around its triggers): counted afresh from the entries.",
+    "check.households_resummed": "The register's households disagreed with its residents in {rows} rows (something wrote the register around its triggers): summed afresh from the residents.",
     "check.compacted": "The file was rewritten ({before} MB → {after} MB): nothing deleted is left in its free space.",
     "opt.compact": "Rewrite the file (VACUUM) so that nothing deleted is left in its free space, e.g. after a forget the full disk stopped.",
     "after_commit.wipe_full": "the change was stored, but the disk filled up while rewriting the file, so what was deleted may still be in its free space; do not run the command again: free some space and run `gridlog check --compact`.",
