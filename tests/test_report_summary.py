@@ -420,10 +420,31 @@ def test_check_recounts_a_summary_that_disagrees_with_the_entries(
         conn.execute("UPDATE report_entries SET entries = entries + 1")
     conn.close()
     result = ok(gridlog("--db", str(template), "check"))
-    assert "report's summary disagreed with the entries in 2 rows" in result.stdout
+    assert "report's summaries disagreed with the entries and follow-ups in 2 rows" in (
+        result.stdout
+    )
     assert_summary_true(template)
     again = ok(gridlog("--db", str(template), "check"))
-    assert "report's summary" not in again.stdout
+    assert "report's summaries" not in again.stdout
+
+
+def test_check_recounts_a_followups_summary_that_disagrees_with_them(
+    gridlog, template, story
+):
+    """The follow-ups' summary likewise: a row written around its triggers (a
+    follow-up counted that nobody opened) is found and the summary counted afresh."""
+    ok(gridlog("--db", str(template), "merge", str(story / "phone-2.jsonl")))
+    conn = sqlite3.connect(template)
+    with conn:
+        conn.execute(
+            "INSERT INTO report_followups (bucket, grid_id, event, entry_grid_id,"
+            " place_key, followups) SELECT '2019-03-11', id, 'opened', id, '', 1"
+            " FROM grids LIMIT 1"
+        )
+    conn.close()
+    result = ok(gridlog("--db", str(template), "check"))
+    assert "disagreed with the entries and follow-ups in 1 rows" in result.stdout
+    assert_summary_true(template)
 
 
 def test_an_entry_whose_worker_is_empty_is_grouped_as_counted_from_the_entries(

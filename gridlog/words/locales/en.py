@@ -450,7 +450,7 @@ MESSAGES: dict[str, str] = {
     "check.counts": "Grids {grids}, buildings {buildings}, residents {residents}, entries {entries}, follow-ups and reminders {followups} ({open} open), history rows {history}",
     "check.foreign_key": "foreign key: a row of {table} points at a missing {parent} row",
     "check.wipe_owed": "Deleted personal data may still be in the file's free space ({pages} free pages): a forget could not rewrite the file afterwards. Run `gridlog check --compact` (it needs free disk space about the size of the file).",
-    "check.summary_recounted": "The report's summary disagreed with the entries in {rows} rows (something wrote the log around its triggers): counted afresh from the entries.",
+    "check.summary_recounted": "The report's summaries disagreed with the entries and follow-ups in {rows} rows (something wrote the log around their triggers): counted afresh from them.",
     "check.households_resummed": "The register's households disagreed with its residents in {rows} rows (something wrote the register around its triggers): summed afresh from the residents.",
     "check.compacted": "The file was rewritten ({before} MB → {after} MB): nothing deleted is left in its free space.",
     "opt.compact": "Rewrite the file (VACUUM) so that nothing deleted is left in its free space, e.g. after a forget the full disk stopped.",

@@ -412,7 +412,7 @@ MESSAGES: dict[str, str] = {
     "check.counts": "网格 {grids} 个，楼栋 {buildings} 栋，居民 {residents} 人，日志 {entries} 条，跟进和提醒 {followups} 项（未办结 {open} 项），修改记录 {history} 条",
     "check.foreign_key": "外键：{table} 中有记录指向不存在的 {parent} 记录",
     "check.wipe_owed": "文件的空闲空间中可能还留有已删除的个人信息（{pages} 个空闲页）：之前的遗忘操作未能重写文件。请运行 `gridlog check --compact`（需要与文件大小相当的磁盘空间）。",
-    "check.summary_recounted": "报表汇总与记录不一致，共 {rows} 行（有程序绕过触发器写入了日志）：已按记录重新统计。",
+    "check.summary_recounted": "报表汇总与记录、跟进事项不一致，共 {rows} 行（有程序绕过触发器写入了日志）：已按记录和跟进事项重新统计。",
     "check.households_resummed": "登记住户的汇总与居民登记不一致，共 {rows} 户（有程序绕过触发器写入了登记）：已按居民重新汇总。",
     "check.compacted": "文件已重写（{before} MB → {after} MB）：空闲空间中不再留有已删除的内容。",
     "opt.compact": "重写文件（VACUUM），使空闲空间中不再留有已删除的内容，例如遗忘操作因磁盘已满而未完成重写之后。",
