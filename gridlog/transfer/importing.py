@@ -321,8 +321,9 @@ class _Apart:
         # whether it did some (else the storing side waits).
         self.on_idle: Callable[[], bool] | None = None
         context = multiprocessing.get_context("spawn")  # no fork: no shared locks
-        # A pipe, not a Queue: a Queue's lock would start multiprocessing's resource
-        # tracker, one more process that outlives the import.
+        # A pipe, not a Queue: no feeder thread, no lock. (A process started by
+        # spawn starts multiprocessing's resource tracker all the same; it ends
+        # when gridlog does.)
         self._messages, sender = context.Pipe(duplex=False)
         database = conn.execute("PRAGMA database_list").fetchone()[2]
         self._process = context.Process(
