@@ -36,16 +36,6 @@ _DIGITS = re.compile(r"\d")
 _PHONE = re.compile(r"\+?[\d\- ()]{5,24}")
 
 
-def cell(values: list[Any], index: int, size: int) -> Any:
-    """A cell's value; blank text is no value (see `unquoted`)."""
-    if index >= size:
-        return None
-    value = values[index]
-    if value.__class__ is str:
-        return unquoted(value) or None
-    return value
-
-
 def unquoted(text: str) -> str:
     """Text without its blanks, and without the quote that keeps Excel from running
     `=…`, `+…`, `-…` or `@…` as a formula."""
