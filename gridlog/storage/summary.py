@@ -60,12 +60,7 @@ _HOUSEHOLDS += " registered_last FROM register_households"
 def households_drift(conn: sqlite3.Connection) -> int:
     """How many of the register's households are wrong (missing, extra, or not
     what their residents say): 0 when the residents' triggers kept them right."""
-    fresh = f"SELECT * FROM ({SUMMED_HOUSEHOLDS})"
-    key = "SELECT grid_id, place FROM"
-    return conn.execute(
-        f"SELECT count(*) FROM ({key} ({_HOUSEHOLDS} EXCEPT {fresh})"
-        f" UNION {key} ({fresh} EXCEPT {_HOUSEHOLDS}))"
-    ).fetchone()[0]
+    return _drift(conn, _HOUSEHOLDS, SUMMED_HOUSEHOLDS, "grid_id, place")
 
 
 def resum_households(conn: sqlite3.Connection) -> None:
