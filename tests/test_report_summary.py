@@ -62,6 +62,9 @@ PERIODS = (
     Period(dt.date(2019, 3, 1), dt.date(2019, 3, 25)),  # a month less a week
     Period(dt.date(2019, 2, 20), dt.date(2019, 4, 5)),  # a month and two ends
     Period(dt.date(2019, 3, 10), dt.date(2019, 3, 11)),  # one day
+    Period(dt.date(2019, 3, 1), dt.date(2019, 3, 8)),  # a week: its rows, no month
+    Period(dt.date(2019, 3, 1), dt.date(2019, 3, 16)),  # 15 of 31 days: no month
+    Period(dt.date(2019, 3, 1), dt.date(2019, 3, 17)),  # 16: the month, less 15
 )
 # East of UTC a local month starts before the UTC one; west of it, after.
 ZONES = (ZoneInfo("Asia/Shanghai"), dt.UTC, ZoneInfo("America/New_York"))
@@ -341,20 +344,40 @@ def test_an_import_keeps_the_summary_though_it_drops_the_triggers(
 
 
 def test_an_upgraded_log_has_its_summary_counted_from_its_entries(gridlog, db_path):
-    """m018 fills the summary from the entries an older log already holds."""
+    """m018 fills the summary from the entries an older log already holds: each
+    entry once, in its month."""
     shutil.copyfile(Path(__file__).parent / "fixtures" / "schema-14.db", db_path)
     db_path.chmod(0o600)
     ok(gridlog("log", "--limit", "1"))
-    assert ids(db_path, "SELECT sum(entries) FROM report_entries") == [
-        2 * ids(db_path, "SELECT count(*) FROM entries")[0]
-    ]
+    assert ids(db_path, "SELECT sum(entries) FROM report_entries") == ids(
+        db_path, "SELECT count(*) FROM entries"
+    )
+    assert_summary_true(db_path)
+
+
+def test_a_log_of_schema_23_keeps_its_summaries_months_and_drops_their_days(
+    gridlog, db_path
+):
+    """m024: the summaries count per UTC month alone. A log written by the release
+    that also counted each day keeps its months, loses its days, and its report
+    is still the one counted from every entry and follow-up."""
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema-23.db", db_path)
+    db_path.chmod(0o600)
+    days = "SELECT count(*) FROM {} WHERE length(bucket) = 10"
+    assert ids(db_path, days.format("report_entries")) == [5]
+    ok(gridlog("log", "--limit", "1"))
+    for table in ("report_entries", "report_followups"):
+        assert ids(db_path, days.format(table)) == [0]
+    assert ids(db_path, "SELECT sum(entries) FROM report_entries") == [5]
+    assert_summary_true(db_path)
+    ok(gridlog("add", "又去了一趟", "--at", "2019-03-14 09:00", "--case", "7"))
+    assert ids(db_path, days.format("report_entries")) == [0]
     assert_summary_true(db_path)
 
 
 def test_an_upgraded_log_has_its_followups_summary_counted(gridlog, db_path):
     """m021 fills the follow-ups' summary from what an older log already holds:
-    each follow-up once in its day and once in its month, opened and, if it was,
-    closed."""
+    each follow-up once in its month, opened and, if it was, closed."""
     shutil.copyfile(Path(__file__).parent / "fixtures" / "schema-19.db", db_path)
     db_path.chmod(0o600)
     ok(gridlog("log", "--limit", "1"))
@@ -374,7 +397,7 @@ def test_an_upgraded_log_has_its_followups_summary_counted(gridlog, db_path):
                 "opened",
                 "closed",
             )
-        ] == [2 * opened, 2 * closed]
+        ] == [opened, closed]
     finally:
         conn.close()
     assert_summary_true(db_path)
@@ -420,7 +443,7 @@ def test_check_recounts_a_summary_that_disagrees_with_the_entries(
         conn.execute("UPDATE report_entries SET entries = entries + 1")
     conn.close()
     result = ok(gridlog("--db", str(template), "check"))
-    assert "report's summaries disagreed with the entries and follow-ups in 2 rows" in (
+    assert "report's summaries disagreed with the entries and follow-ups in 1 rows" in (
         result.stdout
     )
     assert_summary_true(template)
@@ -438,7 +461,7 @@ def test_check_recounts_a_followups_summary_that_disagrees_with_them(
     with conn:
         conn.execute(
             "INSERT INTO report_followups (bucket, grid_id, event, entry_grid_id,"
-            " place_key, followups) SELECT '2019-03-11', id, 'opened', id, '', 1"
+            " place_key, followups) SELECT '2018-12', id, 'opened', id, '', 1"
             " FROM grids LIMIT 1"
         )
     conn.close()

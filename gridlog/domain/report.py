@@ -722,22 +722,21 @@ def _count_grid_entries(conn, q: _Query, counts: dict[tuple, int]) -> None:
 
 
 def _summary_parts(q: _Query) -> tuple[list[tuple], list[tuple]]:
-    """The summaries' buckets to read ([(bucket, sign)]) and the instants to read
+    """The summaries' months to read ([(bucket, sign)]) and the instants to read
     from the rows themselves ([(from, to, sign)]) that together are the period:
-    a month mostly covered is read as the month, put right by its hours outside
-    the period and the period's outside it; else whole UTC days and the part-days
-    at the two ends."""
-    buckets, edges = _summary_buckets(q.start, q.end)
-    months = [bucket for bucket, _ in buckets if len(bucket) == 7]
+    a UTC month mostly covered is read as the month, put right by its hours
+    outside the period and the period's outside it; a period that covers no
+    month mostly (a week, a few days) is read from its rows."""
+    months = _months_mostly_within(q.start, q.end)
     if months:
         return [(month, 1) for month in months], _outside_months(q.start, q.end, months)
-    return buckets, [(start, end, 1) for start, end in edges]
+    return [], [(q.start, q.end, 1)]
 
 
 def _summary_rows(q: _Query) -> tuple[str, list]:
     """(grp, kind, category, n) rows of the period's entries, read from the summary
-    of whole UTC days and months (`report_entries`, kept by triggers) and from the
-    entries of the part-days at the period's two ends. A month mostly covered is
+    of UTC months (`report_entries`, kept by triggers) and from the entries of
+    the period's edges (see `_summary_parts`). A month mostly covered is
     read as the month, less the entries of its hours outside the period and plus
     those of the period's hours outside it (a local month: eight hours each end in
     China), which are fewer rows than a day of the summary and a part-day."""
@@ -772,31 +771,22 @@ def _tuples(conn, sql: str, params) -> sqlite3.Cursor:
     return cursor.execute(sql, params)
 
 
-def _summary_buckets(start: str, end: str) -> tuple[list, list]:
-    """How the instants [start, end) split into what the summary holds and what is
-    read from the entries: ([(bucket, sign)], [(from, to)]). The summary's days
-    are the whole UTC days within; as text, an instant `at` is in day `d` exactly
-    when d <= at < the day after, so the parts cover each entry once."""
+def _months_mostly_within(start: str, end: str) -> list[str]:
+    """The UTC months ('YYYY-MM') more than half of whose days lie whole within the
+    instants [start, end): one run of them, or none."""
     first = dt.date.fromisoformat(start[:10])
     if first.isoformat() < start:
         first += dt.timedelta(days=1)
     stop = dt.date.fromisoformat(end[:10])
-    if first >= stop:
-        return [], [(start, end)]
-    edges = [(start, first.isoformat()), (stop.isoformat(), end)]
-    buckets: list[tuple[str, int]] = []
+    months = []
     month = first.replace(day=1)
     while month < stop:
         following = _next_month(month)
-        days = [month + dt.timedelta(days=i) for i in range((following - month).days)]
-        inside = [day for day in days if first <= day < stop]
-        if 2 * len(inside) > len(days):
-            buckets.append((f"{month:%Y-%m}", 1))
-            buckets += [(day.isoformat(), -1) for day in days if day not in inside]
-        else:
-            buckets += [(day.isoformat(), 1) for day in inside]
+        inside = (min(following, stop) - max(month, first)).days
+        if 2 * inside > (following - month).days:
+            months.append(f"{month:%Y-%m}")
         month = following
-    return buckets, [(a, b) for a, b in edges if a < b]
+    return months
 
 
 def _count_places(conn, q: _Query, groups: dict[str, Figures], total: Figures) -> None:
@@ -921,7 +911,7 @@ def _summarized_followups(
     the triggers keep (`report_followups`); and with `places`, of those opened, how
     many per grid of their entry and place (named: a building's name, None for one
     gone from the register, or the place as typed): the hot spots' counts. Read
-    as the entries' summary is (`_summary_rows`): the summary's months and days,
+    as the entries' summary is (`_summary_rows`): the summary's months,
     put right by the follow-ups of the period's edges. Without places SQLite sums
     them per grid."""
     from gridlog.storage.migrations import FOLLOWUP_SUMMARY, PLACE_KEY

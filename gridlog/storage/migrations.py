@@ -554,12 +554,15 @@ def m017_hub_dirty(db: Database) -> None:
         db.execute(trigger)
 
 
-# The report's summary of entries (m018): how many entries each UTC day and each UTC
-# month holds, per grid, worker, kind and category, kept in step by triggers. A
+# The report's summary of entries (m018): how many entries each UTC month holds,
+# per grid, worker, kind and category, kept in step by triggers. (Until m024 each
+# UTC day too: at a million entries that was nearly a row per entry, most of a
+# large import's summing, for periods under half a month, which read as many
+# entries as those days held instead.) A
 # worker is stored as `=name`, and no worker as '': part of the key, it may not be
 # NULL. A bulk load drops the insert trigger for its transaction and adds each
 # batch in one statement (see storage.bulk), as it does for the search index.
-REPORT_BUCKETS = ("substr({r}.at, 1, 10)", "substr({r}.at, 1, 7)")
+REPORT_BUCKETS = ("substr({r}.at, 1, 7)",)
 REPORT_KEY = "{r}.grid_id, ifnull('=' || {r}.worker, ''), {r}.kind, {r}.category"
 
 
@@ -594,7 +597,7 @@ REPORT_TRIGGERS = (
     END""",
     f"""CREATE TRIGGER report_entries_update
         AFTER UPDATE OF at, grid_id, worker, kind, category ON entries
-        WHEN substr(old.at, 1, 10) IS NOT substr(new.at, 1, 10)
+        WHEN substr(old.at, 1, 7) IS NOT substr(new.at, 1, 7)
             OR old.grid_id IS NOT new.grid_id OR old.worker IS NOT new.worker
             OR old.kind IS NOT new.kind OR old.category IS NOT new.category
         BEGIN
@@ -608,18 +611,10 @@ def summarized_entries(first: int | None = None, last: int | None = None) -> str
     """A SELECT of the summary's rows for the entries stored (or those of ids
     `first`..`last`), counted afresh: what `report_entries` should hold."""
     where = "" if first is None else f" WHERE id BETWEEN {int(first)} AND {int(last)}"
-    days = (
+    return (
         f"SELECT {REPORT_BUCKETS[0].format(r='e')} AS bucket, e.grid_id,"
         " ifnull('=' || e.worker, '') AS worker_key, e.kind, e.category,"
         f" count(*) AS n FROM entries e{where} GROUP BY 1, 2, 3, 4, 5"
-    )
-    # The days once, as a CTE the months are summed from: SQLite keeps a CTE that
-    # is read twice, where two subqueries would each read the entries again.
-    return (
-        f"WITH days AS ({days})"
-        " SELECT bucket, grid_id, worker_key, kind, category, n FROM days"
-        " UNION ALL SELECT substr(bucket, 1, 7), grid_id, worker_key, kind, category,"
-        " sum(n) FROM days GROUP BY 1, 2, 3, 4, 5"
     )
 
 
@@ -634,22 +629,17 @@ def summarize_entries(first: int | None = None, last: int | None = None) -> str:
     )
 
 
-# The whole summary counted afresh (the upgrade, `check`): the days from the
-# entries, then the months from the days, so that the entries are read once.
+# The whole summary counted afresh (the upgrade, `check`).
 SUMMARIZE_ALL = (
     "INSERT INTO report_entries (bucket, grid_id, worker_key, kind, category,"
-    " entries) SELECT substr(at, 1, 10), grid_id, ifnull('=' || worker, ''), kind,"
-    " category, count(*) FROM entries GROUP BY 1, 2, 3, 4, 5",
-    "INSERT INTO report_entries (bucket, grid_id, worker_key, kind, category,"
-    " entries) SELECT substr(bucket, 1, 7), grid_id, worker_key, kind, category,"
-    " sum(entries) FROM report_entries WHERE length(bucket) = 10"
-    " GROUP BY 1, 2, 3, 4, 5",
+    f" entries) {summarized_entries()}",
 )
 
 
 def m018_report_summary(db: Database) -> None:
     """The monthly report counts entries from a summary (`report_entries`: entries
-    per UTC day and per UTC month, grid, worker, kind and category) instead of
+    per UTC day and per UTC month, grid, worker, kind and category; per month
+    alone since m024) instead of
     reading each entry of the period: a month is a few thousand rows read, not
     tens of thousands. Filled from the entries stored, in one statement, then kept
     up by triggers. The index of open items by grid gains their type, so that
@@ -756,21 +746,21 @@ def m020_phone_key(db: Database) -> None:
 
 
 # The report's summary of follow-ups (m021): how many follow-ups (not reminders)
-# were opened and closed each UTC day and each UTC month, per grid, kept in step by
-# triggers, so that a month's are a few hundred rows read rather than thousands of
-# follow-ups, each joined to its entry. An opened row also says the grid of the
-# entry that opened it and that entry's place (`place_key`: its building's id, else
-# `=` and the place as typed, '' for none): the report's hot spots. A closed row
-# has 0 and ''. The place comes from the entry, so a row exists only while both
-# the follow-up and its entry do: whichever of the two is written (or removed)
-# second adds (or takes) it; an entry's edit moves its follow-ups' rows.
+# were opened and closed each UTC month (each day too, until m024), per grid, kept
+# in step by triggers, so that a month's are a few hundred rows read rather than
+# thousands of follow-ups, each joined to its entry. An opened row also says the
+# grid of the entry that opened it and that entry's place (`place_key`: its
+# building's id, else `=` and the place as typed, '' for none): the report's hot
+# spots. A closed row has 0 and ''. The place comes from the entry, so a row
+# exists only while both the follow-up and its entry do: whichever of the two is
+# written (or removed) second adds (or takes) it; an entry's edit moves its
+# follow-ups' rows.
 FOLLOWUP_SUMMARY = "report_followups"
 _FOLLOWUP_KEY = "bucket, grid_id, event, entry_grid_id, place_key"
 PLACE_KEY = (
     "CASE WHEN {e}.place IS NULL THEN ''"
     " ELSE coalesce({e}.building_id, '=' || {e}.place) END"
 )
-_DAY_AND_MONTH = "(SELECT 10 AS n UNION ALL SELECT 7) d"
 
 
 def _followups_apply(select: str) -> str:
@@ -787,8 +777,8 @@ def _opened_of_followup(r: str, sign: int) -> str:
     """The opened rows of follow-up `r` (new or old), with its entry's grid and
     place: none while the entry is not there."""
     return _followups_apply(
-        f"SELECT substr({r}.opened_at, 1, d.n), {r}.grid_id, 'opened', e.grid_id,"
-        f" {PLACE_KEY.format(e='e')}, {sign} FROM entries e, {_DAY_AND_MONTH}"
+        f"SELECT substr({r}.opened_at, 1, 7), {r}.grid_id, 'opened', e.grid_id,"
+        f" {PLACE_KEY.format(e='e')}, {sign} FROM entries e"
         f" WHERE e.id = {r}.entry_id AND {r}.type = 'followup'"
     )
 
@@ -796,17 +786,16 @@ def _opened_of_followup(r: str, sign: int) -> str:
 def _opened_of_entry(r: str, sign: int) -> str:
     """The opened rows of the follow-ups of entry `r` (new or old)."""
     return _followups_apply(
-        "SELECT substr(f.opened_at, 1, d.n), f.grid_id, 'opened',"
+        "SELECT substr(f.opened_at, 1, 7), f.grid_id, 'opened',"
         f" {r}.grid_id, {PLACE_KEY.format(e=r)}, {sign} * count(*)"
-        f" FROM followups f, {_DAY_AND_MONTH}"
-        f" WHERE f.entry_id = {r}.id AND f.type = 'followup' GROUP BY 1, 2"
+        f" FROM followups f WHERE f.entry_id = {r}.id AND f.type = 'followup'"
+        " GROUP BY 1, 2"
     )
 
 
 def _closed_of_followup(r: str, sign: int) -> str:
     return _followups_apply(
-        f"SELECT substr({r}.closed_at, 1, d.n), {r}.grid_id, 'closed', 0, '', {sign}"
-        f" FROM {_DAY_AND_MONTH}"
+        f"SELECT substr({r}.closed_at, 1, 7), {r}.grid_id, 'closed', 0, '', {sign}"
         f" WHERE {r}.closed_at IS NOT NULL AND {r}.type = 'followup'"
     )
 
@@ -814,9 +803,7 @@ def _closed_of_followup(r: str, sign: int) -> str:
 def _emptied_of_followup(r: str) -> str:
     """Rows of follow-up `r`'s buckets taken down to nothing, removed."""
     buckets = ", ".join(
-        f"substr({r}.{column}, 1, {n})"
-        for column in ("opened_at", "closed_at")
-        for n in (10, 7)
+        f"substr({r}.{column}, 1, 7)" for column in ("opened_at", "closed_at")
     )
     return (
         f"DELETE FROM {FOLLOWUP_SUMMARY} WHERE followups <= 0"
@@ -828,8 +815,8 @@ def _emptied_of_entry(r: str) -> str:
     """Rows of the buckets of entry `r`'s follow-ups taken down to nothing, removed."""
     return (
         f"DELETE FROM {FOLLOWUP_SUMMARY} WHERE followups <= 0 AND (bucket, grid_id)"
-        f" IN (SELECT substr(f.opened_at, 1, d.n), f.grid_id"
-        f" FROM followups f, {_DAY_AND_MONTH} WHERE f.entry_id = {r}.id);"
+        " IN (SELECT substr(f.opened_at, 1, 7), f.grid_id"
+        f" FROM followups f WHERE f.entry_id = {r}.id);"
     )
 
 
@@ -886,26 +873,17 @@ def summarized_followups(first: int | None = None, last: int | None = None) -> s
     of ids `first`..`last`), counted afresh: what `report_followups` should hold."""
     span = "" if first is None else f" AND f.id BETWEEN {int(first)} AND {int(last)}"
     opened = (
-        "SELECT substr(f.opened_at, 1, 10) AS bucket, f.grid_id, e.grid_id AS eg,"
-        f" {PLACE_KEY.format(e='e')} AS pk, count(*) AS n FROM followups f"
-        f" JOIN entries e ON e.id = f.entry_id WHERE f.type = 'followup'{span}"
-        " GROUP BY 1, 2, 3, 4"
+        "SELECT substr(f.opened_at, 1, 7) AS bucket, f.grid_id, 'opened' AS event,"
+        f" e.grid_id AS entry_grid_id, {PLACE_KEY.format(e='e')} AS place_key,"
+        " count(*) AS followups FROM followups f JOIN entries e ON e.id = f.entry_id"
+        f" WHERE f.type = 'followup'{span} GROUP BY 1, 2, 4, 5"
     )
     closed = (
-        "SELECT substr(f.closed_at, 1, 10) AS bucket, f.grid_id, count(*) AS n"
+        "SELECT substr(f.closed_at, 1, 7), f.grid_id, 'closed', 0, '', count(*)"
         " FROM followups f WHERE f.type = 'followup' AND f.closed_at IS NOT NULL"
         f"{span} GROUP BY 1, 2"
     )
-    return (
-        f"WITH o AS ({opened}), c AS ({closed})"
-        " SELECT bucket, grid_id, 'opened' AS event, eg AS entry_grid_id,"
-        " pk AS place_key, n AS followups FROM o"
-        " UNION ALL SELECT substr(bucket, 1, 7), grid_id, 'opened', eg, pk, sum(n)"
-        " FROM o GROUP BY 1, 2, 4, 5"
-        " UNION ALL SELECT bucket, grid_id, 'closed', 0, '', n FROM c"
-        " UNION ALL SELECT substr(bucket, 1, 7), grid_id, 'closed', 0, '', sum(n)"
-        " FROM c GROUP BY 1, 2"
-    )
+    return f"{opened} UNION ALL {closed}"
 
 
 def summarize_followups(first: int | None = None, last: int | None = None) -> str:
@@ -1055,6 +1033,24 @@ def m023_register_households(db: Database) -> None:
         db.execute(statement)
 
 
+def m024_monthly_summaries(db: Database) -> None:
+    """The report's summaries count per UTC month alone, no longer per UTC day as
+    well: at a million entries the days were nearly a row per entry (770,000 rows),
+    most of what summing cost a large import and every `add`'s trigger, and only a
+    period under half a month read them, which now reads its entries (a week's,
+    on the index by time). The days' rows go; the triggers are made anew."""
+    _run(
+        db,
+        f"""
+        DELETE FROM report_entries WHERE length(bucket) = 10;
+        DELETE FROM {FOLLOWUP_SUMMARY} WHERE length(bucket) = 10
+        """,
+    )
+    for statement in (*REPORT_TRIGGERS, *FOLLOWUP_TRIGGERS):
+        db.execute(f"DROP TRIGGER IF EXISTS {statement.split()[2]}")
+        db.execute(statement)
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -1079,6 +1075,7 @@ MIGRATIONS = (
     m021_report_followups,
     m022_visits_read_from_indexes,
     m023_register_households,
+    m024_monthly_summaries,
 )
 
 
