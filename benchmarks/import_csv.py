@@ -18,6 +18,14 @@ generated files between runs (writing a million rows takes a while of its own).
 
 Beside the wall time it prints the import's CPU time (both processes, user and
 system): on a busy machine that moves far less than the wall time does.
+
+`--against OTHER` times another release's console script as well, run for run in
+turn with the first (so that both see the same machine), and prints the ratio of
+the medians: how this tree compares with a baseline on whatever machine runs it.
+
+    python3 -m venv /tmp/import-base && /tmp/import-base/bin/pip install BASE_TREE
+    python benchmarks/import_csv.py --rows 1000000 --runs 3 \
+        --gridlog /tmp/import-venv/bin/gridlog --against /tmp/import-base/bin/gridlog
 """
 
 from __future__ import annotations
@@ -148,10 +156,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--gridlog", help="the console script to time")
     parser.add_argument("--csv-dir", type=Path, help="keep the CSVs here")
+    parser.add_argument("--against", help="a baseline's console script, run in turn")
     args = parser.parse_args()
     gridlog = args.gridlog or shutil.which("gridlog") or sys.exit("install gridlog")
-    print("| rows | median s | rows/s | CPU s | peak MB | CSV MB |")
-    print("|---|---|---|---|---|---|")
+    scripts = [gridlog, *([args.against] if args.against else [])]
+    print("| rows | gridlog | median s | rows/s | CPU s | peak MB | CSV MB |")
+    print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         for count in args.rows:
@@ -159,18 +169,34 @@ def main() -> None:
             if not csv_path.exists():
                 csv_path.parent.mkdir(parents=True, exist_ok=True)
                 write_csv(csv_path, count)
-            runs = [run_import(gridlog, csv_path, folder) for _ in range(args.runs)]
-            seconds = statistics.median(took for took, _, _ in runs)
-            cpu = statistics.median(cpu for _, cpu, _ in runs)
-            peak = max(memory for _, _, memory in runs)
-            size = csv_path.stat().st_size / 1e6
-            print(
-                f"| {count:,} | {seconds:.1f} | {count / seconds:,.0f} | {cpu:.1f} "
-                f"| {peak:.0f} | {size:.0f} |",
-                flush=True,
-            )
+            runs: dict[str, list] = {script: [] for script in scripts}
+            for _ in range(args.runs):
+                for script in scripts:  # in turn: both see the same machine
+                    runs[script].append(run_import(script, csv_path, folder))
+            medians = [
+                _report(count, script, runs[script], csv_path) for script in scripts
+            ]
+            if len(medians) == 2:
+                print(
+                    f"ratio at {count:,} rows: {medians[0] / medians[1]:.3f}",
+                    flush=True,
+                )
             if args.csv_dir is None:
                 csv_path.unlink()
+
+
+def _report(count: int, script: str, runs: list, csv_path: Path) -> float:
+    """Print one row of the table; returns the median seconds."""
+    seconds = statistics.median(took for took, _, _ in runs)
+    cpu = statistics.median(cpu for _, cpu, _ in runs)
+    peak = max(memory for _, _, memory in runs)
+    size = csv_path.stat().st_size / 1e6
+    print(
+        f"| {count:,} | {script} | {seconds:.1f} | {count / seconds:,.0f} | {cpu:.1f} "
+        f"| {peak:.0f} | {size:.0f} |",
+        flush=True,
+    )
+    return seconds
 
 
 if __name__ == "__main__":

@@ -316,18 +316,15 @@ def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
     for name in _INSERT_TRIGGERS:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
     hub_triggers = _dropped(conn, _HUB_INSERT_TRIGGERS)
-    for table in ("entries_search", "followups_search"):
-        # What FTS5 holds in memory before it writes a segment: 32 MiB, not 1,
-        # halves the time to index a million rows at once. (FTS5's own setting;
-        # an SQLite that lacks it indexes as before.)
-        with contextlib.suppress(sqlite3.DatabaseError):
-            conn.execute(
-                f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)",
-                (_FTS_HASH,),
-            )
+    # What FTS5 holds in memory before it writes a segment: 32 MiB, not 1, halves
+    # the time to index a million rows at once; and it merges its segments once
+    # eight are alike, not four: a fifth less of its work at a million rows, for
+    # searches that read a few more segments until later writes merge them.
+    _search_settings(conn, hashsize=_FTS_HASH, automerge=_BULK_AUTOMERGE)
     written = _Written(conn)
     yield written
     written.index_rest()
+    _search_settings(conn, automerge=_AUTOMERGE)
     from gridlog.storage.migrations import (
         FOLLOWUP_TRIGGERS,
         PHONE_KEY_TRIGGERS,
@@ -343,6 +340,17 @@ def indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[_Written]:
             conn.execute(statement)
     for statement in hub_triggers:
         conn.execute(statement)
+
+
+def _search_settings(conn: sqlite3.Connection, **settings: int) -> None:
+    """Set FTS5's own settings of both search indexes (kept in the log). An SQLite
+    whose FTS5 lacks one indexes as before."""
+    for table in ("entries_search", "followups_search"):
+        for name, value in settings.items():
+            with contextlib.suppress(sqlite3.DatabaseError):
+                conn.execute(
+                    f"INSERT INTO {table} ({table}, rank) VALUES (?, ?)", (name, value)
+                )
 
 
 def _dropped(conn: sqlite3.Connection, names: tuple[str, ...]) -> list[str]:
@@ -489,6 +497,8 @@ _INSERT_TRIGGERS = (
 # a row at a time (see `m017_hub_dirty`); a bulk load asks once, at its end.
 _HUB_INSERT_TRIGGERS = ("entries_hub_insert", "followups_hub_insert")
 _FTS_HASH = 32 << 20
+_BULK_AUTOMERGE = 8  # segments alike before FTS5 merges them, while loading
+_AUTOMERGE = 4  # FTS5's default, for the writes of every day
 _INDEX_STEP = 20_000  # ids indexed and summed at a time while an import waits
 _SORT_CACHE = -32_768  # KiB
 
