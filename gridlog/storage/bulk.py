@@ -194,7 +194,7 @@ def load(
             op = changes.op
             with indexed_in_bulk(conn) as written:
                 stored = [row.stored() for row in chunk]
-                written.add(store(conn, changes, stored, totals))
+                written.add(store(conn, changes, stored, totals), summed=True)
         if on_commit is not None:
             on_commit(totals)
     return totals
@@ -210,10 +210,11 @@ def store(
     grid_ids: list[int] | None = None,
 ) -> range:
     """Store the rows of `chunk` not stored yet (all of them when the caller knows
-    none can be), in the caller's transaction and inside `indexed_in_bulk`; returns
-    the ids they took, and adds to `totals`. A row whose grid is a stand-in -1, -2,
-    … (a grid the reading could not know yet) is stored in `grid_ids[0]`,
-    `grid_ids[1]`, …"""
+    none can be), in the caller's transaction and inside `indexed_in_bulk`, summed
+    into the report's summaries as they are stored; returns the ids they took (for
+    `_Written.add`, `summed`), and adds to `totals`. A row whose grid is a
+    stand-in -1, -2, … (a grid the reading could not know yet) is stored in
+    `grid_ids[0]`, `grid_ids[1]`, …"""
     fresh = chunk if all_new else _not_yet_stored(conn, chunk)
     totals.stored += len(fresh)
     totals.skipped += len(chunk) - len(fresh)
@@ -268,9 +269,10 @@ def _rowid_columns(conn: sqlite3.Connection, table: str) -> set[str]:
 
 
 class _Written:
-    """The ids a transaction's bulk writes took, not yet indexed for search nor
-    summed into the report's summary: one span, since nobody else writes while the
-    transaction holds the write lock."""
+    """The ids a transaction's bulk writes took, not yet indexed for search (nor
+    summed into the report's summaries, unless `store` summed them as it wrote):
+    one span, since nobody else writes while the transaction holds the write
+    lock."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -278,8 +280,15 @@ class _Written:
         self.last: int | None = None
         # Every id written, indexed or not: what the hub's triggers would note.
         self.span: tuple[int, int] | None = None
+        self.summed: bool | None = None  # by the writer (`store`), or still to do
 
-    def add(self, ids: range) -> None:
+    def add(self, ids: range, *, summed: bool = False) -> None:
+        """Note the ids written; `summed` when they are in the summaries already.
+        A transaction's writes are all of one kind (an import's, a merge's)."""
+        if self.summed is None:
+            self.summed = summed
+        elif summed != self.summed:
+            raise ValueError("a transaction's bulk writes are summed alike")
         if ids:
             self.first = ids.start if self.first is None else self.first
             self.last = ids.stop - 1
@@ -294,13 +303,13 @@ class _Written:
         if self.first is None or self.last is None:
             return False
         last = min(self.first + _INDEX_STEP - 1, self.last)
-        _index(self.conn, self.first, last)
+        _index(self.conn, self.first, last, summed=bool(self.summed))
         self.first = None if last == self.last else last + 1
         return True
 
     def index_rest(self) -> None:
         if self.first is not None and self.last is not None:
-            _index(self.conn, self.first, self.last)
+            _index(self.conn, self.first, self.last, summed=bool(self.summed))
         self.first = self.last = None
 
 
@@ -411,10 +420,15 @@ def _not_yet_stored(
 def _load_batch(
     conn: sqlite3.Connection, changes, chunk: list[StoredRow], grid_ids: list[int]
 ) -> range:
-    """Write one batch; returns the ids its entries, follow-ups and reminders took.
-    An entry's building and case go in as 0 for none, made NULL by SQLite:
-    Python's sqlite3 binds a None at several times the cost of a number, and a
-    million-row import binds millions of them."""
+    """Write one batch, and sum it into the report's summaries; returns the ids its
+    entries, follow-ups and reminders took. An entry's building and case go in as
+    0 for none, made NULL by SQLite: Python's sqlite3 binds a None at several times
+    the cost of a number, and a million-row import binds millions of them.
+
+    The summaries are counted here, a few thousand rows a batch, rather than by
+    SQLite grouping the rows just written (a third of what a large import spent
+    storing); what they count is what `migrations.summarized_entries` and
+    `summarized_followups` say, which `check` holds them to."""
     items = sum(len(row[-1]) for row in chunk)
     last = conn.execute(
         "UPDATE counters SET value = value + ? WHERE name = 'record' RETURNING value",
@@ -426,16 +440,29 @@ def _load_batch(
     # each row is written once, case_id included. (Reset by SQLite after COMMIT.)
     conn.execute("PRAGMA defer_foreign_keys = ON")
     entries, followups = [], []
+    counted: dict[tuple, int] = {}  # the entries' summary (m018, m024)
+    opened_closed: dict[tuple, int] = {}  # the follow-ups' (m021, m024)
     for uuid_, at, grid_id, place, building_id, *rest, opened in chunk:
         entry_id, next_id = next_id, next_id + 1
         case_id = 0
         if grid_id < 0:
             grid_id = grid_ids[-grid_id - 1]
+        # rest: resident, phone, phone_key, category, kind, text, tags, worker, …
+        # The summary's key: month, grid, worker, kind, category.
+        worker = "" if rest[7] is None else "=" + rest[7]
+        key = (at[:7], grid_id, worker, rest[4], rest[3])
+        counted[key] = counted.get(key, 0) + 1
         for item_uuid, kind, text, due_on, closed_at, note, *unknown in opened:
             item = (next_id, item_uuid, kind, entry_id, grid_id, text, due_on, at)
             followups.append((*item, closed_at, note, *unknown, now, now))
-            if not case_id and kind == "followup":
-                case_id = next_id
+            if kind == "followup":
+                case_id = case_id or next_id
+                place_key = "" if place is None else building_id or "=" + place
+                key = (at[:7], grid_id, "opened", grid_id, place_key)
+                opened_closed[key] = opened_closed.get(key, 0) + 1
+                if closed_at is not None:
+                    key = (closed_at[:7], grid_id, "closed", 0, "")
+                    opened_closed[key] = opened_closed.get(key, 0) + 1
             next_id += 1
         entries.append(
             (entry_id, uuid_, at, grid_id, place, building_id or 0, *rest, case_id, now)
@@ -453,6 +480,11 @@ def _load_batch(
         " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         followups,
     )
+    from gridlog.storage.migrations import ADD_TO_SUMMARIES
+
+    sums = (counted, opened_closed)
+    for statement, counts in zip(ADD_TO_SUMMARIES, sums, strict=True):
+        conn.executemany(statement, [(*key, n) for key, n in counts.items()])
     changes.remember_batch(
         "entries",
         entries[0][0],
@@ -503,13 +535,15 @@ _INDEX_STEP = 20_000  # ids indexed and summed at a time while an import waits
 _SORT_CACHE = -32_768  # KiB
 
 
-def _index(conn: sqlite3.Connection, first: int, last: int) -> None:
-    """The rows of ids `first`..`last` indexed for search and summed into the
-    report's summaries: what the insert triggers dropped would have done."""
+def _index(conn: sqlite3.Connection, first: int, last: int, summed: bool) -> None:
+    """The rows of ids `first`..`last` indexed for search and, unless `summed`
+    already, summed into the report's summaries: what the insert triggers dropped
+    would have done."""
     from gridlog.storage.migrations import summarize_entries, summarize_followups
 
-    conn.execute(summarize_entries(first, last))
-    conn.execute(summarize_followups(first, last))
+    if not summed:
+        conn.execute(summarize_entries(first, last))
+        conn.execute(summarize_followups(first, last))
     conn.execute(
         "INSERT INTO entries_search (rowid, text, place, resident)"
         " SELECT id, text, place, resident FROM entries WHERE id BETWEEN ? AND ?",

@@ -897,6 +897,18 @@ def summarize_followups(first: int | None = None, last: int | None = None) -> st
     )
 
 
+# Counts added to the summaries a row at a time, by a bulk load that counted them
+# itself (`storage.bulk`): the entries' key and count, then the follow-ups'.
+ADD_TO_SUMMARIES = (
+    "INSERT INTO report_entries (bucket, grid_id, worker_key, kind, category,"
+    " entries) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, grid_id, worker_key,"
+    " kind, category) DO UPDATE SET entries = entries + excluded.entries",
+    f"INSERT INTO {FOLLOWUP_SUMMARY} ({_FOLLOWUP_KEY}, followups)"
+    f" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT ({_FOLLOWUP_KEY})"
+    " DO UPDATE SET followups = followups + excluded.followups",
+)
+
+
 # Whole minutes from opening to closing a follow-up: stored in the index of closed
 # items (m021), so that the report reads a month's times to resolve from the index
 # instead of reading two timestamps per item. strftime('%s'), not unixepoch():

@@ -107,7 +107,7 @@ class FileImport:
                     writing(conn, self.ctx, op=op) as changes,
                     bulk.indexed_in_bulk(conn) as written,
                 ):
-                    written.add(self._store(changes, event, totals))
+                    written.add(self._store(changes, event, totals), summed=True)
                 report.stored(event)
                 report.committed()
             checked = stream.result()
@@ -135,7 +135,7 @@ class FileImport:
                     report.problem(event)
                     refused = refused or not skip_bad
                 elif not refused:
-                    written.add(self._store(changes, event, totals, empty))
+                    written.add(self._store(changes, event, totals, empty), summed=True)
                     report.stored(event)
                 if stream.finished:
                     bad = stream.result().bad_rows
