@@ -9,11 +9,9 @@ many identical rows came before it in the file, so the same file gives the same 
 on every import, on any device.
 
 This side knows nothing of storing: `transfer.importing` runs it, in a second process
-for a large file, while it stores what has been read. Which repeat of its words each
-row is, and so the name its UUID is made from, is counted here, as the file is read;
-the UUIDs themselves are made from the names where the rows are stored (`named`):
-at a million rows the reading side is the slower one, and the storing side would
-otherwise wait for it.
+for a large file, while it stores what has been read. The UUIDs are given here too,
+as the file is read, so that a large file's storing side (the slower of the two) is
+spared that work.
 """
 
 from __future__ import annotations
@@ -35,24 +33,14 @@ _NAMESPACE = uuid.UUID("6f1c3a52-8d1e-4f0a-9a57-3c1b2e7d9a10").bytes
 
 @dataclass
 class Good:
-    """A chunk of good rows as they are written but for their UUIDs, and the name
-    each one's UUID is made from (see `Identities` and `named`; none when the rows
-    are only checked). Grids a file names that are not registered (with
-    --create-grids) have stand-in ids -1, -2, … for `new_grids`, in order."""
+    """A chunk of good rows as they are written, UUIDs given (see `Identities`;
+    none when the rows are only checked). Grids a file names that are not
+    registered (with --create-grids) have stand-in ids -1, -2, … for `new_grids`,
+    in order."""
 
     rows: list[bulk.StoredRow]
-    names: list[str]
     new_grids: tuple[str, ...]
     share: float  # of the file read when the chunk was complete
-
-
-def named(good: Good) -> list[bulk.StoredRow]:
-    """The chunk's rows, each given the UUID its name makes (and its follow-ups'
-    theirs, from it): the same on every import of the same file."""
-    return [
-        bulk.named(row, bulk.name_uuid(_NAMESPACE, name))
-        for row, name in zip(good.rows, good.names, strict=True)
-    ]
 
 
 Event = Good | BadRow | Checked
@@ -66,9 +54,9 @@ def read_rows(
     *,
     naming: bool = True,
 ) -> Iterator[Event]:
-    """The file's rows, in order: chunks of good rows (each given the name of its
-    UUID, unless not `naming`: a dry run stores nothing) and each bad row, then what
-    the reading found. `conn` is only read (grids, places, the default grid)."""
+    """The file's rows, in order: chunks of good rows (each given its UUID, unless
+    not `naming`: a dry run stores nothing) and each bad row, then what the reading
+    found. `conn` is only read (grids, places, the default grid)."""
     with contextlib.ExitStack() as stack:
         sheet = stack.enter_context(open_sheet(path, options.encoding))
         names = (
@@ -79,19 +67,18 @@ def read_rows(
         for chunk in bulk.chunks(reader.rows(bad.append), options.batch):
             yield from bad
             bad.clear()
-            rows, given = ([], []) if names is None else names.given(chunk)
+            rows = [] if names is None else names.named(chunk)
             new_grids = tuple(reader.checked.new_grids)
-            yield Good(rows, given, new_grids, sheet.done())
+            yield Good(rows, new_grids, sheet.done())
         yield from bad
         yield reader.checked
 
 
 class Identities:
-    """Gives each row the name of its UUID: what it says, and which repeat of that
-    it is (a log may well hold the same visit twice), in file order. The counts
-    live in a private temporary database with a bounded cache, so memory stays
-    flat on any size of file; a bitmap of the keys seen spares looking up the many
-    that are surely new."""
+    """Gives each row its UUID: what it says, and which repeat of that it is (a log
+    may well hold the same visit twice), in file order. The counts live in a private
+    temporary database with a bounded cache, so memory stays flat on any size of
+    file; a bitmap of the keys seen spares looking up the many that are surely new."""
 
     _BITS = 1 << 27  # 16 MiB: a key wrongly taken for a repeat is one in 100 at 1M
 
@@ -103,11 +90,8 @@ class Identities:
         )
         self.bits = bytearray(self._BITS // 8)
 
-    def given(
-        self, chunk: list[tuple[bulk.StoredRow, bytes]]
-    ) -> tuple[list[bulk.StoredRow], list[str]]:
-        """The rows of `chunk`, each as it says (its key), and the names of their
-        UUIDs (see `named`)."""
+    def named(self, chunk: list[tuple[bulk.StoredRow, bytes]]) -> list[bulk.StoredRow]:
+        """The rows of `chunk`, each as it says (its key), given its UUID."""
         counts: dict[bytes, int] = {}
         maybe = []  # keys whose bit is set: seen before, or sharing its bit
         bits, mask = self.bits, self._BITS - 1
@@ -124,16 +108,16 @@ class Identities:
             marks = ", ".join("?" * len(part))
             query = f"SELECT key, n FROM seen WHERE key IN ({marks})"
             counts.update(self.conn.execute(query, part))
-        rows, names = [], []
+        rows = []
         for row, key in chunk:
             n = counts.get(key, -1) + 1
             counts[key] = n
-            rows.append(row)
-            names.append(key.hex() if n == 0 else f"{key.hex()}#{n}")
+            name = key.hex() if n == 0 else f"{key.hex()}#{n}"
+            rows.append(bulk.named(row, bulk.name_uuid(_NAMESPACE, name)))
         self.conn.executemany(
             "INSERT OR REPLACE INTO seen (key, n) VALUES (?, ?)", counts.items()
         )
-        return rows, names
+        return rows
 
     def close(self) -> None:
         self.conn.close()

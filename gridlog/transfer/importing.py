@@ -30,7 +30,7 @@ from gridlog.errors import GridlogError
 from gridlog.storage import bulk
 from gridlog.storage.history import writing
 from gridlog.transfer.columns import COLUMNS, map_columns
-from gridlog.transfer.import_rows import Event, Good, named, read_rows
+from gridlog.transfer.import_rows import Event, Good, read_rows
 from gridlog.transfer.rows import BadRow, Checked, Options, Problem
 
 __all__ = ["COLUMNS", "BadRow", "Checked", "FileImport", "Imported", "Options"]
@@ -169,15 +169,15 @@ class FileImport:
         return bulk.store(
             self.conn,
             changes,
-            named(good),
+            good.rows,
             totals,
             all_new=all_new,
             grid_ids=self._grid_ids,
         )
 
     def _stream(self, *, naming: bool) -> _Inline | _Apart:
-        """The file's events, read here or in a second process; rows given the
-        names of their UUIDs when `naming` (to store them)."""
+        """The file's events, read here or in a second process; rows given their
+        UUIDs when `naming` (to store them)."""
         apart = self.options.apart
         if apart is None:
             apart = _size(self.path) >= APART_FROM
