@@ -83,9 +83,8 @@ def test_a_load_merges_search_segments_less_often_and_puts_the_setting_back(
     ctx = Context(now=NOW, zone=ZONE, command="load")
     at = dt.datetime(2019, 3, 10, 9, 0, tzinfo=ZONE)
     rows = [bulk.LoadRow(at=at, grid_id=1, text=f"暖气管道漏水{i}") for i in range(3)]
-    with conn:
-        with bulk.indexed_in_bulk(conn):
-            assert _automerge(conn) == {"entries_search": 8, "followups_search": 8}
+    with conn, bulk.indexed_in_bulk(conn):
+        assert _automerge(conn) == {"entries_search": 8, "followups_search": 8}
     assert bulk.load(conn, ctx, rows).stored == 3
     assert _automerge(conn) == {"entries_search": 4, "followups_search": 4}
     conn.close()
