@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 
@@ -192,3 +193,18 @@ def test_a_match_only_in_a_closing_note_is_marked(gridlog, log):
     [entry] = json.loads(gridlog("search", "大面积跑水", "--json").stdout)
     assert entry["in_closing_note"] is False
     assert "in_closing_note" not in gridlog("log", "--json").stdout
+
+
+def test_the_search_indexes_keep_no_column_sizes(gridlog, db_path, log):
+    """Search lists the newest first and never ranks by relevance, so its indexes
+    keep no column sizes (m025), which a large import would write for nothing."""
+    conn = sqlite3.connect(db_path)
+    try:
+        sizes = conn.execute(
+            "SELECT name FROM sqlite_master WHERE name LIKE '%search_docsize'"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert sizes == []
+    assert found(gridlog, "跑水") == ["社区楼北侧发现大面积跑水"]
+    assert found(gridlog, "关闭阀门") == ["社区楼北侧发现大面积跑水"]

@@ -1063,6 +1063,33 @@ def m024_monthly_summaries(db: Database) -> None:
         db.execute(statement)
 
 
+def m025_search_without_sizes(db: Database) -> None:
+    """The search indexes keep no column sizes (FTS5's `columnsize=0`): they serve
+    ranking by relevance, which search never asks for (it lists the newest first),
+    and writing them was a fifth of indexing a large import. Each index is made
+    anew and filled from what it indexes."""
+    for table, columns, content in _SEARCH_INDEXES:
+        _run(
+            db,
+            f"""
+            DROP TABLE {table};
+            CREATE VIRTUAL TABLE {table} USING fts5(
+                {columns},
+                content='{content}', content_rowid='id', tokenize='trigram',
+                columnsize=0
+            );
+            INSERT INTO {table} ({table}, rank) VALUES ('hashsize', {32 << 20});
+            INSERT INTO {table} ({table}) VALUES ('rebuild')
+            """,
+        )
+
+
+_SEARCH_INDEXES = (
+    ("entries_search", "text, place, resident", "entries"),
+    ("followups_search", "text, close_note", "followups"),
+)
+
+
 MIGRATIONS = (
     m001_initial,
     m002_search,
@@ -1088,6 +1115,7 @@ MIGRATIONS = (
     m022_visits_read_from_indexes,
     m023_register_households,
     m024_monthly_summaries,
+    m025_search_without_sizes,
 )
 
 
