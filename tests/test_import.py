@@ -528,3 +528,41 @@ def test_a_bad_name_is_refused_on_every_row_that_repeats_it(
         assert f"row {number}, 居民: " in refused.stderr
     assert refused.stderr.count("invisible") == 2, refused.stderr
     assert stored(db_path) == before
+
+
+def test_rows_named_by_the_storing_side_get_the_uuids_the_reader_gives(
+    red_grids, db_path, tmp_path
+):
+    """While the storing side waits for the reading one, the reader leaves the
+    UUIDs of its next chunks to it; the rows get the same UUIDs either way, repeats
+    across chunks included, whichever chunks are handed over."""
+    from zoneinfo import ZoneInfo
+
+    from gridlog.context import Context
+    from gridlog.storage.db import open_db
+    from gridlog.transfer.import_rows import Good, named, read_rows
+    from gridlog.transfer.rows import Options
+
+    row = "2019-03-11,09:30,红四网格,9号楼2单元301,李秀英,楼北侧大面积跑水"
+    lines = ["日期,时间,网格,地点,居民,内容,跟进日期"]
+    lines += [f"{row},下周一" if n % 3 else f"{row}," for n in range(7)]
+    path = write_csv(tmp_path / "log.csv", lines)
+    zone = ZoneInfo("Asia/Shanghai")
+    ctx = Context(now=dt.datetime(2019, 4, 1, tzinfo=zone), zone=zone)
+    conn = open_db(db_path, write=False)
+
+    def stored(waits) -> tuple[list, int]:
+        events = read_rows(conn, ctx, path, Options(batch=2), storing_waits=waits)
+        chunks = [event for event in events if isinstance(event, Good)]
+        handed = sum(chunk.names is not None for chunk in chunks)
+        return [row for chunk in chunks for row in named(chunk)], handed
+
+    try:
+        by_reader, handed = stored(None)
+        assert handed == 0 and len({row[0] for row in by_reader}) == 7
+        turns = iter([True, False] * 4)
+        for waits in (lambda: True, lambda: next(turns)):
+            by_storer, handed = stored(waits)
+            assert handed > 0 and by_storer == by_reader
+    finally:
+        conn.close()

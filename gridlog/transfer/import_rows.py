@@ -10,8 +10,10 @@ on every import, on any device.
 
 This side knows nothing of storing: `transfer.importing` runs it, in a second process
 for a large file, while it stores what has been read. The UUIDs are given here too,
-as the file is read, so that a large file's storing side (the slower of the two) is
-spared that work.
+as the file is read, unless the storing side says it is waiting for this one: then
+a chunk goes with the names its UUIDs are made from, and the storing side makes them
+(`named`). Which side is the slower one depends on the file and the machine; this
+way the two share the work, and every row gets the same UUID either way.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,13 +36,25 @@ _NAMESPACE = uuid.UUID("6f1c3a52-8d1e-4f0a-9a57-3c1b2e7d9a10").bytes
 @dataclass
 class Good:
     """A chunk of good rows as they are written, UUIDs given (see `Identities`;
-    none when the rows are only checked). Grids a file names that are not
-    registered (with --create-grids) have stand-in ids -1, -2, … for `new_grids`,
-    in order."""
+    none when the rows are only checked) or, with `names`, still to be made from
+    them (see `named`). Grids a file names that are not registered (with
+    --create-grids) have stand-in ids -1, -2, … for `new_grids`, in order."""
 
     rows: list[bulk.StoredRow]
     new_grids: tuple[str, ...]
     share: float  # of the file read when the chunk was complete
+    names: list[str] | None = None  # each row's UUID's name, its UUID not made
+
+
+def named(good: Good) -> list[bulk.StoredRow]:
+    """The chunk's rows with their UUIDs (and their follow-ups'), made here from
+    their names when the reading side left that to the storing one."""
+    if good.names is None:
+        return good.rows
+    return [
+        bulk.named(row, bulk.name_uuid(_NAMESPACE, name))
+        for row, name in zip(good.rows, good.names, strict=True)
+    ]
 
 
 Event = Good | BadRow | Checked
@@ -53,10 +67,13 @@ def read_rows(
     options: Options,
     *,
     naming: bool = True,
+    storing_waits: Callable[[], bool] | None = None,
 ) -> Iterator[Event]:
     """The file's rows, in order: chunks of good rows (each given its UUID, unless
     not `naming`: a dry run stores nothing) and each bad row, then what the reading
-    found. `conn` is only read (grids, places, the default grid)."""
+    found. When `storing_waits()` says so, a chunk's UUIDs are left to the storing
+    side (see `Good.names`). `conn` is only read (grids, places, the default
+    grid)."""
     with contextlib.ExitStack() as stack:
         sheet = stack.enter_context(open_sheet(path, options.encoding))
         names = (
@@ -67,9 +84,14 @@ def read_rows(
         for chunk in bulk.chunks(reader.rows(bad.append), options.batch):
             yield from bad
             bad.clear()
-            rows = [] if names is None else names.named(chunk)
             new_grids = tuple(reader.checked.new_grids)
-            yield Good(rows, new_grids, sheet.done())
+            if names is None:
+                yield Good([], new_grids, sheet.done())
+            elif storing_waits is not None and storing_waits():
+                rows, given = names.given(chunk)
+                yield Good(rows, new_grids, sheet.done(), given)
+            else:
+                yield Good(names.named(chunk), new_grids, sheet.done())
         yield from bad
         yield reader.checked
 
@@ -92,6 +114,14 @@ class Identities:
 
     def named(self, chunk: list[tuple[bulk.StoredRow, bytes]]) -> list[bulk.StoredRow]:
         """The rows of `chunk`, each as it says (its key), given its UUID."""
+        rows, names = self.given(chunk)
+        return named(Good(rows, (), 0.0, names))
+
+    def given(
+        self, chunk: list[tuple[bulk.StoredRow, bytes]]
+    ) -> tuple[list[bulk.StoredRow], list[str]]:
+        """The rows of `chunk`, each as it says (its key), and the names their
+        UUIDs are made from: what it says and which repeat of that it is."""
         counts: dict[bytes, int] = {}
         maybe = []  # keys whose bit is set: seen before, or sharing its bit
         bits, mask = self.bits, self._BITS - 1
@@ -108,16 +138,16 @@ class Identities:
             marks = ", ".join("?" * len(part))
             query = f"SELECT key, n FROM seen WHERE key IN ({marks})"
             counts.update(self.conn.execute(query, part))
-        rows = []
+        rows, names = [], []
         for row, key in chunk:
             n = counts.get(key, -1) + 1
             counts[key] = n
-            name = key.hex() if n == 0 else f"{key.hex()}#{n}"
-            rows.append(bulk.named(row, bulk.name_uuid(_NAMESPACE, name)))
+            rows.append(row)
+            names.append(key.hex() if n == 0 else f"{key.hex()}#{n}")
         self.conn.executemany(
             "INSERT OR REPLACE INTO seen (key, n) VALUES (?, ?)", counts.items()
         )
-        return rows
+        return rows, names
 
     def close(self) -> None:
         self.conn.close()

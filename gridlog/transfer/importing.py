@@ -30,7 +30,7 @@ from gridlog.errors import GridlogError
 from gridlog.storage import bulk
 from gridlog.storage.history import writing
 from gridlog.transfer.columns import COLUMNS, map_columns
-from gridlog.transfer.import_rows import Event, Good, read_rows
+from gridlog.transfer.import_rows import Event, Good, named, read_rows
 from gridlog.transfer.rows import BadRow, Checked, Options, Problem
 
 __all__ = ["COLUMNS", "BadRow", "Checked", "FileImport", "Imported", "Options"]
@@ -169,7 +169,7 @@ class FileImport:
         return bulk.store(
             self.conn,
             changes,
-            good.rows,
+            named(good),
             totals,
             all_new=all_new,
             grid_ids=self._grid_ids,
@@ -325,10 +325,16 @@ class _Apart:
         # spawn starts multiprocessing's resource tracker all the same; it ends
         # when gridlog does.)
         self._messages, sender = context.Pipe(duplex=False)
+        # 1 while this side waits for the reading one: the reader then leaves the
+        # UUIDs of its next chunks to this side (see `import_rows.Good.names`);
+        # 0 once chunks wait here to be stored. A byte either side may read at
+        # any time: a stale one only moves a chunk's naming to the other side.
+        self._waiting = context.RawValue("b", 0)
         database = conn.execute("PRAGMA database_list").fetchone()[2]
+        reading = (database, db.key_of(conn), ctx, path, options, naming)
         self._process = context.Process(
             target=_read_apart,
-            args=(database, db.key_of(conn), ctx, path, options, naming, spool, sender),
+            args=(*reading, self._waiting, spool, sender),
             daemon=True,
         )
         self._process.start()
@@ -350,8 +356,14 @@ class _Apart:
                 if self._checked is not None:
                     return
                 idle = self.on_idle
-                self._hear(block=idle is None or not idle())
-            yield pickle.load(self._spool)
+                block = idle is None or not idle()
+                if block:
+                    self._waiting.value = 1
+                self._hear(block=block)
+            event = pickle.load(self._spool)
+            if self._spool.tell() < self._ready:  # more is read than stored
+                self._waiting.value = 0
+            yield event
 
     def _hear(self, block: bool) -> None:
         """Take in what the reading process has said: how far the spool is
@@ -392,6 +404,7 @@ def _read_apart(
     path: Path,
     options: Options,
     naming: bool,
+    storing_waits: Any,
     spool_path: Path,
     sender: Any,
 ) -> None:
@@ -409,7 +422,15 @@ def _read_apart(
         conn.execute("PRAGMA query_only = ON")
         with spool_path.open("ab") as spool:
             _unlink(spool_path)
-            for event in read_rows(conn, ctx, path, options, naming=naming):
+            events = read_rows(
+                conn,
+                ctx,
+                path,
+                options,
+                naming=naming,
+                storing_waits=lambda: storing_waits.value == 1,
+            )
+            for event in events:
                 if storing is not None and not storing.is_alive():
                     return  # the import was stopped: nobody will read on
                 if isinstance(event, Checked):
