@@ -29,6 +29,7 @@ from gridlog.domain import grids
 from gridlog.errors import GridlogError
 from gridlog.storage import bulk
 from gridlog.storage.history import writing
+from gridlog.storage.write_behind import WriteBehind
 from gridlog.transfer.columns import COLUMNS, map_columns
 from gridlog.transfer.import_rows import Event, Good, named, read_rows
 from gridlog.transfer.rows import BadRow, Checked, Options, Problem
@@ -66,6 +67,7 @@ class FileImport:
     ) -> None:
         self.conn, self.ctx, self.path, self.options = conn, ctx, path, options
         self._grid_ids: list[int] = []  # registered for the stand-ins -1, -2, …
+        self._behind: WriteBehind | None = None  # once the file is read (`run`)
 
     def check(self, on_problem: OnProblem, progress: Progress | None = None) -> Checked:
         """Read the whole file and report every bad row; store nothing."""
@@ -95,8 +97,14 @@ class FileImport:
         totals = bulk.Loaded()
         report = _Reports(on_problem, progress, on_commit, totals)
         before = _last_id(conn)
+        database = conn.execute("PRAGMA database_list").fetchone()[2]
+        self._behind = WriteBehind(Path(database)) if database else None
         with self._stream(naming=True) as stream:
-            op = self._until_read(stream, totals, report, skip_bad)
+            try:
+                op = self._until_read(stream, totals, report, skip_bad)
+            finally:
+                if self._behind is not None:
+                    self._behind.stop()
             if totals.stored + totals.skipped:
                 report.committed()
             for event in stream:  # the rest: a batch per transaction
@@ -141,6 +149,8 @@ class FileImport:
                     bad = stream.result().bad_rows
                     refused = refused or (bad > 0 and not skip_bad)
                     if not refused:
+                        if self._behind is not None:  # the rest is this side's
+                            self._behind.start()
                         break  # the whole file is good: commit what is stored
             stream.on_idle = None
             if refused:
