@@ -1,10 +1,15 @@
-"""A large import's database written out to the disk while the import still works on
-it. Once its file is read, an import builds its indexes anew and commits: minutes of
+"""A large import's WAL written out to the disk while the import still works on it.
+Once its file is read, an import builds its indexes anew and commits: seconds of
 work for one core while the disk idles, then seconds of waiting for the disk to take
-the whole log (the WAL synced, copied into the database, that synced). Syncing the
-files every moment meanwhile, from a thread, lets the disk take most of it while the
-indexes are built; the commit then waits only for what is left. A sync never changes
-what is written, only when it reaches the disk."""
+the WAL. Syncing the WAL every moment meanwhile, from a thread, lets the disk take
+most of it while the indexes are built; the commit then waits only for the rest. A
+sync never changes what is written, only when it reaches the disk.
+
+Only the WAL, never the database file: SQLite's locks on the database are POSIX
+locks, which belong to the process and the file, so closing any descriptor of the
+database would drop the locks the process's connection holds (and another gridlog
+could then take the WAL away from under it). SQLite locks the WAL-index, not the
+WAL."""
 
 from __future__ import annotations
 
@@ -17,13 +22,13 @@ _SYNC = getattr(os, "fdatasync", os.fsync)
 
 
 class WriteBehind:
-    """Syncs the database `path` and its WAL every `every` seconds between
-    `start` and `stop`. Where a file cannot be opened or synced (it is not there
-    yet, or the system will not sync a file opened for reading), it is left to
-    SQLite's own syncs."""
+    """Syncs the WAL of the database `path` every `every` seconds between `start`
+    and `stop`. Where the WAL cannot be opened or synced (there is none yet, or the
+    system will not sync a file opened for reading), it is left to SQLite's own
+    syncs."""
 
     def __init__(self, path: Path, every: float = 0.25) -> None:
-        self.paths = (path, path.with_name(path.name + "-wal"))
+        self.wal = path.with_name(path.name + "-wal")
         self.every = every
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -40,15 +45,13 @@ class WriteBehind:
             self._thread = None
 
     def _run(self) -> None:
-        files = []
-        for path in self.paths:
-            with contextlib.suppress(OSError):
-                files.append(os.open(path, os.O_RDONLY))
+        try:
+            wal = os.open(self.wal, os.O_RDONLY)
+        except OSError:
+            return
         try:
             while not self._stopping.wait(self.every):
-                for file in files:
-                    with contextlib.suppress(OSError):
-                        _SYNC(file)
+                with contextlib.suppress(OSError):
+                    _SYNC(wal)
         finally:
-            for file in files:
-                os.close(file)
+            os.close(wal)
