@@ -558,22 +558,27 @@ def m017_hub_dirty(db: Database) -> None:
 # per grid, worker, kind and category, kept in step by triggers. (Until m024 each
 # UTC day too: at a million entries that was nearly a row per entry, most of a
 # large import's summing, for periods under half a month, which read as many
-# entries as those days held instead.) A
-# worker is stored as `=name`, and no worker as '': part of the key, it may not be
-# NULL. A bulk load drops the insert trigger for its transaction and adds each
-# batch in one statement (see storage.bulk), as it does for the search index.
+# entries as those days held instead.) A worker is stored as `=name`, and no
+# worker as '': part of the key, it may not be NULL. A bulk load drops the insert
+# trigger for its transaction and counts what it writes itself (see storage.bulk;
+# a merge's writes are summed a span of ids at a time, `summarize_entries`).
 REPORT_BUCKETS = ("substr({r}.at, 1, 7)",)
 REPORT_KEY = "{r}.grid_id, ifnull('=' || {r}.worker, ''), {r}.kind, {r}.category"
+
+
+def _entries_apply(rows: str) -> str:
+    """Add `rows` (a VALUES or a SELECT of key and count) to the entries' summary."""
+    return (
+        "INSERT INTO report_entries (bucket, grid_id, worker_key, kind, category,"
+        f" entries) {rows} ON CONFLICT (bucket, grid_id, worker_key, kind, category)"
+        " DO UPDATE SET entries = entries + excluded.entries;"
+    )
 
 
 def _summary_add(r: str) -> str:
     key = REPORT_KEY.format(r=r)
     rows = ", ".join(f"({b.format(r=r)}, {key}, 1)" for b in REPORT_BUCKETS)
-    return (
-        "INSERT INTO report_entries (bucket, grid_id, worker_key, kind, category,"
-        f" entries) VALUES {rows} ON CONFLICT (bucket, grid_id, worker_key, kind,"
-        " category) DO UPDATE SET entries = entries + 1;"
-    )
+    return _entries_apply(f"VALUES {rows}")
 
 
 def _summary_take(r: str) -> str:
@@ -621,12 +626,7 @@ def summarized_entries(first: int | None = None, last: int | None = None) -> str
 def summarize_entries(first: int | None = None, last: int | None = None) -> str:
     """The statement that adds entries to the report's summary: all of them, or
     those of ids `first`..`last` (a bulk load's batch, its trigger dropped)."""
-    return (
-        "INSERT INTO report_entries (bucket, grid_id, worker_key, kind, category,"
-        f" entries) {summarized_entries(first, last)} ORDER BY 1, 2, 3, 4, 5"
-        " ON CONFLICT (bucket, grid_id, worker_key, kind, category)"
-        " DO UPDATE SET entries = entries + excluded.entries"
-    )
+    return _entries_apply(f"{summarized_entries(first, last)} ORDER BY 1, 2, 3, 4, 5")
 
 
 # The whole summary counted afresh (the upgrade, `check`).
@@ -889,23 +889,16 @@ def summarized_followups(first: int | None = None, last: int | None = None) -> s
 def summarize_followups(first: int | None = None, last: int | None = None) -> str:
     """The statement that adds follow-ups to their summary: all of them, or those
     of ids `first`..`last` (a bulk load's batch, the insert triggers dropped)."""
-    return (
-        f"INSERT INTO {FOLLOWUP_SUMMARY} ({_FOLLOWUP_KEY}, followups)"
-        f" SELECT * FROM ({summarized_followups(first, last)}) WHERE true"
-        f" ON CONFLICT ({_FOLLOWUP_KEY})"
-        " DO UPDATE SET followups = followups + excluded.followups"
+    return _followups_apply(
+        f"SELECT * FROM ({summarized_followups(first, last)}) WHERE true"
     )
 
 
 # Counts added to the summaries a row at a time, by a bulk load that counted them
 # itself (`storage.bulk`): the entries' key and count, then the follow-ups'.
 ADD_TO_SUMMARIES = (
-    "INSERT INTO report_entries (bucket, grid_id, worker_key, kind, category,"
-    " entries) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, grid_id, worker_key,"
-    " kind, category) DO UPDATE SET entries = entries + excluded.entries",
-    f"INSERT INTO {FOLLOWUP_SUMMARY} ({_FOLLOWUP_KEY}, followups)"
-    f" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT ({_FOLLOWUP_KEY})"
-    " DO UPDATE SET followups = followups + excluded.followups",
+    _entries_apply("VALUES (?, ?, ?, ?, ?, ?)"),
+    _followups_apply("VALUES (?, ?, ?, ?, ?, ?)"),
 )
 
 
