@@ -49,11 +49,13 @@ class Good:
 def named(good: Good) -> list[bulk.StoredRow]:
     """The chunk's rows with their UUIDs (and their follow-ups'), made here from
     their names when the reading side left that to the storing one."""
-    if good.names is None:
-        return good.rows
+    return good.rows if good.names is None else _with_uuids(good.rows, good.names)
+
+
+def _with_uuids(rows: list[bulk.StoredRow], names: list[str]) -> list[bulk.StoredRow]:
     return [
         bulk.named(row, bulk.name_uuid(_NAMESPACE, name))
-        for row, name in zip(good.rows, good.names, strict=True)
+        for row, name in zip(rows, names, strict=True)
     ]
 
 
@@ -114,8 +116,7 @@ class Identities:
 
     def named(self, chunk: list[tuple[bulk.StoredRow, bytes]]) -> list[bulk.StoredRow]:
         """The rows of `chunk`, each as it says (its key), given its UUID."""
-        rows, names = self.given(chunk)
-        return named(Good(rows, (), 0.0, names))
+        return _with_uuids(*self.given(chunk))
 
     def given(
         self, chunk: list[tuple[bulk.StoredRow, bytes]]
