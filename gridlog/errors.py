@@ -11,8 +11,18 @@ from __future__ import annotations
 class GridlogError(Exception):
     """A problem the user can fix: bad input, unknown id, unusable database."""
 
-    def __init__(self, key: str, /, *, exit_code: int = 1, **params: object) -> None:
+    def __init__(
+        self,
+        key: str,
+        /,
+        *,
+        exit_code: int = 1,
+        plural_of: int | None = None,
+        **params: object,
+    ) -> None:
         super().__init__(key)
         self.key = key
         self.params = params
         self.exit_code = exit_code
+        # The number the sentence is about, where English says "1 row" but "2 rows".
+        self.plural_of = plural_of

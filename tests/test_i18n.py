@@ -133,6 +133,54 @@ def test_english_plural_and_chinese_without(gridlog):
     assert i18n.tn("due.overdue", 1, days=1) == "逾期1天"
 
 
+# "{count} entries" in English needs a "1 entry" beside it. These messages are only
+# ever about two or more, or about a number that is not a count of the noun after it.
+NEVER_ONE = {
+    "building.range_too_big",  # more than the most, which is at least 2
+    "due.visits",  # shown from the second visit on
+    "coverage.share",  # "{visited}/{households} households"
+    "done.unsigned",  # "{signed}/{needed} households"
+    "sign.tally",  # the same
+    "resident.shared_phone",  # two or more residents share it
+    "resident.ambiguous",  # two or more share the name
+    "export.xlsx_too_big",  # over a million
+    "import.committed",  # a progress line every 50,000 rows
+    "every.nd",  # n > 1: one is "daily", `every.1d`
+    "every.nw",
+    "every.nm",
+    "every.ny",
+}
+COUNTED = re.compile(
+    r"{\w+} (?:[a-z-]+ )?(?:rows|entries|items|days|households|photos|changes|"
+    r"grids|residents|visits|follow-ups|reminders|buildings|records|weeks|months|years)\b"
+)
+
+
+def test_every_english_count_of_things_can_say_one():
+    counted = {
+        key
+        for key, text in en.MESSAGES.items()
+        if COUNTED.search(text) and not key.endswith(".one")
+    }
+    lacking = {key for key in counted - NEVER_ONE if f"{key}.one" not in en.MESSAGES}
+    assert lacking == set()
+    assert NEVER_ONE - counted == set()  # a stale exemption would hide a new one
+
+
+def test_english_says_one_thing_and_two_things():
+    i18n.set_lang("en")
+    assert i18n.tn("import.already", 1, skipped="1") == (
+        "1 row was imported before and was left alone."
+    )
+    assert i18n.tn("import.already", 2, skipped="2") == (
+        "2 rows were imported before and were left alone."
+    )
+    i18n.set_lang("zh")
+    assert i18n.tn("import.already", 1, skipped="1") == i18n.t(
+        "import.already", skipped="1"
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "zh", "en"),
     [

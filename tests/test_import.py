@@ -276,6 +276,12 @@ def test_importing_twice_adds_nothing_but_keeps_repeated_rows(
     # the same rows in another order are still the same rows
     write_csv(path, [HEADER, ROWS[0], same, same])
     assert "Imported 0 entries" in gridlog("import", str(path)).stdout
+    write_csv(path, [HEADER, same])
+    once = gridlog("import", str(path)).stdout
+    assert "Imported 0 entries" in once
+    assert "1 row was imported before and was left alone" in once
+    write_csv(path, [HEADER, "2019-03-02,,红四,9号楼,,,,,再次走访,,"])
+    assert "Imported 1 entry from log.csv" in gridlog("import", str(path)).stdout
 
 
 def test_the_summary_counts_the_overdue_items_the_import_opened(

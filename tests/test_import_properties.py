@@ -222,7 +222,9 @@ def test_valid_rows_are_stored_exactly_and_bad_ones_rejected(
         result = gridlog(*args, *(["--skip-bad"] if file.skip_bad else []))
         if outcome == "refused":
             assert result.exit_code == 1, result.output
-            assert f"{len(file.bad)} of {len(file.rows)} rows are bad" in result.stderr
+            verb = "is" if len(file.bad) == 1 else "are"
+            said = f"{len(file.bad)} of {len(file.rows)} rows {verb} bad"
+            assert said in result.stderr
             assert fingerprint(db_path) == before
             assert not rejects.exists()
             return

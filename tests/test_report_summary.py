@@ -443,7 +443,7 @@ def test_check_recounts_a_summary_that_disagrees_with_the_entries(
         conn.execute("UPDATE report_entries SET entries = entries + 1")
     conn.close()
     result = ok(gridlog("--db", str(template), "check"))
-    assert "report's summaries disagreed with the entries and follow-ups in 1 rows" in (
+    assert "report's summaries disagreed with the entries and follow-ups in 1 row " in (
         result.stdout
     )
     assert_summary_true(template)
@@ -466,7 +466,7 @@ def test_check_recounts_a_followups_summary_that_disagrees_with_them(
         )
     conn.close()
     result = ok(gridlog("--db", str(template), "check"))
-    assert "disagreed with the entries and follow-ups in 1 rows" in result.stdout
+    assert "disagreed with the entries and follow-ups in 1 row " in result.stdout
     assert_summary_true(template)
 
 

@@ -150,7 +150,13 @@ def test_a_case_with_later_visits_cannot_be_deleted(gridlog):
     add(gridlog, "第2次上门", "--case", str(case["id"]))
     result = gridlog("delete", str(case["entry_id"]))
     assert result.exit_code == 1
+    assert "which has 1 later visit; delete that first" in result.stderr
     assert len(log(gridlog)) == 2
+    add(gridlog, "第3次上门", "--case", str(case["id"]))
+    result = gridlog("--lang", "zh", "delete", str(case["entry_id"]))
+    assert "后面还有 2 次上门记录" in result.stderr
+    result = gridlog("delete", str(case["entry_id"]))
+    assert "which has 2 later visits; delete those first" in result.stderr
 
 
 def test_undo_walks_back_one_command_at_a_time(gridlog):

@@ -23,7 +23,7 @@ from gridlog.cli.common import (
     when,
 )
 from gridlog.words import vocab
-from gridlog.words.i18n import t
+from gridlog.words.i18n import t, tn
 
 
 def edit(
@@ -90,7 +90,7 @@ def delete(
     with session(ctx, write=True) as (conn, context):
         number = parse_id(record)
         count = delete_entry(conn, context, number)
-        emit(line=t("delete.done", id=number, count=count))
+        emit(line=tn("delete.done", count, id=number, count=count))
 
 
 def undo(ctx: typer.Context) -> None:

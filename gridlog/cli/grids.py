@@ -10,7 +10,7 @@ from gridlog.cli.common import (
     session,
 )
 from gridlog.domain import grids
-from gridlog.words.i18n import t
+from gridlog.words.i18n import t, tn
 
 # `2-1号楼` as a building's own name, not a range (and not refused as a reversed one).
 AsTypedOption = Annotated[bool, typer.Option("--as-typed", help=t("opt.as_typed"))]
@@ -54,7 +54,14 @@ def grid_add(
             population=population,
             buildings=buildings,
         )
-        emit(line=t("grid.added", name=name.strip(), buildings=len(buildings)))
+        emit(
+            line=tn(
+                "grid.added",
+                len(buildings),
+                name=name.strip(),
+                buildings=len(buildings),
+            )
+        )
 
 
 def grid_building(

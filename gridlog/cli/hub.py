@@ -14,7 +14,7 @@ import typer
 from gridlog.cli.common import IdArgument, JsonOption, Options, RevealOption, emit
 from gridlog.cli.prompts import hub_password, key_to_open, new_worker_password
 from gridlog.errors import GridlogError
-from gridlog.words.i18n import t
+from gridlog.words.i18n import t, tn
 
 HubOption = Annotated[
     str | None, typer.Option("--hub", help=t("opt.hub"), show_default=False)
@@ -166,7 +166,7 @@ def sync(
         return
     line = t("sync.done", pushed=moved.pushed, pulled=moved.pulled)
     if moved.kept_here:
-        line += t("sync.kept_here", count=moved.kept_here)
+        line += tn("sync.kept_here", moved.kept_here, count=moved.kept_here)
     emit(line=line)
 
 

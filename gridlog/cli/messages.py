@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from gridlog.domain.limits import Field
 from gridlog.errors import GridlogError
 from gridlog.render.output import clean
-from gridlog.words.i18n import t
+from gridlog.words.i18n import t, tn
 
 # How each field is typed on the command line.
 SPELLINGS: Mapping[Field, str] = {
@@ -67,15 +67,16 @@ def argument_name(metavar: str) -> str:
 
 def describe(error: GridlogError) -> str:
     """The user-facing line of `error`, in the current language."""
-    return message(error.key, error.params)
+    return message(error.key, error.params, count=error.plural_of)
 
 
-def message(key: str, params: Mapping[str, object]) -> str:
+def message(key: str, params: Mapping[str, object], *, count: int | None = None) -> str:
     """The sentence for `key`, with fields spelled as typed, user text escaped and
     dates in the style of every other line (`3月13日`; the year shown when the
     error carries a `today` of another year, or none)."""
     today = params.get("today")
-    return t(key, **{name: _shown(value, today) for name, value in params.items()})
+    shown = {name: _shown(value, today) for name, value in params.items()}
+    return t(key, **shown) if count is None else tn(key, count, **shown)
 
 
 def _shown(value: object, today: object = None) -> object:

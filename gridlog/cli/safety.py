@@ -23,7 +23,14 @@ def backup(
     guard_output(ctx, target, force=False)  # a backup never replaces a file
     with session(ctx, write=False) as (conn, _context):
         health = back_up(conn, target)
-        lines = [t("backup.done", path=str(target), entries=health.counts["entries"])]
+        lines = [
+            tn(
+                "backup.done",
+                health.counts["entries"],
+                path=str(target),
+                entries=health.counts["entries"],
+            )
+        ]
         if health.photos:
             from gridlog.storage.photos import folder_of
 
@@ -95,8 +102,8 @@ def check(
         t("check.size", mb=f"{health.size_bytes / 1e6:.1f}"),
         t("check.counts", **health.counts, open=health.open_items),
         *([t("check.wipe_owed", pages=free)] if owed else []),
-        *([t("check.summary_recounted", rows=wrong)] if wrong else []),
-        *([t("check.households_resummed", rows=astray)] if astray else []),
+        *([tn("check.summary_recounted", wrong, rows=wrong)] if wrong else []),
+        *([tn("check.households_resummed", astray, rows=astray)] if astray else []),
         *_photo_lines(health),
         *health.problems[:20],
         *(
@@ -132,7 +139,8 @@ def encrypt(ctx: typer.Context) -> None:
     if is_encrypted(path):
         raise GridlogError("encrypt.already", path=str(path))
     done = convert(path, None, new_key())
-    lines = [t("encrypt.done", path=str(path), entries=done.counts.get("entries", 0))]
+    entries = done.counts.get("entries", 0)
+    lines = [tn("encrypt.done", entries, path=str(path), entries=entries)]
     if done.plain_leftovers:
         names = ", ".join(str(p) for p in done.plain_leftovers)
         lines.append(t("encrypt.leftovers", paths=names))
@@ -162,7 +170,8 @@ def decrypt(ctx: typer.Context) -> None:
     if not is_encrypted(path):
         raise GridlogError("decrypt.not_encrypted", path=str(path))
     done = convert(path, key_to_open(path), None)
-    emit(line=t("decrypt.done", path=str(path), entries=done.counts.get("entries", 0)))
+    entries = done.counts.get("entries", 0)
+    emit(line=tn("decrypt.done", entries, path=str(path), entries=entries))
 
 
 def _existing_db(ctx: typer.Context) -> Path:

@@ -74,7 +74,8 @@ def _export_summary(done, path: str) -> str:
             line += "\n" + tn("export.photos", photos, count=photos)
         return line
     key = "export.done_masked" if done.masked else "export.done_unmasked"
-    return t(key, path=path, format=done.format, entries=done.counts["entries"])
+    entries = done.counts["entries"]
+    return tn(key, entries, path=path, format=done.format, entries=entries)
 
 
 def merge(
@@ -99,9 +100,11 @@ def merge(
             row += t("merge.kept", kept=result.kept[kind])
         rows.append(row)
     if result.history_restored:
-        rows.append(t("merge.restored", count=result.history_restored))
+        rows.append(
+            tn("merge.restored", result.history_restored, count=result.history_restored)
+        )
     if result.forgotten:
-        rows.append(t("merge.forgotten", count=result.forgotten))
+        rows.append(tn("merge.forgotten", result.forgotten, count=result.forgotten))
     emit(line="\n".join(rows))
 
 
@@ -281,8 +284,9 @@ def _report_check(file: Path, checked, as_json: bool) -> None:
         emit(data=_checked_data(checked))
         return
     lines = [
-        t(
+        tn(
             "import.checked",
+            checked.rows,
             rows=f"{checked.rows:,}",
             name=file.name,
             encoding=checked.encoding or "xlsx",
@@ -308,8 +312,9 @@ def _report_import(file: Path, done, rejects: Path | None, as_json: bool) -> Non
         emit(data=data)
         return
     lines = [
-        t(
+        tn(
             "import.done",
+            loaded.stored,
             stored=f"{loaded.stored:,}",
             name=file.name,
             encoding=checked.encoding or "xlsx",
@@ -317,9 +322,18 @@ def _report_import(file: Path, done, rejects: Path | None, as_json: bool) -> Non
         )
     ]
     if loaded.skipped:
-        lines.append(t("import.already", skipped=f"{loaded.skipped:,}"))
+        lines.append(
+            tn("import.already", loaded.skipped, skipped=f"{loaded.skipped:,}")
+        )
     if rejects is not None and checked.bad_rows:
-        lines.append(t("import.rejected", bad=checked.bad_rows, path=str(rejects)))
+        lines.append(
+            tn(
+                "import.rejected",
+                checked.bad_rows,
+                bad=checked.bad_rows,
+                path=str(rejects),
+            )
+        )
     lines += _notes(checked, dry_run=False)
     if done.open_items:
         lines.append(t("import.overdue", count=f"{done.open_items:,}"))

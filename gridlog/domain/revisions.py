@@ -446,7 +446,11 @@ def delete_entry(conn: sqlite3.Connection, ctx: Context, record_id: int) -> int:
             ).fetchone()[0]
             if visits:
                 raise GridlogError(
-                    "delete.has_visits", id=record_id, case=item["id"], visits=visits
+                    "delete.has_visits",
+                    plural_of=visits,
+                    id=record_id,
+                    case=item["id"],
+                    visits=visits,
                 )
         if entry["case_id"] is not None and any(
             i["id"] == entry["case_id"] for i in items

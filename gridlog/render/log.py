@@ -132,8 +132,9 @@ def buildings_added_line(grid: str, names: list[str]) -> str:
     shown = [clean(name) for name in names]
     if len(shown) > 4:
         shown = [shown[0], f"{shown[1]} … {shown[-1]}"]
-    return t(
+    return tn(
         "grid.buildings_added",
+        len(names),
         grid=clean(grid),
         count=len(names),
         names="、".join(shown),
@@ -554,9 +555,9 @@ def signoff_lines(tally) -> list[str]:
 
 def stale_doc(households, today: dt.date, days: int) -> Doc:
     """Households not visited for `days` days, per grid, tagged ones first."""
-    header = t("stale.header", days=days, day=fmt_date(today))
+    header = tn("stale.header", days, days=days, day=fmt_date(today))
     if not households:
-        return [Heading(header), t("stale.none", days=days)]
+        return [Heading(header), tn("stale.none", days, days=days)]
     count = tn("stale.count", len(households), count=len(households))
     doc: Doc = [Heading(f"{header} · {count}")]
     groups: dict[str, list] = {}
@@ -569,7 +570,7 @@ def stale_doc(households, today: dt.date, days: int) -> Doc:
             if h.last_visit is None:
                 when = t("stale.never", day=fmt_date(h.registered))
             else:
-                when = t("stale.last", day=fmt_date(h.last_visit), days=h.days)
+                when = tn("stale.last", h.days, day=fmt_date(h.last_visit), days=h.days)
             names = "、".join(clean(name) for name in h.residents)
             rows.append([clean(h.place), names, tags or "—", when])
         doc.append(Table(rows, title=clean(grid)))

@@ -26,7 +26,7 @@ from gridlog.render.report_text import (
     worker_rows,
 )
 from gridlog.words import vocab
-from gridlog.words.i18n import current_lang, t
+from gridlog.words.i18n import current_lang, t, tn
 
 # (column key, value, unit): the summary columns, shared with the Excel export.
 # The unit decides how a value and its change are shown: a count, minutes or a share.
@@ -113,8 +113,9 @@ def _title(report: Report) -> str:
 
 def _dates(report: Report) -> str:
     period = report.period
-    dates = t(
+    dates = tn(
         "report.html.dates",
+        period.days,
         start=fmt_date(period.start),
         end=fmt_date(period.last),
         days=period.days,

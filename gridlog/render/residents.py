@@ -11,7 +11,7 @@ from gridlog.domain.residents import Added, Resident, ResidentStory
 from gridlog.render.log import fmt_date, fmt_moment
 from gridlog.render.output import Cell, Doc, Heading, Table, clean
 from gridlog.words import vocab
-from gridlog.words.i18n import current_lang, t
+from gridlog.words.i18n import current_lang, t, tn
 
 
 def _phone(value: str | None, reveal: bool) -> str | None:
@@ -53,7 +53,7 @@ def added_line(added: Added) -> str:
         )
     ]
     if added.linked:
-        parts.append(t("resident.linked", count=added.linked))
+        parts.append(tn("resident.linked", added.linked, count=added.linked))
     return t("list.sep").join(parts)
 
 
@@ -109,7 +109,9 @@ def story_doc(story: ResidentStory, today: dt.date, reveal: bool) -> Doc:
     doc: Doc = [Heading(title), Table([[label, value] for label, value in facts])]
     doc.extend(_upcoming_blocks(story, today))
     doc.extend(_item_blocks(story, today))
-    doc.append(Heading(t("resident.entries", count=len(story.entries))))
+    doc.append(
+        Heading(tn("resident.entries", len(story.entries), count=len(story.entries)))
+    )
     if not story.entries:
         doc.append(t("resident.no_entries"))
         return doc
@@ -161,7 +163,10 @@ def _item_blocks(story: ResidentStory, today: dt.date) -> Doc:
                 clean(item.text),
             ]
         )
-    return [Heading(t("resident.items", count=len(story.items))), Table(rows)]
+    return [
+        Heading(tn("resident.items", len(story.items), count=len(story.items))),
+        Table(rows),
+    ]
 
 
 def resident_json(resident: Resident, today: dt.date, reveal: bool) -> dict[str, Any]:
@@ -228,7 +233,7 @@ def rules_doc(rules: list) -> Doc:
             (vocab.label("category", rule.category, lang), "muted"),
             clean(rule.text),
             t("rule.on") if rule.active else (t("rule.off"), "muted"),
-            t("rule.reminders", n=rule.reminders, open=rule.open),
+            tn("rule.reminders", rule.reminders, n=rule.reminders, open=rule.open),
         ]
         for rule in rules
     ]
@@ -259,7 +264,7 @@ def rule_saved_doc(saved: Any, key: str) -> Doc:
                 f"#{who.resident_id}",
                 clean(who.name),
                 clean(who.place) or "—",
-                t("rule.passed_age", age=who.age),
+                tn("rule.passed_age", who.age, age=who.age),
             ]
             for who in saved.passed
         ]

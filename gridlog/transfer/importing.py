@@ -159,7 +159,10 @@ class FileImport:
                         report.problem(event)
                 checked = stream.result()
                 raise GridlogError(
-                    "import.refused", bad=checked.bad_rows, rows=checked.rows
+                    "import.refused",
+                    plural_of=checked.bad_rows,
+                    bad=checked.bad_rows,
+                    rows=checked.rows,
                 )
             return changes.op
 
