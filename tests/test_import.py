@@ -3,11 +3,13 @@ value checked and stored, nothing half-right kept, nothing stored twice."""
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime as dt
 import io
 import json
 import os
+import random
 import stat
 from pathlib import Path
 
@@ -572,3 +574,32 @@ def test_rows_named_by_the_storing_side_get_the_uuids_the_reader_gives(
             assert handed > 0 and by_storer == by_reader
     finally:
         conn.close()
+
+
+def test_which_repeat_a_row_is_does_not_depend_on_how_the_keys_table_grew():
+    """The reader's table of keys starts small and doubles as a file outgrows its
+    length's estimate: rows are named as a plain count of repeats names them, the
+    same key seen again in a later chunk and after every growth."""
+    from gridlog.transfer.import_rows import Identities
+
+    rng = random.Random(7)
+    common = [rng.randbytes(16) for _ in range(3000)]
+    said = [
+        rng.choice(common) if rng.random() < 0.1 else rng.randbytes(16)
+        for _ in range(30_000)
+    ]
+    said += rng.sample(said, len(said))  # every key again, after every growth
+    seen: collections.Counter[bytes] = collections.Counter()
+    expected = []
+    for key in said:
+        n = seen[key]
+        seen[key] += 1
+        expected.append(key.hex() if n == 0 else f"{key.hex()}#{n}")
+    identities = Identities()
+    first = len(identities.places)
+    names = []
+    for start in range(0, len(said), 7000):
+        _, given = identities.given([(None, key) for key in said[start : start + 7000]])
+        names += given
+    assert names == expected
+    assert len(identities.places) >= 4 * first  # it grew, more than once

@@ -31,7 +31,14 @@ from gridlog.storage import bulk
 from gridlog.storage.history import writing
 from gridlog.storage.write_behind import WriteBehind
 from gridlog.transfer.columns import COLUMNS, map_columns
-from gridlog.transfer.import_rows import Event, Good, named, read_rows
+from gridlog.transfer.import_rows import (
+    Event,
+    Good,
+    expected_rows,
+    file_size,
+    named,
+    read_rows,
+)
 from gridlog.transfer.rows import BadRow, Checked, Options, Problem
 
 __all__ = ["COLUMNS", "BadRow", "Checked", "FileImport", "Imported", "Options"]
@@ -43,9 +50,6 @@ APART_FROM = 8 << 20  # bytes, about 60,000 rows
 # A fixed page cache for the import's connection: big enough that the indexes of a
 # million rows are not re-read from disk for every batch, and the same at any size.
 _IMPORT_CACHE = -256_000  # KiB
-# More bytes than most rows of an old log take in a CSV: a file's size over this
-# errs towards too few rows, and so towards keeping the indexes as they are.
-_BYTES_PER_ROW = 200
 
 Progress = Callable[[float], None]  # the share of the file stored so far
 OnProblem = Callable[[BadRow], None]
@@ -169,7 +173,8 @@ class FileImport:
     def _indexes(self, stored: int):
         """For a file larger than the log, its indexes are built anew once the
         file is stored rather than updated row by row (see `bulk.indexes_rebuilt`)."""
-        if stored < _size(self.path) // _BYTES_PER_ROW:
+        # Too few rows, if anything: then the indexes are kept as they are.
+        if stored < expected_rows(self.path):
             return bulk.indexes_rebuilt(self.conn)
         return contextlib.nullcontext()
 
@@ -193,7 +198,7 @@ class FileImport:
         UUIDs when `naming` (to store them)."""
         apart = self.options.apart
         if apart is None:
-            apart = _size(self.path) >= APART_FROM
+            apart = file_size(self.path) >= APART_FROM
         if apart:
             return _Apart(self.conn, self.ctx, self.path, self.options, naming)
         return _Inline(
@@ -203,14 +208,6 @@ class FileImport:
 
 def _entries(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM entries").fetchone()[0])
-
-
-def _size(path: Path) -> int:
-    """0 for a file that cannot be read: reading it says why, in the user's words."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 @dataclass
