@@ -101,3 +101,36 @@ def _automerge(conn) -> dict[str, int]:
         ).fetchone()[0]
         for table in ("entries_search", "followups_search")
     }
+
+
+def test_a_load_stores_a_missing_value_as_null_and_an_empty_or_zero_text_as_it_is(
+    red_grids, db_path
+):
+    """A load binds the number 0 for a missing value (see `bulk._load_batch`): the
+    texts "" and "0" must still be stored as texts, a missing one as NULL."""
+    conn = open_db(db_path, write=True)
+    ctx = Context(now=NOW, zone=ZONE, command="load")
+    at = dt.datetime(2019, 3, 10, 9, 0, tzinfo=ZONE)
+    closed = bulk.LoadItem("followup", dt.date(2019, 3, 12), None, at, "0")
+    said = {"place": "0", "resident": "", "phone": "0", "worker": ""}
+    rows = [
+        bulk.LoadRow(
+            at=at,
+            grid_id=1,
+            text="走访",
+            items=(bulk.LoadItem("reminder", dt.date(2019, 4, 1)),),
+        ),
+        bulk.LoadRow(at=at, grid_id=1, text="回访", items=(closed,), **said),
+    ]
+    bulk.load(conn, ctx, rows)
+    columns = "place, building_id, resident, phone, phone_key, worker, case_id"
+    stored = conn.execute(f"SELECT {columns} FROM entries ORDER BY id").fetchall()
+    items = conn.execute(
+        "SELECT closed_at IS NULL, close_note FROM followups ORDER BY id"
+    ).fetchall()
+    conn.close()
+    assert [tuple(row) for row in stored] == [
+        (None, None, None, None, None, None, None),
+        ("0", None, "", "0", "0", "", 4),
+    ]
+    assert [tuple(row) for row in items] == [(1, None), (0, "0")]
