@@ -67,16 +67,18 @@ def argument_name(metavar: str) -> str:
 
 def describe(error: GridlogError) -> str:
     """The user-facing line of `error`, in the current language."""
-    return message(error.key, error.params, count=error.plural_of)
+    return message(error.key, error.params, plural_of=error.plural_of)
 
 
-def message(key: str, params: Mapping[str, object], *, count: int | None = None) -> str:
+def message(
+    key: str, params: Mapping[str, object], *, plural_of: int | None = None
+) -> str:
     """The sentence for `key`, with fields spelled as typed, user text escaped and
     dates in the style of every other line (`3月13日`; the year shown when the
     error carries a `today` of another year, or none)."""
     today = params.get("today")
     shown = {name: _shown(value, today) for name, value in params.items()}
-    return t(key, **shown) if count is None else tn(key, count, **shown)
+    return t(key, **shown) if plural_of is None else tn(key, plural_of, **shown)
 
 
 def _shown(value: object, today: object = None) -> object:
